@@ -1,0 +1,91 @@
+# segcont -- build, test, demo. `make demo` and `make check` install missing Debian
+# packages first (as root), so a fresh Debian 12 machine needs nothing else.
+PREFIX   ?= /usr/local
+CC       ?= cc
+PKGS      = libmicrohttpd inih jansson libxml-2.0 libcurl sqlite3 libsodium xlsxwriter libsystemd
+VERSION   = 0.1.0
+WARN      = -std=c11 -Wall -Wextra -Werror
+DEFS      = -D_GNU_SOURCE -DSEGCONT_VERSION=\"$(VERSION)\"
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -Ibuild/gen -MMD -MP
+LIBS      = $(PKG_LIBS) -lpthread -lm
+SAN       = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+SRC       = $(wildcard connector/*.c)
+LIB_SRC   = $(filter-out connector/main.c,$(SRC))
+OBJ       = $(patsubst connector/%.c,build/obj/%.o,$(SRC))
+LIB_OBJ   = $(patsubst connector/%.c,build/obj/%.o,$(LIB_SRC))
+SAN_OBJ   = $(patsubst connector/%.c,build/san/%.o,$(LIB_SRC))
+WEB_FILES = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/vendor/*.js))
+UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_BIN  = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
+FAKEDS_SRC = $(wildcard tests/fakeds/*.c)
+
+.PHONY: all deps demo check unit integration bench install clean format lint
+all: build/segcont build/fakeds
+
+deps:
+	@sh .ci/deps
+
+build/gen/web_assets.c: $(WEB_FILES) .ci/embed-web
+	@mkdir -p build/gen
+	python3 .ci/embed-web $@ $(WEB_FILES)
+
+build/obj/%.o: connector/%.c
+	@mkdir -p build/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/san/%.o: connector/%.c
+	@mkdir -p build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
+
+build/obj/web_assets.o: build/gen/web_assets.c
+	$(CC) $(WARN) $(CFLAGS) -Iconnector -c $< -o $@
+
+build/san/web_assets.o: build/gen/web_assets.c
+	$(CC) $(WARN) $(CFLAGS) $(SAN) -Iconnector -c $< -o $@
+
+build/segcont: $(OBJ) build/obj/web_assets.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/fakeds: $(FAKEDS_SRC) build/obj/util.o
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $(FAKEDS_SRC) build/obj/util.o $(LIBS)
+
+build/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/web_assets.o
+	@mkdir -p build/unit
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iconnector -o $@ $< $(SAN_OBJ) build/san/web_assets.o $(LIBS) $(CMOCKA_LIBS)
+
+demo: deps all
+	sh .ci/demo
+
+check: deps all $(UNIT_BIN)
+	sh tests/run.sh
+
+unit: all $(UNIT_BIN)
+	sh tests/run.sh unit
+
+integration: all
+	sh tests/run.sh integration
+
+bench: deps all
+	sh bench/run.sh
+
+install: build/segcont
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/segcont/mappings $(DESTDIR)$(PREFIX)/share/doc/segcont
+	install -m 0755 build/segcont $(DESTDIR)$(PREFIX)/bin/segcont
+	install -m 0644 mappings/*.json $(DESTDIR)$(PREFIX)/share/segcont/mappings/
+	install -m 0644 config/segcont.conf.example config/segcont.service $(DESTDIR)$(PREFIX)/share/doc/segcont/
+
+format:
+	clang-format -i connector/*.[ch] tests/unit/*.c tests/fakeds/*.c
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 --inline-suppr -Iconnector connector tests/fakeds
+
+clean:
+	rm -rf build
+
+-include $(wildcard build/obj/*.d build/san/*.d)
