@@ -5,40 +5,9 @@
 
 #include <stddef.h>
 
+#include "filing.h"
+
 #define MAPPING_MAX_RESPONSE (16u * 1024u * 1024u) /* bytes; larger answers are refused */
-
-/* One filing as the document system knows it. Every string is owned by the struct
- * (UTF-8, never NULL after filing_init: empty string when unknown). */
-struct filing {
-	char *numero;                    /* opaque text, 14-16 digits */
-	char *tipo_radicado;             /* entrada, salida, interna... from the type digit */
-	char *fecha_radicacion;          /* ISO 8601 with offset: 2024-05-02T09:14:07-05:00 */
-	char *asunto;
-	int folios;
-	char *ruta;
-	char *dependencia_origen;        /* RADI_DEPE_RADI */
-	char *dependencia_origen_nombre; /* SGD_DIR_NOMBRE */
-	char *dependencia_actual;        /* RADI_DEPE_ACTU */
-	char *remitente;                 /* SGD_DIR_NOMREMDES (personal data) */
-	char *tipo_documental;           /* TDOC_CODI */
-	char *estado_ds;                 /* vigente, anulacion_solicitada, anulado */
-	int has_detail;                  /* 1 once completed by the detail call */
-};
-
-void filing_init(struct filing *f);
-void filing_free(struct filing *f);
-/* Replaces *field with a new copy of value (NULL becomes ""). */
-void filing_set(char **field, const char *value);
-
-struct filing_list {
-	struct filing *items;
-	size_t count;
-	size_t cap;
-};
-void filing_list_init(struct filing_list *l);
-/* Appends an empty filing and returns it (borrowed; valid until the next push). */
-struct filing *filing_list_push(struct filing_list *l);
-void filing_list_free(struct filing_list *l);
 
 /* What an answer meant. Callers branch on it. */
 enum ds_answer {
@@ -85,10 +54,6 @@ enum ds_answer mapping_parse_info(const struct mapping *m, const char *body, siz
 
 /* Decides tipo_tramite of a filing with the mapping's classify rules. Borrowed string. */
 const char *mapping_classify(const struct mapping *m, const struct filing *f);
-
-/* Computes the change-detection hash of a filing's source fields (hex SHA-256, 64 chars
- * + NUL) into out. listed_only: only the fields the list call returns. */
-void filing_hash(const struct filing *f, int listed_only, char out[65]);
 
 /* Parses XML from memory with DESIGN.md's rules: no network, no entity expansion, no DTD
  * loading, any DOCTYPE refused, size capped. Returns a document (free with xmlFreeDoc)

@@ -1,0 +1,106 @@
+/* filing.c -- the filing struct's lifetime, lists of filings, and the SHA-256 of its
+ * source fields that tells a changed filing from a seen-again one. */
+#include "filing.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void filing_init(struct filing *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->numero = xstrdup("");
+	f->tipo_radicado = xstrdup("");
+	f->fecha_radicacion = xstrdup("");
+	f->asunto = xstrdup("");
+	f->ruta = xstrdup("");
+	f->dependencia_origen = xstrdup("");
+	f->dependencia_origen_nombre = xstrdup("");
+	f->dependencia_actual = xstrdup("");
+	f->remitente = xstrdup("");
+	f->tipo_documental = xstrdup("");
+	f->estado_ds = xstrdup("vigente");
+}
+
+void filing_free(struct filing *f)
+{
+	free(f->numero);
+	free(f->tipo_radicado);
+	free(f->fecha_radicacion);
+	free(f->asunto);
+	free(f->ruta);
+	free(f->dependencia_origen);
+	free(f->dependencia_origen_nombre);
+	free(f->dependencia_actual);
+	free(f->remitente);
+	free(f->tipo_documental);
+	free(f->estado_ds);
+	memset(f, 0, sizeof(*f));
+}
+
+void filing_set(char **field, const char *value)
+{
+	free(*field);
+	*field = xstrdup(value ? value : "");
+}
+
+void filing_list_init(struct filing_list *l)
+{
+	l->items = NULL;
+	l->count = 0;
+	l->cap = 0;
+}
+
+struct filing *filing_list_push(struct filing_list *l)
+{
+	if (l->count == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+	}
+	filing_init(&l->items[l->count]);
+	return &l->items[l->count++];
+}
+
+void filing_list_free(struct filing_list *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		filing_free(&l->items[i]);
+	free(l->items);
+	filing_list_init(l);
+}
+
+static void filing_hash_field(crypto_hash_sha256_state *st, const char *v)
+{
+	static const unsigned char sep = 0x1f; /* unit separator: no field contains it */
+
+	crypto_hash_sha256_update(st, (const unsigned char *)v, strlen(v));
+	crypto_hash_sha256_update(st, &sep, 1);
+}
+
+void filing_hash(const struct filing *f, int listed_only, char out[65])
+{
+	crypto_hash_sha256_state st;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char folios[24];
+
+	snprintf(folios, sizeof(folios), "%d", f->folios);
+	crypto_hash_sha256_init(&st);
+	filing_hash_field(&st, f->numero);
+	filing_hash_field(&st, f->fecha_radicacion);
+	filing_hash_field(&st, f->asunto);
+	filing_hash_field(&st, folios);
+	filing_hash_field(&st, f->ruta);
+	if (!listed_only) {
+		filing_hash_field(&st, f->dependencia_origen);
+		filing_hash_field(&st, f->dependencia_origen_nombre);
+		filing_hash_field(&st, f->dependencia_actual);
+		filing_hash_field(&st, f->remitente);
+		filing_hash_field(&st, f->tipo_documental);
+		filing_hash_field(&st, f->estado_ds);
+	}
+	crypto_hash_sha256_final(&st, digest);
+	sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
