@@ -29,7 +29,8 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 
-/* Looks up the stored listed-fields hash of numero (see filing_hash(f, 1, ...)).
+/* Looks up the stored listed-fields hash of numero (see filing_hash(f, 1, ...)); a filing
+ * stored without its detail answers "" so that the next pass asks for the detail again.
  * Returns 1 and fills out when found, 0 when the filing is unknown, -1 on error. */
 int store_listed_hash(struct store *s, const char *numero, char out[65]);
 

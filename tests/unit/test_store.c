@@ -1,0 +1,635 @@
+/* test_store.c -- unit tests of store.c on real SQLite files in a temporary folder:
+ * migrations, refusal of newer schemas, idempotent upserts, change detection, sync state. */
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "filing.h"
+#include "store.h"
+#include "util.h"
+
+#define TEST_DIR_LEN 256
+#define TEST_PATH_LEN 512
+#define TEST_BULK_COUNT 10000
+#define TEST_NOW_1 "2024-05-02T09:14:07-05:00"
+#define TEST_NOW_2 "2024-05-02T09:15:07-05:00"
+#define TEST_NOW_3 "2024-05-02T09:16:07-05:00"
+#define TEST_NUMERO "20243420001232"
+
+static char test_dir[TEST_DIR_LEN];
+
+/* ---- Helpers */
+
+static const char *test_path(const char *name, char *out)
+{
+	snprintf(out, TEST_PATH_LEN, "%s/%s", test_dir, name);
+	return out;
+}
+
+static struct store *test_open(const char *name)
+{
+	char path[TEST_PATH_LEN];
+	char err[STORE_ERR_LEN] = "";
+	struct store *s = store_open(test_path(name, path), err, sizeof(err));
+
+	if (s == NULL)
+		fail_msg("store_open: %s", err);
+	return s;
+}
+
+/* Runs sql on its own connection to the database name; returns the first column of the
+ * first row as a new string ("" when no row), or NULL when the statement failed. */
+static char *test_query(const char *name, const char *sql)
+{
+	char path[TEST_PATH_LEN];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *out = NULL;
+	int rc;
+
+	assert_int_equal(sqlite3_open_v2(test_path(name, path), &db, SQLITE_OPEN_READWRITE, NULL),
+			 SQLITE_OK);
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		goto done;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 0);
+
+		out = xstrdup(v != NULL ? (const char *)v : "(null)");
+	} else if (rc == SQLITE_DONE) {
+		out = xstrdup("");
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+static long test_query_long(const char *name, const char *sql)
+{
+	char *v = test_query(name, sql);
+	long n = -1;
+
+	assert_non_null(v);
+	assert_int_equal(parse_long(v, -1000000000L, 1000000000L, &n), 0);
+	free(v);
+	return n;
+}
+
+static void test_query_equal(const char *name, const char *sql, const char *want)
+{
+	char *v = test_query(name, sql);
+
+	assert_non_null(v);
+	assert_string_equal(v, want);
+	free(v);
+}
+
+/* Fills f (initialised here; caller frees) as a filing with its detail. */
+static void test_filing(struct filing *f, const char *numero)
+{
+	filing_init(f);
+	filing_set(&f->numero, numero);
+	filing_set(&f->tipo_radicado, "entrada");
+	filing_set(&f->fecha_radicacion, "2024-05-02T08:00:00-05:00");
+	filing_set(&f->asunto, "Solicitud de contratación directa");
+	f->folios = 3;
+	filing_set(&f->ruta, "/2024/342/20243420001232.pdf");
+	filing_set(&f->dependencia_origen, "600");
+	filing_set(&f->dependencia_origen_nombre, "Secretaría de Salud");
+	filing_set(&f->dependencia_actual, "342");
+	filing_set(&f->remitente, "María Pérez");
+	filing_set(&f->tipo_documental, "12");
+	filing_set(&f->estado_ds, "vigente");
+	f->has_detail = 1;
+}
+
+static enum store_upsert test_upsert(struct store *s, const struct filing *f, const char *now)
+{
+	enum store_upsert res = STORE_UPSERT_UNCHANGED;
+
+	if (store_upsert_filing(s, f, "contratacion_directa", now, &res) < 0)
+		fail_msg("store_upsert_filing: %s", store_errmsg(s));
+	return res;
+}
+
+static int test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int test_setup(void **state)
+{
+	(void)state;
+	snprintf(test_dir, sizeof(test_dir), "%s/segcont-store-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	return mkdtemp(test_dir) != NULL ? 0 : -1;
+}
+
+static int test_teardown(void **state)
+{
+	(void)state;
+	return nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- Tests */
+
+static void test_migrations_from_empty(void **state)
+{
+	static const char *const tables[] = {"radicado",  "seguimiento", "gestion",	"usuario",
+					     "auditoria", "sync_estado", "discrepancia"};
+	char path[TEST_PATH_LEN];
+	char sql[TEST_PATH_LEN];
+	struct stat sb;
+	struct store *s;
+
+	(void)state;
+	s = test_open("migrate.db");
+	assert_int_equal(stat(test_path("migrate.db", path), &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_true(store_schema_version() >= 1);
+	assert_int_equal(test_query_long("migrate.db", "PRAGMA user_version"),
+			 store_schema_version());
+	test_query_equal("migrate.db", "PRAGMA journal_mode", "wal");
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'",
+			 tables[i]);
+		assert_int_equal(test_query_long("migrate.db", sql), 1);
+	}
+	assert_int_equal(test_query_long("migrate.db", "SELECT count(*) FROM sync_estado"), 1);
+	assert_int_equal(store_count_filings(s), 0);
+	store_close(s);
+}
+
+static void test_reopen_is_noop(void **state)
+{
+	struct filing f;
+	struct store *s;
+
+	(void)state;
+	s = test_open("reopen.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	store_close(s);
+
+	s = test_open("reopen.db");
+	assert_int_equal(test_query_long("reopen.db", "PRAGMA user_version"),
+			 store_schema_version());
+	assert_int_equal(store_count_filings(s), 1);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_2), STORE_UPSERT_UNCHANGED);
+	store_close(s);
+	filing_free(&f);
+}
+
+static void test_refuses_newer_schema(void **state)
+{
+	char path[TEST_PATH_LEN];
+	char err[STORE_ERR_LEN] = "";
+	char want[STORE_ERR_LEN];
+	struct store *s;
+	char *v;
+
+	(void)state;
+	store_close(test_open("newer.db"));
+	v = test_query("newer.db", "PRAGMA user_version = 99");
+	assert_non_null(v);
+	free(v);
+
+	s = store_open(test_path("newer.db", path), err, sizeof(err));
+	assert_null(s);
+	snprintf(want, sizeof(want),
+		 "la base de datos está en la versión 99 del esquema y este programa conoce "
+		 "hasta la %d; actualice segcont",
+		 store_schema_version());
+	assert_non_null(strstr(err, want));
+	assert_int_equal(test_query_long("newer.db", "PRAGMA user_version"), 99);
+}
+
+static void test_upsert_idempotent(void **state)
+{
+	char want[65];
+	char got[65];
+	struct filing f;
+	struct store *s;
+
+	(void)state;
+	s = test_open("idem.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(store_listed_hash(s, TEST_NUMERO, got), 0);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_2), STORE_UPSERT_UNCHANGED);
+	assert_int_equal(store_commit(s), 0);
+
+	assert_int_equal(store_count_filings(s), 1);
+	assert_int_equal(test_query_long("idem.db", "SELECT count(*) FROM seguimiento"), 1);
+	assert_int_equal(test_query_long("idem.db", "SELECT count(*) FROM gestion"), 0);
+	test_query_equal("idem.db", "SELECT estado FROM seguimiento", "recibido");
+	test_query_equal("idem.db", "SELECT tipo_tramite FROM seguimiento", "contratacion_directa");
+	test_query_equal("idem.db", "SELECT version FROM seguimiento", "1");
+	test_query_equal("idem.db", "SELECT visto_primero FROM radicado", TEST_NOW_1);
+	test_query_equal("idem.db", "SELECT visto_ultimo FROM radicado", TEST_NOW_2);
+
+	filing_hash(&f, 1, want);
+	assert_int_equal(store_listed_hash(s, TEST_NUMERO, got), 1);
+	assert_string_equal(got, want);
+
+	assert_int_equal(store_touch_filing(s, TEST_NUMERO, TEST_NOW_3), 1);
+	assert_int_equal(store_touch_filing(s, "99999999999999", TEST_NOW_3), 0);
+	test_query_equal("idem.db", "SELECT visto_ultimo FROM radicado", TEST_NOW_3);
+	store_close(s);
+	filing_free(&f);
+}
+
+static void test_change_detection(void **state)
+{
+	struct filing f;
+	struct filing got;
+	struct store *s;
+	char *texto;
+	char *datos;
+	json_t *j;
+	json_error_t jerr;
+
+	(void)state;
+	s = test_open("change.db");
+	test_filing(&f, TEST_NUMERO);
+	filing_set(&f.asunto, "viejo");
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+
+	filing_set(&f.asunto, "nuevo");
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_2), STORE_UPSERT_CHANGED);
+	assert_int_equal(test_query_long("change.db", "SELECT count(*) FROM gestion"), 1);
+	test_query_equal("change.db", "SELECT tipo FROM gestion", "cambio_sgd");
+	test_query_equal("change.db", "SELECT usuario_id IS NULL FROM gestion", "1");
+	test_query_equal("change.db", "SELECT fecha FROM gestion", TEST_NOW_2);
+	texto = test_query("change.db", "SELECT texto FROM gestion");
+	assert_non_null(texto);
+	assert_non_null(strstr(texto, "Cambio en el sistema de gestión documental: "));
+	assert_non_null(strstr(texto, "asunto «viejo» → «nuevo»"));
+	assert_null(strstr(texto, "dependencia"));
+	free(texto);
+	datos = test_query("change.db", "SELECT datos FROM gestion");
+	assert_non_null(datos);
+	j = json_loads(datos, 0, &jerr);
+	assert_non_null(j);
+	assert_int_equal(json_object_size(j), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "asunto"), 0)),
+			    "viejo");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "asunto"), 1)),
+			    "nuevo");
+	json_decref(j);
+	free(datos);
+
+	filing_set(&f.dependencia_actual, "510");
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_3), STORE_UPSERT_CHANGED);
+	texto = test_query("change.db", "SELECT texto FROM gestion ORDER BY id DESC LIMIT 1");
+	assert_non_null(texto);
+	assert_non_null(strstr(texto, "dependencia actual 342 → 510"));
+	assert_null(strstr(texto, "asunto"));
+	free(texto);
+
+	filing_set(&f.estado_ds, "anulado");
+	f.folios = 5;
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_3), STORE_UPSERT_CHANGED);
+	texto = test_query("change.db", "SELECT texto FROM gestion ORDER BY id DESC LIMIT 1");
+	assert_non_null(texto);
+	assert_non_null(strstr(texto, "folios 3 → 5"));
+	assert_non_null(strstr(texto, "estado anulado"));
+	free(texto);
+	test_query_equal("change.db",
+			 "SELECT json_extract(datos, '$.folios[1]') FROM gestion ORDER BY id DESC",
+			 "5");
+	assert_int_equal(test_query_long("change.db", "SELECT count(*) FROM gestion"), 3);
+
+	/* Seen again unchanged: no new entry. */
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_3), STORE_UPSERT_UNCHANGED);
+	assert_int_equal(test_query_long("change.db", "SELECT count(*) FROM gestion"), 3);
+
+	filing_init(&got);
+	assert_int_equal(store_get_filing(s, TEST_NUMERO, &got), 1);
+	assert_string_equal(got.asunto, "nuevo");
+	assert_string_equal(got.dependencia_actual, "510");
+	assert_string_equal(got.estado_ds, "anulado");
+	assert_int_equal(got.folios, 5);
+	assert_int_equal(got.has_detail, 1);
+	filing_free(&got);
+	/* The follow-up row is untouched by source changes. */
+	test_query_equal("change.db", "SELECT estado || ' ' || version FROM seguimiento",
+			 "recibido 1");
+	store_close(s);
+	filing_free(&f);
+}
+
+static void test_no_detail_keeps_detail(void **state)
+{
+	struct filing f;
+	struct filing listed;
+	struct filing got;
+	struct store *s;
+	char *texto;
+
+	(void)state;
+	s = test_open("detail.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+
+	/* The same filing as the list call gives it: detail fields empty. */
+	filing_init(&listed);
+	filing_set(&listed.numero, f.numero);
+	filing_set(&listed.tipo_radicado, f.tipo_radicado);
+	filing_set(&listed.fecha_radicacion, f.fecha_radicacion);
+	filing_set(&listed.asunto, f.asunto);
+	listed.folios = f.folios;
+	filing_set(&listed.ruta, f.ruta);
+	listed.has_detail = 0;
+	assert_int_equal(test_upsert(s, &listed, TEST_NOW_2), STORE_UPSERT_UNCHANGED);
+
+	filing_set(&listed.asunto, "Asunto corregido");
+	assert_int_equal(test_upsert(s, &listed, TEST_NOW_3), STORE_UPSERT_CHANGED);
+	texto = test_query("detail.db", "SELECT texto FROM gestion");
+	assert_non_null(texto);
+	assert_non_null(strstr(texto, "«Asunto corregido»"));
+	assert_null(strstr(texto, "dependencia"));
+	assert_null(strstr(texto, "remitente"));
+	free(texto);
+
+	filing_init(&got);
+	assert_int_equal(store_get_filing(s, TEST_NUMERO, &got), 1);
+	assert_string_equal(got.asunto, "Asunto corregido");
+	assert_string_equal(got.dependencia_origen, "600");
+	assert_string_equal(got.dependencia_origen_nombre, "Secretaría de Salud");
+	assert_string_equal(got.dependencia_actual, "342");
+	assert_string_equal(got.remitente, "María Pérez");
+	assert_string_equal(got.tipo_documental, "12");
+	assert_string_equal(got.estado_ds, "vigente");
+	assert_int_equal(got.has_detail, 1);
+	filing_free(&got);
+
+	/* A filing first stored without detail is completed later without a cambio_sgd. */
+	filing_set(&listed.numero, "20243420001242");
+	assert_int_equal(test_upsert(s, &listed, TEST_NOW_1), STORE_UPSERT_NEW);
+	filing_init(&got);
+	assert_int_equal(store_get_filing(s, "20243420001242", &got), 1);
+	assert_int_equal(got.has_detail, 0);
+	filing_free(&got);
+	filing_set(&f.numero, "20243420001242");
+	filing_set(&f.asunto, listed.asunto);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_2), STORE_UPSERT_UNCHANGED);
+	assert_int_equal(test_query_long("detail.db", "SELECT count(*) FROM gestion"), 1);
+	filing_init(&got);
+	assert_int_equal(store_get_filing(s, "20243420001242", &got), 1);
+	assert_int_equal(got.has_detail, 1);
+	assert_string_equal(got.dependencia_actual, "342");
+	filing_free(&got);
+
+	store_close(s);
+	filing_free(&listed);
+	filing_free(&f);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+	struct sync_state st;
+	struct filing f;
+	struct store *s;
+
+	(void)state;
+	s = test_open("rollback.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	assert_int_equal(store_sync_set_cursor(s, "2024-05-01"), 0);
+	assert_int_equal(store_count_filings(s), 1);
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(store_count_filings(s), 0);
+	assert_int_equal(test_query_long("rollback.db", "SELECT count(*) FROM seguimiento"), 0);
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_string_equal(st.cursor, "");
+	/* Rolling back with no transaction open is harmless. */
+	assert_int_equal(store_rollback(s), 0);
+
+	/* A failing upsert inside a window: the caller rolls everything back. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	{
+		struct filing bad;
+		enum store_upsert res;
+
+		test_filing(&bad, "20243420009992");
+		filing_set(&bad.estado_ds, "borrado");
+		assert_int_equal(store_upsert_filing(s, &bad, "otro", TEST_NOW_1, &res), -1);
+		assert_non_null(strstr(store_errmsg(s), "20243420009992"));
+		filing_set(&bad.estado_ds, "vigente");
+		assert_int_equal(store_upsert_filing(s, &bad, "no_existe", TEST_NOW_1, &res), -1);
+		filing_free(&bad);
+	}
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(store_count_filings(s), 0);
+	store_close(s);
+	filing_free(&f);
+}
+
+static void test_auditoria_append_only(void **state)
+{
+	struct store *s;
+	char *v;
+
+	(void)state;
+	s = test_open("audit.db");
+	v = test_query("audit.db",
+		       "INSERT INTO auditoria (fecha, campo, valor_anterior, valor_nuevo)"
+		       " VALUES ('2024-05-02T09:14:07-05:00', 'estado', 'recibido',"
+		       " 'repartido')");
+	assert_non_null(v);
+	free(v);
+	assert_int_equal(test_query_long("audit.db", "SELECT count(*) FROM auditoria"), 1);
+	assert_null(test_query("audit.db", "UPDATE auditoria SET valor_nuevo = 'x'"));
+	assert_null(test_query("audit.db", "DELETE FROM auditoria"));
+	test_query_equal("audit.db", "SELECT valor_nuevo FROM auditoria", "repartido");
+	assert_int_equal(test_query_long("audit.db", "SELECT count(*) FROM auditoria"), 1);
+	store_close(s);
+}
+
+static void test_sync_state_round_trip(void **state)
+{
+	char long_error[1024];
+	struct sync_state st;
+	struct store *s;
+
+	(void)state;
+	s = test_open("sync.db");
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_string_equal(st.cursor, "");
+	assert_string_equal(st.last_success, "");
+	assert_int_equal(st.passes, 0);
+	assert_int_equal(st.failures, 0);
+
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_sync_set_cursor(s, "2024-05-01"), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_sync_set_cursor(s, "demasiado largo para un cursor"), -1);
+
+	assert_int_equal(store_sync_note_pass(s, 1, NULL, TEST_NOW_1, 4, 1), 0);
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_string_equal(st.cursor, "2024-05-01");
+	assert_string_equal(st.last_attempt, TEST_NOW_1);
+	assert_string_equal(st.last_success, TEST_NOW_1);
+	assert_string_equal(st.degraded_since, "");
+	assert_int_equal(st.passes, 1);
+	assert_int_equal(st.failures, 0);
+	assert_int_equal(st.filings_new, 4);
+	assert_int_equal(st.filings_changed, 1);
+
+	assert_int_equal(store_sync_note_pass(s, 0, "tiempo de espera agotado", TEST_NOW_2, 0, 0),
+			 0);
+	assert_int_equal(store_sync_note_pass(s, 0, "conexión rechazada", TEST_NOW_3, 0, 0), 0);
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_string_equal(st.last_attempt, TEST_NOW_3);
+	assert_string_equal(st.last_success, TEST_NOW_1);
+	assert_string_equal(st.degraded_since, TEST_NOW_2);
+	assert_string_equal(st.last_error, "conexión rechazada");
+	assert_int_equal(st.passes, 1);
+	assert_int_equal(st.failures, 2);
+
+	assert_int_equal(store_sync_note_pass(s, 1, NULL, TEST_NOW_3, 2, 0), 0);
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_string_equal(st.last_success, TEST_NOW_3);
+	assert_string_equal(st.degraded_since, "");
+	assert_int_equal(st.passes, 2);
+	assert_int_equal(st.filings_new, 6);
+
+	/* A long error is cut to fit, on a character boundary. */
+	memset(long_error, 'a', sizeof(long_error));
+	memcpy(long_error + sizeof(st.last_error) - 2, "é", 2);
+	long_error[sizeof(long_error) - 1] = '\0';
+	assert_int_equal(store_sync_note_pass(s, 0, long_error, TEST_NOW_3, 0, 0), 0);
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_int_equal(strlen(st.last_error), sizeof(st.last_error) - 2);
+	assert_true(util_utf8_valid(st.last_error, strlen(st.last_error)));
+
+	/* Inside a caller's transaction the note joins it. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_sync_note_pass(s, 1, NULL, TEST_NOW_3, 0, 0), 0);
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_int_equal(st.passes, 2);
+	store_close(s);
+}
+
+static void test_numero_leading_zeros(void **state)
+{
+	struct filing f;
+	struct filing got;
+	struct store *s;
+
+	(void)state;
+	s = test_open("zeros.db");
+	test_filing(&f, "0002024342000123");
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	test_query_equal("zeros.db", "SELECT typeof(numero) || ' ' || numero FROM radicado",
+			 "text 0002024342000123");
+	filing_init(&got);
+	assert_int_equal(store_get_filing(s, "0002024342000123", &got), 1);
+	assert_string_equal(got.numero, "0002024342000123");
+	filing_free(&got);
+	filing_init(&got);
+	assert_int_equal(store_get_filing(s, "2024342000123", &got), 0);
+	filing_free(&got);
+	store_close(s);
+	filing_free(&f);
+}
+
+static void test_utf8_round_trip(void **state)
+{
+	static const char asunto[] = "Contratación de prestación de servicios — año 2024: "
+				     "señalización, Ñandú «ü» 日本";
+	struct filing f;
+	struct filing got;
+	struct store *s;
+
+	(void)state;
+	s = test_open("utf8.db");
+	test_filing(&f, TEST_NUMERO);
+	filing_set(&f.asunto, asunto);
+	filing_set(&f.remitente, "José Ángel Muñoz Gómez");
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	filing_init(&got);
+	assert_int_equal(store_get_filing(s, TEST_NUMERO, &got), 1);
+	assert_string_equal(got.asunto, asunto);
+	assert_string_equal(got.remitente, "José Ángel Muñoz Gómez");
+	assert_string_equal(got.dependencia_origen_nombre, "Secretaría de Salud");
+	filing_free(&got);
+	store_close(s);
+	filing_free(&f);
+}
+
+static void test_bulk_upserts(void **state)
+{
+	char numero[32];
+	struct filing f;
+	struct store *s;
+	long changed = 0;
+
+	(void)state;
+	s = test_open("bulk.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(store_begin(s), 0);
+	for (int i = 0; i < TEST_BULK_COUNT; i++) {
+		snprintf(numero, sizeof(numero), "2024342%07d2", i);
+		filing_set(&f.numero, numero);
+		assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	}
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_count_filings(s), TEST_BULK_COUNT);
+	assert_int_equal(test_query_long("bulk.db", "SELECT count(*) FROM seguimiento"),
+			 TEST_BULK_COUNT);
+
+	assert_int_equal(store_begin(s), 0);
+	for (int i = 0; i < TEST_BULK_COUNT; i++) {
+		snprintf(numero, sizeof(numero), "2024342%07d2", i);
+		filing_set(&f.numero, numero);
+		if (test_upsert(s, &f, TEST_NOW_2) != STORE_UPSERT_UNCHANGED)
+			changed++;
+	}
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(changed, 0);
+	assert_int_equal(store_count_filings(s), TEST_BULK_COUNT);
+	store_close(s);
+	filing_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_migrations_from_empty),
+	    cmocka_unit_test(test_reopen_is_noop),
+	    cmocka_unit_test(test_refuses_newer_schema),
+	    cmocka_unit_test(test_upsert_idempotent),
+	    cmocka_unit_test(test_change_detection),
+	    cmocka_unit_test(test_no_detail_keeps_detail),
+	    cmocka_unit_test(test_rollback_leaves_nothing),
+	    cmocka_unit_test(test_auditoria_append_only),
+	    cmocka_unit_test(test_sync_state_round_trip),
+	    cmocka_unit_test(test_numero_leading_zeros),
+	    cmocka_unit_test(test_utf8_round_trip),
+	    cmocka_unit_test(test_bulk_upserts),
+	};
+
+	return cmocka_run_group_tests(tests, test_setup, test_teardown);
+}
