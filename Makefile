@@ -43,9 +43,11 @@ build/san/%.o: connector/%.c
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
 
 build/obj/web_assets.o: build/gen/web_assets.c
+	@mkdir -p build/obj
 	$(CC) $(WARN) $(CFLAGS) -Iconnector -c $< -o $@
 
 build/san/web_assets.o: build/gen/web_assets.c
+	@mkdir -p build/san
 	$(CC) $(WARN) $(CFLAGS) $(SAN) -Iconnector -c $< -o $@
 
 build/segcont: $(OBJ) build/obj/web_assets.o
