@@ -1,4 +1,4 @@
-/* mapping.h -- a document system's profile loaded from mappings/*.json: how to build
+/* mapping.h -- a document system's profile loaded from a mappings/ JSON file: how to build
  * its requests and how to extract filings from its answers (XML via XPath, safely). */
 #ifndef SEGCONT_MAPPING_H
 #define SEGCONT_MAPPING_H
@@ -32,6 +32,11 @@ void mapping_free(struct mapping *m);
 const char *mapping_profile(const struct mapping *m);
 /* Maximum days of one list window (31 for Orfeo). */
 int mapping_max_window_days(const struct mapping *m);
+/* Content-Type header of every request ("text/xml; charset=UTF-8"). Borrowed. */
+const char *mapping_content_type(const struct mapping *m);
+/* The service's path ("/webServices/servidor.php"), for checking the configured URL.
+ * Borrowed. */
+const char *mapping_endpoint_path(const struct mapping *m);
 
 /* Builds a request. Dates are "YYYY-MM-DD". Returns 0 or -1. On success *body is a new
  * string (caller frees) and *soap_action a new string (caller frees; may be "").
