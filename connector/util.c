@@ -251,3 +251,59 @@ int util_utf8_valid(const char *s, size_t n)
 	}
 	return 1;
 }
+
+void util_today(char out[11])
+{
+	char iso[UTIL_ISO_LEN];
+
+	util_now_iso(iso);
+	memcpy(out, iso, 10);
+	out[10] = '\0';
+}
+
+/* Parses a strict YYYY-MM-DD into a UTC midnight epoch; timegm normalises, so a date
+ * is valid only when it survives the round trip. */
+static int util_date_epoch(const char *date, time_t *out)
+{
+	struct tm tm;
+	struct tm back;
+	char *end;
+	time_t t;
+
+	if (date == NULL || strlen(date) != 10)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(date, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	t = timegm(&tm);
+	gmtime_r(&t, &back);
+	if (back.tm_year != tm.tm_year || back.tm_mon != tm.tm_mon || back.tm_mday != tm.tm_mday)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+int util_date_add(const char *date, long days, char out[11])
+{
+	struct tm tm;
+	time_t t;
+
+	if (util_date_epoch(date, &t) < 0)
+		return -1;
+	t += (time_t)days * 86400;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+	return 0;
+}
+
+int util_date_diff(const char *a, const char *b, long *out)
+{
+	time_t ta;
+	time_t tb;
+
+	if (util_date_epoch(a, &ta) < 0 || util_date_epoch(b, &tb) < 0)
+		return -1;
+	*out = (long)((tb - ta) / 86400);
+	return 0;
+}

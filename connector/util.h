@@ -52,6 +52,14 @@ void util_time_iso(long long epoch, char *out);
 /* Monotonic milliseconds, for durations. */
 long long util_monotonic_ms(void);
 
+/* Today's date in Bogota as YYYY-MM-DD into out (at least 11 bytes). */
+void util_today(char out[11]);
+/* Adds days (may be negative) to a YYYY-MM-DD date into out. Returns 0, or -1 when
+ * date is not a valid date. */
+int util_date_add(const char *date, long days, char out[11]);
+/* Days from a to b (b - a), both YYYY-MM-DD; 0 and *out, or -1 on a bad date. */
+int util_date_diff(const char *a, const char *b, long *out);
+
 /* Returns 1 when s is valid UTF-8 of length n, else 0. */
 int util_utf8_valid(const char *s, size_t n);
 

@@ -1,0 +1,456 @@
+/* ds_client.c -- requests to the document system over libcurl: one multi handle runs
+ * the calls of a batch concurrently, each with its own attempts and backoff schedule. */
+#include "ds_client.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+#include "util.h"
+
+#define DS_CLIENT_POLL_MS 100 /* longest wait between checks of the stop flag */
+#define DS_CLIENT_LABEL_LEN 96
+
+enum ds_call_kind { DS_CALL_LIST, DS_CALL_INFO };
+enum ds_call_state { DS_CALL_WAITING, DS_CALL_RUNNING, DS_CALL_DONE };
+
+struct ds_call {
+	enum ds_call_kind kind;
+	char label[DS_CLIENT_LABEL_LEN];
+	char *body;
+	char *soap_action;
+	struct filing_list *list_out; /* list: borrowed */
+	struct filing *target;        /* info: borrowed, completed on success */
+	CURL *easy;
+	struct curl_slist *headers;
+	struct buf resp;
+	int overflow;
+	long retry_after_s;
+	int attempts;
+	long long ready_at;
+	enum ds_call_state state;
+	enum ds_answer answer;
+	char err[DS_CLIENT_ERR_LEN];
+};
+
+struct ds_client {
+	const struct config *cfg;
+	const struct mapping *map;
+	atomic_int *stop;
+	CURLM *multi;
+	long backoff_base_ms;
+	long backoff_max_ms;
+	struct ds_client_stats stats;
+};
+
+/* The outcome of one finished attempt. */
+enum ds_attempt { DS_ATTEMPT_OK, DS_ATTEMPT_RETRY, DS_ATTEMPT_FATAL };
+
+struct ds_client *ds_client_new(const struct config *cfg, const struct mapping *m, atomic_int *stop)
+{
+	struct ds_client *dc = xcalloc(1, sizeof(*dc));
+
+	dc->cfg = cfg;
+	dc->map = m;
+	dc->stop = stop;
+	dc->multi = curl_multi_init();
+	if (dc->multi == NULL) {
+		log_error("ds_client", "curl_multi_init falló");
+		abort();
+	}
+	curl_multi_setopt(dc->multi, CURLMOPT_MAX_HOST_CONNECTIONS, cfg->ds_max_parallel);
+	dc->backoff_base_ms = cfg->ds_retry_base_ms > 0 ? cfg->ds_retry_base_ms : 1;
+	dc->backoff_max_ms = cfg->ds_retry_max_ms > dc->backoff_base_ms ? cfg->ds_retry_max_ms
+									: dc->backoff_base_ms;
+	return dc;
+}
+
+void ds_client_free(struct ds_client *dc)
+{
+	if (dc == NULL)
+		return;
+	curl_multi_cleanup(dc->multi);
+	free(dc);
+}
+
+void ds_client_stats(const struct ds_client *dc, struct ds_client_stats *out)
+{
+	*out = dc->stats;
+}
+
+static int ds_client_stopped(const struct ds_client *dc)
+{
+	return dc->stop != NULL && atomic_load(dc->stop) != 0;
+}
+
+static size_t ds_client_on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct ds_call *call = userdata;
+	size_t n = size * nmemb;
+
+	if (call->resp.len + n > MAPPING_MAX_RESPONSE) {
+		call->overflow = 1;
+		return 0; /* makes curl fail the transfer with CURLE_WRITE_ERROR */
+	}
+	buf_append(&call->resp, ptr, n);
+	return n;
+}
+
+static size_t ds_client_on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct ds_call *call = userdata;
+	size_t n = size * nmemb;
+	static const char name[] = "retry-after:";
+	char value[32];
+	size_t i = sizeof(name) - 1;
+	size_t v = 0;
+	long secs;
+
+	if (n <= i || strncasecmp(ptr, name, i) != 0)
+		return n;
+	while (i < n && (ptr[i] == ' ' || ptr[i] == '\t'))
+		i++;
+	while (i < n && v + 1 < sizeof(value) && ptr[i] >= '0' && ptr[i] <= '9')
+		value[v++] = ptr[i++];
+	value[v] = '\0';
+	/* Only the delta-seconds form is honoured; an HTTP-date falls back to backoff. */
+	if (parse_long(value, 0, 86400, &secs) == 0)
+		call->retry_after_s = secs < DS_CLIENT_RETRY_AFTER_MAX_S ? secs
+									 : DS_CLIENT_RETRY_AFTER_MAX_S;
+	return n;
+}
+
+static void ds_client_start(struct ds_client *dc, struct ds_call *call)
+{
+	char action[512];
+	char ctype[256];
+	const struct config *cfg = dc->cfg;
+
+	buf_reset(&call->resp);
+	call->overflow = 0;
+	call->retry_after_s = -1;
+	call->attempts++;
+	call->easy = curl_easy_init();
+	if (call->easy == NULL) {
+		log_error("ds_client", "curl_easy_init falló");
+		abort();
+	}
+	snprintf(action, sizeof(action), "SOAPAction: %s", call->soap_action);
+	snprintf(ctype, sizeof(ctype), "Content-Type: %s", mapping_content_type(dc->map));
+	call->headers = curl_slist_append(NULL, ctype);
+	call->headers = curl_slist_append(call->headers, action);
+	call->headers = curl_slist_append(call->headers, "Expect:");
+	curl_easy_setopt(call->easy, CURLOPT_URL, cfg->ds_url);
+	curl_easy_setopt(call->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(call->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(call->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(call->easy, CURLOPT_CONNECTTIMEOUT, (long)DS_CLIENT_CONNECT_TIMEOUT_S);
+	curl_easy_setopt(call->easy, CURLOPT_TIMEOUT, cfg->ds_timeout);
+	curl_easy_setopt(call->easy, CURLOPT_HTTPHEADER, call->headers);
+	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDS, call->body);
+	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(call->body));
+	curl_easy_setopt(call->easy, CURLOPT_USERAGENT, "segcont/" SEGCONT_VERSION);
+	curl_easy_setopt(call->easy, CURLOPT_WRITEFUNCTION, ds_client_on_body);
+	curl_easy_setopt(call->easy, CURLOPT_WRITEDATA, call);
+	curl_easy_setopt(call->easy, CURLOPT_HEADERFUNCTION, ds_client_on_header);
+	curl_easy_setopt(call->easy, CURLOPT_HEADERDATA, call);
+	curl_easy_setopt(call->easy, CURLOPT_PRIVATE, call);
+	curl_multi_add_handle(dc->multi, call->easy);
+	call->state = DS_CALL_RUNNING;
+	dc->stats.requests++;
+}
+
+static void ds_client_release(struct ds_client *dc, struct ds_call *call)
+{
+	if (call->easy != NULL) {
+		curl_multi_remove_handle(dc->multi, call->easy);
+		curl_easy_cleanup(call->easy);
+		call->easy = NULL;
+	}
+	curl_slist_free_all(call->headers);
+	call->headers = NULL;
+}
+
+/* Copies every field of src into dst (both initialised). */
+static void ds_client_copy_filing(struct filing *dst, const struct filing *src)
+{
+	filing_set(&dst->numero, src->numero);
+	filing_set(&dst->tipo_radicado, src->tipo_radicado);
+	filing_set(&dst->fecha_radicacion, src->fecha_radicacion);
+	filing_set(&dst->asunto, src->asunto);
+	filing_set(&dst->ruta, src->ruta);
+	filing_set(&dst->dependencia_origen, src->dependencia_origen);
+	filing_set(&dst->dependencia_origen_nombre, src->dependencia_origen_nombre);
+	filing_set(&dst->dependencia_actual, src->dependencia_actual);
+	filing_set(&dst->remitente, src->remitente);
+	filing_set(&dst->tipo_documental, src->tipo_documental);
+	filing_set(&dst->estado_ds, src->estado_ds);
+	dst->folios = src->folios;
+	dst->has_detail = src->has_detail;
+}
+
+/* Parses a body that reached us with a status the SOAP layer may answer (200, 500). */
+static enum ds_attempt ds_client_parse(struct ds_client *dc, struct ds_call *call, long status,
+				       const char *ctype)
+{
+	char perr[DS_CLIENT_ERR_LEN] = "";
+	enum ds_answer a;
+
+	if (call->kind == DS_CALL_LIST) {
+		a = mapping_parse_list(dc->map, call->resp.data ? call->resp.data : "",
+				       call->resp.len, call->list_out, perr, sizeof(perr));
+	} else {
+		struct filing tmp;
+
+		filing_init(&tmp);
+		ds_client_copy_filing(&tmp, call->target);
+		a = mapping_parse_info(dc->map, call->resp.data ? call->resp.data : "",
+				       call->resp.len, &tmp, perr, sizeof(perr));
+		if (a == DS_OK) {
+			filing_free(call->target);
+			*call->target = tmp;
+		} else {
+			filing_free(&tmp);
+		}
+	}
+	call->answer = a;
+	switch (a) {
+	case DS_OK:
+	case DS_EMPTY:
+		return DS_ATTEMPT_OK;
+	case DS_NOT_FOUND:
+		log_warn("ds_client", "%s: el sistema documental no conoce el número; queda sin detalle",
+			 call->label);
+		return DS_ATTEMPT_OK;
+	case DS_AUTH:
+		set_error(call->err, sizeof(call->err),
+			  "%s: el sistema documental rechazó la clave del servicio (%s): revise key_file",
+			  call->label, perr);
+		return DS_ATTEMPT_FATAL;
+	case DS_FAULT_CLIENT:
+		set_error(call->err, sizeof(call->err), "%s: SOAP Fault de cliente: %s", call->label,
+			  perr);
+		return DS_ATTEMPT_FATAL;
+	case DS_FAULT_SERVER:
+		set_error(call->err, sizeof(call->err), "%s: HTTP %ld, SOAP Fault del servidor: %s",
+			  call->label, status, perr);
+		return DS_ATTEMPT_RETRY;
+	case DS_MALFORMED:
+	default:
+		if (ctype != NULL && strncasecmp(ctype, "text/html", 9) == 0)
+			set_error(call->err, sizeof(call->err),
+				  "%s: HTTP %ld con una página HTML en vez de XML", call->label,
+				  status);
+		else
+			set_error(call->err, sizeof(call->err),
+				  "%s: HTTP %ld, respuesta mal formada o truncada (%zu bytes): %s",
+				  call->label, status, call->resp.len, perr);
+		return DS_ATTEMPT_RETRY;
+	}
+}
+
+/* Decides what one finished transfer means. */
+static enum ds_attempt ds_client_finish(struct ds_client *dc, struct ds_call *call, CURLcode rc)
+{
+	long status = 0;
+	char *ctype = NULL;
+
+	if (rc != CURLE_OK) {
+		call->answer = DS_FAULT_SERVER;
+		if (call->overflow)
+			set_error(call->err, sizeof(call->err),
+				  "%s: respuesta mayor que el límite de %u bytes", call->label,
+				  MAPPING_MAX_RESPONSE);
+		else
+			set_error(call->err, sizeof(call->err), "%s: error de transporte: %s",
+				  call->label, curl_easy_strerror(rc));
+		return DS_ATTEMPT_RETRY;
+	}
+	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(call->easy, CURLINFO_CONTENT_TYPE, &ctype);
+	if (status == 200 || status == 500)
+		return ds_client_parse(dc, call, status, ctype);
+	call->answer = DS_FAULT_SERVER;
+	if (status == 408 || status == 429 || status >= 502) {
+		set_error(call->err, sizeof(call->err), "%s: HTTP %ld del sistema documental%s",
+			  call->label, status,
+			  call->retry_after_s >= 0 ? " (con Retry-After)" : "");
+		return DS_ATTEMPT_RETRY;
+	}
+	set_error(call->err, sizeof(call->err),
+		  "%s: HTTP %ld del sistema documental: revise la url configurada", call->label,
+		  status);
+	return DS_ATTEMPT_FATAL;
+}
+
+static long ds_client_backoff_ms(const struct ds_client *dc, const struct ds_call *call)
+{
+	long ceiling = dc->backoff_base_ms;
+	long half;
+
+	for (int i = 1; i < call->attempts && ceiling < dc->backoff_max_ms; i++)
+		ceiling *= 2;
+	if (ceiling > dc->backoff_max_ms)
+		ceiling = dc->backoff_max_ms;
+	/* Equal jitter: half the ceiling, plus a random part of the other half. */
+	half = ceiling / 2;
+	return half + (long)randombytes_uniform((uint32_t)(ceiling - half + 1));
+}
+
+static void ds_client_free_calls(struct ds_client *dc, struct ds_call *calls, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		ds_client_release(dc, &calls[i]);
+		free(calls[i].body);
+		free(calls[i].soap_action);
+		buf_free(&calls[i].resp);
+	}
+	free(calls);
+}
+
+/* Runs every call to completion or until one gives up. Returns DS_OK, or the failing
+ * call's answer with its message in err. */
+static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls, size_t n,
+				    char *err, size_t errlen)
+{
+	size_t done = 0;
+	size_t running = 0;
+	size_t next = 0; /* calls before this index have been started at least once */
+	long max_parallel = dc->cfg->ds_max_parallel > 0 ? dc->cfg->ds_max_parallel : 1;
+
+	while (done < n) {
+		long long now = util_monotonic_ms();
+		long long wait = DS_CLIENT_POLL_MS;
+		int still = 0;
+		CURLMsg *msg;
+		int left;
+
+		if (ds_client_stopped(dc)) {
+			set_error(err, errlen, "interrumpido: el proceso se está deteniendo");
+			return DS_MALFORMED;
+		}
+		/* Retries first (they waited), then new calls in order. */
+		for (size_t i = 0; i < next && (long)running < max_parallel; i++) {
+			if (calls[i].state == DS_CALL_WAITING && calls[i].ready_at <= now) {
+				ds_client_start(dc, &calls[i]);
+				running++;
+			}
+		}
+		while (next < n && (long)running < max_parallel) {
+			ds_client_start(dc, &calls[next++]);
+			running++;
+		}
+		curl_multi_perform(dc->multi, &still);
+		while ((msg = curl_multi_info_read(dc->multi, &left)) != NULL) {
+			struct ds_call *call = NULL;
+			enum ds_attempt at;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&call);
+			at = ds_client_finish(dc, call, msg->data.result);
+			ds_client_release(dc, call);
+			running--;
+			if (at == DS_ATTEMPT_OK) {
+				call->state = DS_CALL_DONE;
+				done++;
+				continue;
+			}
+			if (at == DS_ATTEMPT_RETRY && call->attempts < dc->cfg->ds_max_retries) {
+				long delay = ds_client_backoff_ms(dc, call);
+
+				if (call->retry_after_s >= 0 && call->retry_after_s * 1000 > delay)
+					delay = call->retry_after_s * 1000;
+				dc->stats.retries++;
+				log_warn("ds_client", "%s (intento %d de %ld); reintento en %.1f s",
+					 call->err, call->attempts, dc->cfg->ds_max_retries,
+					 delay / 1000.0);
+				call->ready_at = util_monotonic_ms() + delay;
+				call->state = DS_CALL_WAITING;
+				continue;
+			}
+			dc->stats.failures++;
+			log_error("ds_client", "%s (intento %d de %ld); se abandona", call->err,
+				  call->attempts, dc->cfg->ds_max_retries);
+			set_error(err, errlen, "%s", call->err);
+			return call->answer;
+		}
+		/* Sleep until a transfer moves, a retry is due, or the stop check is due. */
+		for (size_t i = 0; i < next; i++) {
+			if (calls[i].state == DS_CALL_WAITING && calls[i].ready_at - now < wait)
+				wait = calls[i].ready_at - now;
+		}
+		if (wait < 0)
+			wait = 0;
+		if (done < n)
+			curl_multi_poll(dc->multi, NULL, 0, (int)wait, NULL);
+	}
+	return DS_OK;
+}
+
+static void ds_client_escape_label(char *out, size_t outlen, const char *op, const char *arg)
+{
+	char esc[64];
+
+	log_escape(arg, strlen(arg), esc, sizeof(esc));
+	snprintf(out, outlen, "%s %s", op, esc);
+}
+
+enum ds_answer ds_client_list(struct ds_client *dc, const char *from, const char *to,
+			      struct filing_list *out, char *err, size_t errlen)
+{
+	struct ds_call *call = xcalloc(1, sizeof(*call));
+	enum ds_answer a;
+	char range[32];
+
+	if (mapping_build_list_request(dc->map, dc->cfg->ds_dependencia, from, to, dc->cfg->ds_key,
+				       &call->body, &call->soap_action) < 0) {
+		set_error(err, errlen, "no se pudo construir la consulta de %s a %s", from, to);
+		free(call);
+		return DS_FAULT_CLIENT;
+	}
+	call->kind = DS_CALL_LIST;
+	call->list_out = out;
+	buf_init(&call->resp);
+	snprintf(range, sizeof(range), "%s..%s", from, to);
+	ds_client_escape_label(call->label, sizeof(call->label), "getRadicadosDependencia", range);
+	a = ds_client_run(dc, call, 1, err, errlen);
+	if (a == DS_OK)
+		a = call->answer == DS_EMPTY ? DS_EMPTY : DS_OK;
+	ds_client_free_calls(dc, call, 1);
+	return a;
+}
+
+enum ds_answer ds_client_details(struct ds_client *dc, struct filing **fs, size_t n, char *err,
+				 size_t errlen)
+{
+	struct ds_call *calls;
+	enum ds_answer a;
+
+	if (n == 0)
+		return DS_OK;
+	calls = xcalloc(n, sizeof(*calls));
+	for (size_t i = 0; i < n; i++) {
+		struct ds_call *call = &calls[i];
+
+		buf_init(&call->resp);
+		call->kind = DS_CALL_INFO;
+		call->target = fs[i];
+		ds_client_escape_label(call->label, sizeof(call->label), "getInfoRadicado",
+				       fs[i]->numero);
+		if (mapping_build_info_request(dc->map, fs[i]->numero, dc->cfg->ds_key, &call->body,
+					       &call->soap_action) < 0) {
+			set_error(err, errlen, "no se pudo construir la consulta de %s",
+				  call->label);
+			ds_client_free_calls(dc, calls, i + 1);
+			return DS_FAULT_CLIENT;
+		}
+	}
+	a = ds_client_run(dc, calls, n, err, errlen);
+	ds_client_free_calls(dc, calls, n);
+	return a;
+}

@@ -1,0 +1,48 @@
+/* ds_client.h -- talking to the document system: requests built from the mapping, sent
+ * with libcurl (timeouts, size cap, concurrent detail calls), retried with capped
+ * exponential backoff and jitter, honouring Retry-After. */
+#ifndef SEGCONT_DS_CLIENT_H
+#define SEGCONT_DS_CLIENT_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "mapping.h"
+
+#define DS_CLIENT_RETRY_AFTER_MAX_S 120  /* a server's Retry-After is capped to this */
+#define DS_CLIENT_CONNECT_TIMEOUT_S 10
+#define DS_CLIENT_ERR_LEN 512
+
+struct ds_client;
+
+/* Creates a client for the configured system. Borrows cfg and m (they outlive it) and
+ * stop: when *stop becomes non-zero, waits and transfers end early with DS_MALFORMED
+ * and "interrumpido". Returns a new client (free with ds_client_free); never NULL. */
+struct ds_client *ds_client_new(const struct config *cfg, const struct mapping *m,
+				atomic_int *stop);
+void ds_client_free(struct ds_client *dc);
+
+/* Lists the office's filings filed in [from, to] (YYYY-MM-DD), retrying transient
+ * faults up to the configured attempts. Returns DS_OK (out appended) or DS_EMPTY on
+ * success; anything else is a failure with err filled and out untouched. DS_AUTH and
+ * DS_FAULT_CLIENT are not retried: they are configuration or request errors. */
+enum ds_answer ds_client_list(struct ds_client *dc, const char *from, const char *to,
+			      struct filing_list *out, char *err, size_t errlen);
+
+/* Completes each filing in fs[0..n) with its detail call, at most max_parallel at once,
+ * each retried like the list. Returns DS_OK when every call succeeded (a number the
+ * system does not know is left without detail and logged); otherwise the failure of the
+ * first call that gave up, with err filled (filings may be partly completed). */
+enum ds_answer ds_client_details(struct ds_client *dc, struct filing **fs, size_t n, char *err,
+				 size_t errlen);
+
+/* Counters since creation, for logs and /metrics. */
+struct ds_client_stats {
+	long requests;
+	long retries;
+	long failures;
+};
+void ds_client_stats(const struct ds_client *dc, struct ds_client_stats *out);
+
+#endif

@@ -1,0 +1,316 @@
+/* main.c -- segcont's command line: one table of subcommands, each parsing its own
+ * options, loading the configuration and calling into the modules. Only here exit(). */
+#include <curl/curl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+
+#include "config.h"
+#include "ds_client.h"
+#include "http_api.h"
+#include "log.h"
+#include "mapping.h"
+#include "store.h"
+#include "sync.h"
+#include "util.h"
+
+#define MAIN_EXIT_USAGE 2
+
+struct main_cmd {
+	const char *name;
+	const char *usage;
+	int (*exec)(int argc, char **argv);
+};
+
+static atomic_int main_stop;
+
+static void main_on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&main_stop, 1);
+}
+
+/* Returns the configuration path: -c, else $SEGCONT_CONFIG, else the default. */
+static const char *main_config_path(const char *opt)
+{
+	const char *env = getenv("SEGCONT_CONFIG");
+
+	if (opt != NULL)
+		return opt;
+	if (env != NULL && env[0] != '\0')
+		return env;
+	return CONFIG_DEFAULT_PATH;
+}
+
+/* Loads the configuration, printing every problem. Returns 0 or -1. */
+static int main_load_config(struct config *cfg, const char *opt)
+{
+	char err[CONFIG_ERR_LEN * 4];
+	enum log_level lvl;
+
+	if (config_load(cfg, main_config_path(opt), err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (cfg->log_level != NULL && log_parse_level(cfg->log_level, &lvl) == 0)
+		log_set_level(lvl);
+	return 0;
+}
+
+/* Parses the options every configured subcommand takes (-c FILE, --once, --json);
+ * returns 0 or -1 after printing usage. */
+struct main_opts {
+	const char *config;
+	int once;
+	int json;
+};
+
+static int main_parse_opts(int argc, char **argv, const char *usage, struct main_opts *o)
+{
+	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+						 {"once", no_argument, NULL, 'o'},
+						 {"json", no_argument, NULL, 'j'},
+						 {NULL, 0, NULL, 0}};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'o':
+			o->once = 1;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		default:
+			fprintf(stderr, "uso: segcont %s\n", usage);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "segcont: argumento inesperado «%s»\nuso: segcont %s\n", argv[optind],
+			usage);
+		return -1;
+	}
+	return 0;
+}
+
+static struct mapping *main_load_mapping(const struct config *cfg)
+{
+	char err[1024];
+	struct mapping *m = mapping_load(cfg->ds_mapping, err, sizeof(err));
+
+	if (m == NULL)
+		fprintf(stderr, "%s\n", err);
+	return m;
+}
+
+static int main_check_config(int argc, char **argv)
+{
+	struct main_opts o;
+	struct config cfg;
+	struct mapping *m;
+	int ret = 1;
+
+	if (main_parse_opts(argc, argv, "check-config [-c ARCHIVO]", &o) < 0)
+		return MAIN_EXIT_USAGE;
+	if (main_load_config(&cfg, o.config) < 0)
+		goto done;
+	m = main_load_mapping(&cfg);
+	if (m == NULL)
+		goto done;
+	mapping_free(m);
+	printf("configuración válida: %s\n", cfg.path);
+	ret = 0;
+done:
+	config_free(&cfg);
+	return ret;
+}
+
+static void main_install_stop_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = main_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int main_sync(int argc, char **argv)
+{
+	struct main_opts o;
+	struct config cfg;
+	struct mapping *m = NULL;
+	struct store *st = NULL;
+	struct ds_client *dc = NULL;
+	struct sync_totals totals;
+	char err[DS_CLIENT_ERR_LEN];
+	int auth_error;
+	int ret = 1;
+
+	if (main_parse_opts(argc, argv, "sync --once [-c ARCHIVO]", &o) < 0)
+		return MAIN_EXIT_USAGE;
+	if (!o.once) {
+		fprintf(stderr, "segcont: use «sync --once» (el servicio continuo es «serve»)\n");
+		return MAIN_EXIT_USAGE;
+	}
+	if (main_load_config(&cfg, o.config) < 0)
+		goto done;
+	m = main_load_mapping(&cfg);
+	if (m == NULL)
+		goto done;
+	st = store_open(cfg.store_path, err, sizeof(err));
+	if (st == NULL) {
+		fprintf(stderr, "segcont: %s\n", err);
+		goto done;
+	}
+	main_install_stop_handlers();
+	dc = ds_client_new(&cfg, m, &main_stop);
+	if (sync_run_pass(&cfg, m, st, dc, &main_stop, &totals, &auth_error, err, sizeof(err)) <
+	    0) {
+		fprintf(stderr, "segcont: sincronización incompleta: %s\n", err);
+		goto done;
+	}
+	printf("sincronización completa: %ld ventanas, %ld nuevos, %ld cambiados, %ld sin cambio "
+	       "en %.1f s\n",
+	       totals.windows, totals.filings_new, totals.filings_changed, totals.filings_unchanged,
+	       totals.elapsed_ms / 1000.0);
+	ret = 0;
+done:
+	ds_client_free(dc);
+	store_close(st);
+	mapping_free(m);
+	config_free(&cfg);
+	return ret;
+}
+
+static int main_serve(int argc, char **argv)
+{
+	struct main_opts o;
+	struct config cfg;
+	struct mapping *m = NULL;
+	struct store *st = NULL;
+	struct sync_poller *poller = NULL;
+	struct http_api *api = NULL;
+	char err[DS_CLIENT_ERR_LEN];
+	sigset_t set;
+	int sig;
+	int ret = 1;
+
+	if (main_parse_opts(argc, argv, "serve [-c ARCHIVO]", &o) < 0)
+		return MAIN_EXIT_USAGE;
+	if (main_load_config(&cfg, o.config) < 0)
+		goto done;
+	m = main_load_mapping(&cfg);
+	if (m == NULL)
+		goto done;
+	/* Migrate once, before any thread opens its own connection. */
+	st = store_open(cfg.store_path, err, sizeof(err));
+	if (st == NULL) {
+		fprintf(stderr, "segcont: %s\n", err);
+		goto done;
+	}
+	store_close(st);
+	/* Signals are taken by sigwait below; every thread inherits the mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	poller = sync_poller_start(&cfg, m, &main_stop, err, sizeof(err));
+	if (poller == NULL) {
+		fprintf(stderr, "segcont: %s\n", err);
+		goto done;
+	}
+	api = http_api_start(&cfg, poller, err, sizeof(err));
+	if (api == NULL) {
+		fprintf(stderr, "segcont: %s\n", err);
+		goto stop;
+	}
+	sd_notify(0, "READY=1");
+	log_info("main", "segcont %s en servicio (base %s)", SEGCONT_VERSION, cfg.store_path);
+	if (sigwait(&set, &sig) == 0)
+		log_info("main", "señal %d recibida: deteniendo", sig);
+	ret = 0;
+stop:
+	sd_notify(0, "STOPPING=1");
+	atomic_store(&main_stop, 1);
+	http_api_stop(api);
+	sync_poller_join(poller);
+	log_info("main", "detenido");
+done:
+	mapping_free(m);
+	config_free(&cfg);
+	return ret;
+}
+
+static int main_help(int argc, char **argv);
+
+static int main_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("segcont %s\n", SEGCONT_VERSION);
+	return 0;
+}
+
+static const struct main_cmd main_cmds[] = {
+	{"serve", "serve [-c ARCHIVO]", main_serve},
+	{"sync", "sync --once [-c ARCHIVO]", main_sync},
+	{"check-config", "check-config [-c ARCHIVO]", main_check_config},
+	{"--version", "--version", main_version},
+	{"--help", "--help", main_help},
+};
+
+static int main_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("segcont: seguimiento de la contratación a partir del sistema de gestión "
+	       "documental\n\nuso:\n");
+	for (size_t i = 0; i < sizeof(main_cmds) / sizeof(main_cmds[0]); i++)
+		printf("  segcont %s\n", main_cmds[i].usage);
+	printf("\n-c toma por defecto $SEGCONT_CONFIG, si no %s\n", CONFIG_DEFAULT_PATH);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum log_level lvl;
+	const char *env_log = getenv("SEGCONT_LOG");
+	int ret;
+
+	if (env_log != NULL && log_parse_level(env_log, &lvl) == 0)
+		log_set_level(lvl);
+	if (argc < 2) {
+		main_help(argc, argv);
+		return MAIN_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < sizeof(main_cmds) / sizeof(main_cmds[0]); i++) {
+		if (strcmp(argv[1], main_cmds[i].name) != 0)
+			continue;
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || sodium_init() < 0) {
+			fprintf(stderr, "segcont: no se pudieron iniciar libcurl o libsodium\n");
+			return 1;
+		}
+		mapping_global_init();
+		ret = main_cmds[i].exec(argc - 1, argv + 1);
+		curl_global_cleanup();
+		return ret;
+	}
+	fprintf(stderr, "segcont: orden desconocida «%s»; pruebe «segcont --help»\n", argv[1]);
+	return MAIN_EXIT_USAGE;
+}
