@@ -9,7 +9,7 @@ filter=${2:-}
 export SEGCONT_SHARED
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-mkdir -p build/logs
+mkdir -p build/logs/unit build/logs/integration
 passed=0
 failed=0
 failures=""

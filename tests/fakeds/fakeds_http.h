@@ -1,0 +1,42 @@
+/* fakeds_http.h -- the simulated document system's HTTP server (libmicrohttpd, a thread per
+ * connection): the SOAP endpoint with its injected faults, and the /control/ API. */
+#ifndef FAKEDS_HTTP_H
+#define FAKEDS_HTTP_H
+
+#include <stddef.h>
+
+#include "fakeds_data.h"
+#include "fakeds_faults.h"
+
+#define FAKEDS_HTTP_SOAP_PATH "/webServices/servidor.php"
+#define FAKEDS_HTTP_MAX_BODY (1024u * 1024u) /* bytes of a request body; more is a 413 */
+#define FAKEDS_HTTP_MAX_DISCARD                                                                    \
+	(64u * 1024u * 1024u)		/* an oversized body read to send the 413;                 \
+					   past this the connection is dropped */
+#define FAKEDS_HTTP_TIMEOUT 60		/* seconds an idle connection is kept */
+#define FAKEDS_HTTP_MAX_CONNECTIONS 256 /* at once, also per client address */
+#define FAKEDS_HTTP_DELAY_STEP_MS 50	/* a delay sleeps in steps this long */
+
+struct fakeds_http_options {
+	const char *listen; /* a loopback address: 127.x.x.x, ::1 or localhost */
+	int port;	    /* 0: any free port */
+	int utf8;	    /* answer in UTF-8 instead of ISO-8859-1 */
+	const char *key;    /* the service key (copied) */
+};
+
+struct fakeds_http;
+
+/* Starts serving d and f (borrowed; they must outlive the server). Returns the server, or
+ * NULL with err filled (not a loopback address, port taken...). */
+struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struct fakeds_data *d,
+				      struct fakeds_faults *f, char *err, size_t errlen);
+/* Checks that listen is a loopback address. Returns 0, or -1 with err filled. */
+int fakeds_http_check_listen(const char *listen, char *err, size_t errlen);
+/* The port actually bound. */
+int fakeds_http_port(const struct fakeds_http *h);
+/* The base URL ("http://127.0.0.1:8089"). Borrowed. */
+const char *fakeds_http_url(const struct fakeds_http *h);
+/* Stops: delayed answers give up, open connections close, threads are joined; frees h. */
+void fakeds_http_stop(struct fakeds_http *h);
+
+#endif

@@ -1,0 +1,234 @@
+"""segtest -- shared helpers of the integration tests: start fakeds and segcont on
+127.0.0.1 with free ports, write a configuration in a temporary folder, read the
+database, compare it with fakeds' dataset. Every process started here is stopped at
+exit, and every wait is bounded."""
+import atexit
+import datetime
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(ROOT, "build")
+SEGCONT = os.path.join(BUILD, "segcont")
+FAKEDS = os.path.join(BUILD, "fakeds")
+SHARED = os.environ.get("SEGCONT_SHARED", os.path.join(ROOT, "..", "shared"))
+KEY = "CLAVE-DEL-SERVICIO"
+OFFICE = "342"
+_procs = []
+_failures = []
+
+
+def today_bogota():
+    return (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=5)).date()
+
+
+def check(cond, what):
+    """Records a failed assertion (the test goes on, so one run shows every failure)."""
+    if cond:
+        print("  ok:", what)
+    else:
+        print("  FALLA:", what)
+        _failures.append(what)
+    return cond
+
+
+def finish():
+    """Ends the test: exit status 1 when any check failed."""
+    stop_all()
+    if _failures:
+        print("%d comprobaciones fallaron" % len(_failures))
+        sys.exit(1)
+    print("todas las comprobaciones pasaron")
+    sys.exit(0)
+
+
+def stop_all():
+    for p in _procs:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+    _procs.clear()
+
+
+atexit.register(stop_all)
+
+
+def tmpdir(name):
+    d = tempfile.mkdtemp(prefix="segcont-%s-" % name)
+    atexit.register(shutil.rmtree, d, True)
+    return d
+
+
+def wait_for_file(path, timeout=20):
+    end = time.time() + timeout
+    while time.time() < end:
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            return open(path).read().strip()
+        time.sleep(0.05)
+    raise RuntimeError("no apareció %s" % path)
+
+
+class FakeDS:
+    """A running fakeds process and its control API."""
+
+    def __init__(self, workdir, *args):
+        self.portfile = os.path.join(workdir, "fakeds.port")
+        if os.path.exists(self.portfile):
+            os.unlink(self.portfile)
+        log = open(os.path.join(workdir, "fakeds.log"), "ab")
+        cmd = [FAKEDS, "--port", "0", "--port-file", self.portfile, "--max-seconds", "900"]
+        self.proc = subprocess.Popen(cmd + list(args), stdout=log, stderr=log)
+        _procs.append(self.proc)
+        self.port = int(wait_for_file(self.portfile))
+        self.base = "http://127.0.0.1:%d" % self.port
+        self.url = self.base + "/webServices/servidor.php"
+
+    def control(self, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data,
+                                     method="GET" if body is None else "POST")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read().decode())
+
+    def dump(self, dependencia=None):
+        q = "" if dependencia is None else "?dependencia=" + dependencia
+        return {f["numero"]: f for f in self.control("/control/dump" + q)["filings"]}
+
+    def faults(self, rate, kinds=None, delay_ms=1500, seed=7):
+        body = {"rate": rate, "seed": seed, "delay_ms": delay_ms}
+        if kinds:
+            body["kinds"] = kinds
+        return self.control("/control/faults", body)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def write_config(workdir, ds_url, backfill_from, **extra):
+    """Writes segcont.conf and its key file in workdir; returns the config path."""
+    key = os.path.join(workdir, "ds.key")
+    with open(key, "w") as f:
+        f.write(KEY + "\n")
+    os.chmod(key, 0o600)
+    sections = {
+        "document_system": {
+            "url": ds_url,
+            "mapping": os.path.join(ROOT, "mappings", "orfeo-soap.json"),
+            "dependencia": OFFICE,
+            "key_file": "ds.key",
+            "poll_interval": "5",
+            "timeout": "5",
+            "backfill_from": backfill_from,
+            "max_parallel": "4",
+            "max_retries": "8",
+            "retry_base_ms": "20",
+            "retry_max_ms": "400",
+        },
+        "store": {"path": "segcont.db"},
+        "http": {"listen": "127.0.0.1", "port": str(free_port()), "threads": "2"},
+        "log": {"level": "info"},
+    }
+    for k, v in extra.items():
+        sec, key_name = k.split("__", 1)
+        sections.setdefault(sec, {})[key_name] = str(v)
+    path = os.path.join(workdir, "segcont.conf")
+    with open(path, "w") as f:
+        for sec, kv in sections.items():
+            f.write("[%s]\n" % sec)
+            for k, v in kv.items():
+                f.write("%s = %s\n" % (k, v))
+    return path
+
+
+def run_segcont(*args, timeout=300, env=None):
+    """Runs a segcont subcommand to completion; returns (exit status, stdout, stderr)."""
+    p = subprocess.run([SEGCONT] + list(args), capture_output=True, timeout=timeout,
+                       env=env, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def start_serve(conf, workdir):
+    log = open(os.path.join(workdir, "serve.log"), "ab")
+    p = subprocess.Popen([SEGCONT, "serve", "-c", conf], stdout=log, stderr=log)
+    _procs.append(p)
+    return p
+
+
+def http_get(url, timeout=5):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+DS_FIELDS = ["numero", "tipo_radicado", "fecha_radicacion", "asunto", "folios", "ruta",
+             "dependencia_origen", "dependencia_origen_nombre", "dependencia_actual",
+             "remitente", "tipo_documental", "estado_ds"]
+
+
+def db_filings(dbpath):
+    con = sqlite3.connect(dbpath)
+    con.row_factory = sqlite3.Row
+    rows = con.execute("SELECT %s FROM radicado" % ", ".join(DS_FIELDS)).fetchall()
+    con.close()
+    return {r["numero"]: dict(r) for r in rows}
+
+
+def db_query(dbpath, sql, *params):
+    con = sqlite3.connect(dbpath)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def compare_with_dataset(dbpath, expected):
+    """Checks the database holds exactly the expected filings with every field equal."""
+    got = db_filings(dbpath)
+    check(len(got) == len(expected),
+          "la base tiene %d radicados y el sistema documental %d" % (len(got), len(expected)))
+    missing = sorted(set(expected) - set(got))
+    extra = sorted(set(got) - set(expected))
+    check(not missing, "ningún radicado falta (faltan %d: %s)" % (len(missing), missing[:5]))
+    check(not extra, "ningún radicado sobra (sobran %d: %s)" % (len(extra), extra[:5]))
+    diffs = []
+    for numero in sorted(set(expected) & set(got)):
+        for field in DS_FIELDS:
+            e = expected[numero].get(field)
+            g = got[numero].get(field)
+            if field == "folios":
+                e = int(e)
+            if e != g:
+                diffs.append("%s.%s: esperado %r, base %r" % (numero, field, e, g))
+    check(not diffs, "cada campo coincide (%d diferencias: %s)" % (len(diffs), diffs[:5]))
+    dup = db_query(dbpath, "SELECT numero, count(*) FROM radicado GROUP BY numero HAVING count(*) > 1")
+    check(not dup, "ningún radicado duplicado")
+    orphans = db_query(dbpath, "SELECT count(*) FROM radicado r LEFT JOIN seguimiento s "
+                       "ON s.radicado_id = r.id WHERE s.radicado_id IS NULL")[0][0]
+    check(orphans == 0, "cada radicado tiene su seguimiento (%d sin él)" % orphans)
+    return got
