@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "filing.h"
 #include "log.h"
 #include "util.h"
@@ -155,8 +156,16 @@ static const char store_migration_1[] =
 	"CREATE INDEX discrepancia_estado ON discrepancia (estado, encontrada);";
 /* clang-format on */
 
+/* --- follow-up API: step 2 --- */
+/* A folded copy of asunto (lowercase ASCII, no accents) for the list's free-text search;
+ * segcont_fold is registered on every connection before migrating. */
+static const char store_migration_2[] =
+	"ALTER TABLE radicado ADD COLUMN asunto_busqueda TEXT NOT NULL DEFAULT '';"
+	"UPDATE radicado SET asunto_busqueda = segcont_fold(asunto);";
+
 static const char *const store_migrations[] = {
     store_migration_1,
+    store_migration_2,
 };
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -198,11 +207,12 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
 	"INSERT INTO radicado (numero, tipo_radicado, fecha_radicacion, asunto, folios,"
 	" ruta, dependencia_origen, dependencia_origen_nombre, dependencia_actual,"
 	" remitente, tipo_documental, estado_ds, hash_ds, hash_lista, con_detalle,"
-	" visto_primero, visto_ultimo)"
+	" visto_primero, visto_ultimo, asunto_busqueda)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	" ?16, ?16)",
+	" ?16, ?16, segcont_fold(?4))",
     [STORE_STMT_FILING_UPDATE] =
 	"UPDATE radicado SET tipo_radicado = ?2, fecha_radicacion = ?3, asunto = ?4,"
+	" asunto_busqueda = segcont_fold(?4),"
 	" folios = ?5, ruta = ?6, dependencia_origen = ?7, dependencia_origen_nombre = ?8,"
 	" dependencia_actual = ?9, remitente = ?10, tipo_documental = ?11,"
 	" estado_ds = ?12, hash_ds = ?13, hash_lista = ?14, con_detalle = ?15,"
@@ -243,7 +253,12 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STORE_STMT_COUNT];
 	char err[STORE_ERR_LEN];
+	struct store_api *api; /* follow-up API statements, see the end of this file */
 };
+
+/* --- follow-up API: defined at the end of this file --- */
+static int store_api_register(struct store *s);
+static void store_api_free(struct store *s);
 
 /* ---- The source fields of a filing, in column order: how each is compared, bound and
  * described in a cambio_sgd entry. */
@@ -586,6 +601,8 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	if (store_configure(s) < 0)
 		goto fail;
+	if (store_api_register(s) < 0)
+		goto fail;
 	if (store_migrate(s) < 0)
 		goto fail;
 	return s;
@@ -600,6 +617,7 @@ void store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	store_api_free(s);
 	for (int i = 0; i < STORE_STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
@@ -1096,4 +1114,1091 @@ fail:
 		strlcpy_s(s->err, msg, sizeof(s->err));
 	}
 	return -1;
+}
+
+/* --- follow-up API --- */
+/* Users, the follow-up row with its audit trail, gestiones, and the read views that the
+ * HTTP API serves as JSON (built by SQLite's json1 functions, so no row is copied twice).
+ * These statements live in s->api, apart from the sync statements above; the list's SQL
+ * depends on which filters are present and is cached per shape. */
+
+#define STORE_API_SHAPES 24 /* list shapes (filters present, order) cached per connection */
+#define STORE_API_BUSY_CODE SQLITE_BUSY
+#define STORE_API_INT_MAX 9007199254740991L /* 2^53 - 1: exact in JSON numbers */
+
+enum store_api_stmt_id {
+	STORE_API_USER_ADD,
+	STORE_API_USER_SET_TOKEN,
+	STORE_API_USER_BY_TOKEN,
+	STORE_API_USER_GET,
+	STORE_API_USER_LIST,
+	STORE_API_FU_GET,
+	STORE_API_FU_UPDATE,
+	STORE_API_AUDIT_INSERT,
+	STORE_API_FILING_JSON,
+	STORE_API_CLOCKS,
+	STORE_API_LAWYER_LOAD,
+	STORE_API_COUNT_BY_ESTADO,
+	STORE_API_DATA_VERSION,
+	STORE_API_STMT_COUNT
+};
+
+#define STORE_API_USER_COLS "id, nombre, rol, activo, creado"
+
+/* NULL: built from store_fu_columns on first use (store_api_build_sql). */
+static const char *const store_api_sql[STORE_API_STMT_COUNT] = {
+    [STORE_API_USER_ADD] = "INSERT INTO usuario (nombre, rol, token_hash, activo, creado)"
+			   " VALUES (?1, ?2, ?3, 1, ?4)",
+    [STORE_API_USER_SET_TOKEN] = "UPDATE usuario SET token_hash = ?2 WHERE id = ?1",
+    [STORE_API_USER_BY_TOKEN] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE token_hash = ?1",
+    [STORE_API_USER_GET] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE id = ?1",
+    [STORE_API_USER_LIST] = "SELECT " STORE_API_USER_COLS " FROM usuario ORDER BY id",
+    [STORE_API_AUDIT_INSERT] =
+	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
+	" valor_nuevo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [STORE_API_CLOCKS] =
+	"SELECT s.radicado_id, s.tipo_tramite, s.fecha_reparto,"
+	" (SELECT group_concat(g.tipo || '|' || g.fecha, ';') FROM gestion g"
+	"  WHERE g.radicado_id = s.radicado_id AND g.tipo IN ('devolucion', 'reingreso'))"
+	" FROM seguimiento s WHERE s.estado IN ('repartido', 'en_revision')"
+	" AND s.fecha_reparto IS NOT NULL",
+    [STORE_API_LAWYER_LOAD] =
+	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, s.estado, s.tipo_tramite,"
+	" count(s.radicado_id)"
+	" FROM usuario u LEFT JOIN seguimiento s ON s.abogado_id = u.id"
+	"  AND s.estado IN ('repartido', 'en_revision', 'devuelto')"
+	" WHERE u.rol = 'abogado'"
+	" GROUP BY u.id, s.estado, s.tipo_tramite"
+	" ORDER BY u.nombre, u.id, s.estado, s.tipo_tramite",
+    [STORE_API_COUNT_BY_ESTADO] = "SELECT estado, count(*) FROM seguimiento GROUP BY estado",
+    [STORE_API_DATA_VERSION] = "PRAGMA data_version",
+};
+
+struct store_api_shape {
+	int key; /* store_api_shape_key; -1 when the slot is empty */
+	sqlite3_stmt *count;
+	sqlite3_stmt *page;
+};
+
+struct store_api {
+	sqlite3_stmt *stmt[STORE_API_STMT_COUNT];
+	struct store_api_shape shapes[STORE_API_SHAPES];
+	int next_shape; /* the slot to reuse when all are taken */
+};
+
+static const struct {
+	const char *name;
+	enum store_fu_kind kind;
+} store_fu_columns[STORE_FU_COUNT] = {
+    [STORE_FU_TIPO_TRAMITE] = {"tipo_tramite", STORE_FU_KIND_TEXT},
+    [STORE_FU_MODALIDAD] = {"modalidad", STORE_FU_KIND_TEXT},
+    [STORE_FU_NOVEDAD] = {"novedad", STORE_FU_KIND_TEXT},
+    [STORE_FU_TIPO_GESTION] = {"tipo_gestion", STORE_FU_KIND_TEXT},
+    [STORE_FU_ABOGADO_ID] = {"abogado_id", STORE_FU_KIND_INT},
+    [STORE_FU_FECHA_REPARTO] = {"fecha_reparto", STORE_FU_KIND_TIME},
+    [STORE_FU_ESTADO] = {"estado", STORE_FU_KIND_TEXT},
+    [STORE_FU_CONCLUIDO_SATISFACTORIO] = {"concluido_satisfactorio", STORE_FU_KIND_BOOL},
+    [STORE_FU_FECHA_CONCLUSION] = {"fecha_conclusion", STORE_FU_KIND_TIME},
+    [STORE_FU_NUMERO_CONTRATO] = {"numero_contrato", STORE_FU_KIND_TEXT},
+    [STORE_FU_CONTRATISTA] = {"contratista", STORE_FU_KIND_TEXT},
+    [STORE_FU_OBJETO] = {"objeto", STORE_FU_KIND_TEXT},
+    [STORE_FU_VALOR] = {"valor", STORE_FU_KIND_INT},
+    [STORE_FU_FECHA_SUSCRIPCION] = {"fecha_suscripcion", STORE_FU_KIND_DATE},
+    [STORE_FU_FECHA_RP] = {"fecha_rp", STORE_FU_KIND_DATE},
+    [STORE_FU_FECHA_APROBACION_GARANTIAS] = {"fecha_aprobacion_garantias", STORE_FU_KIND_DATE},
+    [STORE_FU_FECHA_ARL] = {"fecha_arl", STORE_FU_KIND_DATE},
+    [STORE_FU_FECHA_ACTA_INICIO] = {"fecha_acta_inicio", STORE_FU_KIND_DATE},
+    [STORE_FU_PUBLICADO_SECOP] = {"publicado_secop", STORE_FU_KIND_BOOL},
+    [STORE_FU_LINEA_PAA] = {"linea_paa", STORE_FU_KIND_TEXT},
+    [STORE_FU_OBSERVACIONES] = {"observaciones", STORE_FU_KIND_TEXT},
+    [STORE_FU_DEVOLUCIONES] = {"devoluciones", STORE_FU_KIND_INT},
+    [STORE_FU_VERSION] = {"version", STORE_FU_KIND_INT},
+    [STORE_FU_CREADO] = {"creado", STORE_FU_KIND_TIME},
+    [STORE_FU_ACTUALIZADO] = {"actualizado", STORE_FU_KIND_TIME},
+};
+
+/* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
+static const struct {
+	const char *name;
+	const char *sql;
+} store_list_orders[STORE_ORDER_COUNT] = {
+    [STORE_ORDER_FECHA_DESC] = {"-fecha", "r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_FECHA] = {"fecha", "r.fecha_radicacion, r.id"},
+    [STORE_ORDER_NUMERO] = {"numero", "r.numero"},
+    [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC"},
+    [STORE_ORDER_ESTADO] = {"estado", "s.estado, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_ESTADO_DESC] = {"-estado", "s.estado DESC, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_TIPO_TRAMITE] = {"tipo_tramite",
+				  "s.tipo_tramite, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite",
+				       "s.tipo_tramite DESC, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_FECHA_REPARTO] = {"fecha_reparto",
+				   "s.fecha_reparto IS NULL, s.fecha_reparto, r.id"},
+    [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
+					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
+};
+
+/* One list row: the filing and the follow-up summary the list shows. */
+#define STORE_API_LIST_ROW                                                                     \
+	"json_object('numero', r.numero, 'tipo_radicado', r.tipo_radicado,"                    \
+	" 'fecha_radicacion', r.fecha_radicacion, 'asunto', r.asunto,"                         \
+	" 'dependencia_origen', r.dependencia_origen,"                                         \
+	" 'dependencia_origen_nombre', r.dependencia_origen_nombre,"                           \
+	" 'remitente', r.remitente, 'estado_ds', r.estado_ds,"                                 \
+	" 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad, 'novedad', s.novedad,"     \
+	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                \
+	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                   \
+	" 'concluido_satisfactorio',"                                                          \
+	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"    \
+	" 'fecha_conclusion', s.fecha_conclusion, 'numero_contrato', s.numero_contrato,"       \
+	" 'version', s.version)"
+
+/* The SQL LIKE parameters of the q words start here; limit and offset follow them. */
+#define STORE_API_PARAM_TERMS 7
+#define STORE_API_PARAM_LIMIT (STORE_API_PARAM_TERMS + STORE_LIST_MAX_TERMS)
+#define STORE_API_PARAM_OFFSET (STORE_API_PARAM_LIMIT + 1)
+
+/* segcont_fold(text): classify_fold as an SQL function, for asunto_busqueda. */
+static void store_api_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *t;
+
+	(void)argc;
+	t = sqlite3_value_text(argv[0]);
+	if (t == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, classify_fold((const char *)t), -1, free);
+}
+
+static int store_api_register(struct store *s)
+{
+	s->api = xcalloc(1, sizeof(*s->api));
+	for (int i = 0; i < STORE_API_SHAPES; i++)
+		s->api->shapes[i].key = -1;
+	if (sqlite3_create_function_v2(s->db, "segcont_fold", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				       store_api_fold_fn, NULL, NULL, NULL) != SQLITE_OK) {
+		store_set_sqlite_error(s, "no se pudo registrar segcont_fold");
+		return -1;
+	}
+	return 0;
+}
+
+static void store_api_free(struct store *s)
+{
+	if (s->api == NULL)
+		return;
+	for (int i = 0; i < STORE_API_STMT_COUNT; i++)
+		sqlite3_finalize(s->api->stmt[i]);
+	for (int i = 0; i < STORE_API_SHAPES; i++) {
+		sqlite3_finalize(s->api->shapes[i].count);
+		sqlite3_finalize(s->api->shapes[i].page);
+	}
+	free(s->api);
+	s->api = NULL;
+}
+
+const char *store_fu_name(enum store_fu_field f)
+{
+	return store_fu_columns[f].name;
+}
+
+enum store_fu_kind store_fu_kind(enum store_fu_field f)
+{
+	return store_fu_columns[f].kind;
+}
+
+int store_fu_lookup(const char *name)
+{
+	for (int i = 0; i < STORE_FU_COUNT; i++) {
+		if (strcmp(store_fu_columns[i].name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+int store_list_order_parse(const char *name)
+{
+	for (int i = 0; i < STORE_ORDER_COUNT; i++) {
+		if (strcmp(store_list_orders[i].name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* The SQL of the statements whose text follows store_fu_columns. Returns a new string. */
+static char *store_api_build_sql(enum store_api_stmt_id id)
+{
+	struct buf b;
+
+	buf_init(&b);
+	switch (id) {
+	case STORE_API_FU_GET:
+		buf_puts(&b, "SELECT s.radicado_id, r.estado_ds");
+		for (int i = 0; i < STORE_FU_COUNT; i++)
+			buf_printf(&b, ", s.%s", store_fu_columns[i].name);
+		buf_puts(&b, " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+			     " WHERE r.numero = ?1");
+		break;
+	case STORE_API_FU_UPDATE:
+		/* ?1..?COUNT the fields (creado kept), then radicado_id and the old version. */
+		buf_puts(&b, "UPDATE seguimiento SET ");
+		for (int i = 0; i < STORE_FU_COUNT; i++) {
+			if (i == STORE_FU_CREADO)
+				continue;
+			buf_printf(&b, "%s%s = ?%d", i > 0 ? ", " : "", store_fu_columns[i].name,
+				   i + 1);
+		}
+		buf_printf(&b, " WHERE radicado_id = ?%d AND version = ?%d", STORE_FU_COUNT + 1,
+			   STORE_FU_COUNT + 2);
+		break;
+	case STORE_API_FILING_JSON:
+		buf_puts(&b,
+			 "SELECT json_object('radicado', json_object('numero', r.numero,"
+			 " 'tipo_radicado', r.tipo_radicado, 'fecha_radicacion', r.fecha_radicacion,"
+			 " 'asunto', r.asunto, 'folios', r.folios, 'ruta', r.ruta,"
+			 " 'dependencia_origen', r.dependencia_origen,"
+			 " 'dependencia_origen_nombre', r.dependencia_origen_nombre,"
+			 " 'dependencia_actual', r.dependencia_actual, 'remitente', r.remitente,"
+			 " 'tipo_documental', r.tipo_documental, 'estado_ds', r.estado_ds,"
+			 " 'visto_primero', r.visto_primero, 'visto_ultimo', r.visto_ultimo),"
+			 " 'seguimiento', json_object(");
+		for (int i = 0; i < STORE_FU_COUNT; i++) {
+			const char *n = store_fu_columns[i].name;
+
+			if (i > 0)
+				buf_puts(&b, ", ");
+			if (store_fu_columns[i].kind == STORE_FU_KIND_BOOL)
+				buf_printf(&b,
+					   "'%s', json(CASE s.%s WHEN 1 THEN 'true' WHEN 0 THEN"
+					   " 'false' END)",
+					   n, n);
+			else
+				buf_printf(&b, "'%s', s.%s", n, n);
+			if (i == STORE_FU_ABOGADO_ID)
+				buf_puts(&b, ", 'abogado', u.nombre");
+		}
+		buf_puts(&b,
+			 "), 'gestiones', json((SELECT json_group_array(json_object('id', g.id,"
+			 " 'tipo', g.tipo, 'fecha', g.fecha, 'usuario_id', g.usuario_id,"
+			 " 'usuario', gu.nombre, 'texto', g.texto, 'satisfactorio',"
+			 " json(CASE g.satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"
+			 " 'datos', json(g.datos)))"
+			 " FROM gestion g LEFT JOIN usuario gu ON gu.id = g.usuario_id"
+			 " WHERE g.radicado_id = r.id)),"
+			 " 'auditoria', json((SELECT json_group_array(json_object('id', a.id,"
+			 " 'fecha', a.fecha, 'usuario_id', a.usuario_id, 'usuario', au.nombre,"
+			 " 'campo', a.campo, 'valor_anterior', a.valor_anterior,"
+			 " 'valor_nuevo', a.valor_nuevo))"
+			 " FROM auditoria a LEFT JOIN usuario au ON au.id = a.usuario_id"
+			 " WHERE a.radicado_id = r.id)))"
+			 " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+			 " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE r.numero = ?1");
+		break;
+	default:
+		break;
+	}
+	return buf_steal(&b);
+}
+
+/* Returns the cached statement (prepared on first use) or NULL with s->err. */
+static sqlite3_stmt *store_api_stmt(struct store *s, enum store_api_stmt_id id)
+{
+	char *built = NULL;
+	const char *sql = store_api_sql[id];
+	int rc;
+
+	if (s->api->stmt[id] != NULL)
+		return s->api->stmt[id];
+	if (sql == NULL) {
+		built = store_api_build_sql(id);
+		sql = built;
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->api->stmt[id],
+				NULL);
+	free(built);
+	if (rc != SQLITE_OK) {
+		store_set_sqlite_error(s, "no se pudo preparar una consulta");
+		s->api->stmt[id] = NULL;
+		return NULL;
+	}
+	return s->api->stmt[id];
+}
+
+int store_last_busy(struct store *s)
+{
+	return (sqlite3_extended_errcode(s->db) & 0xff) == STORE_API_BUSY_CODE;
+}
+
+int store_data_version(struct store *s, unsigned long long *out)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_DATA_VERSION);
+	unsigned long long v;
+
+	if (st == NULL)
+		return -1;
+	if (store_row(s, st, "no se pudo leer data_version") != 1)
+		return -1;
+	v = (unsigned long long)sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	/* data_version moves with other connections' commits, total_changes with ours. */
+	*out = (v << 32) ^ (unsigned long long)sqlite3_total_changes64(s->db);
+	return 0;
+}
+
+/* ---- Users */
+
+static void store_api_read_user(sqlite3_stmt *st, struct store_user *u)
+{
+	u->id = sqlite3_column_int64(st, 0);
+	strlcpy_s(u->nombre, store_column_text(st, 1), sizeof(u->nombre));
+	strlcpy_s(u->rol, store_column_text(st, 2), sizeof(u->rol));
+	u->activo = sqlite3_column_int(st, 3) != 0;
+	strlcpy_s(u->creado, store_column_text(st, 4), sizeof(u->creado));
+}
+
+int store_user_add(struct store *s, const char *nombre, const char *rol, const char *token_hash,
+		   const char *now, long long *id)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_ADD);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, nombre) < 0 || store_bind_text(s, st, 2, rol) < 0 ||
+	    store_bind_text(s, st, 3, token_hash) < 0 || store_bind_text(s, st, 4, now) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	if (store_run(s, st, "no se pudo crear el usuario") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int store_user_set_token(struct store *s, long long id, const char *token_hash)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_SET_TOKEN);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, token_hash) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	if (store_run(s, st, "no se pudo cambiar el token") < 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+static int store_api_user_one(struct store *s, sqlite3_stmt *st, struct store_user *u)
+{
+	int found = store_row(s, st, "no se pudo leer el usuario");
+
+	if (found <= 0)
+		return found;
+	store_api_read_user(st, u);
+	store_stmt_done(st);
+	return 1;
+}
+
+int store_user_by_token(struct store *s, const char *token_hash, struct store_user *u)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_BY_TOKEN);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, token_hash) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_api_user_one(s, st, u);
+}
+
+int store_user_get(struct store *s, long long id, struct store_user *u)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_GET);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_int(s, st, 1, id) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_api_user_one(s, st, u);
+}
+
+int store_user_list(struct store *s, int (*cb)(const struct store_user *u, void *arg), void *arg)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_LIST);
+	struct store_user u;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int stop;
+
+		store_api_read_user(st, &u);
+		stop = cb(&u, arg);
+		if (stop != 0) {
+			store_stmt_done(st);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, "no se pudieron listar los usuarios");
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+/* ---- The follow-up row */
+
+void follow_up_init(struct follow_up *fu)
+{
+	memset(fu, 0, sizeof(*fu));
+}
+
+void follow_up_free(struct follow_up *fu)
+{
+	for (int i = 0; i < STORE_FU_COUNT; i++)
+		free(fu->v[i]);
+	follow_up_init(fu);
+}
+
+void follow_up_set(struct follow_up *fu, enum store_fu_field f, const char *value)
+{
+	char *copy = xstrdup(value);
+
+	free(fu->v[f]);
+	fu->v[f] = copy;
+}
+
+void follow_up_copy(struct follow_up *dst, const struct follow_up *src)
+{
+	dst->radicado_id = src->radicado_id;
+	strlcpy_s(dst->estado_ds, src->estado_ds, sizeof(dst->estado_ds));
+	for (int i = 0; i < STORE_FU_COUNT; i++)
+		follow_up_set(dst, (enum store_fu_field)i, src->v[i]);
+}
+
+int store_follow_up_get(struct store *s, const char *numero, struct follow_up *fu)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_FU_GET);
+	int found;
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, numero) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	found = store_row(s, st, "no se pudo leer el seguimiento");
+	if (found <= 0)
+		return found;
+	fu->radicado_id = sqlite3_column_int64(st, 0);
+	strlcpy_s(fu->estado_ds, store_column_text(st, 1), sizeof(fu->estado_ds));
+	for (int i = 0; i < STORE_FU_COUNT; i++) {
+		int col = i + 2;
+
+		if (sqlite3_column_type(st, col) == SQLITE_NULL &&
+		    store_fu_columns[i].kind != STORE_FU_KIND_TEXT)
+			follow_up_set(fu, (enum store_fu_field)i, NULL);
+		else
+			follow_up_set(fu, (enum store_fu_field)i, store_column_text(st, col));
+	}
+	store_stmt_done(st);
+	return 1;
+}
+
+/* Binds a follow-up value by its kind (text "" for a NULL TEXT). 0 or -1. */
+static int store_api_bind_fu(struct store *s, sqlite3_stmt *st, int idx, enum store_fu_field f,
+			     const char *v)
+{
+	long n;
+
+	switch (store_fu_columns[f].kind) {
+	case STORE_FU_KIND_TEXT:
+		return store_bind_text(s, st, idx, v != NULL ? v : "");
+	case STORE_FU_KIND_INT:
+	case STORE_FU_KIND_BOOL:
+		if (v == NULL)
+			return store_bind_null(s, st, idx);
+		if (parse_long(v, 0, STORE_API_INT_MAX, &n) < 0) {
+			set_error(s->err, sizeof(s->err), "valor entero inválido para %s",
+				  store_fu_columns[f].name);
+			return -1;
+		}
+		return store_bind_int(s, st, idx, n);
+	default:
+		return store_bind_text(s, st, idx, v);
+	}
+}
+
+static int store_api_same(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* The text an audit row shows for a value: booleans as true/false. Borrowed. */
+static const char *store_api_audit_value(enum store_fu_field f, const char *v)
+{
+	if (v == NULL || store_fu_columns[f].kind != STORE_FU_KIND_BOOL)
+		return v;
+	return strcmp(v, "0") == 0 ? "false" : "true";
+}
+
+static int store_api_audit(struct store *s, long long radicado_id, long long usuario_id,
+			   const char *now, const char *campo, const char *antes,
+			   const char *despues)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_AUDIT_INSERT);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_int(s, st, 1, radicado_id) < 0 ||
+	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
+	    store_bind_text(s, st, 3, now) < 0 || store_bind_text(s, st, 4, campo) < 0 ||
+	    store_bind_text(s, st, 5, antes) < 0 || store_bind_text(s, st, 6, despues) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_run(s, st, "no se pudo escribir la auditoría");
+}
+
+int store_follow_up_write(struct store *s, const struct follow_up *old, const struct follow_up *cur,
+			  long long usuario_id, const char *now, int *nchanged)
+{
+	sqlite3_stmt *st;
+	long old_version;
+	char next_version[24];
+
+	*nchanged = 0;
+	if (old->v[STORE_FU_VERSION] == NULL ||
+	    parse_long(old->v[STORE_FU_VERSION], 1, STORE_API_INT_MAX, &old_version) < 0) {
+		set_error(s->err, sizeof(s->err), "versión del seguimiento ilegible");
+		return -1;
+	}
+	snprintf(next_version, sizeof(next_version), "%ld", old_version + 1);
+	st = store_api_stmt(s, STORE_API_FU_UPDATE);
+	if (st == NULL)
+		return -1;
+	for (int i = 0; i < STORE_FU_COUNT; i++) {
+		const char *v = cur->v[i];
+
+		if (i == STORE_FU_CREADO)
+			continue;
+		if (i == STORE_FU_VERSION)
+			v = next_version;
+		else if (i == STORE_FU_ACTUALIZADO)
+			v = now;
+		if (store_api_bind_fu(s, st, i + 1, (enum store_fu_field)i, v) < 0) {
+			store_stmt_done(st);
+			return -1;
+		}
+	}
+	if (store_bind_int(s, st, STORE_FU_COUNT + 1, old->radicado_id) < 0 ||
+	    store_bind_int(s, st, STORE_FU_COUNT + 2, old_version) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	if (store_run(s, st, "no se pudo actualizar el seguimiento") < 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0)
+		return 1;
+	for (int i = 0; i < STORE_FU_COUNT; i++) {
+		enum store_fu_field f = (enum store_fu_field)i;
+
+		if (f == STORE_FU_VERSION || f == STORE_FU_ACTUALIZADO || f == STORE_FU_CREADO)
+			continue;
+		if (store_api_same(old->v[i], cur->v[i]))
+			continue;
+		if (store_api_audit(s, old->radicado_id, usuario_id, now, store_fu_columns[i].name,
+				    store_api_audit_value(f, old->v[i]),
+				    store_api_audit_value(f, cur->v[i])) < 0)
+			return -1;
+		(*nchanged)++;
+	}
+	return 0;
+}
+
+int store_gestion_add(struct store *s, long long radicado_id, const char *tipo,
+		      long long usuario_id, const char *now, const char *texto, int satisfactorio,
+		      const char *datos)
+{
+	char ref[64];
+
+	if (store_gestion_insert(s, radicado_id, tipo, usuario_id, now, texto != NULL ? texto : "",
+				 satisfactorio, datos) < 0)
+		return -1;
+	snprintf(ref, sizeof(ref), "%s #%lld", tipo, (long long)sqlite3_last_insert_rowid(s->db));
+	return store_api_audit(s, radicado_id, usuario_id, now, "gestion", NULL, ref);
+}
+
+/* ---- Read views */
+
+/* Appends the LIKE pattern of one folded word ("%word%", with % _ \ escaped). */
+static void store_api_like(struct buf *b, const char *word, size_t n)
+{
+	buf_puts(b, "%");
+	for (size_t i = 0; i < n; i++) {
+		if (word[i] == '%' || word[i] == '_' || word[i] == '\\')
+			buf_puts(b, "\\");
+		buf_append(b, word + i, 1);
+	}
+	buf_puts(b, "%");
+}
+
+/* Splits folded q into at most STORE_LIST_MAX_TERMS LIKE patterns. Returns the count. */
+static int store_api_terms(const char *q, struct buf terms[STORE_LIST_MAX_TERMS])
+{
+	char *folded;
+	const char *p;
+	int n = 0;
+
+	if (q == NULL)
+		return 0;
+	folded = classify_fold(q);
+	p = folded;
+	while (*p != '\0' && n < STORE_LIST_MAX_TERMS) {
+		size_t len;
+
+		p += strspn(p, " \t\r\n");
+		len = strcspn(p, " \t\r\n");
+		if (len == 0)
+			break;
+		buf_init(&terms[n]);
+		store_api_like(&terms[n], p, len);
+		n++;
+		p += len;
+	}
+	free(folded);
+	return n;
+}
+
+/* The shape of a list query: which filters are present, how many words, which order. */
+static int store_api_shape_key(const struct store_list_query *q, int nterms)
+{
+	int key = 0;
+
+	key |= q->estado != NULL ? 1 : 0;
+	key |= q->abogado_id > 0 ? 2 : 0;
+	key |= q->tipo_tramite != NULL ? 4 : 0;
+	key |= q->desde != NULL ? 8 : 0;
+	key |= q->hasta_excl != NULL ? 16 : 0;
+	key |= q->ids_json != NULL ? 32 : 0;
+	return key | nterms << 6 | (int)q->orden << 10;
+}
+
+/* Appends the WHERE clause of a shape; *join_s = whether it reads seguimiento. */
+static void store_api_where(const struct store_list_query *q, int nterms, struct buf *b,
+			    int *join_s)
+{
+	*join_s = q->estado != NULL || q->abogado_id > 0 || q->tipo_tramite != NULL;
+	buf_puts(b, " WHERE 1");
+	if (q->estado != NULL)
+		buf_puts(b, " AND s.estado = ?1");
+	if (q->abogado_id > 0)
+		buf_puts(b, " AND s.abogado_id = ?2");
+	if (q->tipo_tramite != NULL)
+		buf_puts(b, " AND s.tipo_tramite = ?3");
+	if (q->desde != NULL)
+		buf_puts(b, " AND r.fecha_radicacion >= ?4");
+	if (q->hasta_excl != NULL)
+		buf_puts(b, " AND r.fecha_radicacion < ?5");
+	if (q->ids_json != NULL)
+		buf_puts(b, " AND r.id IN (SELECT value FROM json_each(?6))");
+	for (int i = 0; i < nterms; i++)
+		buf_printf(b,
+			   " AND (r.asunto_busqueda LIKE ?%d ESCAPE '\\'"
+			   " OR r.numero LIKE ?%d ESCAPE '\\')",
+			   STORE_API_PARAM_TERMS + i, STORE_API_PARAM_TERMS + i);
+}
+
+static sqlite3_stmt *store_api_prepare(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+	    SQLITE_OK) {
+		store_set_sqlite_error(s, "no se pudo preparar la consulta del listado");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Returns the cached count and page statements of q's shape, preparing them when new. */
+static struct store_api_shape *store_api_shape(struct store *s, const struct store_list_query *q,
+					       int nterms)
+{
+	struct store_api *a = s->api;
+	struct store_api_shape *sh;
+	int key = store_api_shape_key(q, nterms);
+	struct buf where;
+	struct buf sql;
+	int join_s;
+
+	for (int i = 0; i < STORE_API_SHAPES; i++) {
+		if (a->shapes[i].key == key)
+			return &a->shapes[i];
+	}
+	sh = &a->shapes[a->next_shape];
+	a->next_shape = (a->next_shape + 1) % STORE_API_SHAPES;
+	sqlite3_finalize(sh->count);
+	sqlite3_finalize(sh->page);
+	sh->count = NULL;
+	sh->page = NULL;
+	sh->key = -1;
+	buf_init(&where);
+	buf_init(&sql);
+	store_api_where(q, nterms, &where, &join_s);
+	buf_printf(&sql, "SELECT count(*) FROM radicado r%s%s",
+		   join_s ? " JOIN seguimiento s ON s.radicado_id = r.id" : "", where.data);
+	sh->count = store_api_prepare(s, sql.data);
+	buf_reset(&sql);
+	buf_printf(&sql,
+		   "SELECT " STORE_API_LIST_ROW " FROM radicado r"
+		   " JOIN seguimiento s ON s.radicado_id = r.id"
+		   " LEFT JOIN usuario u ON u.id = s.abogado_id%s ORDER BY %s LIMIT ?%d OFFSET ?%d",
+		   where.data, store_list_orders[q->orden].sql, STORE_API_PARAM_LIMIT,
+		   STORE_API_PARAM_OFFSET);
+	if (sh->count != NULL)
+		sh->page = store_api_prepare(s, sql.data);
+	buf_free(&where);
+	buf_free(&sql);
+	if (sh->count == NULL || sh->page == NULL) {
+		sqlite3_finalize(sh->count);
+		sh->count = NULL;
+		return NULL;
+	}
+	sh->key = key;
+	return sh;
+}
+
+/* Binds the filters present in q to st (count or page statement). 0 or -1. */
+static int store_api_bind_filters(struct store *s, sqlite3_stmt *st,
+				  const struct store_list_query *q, struct buf *terms, int nterms)
+{
+	if (q->estado != NULL && store_bind_text(s, st, 1, q->estado) < 0)
+		return -1;
+	if (q->abogado_id > 0 && store_bind_int(s, st, 2, q->abogado_id) < 0)
+		return -1;
+	if (q->tipo_tramite != NULL && store_bind_text(s, st, 3, q->tipo_tramite) < 0)
+		return -1;
+	if (q->desde != NULL && store_bind_text(s, st, 4, q->desde) < 0)
+		return -1;
+	if (q->hasta_excl != NULL && store_bind_text(s, st, 5, q->hasta_excl) < 0)
+		return -1;
+	if (q->ids_json != NULL && store_bind_text(s, st, 6, q->ids_json) < 0)
+		return -1;
+	for (int i = 0; i < nterms; i++) {
+		if (store_bind_text(s, st, STORE_API_PARAM_TERMS + i, terms[i].data) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
+		    struct buf *out)
+{
+	struct buf terms[STORE_LIST_MAX_TERMS];
+	int nterms = store_api_terms(q->q, terms);
+	struct store_api_shape *sh;
+	int first = 1;
+	int rc = -1;
+	int step;
+
+	if (q->orden < 0 || q->orden >= STORE_ORDER_COUNT) {
+		set_error(s->err, sizeof(s->err), "orden de listado desconocido");
+		goto done;
+	}
+	sh = store_api_shape(s, q, nterms);
+	if (sh == NULL)
+		goto done;
+	/* Count and page in one read transaction, so the total matches the page. */
+	if (store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
+		goto done;
+	if (store_api_bind_filters(s, sh->count, q, terms, nterms) < 0) {
+		store_stmt_done(sh->count);
+		goto rollback;
+	}
+	if (store_row(s, sh->count, "no se pudo contar el listado") != 1)
+		goto rollback;
+	*total = sqlite3_column_int64(sh->count, 0);
+	store_stmt_done(sh->count);
+	if (store_api_bind_filters(s, sh->page, q, terms, nterms) < 0 ||
+	    store_bind_int(s, sh->page, STORE_API_PARAM_LIMIT, q->limit) < 0 ||
+	    store_bind_int(s, sh->page, STORE_API_PARAM_OFFSET, q->offset) < 0) {
+		store_stmt_done(sh->page);
+		goto rollback;
+	}
+	buf_puts(out, "[");
+	while ((step = sqlite3_step(sh->page)) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(sh->page, 0);
+		int n = sqlite3_column_bytes(sh->page, 0);
+
+		if (!first)
+			buf_puts(out, ",");
+		first = 0;
+		buf_append(out, row != NULL ? row : "null", row != NULL ? (size_t)n : 4);
+	}
+	if (step != SQLITE_DONE) {
+		store_set_sqlite_error(s, "no se pudo leer el listado");
+		store_stmt_done(sh->page);
+		goto rollback;
+	}
+	store_stmt_done(sh->page);
+	buf_puts(out, "]");
+	if (store_exec(s, "COMMIT", "no se pudo cerrar la lectura") < 0)
+		goto rollback;
+	rc = 0;
+	goto done;
+rollback:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	for (int i = 0; i < nterms; i++)
+		buf_free(&terms[i]);
+	return rc;
+}
+
+int store_filing_json(struct store *s, const char *numero, struct buf *out)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_FILING_JSON);
+	int found;
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, numero) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	found = store_row(s, st, "no se pudo leer el radicado");
+	if (found <= 0)
+		return found;
+	buf_append(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	store_stmt_done(st);
+	return 1;
+}
+
+int store_open_clocks(struct store *s, int (*cb)(const struct store_clock *c, void *arg),
+		      void *arg)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_CLOCKS);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_clock c;
+		int stop;
+
+		c.radicado_id = sqlite3_column_int64(st, 0);
+		c.tipo_tramite = store_column_text(st, 1);
+		c.fecha_reparto = store_column_text(st, 2);
+		c.pausas = store_column_text(st, 3);
+		stop = cb(&c, arg);
+		if (stop != 0) {
+			store_stmt_done(st);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, "no se pudieron leer los plazos");
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+int store_lawyer_load(struct store *s,
+		      int (*cb)(const struct store_user *u, const char *estado,
+				const char *tipo_tramite, long long count, void *arg),
+		      void *arg)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_LAWYER_LOAD);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_user u;
+		int has = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		int stop;
+
+		store_api_read_user(st, &u);
+		stop = cb(&u, has ? store_column_text(st, 5) : NULL,
+			  has ? store_column_text(st, 6) : NULL, sqlite3_column_int64(st, 7), arg);
+		if (stop != 0) {
+			store_stmt_done(st);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, "no se pudo leer la carga por abogado");
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
+			  void *arg)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_COUNT_BY_ESTADO);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int stop = cb(store_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
+
+		if (stop != 0) {
+			store_stmt_done(st);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, "no se pudieron contar los seguimientos");
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+/* --- indicators and export --- */
+/* One read view for indicators.c and export.c: every filing with its follow-up, its
+ * lawyer's name and the gestiones that move the business-day clock. Its SQL depends on
+ * which filters are present, so it is built and prepared per call; one call reads many
+ * rows, and preparing is a small part of it. */
+
+#define STORE_SLA_EVENT_TYPES                                                                  \
+	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura')"
+
+static char *store_sla_sql(const struct store_sla_query *q)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b,
+		 "SELECT r.id, r.numero, r.fecha_radicacion, r.asunto, r.dependencia_origen,"
+		 " r.dependencia_origen_nombre, r.estado_ds, s.tipo_tramite, s.modalidad,"
+		 " s.novedad, s.tipo_gestion, s.abogado_id, u.nombre, s.fecha_reparto, s.estado,"
+		 " s.concluido_satisfactorio, s.fecha_conclusion, s.numero_contrato,"
+		 " s.contratista, s.valor, s.fecha_rp, s.fecha_aprobacion_garantias, s.fecha_arl,"
+		 " s.fecha_acta_inicio, s.publicado_secop, s.observaciones, s.devoluciones,"
+		 " (SELECT group_concat(e, ';') FROM (SELECT g.id || '|' || g.tipo || '|' ||"
+		 "  g.fecha AS e FROM gestion g WHERE g.radicado_id = r.id AND g.tipo IN "
+		 STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
+		 " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM (SELECT g.fecha,"
+		 "  g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo = 'observacion'"
+		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o)"
+		 " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+		 " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
+	if (q->desde != NULL)
+		buf_puts(&b, " AND r.fecha_radicacion >= ?1");
+	if (q->hasta_excl != NULL)
+		buf_puts(&b, " AND r.fecha_radicacion < ?2");
+	if (q->numero != NULL)
+		buf_puts(&b, " AND r.numero = ?3");
+	if (q->solo_abiertos)
+		buf_puts(&b, " AND s.estado IN ('repartido', 'en_revision', 'devuelto')");
+	buf_puts(&b, " ORDER BY r.fecha_radicacion, r.numero");
+	return buf_steal(&b);
+}
+
+static const char *store_sla_text_or_null(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	return store_column_text(st, col);
+}
+
+static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
+{
+	r->radicado_id = sqlite3_column_int64(st, 0);
+	r->numero = store_column_text(st, 1);
+	r->fecha_radicacion = store_column_text(st, 2);
+	r->asunto = store_column_text(st, 3);
+	r->dependencia_origen = store_column_text(st, 4);
+	r->dependencia_origen_nombre = store_column_text(st, 5);
+	r->estado_ds = store_column_text(st, 6);
+	r->tipo_tramite = store_column_text(st, 7);
+	r->modalidad = store_column_text(st, 8);
+	r->novedad = store_column_text(st, 9);
+	r->tipo_gestion = store_column_text(st, 10);
+	r->abogado_id = sqlite3_column_int64(st, 11);
+	r->abogado = store_column_text(st, 12);
+	r->fecha_reparto = store_sla_text_or_null(st, 13);
+	r->estado = store_column_text(st, 14);
+	r->concluido_satisfactorio =
+		sqlite3_column_type(st, 15) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 15) != 0;
+	r->fecha_conclusion = store_sla_text_or_null(st, 16);
+	r->numero_contrato = store_column_text(st, 17);
+	r->contratista = store_column_text(st, 18);
+	r->valor_presente = sqlite3_column_type(st, 19) != SQLITE_NULL;
+	r->valor = sqlite3_column_int64(st, 19);
+	r->fecha_rp = store_sla_text_or_null(st, 20);
+	r->fecha_aprobacion_garantias = store_sla_text_or_null(st, 21);
+	r->fecha_arl = store_sla_text_or_null(st, 22);
+	r->fecha_acta_inicio = store_sla_text_or_null(st, 23);
+	r->publicado_secop = sqlite3_column_int(st, 24) != 0;
+	r->observaciones = store_column_text(st, 25);
+	r->devoluciones = (long)sqlite3_column_int64(st, 26);
+	r->eventos = store_column_text(st, 27);
+	r->notas = store_column_text(st, 28);
+}
+
+int store_sla_rows(struct store *s, const struct store_sla_query *q,
+		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
+{
+	char *sql = store_sla_sql(q);
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	int own;
+	int step;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_set_sqlite_error(s, "no se pudo preparar la consulta de plazos");
+		goto done;
+	}
+	if ((q->desde != NULL && store_bind_text(s, st, 1, q->desde) < 0) ||
+	    (q->hasta_excl != NULL && store_bind_text(s, st, 2, q->hasta_excl) < 0) ||
+	    (q->numero != NULL && store_bind_text(s, st, 3, q->numero) < 0))
+		goto done;
+	/* One read transaction, so every row comes from the same snapshot (the caller's,
+	 * when it already holds one). */
+	own = sqlite3_get_autocommit(s->db);
+	if (own && store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
+		goto done;
+	rc = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_sla_row r;
+
+		store_sla_read(st, &r);
+		rc = cb(&r, arg);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE) {
+		store_set_sqlite_error(s, "no se pudieron leer los radicados");
+		rc = -1;
+	}
+	sqlite3_reset(st);
+	if (own)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+done:
+	sqlite3_finalize(st);
+	free(sql);
+	return rc;
 }

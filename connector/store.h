@@ -76,4 +76,236 @@ int store_sync_set_cursor(struct store *s, const char *cursor);
 int store_sync_note_pass(struct store *s, int ok, const char *error, const char *now,
 			 long filings_new, long filings_changed);
 
+/* --- follow-up API (http_api.c, auth.c) --- */
+
+struct buf;
+
+#define STORE_USER_NAME_MAX 200 /* bytes of usuario.nombre */
+#define STORE_ROLE_LEN 16
+#define STORE_LIST_MAX_TERMS 5 /* words of q that must all appear */
+
+/* A staff member as stored (never the token hash). */
+struct store_user {
+	long long id;
+	char nombre[STORE_USER_NAME_MAX + 1];
+	char rol[STORE_ROLE_LEN]; /* director, abogado, apoyo, admin */
+	int activo;
+	char creado[32];
+};
+
+/* Inserts a user with the given token hash (hex SHA-256). Returns 0 and *id, or -1. */
+int store_user_add(struct store *s, const char *nombre, const char *rol, const char *token_hash,
+		   const char *now, long long *id);
+/* Replaces the token hash of user id. Returns 1 done, 0 no such user, -1 error. */
+int store_user_set_token(struct store *s, long long id, const char *token_hash);
+/* Looks a user up by token hash or by id. Returns 1 found (u filled), 0 not, -1 error. */
+int store_user_by_token(struct store *s, const char *token_hash, struct store_user *u);
+int store_user_get(struct store *s, long long id, struct store_user *u);
+/* Calls cb for every user in id order; a non-zero return from cb stops (and is returned).
+ * Returns 0, cb's value, or -1 on a database error. */
+int store_user_list(struct store *s, int (*cb)(const struct store_user *u, void *arg), void *arg);
+
+/* The follow-up (seguimiento) columns, in table order. */
+enum store_fu_field {
+	STORE_FU_TIPO_TRAMITE,
+	STORE_FU_MODALIDAD,
+	STORE_FU_NOVEDAD,
+	STORE_FU_TIPO_GESTION,
+	STORE_FU_ABOGADO_ID,
+	STORE_FU_FECHA_REPARTO,
+	STORE_FU_ESTADO,
+	STORE_FU_CONCLUIDO_SATISFACTORIO,
+	STORE_FU_FECHA_CONCLUSION,
+	STORE_FU_NUMERO_CONTRATO,
+	STORE_FU_CONTRATISTA,
+	STORE_FU_OBJETO,
+	STORE_FU_VALOR,
+	STORE_FU_FECHA_SUSCRIPCION,
+	STORE_FU_FECHA_RP,
+	STORE_FU_FECHA_APROBACION_GARANTIAS,
+	STORE_FU_FECHA_ARL,
+	STORE_FU_FECHA_ACTA_INICIO,
+	STORE_FU_PUBLICADO_SECOP,
+	STORE_FU_LINEA_PAA,
+	STORE_FU_OBSERVACIONES,
+	STORE_FU_DEVOLUCIONES,
+	STORE_FU_VERSION,
+	STORE_FU_CREADO,
+	STORE_FU_ACTUALIZADO,
+	STORE_FU_COUNT
+};
+
+enum store_fu_kind {
+	STORE_FU_KIND_TEXT, /* NOT NULL text: NULL reads and writes as "" */
+	STORE_FU_KIND_DATE, /* YYYY-MM-DD or NULL */
+	STORE_FU_KIND_TIME, /* ISO 8601 timestamp or NULL */
+	STORE_FU_KIND_INT,  /* decimal text or NULL */
+	STORE_FU_KIND_BOOL  /* "0" / "1" or NULL */
+};
+
+/* Column name and kind of a field; store_fu_lookup returns the field of a column name or
+ * -1. Never fail for a valid field. */
+const char *store_fu_name(enum store_fu_field f);
+enum store_fu_kind store_fu_kind(enum store_fu_field f);
+int store_fu_lookup(const char *name);
+
+/* One seguimiento row: every value as text (NULL = SQL NULL), owned by the struct. */
+struct follow_up {
+	long long radicado_id;
+	char estado_ds[24]; /* the filing's state in the document system (read only) */
+	char *v[STORE_FU_COUNT];
+};
+void follow_up_init(struct follow_up *fu);
+void follow_up_free(struct follow_up *fu);
+/* Replaces a value with a copy of value (NULL: SQL NULL). */
+void follow_up_set(struct follow_up *fu, enum store_fu_field f, const char *value);
+/* Copies src into dst (dst initialised; its values replaced). */
+void follow_up_copy(struct follow_up *dst, const struct follow_up *src);
+
+/* Loads the follow-up of filing numero. Returns 1 found, 0 unknown filing, -1 error. */
+int store_follow_up_get(struct store *s, const char *numero, struct follow_up *fu);
+
+/* Writes cur over old inside the caller's transaction: every field that differs gets an
+ * auditoria row (usuario_id, now, field, old, new; version and actualizado are not
+ * audited), version becomes old's + 1 and actualizado now, guarded by WHERE version =
+ * old's. *nchanged receives the number of audited fields. Returns 0, 1 when the row's
+ * version is no longer old's (nothing written), -1 on error. */
+int store_follow_up_write(struct store *s, const struct follow_up *old, const struct follow_up *cur,
+			  long long usuario_id, const char *now, int *nchanged);
+
+/* Inserts a gestion row (usuario_id <= 0: none; satisfactorio < 0: NULL; datos: JSON text or
+ * NULL) and the auditoria row that records it. Inside a transaction. Returns 0 or -1. */
+int store_gestion_add(struct store *s, long long radicado_id, const char *tipo,
+		      long long usuario_id, const char *now, const char *texto, int satisfactorio,
+		      const char *datos);
+
+/* Sort orders of the list ("fecha", "-fecha", ...); store_list_order_parse returns the
+ * order of a name or -1. */
+enum store_list_order {
+	STORE_ORDER_FECHA_DESC,
+	STORE_ORDER_FECHA,
+	STORE_ORDER_NUMERO,
+	STORE_ORDER_NUMERO_DESC,
+	STORE_ORDER_ESTADO,
+	STORE_ORDER_ESTADO_DESC,
+	STORE_ORDER_TIPO_TRAMITE,
+	STORE_ORDER_TIPO_TRAMITE_DESC,
+	STORE_ORDER_FECHA_REPARTO,
+	STORE_ORDER_FECHA_REPARTO_DESC,
+	STORE_ORDER_COUNT
+};
+int store_list_order_parse(const char *name);
+
+/* Filters of the filing list; NULL / 0 means "any". */
+struct store_list_query {
+	const char *estado;
+	long long abogado_id;
+	const char *tipo_tramite;
+	const char *desde;      /* YYYY-MM-DD, filing date from (inclusive) */
+	const char *hasta_excl; /* YYYY-MM-DD, filing date before (exclusive) */
+	const char *q;          /* free text: every word in asunto or numero, folded */
+	const char *ids_json;   /* JSON array of radicado ids to keep (vencidos), or NULL */
+	enum store_list_order orden;
+	long limit;
+	long offset;
+};
+
+/* Appends to out the JSON array of one page of filings (filing + follow-up summary) and
+ * stores the number of matching filings in *total. Returns 0 or -1. */
+int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
+		    struct buf *out);
+
+/* Appends to out {"radicado": {...}, "seguimiento": {...}, "gestiones": [...],
+ * "auditoria": [...]}. Returns 1, 0 when numero is unknown, -1 on error. */
+int store_filing_json(struct store *s, const char *numero, struct buf *out);
+
+/* Open filings whose business-day clock runs (repartido, en_revision) with what the SLA
+ * needs: id, tipo_tramite, fecha_reparto and the devolucion/reingreso dates in order as
+ * "tipo|fecha;..." (borrowed, valid during the call). cb's non-zero return stops.
+ * Returns 0, cb's value or -1. */
+struct store_clock {
+	long long radicado_id;
+	const char *tipo_tramite;
+	const char *fecha_reparto;
+	const char *pausas;
+};
+int store_open_clocks(struct store *s, int (*cb)(const struct store_clock *c, void *arg),
+		      void *arg);
+
+/* Open load per lawyer: one call per (lawyer, estado, tipo_tramite) with its count, and one
+ * call with estado and tipo_tramite NULL and count 0 for a lawyer without open filings.
+ * Lawyers are the users of rol abogado (inactive ones only when they still hold filings).
+ * Returns 0, cb's value or -1. */
+int store_lawyer_load(struct store *s,
+		      int (*cb)(const struct store_user *u, const char *estado,
+				const char *tipo_tramite, long long count, void *arg),
+		      void *arg);
+
+/* Filings per follow-up estado (cb per estado present). 0, cb's value or -1. */
+int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
+			  void *arg);
+
+/* A value that changes whenever any connection commits a change to the database (this
+ * one included), for response caches. Returns 0 and *out, or -1. */
+int store_data_version(struct store *s, unsigned long long *out);
+
+/* 1 when the last error of this connection was a lock timeout (SQLITE_BUSY). */
+int store_last_busy(struct store *s);
+
+/* --- indicators and export --- */
+
+/* Which filings store_sla_rows reads; NULL / 0 means "any". */
+struct store_sla_query {
+	const char *desde;      /* YYYY-MM-DD: fecha_radicacion on or after (text order) */
+	const char *hasta_excl; /* YYYY-MM-DD: fecha_radicacion before (text order) */
+	const char *numero;     /* just this filing */
+	int solo_abiertos;      /* only seguimiento.estado repartido, en_revision, devuelto */
+};
+
+/* One filing with its follow-up, as indicators.c and export.c need it. Every pointer is
+ * borrowed and valid only during the callback; NULL stands for SQL NULL where said. */
+struct store_sla_row {
+	long long radicado_id;
+	const char *numero;
+	const char *fecha_radicacion;
+	const char *asunto;
+	const char *dependencia_origen;
+	const char *dependencia_origen_nombre;
+	const char *estado_ds;
+	const char *tipo_tramite;
+	const char *modalidad;
+	const char *novedad;
+	const char *tipo_gestion;
+	long long abogado_id; /* 0 when not assigned */
+	const char *abogado;  /* the lawyer's name, "" when not assigned */
+	const char *fecha_reparto; /* NULL */
+	const char *estado;
+	int concluido_satisfactorio;  /* 1, 0, or -1 for NULL */
+	const char *fecha_conclusion; /* NULL */
+	const char *numero_contrato;
+	const char *contratista;
+	long long valor;
+	int valor_presente; /* 0 when valor is NULL */
+	const char *fecha_rp;			/* NULL */
+	const char *fecha_aprobacion_garantias; /* NULL */
+	const char *fecha_arl;			/* NULL */
+	const char *fecha_acta_inicio;		/* NULL */
+	int publicado_secop;
+	const char *observaciones;
+	long devoluciones; /* the seguimiento column */
+	/* The clock's gestiones (reparto, reasignacion, devolucion, reingreso, conclusion,
+	 * reapertura) as "id|tipo|fecha" joined by ';' in (fecha, id) order; "" when none. */
+	const char *eventos;
+	/* The observacion gestiones with text, as a JSON array of [fecha, texto] in (fecha, id)
+	 * order; "[]" when none. */
+	const char *notas;
+};
+
+/* Calls cb for each filing that q selects, in (fecha_radicacion, numero) order, inside one
+ * read transaction. The statement is prepared per call (one call reads many rows). A
+ * non-zero return from cb stops and is returned. Returns 0, cb's value, or -1 with
+ * store_errmsg set. */
+int store_sla_rows(struct store *s, const struct store_sla_query *q,
+		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg);
+
 #endif
