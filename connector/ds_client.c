@@ -24,7 +24,7 @@ struct ds_call {
 	char *body;
 	char *soap_action;
 	struct filing_list *list_out; /* list: borrowed */
-	struct filing *target;        /* info: borrowed, completed on success */
+	struct filing *target;	      /* info: borrowed, completed on success */
 	CURL *easy;
 	struct curl_slist *headers;
 	struct buf resp;
@@ -64,8 +64,8 @@ struct ds_client *ds_client_new(const struct config *cfg, const struct mapping *
 	}
 	curl_multi_setopt(dc->multi, CURLMOPT_MAX_HOST_CONNECTIONS, cfg->ds_max_parallel);
 	dc->backoff_base_ms = cfg->ds_retry_base_ms > 0 ? cfg->ds_retry_base_ms : 1;
-	dc->backoff_max_ms = cfg->ds_retry_max_ms > dc->backoff_base_ms ? cfg->ds_retry_max_ms
-									: dc->backoff_base_ms;
+	dc->backoff_max_ms =
+	    cfg->ds_retry_max_ms > dc->backoff_base_ms ? cfg->ds_retry_max_ms : dc->backoff_base_ms;
 	return dc;
 }
 
@@ -119,8 +119,8 @@ static size_t ds_client_on_header(char *ptr, size_t size, size_t nmemb, void *us
 	value[v] = '\0';
 	/* Only the delta-seconds form is honoured; an HTTP-date falls back to backoff. */
 	if (parse_long(value, 0, 86400, &secs) == 0)
-		call->retry_after_s = secs < DS_CLIENT_RETRY_AFTER_MAX_S ? secs
-									 : DS_CLIENT_RETRY_AFTER_MAX_S;
+		call->retry_after_s =
+		    secs < DS_CLIENT_RETRY_AFTER_MAX_S ? secs : DS_CLIENT_RETRY_AFTER_MAX_S;
 	return n;
 }
 
@@ -223,17 +223,19 @@ static enum ds_attempt ds_client_parse(struct ds_client *dc, struct ds_call *cal
 	case DS_EMPTY:
 		return DS_ATTEMPT_OK;
 	case DS_NOT_FOUND:
-		log_warn("ds_client", "%s: el sistema documental no conoce el número; queda sin detalle",
+		log_warn("ds_client",
+			 "%s: el sistema documental no conoce el número; queda sin detalle",
 			 call->label);
 		return DS_ATTEMPT_OK;
 	case DS_AUTH:
-		set_error(call->err, sizeof(call->err),
-			  "%s: el sistema documental rechazó la clave del servicio (%s): revise key_file",
-			  call->label, perr);
+		set_error(
+		    call->err, sizeof(call->err),
+		    "%s: el sistema documental rechazó la clave del servicio (%s): revise key_file",
+		    call->label, perr);
 		return DS_ATTEMPT_FATAL;
 	case DS_FAULT_CLIENT:
-		set_error(call->err, sizeof(call->err), "%s: SOAP Fault de cliente: %s", call->label,
-			  perr);
+		set_error(call->err, sizeof(call->err), "%s: SOAP Fault de cliente: %s",
+			  call->label, perr);
 		return DS_ATTEMPT_FATAL;
 	case DS_FAULT_SERVER:
 		set_error(call->err, sizeof(call->err), "%s: HTTP %ld, SOAP Fault del servidor: %s",

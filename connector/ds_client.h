@@ -10,7 +10,7 @@
 #include "config.h"
 #include "mapping.h"
 
-#define DS_CLIENT_RETRY_AFTER_MAX_S 120  /* a server's Retry-After is capped to this */
+#define DS_CLIENT_RETRY_AFTER_MAX_S 120 /* a server's Retry-After is capped to this */
 #define DS_CLIENT_CONNECT_TIMEOUT_S 10
 #define DS_CLIENT_ERR_LEN 512
 

@@ -8,19 +8,19 @@
 /* One filing as the document system knows it. Every string is owned by the struct
  * (UTF-8, never NULL after filing_init: empty string when unknown). */
 struct filing {
-	char *numero;                    /* opaque text, 14-16 digits */
-	char *tipo_radicado;             /* entrada, salida, interna... from the type digit */
-	char *fecha_radicacion;          /* ISO 8601 with offset: 2024-05-02T09:14:07-05:00 */
+	char *numero;		/* opaque text, 14-16 digits */
+	char *tipo_radicado;	/* entrada, salida, interna... from the type digit */
+	char *fecha_radicacion; /* ISO 8601 with offset: 2024-05-02T09:14:07-05:00 */
 	char *asunto;
 	int folios;
 	char *ruta;
-	char *dependencia_origen;        /* RADI_DEPE_RADI */
+	char *dependencia_origen;	 /* RADI_DEPE_RADI */
 	char *dependencia_origen_nombre; /* SGD_DIR_NOMBRE */
-	char *dependencia_actual;        /* RADI_DEPE_ACTU */
-	char *remitente;                 /* SGD_DIR_NOMREMDES (personal data) */
-	char *tipo_documental;           /* TDOC_CODI */
-	char *estado_ds;                 /* vigente, anulacion_solicitada, anulado */
-	int has_detail;                  /* 1 once completed by the detail call */
+	char *dependencia_actual;	 /* RADI_DEPE_ACTU */
+	char *remitente;		 /* SGD_DIR_NOMREMDES (personal data) */
+	char *tipo_documental;		 /* TDOC_CODI */
+	char *estado_ds;		 /* vigente, anulacion_solicitada, anulado */
+	int has_detail;			 /* 1 once completed by the detail call */
 };
 
 void filing_init(struct filing *f);

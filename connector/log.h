@@ -12,7 +12,7 @@ void log_set_level(enum log_level lvl);
 /* Parses "error|warn|info|debug"; returns 0 or -1. */
 int log_parse_level(const char *s, enum log_level *out);
 void log_msg(enum log_level lvl, const char *module, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Copies at most n bytes of untrusted text into out (size outlen) with control
  * characters and quotes escaped, truncated with "..." when longer. Returns out. */
 const char *log_escape(const char *s, size_t n, char *out, size_t outlen);

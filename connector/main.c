@@ -98,8 +98,8 @@ static int main_parse_opts(int argc, char **argv, const char *usage, struct main
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "segcont: argumento inesperado «%s»\nuso: segcont %s\n", argv[optind],
-			usage);
+		fprintf(stderr, "segcont: argumento inesperado «%s»\nuso: segcont %s\n",
+			argv[optind], usage);
 		return -1;
 	}
 	return 0;
@@ -268,11 +268,11 @@ static int main_version(int argc, char **argv)
 }
 
 static const struct main_cmd main_cmds[] = {
-	{"serve", "serve [-c ARCHIVO]", main_serve},
-	{"sync", "sync --once [-c ARCHIVO]", main_sync},
-	{"check-config", "check-config [-c ARCHIVO]", main_check_config},
-	{"--version", "--version", main_version},
-	{"--help", "--help", main_help},
+    {"serve", "serve [-c ARCHIVO]", main_serve},
+    {"sync", "sync --once [-c ARCHIVO]", main_sync},
+    {"check-config", "check-config [-c ARCHIVO]", main_check_config},
+    {"--version", "--version", main_version},
+    {"--help", "--help", main_help},
 };
 
 static int main_help(int argc, char **argv)

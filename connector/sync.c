@@ -13,10 +13,9 @@
 
 #define SYNC_AUTH_BACKOFF_FACTOR 10 /* a rejected key waits this many intervals */
 
-static int sync_store_window(const struct mapping *m, struct store *st,
-			     struct filing_list *listed, const char *cursor,
-			     const unsigned char *fresh, struct sync_totals *w, char *err,
-			     size_t errlen)
+static int sync_store_window(const struct mapping *m, struct store *st, struct filing_list *listed,
+			     const char *cursor, const unsigned char *fresh, struct sync_totals *w,
+			     char *err, size_t errlen)
 {
 	char now[UTIL_ISO_LEN];
 
@@ -60,8 +59,7 @@ fail:
 /* Runs a window; cursor, when not NULL, is stored with it. */
 static int sync_window(const struct config *cfg, const struct mapping *m, struct store *st,
 		       struct ds_client *dc, const char *from, const char *to, const char *cursor,
-		       struct sync_totals *totals, enum ds_answer *answer, char *err,
-		       size_t errlen)
+		       struct sync_totals *totals, enum ds_answer *answer, char *err, size_t errlen)
 {
 	struct filing_list listed;
 	struct filing **todo = NULL;
@@ -104,8 +102,9 @@ static int sync_window(const struct config *cfg, const struct mapping *m, struct
 		goto done;
 	w.windows = 1;
 	w.elapsed_ms = util_monotonic_ms() - start;
-	log_info("sync", "ventana %s..%s: %zu listados, %ld nuevos, %ld cambiados, %ld sin cambio, "
-			 "%zu consultas de detalle, %lld ms",
+	log_info("sync",
+		 "ventana %s..%s: %zu listados, %ld nuevos, %ld cambiados, %ld sin cambio, "
+		 "%zu consultas de detalle, %lld ms",
 		 from, to, listed.count, w.filings_new, w.filings_changed, w.filings_unchanged,
 		 ntodo, w.elapsed_ms);
 	totals->windows += w.windows;
@@ -186,8 +185,9 @@ record:
 				 totals->filings_changed) < 0)
 		log_error("sync", "no se pudo registrar la pasada: %s", store_errmsg(st));
 	if (ret == 0)
-		log_info("sync", "pasada completa: %ld ventanas, %ld nuevos, %ld cambiados, %ld sin "
-				 "cambio, %lld ms",
+		log_info("sync",
+			 "pasada completa: %ld ventanas, %ld nuevos, %ld cambiados, %ld sin "
+			 "cambio, %lld ms",
 			 totals->windows, totals->filings_new, totals->filings_changed,
 			 totals->filings_unchanged, totals->elapsed_ms);
 	else

@@ -55,7 +55,7 @@ struct sync_poller_stats {
 	long passes_failed;
 	long filings_new;
 	long filings_changed;
-	int running; /* a pass is in progress */
+	int running;	/* a pass is in progress */
 	int auth_error; /* the last pass failed on the service key */
 };
 void sync_poller_stats(struct sync_poller *p, struct sync_poller_stats *out);

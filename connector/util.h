@@ -41,7 +41,8 @@ int parse_long(const char *s, long min, long max, long *out);
 size_t strlcpy_s(char *dst, const char *src, size_t n);
 
 /* Fills err (size errlen) with a formatted message; err may be NULL. */
-void set_error(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void set_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Current time as ISO 8601 with the America/Bogota offset ("2024-05-02T09:14:07-05:00")
  * into out (at least UTIL_ISO_LEN bytes). */

@@ -66,7 +66,17 @@ t.check(len(g) == 1 and g[0][0] == "cambio_sgd" and "corregida" in g[0][1],
 t.check(t.db_query(db, "SELECT count(*) FROM radicado WHERE numero = ?", added["numero"])[0][0] == 1,
         "el radicado agregado llega")
 
-print("4. clave equivocada: error de configuración, sin reintentos")
+print("4. el mismo sistema respondiendo en UTF-8 da la misma base")
+ds8_dir = t.tmpdir("sync-utf8")
+ds8 = t.FakeDS(ds8_dir, "--seed", "11", "--from", start.isoformat(), "--to", today.isoformat(),
+               "--per-day", "24", "--encoding", "utf-8")
+conf8 = t.write_config(ds8_dir, ds8.url, (start - datetime.timedelta(days=3)).isoformat())
+rc, out, err = t.run_segcont("sync", "--once", "-c", conf8)
+t.check(rc == 0, "sync --once contra respuestas UTF-8 termina bien")
+t.compare_with_dataset(os.path.join(ds8_dir, "segcont.db"), office)
+ds8.stop()
+
+print("5. clave equivocada: error de configuración, sin reintentos")
 with open(os.path.join(work, "ds.key"), "w") as f:
     f.write("CLAVE-EQUIVOCADA\n")
 before = ds.control("/control/stats")["requests"]
