@@ -36,25 +36,14 @@ static void main_on_signal(int sig)
 	atomic_store(&main_stop, 1);
 }
 
-/* Returns the configuration path: -c, else $SEGCONT_CONFIG, else the default. */
-static const char *main_config_path(const char *opt)
-{
-	const char *env = getenv("SEGCONT_CONFIG");
-
-	if (opt != NULL)
-		return opt;
-	if (env != NULL && env[0] != '\0')
-		return env;
-	return CONFIG_DEFAULT_PATH;
-}
-
-/* Loads the configuration, printing every problem. Returns 0 or -1. */
+/* Loads the configuration (opt: -c, or NULL for $SEGCONT_CONFIG or the default path),
+ * printing every problem. Returns 0 or -1; cfg must be freed either way. */
 static int main_load_config(struct config *cfg, const char *opt)
 {
 	char err[CONFIG_ERR_LEN * 4];
 	enum log_level lvl;
 
-	if (config_load(cfg, main_config_path(opt), err, sizeof(err)) < 0) {
+	if (config_load(cfg, opt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -115,6 +104,27 @@ static struct mapping *main_load_mapping(const struct config *cfg)
 	return m;
 }
 
+/* Loads configuration and mapping and opens (migrating) the store. Returns 0, or -1
+ * after printing why; the caller frees what is not NULL in every case. */
+static int main_setup(const char *opt, struct config *cfg, struct mapping **m, struct store **st)
+{
+	char err[STORE_ERR_LEN];
+
+	*m = NULL;
+	*st = NULL;
+	if (main_load_config(cfg, opt) < 0)
+		return -1;
+	*m = main_load_mapping(cfg);
+	if (*m == NULL)
+		return -1;
+	*st = store_open(cfg->store_path, err, sizeof(err));
+	if (*st == NULL) {
+		fprintf(stderr, "segcont: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int main_check_config(int argc, char **argv)
 {
 	struct main_opts o;
@@ -167,16 +177,8 @@ static int main_sync(int argc, char **argv)
 		fprintf(stderr, "segcont: use «sync --once» (el servicio continuo es «serve»)\n");
 		return MAIN_EXIT_USAGE;
 	}
-	if (main_load_config(&cfg, o.config) < 0)
+	if (main_setup(o.config, &cfg, &m, &st) < 0)
 		goto done;
-	m = main_load_mapping(&cfg);
-	if (m == NULL)
-		goto done;
-	st = store_open(cfg.store_path, err, sizeof(err));
-	if (st == NULL) {
-		fprintf(stderr, "segcont: %s\n", err);
-		goto done;
-	}
 	main_install_stop_handlers();
 	dc = ds_client_new(&cfg, m, &main_stop);
 	if (sync_run_pass(&cfg, m, st, dc, &main_stop, &totals, &auth_error, err, sizeof(err)) <
@@ -212,18 +214,11 @@ static int main_serve(int argc, char **argv)
 
 	if (main_parse_opts(argc, argv, "serve [-c ARCHIVO]", &o) < 0)
 		return MAIN_EXIT_USAGE;
-	if (main_load_config(&cfg, o.config) < 0)
+	/* Migrates once, before any thread opens its own connection. */
+	if (main_setup(o.config, &cfg, &m, &st) < 0)
 		goto done;
-	m = main_load_mapping(&cfg);
-	if (m == NULL)
-		goto done;
-	/* Migrate once, before any thread opens its own connection. */
-	st = store_open(cfg.store_path, err, sizeof(err));
-	if (st == NULL) {
-		fprintf(stderr, "segcont: %s\n", err);
-		goto done;
-	}
 	store_close(st);
+	st = NULL;
 	/* Signals are taken by sigwait below; every thread inherits the mask. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -252,6 +247,7 @@ stop:
 	sync_poller_join(poller);
 	log_info("main", "detenido");
 done:
+	store_close(st);
 	mapping_free(m);
 	config_free(&cfg);
 	return ret;
