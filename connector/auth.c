@@ -23,10 +23,10 @@ static const struct {
 	const char *name;
 	int role;
 } auth_roles[] = {
-	{"director", AUTH_ROLE_DIRECTOR},
-	{"abogado", AUTH_ROLE_ABOGADO},
-	{"apoyo", AUTH_ROLE_APOYO},
-	{"admin", AUTH_ROLE_ADMIN},
+    {"director", AUTH_ROLE_DIRECTOR},
+    {"abogado", AUTH_ROLE_ABOGADO},
+    {"apoyo", AUTH_ROLE_APOYO},
+    {"admin", AUTH_ROLE_ADMIN},
 };
 #define AUTH_NROLES (sizeof(auth_roles) / sizeof(auth_roles[0]))
 
@@ -95,14 +95,11 @@ int auth_token_hash(const char *token, size_t n, char hash[AUTH_HASH_LEN + 1])
 	return 0;
 }
 
-enum auth_result auth_check(struct store *s, const char *authorization, struct store_user *u,
-			    int *role)
+enum auth_result auth_parse_header(const char *authorization, char hash[AUTH_HASH_LEN + 1])
 {
 	const size_t blen = sizeof(AUTH_BEARER) - 1;
-	char hash[AUTH_HASH_LEN + 1];
 	const char *tok;
 	size_t n;
-	int found;
 
 	if (authorization == NULL || strnlen(authorization, AUTH_HEADER_MAX) >= AUTH_HEADER_MAX)
 		return authorization == NULL ? AUTH_MISSING : AUTH_INVALID;
@@ -116,7 +113,13 @@ enum auth_result auth_check(struct store *s, const char *authorization, struct s
 		return AUTH_INVALID;
 	if (auth_token_hash(tok, n, hash) < 0)
 		return AUTH_INVALID;
-	found = store_user_by_token(s, hash, u);
+	return AUTH_OK;
+}
+
+enum auth_result auth_lookup(struct store *s, const char *hash, struct store_user *u, int *role)
+{
+	int found = store_user_by_token(s, hash, u);
+
 	if (found < 0)
 		return AUTH_ERROR;
 	if (found == 0)
@@ -127,6 +130,17 @@ enum auth_result auth_check(struct store *s, const char *authorization, struct s
 	if (!u->activo)
 		return AUTH_INACTIVE;
 	return AUTH_OK;
+}
+
+enum auth_result auth_check(struct store *s, const char *authorization, struct store_user *u,
+			    int *role)
+{
+	char hash[AUTH_HASH_LEN + 1];
+	enum auth_result r = auth_parse_header(authorization, hash);
+
+	if (r != AUTH_OK)
+		return r;
+	return auth_lookup(s, hash, u, role);
 }
 
 /* ---- segcont user */
@@ -150,12 +164,10 @@ static void auth_cli_usage(void)
 /* Parses the options after the subcommand (argv[0] is the subcommand). 0 or -1. */
 static int auth_cli_parse(int argc, char **argv, struct auth_cli_opts *o)
 {
-	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
-						 {"nombre", required_argument, NULL, 'n'},
-						 {"rol", required_argument, NULL, 'r'},
-						 {"id", required_argument, NULL, 'i'},
-						 {"json", no_argument, NULL, 'j'},
-						 {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'}, {"nombre", required_argument, NULL, 'n'},
+	    {"rol", required_argument, NULL, 'r'},    {"id", required_argument, NULL, 'i'},
+	    {"json", no_argument, NULL, 'j'},	      {NULL, 0, NULL, 0}};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -248,8 +260,9 @@ static int auth_cli_add(const struct auth_cli_opts *o)
 		return AUTH_EXIT_USAGE;
 	}
 	if (!auth_cli_valid_name(o->nombre)) {
-		fprintf(stderr, "segcont: --nombre debe tener entre 1 y %d bytes de texto UTF-8 sin "
-				"caracteres de control\n",
+		fprintf(stderr,
+			"segcont: --nombre debe tener entre 1 y %d bytes de texto UTF-8 sin "
+			"caracteres de control\n",
 			STORE_USER_NAME_MAX);
 		return AUTH_EXIT_USAGE;
 	}
@@ -335,10 +348,10 @@ static int auth_cli_list_one(const struct store_user *u, void *arg)
 	struct auth_cli_list *l = arg;
 
 	if (l->json) {
-		json_array_append_new(l->arr, json_pack("{s:I, s:s, s:s, s:b, s:s}", "id",
-							(json_int_t)u->id, "nombre", u->nombre,
-							"rol", u->rol, "activo", u->activo,
-							"creado", u->creado));
+		json_array_append_new(l->arr,
+				      json_pack("{s:I, s:s, s:s, s:b, s:s}", "id",
+						(json_int_t)u->id, "nombre", u->nombre, "rol",
+						u->rol, "activo", u->activo, "creado", u->creado));
 		return 0;
 	}
 	/* "sí" is two characters in three bytes: pad by hand. */

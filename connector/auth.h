@@ -8,10 +8,10 @@
 #include "store.h"
 
 #define AUTH_TOKEN_PREFIX "sgc_"
-#define AUTH_TOKEN_BYTES 32 /* random bytes of a token */
+#define AUTH_TOKEN_BYTES 32   /* random bytes of a token */
 #define AUTH_TOKEN_B64_LEN 43 /* base64url of 32 bytes, no padding */
 #define AUTH_TOKEN_LEN (sizeof(AUTH_TOKEN_PREFIX) - 1 + AUTH_TOKEN_B64_LEN)
-#define AUTH_HASH_LEN 64 /* hex SHA-256 */
+#define AUTH_HASH_LEN 64    /* hex SHA-256 */
 #define AUTH_HEADER_MAX 512 /* longest Authorization header looked at */
 
 /* Roles as bits, so a route can allow several (STYLE.md: the roles column). */
@@ -45,8 +45,15 @@ enum auth_result {
 	AUTH_ERROR     /* the database could not be read (see store_errmsg) */
 };
 
-/* Checks an Authorization header value (may be NULL) against the users table. On
- * AUTH_OK fills u and *role (the role bit). Never logs the token. */
+/* Reads the Bearer token of an Authorization header value (may be NULL) into its hash.
+ * Returns AUTH_OK, AUTH_MISSING or AUTH_INVALID (malformed). */
+enum auth_result auth_parse_header(const char *authorization, char hash[AUTH_HASH_LEN + 1]);
+
+/* Finds the user of a token hash. On AUTH_OK fills u and *role (the role bit); else
+ * AUTH_INVALID, AUTH_INACTIVE or AUTH_ERROR. */
+enum auth_result auth_lookup(struct store *s, const char *hash, struct store_user *u, int *role);
+
+/* Both of the above. Never logs the token. */
 enum auth_result auth_check(struct store *s, const char *authorization, struct store_user *u,
 			    int *role);
 

@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "log.h"
 #include "store.h"
 #include "util.h"
+#include "web.h"
 
 #define HTTP_API_MODULE "http"
 #define HTTP_API_MAX_PARAMS 4
@@ -36,8 +38,8 @@ static const int http_api_statuses[] = {200, 201, 202, 400, 401, 403, 404,
 					405, 409, 413, 415, 422, 500, 503};
 #define HTTP_API_NSTATUS (sizeof(http_api_statuses) / sizeof(http_api_statuses[0]) + 1)
 /* Upper bounds of the latency histogram, in microseconds (+Inf is implicit). */
-static const long long http_api_buckets_us[] = {250,   500,    1000,   2500,   5000,    10000,
-						25000, 50000,  100000, 250000, 1000000, 2500000};
+static const long long http_api_buckets_us[] = {250,   500,   1000,   2500,   5000,    10000,
+						25000, 50000, 100000, 250000, 1000000, 2500000};
 #define HTTP_API_NBUCKETS (sizeof(http_api_buckets_us) / sizeof(http_api_buckets_us[0]) + 1)
 
 /* ---- Types */
@@ -52,18 +54,33 @@ struct http_route {
 	int roles; /* enum auth_role bits allowed; 0: no authentication */
 };
 
+/* A cached answer: the MHD response itself (MHD counts its references, so one response
+ * serves many connections without a copy), valid at one data version. */
 struct http_cache_entry {
 	char *key;
-	char *body;
-	size_t len;
+	struct MHD_Response *resp;
 	unsigned long long version;
 };
 
-/* What one server thread owns: its database connection and its answer cache. */
+/* A token seen before: its hash and its user, valid at one data version. */
+struct http_auth_entry {
+	char hash[AUTH_HASH_LEN + 1];
+	struct store_user user;
+	int role;
+	unsigned long long version;
+};
+
+/* What one server thread owns: its database connection and its caches. */
 struct http_thread {
 	struct store *store;
 	struct http_cache_entry cache[HTTP_API_CACHE_ENTRIES];
 	unsigned next;
+	struct http_auth_entry auth[HTTP_API_AUTH_CACHE];
+	unsigned next_auth;
+	/* the connection's data_version and when it was read (see http_api_version) */
+	int dv_known;
+	unsigned long long dv;
+	long long dv_checked_ms;
 };
 
 struct http_api_route_metrics {
@@ -102,6 +119,9 @@ struct http_request {
 	/* the data version, read at most once per request */
 	int have_version;
 	unsigned long long version;
+	/* the answer cache: a hit to send, or the key to keep a fresh answer under */
+	struct MHD_Response *hit;
+	char *cache_key;
 	/* response */
 	int status;
 	struct buf out;
@@ -110,6 +130,9 @@ struct http_request {
 	char allow[48]; /* methods of the path, for a 405 */
 	int retry_after;
 	int queued;
+	/* a handler's own ready response (headers set; e.g. web.c's static files): queued with
+	 * status instead of out, then destroyed */
+	struct MHD_Response *resp;
 };
 
 /* ---- The route table: method, path pattern, handler, roles allowed (0: public). */
@@ -124,22 +147,25 @@ static void http_api_gestiones(struct http_request *req);
 static void http_api_carga(struct http_request *req);
 static void http_api_sync(struct http_request *req);
 static void http_api_yo(struct http_request *req);
+static void http_api_web(struct http_request *req);
 
 #define HTTP_API_DIRECTOR AUTH_ROLE_DIRECTOR
 #define HTTP_API_WRITERS (AUTH_ROLE_DIRECTOR | AUTH_ROLE_ABOGADO | AUTH_ROLE_APOYO)
 
 static const struct http_route http_api_routes[] = {
-	{"GET", "/healthz", http_api_healthz, 0},
-	{"GET", "/metrics", http_api_metrics, 0},
-	{"GET", "/api/radicados", http_api_list, AUTH_ROLES_ALL},
-	{"GET", "/api/radicados/{numero}", http_api_get, AUTH_ROLES_ALL},
-	{"PATCH", "/api/radicados/{numero}", http_api_patch, HTTP_API_WRITERS},
-	{"POST", "/api/radicados/{numero}/reparto", http_api_reparto, HTTP_API_DIRECTOR},
-	{"POST", "/api/radicados/{numero}/gestiones", http_api_gestiones,
-	 AUTH_ROLE_DIRECTOR | AUTH_ROLE_ABOGADO},
-	{"GET", "/api/abogados/carga", http_api_carga, AUTH_ROLES_ALL},
-	{"POST", "/api/sync", http_api_sync, AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN},
-	{"GET", "/api/usuarios/yo", http_api_yo, AUTH_ROLES_ALL},
+    {"GET", "/healthz", http_api_healthz, 0},
+    {"GET", "/metrics", http_api_metrics, 0},
+    {"GET", "/api/radicados", http_api_list, AUTH_ROLES_ALL},
+    {"GET", "/api/radicados/{numero}", http_api_get, AUTH_ROLES_ALL},
+    {"PATCH", "/api/radicados/{numero}", http_api_patch, HTTP_API_WRITERS},
+    {"POST", "/api/radicados/{numero}/reparto", http_api_reparto, HTTP_API_DIRECTOR},
+    {"POST", "/api/radicados/{numero}/gestiones", http_api_gestiones,
+     AUTH_ROLE_DIRECTOR | AUTH_ROLE_ABOGADO},
+    {"GET", "/api/abogados/carga", http_api_carga, AUTH_ROLES_ALL},
+    {"POST", "/api/sync", http_api_sync, AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN},
+    {"GET", "/api/usuarios/yo", http_api_yo, AUTH_ROLES_ALL},
+    {"GET", "/", http_api_web, 0},
+    {"GET", "/static/{archivo}", http_api_web, 0},
 };
 static const size_t http_api_nroutes = sizeof(http_api_routes) / sizeof(http_api_routes[0]);
 
@@ -160,7 +186,8 @@ static void http_api_cache_clear(struct http_thread *th)
 {
 	for (int i = 0; i < HTTP_API_CACHE_ENTRIES; i++) {
 		free(th->cache[i].key);
-		free(th->cache[i].body);
+		if (th->cache[i].resp != NULL)
+			MHD_destroy_response(th->cache[i].resp);
 		memset(&th->cache[i], 0, sizeof(th->cache[i]));
 	}
 }
@@ -295,18 +322,31 @@ static json_t *http_api_text_or_null(const char *s)
 /* ---- Answer cache: GET answers per thread, valid while the database's data version
  * (any connection's commit changes it) stays the same. */
 
-/* Reads the data version once per request. 0 or -1. */
+/* The version the caches compare, once per request: this process's commit count (every
+ * write of the API and of the poller moves it at once) plus the connection's data_version,
+ * which sees other processes' commits (a `segcont user token` rotation, a `sync --once`)
+ * and is re-read at most every HTTP_API_VERSION_TTL_MS, sparing a read transaction -- and
+ * its file-lock system calls -- per request. Both only grow, so their sum changes when
+ * either does. 0 or -1. */
 static int http_api_version(struct http_request *req, struct store *s)
 {
+	long long now_ms = req->start_us / 1000;
+
 	if (req->have_version)
 		return 0;
-	if (store_data_version(s, &req->version) < 0)
-		return -1;
+	if (!req->th->dv_known || now_ms - req->th->dv_checked_ms >= HTTP_API_VERSION_TTL_MS) {
+		if (store_data_version(s, &req->th->dv) < 0)
+			return -1;
+		req->th->dv_known = 1;
+		req->th->dv_checked_ms = now_ms;
+	}
+	req->version = store_commits() + req->th->dv;
 	req->have_version = 1;
 	return 0;
 }
 
-/* Answers from the cache when key is there at the current version. Returns 1 when it did. */
+/* Answers from the cache when key is there at the current version (returns 1); else
+ * remembers key so that http_api_queue keeps the fresh answer (returns 0). */
 static int http_api_cache_get(struct http_request *req, struct store *s, const char *key)
 {
 	if (!req->api->cache_enabled || http_api_version(req, s) < 0)
@@ -314,41 +354,43 @@ static int http_api_cache_get(struct http_request *req, struct store *s, const c
 	for (int i = 0; i < HTTP_API_CACHE_ENTRIES; i++) {
 		struct http_cache_entry *e = &req->th->cache[i];
 
-		if (e->key == NULL || strcmp(e->key, key) != 0)
+		if (e->key == NULL || e->version != req->version || strcmp(e->key, key) != 0)
 			continue;
-		if (e->version != req->version)
-			return 0;
-		buf_reset(&req->out);
-		buf_append(&req->out, e->body, e->len);
+		req->hit = e->resp;
 		req->status = 200;
-		req->content_type = HTTP_API_JSON_TYPE;
 		return 1;
 	}
+	free(req->cache_key);
+	req->cache_key = xstrdup(key);
 	return 0;
 }
 
-/* Keeps the current 200 answer under key, at the version read before it was built. */
-static void http_api_cache_put(struct http_request *req, const char *key)
+/* Keeps resp (a 200 built at req->version) under req->cache_key. Returns 1 when the cache
+ * took its own reference to resp. */
+static int http_api_cache_put(struct http_request *req, struct MHD_Response *resp)
 {
 	struct http_cache_entry *e = NULL;
 
-	if (!req->api->cache_enabled || !req->have_version || req->status != 200 ||
+	if (req->cache_key == NULL || !req->have_version || req->status != 200 ||
 	    req->out.len > HTTP_API_CACHE_BODY_MAX)
-		return;
+		return 0;
 	for (int i = 0; i < HTTP_API_CACHE_ENTRIES && e == NULL; i++) {
-		if (req->th->cache[i].key != NULL && strcmp(req->th->cache[i].key, key) == 0)
+		if (req->th->cache[i].key != NULL &&
+		    strcmp(req->th->cache[i].key, req->cache_key) == 0)
 			e = &req->th->cache[i];
 	}
 	if (e == NULL) {
 		e = &req->th->cache[req->th->next];
 		req->th->next = (req->th->next + 1) % HTTP_API_CACHE_ENTRIES;
 		free(e->key);
-		e->key = xstrdup(key);
+		e->key = req->cache_key;
+		req->cache_key = NULL;
 	}
-	free(e->body);
-	e->body = xstrndup(req->out.data, req->out.len);
-	e->len = req->out.len;
+	if (e->resp != NULL)
+		MHD_destroy_response(e->resp); /* drops the cache's reference only */
+	e->resp = resp;
 	e->version = req->version;
+	return 1;
 }
 
 /* ---- Query strings */
@@ -449,20 +491,28 @@ static int http_api_in(const char *v, const char *const *set)
 
 /* ---- Domain values */
 
-static const char *const http_api_estados[] = {"recibido",  "repartido", "en_revision",
-					       "devuelto",  "concluido", "anulado",
-					       NULL};
-static const char *const http_api_tipos_tramite[] = {
-	"contratacion_directa", "proceso_seleccion", "novedad_contractual",
-	"liquidacion_terminacion", "otro", NULL};
-static const char *const http_api_modalidades[] = {
-	"", "licitacion_publica", "seleccion_abreviada", "concurso_meritos",
-	"contratacion_directa", "minima_cuantia", "acuerdo_marco", "regimen_especial", NULL};
+static const char *const http_api_estados[] = {"recibido",  "repartido", "en_revision", "devuelto",
+					       "concluido", "anulado",	 NULL};
+static const char *const http_api_tipos_tramite[] = {"contratacion_directa",
+						     "proceso_seleccion",
+						     "novedad_contractual",
+						     "liquidacion_terminacion",
+						     "otro",
+						     NULL};
+static const char *const http_api_modalidades[] = {"",
+						   "licitacion_publica",
+						   "seleccion_abreviada",
+						   "concurso_meritos",
+						   "contratacion_directa",
+						   "minima_cuantia",
+						   "acuerdo_marco",
+						   "regimen_especial",
+						   NULL};
 static const char *const http_api_novedades[] = {
-	"", "adicion", "prorroga", "modificacion", "suspension", "reinicio", "cesion",
-	"terminacion_anticipada", NULL};
-static const char *const http_api_open_estados[] = {"repartido", "en_revision", "devuelto",
-						    NULL};
+    "",		  "adicion",  "prorroga", "modificacion",
+    "suspension", "reinicio", "cesion",	  "terminacion_anticipada",
+    NULL};
+static const char *const http_api_open_estados[] = {"repartido", "en_revision", "devuelto", NULL};
 
 /* A state as written in messages. */
 static const char *http_api_estado_label(const char *e)
@@ -554,7 +604,8 @@ static int http_api_body_check(struct http_request *req, json_t *obj,
 	json_t *val;
 	char shown[HTTP_API_NAME_SHOWN + 1];
 
-	json_object_foreach(obj, key, val) {
+	json_object_foreach(obj, key, val)
+	{
 		const struct http_api_body_field *f = NULL;
 		int ok;
 
@@ -586,14 +637,48 @@ static int http_api_body_check(struct http_request *req, json_t *obj,
 
 /* ---- Authentication */
 
+/* Looks the token hash up, first in the thread's cache (entries valid at the current data
+ * version, so a rotated token or a deactivated user is refused at once). */
+static enum auth_result http_api_auth_lookup(struct http_request *req, struct store *s,
+					     const char *hash)
+{
+	struct http_auth_entry *e;
+	enum auth_result r;
+
+	if (http_api_version(req, s) < 0)
+		return AUTH_ERROR;
+	for (int i = 0; i < HTTP_API_AUTH_CACHE; i++) {
+		e = &req->th->auth[i];
+		if (e->version == req->version && e->hash[0] != '\0' &&
+		    sodium_memcmp(e->hash, hash, AUTH_HASH_LEN) == 0) {
+			req->user = e->user;
+			req->role = e->role;
+			return AUTH_OK;
+		}
+	}
+	r = auth_lookup(s, hash, &req->user, &req->role);
+	if (r != AUTH_OK)
+		return r;
+	e = &req->th->auth[req->th->next_auth];
+	req->th->next_auth = (req->th->next_auth + 1) % HTTP_API_AUTH_CACHE;
+	memcpy(e->hash, hash, sizeof(e->hash));
+	e->user = req->user;
+	e->role = req->role;
+	e->version = req->version;
+	return AUTH_OK;
+}
+
 /* Authenticates the caller and checks the route's roles. Returns 0, or -1 after setting
  * the response (401, 403, or 500/503 when the database fails). */
 static int http_api_authorize(struct http_request *req, struct store *s, int roles)
 {
 	const char *hdr =
-		MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	enum auth_result r = auth_check(s, hdr, &req->user, &req->role);
+	    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	char hash[AUTH_HASH_LEN + 1];
+	enum auth_result r = auth_parse_header(hdr, hash);
 
+	if (r == AUTH_OK)
+		r = http_api_auth_lookup(req, s, hash);
 	switch (r) {
 	case AUTH_OK:
 		break;
@@ -608,7 +693,8 @@ static int http_api_authorize(struct http_request *req, struct store *s, int rol
 		return -1;
 	case AUTH_INACTIVE:
 		req->www_authenticate = "Bearer realm=\"segcont\", error=\"invalid_token\"";
-		http_api_error(req, 401, "usuario_inactivo", "el usuario de este token está inactivo");
+		http_api_error(req, 401, "usuario_inactivo",
+			       "el usuario de este token está inactivo");
 		return -1;
 	default:
 		http_api_store_error(req, s);
@@ -622,7 +708,8 @@ static int http_api_authorize(struct http_request *req, struct store *s, int rol
 				continue;
 			if (need[0] != '\0')
 				strlcpy_s(need + strlen(need), " o ", sizeof(need) - strlen(need));
-			strlcpy_s(need + strlen(need), auth_role_name(b), sizeof(need) - strlen(need));
+			strlcpy_s(need + strlen(need), auth_role_name(b),
+				  sizeof(need) - strlen(need));
 		}
 		http_api_errorf(req, 403, "rol_no_autorizado",
 				"esta operación requiere el rol %s (su rol es %s)", need,
@@ -673,9 +760,9 @@ static void http_api_healthz(struct http_request *req)
 					msg, "base_de_datos", "ok", "sync", sync));
 		return;
 	}
-	http_api_json(req, 200,
-		      json_pack("{s:s, s:s, s:o}", "estado", "ok", "base_de_datos", "ok", "sync",
-				sync));
+	http_api_json(
+	    req, 200,
+	    json_pack("{s:s, s:s, s:o}", "estado", "ok", "base_de_datos", "ok", "sync", sync));
 }
 
 /* ---- GET /metrics */
@@ -772,8 +859,8 @@ static void http_api_metrics(struct http_request *req)
 	buf_puts(o, "# HELP segcont_http_requests_total Solicitudes HTTP por ruta y estado.\n"
 		    "# TYPE segcont_http_requests_total counter\n");
 	for (size_t r = 0; r <= http_api_nroutes; r++) {
-		const char *pat = r < http_api_nroutes ? http_api_routes[r].pattern
-						       : HTTP_API_ROUTE_OTHER;
+		const char *pat =
+		    r < http_api_nroutes ? http_api_routes[r].pattern : HTTP_API_ROUTE_OTHER;
 		const char *meth = r < http_api_nroutes ? http_api_routes[r].method : "";
 
 		for (size_t k = 0; k < HTTP_API_NSTATUS; k++) {
@@ -795,30 +882,33 @@ static void http_api_metrics(struct http_request *req)
 	buf_puts(o, "# HELP segcont_http_request_duration_seconds Duración de las solicitudes.\n"
 		    "# TYPE segcont_http_request_duration_seconds histogram\n");
 	for (size_t r = 0; r <= http_api_nroutes; r++) {
-		const char *pat = r < http_api_nroutes ? http_api_routes[r].pattern
-						       : HTTP_API_ROUTE_OTHER;
+		const char *pat =
+		    r < http_api_nroutes ? http_api_routes[r].pattern : HTTP_API_ROUTE_OTHER;
 		const char *meth = r < http_api_nroutes ? http_api_routes[r].method : "";
 		unsigned long cum = 0;
 
 		for (size_t b = 0; b < HTTP_API_NBUCKETS; b++) {
 			cum += atomic_load(&req->api->metrics[r].bucket[b]);
 			if (b < HTTP_API_NBUCKETS - 1)
-				buf_printf(o,
-					   "segcont_http_request_duration_seconds_bucket{route=\"%s\","
-					   "method=\"%s\",le=\"%g\"} %lu\n",
-					   pat, meth, http_api_buckets_us[b] / 1e6, cum);
+				buf_printf(
+				    o,
+				    "segcont_http_request_duration_seconds_bucket{route=\"%s\","
+				    "method=\"%s\",le=\"%g\"} %lu\n",
+				    pat, meth, http_api_buckets_us[b] / 1e6, cum);
 			else
-				buf_printf(o,
-					   "segcont_http_request_duration_seconds_bucket{route=\"%s\","
-					   "method=\"%s\",le=\"+Inf\"} %lu\n",
-					   pat, meth, cum);
+				buf_printf(
+				    o,
+				    "segcont_http_request_duration_seconds_bucket{route=\"%s\","
+				    "method=\"%s\",le=\"+Inf\"} %lu\n",
+				    pat, meth, cum);
 		}
-		buf_printf(o,
-			   "segcont_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} "
-			   "%.6f\n"
-			   "segcont_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} "
-			   "%lu\n",
-			   pat, meth, atomic_load(&req->api->metrics[r].sum_us) / 1e6, pat, meth, cum);
+		buf_printf(
+		    o,
+		    "segcont_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} "
+		    "%.6f\n"
+		    "segcont_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} "
+		    "%lu\n",
+		    pat, meth, atomic_load(&req->api->metrics[r].sum_us) / 1e6, pat, meth, cum);
 	}
 	req->status = 200;
 	req->content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -828,7 +918,7 @@ static void http_api_metrics(struct http_request *req)
 static void http_api_metrics_note(struct http_api *api, int route, int status, long long us)
 {
 	struct http_api_route_metrics *m =
-		&api->metrics[route >= 0 ? (size_t)route : http_api_nroutes];
+	    &api->metrics[route >= 0 ? (size_t)route : http_api_nroutes];
 	size_t k = HTTP_API_NSTATUS - 1;
 	size_t b = HTTP_API_NBUCKETS - 1;
 
@@ -930,8 +1020,8 @@ enum {
 	HTTP_Q_POR_PAGINA
 };
 static const char *const http_api_list_args[] = {
-	"estado", "abogado_id", "tipo_tramite", "desde", "hasta", "q", "vencidos", "orden",
-	"pagina", "por_pagina", NULL};
+    "estado",	"abogado_id", "tipo_tramite", "desde",	    "hasta", "q",
+    "vencidos", "orden",      "pagina",	      "por_pagina", NULL};
 
 /* Reads a positive count argument. Returns 0, or -1 after setting 400/422. */
 static int http_api_count_arg(struct http_request *req, const char *name, const char *v,
@@ -1077,7 +1167,8 @@ static void http_api_list(struct http_request *req)
 		goto done;
 	if (http_api_list_parse(req, &qa, &lq, hasta_excl, &pagina) < 0)
 		goto done;
-	vencidos = qa.values[HTTP_Q_VENCIDOS] != NULL && strcmp(qa.values[HTTP_Q_VENCIDOS], "1") == 0;
+	vencidos =
+	    qa.values[HTTP_Q_VENCIDOS] != NULL && strcmp(qa.values[HTTP_Q_VENCIDOS], "1") == 0;
 	od.api = req->api;
 	util_today(od.today);
 	/* The overdue set depends on the day as well as on the data. */
@@ -1100,13 +1191,13 @@ static void http_api_list(struct http_request *req)
 		goto done;
 	}
 	buf_reset(&req->out);
-	buf_printf(&req->out, "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,\"radicados\":",
-		   total, pagina, lq.limit);
+	buf_printf(&req->out,
+		   "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,\"radicados\":", total,
+		   pagina, lq.limit);
 	buf_append(&req->out, rows.data, rows.len);
 	buf_puts(&req->out, "}");
 	req->status = 200;
 	req->content_type = HTTP_API_JSON_TYPE;
-	http_api_cache_put(req, key.data);
 done:
 	buf_free(&qa.canon);
 	buf_free(&od.ids);
@@ -1164,7 +1255,6 @@ static void http_api_get(struct http_request *req)
 	if (http_api_cache_get(req, s, key))
 		return;
 	http_api_filing_answer(req, s, req->params[0], 200);
-	http_api_cache_put(req, key);
 }
 
 /* ---- Writes: one short BEGIN IMMEDIATE transaction each */
@@ -1192,15 +1282,19 @@ static int http_api_write_begin(struct http_request *req, struct store *s, struc
 	return 0;
 }
 
-/* Ends the write: commit, then answer with the filing. On failure rolls back. */
+/* Ends the write: the answer (the filing as this write left it, read inside the same
+ * transaction so that no later write shows in it), then COMMIT. On failure rolls back. */
 static void http_api_write_end(struct http_request *req, struct store *s, int status)
 {
-	if (store_commit(s) < 0) {
-		http_api_store_error(req, s);
+	http_api_filing_answer(req, s, req->params[0], status);
+	if (req->status != status) {
 		store_rollback(s);
 		return;
 	}
-	http_api_filing_answer(req, s, req->params[0], status);
+	if (store_commit(s) < 0) {
+		http_api_store_error(req, s);
+		store_rollback(s);
+	}
 }
 
 static int http_api_is_annulled(const struct follow_up *fu)
@@ -1270,8 +1364,8 @@ static int http_api_write_follow_up(struct http_request *req, struct store *s,
 		return -1;
 	}
 	if (rc == 1) {
-		http_api_errorf(req, 409, "version_obsoleta", "el radicado %s cambió: vuelva a leerlo",
-				req->params[0]);
+		http_api_errorf(req, 409, "version_obsoleta",
+				"el radicado %s cambió: vuelva a leerlo", req->params[0]);
 		return -1;
 	}
 	return 0;
@@ -1292,31 +1386,47 @@ struct http_api_patch_field {
 };
 
 static const struct http_api_patch_field http_api_patch_fields[] = {
-	{STORE_FU_TIPO_TRAMITE, HTTP_T_STRING, 0, 0, http_api_tipos_tramite, 0},
-	{STORE_FU_MODALIDAD, HTTP_T_STRING, 0, 0, http_api_modalidades, 0},
-	{STORE_FU_NOVEDAD, HTTP_T_STRING, 0, 0, http_api_novedades, 0},
-	{STORE_FU_TIPO_GESTION, HTTP_T_STRING, 0, 200, NULL, 0},
-	{STORE_FU_OBSERVACIONES, HTTP_T_STRING, 0, HTTP_API_TEXT_MAX, NULL, 0},
-	{STORE_FU_NUMERO_CONTRATO, HTTP_T_STRING, 1, 100, NULL, 0},
-	{STORE_FU_CONTRATISTA, HTTP_T_STRING, 1, 300, NULL, 0},
-	{STORE_FU_OBJETO, HTTP_T_STRING, 1, 2000, NULL, 0},
-	{STORE_FU_VALOR, HTTP_T_INT, 1, 0, NULL, 0},
-	{STORE_FU_FECHA_SUSCRIPCION, HTTP_T_STRING, 1, 0, NULL, 1},
-	{STORE_FU_FECHA_RP, HTTP_T_STRING, 1, 0, NULL, 1},
-	{STORE_FU_FECHA_APROBACION_GARANTIAS, HTTP_T_STRING, 1, 0, NULL, 1},
-	{STORE_FU_FECHA_ARL, HTTP_T_STRING, 1, 0, NULL, 1},
-	{STORE_FU_FECHA_ACTA_INICIO, HTTP_T_STRING, 1, 0, NULL, 1},
-	{STORE_FU_PUBLICADO_SECOP, HTTP_T_BOOL, 1, 0, NULL, 0},
-	{STORE_FU_LINEA_PAA, HTTP_T_STRING, 1, 100, NULL, 0},
+    {STORE_FU_TIPO_TRAMITE, HTTP_T_STRING, 0, 0, http_api_tipos_tramite, 0},
+    {STORE_FU_MODALIDAD, HTTP_T_STRING, 0, 0, http_api_modalidades, 0},
+    {STORE_FU_NOVEDAD, HTTP_T_STRING, 0, 0, http_api_novedades, 0},
+    {STORE_FU_TIPO_GESTION, HTTP_T_STRING, 0, 200, NULL, 0},
+    {STORE_FU_OBSERVACIONES, HTTP_T_STRING, 0, HTTP_API_TEXT_MAX, NULL, 0},
+    {STORE_FU_NUMERO_CONTRATO, HTTP_T_STRING, 1, 100, NULL, 0},
+    {STORE_FU_CONTRATISTA, HTTP_T_STRING, 1, 300, NULL, 0},
+    {STORE_FU_OBJETO, HTTP_T_STRING, 1, 2000, NULL, 0},
+    {STORE_FU_VALOR, HTTP_T_INT, 1, 0, NULL, 0},
+    {STORE_FU_FECHA_SUSCRIPCION, HTTP_T_STRING, 1, 0, NULL, 1},
+    {STORE_FU_FECHA_RP, HTTP_T_STRING, 1, 0, NULL, 1},
+    {STORE_FU_FECHA_APROBACION_GARANTIAS, HTTP_T_STRING, 1, 0, NULL, 1},
+    {STORE_FU_FECHA_ARL, HTTP_T_STRING, 1, 0, NULL, 1},
+    {STORE_FU_FECHA_ACTA_INICIO, HTTP_T_STRING, 1, 0, NULL, 1},
+    {STORE_FU_PUBLICADO_SECOP, HTTP_T_BOOL, 1, 0, NULL, 0},
+    {STORE_FU_LINEA_PAA, HTTP_T_STRING, 1, 100, NULL, 0},
 };
 #define HTTP_API_NPATCH (sizeof(http_api_patch_fields) / sizeof(http_api_patch_fields[0]))
 
 /* Names a client may know but not PATCH: the workflow's and the document system's. */
-static const char *const http_api_not_editable[] = {
-	"estado", "abogado_id", "fecha_reparto", "concluido_satisfactorio", "fecha_conclusion",
-	"devoluciones", "creado", "actualizado", "numero", "tipo_radicado", "fecha_radicacion",
-	"asunto", "folios", "ruta", "dependencia_origen", "dependencia_origen_nombre",
-	"dependencia_actual", "remitente", "tipo_documental", "estado_ds", NULL};
+static const char *const http_api_not_editable[] = {"estado",
+						    "abogado_id",
+						    "fecha_reparto",
+						    "concluido_satisfactorio",
+						    "fecha_conclusion",
+						    "devoluciones",
+						    "creado",
+						    "actualizado",
+						    "numero",
+						    "tipo_radicado",
+						    "fecha_radicacion",
+						    "asunto",
+						    "folios",
+						    "ruta",
+						    "dependencia_origen",
+						    "dependencia_origen_nombre",
+						    "dependencia_actual",
+						    "remitente",
+						    "tipo_documental",
+						    "estado_ds",
+						    NULL};
 
 static const struct http_api_patch_field *http_api_patch_field(const char *name)
 {
@@ -1353,7 +1463,8 @@ static int http_api_patch_check(struct http_request *req, json_t *body, json_t *
 	int nfields = 0;
 
 	*version = NULL;
-	json_object_foreach(body, key, val) {
+	json_object_foreach(body, key, val)
+	{
 		const struct http_api_patch_field *f;
 		int ok;
 
@@ -1369,11 +1480,12 @@ static int http_api_patch_check(struct http_request *req, json_t *body, json_t *
 		f = http_api_patch_field(key);
 		if (f == NULL) {
 			if (http_api_in(key, http_api_not_editable))
-				http_api_errorf(req, 400, "campo_no_editable",
-						"«%s» no se cambia con PATCH: el estado y el abogado "
-						"cambian con /reparto y /gestiones; los datos del "
-						"radicado vienen del sistema de gestión documental",
-						key);
+				http_api_errorf(
+				    req, 400, "campo_no_editable",
+				    "«%s» no se cambia con PATCH: el estado y el abogado "
+				    "cambian con /reparto y /gestiones; los datos del "
+				    "radicado vienen del sistema de gestión documental",
+				    key);
 			else
 				http_api_errorf(req, 400, "campo_desconocido",
 						"campo desconocido «%s»",
@@ -1405,7 +1517,8 @@ static int http_api_patch_check(struct http_request *req, json_t *body, json_t *
 		http_api_error(req, 400, "cuerpo_sin_campos", "no hay campos que cambiar");
 		return -1;
 	}
-	json_object_foreach(body, key, val) {
+	json_object_foreach(body, key, val)
+	{
 		const struct http_api_patch_field *f = http_api_patch_field(key);
 		const char *s;
 
@@ -1427,11 +1540,13 @@ static int http_api_patch_check(struct http_request *req, json_t *body, json_t *
 			continue;
 		}
 		if (f->type == HTTP_T_INT && json_integer_value(val) < 0) {
-			http_api_errorf(req, 422, "valor_invalido", "«%s» no puede ser negativo", key);
+			http_api_errorf(req, 422, "valor_invalido", "«%s» no puede ser negativo",
+					key);
 			return -1;
 		}
 		if (f->type == HTTP_T_INT && json_integer_value(val) > HTTP_API_INT_MAX) {
-			http_api_errorf(req, 422, "valor_invalido", "«%s» es demasiado grande", key);
+			http_api_errorf(req, 422, "valor_invalido", "«%s» es demasiado grande",
+					key);
 			return -1;
 		}
 		if (f->type != HTTP_T_STRING)
@@ -1448,8 +1563,8 @@ static int http_api_patch_check(struct http_request *req, json_t *body, json_t *
 			return -1;
 		}
 		if (f->max_len > 0 && json_string_length(val) > f->max_len) {
-			http_api_errorf(req, 422, "valor_invalido", "«%s» admite hasta %zu bytes", key,
-					f->max_len);
+			http_api_errorf(req, 422, "valor_invalido", "«%s» admite hasta %zu bytes",
+					key, f->max_len);
 			return -1;
 		}
 	}
@@ -1487,13 +1602,15 @@ static void http_api_patch(struct http_request *req)
 		goto rollback;
 	if (http_api_is_annulled(&old)) {
 		http_api_errorf(req, 422, "transicion_invalida",
-				"no se puede modificar el radicado %s: está anulado", req->params[0]);
+				"no se puede modificar el radicado %s: está anulado",
+				req->params[0]);
 		goto rollback;
 	}
 	if (http_api_check_version(req, version, &old) < 0)
 		goto rollback;
 	follow_up_copy(&cur, &old);
-	json_object_foreach(body, key, val) {
+	json_object_foreach(body, key, val)
+	{
 		const struct http_api_patch_field *f = http_api_patch_field(key);
 		char num[24];
 		const char *v;
@@ -1541,19 +1658,19 @@ struct http_api_gestion_kind {
 };
 
 static const struct http_api_gestion_kind http_api_gestion_kinds[] = {
-	{"observacion", "registrar una observación en"},
-	{"devolucion", "devolver"},
-	{"reingreso", "registrar el reingreso de"},
-	{"conclusion", "concluir"},
-	{"reapertura", "reabrir"},
+    {"observacion", "registrar una observación en"},
+    {"devolucion", "devolver"},
+    {"reingreso", "registrar el reingreso de"},
+    {"conclusion", "concluir"},
+    {"reapertura", "reabrir"},
 };
 #define HTTP_API_NKINDS (sizeof(http_api_gestion_kinds) / sizeof(http_api_gestion_kinds[0]))
 
 /* Applies gestion tipo to cur (a copy of the stored row). Returns 0, or -1 with why the
  * transition makes no sense in msg (for a 422). */
 static int http_api_transition(const struct http_api_gestion_kind *k, int by_assigned,
-			       int satisfactorio, const char *now, struct follow_up *cur,
-			       char *msg, size_t msglen)
+			       int satisfactorio, const char *now, struct follow_up *cur, char *msg,
+			       size_t msglen)
 {
 	const char *e = cur->v[STORE_FU_ESTADO] != NULL ? cur->v[STORE_FU_ESTADO] : "";
 	const char *why = NULL;
@@ -1620,10 +1737,10 @@ static int http_api_has_text(const char *s)
 /* ---- POST /api/radicados/{numero}/gestiones */
 
 static const struct http_api_body_field http_api_gestion_body[] = {
-	{"tipo", HTTP_T_STRING, 0},
-	{"texto", HTTP_T_STRING, 1},
-	{"satisfactorio", HTTP_T_BOOL, 1},
-	{"version", HTTP_T_INT, 0},
+    {"tipo", HTTP_T_STRING, 0},
+    {"texto", HTTP_T_STRING, 1},
+    {"satisfactorio", HTTP_T_BOOL, 1},
+    {"version", HTTP_T_INT, 0},
 };
 
 static void http_api_gestiones(struct http_request *req)
@@ -1648,7 +1765,8 @@ static void http_api_gestiones(struct http_request *req)
 	if (body == NULL)
 		return;
 	if (http_api_body_check(req, body, http_api_gestion_body,
-				sizeof(http_api_gestion_body) / sizeof(http_api_gestion_body[0])) < 0)
+				sizeof(http_api_gestion_body) / sizeof(http_api_gestion_body[0])) <
+	    0)
 		goto done;
 	jtipo = json_object_get(body, "tipo");
 	if (jtipo == NULL) {
@@ -1691,7 +1809,7 @@ static void http_api_gestiones(struct http_request *req)
 	    !http_api_has_text(texto)) {
 		http_api_errorf(req, 422, "valor_invalido", "«texto» es obligatorio para %s",
 				strcmp(k->tipo, "devolucion") == 0 ? "devolver (las observaciones "
-								      "para el área)"
+								     "para el área)"
 				: strcmp(k->tipo, "reapertura") == 0 ? "reabrir (el motivo)"
 								     : "una observación");
 		goto done;
@@ -1745,9 +1863,9 @@ done:
 /* ---- POST /api/radicados/{numero}/reparto */
 
 static const struct http_api_body_field http_api_reparto_body[] = {
-	{"abogado_id", HTTP_T_INT, 0},
-	{"texto", HTTP_T_STRING, 1},
-	{"version", HTTP_T_INT, 0},
+    {"abogado_id", HTTP_T_INT, 0},
+    {"texto", HTTP_T_STRING, 1},
+    {"version", HTTP_T_INT, 0},
 };
 
 static void http_api_reparto(struct http_request *req)
@@ -1775,7 +1893,8 @@ static void http_api_reparto(struct http_request *req)
 	if (body == NULL)
 		return;
 	if (http_api_body_check(req, body, http_api_reparto_body,
-				sizeof(http_api_reparto_body) / sizeof(http_api_reparto_body[0])) < 0)
+				sizeof(http_api_reparto_body) / sizeof(http_api_reparto_body[0])) <
+	    0)
 		goto done;
 	jid = json_object_get(body, "abogado_id");
 	if (jid == NULL) {
@@ -1792,7 +1911,8 @@ static void http_api_reparto(struct http_request *req)
 	if (http_api_check_version_value(req, json_object_get(body, "version")) < 0)
 		goto done;
 	if (id < 1 || id > HTTP_API_INT_MAX) {
-		http_api_error(req, 422, "valor_invalido", "«abogado_id» debe ser un entero positivo");
+		http_api_error(req, 422, "valor_invalido",
+			       "«abogado_id» debe ser un entero positivo");
 		goto done;
 	}
 	if (s == NULL) {
@@ -1845,7 +1965,8 @@ static void http_api_reparto(struct http_request *req)
 		/* The SLA clock keeps counting from the first reparto. */
 		tipo = "reasignacion";
 		snprintf(datos, sizeof(datos), "{\"de\":%s,\"a\":%lld}",
-			 old.v[STORE_FU_ABOGADO_ID] != NULL ? old.v[STORE_FU_ABOGADO_ID] : "null", id);
+			 old.v[STORE_FU_ABOGADO_ID] != NULL ? old.v[STORE_FU_ABOGADO_ID] : "null",
+			 id);
 	}
 	if (http_api_write_follow_up(req, s, &old, &cur, now) < 0)
 		goto rollback;
@@ -1884,10 +2005,10 @@ static int http_api_load_one(const struct store_user *u, const char *estado,
 			json_object_set_new(por_estado, http_api_open_estados[i], json_integer(0));
 		for (int i = 0; http_api_tipos_tramite[i] != NULL; i++)
 			json_object_set_new(por_tipo, http_api_tipos_tramite[i], json_integer(0));
-		c->cur = json_pack("{s:I, s:s, s:b, s:I, s:o, s:o}", "id", (json_int_t)u->id,
-				   "nombre", u->nombre, "activo", u->activo, "abiertos",
-				   (json_int_t)0, "por_estado", por_estado, "por_tipo_tramite",
-				   por_tipo);
+		c->cur =
+		    json_pack("{s:I, s:s, s:b, s:I, s:o, s:o}", "id", (json_int_t)u->id, "nombre",
+			      u->nombre, "activo", u->activo, "abiertos", (json_int_t)0,
+			      "por_estado", por_estado, "por_tipo_tramite", por_tipo);
 		c->cur_id = u->id;
 		json_array_append_new(c->lawyers, c->cur);
 	}
@@ -1901,7 +2022,8 @@ static int http_api_load_one(const struct store_user *u, const char *estado,
 		n = json_object_get(pt, tipo_tramite);
 		json_object_set_new(pt, tipo_tramite, json_integer(json_integer_value(n) + count));
 		n = json_object_get(c->cur, "abiertos");
-		json_object_set_new(c->cur, "abiertos", json_integer(json_integer_value(n) + count));
+		json_object_set_new(c->cur, "abiertos",
+				    json_integer(json_integer_value(n) + count));
 	}
 	return 0;
 }
@@ -1934,15 +2056,16 @@ static void http_api_carga(struct http_request *req)
 	}
 	/* Inactive lawyers are listed only while they still hold open filings. */
 	active = json_array();
-	json_array_foreach(c.lawyers, i, l) {
+	json_array_foreach(c.lawyers, i, l)
+	{
 		if (json_is_true(json_object_get(l, "activo")) ||
 		    json_integer_value(json_object_get(l, "abiertos")) > 0)
 			json_array_append(active, l);
 	}
 	json_decref(c.lawyers);
-	http_api_json(req, 200,
-		      json_pack("{s:o, s:I}", "abogados", active, "sin_repartir",
-				(json_int_t)counts.n[0]));
+	http_api_json(
+	    req, 200,
+	    json_pack("{s:o, s:I}", "abogados", active, "sin_repartir", (json_int_t)counts.n[0]));
 }
 
 /* ---- POST /api/sync, GET /api/usuarios/yo */
@@ -1980,7 +2103,24 @@ static void http_api_yo(struct http_request *req)
 {
 	http_api_json(req, 200,
 		      json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)req->user.id, "nombre",
-				req->user.nombre, "rol", req->user.rol, "activo", req->user.activo));
+				req->user.nombre, "rol", req->user.rol, "activo",
+				req->user.activo));
+}
+
+/* ---- GET / and /static/{archivo}: the staff page (web.c: ETag, gzip, CSP) */
+
+static void http_api_web(struct http_request *req)
+{
+	unsigned status;
+	int rc =
+	    web_serve(req->conn, req->nparams > 0 ? req->params[0] : NULL, &req->resp, &status);
+
+	if (rc == -1)
+		http_api_error(req, 404, "no_encontrado", "la ruta solicitada no existe");
+	else if (rc < 0)
+		http_api_error(req, 500, "error_interno", "no se pudo preparar la respuesta");
+	else
+		req->status = (int)status;
 }
 
 /* Matches url against pattern, filling req->params for each {...}. Returns 1 on match. */
@@ -2045,7 +2185,7 @@ static void http_api_route(struct http_request *req)
 static int http_api_json_content(struct http_request *req)
 {
 	const char *ct =
-		MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *semi;
 	const char *cs;
 	size_t n;
@@ -2113,6 +2253,18 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 	enum MHD_Result ret;
 	char retry[16];
 
+	if (req->hit != NULL) {
+		ret = MHD_queue_response(req->conn, 200, req->hit);
+		req->queued = ret == MHD_YES;
+		return ret;
+	}
+	if (req->resp != NULL) {
+		ret = MHD_queue_response(req->conn, (unsigned int)req->status, req->resp);
+		MHD_destroy_response(req->resp);
+		req->resp = NULL;
+		req->queued = ret == MHD_YES;
+		return ret;
+	}
 	resp = MHD_create_response_from_buffer(req->out.len, req->out.data ? req->out.data : "",
 					       MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
@@ -2133,7 +2285,8 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 	if (req->status == 413)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(req->conn, (unsigned int)req->status, resp);
-	MHD_destroy_response(resp);
+	if (!http_api_cache_put(req, resp))
+		MHD_destroy_response(resp);
 	req->queued = ret == MHD_YES;
 	return ret;
 }
@@ -2142,7 +2295,7 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 static int http_api_announced_too_large(struct MHD_Connection *conn)
 {
 	const char *cl =
-		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	long long n;
 
 	if (cl == NULL)
@@ -2152,8 +2305,7 @@ static int http_api_announced_too_large(struct MHD_Connection *conn)
 
 static enum MHD_Result http_api_answer(void *cls, struct MHD_Connection *conn, const char *url,
 				       const char *method, const char *version,
-				       const char *upload_data, size_t *upload_size,
-				       void **con_cls)
+				       const char *upload_data, size_t *upload_size, void **con_cls)
 {
 	struct http_request *req = *con_cls;
 
@@ -2214,6 +2366,7 @@ static void http_api_completed(void *cls, struct MHD_Connection *conn, void **co
 				      http_api_now_us() - req->start_us);
 	buf_free(&req->body);
 	buf_free(&req->out);
+	free(req->cache_key);
 	free(req);
 	*con_cls = NULL;
 }
@@ -2237,9 +2390,9 @@ struct http_api *http_api_start(const struct config *cfg, struct sync_poller *po
 	api->cfg = cfg;
 	api->poller = poller;
 	api->cache_enabled = cache == NULL || strcmp(cache, "0") != 0;
-	api->calendar =
-		calendar_new(cfg->closing_minutes, (const char(*)[CALENDAR_DATE_LEN])cfg->non_working_days,
-			     cfg->non_working_count, cerr, sizeof(cerr));
+	api->calendar = calendar_new(cfg->closing_minutes,
+				     (const char(*)[CALENDAR_DATE_LEN])cfg->non_working_days,
+				     cfg->non_working_count, cerr, sizeof(cerr));
 	if (api->calendar == NULL) {
 		set_error(err, errlen, "calendario inválido: %s", cerr);
 		free(api);
@@ -2247,14 +2400,13 @@ struct http_api *http_api_start(const struct config *cfg, struct sync_poller *po
 	}
 	api->metrics = xcalloc(http_api_nroutes + 1, sizeof(*api->metrics));
 	api->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-		(uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned int)cfg->http_threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned int)HTTP_API_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)HTTP_API_CONNECTION_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned int)HTTP_API_PER_IP_LIMIT, MHD_OPTION_NOTIFY_COMPLETED,
-		http_api_completed, api, MHD_OPTION_END);
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+	    (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->http_threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_API_CONNECTION_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_API_CONNECTION_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_API_PER_IP_LIMIT,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_api_completed, api, MHD_OPTION_END);
 	if (api->daemon == NULL) {
 		set_error(err, errlen, "no se pudo escuchar en %s:%ld (¿puerto ocupado?)",
 			  cfg->http_listen, cfg->http_port);

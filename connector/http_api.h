@@ -9,28 +9,31 @@
 #include "config.h"
 #include "sync.h"
 
-#define HTTP_API_MAX_BODY (64u * 1024u)   /* request bodies above this get 413 */
+#define HTTP_API_MAX_BODY (64u * 1024u)	     /* request bodies above this get 413 */
 #define HTTP_API_DISCARD_MAX (1024u * 1024u) /* a chunked body is cut off past this */
 #define HTTP_API_CONNECTION_TIMEOUT_S 30
 #define HTTP_API_CONNECTION_LIMIT 512
 #define HTTP_API_PER_IP_LIMIT 128
-#define HTTP_API_PAGE_SIZE_DEFAULT 50     /* por_pagina when absent */
+#define HTTP_API_PAGE_SIZE_DEFAULT 50 /* por_pagina when absent */
 #define HTTP_API_PAGE_SIZE_MAX 500
-#define HTTP_API_PAGE_MAX 10000000L       /* pagina */
-#define HTTP_API_Q_MAX 200                /* bytes of the free-text search */
-#define HTTP_API_TEXT_MAX 8000            /* bytes of a gestion's texto or observaciones */
-#define HTTP_API_NUMERO_MAX 32            /* digits of a filing number in a path */
-#define HTTP_API_CACHE_ENTRIES 32         /* cached GET answers per server thread */
+#define HTTP_API_PAGE_MAX 10000000L	       /* pagina */
+#define HTTP_API_Q_MAX 200		       /* bytes of the free-text search */
+#define HTTP_API_TEXT_MAX 8000		       /* bytes of a gestion's texto or observaciones */
+#define HTTP_API_NUMERO_MAX 32		       /* digits of a filing number in a path */
+#define HTTP_API_CACHE_ENTRIES 32	       /* cached GET answers per server thread */
 #define HTTP_API_CACHE_BODY_MAX (256u * 1024u) /* larger answers are not cached */
-#define HTTP_API_RETRY_AFTER_S 1          /* Retry-After of a 503 when the database is busy */
+#define HTTP_API_AUTH_CACHE 8		       /* tokens remembered per server thread */
+#define HTTP_API_VERSION_TTL_MS 250	       /* other processes' commits are seen within this */
+#define HTTP_API_RETRY_AFTER_S 1	       /* Retry-After of a 503 when the database is busy */
 
 struct http_api;
 
 /* Starts the server on cfg's listen address and port with cfg->http_threads threads.
  * Borrows cfg and poller (poller may be NULL: then /api/sync answers 503). Each server
  * thread opens its own store connection on first use. GET answers of the filing list and
- * of one filing are cached per thread and revalidated on every request against the
- * database's data version (SEGCONT_HTTP_CACHE=0 in the environment turns this off).
+ * of one filing, and the users of recent tokens, are cached per thread: any commit in this
+ * process invalidates them at once, one by another process within HTTP_API_VERSION_TTL_MS
+ * (SEGCONT_HTTP_CACHE=0 in the environment turns the answer cache off).
  * Returns NULL with err filled when the address cannot be bound. */
 struct http_api *http_api_start(const struct config *cfg, struct sync_poller *poller, char *err,
 				size_t errlen);

@@ -13,6 +13,8 @@
 
 #include "config.h"
 #include "ds_client.h"
+#include "export.h"
+#include "indicators.h"
 #include "http_api.h"
 #include "log.h"
 #include "mapping.h"
@@ -266,6 +268,10 @@ static int main_version(int argc, char **argv)
 static const struct main_cmd main_cmds[] = {
     {"serve", "serve [-c ARCHIVO]", main_serve},
     {"sync", "sync --once [-c ARCHIVO]", main_sync},
+    {"export", "export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]",
+     export_cli},
+    {"calendario", "calendario [-c ARCHIVO] festivos AÑO | sumar AAAA-MM-DD N",
+     indicators_calendar_cli},
     {"check-config", "check-config [-c ARCHIVO]", main_check_config},
     {"--version", "--version", main_version},
     {"--help", "--help", main_help},

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,9 +164,27 @@ static const char store_migration_2[] =
 	"ALTER TABLE radicado ADD COLUMN asunto_busqueda TEXT NOT NULL DEFAULT '';"
 	"UPDATE radicado SET asunto_busqueda = segcont_fold(asunto);";
 
+/* --- reconciliation: step 3 --- */
+/* vista_ultima: the last run that saw a discrepancy's disagreement; an index to find the
+ * rows of a (numero, tipo) whatever their state; the record of reconciliation runs. */
+static const char store_migration_3[] =
+	"ALTER TABLE discrepancia ADD COLUMN vista_ultima TEXT NOT NULL DEFAULT '';"
+	"UPDATE discrepancia SET vista_ultima = encontrada;"
+	"CREATE INDEX discrepancia_numero ON discrepancia (numero, tipo, id);"
+	"CREATE TABLE conciliacion_estado ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" ultimo_intento TEXT NOT NULL DEFAULT '',"
+	" ultimo_exito TEXT NOT NULL DEFAULT '',"
+	" ultimo_error TEXT NOT NULL DEFAULT '',"
+	" corridas INTEGER NOT NULL DEFAULT 0,"
+	" fallos INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO conciliacion_estado (id) VALUES (1);";
+
 static const char *const store_migrations[] = {
     store_migration_1,
     store_migration_2,
+    store_migration_3,
 };
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
@@ -254,11 +273,14 @@ struct store {
 	sqlite3_stmt *stmt[STORE_STMT_COUNT];
 	char err[STORE_ERR_LEN];
 	struct store_api *api; /* follow-up API statements, see the end of this file */
+	sqlite3_stmt **rc;     /* reconciliation statements, see "reconciliation" below */
 };
 
 /* --- follow-up API: defined at the end of this file --- */
 static int store_api_register(struct store *s);
 static void store_api_free(struct store *s);
+/* --- reconciliation: defined at the end of this file --- */
+static void store_rc_free(struct store *s);
 
 /* ---- The source fields of a filing, in column order: how each is compared, bound and
  * described in a cambio_sgd entry. */
@@ -618,6 +640,7 @@ void store_close(struct store *s)
 	if (s == NULL)
 		return;
 	store_api_free(s);
+	store_rc_free(s);
 	for (int i = 0; i < STORE_STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
@@ -1123,6 +1146,7 @@ fail:
  * depends on which filters are present and is cached per shape. */
 
 #define STORE_API_SHAPES 24 /* list shapes (filters present, order) cached per connection */
+#define STORE_API_AUTOCHECKPOINT 1000 /* WAL frames: SQLite's default, kept by our WAL hook */
 #define STORE_API_BUSY_CODE SQLITE_BUSY
 #define STORE_API_INT_MAX 9007199254740991L /* 2^53 - 1: exact in JSON numbers */
 
@@ -1238,25 +1262,41 @@ static const struct {
 					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
 };
 
-/* One list row: the filing and the follow-up summary the list shows. */
-#define STORE_API_LIST_ROW                                                                     \
-	"json_object('numero', r.numero, 'tipo_radicado', r.tipo_radicado,"                    \
-	" 'fecha_radicacion', r.fecha_radicacion, 'asunto', r.asunto,"                         \
-	" 'dependencia_origen', r.dependencia_origen,"                                         \
-	" 'dependencia_origen_nombre', r.dependencia_origen_nombre,"                           \
-	" 'remitente', r.remitente, 'estado_ds', r.estado_ds,"                                 \
-	" 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad, 'novedad', s.novedad,"     \
-	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                \
-	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                   \
-	" 'concluido_satisfactorio',"                                                          \
-	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"    \
-	" 'fecha_conclusion', s.fecha_conclusion, 'numero_contrato', s.numero_contrato,"       \
-	" 'version', s.version)"
+/* One list row: what a list view shows; the sender (personal data) and the rest of the
+ * follow-up come with the filing itself (GET /api/radicados/{numero}). */
+#define STORE_API_LIST_ROW                                                                         \
+	"json_object('numero', r.numero, 'fecha_radicacion', r.fecha_radicacion,"                  \
+	" 'asunto', r.asunto, 'dependencia_origen_nombre', r.dependencia_origen_nombre,"           \
+	" 'estado_ds', r.estado_ds, 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad,"     \
+	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                    \
+	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                       \
+	" 'concluido_satisfactorio',"                                                              \
+	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
+	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version)"
 
 /* The SQL LIKE parameters of the q words start here; limit and offset follow them. */
 #define STORE_API_PARAM_TERMS 7
 #define STORE_API_PARAM_LIMIT (STORE_API_PARAM_TERMS + STORE_LIST_MAX_TERMS)
 #define STORE_API_PARAM_OFFSET (STORE_API_PARAM_LIMIT + 1)
+
+/* Commits by any connection of this process (store_commits). */
+static atomic_ullong store_api_commits;
+
+/* Runs after every commit in WAL mode: counts it, then does what SQLite's default hook does
+ * (a passive checkpoint once the WAL holds STORE_API_AUTOCHECKPOINT frames). */
+static int store_api_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)arg;
+	atomic_fetch_add(&store_api_commits, 1);
+	if (frames >= STORE_API_AUTOCHECKPOINT)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+unsigned long long store_commits(void)
+{
+	return atomic_load(&store_api_commits);
+}
 
 /* segcont_fold(text): classify_fold as an SQL function, for asunto_busqueda. */
 static void store_api_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -1283,6 +1323,7 @@ static int store_api_register(struct store *s)
 		store_set_sqlite_error(s, "no se pudo registrar segcont_fold");
 		return -1;
 	}
+	sqlite3_wal_hook(s->db, store_api_wal_hook, NULL);
 	return 0;
 }
 
@@ -1355,16 +1396,16 @@ static char *store_api_build_sql(enum store_api_stmt_id id)
 			   STORE_FU_COUNT + 2);
 		break;
 	case STORE_API_FILING_JSON:
-		buf_puts(&b,
-			 "SELECT json_object('radicado', json_object('numero', r.numero,"
-			 " 'tipo_radicado', r.tipo_radicado, 'fecha_radicacion', r.fecha_radicacion,"
-			 " 'asunto', r.asunto, 'folios', r.folios, 'ruta', r.ruta,"
-			 " 'dependencia_origen', r.dependencia_origen,"
-			 " 'dependencia_origen_nombre', r.dependencia_origen_nombre,"
-			 " 'dependencia_actual', r.dependencia_actual, 'remitente', r.remitente,"
-			 " 'tipo_documental', r.tipo_documental, 'estado_ds', r.estado_ds,"
-			 " 'visto_primero', r.visto_primero, 'visto_ultimo', r.visto_ultimo),"
-			 " 'seguimiento', json_object(");
+		buf_puts(
+		    &b, "SELECT json_object('radicado', json_object('numero', r.numero,"
+			" 'tipo_radicado', r.tipo_radicado, 'fecha_radicacion', r.fecha_radicacion,"
+			" 'asunto', r.asunto, 'folios', r.folios, 'ruta', r.ruta,"
+			" 'dependencia_origen', r.dependencia_origen,"
+			" 'dependencia_origen_nombre', r.dependencia_origen_nombre,"
+			" 'dependencia_actual', r.dependencia_actual, 'remitente', r.remitente,"
+			" 'tipo_documental', r.tipo_documental, 'estado_ds', r.estado_ds,"
+			" 'visto_primero', r.visto_primero, 'visto_ultimo', r.visto_ultimo),"
+			" 'seguimiento', json_object(");
 		for (int i = 0; i < STORE_FU_COUNT; i++) {
 			const char *n = store_fu_columns[i].name;
 
@@ -1416,8 +1457,7 @@ static sqlite3_stmt *store_api_stmt(struct store *s, enum store_api_stmt_id id)
 		built = store_api_build_sql(id);
 		sql = built;
 	}
-	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->api->stmt[id],
-				NULL);
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->api->stmt[id], NULL);
 	free(built);
 	if (rc != SQLITE_OK) {
 		store_set_sqlite_error(s, "no se pudo preparar una consulta");
@@ -1443,8 +1483,7 @@ int store_data_version(struct store *s, unsigned long long *out)
 		return -1;
 	v = (unsigned long long)sqlite3_column_int64(st, 0);
 	store_stmt_done(st);
-	/* data_version moves with other connections' commits, total_changes with ours. */
-	*out = (v << 32) ^ (unsigned long long)sqlite3_total_changes64(s->db);
+	*out = v;
 	return 0;
 }
 
@@ -1825,8 +1864,7 @@ static sqlite3_stmt *store_api_prepare(struct store *s, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 		store_set_sqlite_error(s, "no se pudo preparar la consulta del listado");
 		sqlite3_finalize(st);
 		return NULL;
@@ -1988,8 +2026,7 @@ int store_filing_json(struct store *s, const char *numero, struct buf *out)
 	return 1;
 }
 
-int store_open_clocks(struct store *s, int (*cb)(const struct store_clock *c, void *arg),
-		      void *arg)
+int store_open_clocks(struct store *s, int (*cb)(const struct store_clock *c, void *arg), void *arg)
 {
 	sqlite3_stmt *st = store_api_stmt(s, STORE_API_CLOCKS);
 	int rc;
@@ -2082,7 +2119,7 @@ int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long lo
  * which filters are present, so it is built and prepared per call; one call reads many
  * rows, and preparing is a small part of it. */
 
-#define STORE_SLA_EVENT_TYPES                                                                  \
+#define STORE_SLA_EVENT_TYPES                                                                      \
 	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura')"
 
 static char *store_sla_sql(const struct store_sla_query *q)
@@ -2098,17 +2135,24 @@ static char *store_sla_sql(const struct store_sla_query *q)
 		 " s.contratista, s.valor, s.fecha_rp, s.fecha_aprobacion_garantias, s.fecha_arl,"
 		 " s.fecha_acta_inicio, s.publicado_secop, s.observaciones, s.devoluciones,"
 		 " (SELECT group_concat(e, ';') FROM (SELECT g.id || '|' || g.tipo || '|' ||"
-		 "  g.fecha AS e FROM gestion g WHERE g.radicado_id = r.id AND g.tipo IN "
-		 STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
+		 "  g.fecha AS e FROM gestion g WHERE g.radicado_id = r.id AND g.tipo "
+		 "IN " STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
 		 " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM (SELECT g.fecha,"
 		 "  g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo = 'observacion'"
 		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o)"
 		 " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 		 " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
-	if (q->desde != NULL)
-		buf_puts(&b, " AND r.fecha_radicacion >= ?1");
-	if (q->hasta_excl != NULL)
-		buf_puts(&b, " AND r.fecha_radicacion < ?2");
+	if (q->desde != NULL || q->hasta_excl != NULL) {
+		buf_puts(&b, " AND ((1");
+		if (q->desde != NULL)
+			buf_puts(&b, " AND r.fecha_radicacion >= ?1");
+		if (q->hasta_excl != NULL)
+			buf_puts(&b, " AND r.fecha_radicacion < ?2");
+		buf_puts(&b, ")");
+		if (q->mas_abiertos)
+			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
+		buf_puts(&b, ")");
+	}
 	if (q->numero != NULL)
 		buf_puts(&b, " AND r.numero = ?3");
 	if (q->solo_abiertos)
@@ -2142,7 +2186,7 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->fecha_reparto = store_sla_text_or_null(st, 13);
 	r->estado = store_column_text(st, 14);
 	r->concluido_satisfactorio =
-		sqlite3_column_type(st, 15) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 15) != 0;
+	    sqlite3_column_type(st, 15) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 15) != 0;
 	r->fecha_conclusion = store_sla_text_or_null(st, 16);
 	r->numero_contrato = store_column_text(st, 17);
 	r->contratista = store_column_text(st, 18);
@@ -2201,4 +2245,564 @@ done:
 	sqlite3_finalize(st);
 	free(sql);
 	return rc;
+}
+
+/* --- reconciliation --- */
+/* The follow-up state reconcile.c compares, the discrepancia rows it keeps and the record of
+ * its runs. Statements are prepared on first use into s->rc and kept for the connection. */
+
+enum store_rc_stmt_id {
+	STORE_RC_LOCAL_GET,
+	STORE_RC_LOCAL_RANGE,
+	STORE_RC_OPEN_OF,
+	STORE_RC_LAST_CLOSED,
+	STORE_RC_INSERT,
+	STORE_RC_REFRESH,
+	STORE_RC_CLOSE,
+	STORE_RC_SEEN,
+	STORE_RC_STATE_OF,
+	STORE_RC_RESOLVE,
+	STORE_RC_AUDIT,
+	STORE_RC_GET,
+	STORE_RC_COUNT,
+	STORE_RC_PAGE,
+	STORE_RC_BY_TIPO,
+	STORE_RC_RUN_GET,
+	STORE_RC_RUN_ENSURE,
+	STORE_RC_RUN_NOTE,
+	STORE_RC_STMT_COUNT
+};
+
+#define STORE_RC_LOCAL_COLS                                                                        \
+	"SELECT r.id, r.numero, s.estado, r.fecha_radicacion,"                                     \
+	" CASE WHEN r.con_detalle = 1 THEN r.hash_lista ELSE '' END,"                              \
+	" coalesce(s.fecha_conclusion, ''), coalesce(s.abogado_id, 0),"                            \
+	" (SELECT count(*) FROM discrepancia d WHERE d.numero = r.numero"                          \
+	"  AND d.estado = 'abierta')"                                                              \
+	" FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+
+#define STORE_RC_ROW_COLS                                                                          \
+	"SELECT d.id, d.numero, d.tipo, d.estado, coalesce(d.evidencia_sgd, '{}'),"                \
+	" coalesce(d.evidencia_local, '{}'), d.encontrada, d.vista_ultima,"                        \
+	" coalesce(d.cerrada_en, ''), coalesce(d.resuelta_por, 0), coalesce(u.nombre, ''),"        \
+	" d.nota, r.id IS NOT NULL, coalesce(r.asunto, ''), coalesce(r.fecha_radicacion, ''),"     \
+	" coalesce(s.estado, ''), coalesce(s.abogado_id, 0)"                                       \
+	" FROM discrepancia d LEFT JOIN usuario u ON u.id = d.resuelta_por"                        \
+	" LEFT JOIN radicado r ON r.numero = d.numero"                                             \
+	" LEFT JOIN seguimiento s ON s.radicado_id = r.id"
+
+#define STORE_RC_FILTER " WHERE (?1 IS NULL OR d.estado = ?1) AND (?2 IS NULL OR d.tipo = ?2)"
+
+static const char *const store_rc_sql[STORE_RC_STMT_COUNT] = {
+    [STORE_RC_LOCAL_GET] = STORE_RC_LOCAL_COLS " WHERE r.numero = ?1",
+    [STORE_RC_LOCAL_RANGE] =
+	STORE_RC_LOCAL_COLS " WHERE r.fecha_radicacion >= ?1 AND r.fecha_radicacion < ?2"
+			    " ORDER BY r.fecha_radicacion, r.numero",
+    [STORE_RC_OPEN_OF] = STORE_RC_ROW_COLS " WHERE d.numero = ?1 AND d.estado = 'abierta'"
+					   " ORDER BY d.id",
+    [STORE_RC_LAST_CLOSED] = "SELECT id, estado = 'resuelta', coalesce(evidencia_sgd, '{}')"
+			     " FROM discrepancia WHERE numero = ?1 AND tipo = ?2"
+			     " AND estado <> 'abierta' ORDER BY id DESC LIMIT 1",
+    [STORE_RC_INSERT] =
+	"INSERT INTO discrepancia (numero, tipo, estado, evidencia_sgd, evidencia_local,"
+	" encontrada, vista_ultima) VALUES (?1, ?2, 'abierta', ?3, ?4, ?5, ?5)",
+    [STORE_RC_REFRESH] = "UPDATE discrepancia SET evidencia_sgd = ?2, evidencia_local = ?3,"
+			 " vista_ultima = ?4 WHERE id = ?1 AND estado = 'abierta'",
+    [STORE_RC_CLOSE] = "UPDATE discrepancia SET estado = 'cerrada', cerrada_en = ?2"
+		       " WHERE id = ?1 AND estado = 'abierta'",
+    [STORE_RC_SEEN] = "UPDATE discrepancia SET vista_ultima = ?2 WHERE id = ?1",
+    [STORE_RC_STATE_OF] = "SELECT estado, numero, tipo FROM discrepancia WHERE id = ?1",
+    [STORE_RC_RESOLVE] = "UPDATE discrepancia SET estado = 'resuelta', resuelta_por = ?2,"
+			 " nota = ?3, cerrada_en = ?4 WHERE id = ?1 AND estado = 'abierta'",
+    [STORE_RC_AUDIT] =
+	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
+	" valor_nuevo) VALUES ((SELECT id FROM radicado WHERE numero = ?1), ?2, ?3, ?4, ?5, ?6)",
+    [STORE_RC_GET] = STORE_RC_ROW_COLS " WHERE d.id = ?1",
+    [STORE_RC_COUNT] = "SELECT count(*) FROM discrepancia d" STORE_RC_FILTER,
+    [STORE_RC_PAGE] = STORE_RC_ROW_COLS STORE_RC_FILTER " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4",
+    [STORE_RC_BY_TIPO] = "SELECT tipo, count(*) FROM discrepancia"
+			 " WHERE (?1 IS NULL OR estado = ?1) GROUP BY tipo ORDER BY tipo",
+    [STORE_RC_RUN_GET] = "SELECT ultimo_intento, ultimo_exito, ultimo_error, corridas, fallos"
+			 " FROM conciliacion_estado WHERE id = 1",
+    [STORE_RC_RUN_ENSURE] =
+	"INSERT INTO conciliacion_estado (id) VALUES (1) ON CONFLICT (id) DO NOTHING",
+    [STORE_RC_RUN_NOTE] = "UPDATE conciliacion_estado SET ultimo_intento = ?1,"
+			  " ultimo_exito = CASE WHEN ?2 THEN ?1 ELSE ultimo_exito END,"
+			  " ultimo_error = CASE WHEN ?2 THEN '' ELSE ?3 END,"
+			  " corridas = corridas + 1, fallos = fallos + 1 - ?2 WHERE id = 1",
+};
+
+static void store_rc_free(struct store *s)
+{
+	if (s->rc == NULL)
+		return;
+	for (int i = 0; i < STORE_RC_STMT_COUNT; i++)
+		sqlite3_finalize(s->rc[i]);
+	free(s->rc);
+	s->rc = NULL;
+}
+
+/* Returns the cached statement (prepared on first use) or NULL with s->err. */
+static sqlite3_stmt *store_rc_stmt(struct store *s, enum store_rc_stmt_id id)
+{
+	if (s->rc == NULL)
+		s->rc = xcalloc(STORE_RC_STMT_COUNT, sizeof(*s->rc));
+	if (s->rc[id] != NULL)
+		return s->rc[id];
+	if (sqlite3_prepare_v3(s->db, store_rc_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->rc[id],
+			       NULL) != SQLITE_OK) {
+		store_set_sqlite_error(s, "no se pudo preparar una consulta de la conciliación");
+		s->rc[id] = NULL;
+		return NULL;
+	}
+	return s->rc[id];
+}
+
+static void store_rc_read_local(sqlite3_stmt *st, struct store_rc_local *l)
+{
+	l->radicado_id = sqlite3_column_int64(st, 0);
+	l->numero = store_column_text(st, 1);
+	strlcpy_s(l->estado, store_column_text(st, 2), sizeof(l->estado));
+	strlcpy_s(l->fecha_radicacion, store_column_text(st, 3), sizeof(l->fecha_radicacion));
+	strlcpy_s(l->hash_lista, store_column_text(st, 4), sizeof(l->hash_lista));
+	strlcpy_s(l->fecha_conclusion, store_column_text(st, 5), sizeof(l->fecha_conclusion));
+	l->abogado_id = sqlite3_column_int64(st, 6);
+	l->abiertas = sqlite3_column_int(st, 7);
+}
+
+int store_rc_local_get(struct store *s, const char *numero, struct store_rc_local *out)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LOCAL_GET);
+	int found;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, numero) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	found = store_row(s, st, "no se pudo leer el seguimiento del radicado");
+	if (found <= 0)
+		return found;
+	store_rc_read_local(st, out);
+	out->numero = numero;
+	store_stmt_done(st);
+	return 1;
+}
+
+int store_rc_local_range(struct store *s, const char *desde, const char *hasta_excl,
+			 int (*cb)(const struct store_rc_local *l, void *arg), void *arg)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LOCAL_RANGE);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, desde) < 0 || store_bind_text(s, st, 2, hasta_excl) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_rc_local l;
+		int stop;
+
+		store_rc_read_local(st, &l);
+		stop = cb(&l, arg);
+		if (stop != 0) {
+			store_stmt_done(st);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, "no se pudieron leer los radicados del periodo");
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+static void store_rc_read_row(sqlite3_stmt *st, struct store_rc_row *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->numero = store_column_text(st, 1);
+	r->tipo = store_column_text(st, 2);
+	r->estado = store_column_text(st, 3);
+	r->evidencia_sgd = store_column_text(st, 4);
+	r->evidencia_local = store_column_text(st, 5);
+	r->encontrada = store_column_text(st, 6);
+	r->vista_ultima = store_column_text(st, 7);
+	r->cerrada_en = store_column_text(st, 8);
+	r->resuelta_por = sqlite3_column_int64(st, 9);
+	r->resuelta_por_nombre = store_column_text(st, 10);
+	r->nota = store_column_text(st, 11);
+	r->radicado_conocido = sqlite3_column_int(st, 12) != 0;
+	r->asunto = store_column_text(st, 13);
+	r->fecha_radicacion = store_column_text(st, 14);
+	r->estado_seguimiento = store_column_text(st, 15);
+	r->abogado_id = sqlite3_column_int64(st, 16);
+}
+
+/* Steps st (bound) calling cb per row; readies st. Returns 0, cb's value, or -1. */
+static int store_rc_rows(struct store *s, sqlite3_stmt *st,
+			 int (*cb)(const struct store_rc_row *r, void *arg), void *arg,
+			 const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_rc_row r;
+		int stop;
+
+		store_rc_read_row(st, &r);
+		stop = cb(&r, arg);
+		if (stop != 0) {
+			store_stmt_done(st);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, what);
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+int store_rc_open_of(struct store *s, const char *numero,
+		     int (*cb)(const struct store_rc_row *r, void *arg), void *arg)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_OPEN_OF);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, numero) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_rc_rows(s, st, cb, arg, "no se pudieron leer las discrepancias abiertas");
+}
+
+int store_rc_last_closed(struct store *s, const char *numero, const char *tipo, long long *id,
+			 int *resuelta, char **evidencia_sgd)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LAST_CLOSED);
+	int found;
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, numero) < 0 || store_bind_text(s, st, 2, tipo) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	found = store_row(s, st, "no se pudo leer la última discrepancia cerrada");
+	if (found <= 0)
+		return found;
+	*id = sqlite3_column_int64(st, 0);
+	*resuelta = sqlite3_column_int(st, 1) != 0;
+	*evidencia_sgd = xstrdup(store_column_text(st, 2));
+	store_stmt_done(st);
+	return 1;
+}
+
+int store_rc_insert(struct store *s, const char *numero, const char *tipo, const char *ev_sgd,
+		    const char *ev_local, const char *now, long long *id)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_INSERT);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, numero) < 0 || store_bind_text(s, st, 2, tipo) < 0 ||
+	    store_bind_text(s, st, 3, ev_sgd) < 0 || store_bind_text(s, st, 4, ev_local) < 0 ||
+	    store_bind_text(s, st, 5, now) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	if (store_run(s, st, "no se pudo registrar la discrepancia") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int store_rc_refresh(struct store *s, long long id, const char *ev_sgd, const char *ev_local,
+		     const char *now)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_REFRESH);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, ev_sgd) < 0 ||
+	    store_bind_text(s, st, 3, ev_local) < 0 || store_bind_text(s, st, 4, now) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_run(s, st, "no se pudo actualizar la discrepancia");
+}
+
+/* Runs a statement that takes (id, text). 0 or -1. */
+static int store_rc_id_text(struct store *s, enum store_rc_stmt_id which, long long id,
+			    const char *text, const char *what)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, which);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, text) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	return store_run(s, st, what);
+}
+
+int store_rc_close(struct store *s, long long id, const char *now)
+{
+	return store_rc_id_text(s, STORE_RC_CLOSE, id, now, "no se pudo cerrar la discrepancia");
+}
+
+int store_rc_seen(struct store *s, long long id, const char *now)
+{
+	return store_rc_id_text(s, STORE_RC_SEEN, id, now,
+				"no se pudo actualizar la discrepancia resuelta");
+}
+
+/* Inside the resolving transaction: the auditoria row. 0 or -1. */
+static int store_rc_audit(struct store *s, long long id, const char *numero, const char *tipo,
+			  long long usuario_id, const char *nota, const char *now)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_AUDIT);
+	char *campo;
+	char *nuevo;
+	int rc = -1;
+
+	if (st == NULL)
+		return -1;
+	campo = xasprintf("discrepancia #%lld %s", id, tipo);
+	nuevo = xasprintf("resuelta: %s", nota);
+	if (store_bind_text(s, st, 1, numero) < 0 ||
+	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
+	    store_bind_text(s, st, 3, now) < 0 || store_bind_text(s, st, 4, campo) < 0 ||
+	    store_bind_text(s, st, 5, "abierta") < 0 || store_bind_text(s, st, 6, nuevo) < 0) {
+		store_stmt_done(st);
+		goto done;
+	}
+	rc = store_run(s, st, "no se pudo escribir la auditoría de la discrepancia");
+done:
+	free(campo);
+	free(nuevo);
+	return rc;
+}
+
+int store_rc_resolve(struct store *s, long long id, long long usuario_id, const char *nota,
+		     const char *now)
+{
+	sqlite3_stmt *st;
+	char *numero = NULL;
+	char *tipo = NULL;
+	char msg[STORE_ERR_LEN];
+	int found;
+	int ret = -1;
+
+	if (store_begin(s) < 0)
+		return -1;
+	st = store_rc_stmt(s, STORE_RC_STATE_OF);
+	if (st == NULL)
+		goto fail;
+	if (store_bind_int(s, st, 1, id) < 0) {
+		store_stmt_done(st);
+		goto fail;
+	}
+	found = store_row(s, st, "no se pudo leer la discrepancia");
+	if (found < 0)
+		goto fail;
+	if (found == 0 || strcmp(store_column_text(st, 0), "abierta") != 0) {
+		if (found == 1)
+			store_stmt_done(st);
+		ret = found == 0 ? 0 : 2;
+		store_rollback(s);
+		return ret;
+	}
+	numero = xstrdup(store_column_text(st, 1));
+	tipo = xstrdup(store_column_text(st, 2));
+	store_stmt_done(st);
+	st = store_rc_stmt(s, STORE_RC_RESOLVE);
+	if (st == NULL)
+		goto fail;
+	if (store_bind_int(s, st, 1, id) < 0 ||
+	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
+	    store_bind_text(s, st, 3, nota) < 0 || store_bind_text(s, st, 4, now) < 0) {
+		store_stmt_done(st);
+		goto fail;
+	}
+	if (store_run(s, st, "no se pudo resolver la discrepancia") < 0)
+		goto fail;
+	if (store_rc_audit(s, id, numero, tipo, usuario_id, nota, now) < 0)
+		goto fail;
+	if (store_commit(s) < 0)
+		goto fail;
+	ret = 1;
+	goto done;
+fail:
+	/* Keep the first error: the rollback's own message is not the cause. */
+	strlcpy_s(msg, s->err, sizeof(msg));
+	store_rollback(s);
+	strlcpy_s(s->err, msg, sizeof(s->err));
+done:
+	free(numero);
+	free(tipo);
+	return ret;
+}
+
+int store_rc_get(struct store *s, long long id, int (*cb)(const struct store_rc_row *r, void *arg),
+		 void *arg)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_GET);
+	struct store_rc_row r;
+	int found;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_int(s, st, 1, id) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	found = store_row(s, st, "no se pudo leer la discrepancia");
+	if (found <= 0)
+		return found;
+	store_rc_read_row(st, &r);
+	rc = cb(&r, arg);
+	store_stmt_done(st);
+	return rc < 0 ? -1 : 1;
+}
+
+/* Binds the list filter (?1 estado, ?2 tipo; NULL = any). 0 or -1. */
+static int store_rc_bind_filter(struct store *s, sqlite3_stmt *st, const char *estado,
+				const char *tipo)
+{
+	if (store_bind_text(s, st, 1, estado) < 0 || store_bind_text(s, st, 2, tipo) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	return 0;
+}
+
+static int store_rc_list_read(struct store *s, const char *estado, const char *tipo, long limit,
+			      long offset, long long *total,
+			      int (*cb)(const struct store_rc_row *r, void *arg),
+			      int (*count_cb)(const char *tipo, long long n, void *arg), void *arg)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_COUNT);
+	int rc;
+
+	if (st == NULL || store_rc_bind_filter(s, st, estado, tipo) < 0)
+		return -1;
+	if (store_row(s, st, "no se pudieron contar las discrepancias") != 1)
+		return -1;
+	*total = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	st = store_rc_stmt(s, STORE_RC_PAGE);
+	if (st == NULL || store_rc_bind_filter(s, st, estado, tipo) < 0)
+		return -1;
+	if (store_bind_int(s, st, 3, limit) < 0 || store_bind_int(s, st, 4, offset) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	rc = store_rc_rows(s, st, cb, arg, "no se pudieron listar las discrepancias");
+	if (rc != 0 || count_cb == NULL)
+		return rc;
+	st = store_rc_stmt(s, STORE_RC_BY_TIPO);
+	if (st == NULL)
+		return -1;
+	if (store_bind_text(s, st, 1, estado) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int stop = count_cb(store_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
+
+		if (stop != 0) {
+			store_stmt_done(st);
+			return stop;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		store_set_sqlite_error(s, "no se pudieron contar las discrepancias por tipo");
+		store_stmt_done(st);
+		return -1;
+	}
+	store_stmt_done(st);
+	return 0;
+}
+
+int store_rc_list(struct store *s, const char *estado, const char *tipo, long limit, long offset,
+		  long long *total, int (*cb)(const struct store_rc_row *r, void *arg),
+		  int (*count_cb)(const char *tipo, long long n, void *arg), void *arg)
+{
+	/* One read transaction, so the total and the counts match the page. */
+	int own = sqlite3_get_autocommit(s->db);
+	int rc;
+
+	if (own && store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
+		return -1;
+	rc = store_rc_list_read(s, estado, tipo, limit, offset, total, cb, count_cb, arg);
+	if (own)
+		sqlite3_exec(s->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int store_rc_state_get(struct store *s, struct store_rc_state *out)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_RUN_GET);
+	int found;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return -1;
+	found = store_row(s, st, "no se pudo leer el estado de la conciliación");
+	if (found <= 0)
+		return found;
+	strlcpy_s(out->ultimo_intento, store_column_text(st, 0), sizeof(out->ultimo_intento));
+	strlcpy_s(out->ultimo_exito, store_column_text(st, 1), sizeof(out->ultimo_exito));
+	strlcpy_s(out->ultimo_error, store_column_text(st, 2), sizeof(out->ultimo_error));
+	out->corridas = (long)sqlite3_column_int64(st, 3);
+	out->fallos = (long)sqlite3_column_int64(st, 4);
+	store_stmt_done(st);
+	return 0;
+}
+
+int store_rc_note_run(struct store *s, int ok, const char *error, const char *started)
+{
+	char cut[sizeof(((struct store_rc_state *)0)->ultimo_error)];
+	sqlite3_stmt *st;
+	char msg[STORE_ERR_LEN];
+	int own = sqlite3_get_autocommit(s->db);
+
+	store_cut_error(error != NULL ? error : "", cut, sizeof(cut));
+	if (own && store_begin(s) < 0)
+		return -1;
+	st = store_rc_stmt(s, STORE_RC_RUN_ENSURE);
+	if (st == NULL || store_run(s, st, "no se pudo crear el estado de la conciliación") < 0)
+		goto fail;
+	st = store_rc_stmt(s, STORE_RC_RUN_NOTE);
+	if (st == NULL)
+		goto fail;
+	if (store_bind_text(s, st, 1, started) < 0 || store_bind_int(s, st, 2, ok != 0) < 0 ||
+	    store_bind_text(s, st, 3, cut) < 0) {
+		store_stmt_done(st);
+		goto fail;
+	}
+	if (store_run(s, st, "no se pudo registrar la conciliación") < 0)
+		goto fail;
+	if (own && store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	if (own) {
+		strlcpy_s(msg, s->err, sizeof(msg));
+		store_rollback(s);
+		strlcpy_s(s->err, msg, sizeof(s->err));
+	}
+	return -1;
 }

@@ -201,10 +201,10 @@ struct store_list_query {
 	const char *estado;
 	long long abogado_id;
 	const char *tipo_tramite;
-	const char *desde;      /* YYYY-MM-DD, filing date from (inclusive) */
+	const char *desde;	/* YYYY-MM-DD, filing date from (inclusive) */
 	const char *hasta_excl; /* YYYY-MM-DD, filing date before (exclusive) */
-	const char *q;          /* free text: every word in asunto or numero, folded */
-	const char *ids_json;   /* JSON array of radicado ids to keep (vencidos), or NULL */
+	const char *q;		/* free text: every word in asunto or numero, folded */
+	const char *ids_json;	/* JSON array of radicado ids to keep (vencidos), or NULL */
 	enum store_list_order orden;
 	long limit;
 	long offset;
@@ -245,9 +245,14 @@ int store_lawyer_load(struct store *s,
 int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
 			  void *arg);
 
-/* A value that changes whenever any connection commits a change to the database (this
- * one included), for response caches. Returns 0 and *out, or -1. */
+/* SQLite's data_version of this connection: it grows whenever another connection (of
+ * this process or another) has committed since the last call. One read transaction.
+ * Returns 0 and *out, or -1. */
 int store_data_version(struct store *s, unsigned long long *out);
+
+/* Commits made so far by every connection of this process (counted after each commit, by
+ * a WAL hook that also keeps SQLite's automatic checkpoints). Cheap; cannot fail. */
+unsigned long long store_commits(void);
 
 /* 1 when the last error of this connection was a lock timeout (SQLITE_BUSY). */
 int store_last_busy(struct store *s);
@@ -256,10 +261,11 @@ int store_last_busy(struct store *s);
 
 /* Which filings store_sla_rows reads; NULL / 0 means "any". */
 struct store_sla_query {
-	const char *desde;      /* YYYY-MM-DD: fecha_radicacion on or after (text order) */
+	const char *desde;	/* YYYY-MM-DD: fecha_radicacion on or after (text order) */
 	const char *hasta_excl; /* YYYY-MM-DD: fecha_radicacion before (text order) */
-	const char *numero;     /* just this filing */
-	int solo_abiertos;      /* only seguimiento.estado repartido, en_revision, devuelto */
+	const char *numero;	/* just this filing */
+	int solo_abiertos;	/* only seguimiento.estado repartido, en_revision, devuelto */
+	int mas_abiertos;	/* with desde / hasta: every open filing too, whatever its date */
 };
 
 /* One filing with its follow-up, as indicators.c and export.c need it. Every pointer is
@@ -276,8 +282,8 @@ struct store_sla_row {
 	const char *modalidad;
 	const char *novedad;
 	const char *tipo_gestion;
-	long long abogado_id; /* 0 when not assigned */
-	const char *abogado;  /* the lawyer's name, "" when not assigned */
+	long long abogado_id;	   /* 0 when not assigned */
+	const char *abogado;	   /* the lawyer's name, "" when not assigned */
 	const char *fecha_reparto; /* NULL */
 	const char *estado;
 	int concluido_satisfactorio;  /* 1, 0, or -1 for NULL */
@@ -285,7 +291,7 @@ struct store_sla_row {
 	const char *numero_contrato;
 	const char *contratista;
 	long long valor;
-	int valor_presente; /* 0 when valor is NULL */
+	int valor_presente;			/* 0 when valor is NULL */
 	const char *fecha_rp;			/* NULL */
 	const char *fecha_aprobacion_garantias; /* NULL */
 	const char *fecha_arl;			/* NULL */
@@ -307,5 +313,103 @@ struct store_sla_row {
  * store_errmsg set. */
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg);
+
+/* --- reconciliation --- */
+/* What reconcile.c reads and writes: the follow-up state it compares with the document
+ * system, the discrepancia rows (one open row per numero and tipo, by the partial unique
+ * index) and the run record conciliacion_estado. */
+
+/* A filing of the follow-up as reconciliation compares it. */
+struct store_rc_local {
+	long long radicado_id;
+	const char *numero;	   /* borrowed */
+	char estado[16];	   /* seguimiento.estado */
+	char fecha_radicacion[32]; /* ISO 8601 */
+	char hash_lista[65];	   /* listed-fields hash; "" when stored without the detail */
+	char fecha_conclusion[32]; /* "" when none */
+	long long abogado_id;	   /* 0 when not assigned */
+	int abiertas;		   /* open discrepancies of this numero */
+};
+
+/* Loads the follow-up state of numero (out->numero borrows numero). Returns 1 found, 0
+ * unknown filing, -1 error. */
+int store_rc_local_get(struct store *s, const char *numero, struct store_rc_local *out);
+/* Calls cb for every filing whose fecha_radicacion lies in [desde, hasta_excl) (YYYY-MM-DD),
+ * in (fecha, numero) order; l is borrowed during the call. A non-zero return from cb stops
+ * and is returned. Returns 0, cb's value, or -1. */
+int store_rc_local_range(struct store *s, const char *desde, const char *hasta_excl,
+			 int (*cb)(const struct store_rc_local *l, void *arg), void *arg);
+
+/* One discrepancia row with its filing's summary. Strings are borrowed during a callback
+ * and never NULL ("" for SQL NULL). */
+struct store_rc_row {
+	long long id;
+	const char *numero;
+	const char *tipo;
+	const char *estado;	     /* abierta, resuelta, cerrada */
+	const char *evidencia_sgd;   /* JSON object text */
+	const char *evidencia_local; /* JSON object text */
+	const char *encontrada;
+	const char *vista_ultima; /* last run that saw the disagreement */
+	const char *cerrada_en;	  /* when closed by agreement or resolved; "" while open */
+	long long resuelta_por;	  /* 0 when not resolved */
+	const char *resuelta_por_nombre;
+	const char *nota;
+	int radicado_conocido; /* the filing is in radicado (the fields below are set) */
+	const char *asunto;
+	const char *fecha_radicacion;
+	const char *estado_seguimiento;
+	long long abogado_id; /* 0 when not assigned */
+};
+
+/* Calls cb for each open discrepancy of numero, in id order. 0, cb's value or -1. */
+int store_rc_open_of(struct store *s, const char *numero,
+		     int (*cb)(const struct store_rc_row *r, void *arg), void *arg);
+/* The newest closed or resolved row of (numero, tipo): returns 1 with *id, *resuelta (1 when
+ * its estado is resuelta) and *evidencia_sgd (a new string; the caller frees it), 0 when
+ * there is none, -1 on error. */
+int store_rc_last_closed(struct store *s, const char *numero, const char *tipo, long long *id,
+			 int *resuelta, char **evidencia_sgd);
+/* Inside the caller's transaction: inserts an open discrepancy (encontrada = vista_ultima =
+ * now); evidence is JSON text. Returns 0 and *id, or -1. */
+int store_rc_insert(struct store *s, const char *numero, const char *tipo, const char *ev_sgd,
+		    const char *ev_local, const char *now, long long *id);
+/* Replaces the evidence of open row id and sets vista_ultima. 0 or -1. */
+int store_rc_refresh(struct store *s, long long id, const char *ev_sgd, const char *ev_local,
+		     const char *now);
+/* Closes open row id (estado cerrada, cerrada_en = now). 0 or -1. */
+int store_rc_close(struct store *s, long long id, const char *now);
+/* Sets vista_ultima of row id (a resolved disagreement still seen). 0 or -1. */
+int store_rc_seen(struct store *s, long long id, const char *now);
+
+/* In its own transaction: marks open discrepancy id resolved by usuario_id with nota
+ * (cerrada_en = now) and writes the auditoria row (campo "discrepancia #id tipo", abierta →
+ * resuelta: nota). Returns 1 done, 0 unknown id, 2 not open (nothing written), -1 error. */
+int store_rc_resolve(struct store *s, long long id, long long usuario_id, const char *nota,
+		     const char *now);
+/* Calls cb with row id. Returns 1, 0 when unknown, -1 on error. */
+int store_rc_get(struct store *s, long long id, int (*cb)(const struct store_rc_row *r, void *arg),
+		 void *arg);
+/* One page of rows (estado, tipo: NULL for any), newest first, with the number of rows
+ * matching in *total and, through count_cb (may be NULL), the count per tipo of the rows
+ * matching estado alone; all read in one transaction. Returns 0, a callback's non-zero
+ * value, or -1. */
+int store_rc_list(struct store *s, const char *estado, const char *tipo, long limit, long offset,
+		  long long *total, int (*cb)(const struct store_rc_row *r, void *arg),
+		  int (*count_cb)(const char *tipo, long long n, void *arg), void *arg);
+
+/* The single conciliacion_estado row. */
+struct store_rc_state {
+	char ultimo_intento[32]; /* start of the last run, ISO 8601, or "" */
+	char ultimo_exito[32];	 /* start of the last complete run, or "" */
+	char ultimo_error[512];
+	long corridas;
+	long fallos;
+};
+/* 0 or -1. */
+int store_rc_state_get(struct store *s, struct store_rc_state *out);
+/* Records a run that started at started: ok, or the error text (no secrets). Own short
+ * transaction (or the caller's). 0 or -1. */
+int store_rc_note_run(struct store *s, int ok, const char *error, const char *started);
 
 #endif

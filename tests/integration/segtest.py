@@ -232,3 +232,138 @@ def compare_with_dataset(dbpath, expected):
                        "ON s.radicado_id = r.id WHERE s.radicado_id IS NULL")[0][0]
     check(orphans == 0, "cada radicado tiene su seguimiento (%d sin él)" % orphans)
     return got
+
+
+# ---- HTTP API helpers (tests/integration/test_api*.py)
+
+if os.environ.get("SEGCONT_BIN"):  # a locally built binary, for trying a branch
+    SEGCONT = os.environ["SEGCONT_BIN"]
+
+
+def api(base, method, path, token=None, body=None, headers=None, raw=None, timeout=10):
+    """One HTTP request to segcont: body is sent as JSON (raw: bytes as they are).
+    Returns (status, headers as a dict with lowercase names, JSON value or text)."""
+    import http.client
+    host, port = base.replace("http://", "").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    hdrs = {}
+    data = raw
+    if body is not None:
+        data = json.dumps(body).encode()
+        hdrs["Content-Type"] = "application/json"
+    if token is not None:
+        hdrs["Authorization"] = "Bearer " + token
+    hdrs.update(headers or {})
+    try:
+        conn.request(method, path, body=data, headers=hdrs)
+        r = conn.getresponse()
+        text = r.read().decode("utf-8", "replace")
+        rh = {k.lower(): v for k, v in r.getheaders()}
+    finally:
+        conn.close()
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        value = text
+    return r.status, rh, value
+
+
+def add_user(conf, nombre, rol):
+    """Creates a user with `segcont user add --json`; returns (id, token)."""
+    rc, out, err = run_segcont("user", "add", "-c", conf, "--nombre", nombre, "--rol", rol, "--json")
+    if rc != 0:
+        raise RuntimeError("user add falló (%d): %s" % (rc, err.strip()))
+    v = json.loads(out)
+    return v["id"], v["token"]
+
+
+def wait_healthz(base, timeout=20):
+    """Waits until segcont answers /healthz (200 or 503); returns the JSON body."""
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            status, body = http_get(base + "/healthz", timeout=2)
+            return json.loads(body)
+        except (OSError, ValueError):
+            time.sleep(0.05)
+    raise RuntimeError("segcont no respondió en %s" % base)
+
+
+def sync_passes(base):
+    """Passes recorded so far (complete or not), from /healthz."""
+    s = wait_healthz(base).get("sync", {})
+    return s.get("pasadas", 0) + s.get("fallos", 0)
+
+
+def wait_sync_idle(base, passes_before, timeout=30):
+    """Waits until the poller has finished a pass beyond passes_before."""
+    end = time.time() + timeout
+    while time.time() < end:
+        h = wait_healthz(base)
+        s = h.get("sync", {})
+        if not s.get("en_curso") and s.get("pasadas", 0) + s.get("fallos", 0) > passes_before:
+            return h
+        time.sleep(0.05)
+    raise RuntimeError("la pasada de sincronización no terminó")
+
+
+def start_api(name, days=45, per_day=8, **config):
+    """fakeds with a small dataset, `sync --once`, users of every role, then `segcont serve`
+    with an idle poller (its first pass done). Returns a dict with work, ds, conf, db,
+    base and users {key: (id, token)}."""
+    today = today_bogota()
+    start = today - datetime.timedelta(days=days)
+    work = tmpdir(name)
+    ds = FakeDS(work, "--seed", "5", "--from", start.isoformat(), "--to", today.isoformat(),
+                "--per-day", str(per_day))
+    extra = {"document_system__poll_interval": "3600"}
+    extra.update(config)
+    conf = write_config(work, ds.url, start.isoformat(), **extra)
+    rc, out, err = run_segcont("sync", "--once", "-c", conf)
+    if rc != 0:
+        raise RuntimeError("sync --once falló: %s" % err[-500:])
+    users = {
+        "director": add_user(conf, "Directora Gómez", "director"),
+        "abogado": add_user(conf, "Abogada Peña", "abogado"),
+        "abogado2": add_user(conf, "Abogado Ruiz", "abogado"),
+        "apoyo": add_user(conf, "Apoyo Díaz", "apoyo"),
+        "admin": add_user(conf, "Admin Soto", "admin"),
+        "inactivo": add_user(conf, "Abogado Retirado", "abogado"),
+    }
+    db = os.path.join(work, "segcont.db")
+    con = sqlite3.connect(db)
+    con.execute("UPDATE usuario SET activo = 0 WHERE id = ?", (users["inactivo"][0],))
+    con.commit()
+    before = sum(con.execute("SELECT pasadas, fallos FROM sync_estado").fetchone())
+    con.close()
+    port = None
+    with open(conf) as f:
+        for line in f:
+            if line.startswith("port"):
+                port = int(line.split("=")[1])
+    proc = start_serve(conf, work)
+    base = "http://127.0.0.1:%d" % port
+    wait_sync_idle(base, before)
+    return {"work": work, "ds": ds, "conf": conf, "db": db, "base": base, "users": users,
+            "proc": proc}
+
+
+def db_dump(dbpath):
+    """Every table's rows in rowid order, sync_estado and radicado.visto_ultimo left out
+    (the poller may touch them): for checking that a request changed nothing."""
+    con = sqlite3.connect(dbpath)
+    try:
+        out = {}
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        for t in tables:
+            if t == "sync_estado":
+                continue
+            cols = [r[1] for r in con.execute("PRAGMA table_info(%s)" % t)]
+            if t == "radicado":
+                cols = [c for c in cols if c != "visto_ultimo"]
+            out[t] = con.execute("SELECT %s FROM %s ORDER BY rowid" % (", ".join(cols), t)).fetchall()
+        out["schema"] = con.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+        return out
+    finally:
+        con.close()

@@ -1,0 +1,1174 @@
+/* export.c -- the office's spreadsheet as XLSX (libxlsxwriter) or CSV for Excel in Spanish:
+ * one row per filing received in the period, and the indicators beside it. */
+#include "export.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "log.h"
+
+#define EXPORT_MODULE "export"
+#define EXPORT_SECONDS_PER_DAY 86400L
+#define EXPORT_BOGOTA_OFFSET (-5L * 3600L)
+#define EXPORT_TEXT_LEN 64 /* a formatted date or number */
+#define EXPORT_TMP_SUFFIX ".XXXXXX"
+#define EXPORT_READ_CHUNK 65536
+#define EXPORT_HEADER_COLOR 0xDDEBF7
+#define EXPORT_ELLIPSIS "…"
+#define EXPORT_EXIT_FAIL 1
+#define EXPORT_EXIT_USAGE 2
+#define EXPORT_CLI_USAGE                                                                           \
+	"uso: segcont export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] "     \
+	"[--hasta AAAA-MM-DD]\n"
+
+/* ---- Labels */
+
+struct export_code_label {
+	const char *kind;
+	const char *code;
+	const char *label;
+};
+
+static const struct export_code_label export_labels[] = {
+    {"tipo_tramite", "contratacion_directa", "Contratación directa"},
+    {"tipo_tramite", "proceso_seleccion", "Proceso de selección"},
+    {"tipo_tramite", "novedad_contractual", "Novedad contractual"},
+    {"tipo_tramite", "liquidacion_terminacion", "Liquidación o terminación"},
+    {"tipo_tramite", "otro", "Otro"},
+    {"modalidad", "licitacion_publica", "Licitación pública"},
+    {"modalidad", "seleccion_abreviada", "Selección abreviada"},
+    {"modalidad", "concurso_meritos", "Concurso de méritos"},
+    {"modalidad", "contratacion_directa", "Contratación directa"},
+    {"modalidad", "minima_cuantia", "Mínima cuantía"},
+    {"modalidad", "acuerdo_marco", "Acuerdo marco de precios"},
+    {"modalidad", "regimen_especial", "Régimen especial"},
+    {"novedad", "adicion", "Adición"},
+    {"novedad", "prorroga", "Prórroga"},
+    {"novedad", "modificacion", "Modificación"},
+    {"novedad", "suspension", "Suspensión"},
+    {"novedad", "reinicio", "Reinicio"},
+    {"novedad", "cesion", "Cesión"},
+    {"novedad", "terminacion_anticipada", "Terminación anticipada"},
+    {"estado", "recibido", "Recibido"},
+    {"estado", "repartido", "Repartido"},
+    {"estado", "en_revision", "En revisión"},
+    {"estado", "devuelto", "Devuelto"},
+    {"estado", "concluido", "Concluido"},
+    {"estado", "anulado", "Anulado"},
+};
+
+const char *export_label(const char *code_kind, const char *code)
+{
+	for (size_t i = 0; i < sizeof(export_labels) / sizeof(export_labels[0]); i++) {
+		if (strcmp(export_labels[i].kind, code_kind) == 0 &&
+		    strcmp(export_labels[i].code, code) == 0)
+			return export_labels[i].label;
+	}
+	return code;
+}
+
+/* ---- Instants in Bogotá time */
+
+struct export_time {
+	int y, m, d, hh, mi, ss;
+	int has_time;
+};
+
+static int export_digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Offset "Z", "+HH:MM", "+HHMM" or "+HH" (seconds east of UTC), the rest of the string. */
+static int export_parse_offset(const char *p, long *off)
+{
+	int hh = 0, mm = 0;
+	size_t len = strlen(p);
+
+	if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0') {
+		*off = 0;
+		return 0;
+	}
+	if ((p[0] != '+' && p[0] != '-') || export_digits(p + 1, 2, &hh) < 0)
+		return -1;
+	if (len == 6 && p[3] == ':' && export_digits(p + 4, 2, &mm) == 0)
+		;
+	else if (len == 5 && export_digits(p + 3, 2, &mm) == 0)
+		;
+	else if (len != 3)
+		return -1;
+	*off = (p[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
+	return 0;
+}
+
+/* Parses a stored date or instant (calendar.h's forms) into Bogotá local time. 0 or -1. */
+static int export_parse_time(const char *iso, struct export_time *t)
+{
+	char date[CALENDAR_DATE_LEN];
+	char shifted[CALENDAR_DATE_LEN];
+	const char *p;
+	long secs, off = EXPORT_BOGOTA_OFFSET, days;
+
+	memset(t, 0, sizeof(*t));
+	if (iso == NULL || strlen(iso) < CALENDAR_DATE_LEN - 1)
+		return -1;
+	memcpy(date, iso, CALENDAR_DATE_LEN - 1);
+	date[CALENDAR_DATE_LEN - 1] = '\0';
+	if (calendar_parse_date(date, &t->y, &t->m, &t->d) < 0)
+		return -1;
+	if (iso[10] == '\0')
+		return 0;
+	if (iso[10] != 'T' && iso[10] != 't' && iso[10] != ' ')
+		return -1;
+	p = iso + 11;
+	if (export_digits(p, 2, &t->hh) < 0 || p[2] != ':' || export_digits(p + 3, 2, &t->mi) < 0)
+		return -1;
+	p += 5;
+	if (*p == ':') {
+		if (export_digits(p + 1, 2, &t->ss) < 0)
+			return -1;
+		p += 3;
+		if (*p == '.' || *p == ',') {
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+	}
+	if (t->hh > 23 || t->mi > 59 || t->ss > 59)
+		return -1;
+	if (*p != '\0' && export_parse_offset(p, &off) < 0)
+		return -1;
+	secs = t->hh * 3600L + t->mi * 60L + t->ss + EXPORT_BOGOTA_OFFSET - off;
+	days = secs >= 0 ? secs / EXPORT_SECONDS_PER_DAY
+			 : -((-secs + EXPORT_SECONDS_PER_DAY - 1) / EXPORT_SECONDS_PER_DAY);
+	secs -= days * EXPORT_SECONDS_PER_DAY;
+	if (days != 0) {
+		if (util_date_add(date, days, shifted) < 0 ||
+		    calendar_parse_date(shifted, &t->y, &t->m, &t->d) < 0)
+			return -1;
+	}
+	t->hh = (int)(secs / 3600);
+	t->mi = (int)(secs % 3600 / 60);
+	t->ss = (int)(secs % 60);
+	t->has_time = 1;
+	return 0;
+}
+
+/* ---- The row model: one cell per column, shared by both formats */
+
+enum export_kind {
+	EXPORT_EMPTY,
+	EXPORT_TEXT,	 /* free text from people or the document system */
+	EXPORT_CODE,	 /* a radicado or contract number: keep as text */
+	EXPORT_NUMBER,	 /* a count */
+	EXPORT_MONEY,	 /* pesos */
+	EXPORT_DATE,	 /* date only */
+	EXPORT_DATETIME, /* date and time */
+};
+
+struct export_cell {
+	enum export_kind kind;
+	const char *text;	 /* TEXT, CODE */
+	char *owned;		 /* when text was built for the cell */
+	long long number;	 /* NUMBER, MONEY */
+	struct export_time time; /* DATE, DATETIME */
+};
+
+enum export_col {
+	EXPORT_COL_RADICADO,
+	EXPORT_COL_FECHA,
+	EXPORT_COL_AREA,
+	EXPORT_COL_ASUNTO,
+	EXPORT_COL_TIPO_TRAMITE,
+	EXPORT_COL_MODALIDAD,
+	EXPORT_COL_TIPO_GESTION,
+	EXPORT_COL_ABOGADO,
+	EXPORT_COL_FECHA_REPARTO,
+	EXPORT_COL_DEVOLUCIONES,
+	EXPORT_COL_OBSERVACIONES,
+	EXPORT_COL_CONCLUIDO,
+	EXPORT_COL_FECHA_CONCLUSION,
+	EXPORT_COL_DIAS,
+	EXPORT_COL_ESTADO_SLA,
+	EXPORT_COL_CONTRATO,
+	EXPORT_COL_CONTRATISTA,
+	EXPORT_COL_VALOR,
+	EXPORT_COL_RP,
+	EXPORT_COL_GARANTIAS,
+	EXPORT_COL_ARL,
+	EXPORT_COL_ACTA_INICIO,
+	EXPORT_COL_SECOP,
+	EXPORT_COL_META,
+	EXPORT_COL_FECHA_LIMITE,
+	EXPORT_COL_ESTADO,
+	EXPORT_NCOLS
+};
+
+static const struct {
+	const char *header;
+	double width;
+} export_columns[EXPORT_NCOLS] = {
+    [EXPORT_COL_RADICADO] = {"Radicado", 17},
+    [EXPORT_COL_FECHA] = {"Fecha y hora", 16},
+    [EXPORT_COL_AREA] = {"Área solicitante", 30},
+    [EXPORT_COL_ASUNTO] = {"Asunto", 50},
+    [EXPORT_COL_TIPO_TRAMITE] = {"Tipo de trámite", 22},
+    [EXPORT_COL_MODALIDAD] = {"Modalidad", 22},
+    [EXPORT_COL_TIPO_GESTION] = {"Tipo de gestión", 20},
+    [EXPORT_COL_ABOGADO] = {"Abogado", 24},
+    [EXPORT_COL_FECHA_REPARTO] = {"Fecha de reparto", 16},
+    [EXPORT_COL_DEVOLUCIONES] = {"Devoluciones", 12},
+    [EXPORT_COL_OBSERVACIONES] = {"Observaciones", 45},
+    [EXPORT_COL_CONCLUIDO] = {"Concluido", 12},
+    [EXPORT_COL_FECHA_CONCLUSION] = {"Fecha de conclusión", 16},
+    [EXPORT_COL_DIAS] = {"Días hábiles", 11},
+    [EXPORT_COL_ESTADO_SLA] = {"Estado SLA", 16},
+    [EXPORT_COL_CONTRATO] = {"Número de contrato", 18},
+    [EXPORT_COL_CONTRATISTA] = {"Contratista", 28},
+    [EXPORT_COL_VALOR] = {"Valor", 18},
+    [EXPORT_COL_RP] = {"Legalización: RP", 14},
+    [EXPORT_COL_GARANTIAS] = {"Legalización: garantías", 14},
+    [EXPORT_COL_ARL] = {"Legalización: ARL", 14},
+    [EXPORT_COL_ACTA_INICIO] = {"Legalización: acta de inicio", 14},
+    [EXPORT_COL_SECOP] = {"Legalización: SECOP", 12},
+    [EXPORT_COL_META] = {"Meta (días hábiles)", 11},
+    [EXPORT_COL_FECHA_LIMITE] = {"Fecha límite", 12},
+    [EXPORT_COL_ESTADO] = {"Estado del seguimiento", 16},
+};
+
+static void export_cell_text(struct export_cell *c, const char *text)
+{
+	c->kind = text != NULL && text[0] != '\0' ? EXPORT_TEXT : EXPORT_EMPTY;
+	c->text = text;
+}
+
+static void export_cell_owned(struct export_cell *c, char *text)
+{
+	c->owned = text;
+	export_cell_text(c, text);
+}
+
+static void export_cell_time(struct export_cell *c, const char *iso, enum export_kind kind)
+{
+	if (iso != NULL && iso[0] != '\0' && export_parse_time(iso, &c->time) == 0)
+		c->kind = c->time.has_time ? kind : EXPORT_DATE;
+	else
+		c->kind = EXPORT_EMPTY;
+}
+
+static void export_cell_number(struct export_cell *c, long long n, enum export_kind kind)
+{
+	c->kind = kind;
+	c->number = n;
+}
+
+static char *export_area(const struct indicators_filing *f)
+{
+	if (f->dependencia_origen_nombre[0] != '\0' && f->dependencia_origen[0] != '\0')
+		return xasprintf("%s (%s)", f->dependencia_origen_nombre, f->dependencia_origen);
+	return xstrdup(f->dependencia_origen_nombre[0] != '\0' ? f->dependencia_origen_nombre
+							       : f->dependencia_origen);
+}
+
+/* The observaciones field, then each observacion gestion as "dd/mm/aaaa: texto". */
+static char *export_observations(const struct indicators_filing *f)
+{
+	struct buf b;
+	json_t *notes = json_loads(f->notas != NULL ? f->notas : "[]", 0, NULL);
+	size_t i;
+	json_t *n;
+
+	buf_init(&b);
+	buf_puts(&b, f->observaciones);
+	json_array_foreach(notes, i, n)
+	{
+		const char *fecha = json_string_value(json_array_get(n, 0));
+		const char *texto = json_string_value(json_array_get(n, 1));
+		struct export_time t;
+
+		if (texto == NULL)
+			continue;
+		if (b.len > 0)
+			buf_puts(&b, "\n");
+		if (fecha != NULL && export_parse_time(fecha, &t) == 0)
+			buf_printf(&b, "%02d/%02d/%04d: ", t.d, t.m, t.y);
+		buf_puts(&b, texto);
+	}
+	json_decref(notes);
+	return buf_steal(&b);
+}
+
+static const char *export_concluded(const struct indicators_filing *f)
+{
+	if (strcmp(f->estado, "concluido") != 0)
+		return "No";
+	return f->concluido_satisfactorio == 0 ? "Sí (no satisfactorio)" : "Sí";
+}
+
+static char *export_sla_label(const struct indicators_sla *sla)
+{
+	const char *label = indicators_state_label(sla->estado);
+
+	if (sla->reloj == INDICATORS_CLOCK_PAUSADO)
+		return xasprintf("%s (devuelto al área)", label);
+	return xstrdup(label);
+}
+
+/* Fills the row of f; every owned text is freed by export_row_free. */
+static void export_row(const struct indicators_filing *f, struct export_cell row[EXPORT_NCOLS])
+{
+	const struct indicators_sla *sla = &f->sla;
+	int measured =
+	    sla->reloj != INDICATORS_CLOCK_NO_APLICA && sla->reloj != INDICATORS_CLOCK_SIN_INICIAR;
+	const char *gestion = f->tipo_gestion;
+
+	memset(row, 0, sizeof(struct export_cell) * EXPORT_NCOLS);
+	row[EXPORT_COL_RADICADO].kind = EXPORT_CODE;
+	row[EXPORT_COL_RADICADO].text = f->numero;
+	export_cell_time(&row[EXPORT_COL_FECHA], f->fecha_radicacion, EXPORT_DATETIME);
+	export_cell_owned(&row[EXPORT_COL_AREA], export_area(f));
+	export_cell_text(&row[EXPORT_COL_ASUNTO], f->asunto);
+	export_cell_text(&row[EXPORT_COL_TIPO_TRAMITE],
+			 export_label("tipo_tramite", f->tipo_tramite));
+	export_cell_text(&row[EXPORT_COL_MODALIDAD], export_label("modalidad", f->modalidad));
+	if (gestion[0] == '\0')
+		gestion = export_label("novedad", f->novedad);
+	export_cell_text(&row[EXPORT_COL_TIPO_GESTION], gestion);
+	export_cell_text(&row[EXPORT_COL_ABOGADO], f->abogado);
+	export_cell_time(&row[EXPORT_COL_FECHA_REPARTO],
+			 sla->inicio[0] != '\0' ? sla->inicio : f->fecha_reparto, EXPORT_DATETIME);
+	export_cell_number(&row[EXPORT_COL_DEVOLUCIONES], f->devoluciones, EXPORT_NUMBER);
+	export_cell_owned(&row[EXPORT_COL_OBSERVACIONES], export_observations(f));
+	export_cell_text(&row[EXPORT_COL_CONCLUIDO], export_concluded(f));
+	export_cell_time(&row[EXPORT_COL_FECHA_CONCLUSION],
+			 f->fecha_conclusion != NULL ? f->fecha_conclusion : sla->fin,
+			 EXPORT_DATETIME);
+	if (measured)
+		export_cell_number(&row[EXPORT_COL_DIAS], sla->usados, EXPORT_NUMBER);
+	export_cell_owned(&row[EXPORT_COL_ESTADO_SLA], export_sla_label(sla));
+	row[EXPORT_COL_CONTRATO].kind = f->numero_contrato[0] != '\0' ? EXPORT_CODE : EXPORT_EMPTY;
+	row[EXPORT_COL_CONTRATO].text = f->numero_contrato;
+	export_cell_text(&row[EXPORT_COL_CONTRATISTA], f->contratista);
+	if (f->valor_presente)
+		export_cell_number(&row[EXPORT_COL_VALOR], f->valor, EXPORT_MONEY);
+	export_cell_time(&row[EXPORT_COL_RP], f->fecha_rp, EXPORT_DATE);
+	export_cell_time(&row[EXPORT_COL_GARANTIAS], f->fecha_aprobacion_garantias, EXPORT_DATE);
+	export_cell_time(&row[EXPORT_COL_ARL], f->fecha_arl, EXPORT_DATE);
+	export_cell_time(&row[EXPORT_COL_ACTA_INICIO], f->fecha_acta_inicio, EXPORT_DATE);
+	export_cell_text(&row[EXPORT_COL_SECOP], f->publicado_secop ? "Sí" : "No");
+	if (sla->reloj != INDICATORS_CLOCK_NO_APLICA)
+		export_cell_number(&row[EXPORT_COL_META], sla->meta, EXPORT_NUMBER);
+	export_cell_time(&row[EXPORT_COL_FECHA_LIMITE], sla->fecha_limite, EXPORT_DATE);
+	export_cell_text(&row[EXPORT_COL_ESTADO], export_label("estado", f->estado));
+}
+
+static void export_row_free(struct export_cell row[EXPORT_NCOLS])
+{
+	for (int i = 0; i < EXPORT_NCOLS; i++)
+		free(row[i].owned);
+}
+
+/* ---- CSV */
+
+static int export_digits_only(const char *s)
+{
+	if (s[0] == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+	}
+	return 1;
+}
+
+/* Appends one field, quoted when it holds ';', '"', CR or LF. */
+static void export_csv_field(struct buf *b, const char *s)
+{
+	if (strpbrk(s, ";\"\r\n") == NULL) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_puts(b, "\"");
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_puts(b, "\"\"");
+		else
+			buf_append(b, p, 1);
+	}
+	buf_puts(b, "\"");
+}
+
+static void export_csv_cell(struct buf *b, const struct export_cell *c)
+{
+	char text[EXPORT_TEXT_LEN];
+	char *tmp;
+
+	switch (c->kind) {
+	case EXPORT_EMPTY:
+		break;
+	case EXPORT_CODE:
+		if (export_digits_only(c->text)) {
+			tmp = xasprintf("=\"%s\"", c->text);
+			export_csv_field(b, tmp);
+			free(tmp);
+			break;
+		}
+		/* a code with letters is text */
+		/* fall through */
+	case EXPORT_TEXT:
+		if (strchr("=+-@\t\r", c->text[0]) != NULL && c->text[0] != '\0') {
+			tmp = xasprintf("'%s", c->text);
+			export_csv_field(b, tmp);
+			free(tmp);
+		} else {
+			export_csv_field(b, c->text);
+		}
+		break;
+	case EXPORT_NUMBER:
+	case EXPORT_MONEY:
+		buf_printf(b, "%lld", c->number);
+		break;
+	case EXPORT_DATE:
+		snprintf(text, sizeof(text), "%02d/%02d/%04d", c->time.d, c->time.m, c->time.y);
+		buf_puts(b, text);
+		break;
+	case EXPORT_DATETIME:
+		snprintf(text, sizeof(text), "%02d/%02d/%04d %02d:%02d", c->time.d, c->time.m,
+			 c->time.y, c->time.hh, c->time.mi);
+		buf_puts(b, text);
+		break;
+	}
+}
+
+static void export_csv(const struct indicators_set *set, struct buf *out, size_t *nrows)
+{
+	static const char bom[] = "\xEF\xBB\xBF";
+
+	buf_puts(out, bom);
+	for (int i = 0; i < EXPORT_NCOLS; i++) {
+		if (i > 0)
+			buf_puts(out, ";");
+		export_csv_field(out, export_columns[i].header);
+	}
+	buf_puts(out, "\r\n");
+	for (size_t j = 0; j < set->n; j++) {
+		struct export_cell row[EXPORT_NCOLS];
+
+		if (!set->v[j].en_periodo)
+			continue;
+		export_row(&set->v[j], row);
+		for (int i = 0; i < EXPORT_NCOLS; i++) {
+			if (i > 0)
+				buf_puts(out, ";");
+			export_csv_cell(out, &row[i]);
+		}
+		buf_puts(out, "\r\n");
+		export_row_free(row);
+		(*nrows)++;
+	}
+}
+
+/* ---- XLSX */
+
+struct export_formats {
+	lxw_format *header;
+	lxw_format *title;
+	lxw_format *date;
+	lxw_format *datetime;
+	lxw_format *money;
+	lxw_format *wrap;
+	lxw_format *percent;
+	lxw_format *decimal;
+};
+
+static void export_xlsx_formats(lxw_workbook *wb, struct export_formats *fm)
+{
+	fm->header = workbook_add_format(wb);
+	format_set_bold(fm->header);
+	format_set_text_wrap(fm->header);
+	format_set_align(fm->header, LXW_ALIGN_VERTICAL_TOP);
+	format_set_bg_color(fm->header, EXPORT_HEADER_COLOR);
+	format_set_border(fm->header, LXW_BORDER_THIN);
+	fm->title = workbook_add_format(wb);
+	format_set_bold(fm->title);
+	fm->date = workbook_add_format(wb);
+	format_set_num_format(fm->date, EXPORT_DATE_FORMAT);
+	fm->datetime = workbook_add_format(wb);
+	format_set_num_format(fm->datetime, EXPORT_DATETIME_FORMAT);
+	fm->money = workbook_add_format(wb);
+	format_set_num_format(fm->money, EXPORT_MONEY_FORMAT);
+	fm->wrap = workbook_add_format(wb);
+	format_set_text_wrap(fm->wrap);
+	format_set_align(fm->wrap, LXW_ALIGN_VERTICAL_TOP);
+	fm->percent = workbook_add_format(wb);
+	format_set_num_format(fm->percent, "0.00%");
+	fm->decimal = workbook_add_format(wb);
+	format_set_num_format(fm->decimal, "0.##");
+}
+
+/* Writes text cut to what a cell holds, at a UTF-8 boundary. */
+static void export_xlsx_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+			       lxw_format *fmt)
+{
+	size_t len = strlen(s);
+	char *cut;
+
+	if (s[0] == '\0')
+		return;
+	if (len <= EXPORT_XLSX_MAX_STRING) {
+		worksheet_write_string(ws, r, c, s, fmt);
+		return;
+	}
+	len = EXPORT_XLSX_MAX_STRING - strlen(EXPORT_ELLIPSIS);
+	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+		len--;
+	cut = xmalloc(len + strlen(EXPORT_ELLIPSIS) + 1);
+	memcpy(cut, s, len);
+	strcpy(cut + len, EXPORT_ELLIPSIS);
+	worksheet_write_string(ws, r, c, cut, fmt);
+	free(cut);
+}
+
+static void export_xlsx_time(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+			     const struct export_time *t, lxw_format *fmt)
+{
+	lxw_datetime dt;
+
+	dt.year = t->y;
+	dt.month = t->m;
+	dt.day = t->d;
+	dt.hour = t->hh;
+	dt.min = t->mi;
+	dt.sec = t->ss;
+	worksheet_write_datetime(ws, r, c, &dt, fmt);
+}
+
+static void export_xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+			     const struct export_cell *cell, const struct export_formats *fm)
+{
+	switch (cell->kind) {
+	case EXPORT_EMPTY:
+		break;
+	case EXPORT_TEXT:
+		export_xlsx_string(
+		    ws, r, c, cell->text,
+		    c == EXPORT_COL_OBSERVACIONES || c == EXPORT_COL_ASUNTO ? fm->wrap : NULL);
+		break;
+	case EXPORT_CODE:
+		export_xlsx_string(ws, r, c, cell->text, NULL);
+		break;
+	case EXPORT_NUMBER:
+		worksheet_write_number(ws, r, c, (double)cell->number, NULL);
+		break;
+	case EXPORT_MONEY:
+		worksheet_write_number(ws, r, c, (double)cell->number, fm->money);
+		break;
+	case EXPORT_DATE:
+		export_xlsx_time(ws, r, c, &cell->time, fm->date);
+		break;
+	case EXPORT_DATETIME:
+		export_xlsx_time(ws, r, c, &cell->time, fm->datetime);
+		break;
+	}
+}
+
+static size_t export_xlsx_filings(lxw_workbook *wb, const struct indicators_set *set,
+				  const struct export_formats *fm)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, EXPORT_SHEET_FILINGS);
+	lxw_row_t r = 0;
+
+	for (int i = 0; i < EXPORT_NCOLS; i++) {
+		worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, export_columns[i].width, NULL);
+		worksheet_write_string(ws, 0, (lxw_col_t)i, export_columns[i].header, fm->header);
+	}
+	for (size_t j = 0; j < set->n; j++) {
+		struct export_cell row[EXPORT_NCOLS];
+
+		if (!set->v[j].en_periodo)
+			continue;
+		r++;
+		export_row(&set->v[j], row);
+		for (int i = 0; i < EXPORT_NCOLS; i++)
+			export_xlsx_cell(ws, r, (lxw_col_t)i, &row[i], fm);
+		export_row_free(row);
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_autofilter(ws, 0, 0, r, EXPORT_NCOLS - 1);
+	return r;
+}
+
+/* The indicators sheet: a small writer that keeps the current row. */
+struct export_sheet {
+	lxw_worksheet *ws;
+	const struct export_formats *fm;
+	lxw_row_t row;
+};
+
+static void export_sheet_header(struct export_sheet *sh, const char *const *titles)
+{
+	for (lxw_col_t c = 0; titles[c] != NULL; c++)
+		worksheet_write_string(sh->ws, sh->row, c, titles[c], sh->fm->header);
+	sh->row++;
+}
+
+/* A JSON number or null into a cell, with fmt (percentages arrive as 0..100). */
+static void export_sheet_number(struct export_sheet *sh, lxw_col_t c, const json_t *v, int percent)
+{
+	if (!json_is_number(v))
+		return;
+	if (percent)
+		worksheet_write_number(sh->ws, sh->row, c, json_number_value(v) / 100.0,
+				       sh->fm->percent);
+	else
+		worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), sh->fm->decimal);
+}
+
+/* The numeros of a figure joined by ", ". Returns a new string. */
+static char *export_join_numeros(const json_t *figure)
+{
+	const json_t *list = json_object_get(figure, "radicados");
+	struct buf b;
+	size_t i;
+	json_t *v;
+
+	buf_init(&b);
+	json_array_foreach(list, i, v)
+	{
+		if (i > 0)
+			buf_puts(&b, ", ");
+		buf_puts(&b, json_string_value(v));
+	}
+	return buf_steal(&b);
+}
+
+static void export_sheet_count_row(struct export_sheet *sh, const char *label, const json_t *figure)
+{
+	char *nums = export_join_numeros(figure);
+
+	worksheet_write_string(sh->ws, sh->row, 0, label, NULL);
+	export_sheet_number(sh, 1, json_object_get(figure, "n"), 0);
+	export_xlsx_string(sh->ws, sh->row, 2, nums, sh->fm->wrap);
+	free(nums);
+	sh->row++;
+}
+
+static void export_sheet_value_row(struct export_sheet *sh, const char *label, const json_t *v,
+				   int percent)
+{
+	worksheet_write_string(sh->ws, sh->row, 0, label, NULL);
+	export_sheet_number(sh, 1, v, percent);
+	sh->row++;
+}
+
+/* A figure {"n", "radicados"} for a list of items (vencidos, por_vencer). New reference. */
+static json_t *export_list_figure(const json_t *items)
+{
+	json_t *nums = json_array();
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(items, i, v)
+	{
+		json_array_append(nums, json_object_get(v, "numero"));
+	}
+	return json_pack("{s:I, s:o}", "n", (json_int_t)json_array_size(nums), "radicados", nums);
+}
+
+static void export_sheet_office(struct export_sheet *sh, const json_t *summary)
+{
+	static const char *const titles[] = {"Oficina", "Valor", "Radicados", NULL};
+	const json_t *of = json_object_get(summary, "oficina");
+	const json_t *dias = json_object_get(of, "dias_habiles");
+	const json_t *meta = json_object_get(of, "dentro_meta");
+	json_t *vencidos = export_list_figure(json_object_get(summary, "vencidos"));
+	json_t *por_vencer = export_list_figure(json_object_get(summary, "por_vencer"));
+
+	export_sheet_header(sh, titles);
+	export_sheet_count_row(sh, "Recibidos en el periodo", json_object_get(of, "recibidos"));
+	export_sheet_count_row(sh, "Sin repartir", json_object_get(of, "sin_repartir"));
+	export_sheet_count_row(sh, "En curso", json_object_get(of, "en_curso"));
+	export_sheet_count_row(sh, "Concluidos", json_object_get(of, "concluidos"));
+	export_sheet_count_row(sh, "Anulados", json_object_get(of, "anulados"));
+	export_sheet_value_row(sh, "Mediana de días hábiles (concluidos)",
+			       json_object_get(dias, "mediana"), 0);
+	export_sheet_value_row(sh, "Percentil 90 de días hábiles", json_object_get(dias, "p90"), 0);
+	worksheet_write_string(sh->ws, sh->row, 0, "Dentro de la meta", NULL);
+	export_sheet_number(sh, 1, json_object_get(meta, "porcentaje"), 1);
+	{
+		char *nums = export_join_numeros(json_object_get(meta, "dentro"));
+
+		export_xlsx_string(sh->ws, sh->row, 2, nums, sh->fm->wrap);
+		free(nums);
+	}
+	sh->row++;
+	export_sheet_count_row(sh, "Devoluciones", json_object_get(of, "devoluciones"));
+	export_sheet_count_row(sh, "Vencidos al corte (todo radicado abierto)", vencidos);
+	export_sheet_count_row(sh, "Por vencer al corte (todo radicado abierto)", por_vencer);
+	json_decref(vencidos);
+	json_decref(por_vencer);
+	sh->row++;
+}
+
+static void export_sheet_group_cells(struct export_sheet *sh, lxw_col_t c, const json_t *g)
+{
+	const json_t *dias = json_object_get(g, "dias_habiles");
+
+	export_sheet_number(sh, c, json_object_get(json_object_get(g, "concluidos"), "n"), 0);
+	export_sheet_number(sh, c + 1, json_object_get(dias, "mediana"), 0);
+	export_sheet_number(sh, c + 2, json_object_get(dias, "p90"), 0);
+	export_sheet_number(sh, c + 3,
+			    json_object_get(json_object_get(g, "dentro_meta"), "porcentaje"), 1);
+}
+
+static void export_sheet_lawyers(struct export_sheet *sh, const json_t *summary)
+{
+	static const char *const titles[] = {
+	    "Abogado",		 "Carga actual",	 "Asignados en el periodo",
+	    "Concluidos",	 "Mediana días hábiles", "Percentil 90",
+	    "Dentro de la meta", "Radicados en carga",	 NULL};
+	size_t i;
+	json_t *a;
+
+	export_sheet_header(sh, titles);
+	json_array_foreach(json_object_get(summary, "por_abogado"), i, a)
+	{
+		char *nums = export_join_numeros(json_object_get(a, "carga_actual"));
+
+		worksheet_write_string(sh->ws, sh->row, 0,
+				       json_string_value(json_object_get(a, "abogado")), NULL);
+		export_sheet_number(sh, 1, json_object_get(json_object_get(a, "carga_actual"), "n"),
+				    0);
+		export_sheet_number(sh, 2, json_object_get(json_object_get(a, "asignados"), "n"),
+				    0);
+		export_sheet_group_cells(sh, 3, a);
+		export_xlsx_string(sh->ws, sh->row, 7, nums, sh->fm->wrap);
+		free(nums);
+		sh->row++;
+	}
+	sh->row++;
+}
+
+static void export_sheet_tipos(struct export_sheet *sh, const json_t *summary)
+{
+	static const char *const titles[] = {
+	    "Tipo de trámite",	    "Meta (días hábiles)", "Recibidos",		"Concluidos",
+	    "Mediana días hábiles", "Percentil 90",	   "Dentro de la meta", NULL};
+	size_t i;
+	json_t *t;
+
+	export_sheet_header(sh, titles);
+	json_array_foreach(json_object_get(summary, "por_tipo_tramite"), i, t)
+	{
+		worksheet_write_string(
+		    sh->ws, sh->row, 0,
+		    export_label("tipo_tramite",
+				 json_string_value(json_object_get(t, "tipo_tramite"))),
+		    NULL);
+		export_sheet_number(sh, 1, json_object_get(t, "meta"), 0);
+		export_sheet_number(sh, 2, json_object_get(json_object_get(t, "recibidos"), "n"),
+				    0);
+		export_sheet_group_cells(sh, 3, t);
+		sh->row++;
+	}
+	sh->row++;
+}
+
+static void export_sheet_areas(struct export_sheet *sh, const json_t *summary)
+{
+	static const char *const titles[] = {"Área solicitante",
+					     "Recibidos",
+					     "Devoluciones",
+					     "Devoluciones por solicitud",
+					     "Mediana de corrección (días hábiles)",
+					     NULL};
+	size_t i;
+	json_t *a;
+
+	export_sheet_header(sh, titles);
+	json_array_foreach(json_object_get(summary, "por_area"), i, a)
+	{
+		const json_t *dev = json_object_get(a, "devoluciones");
+		const char *nombre = json_string_value(json_object_get(a, "nombre"));
+		const char *codigo = json_string_value(json_object_get(a, "dependencia_origen"));
+		char *label =
+		    nombre[0] != '\0' ? xasprintf("%s (%s)", nombre, codigo) : xstrdup(codigo);
+
+		export_xlsx_string(sh->ws, sh->row, 0, label, NULL);
+		free(label);
+		export_sheet_number(sh, 1, json_object_get(json_object_get(a, "recibidos"), "n"),
+				    0);
+		export_sheet_number(sh, 2, json_object_get(dev, "n"), 0);
+		export_sheet_number(sh, 3, json_object_get(dev, "por_solicitud"), 0);
+		export_sheet_number(
+		    sh, 4, json_object_get(json_object_get(a, "correccion_dias"), "mediana"), 0);
+		sh->row++;
+	}
+}
+
+static void export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set *set,
+				   const json_t *summary, const struct export_formats *fm)
+{
+	struct export_sheet sh;
+	struct export_time t;
+	char *period;
+
+	sh.ws = workbook_add_worksheet(wb, EXPORT_SHEET_INDICATORS);
+	sh.fm = fm;
+	sh.row = 0;
+	worksheet_set_column(sh.ws, 0, 0, 42, NULL);
+	worksheet_set_column(sh.ws, 1, 6, 14, NULL);
+	worksheet_set_column(sh.ws, 7, 7, 40, NULL);
+	worksheet_write_string(sh.ws, sh.row++, 0, "Indicadores del seguimiento de contratación",
+			       fm->title);
+	if (set->desde[0] == '\0' && set->hasta[0] == '\0')
+		period = xstrdup("Todos los radicados");
+	else
+		period = xasprintf("Radicados desde %s hasta %s",
+				   set->desde[0] != '\0' ? set->desde : "el inicio",
+				   set->hasta[0] != '\0' ? set->hasta : "hoy");
+	worksheet_write_string(sh.ws, sh.row, 0, "Periodo", NULL);
+	worksheet_write_string(sh.ws, sh.row++, 1, period, NULL);
+	free(period);
+	worksheet_write_string(sh.ws, sh.row, 0, "Corte", NULL);
+	if (export_parse_time(set->corte, &t) == 0)
+		export_xlsx_time(sh.ws, sh.row, 1, &t, fm->datetime);
+	sh.row++;
+	worksheet_write_string(sh.ws, sh.row, 0, "Criterio", NULL);
+	worksheet_write_string(
+	    sh.ws, sh.row++, 1,
+	    json_string_value(json_object_get(json_object_get(summary, "periodo"), "criterio")),
+	    NULL);
+	sh.row++;
+	export_sheet_office(&sh, summary);
+	export_sheet_lawyers(&sh, summary);
+	export_sheet_tipos(&sh, summary);
+	export_sheet_areas(&sh, summary);
+}
+
+static const char *export_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t != NULL && t[0] != '\0' ? t : "/tmp";
+}
+
+/* Writes the workbook to path. Returns 0, or -1 with err filled. */
+static int export_xlsx_path(const struct indicators_set *set, const struct config *cfg,
+			    const char *path, size_t *nrows, char *err, size_t errlen)
+{
+	lxw_workbook_options opt;
+	lxw_workbook *wb;
+	struct export_formats fm;
+	json_t *summary;
+	lxw_error e;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.tmpdir = (char *)export_tmpdir();
+	wb = workbook_new_opt(path, &opt);
+	if (wb == NULL) {
+		set_error(err, errlen, "no se pudo crear el libro de Excel");
+		return -1;
+	}
+	export_xlsx_formats(wb, &fm);
+	*nrows = export_xlsx_filings(wb, set, &fm);
+	summary = indicators_summarize(set, cfg);
+	export_xlsx_indicators(wb, set, summary, &fm);
+	json_decref(summary);
+	e = workbook_close(wb);
+	if (e != LXW_NO_ERROR) {
+		set_error(err, errlen, "no se pudo escribir el libro de Excel: %s",
+			  lxw_strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends the whole file at path to out. 0 or -1. */
+static int export_read_file(const char *path, struct buf *out)
+{
+	char chunk[EXPORT_READ_CHUNK];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(out, chunk, n);
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	return rc;
+}
+
+/* A new temporary file name beside base (base + ".XXXXXX", created empty with mode 0600).
+ * Returns a new string (caller frees and unlinks), or NULL with err filled. */
+static char *export_temp_beside(const char *base, char *err, size_t errlen)
+{
+	char *tmp = xasprintf("%s" EXPORT_TMP_SUFFIX, base);
+	int fd = mkstemp(tmp);
+
+	if (fd < 0) {
+		set_error(err, errlen, "no se pudo crear un archivo temporal junto a %s: %s", base,
+			  strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	fchmod(fd, EXPORT_FILE_MODE);
+	close(fd);
+	return tmp;
+}
+
+static enum indicators_rc export_load(struct store *s, const struct config *cfg,
+				      const struct calendar *cal, const char *desde,
+				      const char *hasta, const char *now,
+				      struct indicators_set *set, char *err, size_t errlen)
+{
+	/* Every filing is loaded, so the indicators sheet matches /api/indicadores; the rows
+	 * are those of the period. */
+	return indicators_load(s, cfg, cal, desde, hasta, now, 0, set, err, errlen);
+}
+
+enum indicators_rc export_write(struct store *s, const struct config *cfg,
+				const struct calendar *cal, enum export_format fmt,
+				const char *desde, const char *hasta, const char *now,
+				struct buf *out, size_t *nrows, char *err, size_t errlen)
+{
+	struct indicators_set set;
+	enum indicators_rc rc;
+	size_t rows = 0;
+	char *tmp = NULL;
+	char *base;
+
+	rc = export_load(s, cfg, cal, desde, hasta, now, &set, err, errlen);
+	if (rc != INDICATORS_OK)
+		goto done;
+	if (fmt == EXPORT_CSV) {
+		export_csv(&set, out, &rows);
+		goto done;
+	}
+	base = xasprintf("%s/segcont-export", export_tmpdir());
+	tmp = export_temp_beside(base, err, errlen);
+	free(base);
+	if (tmp == NULL || export_xlsx_path(&set, cfg, tmp, &rows, err, errlen) < 0) {
+		rc = INDICATORS_INTERNAL;
+		goto done;
+	}
+	if (export_read_file(tmp, out) < 0) {
+		set_error(err, errlen, "no se pudo leer el libro de Excel generado");
+		rc = INDICATORS_INTERNAL;
+	}
+done:
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	if (nrows != NULL)
+		*nrows = rows;
+	indicators_set_free(&set);
+	return rc;
+}
+
+static int export_write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
+				     const struct calendar *cal, enum export_format fmt,
+				     const char *desde, const char *hasta, const char *now,
+				     const char *path, size_t *nrows, char *err, size_t errlen)
+{
+	struct indicators_set set;
+	enum indicators_rc rc;
+	size_t rows = 0;
+	char *tmp = NULL;
+
+	rc = export_load(s, cfg, cal, desde, hasta, now, &set, err, errlen);
+	if (rc != INDICATORS_OK)
+		goto done;
+	tmp = export_temp_beside(path, err, errlen);
+	if (tmp == NULL) {
+		rc = INDICATORS_INTERNAL;
+		goto done;
+	}
+	if (fmt == EXPORT_XLSX) {
+		if (export_xlsx_path(&set, cfg, tmp, &rows, err, errlen) < 0)
+			rc = INDICATORS_INTERNAL;
+	} else {
+		struct buf b;
+		int fd = open(tmp, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+		buf_init(&b);
+		export_csv(&set, &b, &rows);
+		if (fd < 0 || export_write_all(fd, b.data, b.len) < 0 || fsync(fd) < 0) {
+			set_error(err, errlen, "no se pudo escribir %s: %s", path, strerror(errno));
+			rc = INDICATORS_INTERNAL;
+		}
+		if (fd >= 0)
+			close(fd);
+		buf_free(&b);
+	}
+	if (rc == INDICATORS_OK && rename(tmp, path) < 0) {
+		set_error(err, errlen, "no se pudo reemplazar %s: %s", path, strerror(errno));
+		rc = INDICATORS_INTERNAL;
+	}
+done:
+	if (tmp != NULL) {
+		if (rc != INDICATORS_OK)
+			unlink(tmp);
+		free(tmp);
+	}
+	if (nrows != NULL)
+		*nrows = rows;
+	indicators_set_free(&set);
+	return rc;
+}
+
+void export_filename(enum export_format fmt, const char *desde, const char *hasta,
+		     char out[EXPORT_FILENAME_LEN])
+{
+	const char *ext = fmt == EXPORT_XLSX ? "xlsx" : "csv";
+	int y, m, d;
+	int has_desde = desde != NULL && calendar_parse_date(desde, &y, &m, &d) == 0;
+	int has_hasta = hasta != NULL && calendar_parse_date(hasta, &y, &m, &d) == 0;
+
+	if (!has_desde && !has_hasta)
+		snprintf(out, EXPORT_FILENAME_LEN, "seguimiento-todo.%s", ext);
+	else
+		snprintf(out, EXPORT_FILENAME_LEN, "seguimiento-%s-a-%s.%s",
+			 has_desde ? desde : "inicio", has_hasta ? hasta : "hoy", ext);
+}
+
+/* ---- The command */
+
+int export_cli(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'}, {"formato", required_argument, NULL, 'f'},
+	    {"output", required_argument, NULL, 'o'}, {"desde", required_argument, NULL, 'd'},
+	    {"hasta", required_argument, NULL, 'h'},  {NULL, 0, NULL, 0}};
+	static char cfg_err[CONFIG_ERR_LEN * 4];
+	const char *conf = NULL, *formato = NULL, *path = NULL, *desde = NULL, *hasta = NULL;
+	enum export_format fmt;
+	struct config cfg;
+	struct store *st = NULL;
+	struct calendar *cal = NULL;
+	char err[STORE_ERR_LEN + INDICATORS_ERR_LEN];
+	enum indicators_rc rc;
+	size_t rows = 0;
+	int ch;
+	int ret = EXPORT_EXIT_FAIL;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "c:o:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'f':
+			formato = optarg;
+			break;
+		case 'o':
+			path = optarg;
+			break;
+		case 'd':
+			desde = optarg;
+			break;
+		case 'h':
+			hasta = optarg;
+			break;
+		default:
+			fprintf(stderr, "segcont: opción inválida\n" EXPORT_CLI_USAGE);
+			return EXPORT_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || formato == NULL || path == NULL || path[0] == '\0') {
+		fputs(EXPORT_CLI_USAGE, stderr);
+		return EXPORT_EXIT_USAGE;
+	}
+	if (strcmp(formato, "xlsx") == 0) {
+		fmt = EXPORT_XLSX;
+	} else if (strcmp(formato, "csv") == 0) {
+		fmt = EXPORT_CSV;
+	} else {
+		fprintf(stderr, "segcont: formato desconocido «%s»: use xlsx o csv\n", formato);
+		return EXPORT_EXIT_USAGE;
+	}
+	if (indicators_check_period(desde, hasta, err, sizeof(err)) != INDICATORS_OK) {
+		fprintf(stderr, "segcont: %s\n", err);
+		return EXPORT_EXIT_USAGE;
+	}
+	if (config_load(&cfg, conf != NULL ? conf : config_default_path(), cfg_err,
+			sizeof(cfg_err)) < 0) {
+		fprintf(stderr, "%s\n", cfg_err);
+		goto done;
+	}
+	st = store_open(cfg.store_path, err, sizeof(err));
+	if (st == NULL) {
+		fprintf(stderr, "segcont: %s\n", err);
+		goto done;
+	}
+	cal = indicators_calendar_new(&cfg, err, sizeof(err));
+	if (cal == NULL) {
+		fprintf(stderr, "segcont: %s\n", err);
+		goto done;
+	}
+	if (strcmp(path, "-") == 0) {
+		struct buf b;
+
+		buf_init(&b);
+		rc = export_write(st, &cfg, cal, fmt, desde, hasta, NULL, &b, &rows, err,
+				  sizeof(err));
+		if (rc == INDICATORS_OK &&
+		    (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)) {
+			snprintf(err, sizeof(err), "no se pudo escribir en la salida estándar");
+			rc = INDICATORS_INTERNAL;
+		}
+		buf_free(&b);
+	} else {
+		rc = export_write_file(st, &cfg, cal, fmt, desde, hasta, NULL, path, &rows, err,
+				       sizeof(err));
+	}
+	if (rc != INDICATORS_OK) {
+		fprintf(stderr, "segcont: %s\n", err);
+		ret = rc == INDICATORS_BAD_INPUT ? EXPORT_EXIT_USAGE : EXPORT_EXIT_FAIL;
+		goto done;
+	}
+	fprintf(stderr, "exportados %zu radicados a %s\n", rows,
+		strcmp(path, "-") == 0 ? "la salida estándar" : path);
+	ret = 0;
+done:
+	calendar_free(cal);
+	store_close(st);
+	config_free(&cfg);
+	return ret;
+}

@@ -1,0 +1,78 @@
+/* export.h -- the office's spreadsheet: one row per filing with the columns of its Excel
+ * model, as XLSX (libxlsxwriter: real dates, frozen header with filters, pesos, a second
+ * sheet with the indicators) or as CSV for Excel in Spanish (UTF-8 with BOM, ';', CRLF). */
+#ifndef SEGCONT_EXPORT_H
+#define SEGCONT_EXPORT_H
+
+#include <stddef.h>
+
+#include "calendar.h"
+#include "config.h"
+#include "indicators.h"
+#include "store.h"
+#include "util.h"
+
+#define EXPORT_XLSX_CONTENT_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define EXPORT_CSV_CONTENT_TYPE "text/csv; charset=utf-8"
+#define EXPORT_SHEET_FILINGS "Seguimiento"
+#define EXPORT_SHEET_INDICATORS "Indicadores"
+#define EXPORT_DATE_FORMAT "dd/mm/yyyy"
+#define EXPORT_DATETIME_FORMAT "dd/mm/yyyy hh:mm"
+#define EXPORT_MONEY_FORMAT "\"$\" #,##0"
+#define EXPORT_XLSX_MAX_STRING 32767 /* bytes Excel keeps in a cell */
+#define EXPORT_FILENAME_LEN 64
+#define EXPORT_FILE_MODE 0600 /* the export holds personal data (Ley 1581 de 2012) */
+
+enum export_format { EXPORT_XLSX, EXPORT_CSV };
+
+/*
+ * The rows: the filings RECEIVED in [desde, hasta] (by fecha_radicacion, both optional,
+ * inclusive; the same period as indicators.h), in filing-date order, with their clocks at
+ * now. Dates and times are shown in Bogotá time. Columns, in this order: Radicado, Fecha y
+ * hora, Área solicitante, Asunto, Tipo de trámite, Modalidad, Tipo de gestión, Abogado,
+ * Fecha de reparto, Devoluciones, Observaciones, Concluido, Fecha de conclusión, Días
+ * hábiles, Estado SLA, Número de contrato, Contratista, Valor, Legalización: RP,
+ * Legalización: garantías, Legalización: ARL, Legalización: acta de inicio, Legalización:
+ * SECOP, and after the office's own columns Meta (días hábiles), Fecha límite, Estado del
+ * seguimiento.
+ *
+ * XLSX: sheet "Seguimiento" with the header frozen and filtered, dates as Excel dates with
+ * dd/mm/yyyy (or dd/mm/yyyy hh:mm), Valor with a pesos format; sheet "Indicadores" with the
+ * office totals, per lawyer, per tipo de trámite and per area (indicators_summarize).
+ * CSV: UTF-8 with a BOM, ';' between fields, CRLF line ends, fields holding ';', '"', CR or
+ * LF quoted with '"' doubled, dates dd/mm/aaaa [hh:mm], numbers without separators;
+ * a digits-only radicado or contract number is written ="…" so Excel keeps it as text, and
+ * a text that starts with = + - @ gets a leading ' so Excel never runs it as a formula.
+ */
+
+/* Writes the export of the period to out (appended) at now (NULL: current time). XLSX goes
+ * through a temporary file in $TMPDIR (else /tmp), removed before returning. Returns
+ * INDICATORS_OK, INDICATORS_BAD_INPUT (a bad period) or INDICATORS_INTERNAL, with a Spanish
+ * message in err; *nrows (may be NULL) receives the number of filings written. */
+enum indicators_rc export_write(struct store *s, const struct config *cfg,
+				const struct calendar *cal, enum export_format fmt,
+				const char *desde, const char *hasta, const char *now,
+				struct buf *out, size_t *nrows, char *err, size_t errlen);
+
+/* The same into the file path, replaced atomically (written beside it, then renamed) with
+ * mode EXPORT_FILE_MODE. Same returns. */
+enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
+				     const struct calendar *cal, enum export_format fmt,
+				     const char *desde, const char *hasta, const char *now,
+				     const char *path, size_t *nrows, char *err, size_t errlen);
+
+/* A download name for Content-Disposition: "seguimiento-DESDE-a-HASTA.xlsx", with "inicio"
+ * or "hoy" for an open end ("seguimiento-todo.csv" when both are open). Never fails. */
+void export_filename(enum export_format fmt, const char *desde, const char *hasta,
+		     char out[EXPORT_FILENAME_LEN]);
+
+/* Spanish labels of the codes of the follow-up (tipo_tramite, modalidad, novedad, estado):
+ * the label, or code itself when unknown. Borrowed. */
+const char *export_label(const char *code_kind, const char *code);
+
+/* `segcont export [-c FILE] --formato xlsx|csv -o FILE [--desde AAAA-MM-DD]
+ * [--hasta AAAA-MM-DD]`, argv[0] being "export"; -o - writes to standard output. Returns the
+ * exit status: 0, 1 (configuration, database or write error), 2 (bad usage). */
+int export_cli(int argc, char **argv);
+
+#endif

@@ -1,0 +1,177 @@
+// app.js -- the staff page's entry: sign-in with the personal token (sessionStorage only),
+// who is signed in and what their role may do, and the views behind #/bandeja,
+// #/radicado/NUMERO, #/tablero and #/conciliacion.
+
+import { api, token, guardarToken, olvidarToken, alExpirarSesion, ApiError } from './api.js';
+import { h, vaciar, aviso, campo } from './dom.js';
+import { ROLES, etiqueta, fechaHora } from './fmt.js';
+import { mostrarBandeja } from './bandeja.js';
+import { mostrarFicha } from './ficha.js';
+import { mostrarTablero } from './tablero.js';
+import { mostrarConciliacion } from './conciliacion.js';
+
+// What each role may do: the server enforces it, the page only offers it.
+export function permisos(yo) {
+  const r = yo.rol;
+  return {
+    repartir: r === 'director',
+    reabrir: r === 'director',
+    gestionar: r === 'director' || r === 'abogado', // a lawyer: only what is assigned to them
+    editarSeguimiento: r === 'director' || r === 'abogado',
+    editarContrato: r === 'director' || r === 'abogado' || r === 'apoyo',
+    sincronizar: r === 'director' || r === 'admin',
+    resolverDiscrepancias: r === 'director' || r === 'admin',
+  };
+}
+
+const ctx = { yo: null, puede: null };
+const vista = () => document.getElementById('vista');
+
+function mostrarIngreso(mensaje) {
+  document.getElementById('menu').hidden = true;
+  document.getElementById('sesion').hidden = true;
+  const cont = vaciar(vista());
+  const f = campo('Token personal', h('input', {
+    type: 'password', name: 'token', autocomplete: 'off', required: true, spellcheck: 'false',
+  }), 'El token que le entregó el administrador (empieza por «sgc_»). Se guarda solo en esta pestaña y se borra al cerrarla.');
+  const error = h('p', { class: 'error-campo', role: 'alert', hidden: !mensaje }, mensaje || '');
+  const form = h('form', { class: 'ingreso', 'aria-labelledby': 'titulo-ingreso' },
+    h('h1', { id: 'titulo-ingreso', tabindex: '-1' }, 'Ingresar'),
+    h('p', {}, 'Seguimiento de las solicitudes de contratación radicadas en la oficina.'),
+    f.campo, error,
+    h('div', { class: 'botones' }, h('button', { type: 'submit', class: 'primario' }, 'Ingresar')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const t = f.control.value.trim();
+    if (!t) {
+      error.textContent = 'Escriba su token.';
+      error.hidden = false;
+      f.control.focus();
+      return;
+    }
+    try {
+      const yo = await api('GET', '/api/usuarios/yo', undefined, t);
+      guardarToken(t);
+      f.control.value = '';
+      entrar(yo);
+    } catch (e) {
+      error.textContent = e.estado === 401
+        ? 'El token no es válido o el usuario está inactivo.'
+        : e.message;
+      error.hidden = false;
+      f.control.select();
+    }
+  });
+  cont.append(form);
+  f.control.focus();
+}
+
+function entrar(yo) {
+  ctx.yo = yo;
+  ctx.puede = permisos(yo);
+  document.getElementById('quien').textContent = yo.nombre;
+  document.getElementById('rol').textContent = etiqueta(ROLES, yo.rol);
+  document.getElementById('sesion').hidden = false;
+  document.getElementById('menu').hidden = false;
+  document.getElementById('sincronizar').hidden = !ctx.puede.sincronizar;
+  estadoSync();
+  if (!location.hash.startsWith('#/') || location.hash === '#/') {
+    location.hash = '#/bandeja';
+  } else {
+    enrutar();
+  }
+}
+
+function salir(mensaje) {
+  olvidarToken();
+  ctx.yo = null;
+  ctx.puede = null;
+  history.replaceState(null, '', location.pathname);
+  mostrarIngreso(mensaje);
+}
+
+// The sync state from /healthz, in the footer (no token needed).
+async function estadoSync() {
+  const pie = document.getElementById('pie-sync');
+  try {
+    const res = await fetch('/healthz', { cache: 'no-store' });
+    const d = await res.json();
+    const sync = d.sync || {};
+    if (d.estado === 'ok') {
+      pie.textContent = sync.ultimo_exito
+        ? 'Última sincronización con el sistema documental: ' + fechaHora(sync.ultimo_exito)
+        : 'Aún no hay una sincronización completa con el sistema documental.';
+      pie.className = 'pie-sync';
+    } else {
+      pie.textContent = d.mensaje ? 'Atención: ' + d.mensaje : 'Atención: la sincronización no está al día.';
+      pie.className = 'pie-sync alerta';
+    }
+  } catch (e) {
+    pie.textContent = '';
+  }
+}
+
+async function sincronizar() {
+  try {
+    await api('POST', '/api/sync', {});
+    aviso('Sincronización solicitada: los radicados nuevos aparecerán en un momento.', 'ok');
+    setTimeout(estadoSync, 4000);
+  } catch (e) {
+    aviso(e.message, 'error');
+  }
+}
+
+let generacion = 0;
+async function enrutar() {
+  if (!ctx.yo) return;
+  const hash = location.hash || '#/bandeja';
+  if (!hash.startsWith('#/')) return; // e.g. the skip link
+  const partes = hash.slice(2).split('?')[0].split('/');
+  const nombre = partes[0] || 'bandeja';
+  for (const a of document.querySelectorAll('#menu a')) {
+    const activa = a.dataset.vista === nombre || (nombre === 'radicado' && a.dataset.vista === 'bandeja');
+    if (activa) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const gen = ++generacion;
+  const cont = vaciar(vista());
+  cont.setAttribute('aria-busy', 'true');
+  try {
+    if (nombre === 'radicado' && partes[1]) {
+      await mostrarFicha(cont, ctx, decodeURIComponent(partes[1]), () => gen === generacion);
+    } else if (nombre === 'tablero') {
+      await mostrarTablero(cont, ctx, () => gen === generacion);
+    } else if (nombre === 'conciliacion') {
+      await mostrarConciliacion(cont, ctx, () => gen === generacion);
+    } else {
+      await mostrarBandeja(cont, ctx, () => gen === generacion);
+    }
+  } catch (e) {
+    if (gen !== generacion) return;
+    if (e instanceof ApiError && e.estado === 401) return; // salir() already showed sign-in
+    cont.append(h('div', { class: 'nota nota-error', role: 'alert' }, e.message || 'Error inesperado.'));
+  } finally {
+    if (gen === generacion) cont.removeAttribute('aria-busy');
+  }
+  if (gen === generacion) {
+    const titulo = cont.querySelector('h1');
+    if (titulo) titulo.focus({ preventScroll: false });
+  }
+}
+
+function iniciar() {
+  alExpirarSesion(() => salir('Su sesión terminó: el token ya no es válido. Ingrese de nuevo.'));
+  document.getElementById('salir').addEventListener('click', () => salir(''));
+  document.getElementById('sincronizar').addEventListener('click', sincronizar);
+  window.addEventListener('hashchange', enrutar);
+  const t = token();
+  if (!t) {
+    mostrarIngreso('');
+    return;
+  }
+  api('GET', '/api/usuarios/yo').then(entrar, (e) => {
+    if (e.estado !== 401) mostrarIngreso(e.message);
+  });
+}
+
+iniciar();

@@ -1,0 +1,75 @@
+// sla.js -- the business-day clock of a filing as the page shows it (used / target and the
+// traffic light). The server computes it (issue 4): a list row or a filing carries "sla";
+// when the list does not, /api/indicadores gives the targets per tipo de trámite and the
+// overdue and due-soon lists. A server without either shows dashes, never an error.
+
+import { api, ApiError } from './api.js';
+import { h } from './dom.js';
+import { SEMAFORO, etiqueta } from './fmt.js';
+
+const VIGENCIA_MS = 60 * 1000;
+let cache = null; // {cuando, datos} ; datos null when the route is absent
+let ausente = false;
+
+// The indicators without a period (targets, overdue and due-soon lists), cached a minute;
+// null when this server has no /api/indicadores yet.
+export async function indicadoresActuales(forzar) {
+  if (ausente) return null;
+  if (!forzar && cache && Date.now() - cache.cuando < VIGENCIA_MS) return cache.datos;
+  try {
+    const datos = await api('GET', '/api/indicadores');
+    cache = { cuando: Date.now(), datos };
+    return datos;
+  } catch (e) {
+    if (e instanceof ApiError && e.rutaAusente) {
+      ausente = true;
+      return null;
+    }
+    throw e;
+  }
+}
+
+export function olvidarIndicadores() {
+  cache = null;
+}
+
+const ABIERTOS = ['repartido', 'en_revision', 'devuelto'];
+
+// {usados, meta, estado} of a list row (or of a filing's seguimiento plus its sla block).
+export function slaDe(fila, sla, ind) {
+  if (sla && typeof sla === 'object') {
+    return { usados: sla.dias_usados, meta: sla.meta, estado: sla.estado, fechaLimite: sla.fecha_limite };
+  }
+  const r = { usados: null, meta: null, estado: null, fechaLimite: null };
+  // What needs no calendar: the clock starts at reparto and never runs for an annulled one.
+  if (fila.estado === 'anulado' || fila.estado_ds === 'anulado') r.estado = 'no_aplica';
+  else if (fila.estado === 'recibido') r.estado = 'sin_iniciar';
+  if (!ind) return r;
+  if (ind.metas && fila.tipo_tramite in ind.metas) r.meta = ind.metas[fila.tipo_tramite];
+  const buscar = (lista) => (lista || []).find((x) => x.numero === fila.numero);
+  const v = buscar(ind.vencidos);
+  const p = v ? null : buscar(ind.por_vencer);
+  const x = v || p;
+  if (x) {
+    r.usados = x.dias_usados;
+    r.meta = x.meta;
+    r.estado = v ? 'vencido' : 'por_vencer';
+    r.fechaLimite = x.fecha_limite;
+  } else if (r.estado === null && ABIERTOS.includes(fila.estado)) {
+    r.estado = 'a_tiempo';
+  }
+  return r;
+}
+
+export function textoDias(x) {
+  const u = x.usados === null || x.usados === undefined ? '—' : String(x.usados);
+  const m = x.meta === null || x.meta === undefined ? '—' : String(x.meta);
+  return u + ' / ' + m;
+}
+
+// The traffic light: a coloured dot and the word (colour is never the only signal).
+export function semaforo(estado) {
+  if (!estado) return h('span', { class: 'semaforo s-nd' }, '—');
+  return h('span', { class: 'semaforo s-' + estado.replace('_', '-') },
+    h('span', { class: 'punto', 'aria-hidden': 'true' }), etiqueta(SEMAFORO, estado));
+}

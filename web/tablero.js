@@ -1,0 +1,246 @@
+// tablero.js -- the dashboard: per-lawyer load and response times against the targets,
+// per-modality compliance, returns per requesting area, over a chosen period, as charts
+// and tables; the export (XLSX / CSV) of the same period.
+
+import { api, ApiError, conParametros, descargar } from './api.js';
+import { h, campo, marcarError, aviso, tabla } from './dom.js';
+import { TIPOS_TRAMITE, MODALIDADES, etiqueta, fecha, fechaISO, hoyISO, sumarDias, miles, numero, porcentaje } from './fmt.js';
+import { barras } from './charts.js';
+
+const CLAVE = 'segcont.tablero.periodo';
+
+function periodoInicial() {
+  try {
+    const p = JSON.parse(sessionStorage.getItem(CLAVE) || 'null');
+    if (p && p.desde && p.hasta) return p;
+  } catch (e) {
+    // start again
+  }
+  const hoy = hoyISO();
+  return { desde: sumarDias(hoy, -89), hasta: hoy };
+}
+
+const dias = (x) => (x === null || x === undefined ? '' : numero(x, 1));
+const n = (c) => (c && typeof c.n === 'number' ? c.n : null);
+
+export async function mostrarTablero(cont, ctx, vigente) {
+  const p = periodoInicial();
+  let ind = null;
+  let sinIndicadores = null;
+  const [carga] = await Promise.all([
+    api('GET', '/api/abogados/carga'),
+    api('GET', conParametros('/api/indicadores', { desde: p.desde, hasta: p.hasta })).then((d) => { ind = d; }, (e) => {
+      if (e instanceof ApiError && e.rutaAusente) sinIndicadores = 'Los indicadores (tiempos de respuesta, cumplimiento, devoluciones) aún no están disponibles en este servidor. Se muestra la carga actual de cada abogado.';
+      else sinIndicadores = 'No se pudieron calcular los indicadores: ' + e.message;
+    }),
+  ]);
+  if (!vigente()) return;
+  cont.append(h('div', { class: 'cabecera-vista' },
+    h('h1', { tabindex: '-1' }, 'Tablero de indicadores'),
+    h('p', { class: 'sub' }, 'Solicitudes radicadas del ' + fecha(p.desde) + ' al ' + fecha(p.hasta) +
+      '; la carga actual y los vencidos cuentan todo radicado abierto' + (ind && ind.corte ? ' al ' + fecha(ind.corte) : '') + '.')));
+  cont.append(formularioPeriodo(p, () => {
+    sessionStorage.setItem(CLAVE, JSON.stringify(p));
+    // the router (app.js) draws the current view again
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  }));
+  if (sinIndicadores) cont.append(h('p', { class: 'nota', role: 'note' }, sinIndicadores));
+  if (ind) {
+    cont.append(resumen(ind));
+    cont.append(seccionAbogados(ind));
+    cont.append(seccionTipos(ind));
+    cont.append(seccionModalidades(ind));
+    cont.append(seccionAreas(ind));
+    cont.append(seccionListas(ind));
+  } else {
+    cont.append(seccionCargaSola(carga));
+  }
+}
+
+function formularioPeriodo(p, aplicar) {
+  const attrs = { type: 'text', inputmode: 'numeric', placeholder: 'dd/mm/aaaa', autocomplete: 'off', size: 10, maxlength: 10 };
+  const desde = campo('Desde', h('input', Object.assign({ name: 'desde', value: fecha(p.desde) }, attrs)));
+  const hasta = campo('Hasta', h('input', Object.assign({ name: 'hasta', value: fecha(p.hasta) }, attrs)));
+  const rapido = (texto, d, hs) => h('button', { type: 'button', class: 'enlace', onclick: () => { p.desde = d; p.hasta = hs; aplicar(); } }, texto);
+  const hoy = hoyISO();
+  const form = h('form', { class: 'filtros periodo', 'aria-label': 'Periodo del tablero' },
+    desde.campo, hasta.campo,
+    h('div', { class: 'botones' }, h('button', { type: 'submit', class: 'primario' }, 'Actualizar')),
+    h('div', { class: 'botones rapidos' }, h('span', { class: 'tenue' }, 'Atajos:'),
+      rapido('Este mes', hoy.slice(0, 8) + '01', hoy),
+      rapido('Últimos 90 días', sumarDias(hoy, -89), hoy),
+      rapido('Este año', hoy.slice(0, 4) + '-01-01', hoy)),
+    h('div', { class: 'botones descargas' },
+      h('button', { type: 'button', class: 'secundario', onclick: () => bajar('xlsx', p) }, 'Descargar XLSX'),
+      h('button', { type: 'button', class: 'secundario', onclick: () => bajar('csv', p) }, 'Descargar CSV')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const d = fechaISO(desde.control.value);
+    const hs = fechaISO(hasta.control.value);
+    marcarError(desde.control, d ? null : 'Escriba una fecha real como dd/mm/aaaa.');
+    marcarError(hasta.control, hs ? null : 'Escriba una fecha real como dd/mm/aaaa.');
+    if (!d || !hs) return;
+    if (d > hs) {
+      marcarError(hasta.control, '«Hasta» es anterior a «desde».');
+      return;
+    }
+    p.desde = d;
+    p.hasta = hs;
+    aplicar();
+  });
+  return form;
+}
+
+async function bajar(formato, p) {
+  try {
+    const r = await descargar(conParametros('/api/export.' + formato, { desde: p.desde, hasta: p.hasta }),
+      'seguimiento-' + p.desde + '-a-' + p.hasta + '.' + formato);
+    aviso('Descargado ' + r.nombre + ' (' + miles(r.bytes) + ' bytes).', 'ok');
+  } catch (e) {
+    aviso(e instanceof ApiError && e.rutaAusente
+      ? 'La exportación a ' + formato.toUpperCase() + ' aún no está disponible en este servidor.'
+      : e.message, 'error');
+  }
+}
+
+function tarjeta(titulo, valor, detalle) {
+  return h('div', { class: 'tarjeta' }, h('span', { class: 'cifra' }, valor === null || valor === '' ? '—' : valor),
+    h('span', { class: 'titulo' }, titulo), detalle ? h('small', { class: 'tenue' }, detalle) : null);
+}
+
+function resumen(ind) {
+  const o = ind.oficina || {};
+  const dm = o.dentro_meta || {};
+  return h('section', { class: 'totales', 'aria-label': 'Resumen de la oficina en el periodo' },
+    tarjeta('Recibidos', miles(n(o.recibidos))),
+    tarjeta('Sin repartir', miles(n(o.sin_repartir))),
+    tarjeta('En curso', miles(n(o.en_curso))),
+    tarjeta('Concluidos', miles(n(o.concluidos))),
+    tarjeta('Devoluciones', miles(n(o.devoluciones))),
+    tarjeta('Dentro de la meta', porcentaje(dm.porcentaje), dm.base ? 'de ' + dm.base + ' con resultado' : 'sin resultados aún'),
+    tarjeta('Mediana de respuesta', o.dias_habiles && o.dias_habiles.mediana !== null ? dias(o.dias_habiles.mediana) + ' días' : null));
+}
+
+function seccion(id, titulo, ...partes) {
+  return h('section', { class: 'panel seccion-tablero', 'aria-labelledby': id }, h('h2', { id }, titulo), h('div', { class: 'par' }, partes));
+}
+
+function filaCarga(tr, id) {
+  tr.setAttribute('data-abogado-id', String(id));
+  return tr;
+}
+
+function seccionAbogados(ind) {
+  const lista = ind.por_abogado || [];
+  const grafCarga = barras({
+    titulo: 'Carga abierta actual por abogado',
+    datos: lista.map((a) => ({ etiqueta: a.abogado, valor: n(a.carga_actual) })),
+    formato: (v) => miles(v),
+  });
+  const grafTiempo = barras({
+    titulo: 'Mediana de días hábiles de respuesta por abogado (periodo)',
+    datos: lista.map((a) => ({ etiqueta: a.abogado, valor: a.dias_habiles ? a.dias_habiles.mediana : null,
+      clase: a.dentro_meta && a.dentro_meta.porcentaje !== null && a.dentro_meta.porcentaje < 80 ? 'alerta' : '' })),
+    formato: (v) => dias(v) + ' d',
+  });
+  const t = h('table', { class: 'tabla', id: 'tabla-carga' },
+    h('caption', {}, 'Carga y tiempos por abogado'),
+    h('thead', {}, h('tr', {}, ['Abogado', 'Carga actual', 'Asignados', 'Concluidos', 'Mediana (días)', 'P90 (días)', 'Dentro de la meta']
+      .map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, lista.length ? lista.map((a) => filaCarga(h('tr', {},
+      h('th', { scope: 'row' }, a.abogado + (a.activo ? '' : ' (inactivo)')),
+      h('td', { class: 'cifra', 'data-col': 'carga' }, miles(n(a.carga_actual))),
+      h('td', { class: 'cifra' }, miles(n(a.asignados))),
+      h('td', { class: 'cifra', 'data-col': 'concluidos' }, miles(n(a.concluidos))),
+      h('td', { class: 'cifra' }, dias(a.dias_habiles && a.dias_habiles.mediana) || '—'),
+      h('td', { class: 'cifra' }, dias(a.dias_habiles && a.dias_habiles.p90) || '—'),
+      h('td', { class: 'cifra' }, porcentaje(a.dentro_meta && a.dentro_meta.porcentaje) || '—')), a.abogado_id))
+      : h('tr', {}, h('td', { colspan: 7, class: 'vacio' }, 'No hay abogados.'))));
+  return seccion('titulo-abogados', 'Abogados: carga y tiempos de respuesta', h('div', { class: 'graficos' }, grafCarga, grafTiempo), t);
+}
+
+function seccionTipos(ind) {
+  const lista = ind.por_tipo_tramite || [];
+  const graf = barras({
+    titulo: 'Mediana de días hábiles frente a la meta, por tipo de trámite',
+    datos: lista.map((x) => ({ etiqueta: etiqueta(TIPOS_TRAMITE, x.tipo_tramite), valor: x.dias_habiles ? x.dias_habiles.mediana : null, meta: x.meta,
+      clase: x.dias_habiles && x.dias_habiles.mediana !== null && x.dias_habiles.mediana > x.meta ? 'alerta' : '' })),
+    formato: (v) => dias(v) + ' d',
+    leyendaMeta: 'La línea vertical marca la meta en días hábiles de cada tipo de trámite.',
+  });
+  const t = tabla('Tiempos y cumplimiento por tipo de trámite',
+    [{ titulo: 'Tipo de trámite' }, { titulo: 'Meta (días)', clase: 'cifra' }, { titulo: 'Recibidos', clase: 'cifra' }, { titulo: 'En curso', clase: 'cifra' },
+      { titulo: 'Concluidos', clase: 'cifra' }, { titulo: 'Mediana', clase: 'cifra' }, { titulo: 'P90', clase: 'cifra' }, { titulo: 'Dentro de la meta', clase: 'cifra' }],
+    lista.map((x) => [etiqueta(TIPOS_TRAMITE, x.tipo_tramite), String(x.meta), miles(n(x.recibidos)), miles(n(x.en_curso)), miles(n(x.concluidos)),
+      dias(x.dias_habiles && x.dias_habiles.mediana), dias(x.dias_habiles && x.dias_habiles.p90), porcentaje(x.dentro_meta && x.dentro_meta.porcentaje)]));
+  return seccion('titulo-tipos', 'Tiempos de respuesta frente a las metas', graf, t);
+}
+
+function seccionModalidades(ind) {
+  const lista = ind.por_modalidad || [];
+  const graf = barras({
+    titulo: 'Porcentaje dentro de la meta, por modalidad',
+    datos: lista.map((x) => ({ etiqueta: etiqueta(MODALIDADES, x.modalidad), valor: x.dentro_meta ? x.dentro_meta.porcentaje : null, meta: 100 })),
+    formato: (v) => numero(v, 1) + ' %',
+    leyendaMeta: 'La línea vertical marca el 100 %.',
+  });
+  const t = tabla('Cumplimiento por modalidad',
+    [{ titulo: 'Modalidad' }, { titulo: 'Recibidos', clase: 'cifra' }, { titulo: 'Concluidos', clase: 'cifra' }, { titulo: 'Mediana (días)', clase: 'cifra' },
+      { titulo: 'Con resultado', clase: 'cifra' }, { titulo: 'Dentro de la meta', clase: 'cifra' }],
+    lista.map((x) => [etiqueta(MODALIDADES, x.modalidad), miles(n(x.recibidos)), miles(n(x.concluidos)), dias(x.dias_habiles && x.dias_habiles.mediana),
+      miles(x.dentro_meta && x.dentro_meta.base), porcentaje(x.dentro_meta && x.dentro_meta.porcentaje)]));
+  return seccion('titulo-modalidades', 'Cumplimiento por modalidad', graf, t);
+}
+
+function seccionAreas(ind) {
+  const lista = [...(ind.por_area || [])].sort((a, b) => (n(b.devoluciones) - n(a.devoluciones)) || (n(b.recibidos) - n(a.recibidos)));
+  const graf = barras({
+    titulo: 'Devoluciones por área solicitante',
+    datos: lista.slice(0, 12).map((a) => ({ etiqueta: a.nombre || a.dependencia_origen, valor: n(a.devoluciones), clase: 'ambar' })),
+    formato: (v) => miles(v),
+  });
+  const t = h('table', { class: 'tabla', id: 'tabla-areas' },
+    h('caption', {}, 'Devoluciones por área solicitante'),
+    h('thead', {}, h('tr', {}, ['Área', 'Recibidos', 'Devoluciones', 'Por solicitud', 'Corrección (mediana, días)', 'Pendientes de corregir'].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, lista.length ? lista.map((a) => h('tr', { 'data-area': a.dependencia_origen },
+      h('th', { scope: 'row' }, (a.nombre || '—') + ' (' + a.dependencia_origen + ')'),
+      h('td', { class: 'cifra' }, miles(n(a.recibidos))),
+      h('td', { class: 'cifra', 'data-col': 'devoluciones' }, miles(n(a.devoluciones))),
+      h('td', { class: 'cifra' }, a.devoluciones && a.devoluciones.por_solicitud !== null ? numero(a.devoluciones.por_solicitud, 2) : '—'),
+      h('td', { class: 'cifra' }, dias(a.correccion_dias && a.correccion_dias.mediana) || '—'),
+      h('td', { class: 'cifra' }, miles(n(a.correcciones_pendientes)))))
+      : h('tr', {}, h('td', { colspan: 6, class: 'vacio' }, 'Sin solicitudes en el periodo.'))));
+  return seccion('titulo-areas', 'Devoluciones por área solicitante', graf, t);
+}
+
+function seccionListas(ind) {
+  const filas = (lista) => (lista || []).map((x) => [
+    h('a', { href: '#/radicado/' + encodeURIComponent(x.numero) }, x.numero), x.asunto, x.abogado || 'Sin asignar',
+    etiqueta(TIPOS_TRAMITE, x.tipo_tramite), x.dias_usados + ' / ' + x.meta, fecha(x.fecha_limite)]);
+  const cols = [{ titulo: 'Radicado' }, { titulo: 'Asunto', clase: 'asunto' }, { titulo: 'Abogado' }, { titulo: 'Tipo de trámite' }, { titulo: 'Días / meta', clase: 'cifra' }, { titulo: 'Fecha límite' }];
+  return h('section', { class: 'panel', 'aria-labelledby': 'titulo-listas' },
+    h('h2', { id: 'titulo-listas' }, 'Vencidos y por vencer (todo lo abierto)'),
+    tabla('Vencidos (' + (ind.vencidos || []).length + ')', cols, filas(ind.vencidos), { vacio: 'Ningún radicado vencido.' }),
+    tabla('Por vencer (' + (ind.por_vencer || []).length + ')', cols, filas(ind.por_vencer), { vacio: 'Ningún radicado por vencer.' }));
+}
+
+// Without /api/indicadores: the current load from /api/abogados/carga only.
+function seccionCargaSola(carga) {
+  const lista = carga.abogados || [];
+  const graf = barras({
+    titulo: 'Carga abierta actual por abogado',
+    datos: lista.map((a) => ({ etiqueta: a.nombre, valor: a.abiertos })),
+    formato: (v) => miles(v),
+  });
+  const t = h('table', { class: 'tabla', id: 'tabla-carga' },
+    h('caption', {}, 'Carga abierta por abogado (sin repartir en la oficina: ' + miles(carga.sin_repartir) + ')'),
+    h('thead', {}, h('tr', {}, ['Abogado', 'Abiertos', 'Repartidos', 'En revisión', 'Devueltos'].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, lista.length ? lista.map((a) => filaCarga(h('tr', {},
+      h('th', { scope: 'row' }, a.nombre + (a.activo ? '' : ' (inactivo)')),
+      h('td', { class: 'cifra', 'data-col': 'carga' }, miles(a.abiertos)),
+      h('td', { class: 'cifra' }, miles(a.por_estado && a.por_estado.repartido)),
+      h('td', { class: 'cifra' }, miles(a.por_estado && a.por_estado.en_revision)),
+      h('td', { class: 'cifra' }, miles(a.por_estado && a.por_estado.devuelto))), a.id))
+      : h('tr', {}, h('td', { colspan: 5, class: 'vacio' }, 'No hay abogados.'))));
+  return seccion('titulo-abogados', 'Carga actual por abogado', graf, t);
+}
