@@ -42,11 +42,11 @@ build/san/%.o: connector/%.c
 	@mkdir -p build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
 
-build/obj/web_assets.o: build/gen/web_assets.c
+build/obj/web_assets.o: build/gen/web_assets.c connector/web_assets.h
 	@mkdir -p build/obj
 	$(CC) $(WARN) $(CFLAGS) -Iconnector -c $< -o $@
 
-build/san/web_assets.o: build/gen/web_assets.c
+build/san/web_assets.o: build/gen/web_assets.c connector/web_assets.h
 	@mkdir -p build/san
 	$(CC) $(WARN) $(CFLAGS) $(SAN) -Iconnector -c $< -o $@
 

@@ -8,13 +8,15 @@
 # the minimal server; then the two segcont reads again with the answer cache off
 # (SEGCONT_HTTP_CACHE=0). Prints requests/s, p50 and p99 of each and the ratio to the minimal
 # server. Goal: segcont >= 50% of the minimal server's rate, p99 < 10 ms at 64 connections.
-# Environment: BENCH_FILINGS, BENCH_DURATION (10s), BENCH_THREADS (CPUs), BENCH_REGEN=1 (rebuild
+# Environment: BENCH_FILINGS, BENCH_DURATION (10s), BENCH_ROUNDS (3: the targets take turns and
+# each is reported by its median round), BENCH_THREADS (4, the configuration default), BENCH_REGEN=1 (rebuild
 # the database), BENCH_UNCACHED=0 (skip the cache-off runs), SEGCONT_BIN (build/segcont).
 set -e
 cd "$(dirname "$0")/.."
 N=${BENCH_FILINGS:-100000}
 DURATION=${BENCH_DURATION:-10s}
-THREADS=${BENCH_THREADS:-$(nproc 2>/dev/null || echo 2)}
+ROUNDS=${BENCH_ROUNDS:-3}
+THREADS=${BENCH_THREADS:-4} # [http] threads of DESIGN.md's example
 SEGCONT=${SEGCONT_BIN:-build/segcont}
 W=build/bench
 mkdir -p "$W"
@@ -34,6 +36,7 @@ if [ "${BENCH_REGEN:-0}" = 1 ] || [ ! -s "$W/segcont.db" ] || [ "$(cat "$W/filin
 	BENCH_THREADS=$THREADS python3 bench/gen_db.py "$W" "$N"
 	echo "$N" >"$W/filings"
 fi
+sed -i "s/^threads = .*/threads = $THREADS/" "$W/segcont.conf"
 TOKEN=$(cat "$W/token")
 NUMERO=$(cat "$W/numero")
 ports=$(python3 -c 'import socket
@@ -74,19 +77,27 @@ ONE="/api/radicados/$NUMERO"
 curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$P_SEG$LIST" ||
 	{ echo "bench: segcont no responde al listado" >&2; exit 1; }
 
-# run NAME URL: wrk into $W/wrk-NAME.txt (after a 2 s warm-up on the same URL).
+# run NAME URL ROUND: wrk into $W/wrk-NAME.ROUND.txt (after a 2 s warm-up on the same URL).
 run() {
 	wrk -t2 -c64 -d2s -H "Authorization: Bearer $TOKEN" "$2" >/dev/null
-	wrk -t2 -c64 -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$2" >"$W/wrk-$1.txt"
-	echo "bench: $1 listo"
+	wrk -t2 -c64 -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$2" \
+		>"$W/wrk-$1.$3.txt"
+	echo "bench: $1, ronda $3"
 }
-run minimal "http://127.0.0.1:$P_MIN/"
-run lista "http://127.0.0.1:$P_SEG$LIST"
-run radicado "http://127.0.0.1:$P_SEG$ONE"
-if [ "${BENCH_UNCACHED:-1}" = 1 ]; then
-	run lista-sin-cache "http://127.0.0.1:$P_NOC$LIST"
-	run radicado-sin-cache "http://127.0.0.1:$P_NOC$ONE"
-fi
+# The machine's noise moves every figure from run to run: the targets take turns, ROUNDS
+# times, and each is reported by its median round.
+rm -f "$W"/wrk-*.txt
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	run minimal "http://127.0.0.1:$P_MIN/" $r
+	run lista "http://127.0.0.1:$P_SEG$LIST" $r
+	run radicado "http://127.0.0.1:$P_SEG$ONE" $r
+	if [ "${BENCH_UNCACHED:-1}" = 1 ]; then
+		run lista-sin-cache "http://127.0.0.1:$P_NOC$LIST" $r
+		run radicado-sin-cache "http://127.0.0.1:$P_NOC$ONE" $r
+	fi
+	r=$((r + 1))
+done
 
 # Requests/s, p50 and p99 (ms) of a wrk output file.
 figures() {
@@ -103,14 +114,20 @@ figures() {
 	/Non-2xx/ { bad = $NF }
 	END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad }' "$1"
 }
-set -- $(figures "$W/wrk-minimal.txt")
+# median NAME: the figures of NAME's median round by requests/s.
+median() {
+	for f in "$W"/wrk-"$1".*.txt; do figures "$f"; done | sort -n | awk '
+	{ line[NR] = $0 } END { print line[int((NR + 1) / 2)] }'
+}
+set -- $(median minimal)
 BASE=$1
 echo
-echo "segcont bench: $N radicados, $THREADS hilos HTTP, wrk -t2 -c64 -d$DURATION --latency, $(nproc) CPU"
+echo "segcont bench: $N radicados, $THREADS hilos HTTP, wrk -t2 -c64 -d$DURATION --latency, $(nproc) CPU,"
+echo "mediana de $ROUNDS rondas alternadas"
 printf "%-44s %10s %9s %9s %8s\n" "objetivo" "req/s" "p50 ms" "p99 ms" "vs mín."
 for name in minimal lista radicado lista-sin-cache radicado-sin-cache; do
-	[ -f "$W/wrk-$name.txt" ] || continue
-	set -- $(figures "$W/wrk-$name.txt")
+	[ -f "$W/wrk-$name.1.txt" ] || continue
+	set -- $(median $name)
 	case $name in
 	minimal) what="servidor mínimo (cuerpo fijo)" ;;
 	lista) what="GET $LIST" ;;
@@ -118,7 +135,7 @@ for name in minimal lista radicado lista-sin-cache radicado-sin-cache; do
 	lista-sin-cache) what="GET $LIST, caché off" ;;
 	radicado-sin-cache) what="GET /api/radicados/{numero}, caché off" ;;
 	esac
-	ratio=$(awk -v a="$1" -v b="$BASE" 'BEGIN { printf "%.0f%%", b > 0 ? 100 * a / b : 0 }')
+	ratio=$(awk -v a="$1" -v b="$BASE" 'BEGIN { r = 0; if (b > 0) r = 100 * a / b; printf("%.0f%%", r) }')
 	printf "%-44s %10s %9s %9s %8s" "$what" "$1" "$2" "$3" "$ratio"
 	[ "$4" -gt 0 ] && printf "  (%s respuestas no 2xx)" "$4"
 	printf "\n"

@@ -17,6 +17,7 @@
 
 #include "auth.h"
 #include "calendar.h"
+#include "indicators.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -70,8 +71,17 @@ struct http_auth_entry {
 	unsigned long long version;
 };
 
+/* A list's total for one set of filters, valid at one data version (paging reuses it). */
+struct http_count_entry {
+	char *key;
+	long long total;
+	unsigned long long version;
+};
+
 /* What one server thread owns: its database connection and its caches. */
 struct http_thread {
+	struct http_count_entry counts[HTTP_API_COUNT_CACHE];
+	unsigned next_count;
 	struct store *store;
 	struct http_cache_entry cache[HTTP_API_CACHE_ENTRIES];
 	unsigned next;
@@ -184,6 +194,8 @@ static pthread_once_t http_api_thread_once = PTHREAD_ONCE_INIT;
 
 static void http_api_cache_clear(struct http_thread *th)
 {
+	for (int i = 0; i < HTTP_API_COUNT_CACHE; i++)
+		free(th->counts[i].key);
 	for (int i = 0; i < HTTP_API_CACHE_ENTRIES; i++) {
 		free(th->cache[i].key);
 		if (th->cache[i].resp != NULL)
@@ -288,7 +300,7 @@ static void http_api_store_error(struct http_request *req, struct store *s)
 		return;
 	}
 	log_error(HTTP_API_MODULE, "%s %s: %s", req->method,
-		  req->route >= 0 ? "(ruta conocida)" : "(ruta desconocida)",
+		  req->route >= 0 ? http_api_routes[req->route].pattern : HTTP_API_ROUTE_OTHER,
 		  s != NULL ? store_errmsg(s) : "sin base de datos");
 	http_api_error(req, 500, "error_interno",
 		       "error interno al acceder a la base de datos; vea el registro del servicio");
@@ -393,14 +405,47 @@ static int http_api_cache_put(struct http_request *req, struct MHD_Response *res
 	return 1;
 }
 
+/* The list's total for the filters in key when known at the current version, else -1. */
+static long long http_api_count_get(struct http_request *req, struct store *s, const char *key)
+{
+	if (!req->api->cache_enabled || http_api_version(req, s) < 0)
+		return -1;
+	for (int i = 0; i < HTTP_API_COUNT_CACHE; i++) {
+		const struct http_count_entry *e = &req->th->counts[i];
+
+		if (e->key != NULL && e->version == req->version && strcmp(e->key, key) == 0)
+			return e->total;
+	}
+	return -1;
+}
+
+static void http_api_count_put(struct http_request *req, const char *key, long long total)
+{
+	struct http_count_entry *e = NULL;
+
+	if (!req->api->cache_enabled || !req->have_version)
+		return;
+	for (int i = 0; i < HTTP_API_COUNT_CACHE && e == NULL; i++) {
+		if (req->th->counts[i].key != NULL && strcmp(req->th->counts[i].key, key) == 0)
+			e = &req->th->counts[i];
+	}
+	if (e == NULL) {
+		e = &req->th->counts[req->th->next_count];
+		req->th->next_count = (req->th->next_count + 1) % HTTP_API_COUNT_CACHE;
+		free(e->key);
+		e->key = xstrdup(key);
+	}
+	e->total = total;
+	e->version = req->version;
+}
+
 /* ---- Query strings */
 
 struct http_api_query {
 	const char *const *allowed; /* NULL-terminated names */
 	const char *values[HTTP_API_MAX_QUERY_ARGS];
 	char bad[HTTP_API_MSG_LEN]; /* the first problem, or "" */
-	int bad_status;
-	struct buf canon; /* "k=v&..." in arrival order, for cache keys */
+	struct buf canon;	    /* "k=v&..." in arrival order, for cache keys */
 };
 
 static enum MHD_Result http_api_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -415,7 +460,7 @@ static enum MHD_Result http_api_query_arg(void *cls, enum MHD_ValueKind kind, co
 		return MHD_YES;
 	if (value == NULL)
 		value = "";
-	for (int i = 0; q->allowed[i] != NULL && i < HTTP_API_MAX_QUERY_ARGS; i++) {
+	for (int i = 0; i < HTTP_API_MAX_QUERY_ARGS && q->allowed[i] != NULL; i++) {
 		if (strcmp(q->allowed[i], key) == 0)
 			idx = i;
 	}
@@ -937,73 +982,8 @@ static void http_api_metrics_note(struct http_api *api, int route, int status, l
 	atomic_fetch_add(&m->sum_us, (unsigned long long)(us > 0 ? us : 0));
 }
 
-/* ---- SLA hook (vencidos=1). A filing is overdue when it is open with its clock running
- * (repartido, en_revision) and the due date -- fecha_reparto plus the [sla] business days
- * of its tipo_tramite, plus the business days it spent returned to the area (each
- * devolucion until its reingreso) -- is before today. Issue 4 (calendar and indicators)
- * may replace this with the indicators module's rule; the list only needs the ids. */
-
-struct http_api_overdue_ctx {
-	const struct http_api *api;
-	char today[CALENDAR_DATE_LEN];
-	struct buf ids; /* JSON array text */
-	int n;
-};
-
-/* Business days spent returned: the sum over devolucion→reingreso pairs of "tipo|fecha;...". */
-static long http_api_paused_days(const struct calendar *cal, const char *pausas)
-{
-	char from[UTIL_ISO_LEN] = "";
-	long total = 0;
-	const char *p = pausas;
-
-	while (*p != '\0') {
-		size_t n = strcspn(p, ";");
-		const char *bar = memchr(p, '|', n);
-
-		if (bar != NULL) {
-			size_t tl = (size_t)(bar - p);
-			size_t fl = n - tl - 1;
-			char fecha[UTIL_ISO_LEN];
-
-			strlcpy_s(fecha, "", sizeof(fecha));
-			if (fl < sizeof(fecha)) {
-				memcpy(fecha, bar + 1, fl);
-				fecha[fl] = '\0';
-			}
-			if (tl == strlen("devolucion") && memcmp(p, "devolucion", tl) == 0) {
-				strlcpy_s(from, fecha, sizeof(from));
-			} else if (from[0] != '\0') {
-				long d = calendar_business_days_between(cal, from, fecha);
-
-				total += d > 0 ? d : 0;
-				from[0] = '\0';
-			}
-		}
-		p += n;
-		if (*p == ';')
-			p++;
-	}
-	return total;
-}
-
-static int http_api_overdue_one(const struct store_clock *c, void *arg)
-{
-	struct http_api_overdue_ctx *o = arg;
-	long sla = config_sla_days(o->api->cfg, c->tipo_tramite);
-	char due[CALENDAR_DATE_LEN];
-
-	if (sla < 0)
-		return 0;
-	sla += http_api_paused_days(o->api->calendar, c->pausas);
-	if (calendar_add_business_days(o->api->calendar, c->fecha_reparto, sla, due) < 0)
-		return 0;
-	if (strcmp(due, o->today) < 0) {
-		buf_printf(&o->ids, "%s%lld", o->n > 0 ? "," : "", c->radicado_id);
-		o->n++;
-	}
-	return 0;
-}
+/* ---- vencidos=1: the open filings whose SLA clock (indicators.c: business days from the
+ * reparto, paused while returned to the area) is past its [sla] target. */
 
 /* ---- GET /api/radicados */
 
@@ -1151,17 +1131,20 @@ static void http_api_list(struct http_request *req)
 	struct store *s = http_api_store(req);
 	struct http_api_query qa;
 	struct store_list_query lq;
-	struct http_api_overdue_ctx od;
+	struct buf ids;
+	char today[CALENDAR_DATE_LEN];
 	char hasta_excl[11];
 	long long pagina;
 	long long total;
 	struct buf key;
+	struct buf ckey;
 	struct buf rows;
 	int vencidos;
 
 	buf_init(&key);
+	buf_init(&ckey);
 	buf_init(&rows);
-	buf_init(&od.ids);
+	buf_init(&ids);
 	buf_init(&qa.canon);
 	if (http_api_query(req, &qa, http_api_list_args) < 0)
 		goto done;
@@ -1169,27 +1152,32 @@ static void http_api_list(struct http_request *req)
 		goto done;
 	vencidos =
 	    qa.values[HTTP_Q_VENCIDOS] != NULL && strcmp(qa.values[HTTP_Q_VENCIDOS], "1") == 0;
-	od.api = req->api;
-	util_today(od.today);
+	util_today(today);
 	/* The overdue set depends on the day as well as on the data. */
 	buf_printf(&key, "L?%s#%s", qa.canon.data != NULL ? qa.canon.data : "",
-		   vencidos ? od.today : "");
+		   vencidos ? today : "");
 	if (http_api_cache_get(req, s, key.data))
 		goto done;
 	if (vencidos) {
-		od.n = 0;
-		buf_puts(&od.ids, "[");
-		if (store_open_clocks(s, http_api_overdue_one, &od) < 0) {
+		char err[HTTP_API_MSG_LEN];
+
+		if (indicators_overdue_ids(s, req->api->cfg, req->api->calendar, NULL, &ids, err,
+					   sizeof(err)) != INDICATORS_OK) {
+			log_error(HTTP_API_MODULE, "vencidos: %s", err);
 			http_api_store_error(req, s);
 			goto done;
 		}
-		buf_puts(&od.ids, "]");
-		lq.ids_json = od.ids.data;
+		lq.ids_json = ids.data;
 	}
+	buf_printf(&ckey, "%s|%lld|%s|%s|%s|%s|%s", lq.estado ? lq.estado : "", lq.abogado_id,
+		   lq.tipo_tramite ? lq.tipo_tramite : "", lq.desde ? lq.desde : "",
+		   lq.hasta_excl ? lq.hasta_excl : "", lq.q ? lq.q : "", vencidos ? today : "");
+	lq.total_known = http_api_count_get(req, s, ckey.data);
 	if (store_list_json(s, &lq, &total, &rows) < 0) {
 		http_api_store_error(req, s);
 		goto done;
 	}
+	http_api_count_put(req, ckey.data, total);
 	buf_reset(&req->out);
 	buf_printf(&req->out,
 		   "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,\"radicados\":", total,
@@ -1200,8 +1188,9 @@ static void http_api_list(struct http_request *req)
 	req->content_type = HTTP_API_JSON_TYPE;
 done:
 	buf_free(&qa.canon);
-	buf_free(&od.ids);
+	buf_free(&ids);
 	buf_free(&rows);
+	buf_free(&ckey);
 	buf_free(&key);
 }
 

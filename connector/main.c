@@ -11,6 +11,7 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
+#include "auth.h"
 #include "config.h"
 #include "ds_client.h"
 #include "export.h"
@@ -18,6 +19,7 @@
 #include "http_api.h"
 #include "log.h"
 #include "mapping.h"
+#include "reconcile.h"
 #include "store.h"
 #include "sync.h"
 #include "util.h"
@@ -208,6 +210,7 @@ static int main_serve(int argc, char **argv)
 	struct mapping *m = NULL;
 	struct store *st = NULL;
 	struct sync_poller *poller = NULL;
+	struct reconcile_scheduler *reconciler = NULL;
 	struct http_api *api = NULL;
 	char err[DS_CLIENT_ERR_LEN];
 	sigset_t set;
@@ -232,6 +235,11 @@ static int main_serve(int argc, char **argv)
 		fprintf(stderr, "segcont: %s\n", err);
 		goto done;
 	}
+	reconciler = reconcile_scheduler_start(&cfg, m, &main_stop, err, sizeof(err));
+	if (reconciler == NULL) {
+		fprintf(stderr, "segcont: %s\n", err);
+		goto stop;
+	}
 	api = http_api_start(&cfg, poller, err, sizeof(err));
 	if (api == NULL) {
 		fprintf(stderr, "segcont: %s\n", err);
@@ -246,6 +254,7 @@ stop:
 	sd_notify(0, "STOPPING=1");
 	atomic_store(&main_stop, 1);
 	http_api_stop(api);
+	reconcile_scheduler_join(reconciler);
 	sync_poller_join(poller);
 	log_info("main", "detenido");
 done:
@@ -268,6 +277,12 @@ static int main_version(int argc, char **argv)
 static const struct main_cmd main_cmds[] = {
     {"serve", "serve [-c ARCHIVO]", main_serve},
     {"sync", "sync --once [-c ARCHIVO]", main_sync},
+    {"reconcile", "reconcile [-c ARCHIVO] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--json]",
+     reconcile_cli},
+    {"user", "user add [-c ARCHIVO] --nombre NOMBRE --rol director|abogado|apoyo|admin [--json]\n"
+	     "  segcont user token [-c ARCHIVO] --id N [--json]\n"
+	     "  segcont user list [-c ARCHIVO] [--json]",
+     auth_cli_user},
     {"export", "export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]",
      export_cli},
     {"calendario", "calendario [-c ARCHIVO] festivos AÑO | sumar AAAA-MM-DD N",

@@ -243,12 +243,14 @@ static void reconcile_evaluate(const struct reconcile_ctx *c, const struct recon
 		struct reconcile_side *f = &fresh[RECONCILE_FALTA_EN_SEGUIMIENTO];
 
 		f->sgd = json_object();
-		json_object_set_new(f->sgd, "fecha_radicacion", reconcile_jstr(ds->fecha_radicacion));
+		json_object_set_new(f->sgd, "fecha_radicacion",
+				    reconcile_jstr(ds->fecha_radicacion));
 		json_object_set_new(f->sgd, "asunto", reconcile_jstr(ds->asunto));
 		json_object_set_new(f->sgd, "dependencia_origen",
 				    reconcile_jstr(ds->dependencia_origen));
-		json_object_set_new(f->sgd, "dependencia_actual",
-				    reconcile_jstr(ds->has_detail ? ds->dependencia_actual : office));
+		json_object_set_new(
+		    f->sgd, "dependencia_actual",
+		    reconcile_jstr(ds->has_detail ? ds->dependencia_actual : office));
 		json_object_set_new(f->sgd, "tardio", json_boolean(late));
 		f->local = json_object();
 		json_object_set_new(f->local, "en_seguimiento", json_false());
@@ -323,7 +325,8 @@ static int reconcile_data_merge(const struct reconcile_item *it, const struct re
 			if (strcmp(key, reconcile_data_fields[i].name) != 0)
 				continue;
 			if (!reconcile_data_fields[i].detail_only || it->ds->has_detail)
-				now_value = reconcile_field(it->ds, reconcile_data_fields[i].offset);
+				now_value =
+				    reconcile_field(it->ds, reconcile_data_fields[i].offset);
 		}
 		if (now_value == NULL) {
 			holds = 1; /* cannot be compared in this run: still open */
@@ -392,7 +395,8 @@ static int reconcile_settle(const struct reconcile_ctx *c, const struct reconcil
 			holds = reconcile_data_merge(it, open, fresh, &sgd, &local);
 		} else if (kind == RECONCILE_FALTA_EN_SEGUIMIENTO) {
 			/* Open until the office takes the filing up or the list drops it. */
-			holds = it->listed && it->has_local && strcmp(it->st.estado, "recibido") == 0;
+			holds =
+			    it->listed && it->has_local && strcmp(it->st.estado, "recibido") == 0;
 			sgd = json_incref(open->sgd);
 			local = json_incref(open->local);
 		} else {
@@ -404,9 +408,12 @@ static int reconcile_settle(const struct reconcile_ctx *c, const struct reconcil
 			if (store_rc_close(c->st, open->id, c->now) < 0)
 				goto done;
 			t->closed[kind]++;
-			log_info(RECONCILE_MODULE, "discrepancia #%lld %s de %s cerrada: los dos lados "
-				 "coinciden", open->id, reconcile_kind_names[kind], numero);
-			reconcile_event(c, open->id, numero, kind, "cerrada", "cerrada", sgd, local);
+			log_info(RECONCILE_MODULE,
+				 "discrepancia #%lld %s de %s cerrada: los dos lados "
+				 "coinciden",
+				 open->id, reconcile_kind_names[kind], numero);
+			reconcile_event(c, open->id, numero, kind, "cerrada", "cerrada", sgd,
+					local);
 			rc = 0;
 			goto done;
 		}
@@ -486,8 +493,8 @@ static int reconcile_write_source(const struct reconcile_ctx *c, const struct re
 }
 
 /* Compares and writes one filing. 0 or -1. */
-static int reconcile_apply_item(const struct reconcile_ctx *c, const struct filing *ds,
-				int listed, int asked)
+static int reconcile_apply_item(const struct reconcile_ctx *c, const struct filing *ds, int listed,
+				int asked)
 {
 	struct reconcile_item it;
 	struct reconcile_side fresh[RECONCILE_KIND_COUNT];
@@ -601,9 +608,8 @@ static int reconcile_collect_local(const struct store_rc_local *l, void *arg)
 	struct filing *f;
 
 	ls->count++;
-	if (ls->nlisted > 0 &&
-	    bsearch(&key, ls->listed_sorted, ls->nlisted, sizeof(*ls->listed_sorted),
-		    reconcile_cmp_str) != NULL)
+	if (ls->nlisted > 0 && bsearch(&key, ls->listed_sorted, ls->nlisted,
+				       sizeof(*ls->listed_sorted), reconcile_cmp_str) != NULL)
 		return 0;
 	f = filing_list_push(ls->absent);
 	filing_set(&f->numero, l->numero);
@@ -626,6 +632,7 @@ static int reconcile_window(const struct config *cfg, const struct mapping *m, s
 	char to_excl[11];
 	size_t ntodo = 0;
 	long long start = util_monotonic_ms();
+	long long write_start;
 	long before_found = 0;
 	long before_closed = 0;
 	enum ds_answer a;
@@ -678,6 +685,7 @@ static int reconcile_window(const struct config *cfg, const struct mapping *m, s
 		goto done;
 	}
 	memset(&w, 0, sizeof(w));
+	write_start = util_monotonic_ms();
 	if (reconcile_apply_window(cfg, m, st, &listed, asked, &absent, cursor, &w, events, err,
 				   errlen) < 0)
 		goto done;
@@ -697,9 +705,9 @@ static int reconcile_window(const struct config *cfg, const struct mapping *m, s
 	totals->windows++;
 	log_info(RECONCILE_MODULE,
 		 "ventana %s..%s: %zu listados, %ld en seguimiento, %zu consultas de detalle, "
-		 "%ld discrepancias nuevas, %ld cerradas, %lld ms",
+		 "%ld discrepancias nuevas, %ld cerradas, %lld ms (transacción de %lld ms)",
 		 from, to, listed.count, ls.count, ntodo, before_found, before_closed,
-		 util_monotonic_ms() - start);
+		 util_monotonic_ms() - start, util_monotonic_ms() - write_start);
 	ret = 0;
 done:
 	free(ls.listed_sorted);
@@ -794,9 +802,10 @@ int reconcile_run(const struct config *cfg, const struct mapping *m, struct stor
 		return -1;
 	}
 	if (sync.last_success[0] == '\0') {
-		set_error(err, errlen,
-			  "la conciliación compara con un seguimiento ya cargado: espere la primera "
-			  "pasada completa de la sincronización (o ejecute «segcont sync --once»)");
+		set_error(
+		    err, errlen,
+		    "la conciliación compara con un seguimiento ya cargado: espere la primera "
+		    "pasada completa de la sincronización (o ejecute «segcont sync --once»)");
 		return -1;
 	}
 	strlcpy_s(from, totals->desde, sizeof(from));
@@ -877,13 +886,11 @@ static void reconcile_describe(struct buf *b, int kind, const json_t *sgd, const
 		break;
 	case RECONCILE_YA_NO_EN_DEPENDENCIA:
 		buf_printf(b, "ahora en la dependencia %s; seguimiento %s",
-			   reconcile_jtext(sgd, "dependencia_actual"),
-			   estado);
+			   reconcile_jtext(sgd, "dependencia_actual"), estado);
 		break;
 	case RECONCILE_ANULADO_EN_SGD:
 		buf_printf(b, "%s en el sistema documental; seguimiento %s",
-			   reconcile_jtext(sgd, "estado_ds"),
-			   estado);
+			   reconcile_jtext(sgd, "estado_ds"), estado);
 		break;
 	case RECONCILE_DATOS_DISTINTOS: {
 		int first = 1;
@@ -902,8 +909,7 @@ static void reconcile_describe(struct buf *b, int kind, const json_t *sgd, const
 			   reconcile_jtext(local, "fecha_conclusion"));
 		break;
 	case RECONCILE_NO_ENCONTRADO:
-		buf_printf(b, "el sistema documental no conoce el número; seguimiento %s",
-			   estado);
+		buf_printf(b, "el sistema documental no conoce el número; seguimiento %s", estado);
 		break;
 	default:
 		break;
@@ -922,11 +928,11 @@ static void reconcile_print_text(const struct config *cfg, const struct reconcil
 
 	printf("Conciliación del %s al %s (dependencia %s): %s en %.1f s\n", t->desde, t->hasta,
 	       cfg->ds_dependencia, ok ? "completa" : "INCOMPLETA", t->elapsed_ms / 1000.0);
-	printf("  %ld ventanas leídas%s, %ld radicados listados, %ld en el seguimiento del periodo, "
-	       "%ld consultas de detalle\n",
-	       t->windows,
-	       t->windows_failed > 0 ? " (hubo ventanas fallidas)" : "", t->listed, t->local,
-	       t->details);
+	printf(
+	    "  %ld ventanas leídas%s, %ld radicados listados, %ld en el seguimiento del periodo, "
+	    "%ld consultas de detalle\n",
+	    t->windows, t->windows_failed > 0 ? " (hubo ventanas fallidas)" : "", t->listed,
+	    t->local, t->details);
 	printf("  %ld seguimientos creados, %ld radicados actualizados desde el sistema "
 	       "documental\n",
 	       t->created, t->updated);
@@ -1007,8 +1013,8 @@ static void reconcile_print_json(const struct config *cfg, const struct reconcil
 
 int reconcile_cli(int argc, char **argv)
 {
-	static const char usage[] =
-	    "uso: segcont reconcile [-c ARCHIVO] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--json]";
+	static const char usage[] = "uso: segcont reconcile [-c ARCHIVO] [--desde AAAA-MM-DD] "
+				    "[--hasta AAAA-MM-DD] [--json]";
 	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
 						 {"desde", required_argument, NULL, 'd'},
 						 {"hasta", required_argument, NULL, 'h'},
@@ -1183,7 +1189,8 @@ static void *reconcile_scheduler_main(void *arg)
 		int triggered;
 		int rc;
 
-		if (store_rc_state_get(r->store, &state) < 0 || store_sync_get(r->store, &sync) < 0) {
+		if (store_rc_state_get(r->store, &state) < 0 ||
+		    store_sync_get(r->store, &sync) < 0) {
 			log_error(RECONCILE_MODULE, "no se pudo leer el estado: %s",
 				  store_errmsg(r->store));
 			reconcile_scheduler_wait(r, RECONCILE_SCHED_RECHECK_S);
@@ -1208,8 +1215,8 @@ static void *reconcile_scheduler_main(void *arg)
 		r->triggered = 0;
 		r->stats.running = 1;
 		pthread_mutex_unlock(&r->lock);
-		rc = reconcile_run(r->cfg, r->map, r->store, r->client, NULL, NULL, r->stop, &totals,
-				   NULL, &auth_error, err, sizeof(err));
+		rc = reconcile_run(r->cfg, r->map, r->store, r->client, NULL, NULL, r->stop,
+				   &totals, NULL, &auth_error, err, sizeof(err));
 		failed_at = rc == 0 ? 0 : (long long)time(NULL);
 		pthread_mutex_lock(&r->lock);
 		r->stats.running = 0;
@@ -1276,8 +1283,7 @@ void reconcile_scheduler_join(struct reconcile_scheduler *r)
 	free(r);
 }
 
-void reconcile_scheduler_stats(struct reconcile_scheduler *r,
-			       struct reconcile_scheduler_stats *out)
+void reconcile_scheduler_stats(struct reconcile_scheduler *r, struct reconcile_scheduler_stats *out)
 {
 	pthread_mutex_lock(&r->lock);
 	*out = r->stats;
@@ -1339,19 +1345,18 @@ static json_t *reconcile_row_json(const struct store_rc_row *r)
 	json_object_set_new(o, "cerrada_en", reconcile_jstr_or_null(r->cerrada_en));
 	if (r->resuelta_por > 0)
 		json_object_set_new(o, "resuelta_por",
-				    json_pack("{s:I, s:o}", "id", (json_int_t)r->resuelta_por, "nombre",
-					      reconcile_jstr(r->resuelta_por_nombre)));
+				    json_pack("{s:I, s:o}", "id", (json_int_t)r->resuelta_por,
+					      "nombre", reconcile_jstr(r->resuelta_por_nombre)));
 	else
 		json_object_set_new(o, "resuelta_por", json_null());
 	json_object_set_new(o, "nota", reconcile_jstr(r->nota));
 	if (r->radicado_conocido)
-		json_object_set_new(o, "radicado",
-				    json_pack("{s:o, s:o, s:o, s:o}", "asunto",
-					      reconcile_jstr(r->asunto), "fecha_radicacion",
-					      reconcile_jstr(r->fecha_radicacion),
-					      "estado_seguimiento",
-					      reconcile_jstr(r->estado_seguimiento), "abogado_id",
-					      reconcile_jid_or_null(r->abogado_id)));
+		json_object_set_new(
+		    o, "radicado",
+		    json_pack("{s:o, s:o, s:o, s:o}", "asunto", reconcile_jstr(r->asunto),
+			      "fecha_radicacion", reconcile_jstr(r->fecha_radicacion),
+			      "estado_seguimiento", reconcile_jstr(r->estado_seguimiento),
+			      "abogado_id", reconcile_jid_or_null(r->abogado_id)));
 	else
 		json_object_set_new(o, "radicado", json_null());
 	return o;
@@ -1404,9 +1409,10 @@ enum reconcile_status reconcile_list_json(struct store *s, const char *estado, c
 	if (tipo != NULL && *tipo == '\0')
 		tipo = NULL;
 	if (tipo != NULL && reconcile_kind_parse(tipo) < 0) {
-		set_error(err, errlen,
-			  "«tipo» debe ser falta_en_seguimiento, ya_no_en_dependencia, "
-			  "anulado_en_sgd, datos_distintos, concluido_sin_radicado o no_encontrado");
+		set_error(
+		    err, errlen,
+		    "«tipo» debe ser falta_en_seguimiento, ya_no_en_dependencia, "
+		    "anulado_en_sgd, datos_distintos, concluido_sin_radicado o no_encontrado");
 		return RECONCILE_INVALID;
 	}
 	if (pagina == 0)

@@ -48,13 +48,13 @@
 #include "mapping.h"
 #include "store.h"
 
-#define RECONCILE_NOTE_MAX 2000		  /* bytes of a resolution note */
-#define RECONCILE_PAGE_SIZE_DEFAULT 50	  /* por_pagina when 0 */
+#define RECONCILE_NOTE_MAX 2000	       /* bytes of a resolution note */
+#define RECONCILE_PAGE_SIZE_DEFAULT 50 /* por_pagina when 0 */
 #define RECONCILE_PAGE_SIZE_MAX 500
 #define RECONCILE_PAGE_MAX 10000000L
-#define RECONCILE_RETRY_S 3600		  /* the scheduler retries a failed run after this */
-#define RECONCILE_WAIT_SYNC_S 5		  /* ... and waits for a first complete sync pass */
-#define RECONCILE_SCHED_RECHECK_S 60	  /* longest sleep between looks at the clock */
+#define RECONCILE_RETRY_S 3600	     /* the scheduler retries a failed run after this */
+#define RECONCILE_WAIT_SYNC_S 5	     /* ... and waits for a first complete sync pass */
+#define RECONCILE_SCHED_RECHECK_S 60 /* longest sleep between looks at the clock */
 #define RECONCILE_EXIT_USAGE 2
 #define RECONCILE_ERR_LEN 1024
 
@@ -78,14 +78,14 @@ struct reconcile_totals {
 	char hasta[11];
 	long windows;
 	long windows_failed;
-	long listed;	/* filings listed for the office */
-	long local;	/* follow-up filings dated in the period */
-	long details;	/* detail calls made */
-	long created;	/* follow-ups created (falta_en_seguimiento) */
-	long updated;	/* local copies updated from the system */
-	long found[RECONCILE_KIND_COUNT];  /* new open rows */
-	long still[RECONCILE_KIND_COUNT];  /* open rows seen again */
-	long closed[RECONCILE_KIND_COUNT]; /* rows closed: the sides agree again */
+	long listed;				  /* filings listed for the office */
+	long local;				  /* follow-up filings dated in the period */
+	long details;				  /* detail calls made */
+	long created;				  /* follow-ups created (falta_en_seguimiento) */
+	long updated;				  /* local copies updated from the system */
+	long found[RECONCILE_KIND_COUNT];	  /* new open rows */
+	long still[RECONCILE_KIND_COUNT];	  /* open rows seen again */
+	long closed[RECONCILE_KIND_COUNT];	  /* rows closed: the sides agree again */
 	long kept_resolved[RECONCILE_KIND_COUNT]; /* resolved rows whose disagreement persists */
 	long long elapsed_ms;
 };

@@ -1147,6 +1147,9 @@ fail:
 
 #define STORE_API_SHAPES 24 /* list shapes (filters present, order) cached per connection */
 #define STORE_API_AUTOCHECKPOINT 1000 /* WAL frames: SQLite's default, kept by our WAL hook */
+/* Page cache per connection, KiB (SQLite's default is 2 MiB): the list's indexes of 100,000
+ * filings stay in memory instead of being read again for every count. */
+#define STORE_API_CACHE_KIB 16384
 #define STORE_API_BUSY_CODE SQLITE_BUSY
 #define STORE_API_INT_MAX 9007199254740991L /* 2^53 - 1: exact in JSON numbers */
 
@@ -1160,7 +1163,6 @@ enum store_api_stmt_id {
 	STORE_API_FU_UPDATE,
 	STORE_API_AUDIT_INSERT,
 	STORE_API_FILING_JSON,
-	STORE_API_CLOCKS,
 	STORE_API_LAWYER_LOAD,
 	STORE_API_COUNT_BY_ESTADO,
 	STORE_API_DATA_VERSION,
@@ -1180,12 +1182,6 @@ static const char *const store_api_sql[STORE_API_STMT_COUNT] = {
     [STORE_API_AUDIT_INSERT] =
 	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
 	" valor_nuevo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [STORE_API_CLOCKS] =
-	"SELECT s.radicado_id, s.tipo_tramite, s.fecha_reparto,"
-	" (SELECT group_concat(g.tipo || '|' || g.fecha, ';') FROM gestion g"
-	"  WHERE g.radicado_id = s.radicado_id AND g.tipo IN ('devolucion', 'reingreso'))"
-	" FROM seguimiento s WHERE s.estado IN ('repartido', 'en_revision')"
-	" AND s.fecha_reparto IS NOT NULL",
     [STORE_API_LAWYER_LOAD] =
 	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, s.estado, s.tipo_tramite,"
 	" count(s.radicado_id)"
@@ -1314,6 +1310,8 @@ static void store_api_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **ar
 
 static int store_api_register(struct store *s)
 {
+	char pragma[STORE_PRAGMA_LEN];
+
 	s->api = xcalloc(1, sizeof(*s->api));
 	for (int i = 0; i < STORE_API_SHAPES; i++)
 		s->api->shapes[i].key = -1;
@@ -1324,7 +1322,8 @@ static int store_api_register(struct store *s)
 		return -1;
 	}
 	sqlite3_wal_hook(s->db, store_api_wal_hook, NULL);
-	return 0;
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_API_CACHE_KIB);
+	return store_exec(s, pragma, "cache_size");
 }
 
 static void store_api_free(struct store *s)
@@ -1835,29 +1834,47 @@ static int store_api_shape_key(const struct store_list_query *q, int nterms)
 	return key | nterms << 6 | (int)q->orden << 10;
 }
 
-/* Appends the WHERE clause of a shape; *join_s = whether it reads seguimiento. */
+/* Appends the WHERE clause of a shape ("" without filters); *uses_s and *uses_r say
+ * whether it reads seguimiento and radicado columns. */
 static void store_api_where(const struct store_list_query *q, int nterms, struct buf *b,
-			    int *join_s)
+			    int *uses_s, int *uses_r)
 {
-	*join_s = q->estado != NULL || q->abogado_id > 0 || q->tipo_tramite != NULL;
-	buf_puts(b, " WHERE 1");
-	if (q->estado != NULL)
-		buf_puts(b, " AND s.estado = ?1");
-	if (q->abogado_id > 0)
-		buf_puts(b, " AND s.abogado_id = ?2");
-	if (q->tipo_tramite != NULL)
-		buf_puts(b, " AND s.tipo_tramite = ?3");
-	if (q->desde != NULL)
-		buf_puts(b, " AND r.fecha_radicacion >= ?4");
-	if (q->hasta_excl != NULL)
-		buf_puts(b, " AND r.fecha_radicacion < ?5");
-	if (q->ids_json != NULL)
-		buf_puts(b, " AND r.id IN (SELECT value FROM json_each(?6))");
-	for (int i = 0; i < nterms; i++)
+	const char *and = " WHERE ";
+
+	*uses_s = q->estado != NULL || q->abogado_id > 0 || q->tipo_tramite != NULL;
+	*uses_r = q->desde != NULL || q->hasta_excl != NULL || q->ids_json != NULL || nterms > 0;
+	buf_puts(b, ""); /* b->data is a string even without filters */
+	if (q->estado != NULL) {
+		buf_printf(b, "%ss.estado = ?1", and);
+		and = " AND ";
+	}
+	if (q->abogado_id > 0) {
+		buf_printf(b, "%ss.abogado_id = ?2", and);
+		and = " AND ";
+	}
+	if (q->tipo_tramite != NULL) {
+		buf_printf(b, "%ss.tipo_tramite = ?3", and);
+		and = " AND ";
+	}
+	if (q->desde != NULL) {
+		buf_printf(b, "%sr.fecha_radicacion >= ?4", and);
+		and = " AND ";
+	}
+	if (q->hasta_excl != NULL) {
+		buf_printf(b, "%sr.fecha_radicacion < ?5", and);
+		and = " AND ";
+	}
+	if (q->ids_json != NULL) {
+		buf_printf(b, "%sr.id IN (SELECT value FROM json_each(?6))", and);
+		and = " AND ";
+	}
+	for (int i = 0; i < nterms; i++) {
 		buf_printf(b,
-			   " AND (r.asunto_busqueda LIKE ?%d ESCAPE '\\'"
+			   "%s(r.asunto_busqueda LIKE ?%d ESCAPE '\\'"
 			   " OR r.numero LIKE ?%d ESCAPE '\\')",
-			   STORE_API_PARAM_TERMS + i, STORE_API_PARAM_TERMS + i);
+			   and, STORE_API_PARAM_TERMS + i, STORE_API_PARAM_TERMS + i);
+		and = " AND ";
+	}
 }
 
 static sqlite3_stmt *store_api_prepare(struct store *s, const char *sql)
@@ -1881,7 +1898,8 @@ static struct store_api_shape *store_api_shape(struct store *s, const struct sto
 	int key = store_api_shape_key(q, nterms);
 	struct buf where;
 	struct buf sql;
-	int join_s;
+	int uses_s;
+	int uses_r;
 
 	for (int i = 0; i < STORE_API_SHAPES; i++) {
 		if (a->shapes[i].key == key)
@@ -1896,9 +1914,16 @@ static struct store_api_shape *store_api_shape(struct store *s, const struct sto
 	sh->key = -1;
 	buf_init(&where);
 	buf_init(&sql);
-	store_api_where(q, nterms, &where, &join_s);
-	buf_printf(&sql, "SELECT count(*) FROM radicado r%s%s",
-		   join_s ? " JOIN seguimiento s ON s.radicado_id = r.id" : "", where.data);
+	store_api_where(q, nterms, &where, &uses_s, &uses_r);
+	/* Count from the one table the filters need (each filing has exactly one follow-up),
+	 * joining only when they need both. */
+	if (uses_s && uses_r)
+		buf_printf(&sql, "SELECT count(*) FROM seguimiento s JOIN radicado r"
+				 " ON r.id = s.radicado_id%s",
+			   where.data);
+	else
+		buf_printf(&sql, "SELECT count(*) FROM %s%s",
+			   uses_s ? "seguimiento s" : "radicado r", where.data);
 	sh->count = store_api_prepare(s, sql.data);
 	buf_reset(&sql);
 	buf_printf(&sql,
@@ -1963,14 +1988,18 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	/* Count and page in one read transaction, so the total matches the page. */
 	if (store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
 		goto done;
-	if (store_api_bind_filters(s, sh->count, q, terms, nterms) < 0) {
+	if (q->total_known >= 0) {
+		*total = q->total_known;
+	} else {
+		if (store_api_bind_filters(s, sh->count, q, terms, nterms) < 0) {
+			store_stmt_done(sh->count);
+			goto rollback;
+		}
+		if (store_row(s, sh->count, "no se pudo contar el listado") != 1)
+			goto rollback;
+		*total = sqlite3_column_int64(sh->count, 0);
 		store_stmt_done(sh->count);
-		goto rollback;
 	}
-	if (store_row(s, sh->count, "no se pudo contar el listado") != 1)
-		goto rollback;
-	*total = sqlite3_column_int64(sh->count, 0);
-	store_stmt_done(sh->count);
 	if (store_api_bind_filters(s, sh->page, q, terms, nterms) < 0 ||
 	    store_bind_int(s, sh->page, STORE_API_PARAM_LIMIT, q->limit) < 0 ||
 	    store_bind_int(s, sh->page, STORE_API_PARAM_OFFSET, q->offset) < 0) {
@@ -2024,36 +2053,6 @@ int store_filing_json(struct store *s, const char *numero, struct buf *out)
 	buf_append(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
 	store_stmt_done(st);
 	return 1;
-}
-
-int store_open_clocks(struct store *s, int (*cb)(const struct store_clock *c, void *arg), void *arg)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_CLOCKS);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_clock c;
-		int stop;
-
-		c.radicado_id = sqlite3_column_int64(st, 0);
-		c.tipo_tramite = store_column_text(st, 1);
-		c.fecha_reparto = store_column_text(st, 2);
-		c.pausas = store_column_text(st, 3);
-		stop = cb(&c, arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron leer los plazos");
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
 }
 
 int store_lawyer_load(struct store *s,

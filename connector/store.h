@@ -208,29 +208,18 @@ struct store_list_query {
 	enum store_list_order orden;
 	long limit;
 	long offset;
+	long long total_known; /* >= 0: the caller knows the count (then it is not taken) */
 };
 
 /* Appends to out the JSON array of one page of filings (filing + follow-up summary) and
- * stores the number of matching filings in *total. Returns 0 or -1. */
+ * stores the number of matching filings in *total (q->total_known when that is >= 0).
+ * Returns 0 or -1. */
 int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
 		    struct buf *out);
 
 /* Appends to out {"radicado": {...}, "seguimiento": {...}, "gestiones": [...],
  * "auditoria": [...]}. Returns 1, 0 when numero is unknown, -1 on error. */
 int store_filing_json(struct store *s, const char *numero, struct buf *out);
-
-/* Open filings whose business-day clock runs (repartido, en_revision) with what the SLA
- * needs: id, tipo_tramite, fecha_reparto and the devolucion/reingreso dates in order as
- * "tipo|fecha;..." (borrowed, valid during the call). cb's non-zero return stops.
- * Returns 0, cb's value or -1. */
-struct store_clock {
-	long long radicado_id;
-	const char *tipo_tramite;
-	const char *fecha_reparto;
-	const char *pausas;
-};
-int store_open_clocks(struct store *s, int (*cb)(const struct store_clock *c, void *arg),
-		      void *arg);
 
 /* Open load per lawyer: one call per (lawyer, estado, tipo_tramite) with its count, and one
  * call with estado and tipo_tramite NULL and count 0 for a lawyer without open filings.

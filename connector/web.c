@@ -155,8 +155,7 @@ struct MHD_Response *web_response(const struct web_answer *ans)
 	struct MHD_Response *r;
 
 	/* MHD never writes to a PERSISTENT buffer; the cast only drops const. */
-	r = MHD_create_response_from_buffer(ans->len, (void *)(ans->data != NULL ? ans->data : NULL),
-					    MHD_RESPMEM_PERSISTENT);
+	r = MHD_create_response_from_buffer(ans->len, (void *)ans->data, MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return NULL;
 	/* A 304 carries the headers a 200 would (RFC 9110 15.4.5), Content-Type aside. */
@@ -178,6 +177,8 @@ int web_serve(struct MHD_Connection *conn, const char *name, struct MHD_Response
 {
 	char path[WEB_PATH_MAX];
 	const struct web_asset *a;
+	const char *inm;
+	const char *ae;
 	struct web_answer ans;
 	int n;
 
@@ -189,11 +190,9 @@ int web_serve(struct MHD_Connection *conn, const char *name, struct MHD_Response
 	a = web_find(path);
 	if (a == NULL)
 		return -1;
-	web_answer(a,
-		   MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
-		   MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-					       MHD_HTTP_HEADER_ACCEPT_ENCODING),
-		   &ans);
+	inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	web_answer(a, inm, ae, &ans);
 	*resp = web_response(&ans);
 	if (*resp == NULL)
 		return -2;

@@ -16,19 +16,19 @@
 #define WEB_CACHE_CONTROL "no-cache" /* revalidate every time: the ETag makes that a 304 */
 #define WEB_REFERRER_POLICY "no-referrer"
 #define WEB_INDEX "/index.html" /* what "/" serves */
-#define WEB_HEADER_MAX 4096     /* longer If-None-Match / Accept-Encoding values are ignored */
-#define WEB_PATH_MAX 256        /* longest asset path looked up */
+#define WEB_HEADER_MAX 4096	/* longer If-None-Match / Accept-Encoding values are ignored */
+#define WEB_PATH_MAX 256	/* longest asset path looked up */
 
 struct MHD_Connection;
 struct MHD_Response;
 
 /* What to send for one asset request. Every pointer borrows the embedded (static) data. */
 struct web_answer {
-	unsigned status;              /* 200 or 304 */
+	unsigned status;	      /* 200 or 304 */
 	const unsigned char *data;    /* the body (NULL for a 304) */
-	size_t len;                   /* its length (0 for a 304) */
+	size_t len;		      /* its length (0 for a 304) */
 	const char *content_type;     /* of the asset, also on a 304 */
-	const char *etag;             /* of the representation chosen (identity or gzip) */
+	const char *etag;	      /* of the representation chosen (identity or gzip) */
 	const char *content_encoding; /* "gzip", or NULL for the identity */
 };
 

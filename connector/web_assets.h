@@ -6,11 +6,11 @@
 #include <stddef.h>
 
 struct web_asset {
-	const char *path;         /* "/index.html", "/app.js" */
+	const char *path;	  /* "/index.html", "/app.js" */
 	const char *content_type; /* "text/html; charset=utf-8" */
 	const unsigned char *data;
 	size_t len;
-	const char *etag;             /* strong ETag of the content, quoted */
+	const char *etag;	      /* strong ETag of the content, quoted */
 	const unsigned char *gz_data; /* the same, gzip-compressed; NULL when it does not pay */
 	size_t gz_len;
 	const char *gz_etag; /* strong ETag of the gzip copy (a different representation) */

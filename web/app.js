@@ -122,6 +122,7 @@ async function sincronizar() {
 }
 
 let generacion = 0;
+let ultimaVista = '';
 async function enrutar() {
   if (!ctx.yo) return;
   const hash = location.hash || '#/bandeja';
@@ -134,6 +135,8 @@ async function enrutar() {
     else a.removeAttribute('aria-current');
   }
   const gen = ++generacion;
+  if (nombre !== ultimaVista) aviso('');
+  ultimaVista = nombre;
   const cont = vaciar(vista());
   cont.setAttribute('aria-busy', 'true');
   try {

@@ -2,7 +2,7 @@
 // totals. The Director opens on the unassigned ones, a lawyer on their own.
 
 import { api, conParametros } from './api.js';
-import { h, vaciar, campo, selector, marcarError, aviso } from './dom.js';
+import { h, vaciar, campo, selector, marcarError, aviso, recordarFoco } from './dom.js';
 import { ESTADOS, TIPOS_TRAMITE, etiqueta, fecha, fechaISO, miles } from './fmt.js';
 import { indicadoresActuales, slaDe, textoDias, semaforo } from './sla.js';
 
@@ -52,7 +52,19 @@ export async function mostrarBandeja(cont, ctx, vigente) {
     guardarFiltros(ctx, f);
     return mostrarBandeja(vaciar(cont), ctx, vigente);
   }
-  const recargar = () => { guardarFiltros(ctx, f); mostrarBandeja(vaciar(cont), ctx, vigente); };
+  const recargar = async () => {
+    guardarFiltros(ctx, f);
+    const volver = recordarFoco();
+    try {
+      await mostrarBandeja(vaciar(cont), ctx, vigente);
+    } catch (e) {
+      cont.append(h('div', { class: 'nota nota-error', role: 'alert' }, e.message));
+    }
+    if (!volver(cont)) {
+      const t = cont.querySelector('h1');
+      if (t) t.focus({ preventScroll: true });
+    }
+  };
 
   cont.append(h('div', { class: 'cabecera-vista' },
     h('h1', { tabindex: '-1' }, 'Bandeja de radicados'),
@@ -64,7 +76,9 @@ export async function mostrarBandeja(cont, ctx, vigente) {
 }
 
 function descripcionFiltro(f, ctx, carga) {
-  if (f.estado === 'recibido' && !f.abogado_id && !f.q) return 'Radicados sin repartir, del más antiguo al más reciente.';
+  if (f.estado === 'recibido' && !f.abogado_id && !f.q) {
+    return 'Radicados sin repartir' + (f.orden === 'fecha' ? ', del más antiguo al más reciente.' : '.');
+  }
   if (f.abogado_id && String(f.abogado_id) === String(ctx.yo.id)) return 'Radicados asignados a usted.';
   if (f.abogado_id) {
     const a = carga.abogados.find((x) => String(x.id) === String(f.abogado_id));

@@ -17,6 +17,7 @@ const EVIDENCIA = {
   abogado_id: 'Abogado',
 };
 let estadoVista = 'abierta';
+let nombres = new Map(); // lawyer id -> name, for the evidence
 
 export async function mostrarConciliacion(cont, ctx, vigente) {
   let lista = null;
@@ -24,6 +25,8 @@ export async function mostrarConciliacion(cont, ctx, vigente) {
   let d = null;
   try {
     d = await api('GET', conParametros('/api/discrepancias', { estado: estadoVista, por_pagina: POR_PAGINA }));
+    const carga = await api('GET', '/api/abogados/carga').catch(() => ({ abogados: [] }));
+    nombres = new Map(carga.abogados.map((a) => [String(a.id), a.nombre]));
     lista = Array.isArray(d) ? d : (d && (d.discrepancias || d.items)) || [];
   } catch (e) {
     if (!(e instanceof ApiError && e.rutaAusente)) throw e;
@@ -76,7 +79,9 @@ function evidencia(titulo, v) {
   else if (typeof obj !== 'object') cuerpo = h('p', {}, String(obj));
   else {
     cuerpo = datos(Object.entries(obj).map(([k, val]) => [EVIDENCIA[k] || etiqueta(CAMPOS, k).replace(/_/g, ' '),
-      typeof val === 'boolean' ? (val ? 'Sí' : 'No') : val !== null && typeof val === 'object' ? JSON.stringify(val) : valorLegible(k, val)]));
+      typeof val === 'boolean' ? (val ? 'Sí' : 'No')
+        : k === 'abogado_id' ? (val === null ? 'Sin asignar' : nombres.get(String(val)) || 'usuario ' + val)
+          : val !== null && typeof val === 'object' ? JSON.stringify(val) : valorLegible(k, val)]));
   }
   return h('div', { class: 'evidencia' }, h('h3', {}, titulo), cuerpo);
 }
@@ -90,7 +95,7 @@ function tarjeta(x, ctx) {
   if (ctx.puede.resolverDiscrepancias && (x.estado || 'abierta') === 'abierta') {
     acciones.push(h('button', { type: 'button', class: 'primario', onclick: () => resolver(x) }, 'Resolver'));
   }
-  return h('li', { class: 'panel discrepancia', 'aria-labelledby': tid },
+  return h('li', { class: 'panel discrepancia', 'aria-labelledby': tid, 'data-id': String(id) },
     h('h2', { id: tid }, etiqueta(TIPOS_DISCREPANCIA, x.tipo), ' · radicado ',
       h('a', { href: '#/radicado/' + encodeURIComponent(x.numero) }, x.numero)),
     x.radicado && x.radicado.asunto ? h('p', {}, x.radicado.asunto) : null,

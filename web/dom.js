@@ -45,6 +45,25 @@ export function s(tag, attrs, ...children) {
   return el;
 }
 
+// Remembers the control that has the focus, so that a view drawn again can give it back
+// (found by data-accion, name or button text). Returns restaurar(cont) -> true when done.
+export function recordarFoco() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return () => false;
+  const accion = el.getAttribute('data-accion');
+  const nombre = el.getAttribute('name');
+  const texto = el.tagName === 'BUTTON' ? el.textContent : null;
+  return (cont) => {
+    let x = null;
+    if (accion) x = cont.querySelector('[data-accion="' + CSS.escape(accion) + '"]');
+    if (!x && nombre) x = cont.querySelector(el.tagName.toLowerCase() + '[name="' + CSS.escape(nombre) + '"]');
+    if (!x && texto) x = [...cont.querySelectorAll('button')].find((b) => b.textContent === texto) || null;
+    if (!x || x.disabled) return false;
+    x.focus({ preventScroll: true });
+    return true;
+  };
+}
+
 export function vaciar(el) {
   while (el.firstChild) el.firstChild.remove();
   return el;
@@ -56,6 +75,7 @@ export function aviso(texto, tipo) {
   const el = document.getElementById('aviso');
   if (!el) return;
   clearTimeout(avisoTimer);
+  el.setAttribute('aria-live', tipo === 'error' ? 'assertive' : 'polite');
   el.textContent = texto;
   el.className = 'aviso aviso-' + (tipo || 'info');
   el.hidden = !texto;

@@ -4,7 +4,7 @@
 // one (409) shows what the other person changed and lets the user apply theirs again.
 
 import { api, ApiError, conParametros } from './api.js';
-import { h, vaciar, campo, selector, marcarError, aviso, dialogo, datos, tabla, nuevoId } from './dom.js';
+import { h, vaciar, campo, selector, marcarError, aviso, dialogo, datos, tabla, nuevoId, recordarFoco } from './dom.js';
 import {
   ESTADOS, TIPOS_TRAMITE, MODALIDADES, NOVEDADES, GESTIONES, CAMPOS, etiqueta, fecha,
   fechaHora, fechaISO, dinero, leerDinero, valorLegible,
@@ -15,6 +15,13 @@ const CAMPOS_SEGUIMIENTO = ['tipo_tramite', 'modalidad', 'novedad', 'tipo_gestio
 const CAMPOS_CONTRATO = ['numero_contrato', 'contratista', 'linea_paa', 'objeto', 'valor', 'fecha_suscripcion'];
 const CAMPOS_LEGALIZACION = ['fecha_rp', 'fecha_aprobacion_garantias', 'fecha_arl', 'fecha_acta_inicio', 'publicado_secop'];
 const CAMPOS_FECHA = ['fecha_suscripcion', 'fecha_rp', 'fecha_aprobacion_garantias', 'fecha_arl', 'fecha_acta_inicio'];
+
+// After a write: the filing as GET shows it (with its clock, which a write's answer may
+// leave out), else the write's own answer.
+async function actualizar(f, respuesta) {
+  f.d = await api('GET', '/api/radicados/' + encodeURIComponent(respuesta.radicado.numero)).catch(() => respuesta);
+  f.ind = f.d.sla ? null : await indicadoresActuales().catch(() => null);
+}
 
 export async function mostrarFicha(cont, ctx, numero, vigente) {
   const [d, carga] = await Promise.all([
@@ -224,10 +231,13 @@ function leerCambios(sg, controles) {
 async function guardar(f, cambios) {
   const numero = f.d.radicado.numero;
   try {
-    f.d = await api('PATCH', '/api/radicados/' + encodeURIComponent(numero),
+    const r = await api('PATCH', '/api/radicados/' + encodeURIComponent(numero),
       Object.assign({}, cambios, { version: f.d.seguimiento.version }));
     olvidarIndicadores();
+    await actualizar(f, r);
+    const volver = recordarFoco();
     pintar(f);
+    volver(f.cont);
     aviso('Cambios guardados en el radicado ' + numero + '.', 'ok');
   } catch (e) {
     if (e instanceof ApiError && e.estado === 409) {
@@ -328,12 +338,14 @@ function seccionAcciones(f) {
 async function enviar(f, ruta, cuerpo, hecho) {
   const numero = f.d.radicado.numero;
   try {
-    f.d = await api('POST', '/api/radicados/' + encodeURIComponent(numero) + ruta,
+    const r = await api('POST', '/api/radicados/' + encodeURIComponent(numero) + ruta,
       Object.assign({}, cuerpo, { version: f.d.seguimiento.version }));
     olvidarIndicadores();
+    await actualizar(f, r);
     f.carga = await api('GET', '/api/abogados/carga').catch(() => f.carga);
     pintar(f);
     aviso(hecho, 'ok');
+    setTimeout(() => enfocarAcciones(f), 0); // after the dialog has closed
     return true;
   } catch (e) {
     if (e instanceof ApiError && e.estado === 409) {
@@ -348,6 +360,13 @@ async function enviar(f, ruta, cuerpo, hecho) {
     }
     throw e;
   }
+}
+
+// After an action: the next possible action, else the filing's title.
+function enfocarAcciones(f) {
+  const b = f.cont.querySelector('[data-accion]');
+  const t = b || f.cont.querySelector('h1');
+  if (t) t.focus({ preventScroll: !b });
 }
 
 function areaTexto(etiquetaTexto, requerido, ayuda) {

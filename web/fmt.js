@@ -128,6 +128,7 @@ export const GESTIONES = {
   reingreso: 'Reingreso',
   conclusion: 'Conclusión',
   reapertura: 'Reapertura',
+  cambio_sgd: 'Cambio en el sistema documental',
 };
 
 export const ROLES = {
@@ -187,6 +188,7 @@ export function valorLegible(campoNombre, v) {
     case 'modalidad': return etiqueta(MODALIDADES, v);
     case 'novedad': return etiqueta(NOVEDADES, v);
     case 'valor': return dinero(v);
+    case 'estado_ds': return { vigente: 'Vigente', anulacion_solicitada: 'Anulación solicitada', anulado: 'Anulado' }[v] || String(v);
     case 'publicado_secop':
     case 'concluido_satisfactorio':
       return v === true || v === 1 || v === '1' ? 'Sí' : 'No';

@@ -121,8 +121,10 @@ function resumen(ind) {
     tarjeta('Mediana de respuesta', o.dias_habiles && o.dias_habiles.mediana !== null ? dias(o.dias_habiles.mediana) + ' días' : null));
 }
 
-function seccion(id, titulo, ...partes) {
-  return h('section', { class: 'panel seccion-tablero', 'aria-labelledby': id }, h('h2', { id }, titulo), h('div', { class: 'par' }, partes));
+// A dashboard section: its charts side by side, then the table with the same figures.
+function seccion(id, titulo, graficos, tablaDatos) {
+  return h('section', { class: 'panel seccion-tablero', 'aria-labelledby': id }, h('h2', { id }, titulo),
+    h('div', { class: 'graficos' }, graficos), h('div', { class: 'tabla-envoltura sin-borde' }, tablaDatos));
 }
 
 function filaCarga(tr, id) {
@@ -156,7 +158,7 @@ function seccionAbogados(ind) {
       h('td', { class: 'cifra' }, dias(a.dias_habiles && a.dias_habiles.p90) || '—'),
       h('td', { class: 'cifra' }, porcentaje(a.dentro_meta && a.dentro_meta.porcentaje) || '—')), a.abogado_id))
       : h('tr', {}, h('td', { colspan: 7, class: 'vacio' }, 'No hay abogados.'))));
-  return seccion('titulo-abogados', 'Abogados: carga y tiempos de respuesta', h('div', { class: 'graficos' }, grafCarga, grafTiempo), t);
+  return seccion('titulo-abogados', 'Abogados: carga y tiempos de respuesta', [grafCarga, grafTiempo], t);
 }
 
 function seccionTipos(ind) {
@@ -173,7 +175,7 @@ function seccionTipos(ind) {
       { titulo: 'Concluidos', clase: 'cifra' }, { titulo: 'Mediana', clase: 'cifra' }, { titulo: 'P90', clase: 'cifra' }, { titulo: 'Dentro de la meta', clase: 'cifra' }],
     lista.map((x) => [etiqueta(TIPOS_TRAMITE, x.tipo_tramite), String(x.meta), miles(n(x.recibidos)), miles(n(x.en_curso)), miles(n(x.concluidos)),
       dias(x.dias_habiles && x.dias_habiles.mediana), dias(x.dias_habiles && x.dias_habiles.p90), porcentaje(x.dentro_meta && x.dentro_meta.porcentaje)]));
-  return seccion('titulo-tipos', 'Tiempos de respuesta frente a las metas', graf, t);
+  return seccion('titulo-tipos', 'Tiempos de respuesta frente a las metas', [graf], t);
 }
 
 function seccionModalidades(ind) {
@@ -189,7 +191,7 @@ function seccionModalidades(ind) {
       { titulo: 'Con resultado', clase: 'cifra' }, { titulo: 'Dentro de la meta', clase: 'cifra' }],
     lista.map((x) => [etiqueta(MODALIDADES, x.modalidad), miles(n(x.recibidos)), miles(n(x.concluidos)), dias(x.dias_habiles && x.dias_habiles.mediana),
       miles(x.dentro_meta && x.dentro_meta.base), porcentaje(x.dentro_meta && x.dentro_meta.porcentaje)]));
-  return seccion('titulo-modalidades', 'Cumplimiento por modalidad', graf, t);
+  return seccion('titulo-modalidades', 'Cumplimiento por modalidad', [graf], t);
 }
 
 function seccionAreas(ind) {
@@ -210,7 +212,7 @@ function seccionAreas(ind) {
       h('td', { class: 'cifra' }, dias(a.correccion_dias && a.correccion_dias.mediana) || '—'),
       h('td', { class: 'cifra' }, miles(n(a.correcciones_pendientes)))))
       : h('tr', {}, h('td', { colspan: 6, class: 'vacio' }, 'Sin solicitudes en el periodo.'))));
-  return seccion('titulo-areas', 'Devoluciones por área solicitante', graf, t);
+  return seccion('titulo-areas', 'Devoluciones por área solicitante', [graf], t);
 }
 
 function seccionListas(ind) {
@@ -242,5 +244,5 @@ function seccionCargaSola(carga) {
       h('td', { class: 'cifra' }, miles(a.por_estado && a.por_estado.en_revision)),
       h('td', { class: 'cifra' }, miles(a.por_estado && a.por_estado.devuelto))), a.id))
       : h('tr', {}, h('td', { colspan: 5, class: 'vacio' }, 'No hay abogados.'))));
-  return seccion('titulo-abogados', 'Carga actual por abogado', graf, t);
+  return seccion('titulo-abogados', 'Carga actual por abogado', [graf], t);
 }

@@ -274,6 +274,8 @@ old = (datetime.datetime.now() - datetime.timedelta(days=40)).strftime("%Y-%m-%d
 con = sqlite3.connect(db)
 con.execute("UPDATE seguimiento SET tipo_tramite = 'contratacion_directa', fecha_reparto = ? WHERE "
             "radicado_id = (SELECT id FROM radicado WHERE numero = ?)", (old, N4))
+con.execute("UPDATE gestion SET fecha = ? WHERE tipo = 'reparto' AND "
+            "radicado_id = (SELECT id FROM radicado WHERE numero = ?)", (old, N4))
 con.commit()
 con.close()
 time.sleep(0.4)  # another process wrote: the API sees it within 250 ms

@@ -284,9 +284,9 @@ static int test_teardown(void **state)
 
 /* ---- Tests */
 
-#define TEST_Q_OPEN(numero, tipo)                                                              \
-	"SELECT evidencia_sgd || ' ' || evidencia_local FROM discrepancia WHERE numero = '"     \
-	numero "' AND tipo = '" tipo "' AND estado = 'abierta'"
+#define TEST_Q_OPEN(numero, tipo)                                                                  \
+	"SELECT evidencia_sgd || ' ' || evidencia_local FROM discrepancia WHERE numero = '" numero \
+	"' AND tipo = '" tipo "' AND estado = 'abierta'"
 
 /* Each kind is found once, with the evidence of both sides; the local copy follows the
  * system and the follow-up of the late filing is created. */
@@ -312,32 +312,37 @@ static void test_each_kind_once(void **state)
 	test_query_equal(db, TEST_Q_OPEN(TEST_A, "datos_distintos"),
 			 "{\"asunto\":\"Solicitud corregida\"} "
 			 "{\"asunto\":\"Solicitud de contratación directa\"}");
-	test_query_equal(db, TEST_Q_OPEN(TEST_B, "anulado_en_sgd"),
-			 "{\"estado_ds\":\"anulado\"} {\"abogado_id\":null,\"estado\":\"recibido\"}");
+	test_query_equal(
+	    db, TEST_Q_OPEN(TEST_B, "anulado_en_sgd"),
+	    "{\"estado_ds\":\"anulado\"} {\"abogado_id\":null,\"estado\":\"recibido\"}");
 	test_query_equal(db, TEST_Q_OPEN(TEST_C, "ya_no_en_dependencia"),
 			 "{\"dependencia_actual\":\"211\"} {\"abogado_id\":null,\"dependencia\":"
 			 "\"342\",\"estado\":\"repartido\"}");
 	test_query_equal(db, TEST_Q_OPEN(TEST_D, "concluido_sin_radicado"),
 			 "{\"existe\":false} {\"abogado_id\":null,\"estado\":\"concluido\","
 			 "\"fecha_conclusion\":\"2024-05-20T10:00:00-05:00\"}");
-	test_query_equal(db, TEST_Q_OPEN(TEST_E, "no_encontrado"),
-			 "{\"existe\":false} {\"abogado_id\":null,\"asunto\":\"Solicitud de "
-			 "contratación directa\",\"estado\":\"recibido\",\"fecha_radicacion\":\""
-			 TEST_OLD_DATE "\"}");
-	test_query_equal(db, TEST_Q_OPEN(TEST_F, "falta_en_seguimiento"),
-			 "{\"asunto\":\"Solicitud de contratación directa\",\"dependencia_actual\":"
-			 "\"342\",\"dependencia_origen\":\"211\",\"fecha_radicacion\":\"" TEST_OLD_DATE
-			 "\",\"tardio\":true} {\"cursor_sync\":\"" TEST_CURSOR
-			 "\",\"en_seguimiento\":false}");
+	test_query_equal(
+	    db, TEST_Q_OPEN(TEST_E, "no_encontrado"),
+	    "{\"existe\":false} {\"abogado_id\":null,\"asunto\":\"Solicitud de "
+	    "contratación directa\",\"estado\":\"recibido\",\"fecha_radicacion\":\"" TEST_OLD_DATE
+	    "\"}");
+	test_query_equal(
+	    db, TEST_Q_OPEN(TEST_F, "falta_en_seguimiento"),
+	    "{\"asunto\":\"Solicitud de contratación directa\",\"dependencia_actual\":"
+	    "\"342\",\"dependencia_origen\":\"211\",\"fecha_radicacion\":\"" TEST_OLD_DATE
+	    "\",\"tardio\":true} {\"cursor_sync\":\"" TEST_CURSOR "\",\"en_seguimiento\":false}");
 	/* The local copy follows the system, with a gestion; folios of a filing known only
 	 * from the detail keep their local value; the late filing has its follow-up. */
 	test_query_equal(db, "SELECT asunto FROM radicado WHERE numero = '" TEST_A "'",
 			 "Solicitud corregida");
-	test_query_equal(db, "SELECT dependencia_actual || folios FROM radicado WHERE numero = '"
-			 TEST_C "'", "2113");
+	test_query_equal(
+	    db, "SELECT dependencia_actual || folios FROM radicado WHERE numero = '" TEST_C "'",
+	    "2113");
 	test_query_equal(db, "SELECT count(*) FROM gestion WHERE tipo = 'cambio_sgd'", "3");
-	test_query_equal(db, "SELECT s.estado FROM seguimiento s JOIN radicado r ON"
-			 " r.id = s.radicado_id WHERE r.numero = '" TEST_F "'", "recibido");
+	test_query_equal(db,
+			 "SELECT s.estado FROM seguimiento s JOIN radicado r ON"
+			 " r.id = s.radicado_id WHERE r.numero = '" TEST_F "'",
+			 "recibido");
 	/* Nothing is deleted. */
 	test_query_equal(db, "SELECT count(*) FROM radicado", "7");
 	test_side_free(&w);
@@ -401,8 +406,10 @@ static void test_closes_when_sides_agree(void **state)
 	assert_int_equal(test_sum(t.closed), 5);
 	test_query_equal(db, "SELECT group_concat(tipo) FROM discrepancia WHERE estado = 'abierta'",
 			 "falta_en_seguimiento");
-	test_query_equal(db, "SELECT count(*) FROM discrepancia WHERE estado = 'cerrada'"
-			 " AND cerrada_en IS NOT NULL", "5");
+	test_query_equal(db,
+			 "SELECT count(*) FROM discrepancia WHERE estado = 'cerrada'"
+			 " AND cerrada_en IS NOT NULL",
+			 "5");
 	test_exec(db, "UPDATE seguimiento SET estado = 'repartido' WHERE radicado_id ="
 		      " (SELECT id FROM radicado WHERE numero = '" TEST_F "')");
 	test_apply(s, &cfg, &w, &t);
@@ -468,19 +475,20 @@ static void test_resolved_stays_resolved(void **state)
 	assert_int_equal(parse_long(idtext, 1, 1000, &id), 0);
 	assert_int_equal(id, 4); /* A, B, F listed first; then C */
 	free(idtext);
-	assert_int_equal(reconcile_resolve(s, id, user, "  Trasladado a Financiera por competencia.\n",
-					   &row, err, sizeof(err)),
+	assert_int_equal(reconcile_resolve(s, id, user,
+					   "  Trasladado a Financiera por competencia.\n", &row,
+					   err, sizeof(err)),
 			 RECONCILE_OK);
 	assert_string_equal(json_string_value(json_object_get(row, "estado")), "resuelta");
 	assert_string_equal(json_string_value(json_object_get(row, "nota")),
 			    "Trasladado a Financiera por competencia.");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(row, "resuelta_por"),
-							    "id")),
-			 user);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(row, "resuelta_por"), "id")), user);
 	assert_true(json_is_string(json_object_get(row, "cerrada_en")));
 	json_decref(row);
 	/* Audited in the same transaction, on the filing. */
-	test_query_equal(db, "SELECT a.campo || ' | ' || a.valor_anterior || ' | ' || a.valor_nuevo"
+	test_query_equal(db,
+			 "SELECT a.campo || ' | ' || a.valor_anterior || ' | ' || a.valor_nuevo"
 			 " || ' | ' || a.usuario_id || ' | ' || r.numero FROM auditoria a JOIN"
 			 " radicado r ON r.id = a.radicado_id WHERE a.campo LIKE 'discrepancia%'",
 			 "discrepancia #4 ya_no_en_dependencia | abierta | resuelta: Trasladado a "
@@ -488,13 +496,15 @@ static void test_resolved_stays_resolved(void **state)
 	test_apply(s, &cfg, &w, &t);
 	assert_int_equal(t.kept_resolved[RECONCILE_YA_NO_EN_DEPENDENCIA], 1);
 	assert_int_equal(test_sum(t.found), 0);
-	test_query_equal(db, "SELECT count(*) || estado FROM discrepancia WHERE numero = '" TEST_C
-			 "'", "1resuelta");
+	test_query_equal(db,
+			 "SELECT count(*) || estado FROM discrepancia WHERE numero = '" TEST_C "'",
+			 "1resuelta");
 	/* Moved on to yet another dependency: a new disagreement. */
 	filing_set(&w.absent.items[0].dependencia_actual, "510");
 	test_apply(s, &cfg, &w, &t);
 	assert_int_equal(t.found[RECONCILE_YA_NO_EN_DEPENDENCIA], 1);
-	test_query_equal(db, "SELECT group_concat(estado || ':' || evidencia_sgd, ' ') FROM"
+	test_query_equal(db,
+			 "SELECT group_concat(estado || ':' || evidencia_sgd, ' ') FROM"
 			 " discrepancia WHERE numero = '" TEST_C "'",
 			 "resuelta:{\"dependencia_actual\":\"211\"} "
 			 "abierta:{\"dependencia_actual\":\"510\"}");
@@ -530,9 +540,9 @@ static void test_resolve_errors(void **state)
 	assert_int_equal(reconcile_resolve(s, 0, user, "nota", &row, err, sizeof(err)),
 			 RECONCILE_NOT_FOUND);
 	for (size_t i = 0; i < sizeof(bad_notes) / sizeof(bad_notes[0]); i++) {
-		assert_int_equal(reconcile_resolve(s, 1, user, bad_notes[i], &row, err,
-						   sizeof(err)),
-				 RECONCILE_BAD_NOTE);
+		assert_int_equal(
+		    reconcile_resolve(s, 1, user, bad_notes[i], &row, err, sizeof(err)),
+		    RECONCILE_BAD_NOTE);
 		assert_null(row);
 	}
 	assert_int_equal(reconcile_resolve(s, 1, user, NULL, &row, err, sizeof(err)),
@@ -601,9 +611,9 @@ static void test_list_json(void **state)
 				json_object_get(json_array_get(rows, 0), "radicado"), "asunto")),
 			    "Solicitud de contratación directa");
 	assert_true(json_is_object(json_object_get(json_array_get(rows, 0), "evidencia_sgd")));
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "por_tipo"),
-							    "no_encontrado")),
-			 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(o, "por_tipo"), "no_encontrado")),
+	    1);
 	json_decref(o);
 	assert_int_equal(reconcile_list_json(s, "todas", NULL, 2, 4, &o, err, sizeof(err)),
 			 RECONCILE_OK);
@@ -614,13 +624,14 @@ static void test_list_json(void **state)
 			 RECONCILE_OK);
 	rows = json_object_get(o, "discrepancias");
 	assert_int_equal(json_array_size(rows), 1);
-	assert_string_equal(json_string_value(json_object_get(
-				json_object_get(json_array_get(rows, 0), "resuelta_por"), "nombre")),
-			    "Directora");
+	assert_string_equal(
+	    json_string_value(json_object_get(
+		json_object_get(json_array_get(rows, 0), "resuelta_por"), "nombre")),
+	    "Directora");
 	json_decref(o);
-	assert_int_equal(reconcile_list_json(s, "todas", "datos_distintos", 1, 10, &o, err,
-					     sizeof(err)),
-			 RECONCILE_OK);
+	assert_int_equal(
+	    reconcile_list_json(s, "todas", "datos_distintos", 1, 10, &o, err, sizeof(err)),
+	    RECONCILE_OK);
 	assert_int_equal(json_integer_value(json_object_get(o, "total")), 1);
 	json_decref(o);
 	assert_int_equal(reconcile_list_json(s, "abiertas", NULL, 1, 10, &o, err, sizeof(err)),
@@ -630,8 +641,8 @@ static void test_list_json(void **state)
 			 RECONCILE_INVALID);
 	assert_int_equal(reconcile_list_json(s, NULL, NULL, -1, 10, &o, err, sizeof(err)),
 			 RECONCILE_INVALID);
-	assert_int_equal(reconcile_list_json(s, NULL, NULL, 1, RECONCILE_PAGE_SIZE_MAX + 1, &o,
-					     err, sizeof(err)),
+	assert_int_equal(reconcile_list_json(s, NULL, NULL, 1, RECONCILE_PAGE_SIZE_MAX + 1, &o, err,
+					     sizeof(err)),
 			 RECONCILE_INVALID);
 	assert_int_equal(reconcile_status_http(RECONCILE_INVALID), 422);
 	assert_int_equal(reconcile_get_json(s, 5, &o, err, sizeof(err)), RECONCILE_OK);
@@ -688,8 +699,7 @@ static void test_next_due(void **state)
 	assert_int_equal(reconcile_next_due(now, 6 * 60, "2024-05-02T08:59:00-05:00"),
 			 six_today + 86400);
 	/* 10:00 has not come yet today: yesterday's run counts. */
-	assert_int_equal(reconcile_next_due(now, 10 * 60, "2024-05-01T10:30:00-05:00"),
-			 now + 3600);
+	assert_int_equal(reconcile_next_due(now, 10 * 60, "2024-05-01T10:30:00-05:00"), now + 3600);
 	assert_int_equal(reconcile_next_due(now, 10 * 60, "2024-05-01T09:30:00-05:00"), now);
 	assert_int_equal(reconcile_next_due(now, 0, "2024-05-02T00:00:01-05:00"),
 			 now - 9 * 3600 + 86400);
