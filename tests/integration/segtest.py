@@ -308,7 +308,7 @@ def wait_sync_idle(base, passes_before, timeout=30):
 
 
 def start_api(name, days=45, per_day=8, **config):
-    """fakeds with a small dataset, `sync --once`, users of every role, then `segcont serve`
+    """fakeds with a small dataset, `sync --once`, `reconcile`, users of every role, then `segcont serve`
     with an idle poller (its first pass done). Returns a dict with work, ds, conf, db,
     base and users {key: (id, token)}."""
     today = today_bogota()
@@ -322,6 +322,11 @@ def start_api(name, days=45, per_day=8, **config):
     rc, out, err = run_segcont("sync", "--once", "-c", conf)
     if rc != 0:
         raise RuntimeError("sync --once falló: %s" % err[-500:])
+    # Today's reconciliation done beforehand, so that serve's daily run does not write
+    # discrepancies in the middle of a test.
+    rc, out, err = run_segcont("reconcile", "-c", conf)
+    if rc != 0:
+        raise RuntimeError("reconcile falló: %s" % err[-500:])
     users = {
         "director": add_user(conf, "Directora Gómez", "director"),
         "abogado": add_user(conf, "Abogada Peña", "abogado"),
