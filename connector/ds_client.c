@@ -330,6 +330,7 @@ static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls,
 		int still = 0;
 		CURLMsg *msg;
 		int left;
+		int finished = 0; /* transfers that ended in this round: their slots are free */
 
 		if (ds_client_stopped(dc)) {
 			set_error(err, errlen, "interrumpido: el proceso se está deteniendo");
@@ -354,6 +355,7 @@ static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls,
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&call);
+			finished++;
 			at = ds_client_finish(dc, call, msg->data.result);
 			ds_client_release(dc, call);
 			running--;
@@ -388,7 +390,9 @@ static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls,
 		}
 		if (wait < 0)
 			wait = 0;
-		if (done < n)
+		/* Refill freed slots at once: a fast server answers within perform, and
+		 * polling then would sleep the whole wait with nothing in flight. */
+		if (done < n && finished == 0)
 			curl_multi_poll(dc->multi, NULL, 0, (int)wait, NULL);
 	}
 	return DS_OK;
