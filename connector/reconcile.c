@@ -780,7 +780,8 @@ int reconcile_run(const struct config *cfg, const struct mapping *m, struct stor
 	util_today(today);
 	if (max_days < 1)
 		max_days = 1;
-	if (hasta == NULL)
+	/* The system lists nothing after today: a later end is today. */
+	if (hasta == NULL || strcmp(hasta, today) > 0)
 		hasta = today;
 	if (desde == NULL) {
 		if (util_date_add(hasta, -cfg->ds_reconcile_days, totals->desde) < 0) {

@@ -169,6 +169,17 @@ t.check(rc == 0 and "Discrepancias abiertas: %d (0 nuevas)" % len(rows) in text
         "el informe legible cuenta por clase y da una línea por discrepancia")
 print("\n".join("     " + line for line in text.splitlines()[:12]))
 
+day = office[mv]["fecha_radicacion"][:10]
+rc, part, err = reconcile(conf, "--desde", day, "--hasta", day)
+t.check(rc == 0 and part["desde"] == day and part["ventanas"] == 1 and
+        (mv, "ya_no_en_dependencia") in {(d["numero"], d["tipo"]) for d in part["discrepancias"]}
+        and all(d["numero"] != late for d in part["discrepancias"]),
+        "--desde/--hasta limitan el periodo a un día")
+for bad in (["--desde", "2024-02-30"], ["--desde", day, "--hasta", "2020-01-01"], ["--otra"],
+            ["sobra"]):
+    rc, out, err = t.run_segcont("reconcile", "-c", conf, *bad)
+    t.check(rc == 2 and "segcont" in err, "argumentos inválidos %s: sale con 2" % bad)
+
 print("4. bajo 30% de fallas la conciliación converge al mismo conjunto")
 clean_set = {(d["numero"], d["tipo"], json.dumps(d["evidencia_sgd"], sort_keys=True),
               json.dumps(d["evidencia_local"], sort_keys=True))
