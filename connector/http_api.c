@@ -17,8 +17,10 @@
 
 #include "auth.h"
 #include "calendar.h"
+#include "export.h"
 #include "indicators.h"
 #include "log.h"
+#include "reconcile.h"
 #include "store.h"
 #include "util.h"
 #include "web.h"
@@ -32,6 +34,7 @@
 #define HTTP_API_NAME_SHOWN 40 /* bytes of a client-supplied name echoed in a message */
 #define HTTP_API_JSON_TYPE "application/json; charset=utf-8"
 #define HTTP_API_ROUTE_OTHER "desconocida" /* metrics label of unmatched requests */
+#define HTTP_API_HEADER_VALUE_LEN 160	   /* the one extra header of a buffered answer */
 
 /* ---- Metrics: counters shared by the server threads (atomics, no lock). */
 
@@ -103,6 +106,7 @@ struct http_api {
 	struct MHD_Daemon *daemon;
 	const struct config *cfg;
 	struct sync_poller *poller;
+	struct reconcile_scheduler *reconciler;
 	struct calendar *calendar;
 	int cache_enabled;
 	struct http_api_route_metrics *metrics; /* one per route, then one for unmatched */
@@ -137,6 +141,9 @@ struct http_request {
 	struct buf out;
 	const char *content_type;
 	const char *www_authenticate;
+	/* one extra header of a buffered answer (e.g. an export's Content-Disposition) */
+	const char *extra_header;
+	char extra_value[HTTP_API_HEADER_VALUE_LEN];
 	char allow[48]; /* methods of the path, for a 405 */
 	int retry_after;
 	int queued;
@@ -157,6 +164,13 @@ static void http_api_gestiones(struct http_request *req);
 static void http_api_carga(struct http_request *req);
 static void http_api_sync(struct http_request *req);
 static void http_api_yo(struct http_request *req);
+static void http_api_indicadores(struct http_request *req);
+static void http_api_export_xlsx(struct http_request *req);
+static void http_api_export_csv(struct http_request *req);
+static void http_api_festivos(struct http_request *req);
+static void http_api_sumar(struct http_request *req);
+static void http_api_discrepancias(struct http_request *req);
+static void http_api_resolver(struct http_request *req);
 static void http_api_web(struct http_request *req);
 
 #define HTTP_API_DIRECTOR AUTH_ROLE_DIRECTOR
@@ -174,6 +188,14 @@ static const struct http_route http_api_routes[] = {
     {"GET", "/api/abogados/carga", http_api_carga, AUTH_ROLES_ALL},
     {"POST", "/api/sync", http_api_sync, AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN},
     {"GET", "/api/usuarios/yo", http_api_yo, AUTH_ROLES_ALL},
+    {"GET", "/api/indicadores", http_api_indicadores, AUTH_ROLES_ALL},
+    {"GET", "/api/export.xlsx", http_api_export_xlsx, AUTH_ROLES_ALL},
+    {"GET", "/api/export.csv", http_api_export_csv, AUTH_ROLES_ALL},
+    {"GET", "/api/calendario/festivos", http_api_festivos, AUTH_ROLES_ALL},
+    {"GET", "/api/calendario/sumar", http_api_sumar, AUTH_ROLES_ALL},
+    {"GET", "/api/discrepancias", http_api_discrepancias, AUTH_ROLES_ALL},
+    {"POST", "/api/discrepancias/{id}/resolver", http_api_resolver,
+     AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN},
     {"GET", "/", http_api_web, 0},
     {"GET", "/static/{archivo}", http_api_web, 0},
 };
@@ -290,8 +312,10 @@ static void http_api_errorf(struct http_request *req, int status, const char *co
 	http_api_error(req, status, codigo, msg);
 }
 
-/* A database failure: 503 with Retry-After when it was a lock timeout, else 500. */
-static void http_api_store_error(struct http_request *req, struct store *s)
+/* A failure inside the server: 503 with Retry-After when the database was locked, else
+ * 500 with mensaje, and why in the log only (it may name files or SQL). */
+static void http_api_fail(struct http_request *req, struct store *s, const char *why,
+			  const char *mensaje)
 {
 	if (s != NULL && store_last_busy(s)) {
 		req->retry_after = HTTP_API_RETRY_AFTER_S;
@@ -301,9 +325,42 @@ static void http_api_store_error(struct http_request *req, struct store *s)
 	}
 	log_error(HTTP_API_MODULE, "%s %s: %s", req->method,
 		  req->route >= 0 ? http_api_routes[req->route].pattern : HTTP_API_ROUTE_OTHER,
-		  s != NULL ? store_errmsg(s) : "sin base de datos");
-	http_api_error(req, 500, "error_interno",
-		       "error interno al acceder a la base de datos; vea el registro del servicio");
+		  why);
+	http_api_error(req, 500, "error_interno", mensaje);
+}
+
+/* A database failure: 503 with Retry-After when it was a lock timeout, else 500. */
+static void http_api_store_error(struct http_request *req, struct store *s)
+{
+	http_api_fail(req, s, s != NULL ? store_errmsg(s) : "sin base de datos",
+		      "error interno al acceder a la base de datos; vea el registro del servicio");
+}
+
+/* Another module's failure (its message why goes to the log): as http_api_store_error. */
+static void http_api_internal_error(struct http_request *req, struct store *s, const char *why)
+{
+	http_api_fail(req, s, why, "error interno del servicio; vea el registro del servicio");
+}
+
+/* The error answer of an indicators.c / export.c result: its status and codigo with the
+ * module's Spanish message; INDICATORS_INTERNAL as a server failure (503 when busy). */
+static void http_api_indicators_error(struct http_request *req, struct store *s,
+				      enum indicators_rc rc, const char *err)
+{
+	if (rc == INDICATORS_INTERNAL)
+		http_api_internal_error(req, s, err);
+	else
+		http_api_error(req, indicators_http_status(rc), indicators_error_code(rc), err);
+}
+
+/* The error answer of a reconcile.c status; RECONCILE_ERROR as a server failure. */
+static void http_api_reconcile_error(struct http_request *req, struct store *s,
+				     enum reconcile_status st, const char *err)
+{
+	if (st == RECONCILE_ERROR)
+		http_api_internal_error(req, s, err);
+	else
+		http_api_error(req, reconcile_status_http(st), reconcile_status_code(st), err);
 }
 
 /* Copies a client-supplied name into out for a message: short, and only when it is
@@ -850,6 +907,51 @@ static int http_api_count_one(const char *estado, long long n, void *arg)
 	return 0;
 }
 
+/* The reconciliation's part of /metrics: open discrepancies per tipo (from the database)
+ * and, inside `serve`, the daily runs. Returns 0, or -1 after setting the error response. */
+static int http_api_metrics_reconcile(struct http_request *req, struct store *s)
+{
+	struct buf *o = &req->out;
+	char err[RECONCILE_ERR_LEN];
+	json_t *j = NULL;
+	json_t *por_tipo;
+	enum reconcile_status st =
+	    reconcile_list_json(s, "abierta", NULL, 1, 1, &j, err, sizeof(err));
+
+	if (st != RECONCILE_OK) {
+		http_api_reconcile_error(req, s, st, err);
+		return -1;
+	}
+	por_tipo = json_object_get(j, "por_tipo");
+	buf_puts(o, "# HELP segcont_discrepancias_abiertas Discrepancias abiertas por tipo.\n"
+		    "# TYPE segcont_discrepancias_abiertas gauge\n");
+	for (int k = 0; k < RECONCILE_KIND_COUNT; k++) {
+		const char *name = reconcile_kind_name((enum reconcile_kind)k);
+
+		buf_printf(o, "segcont_discrepancias_abiertas{tipo=\"%s\"} %lld\n", name,
+			   (long long)json_integer_value(json_object_get(por_tipo, name)));
+	}
+	json_decref(j);
+	if (req->api->reconciler != NULL) {
+		struct reconcile_scheduler_stats rs;
+
+		reconcile_scheduler_stats(req->api->reconciler, &rs);
+		buf_printf(o,
+			   "# HELP segcont_reconcile_runs_total Conciliaciones diarias (completas "
+			   "o no).\n"
+			   "# TYPE segcont_reconcile_runs_total counter\n"
+			   "segcont_reconcile_runs_total %ld\n"
+			   "# HELP segcont_reconcile_failures_total Conciliaciones fallidas.\n"
+			   "# TYPE segcont_reconcile_failures_total counter\n"
+			   "segcont_reconcile_failures_total %ld\n"
+			   "# HELP segcont_reconcile_running 1 mientras corre una conciliación.\n"
+			   "# TYPE segcont_reconcile_running gauge\n"
+			   "segcont_reconcile_running %d\n",
+			   rs.runs, rs.runs_failed, rs.running);
+	}
+	return 0;
+}
+
 static void http_api_metrics(struct http_request *req)
 {
 	struct store *s = http_api_store(req);
@@ -901,6 +1003,8 @@ static void http_api_metrics(struct http_request *req)
 			   "segcont_sync_running %d\n",
 			   ps.running);
 	}
+	if (http_api_metrics_reconcile(req, s) < 0)
+		return;
 	buf_puts(o, "# HELP segcont_http_requests_total Solicitudes HTTP por ruta y estado.\n"
 		    "# TYPE segcont_http_requests_total counter\n");
 	for (size_t r = 0; r <= http_api_nroutes; r++) {
@@ -1126,6 +1230,47 @@ static int http_api_list_parse(struct http_request *req, const struct http_api_q
 	return 0;
 }
 
+/* Rewrites rows (the JSON array of a list page) into out with each row's "sla" block
+ * (indicators_sla_for at now, one read per row: a page holds at most
+ * HTTP_API_PAGE_SIZE_MAX rows). Returns 0, or -1 after setting the error response. */
+static int http_api_rows_sla(struct http_request *req, struct store *s, const struct buf *rows,
+			     const char *now, struct buf *out)
+{
+	json_t *arr =
+	    rows->len > 0 ? json_loadb(rows->data, rows->len, JSON_ALLOW_NUL, NULL) : json_array();
+	json_t *row;
+	size_t i;
+	char err[INDICATORS_ERR_LEN];
+	char *text;
+
+	if (!json_is_array(arr)) {
+		json_decref(arr);
+		http_api_internal_error(req, s, "la página del listado no es un arreglo JSON");
+		return -1;
+	}
+	json_array_foreach(arr, i, row)
+	{
+		const char *numero = json_string_value(json_object_get(row, "numero"));
+		json_t *sla = NULL;
+		enum indicators_rc rc = INDICATORS_NOT_FOUND;
+
+		if (numero != NULL)
+			rc = indicators_sla_for(s, req->api->cfg, req->api->calendar, numero, now,
+						&sla, err, sizeof(err));
+		if (rc == INDICATORS_INTERNAL || rc == INDICATORS_BAD_INPUT) {
+			json_decref(arr);
+			http_api_internal_error(req, s, err);
+			return -1;
+		}
+		json_object_set_new(row, "sla", sla != NULL ? sla : json_null());
+	}
+	text = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(arr);
+	buf_puts(out, text != NULL ? text : "[]");
+	free(text);
+	return 0;
+}
+
 static void http_api_list(struct http_request *req)
 {
 	struct store *s = http_api_store(req);
@@ -1139,11 +1284,14 @@ static void http_api_list(struct http_request *req)
 	struct buf key;
 	struct buf ckey;
 	struct buf rows;
+	struct buf with_sla;
+	char now[UTIL_ISO_LEN];
 	int vencidos;
 
 	buf_init(&key);
 	buf_init(&ckey);
 	buf_init(&rows);
+	buf_init(&with_sla);
 	buf_init(&ids);
 	buf_init(&qa.canon);
 	if (http_api_query(req, &qa, http_api_list_args) < 0)
@@ -1153,9 +1301,9 @@ static void http_api_list(struct http_request *req)
 	vencidos =
 	    qa.values[HTTP_Q_VENCIDOS] != NULL && strcmp(qa.values[HTTP_Q_VENCIDOS], "1") == 0;
 	util_today(today);
-	/* The overdue set depends on the day as well as on the data. */
-	buf_printf(&key, "L?%s#%s", qa.canon.data != NULL ? qa.canon.data : "",
-		   vencidos ? today : "");
+	/* Each row's SLA clock, and the overdue set, depend on the day as well as on the
+	 * data (the clock counts business days; the time of day does not matter). */
+	buf_printf(&key, "L?%s#%s", qa.canon.data != NULL ? qa.canon.data : "", today);
 	if (http_api_cache_get(req, s, key.data))
 		goto done;
 	if (vencidos) {
@@ -1178,17 +1326,21 @@ static void http_api_list(struct http_request *req)
 		goto done;
 	}
 	http_api_count_put(req, ckey.data, total);
+	util_now_iso(now);
+	if (http_api_rows_sla(req, s, &rows, now, &with_sla) < 0)
+		goto done;
 	buf_reset(&req->out);
 	buf_printf(&req->out,
 		   "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,\"radicados\":", total,
 		   pagina, lq.limit);
-	buf_append(&req->out, rows.data, rows.len);
+	buf_append(&req->out, with_sla.data, with_sla.len);
 	buf_puts(&req->out, "}");
 	req->status = 200;
 	req->content_type = HTTP_API_JSON_TYPE;
 done:
 	buf_free(&qa.canon);
 	buf_free(&ids);
+	buf_free(&with_sla);
 	buf_free(&rows);
 	buf_free(&ckey);
 	buf_free(&key);
@@ -1196,7 +1348,42 @@ done:
 
 /* ---- GET /api/radicados/{numero} */
 
-/* Sets the 200/201 answer of a filing (as GET shows it). */
+/* Adds the top-level "sla" member (indicators_sla_json of the filing now) to the filing
+ * object that req->out holds. Returns 0, or -1 after setting the error response. */
+static int http_api_filing_sla(struct http_request *req, struct store *s, const char *numero)
+{
+	json_t *sla = NULL;
+	char err[INDICATORS_ERR_LEN];
+	enum indicators_rc rc = indicators_sla_for(s, req->api->cfg, req->api->calendar, numero,
+						   NULL, &sla, err, sizeof(err));
+	char *text;
+
+	if (rc == INDICATORS_NOT_FOUND) { /* cannot happen: the filing was just read */
+		sla = json_null();
+	} else if (rc != INDICATORS_OK) {
+		http_api_internal_error(req, s, err);
+		return -1;
+	}
+	while (req->out.len > 0 &&
+	       (req->out.data[req->out.len - 1] == '\n' || req->out.data[req->out.len - 1] == ' '))
+		req->out.len--;
+	if (req->out.len < 2 || req->out.data[req->out.len - 1] != '}') {
+		json_decref(sla);
+		http_api_internal_error(req, s, "la ficha del radicado no es un objeto JSON");
+		return -1;
+	}
+	text = json_dumps(sla, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+	json_decref(sla);
+	req->out.len--; /* the closing brace */
+	req->out.data[req->out.len] = '\0';
+	buf_puts(&req->out, ",\"sla\":");
+	buf_puts(&req->out, text != NULL ? text : "null");
+	buf_puts(&req->out, "}");
+	free(text);
+	return 0;
+}
+
+/* Sets the 200/201 answer of a filing (as GET shows it, with its "sla" block). */
 static void http_api_filing_answer(struct http_request *req, struct store *s, const char *numero,
 				   int status)
 {
@@ -1213,6 +1400,8 @@ static void http_api_filing_answer(struct http_request *req, struct store *s, co
 				numero);
 		return;
 	}
+	if (http_api_filing_sla(req, s, numero) < 0)
+		return;
 	req->status = status;
 	req->content_type = HTTP_API_JSON_TYPE;
 }
@@ -1231,7 +1420,8 @@ static void http_api_get(struct http_request *req)
 	struct store *s = http_api_store(req);
 	struct http_api_query qa;
 	static const char *const none[] = {NULL};
-	char key[HTTP_API_PARAM_LEN + 4];
+	char key[HTTP_API_PARAM_LEN + CALENDAR_DATE_LEN + 4];
+	char today[CALENDAR_DATE_LEN];
 
 	if (http_api_query(req, &qa, none) < 0) {
 		buf_free(&qa.canon);
@@ -1240,7 +1430,9 @@ static void http_api_get(struct http_request *req)
 	buf_free(&qa.canon);
 	if (!http_api_numero_ok(req))
 		return;
-	snprintf(key, sizeof(key), "D/%s", req->params[0]);
+	/* The "sla" block depends on the day as well as on the data. */
+	util_today(today);
+	snprintf(key, sizeof(key), "D/%s#%s", req->params[0], today);
 	if (http_api_cache_get(req, s, key))
 		return;
 	http_api_filing_answer(req, s, req->params[0], 200);
@@ -2017,22 +2209,42 @@ static int http_api_load_one(const struct store_user *u, const char *estado,
 	return 0;
 }
 
+/* With ?tipo_tramite=: the answer adds "sugerencia" (indicators_suggest_reparto). Not
+ * cached: the suggestion's due date depends on the time of day (closing time). */
 static void http_api_carga(struct http_request *req)
 {
 	struct store *s = http_api_store(req);
 	struct http_api_load_ctx c;
 	struct http_api_count_ctx counts;
 	struct http_api_query qa;
-	static const char *const none[] = {NULL};
+	static const char *const args[] = {"tipo_tramite", NULL};
+	json_t *sugerencia = NULL;
+	json_t *answer;
 	json_t *active;
 	size_t i;
 	json_t *l;
 
-	if (http_api_query(req, &qa, none) < 0) {
+	if (http_api_query(req, &qa, args) < 0) {
 		buf_free(&qa.canon);
 		return;
 	}
 	buf_free(&qa.canon);
+	if (qa.values[0] != NULL) {
+		char err[INDICATORS_ERR_LEN];
+		enum indicators_rc rc =
+		    indicators_suggest_reparto(s, req->api->cfg, req->api->calendar, qa.values[0],
+					       NULL, &sugerencia, err, sizeof(err));
+
+		if (rc == INDICATORS_INTERNAL) {
+			http_api_internal_error(req, s, err);
+			return;
+		}
+		if (rc != INDICATORS_OK) {
+			http_api_error(req, indicators_http_status(rc), indicators_error_code(rc),
+				       err);
+			return;
+		}
+	}
 	memset(&counts, 0, sizeof(counts));
 	c.lawyers = json_array();
 	c.cur = NULL;
@@ -2040,6 +2252,7 @@ static void http_api_carga(struct http_request *req)
 	if (s == NULL || store_lawyer_load(s, http_api_load_one, &c) < 0 ||
 	    store_count_by_estado(s, http_api_count_one, &counts) < 0) {
 		json_decref(c.lawyers);
+		json_decref(sugerencia);
 		http_api_store_error(req, s);
 		return;
 	}
@@ -2052,9 +2265,11 @@ static void http_api_carga(struct http_request *req)
 			json_array_append(active, l);
 	}
 	json_decref(c.lawyers);
-	http_api_json(
-	    req, 200,
-	    json_pack("{s:o, s:I}", "abogados", active, "sin_repartir", (json_int_t)counts.n[0]));
+	answer =
+	    json_pack("{s:o, s:I}", "abogados", active, "sin_repartir", (json_int_t)counts.n[0]);
+	if (sugerencia != NULL)
+		json_object_set_new(answer, "sugerencia", sugerencia);
+	http_api_json(req, 200, answer);
 }
 
 /* ---- POST /api/sync, GET /api/usuarios/yo */
@@ -2094,6 +2309,210 @@ static void http_api_yo(struct http_request *req)
 		      json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)req->user.id, "nombre",
 				req->user.nombre, "rol", req->user.rol, "activo",
 				req->user.activo));
+}
+
+/* ---- Indicators, export and calendar (indicators.c, export.c) */
+
+static const char *const http_api_period_args[] = {"desde", "hasta", NULL};
+
+/* GET /api/indicadores?desde=&hasta=: cached per day (the clocks count business days). */
+static void http_api_indicadores(struct http_request *req)
+{
+	struct store *s = http_api_store(req);
+	struct http_api_query qa;
+	char err[INDICATORS_ERR_LEN];
+	char today[CALENDAR_DATE_LEN];
+	struct buf key;
+	json_t *j = NULL;
+	enum indicators_rc rc;
+
+	buf_init(&key);
+	buf_init(&qa.canon);
+	if (http_api_query(req, &qa, http_api_period_args) < 0)
+		goto done;
+	util_today(today);
+	buf_printf(&key, "I?%s#%s", qa.canon.data != NULL ? qa.canon.data : "", today);
+	if (http_api_cache_get(req, s, key.data))
+		goto done;
+	rc = indicators_build(s, req->api->cfg, req->api->calendar, qa.values[0], qa.values[1],
+			      NULL, &j, err, sizeof(err));
+	if (rc != INDICATORS_OK) {
+		http_api_indicators_error(req, s, rc, err);
+		goto done;
+	}
+	http_api_json(req, 200, j);
+done:
+	buf_free(&qa.canon);
+	buf_free(&key);
+}
+
+/* GET /api/export.xlsx and /api/export.csv ?desde=&hasta=: a download, never cached. */
+static void http_api_export(struct http_request *req, enum export_format fmt)
+{
+	struct store *s = http_api_store(req);
+	struct http_api_query qa;
+	char err[INDICATORS_ERR_LEN];
+	char name[EXPORT_FILENAME_LEN];
+	size_t nrows = 0;
+	enum indicators_rc rc;
+
+	if (http_api_query(req, &qa, http_api_period_args) < 0) {
+		buf_free(&qa.canon);
+		return;
+	}
+	buf_free(&qa.canon);
+	buf_reset(&req->out);
+	rc = export_write(s, req->api->cfg, req->api->calendar, fmt, qa.values[0], qa.values[1],
+			  NULL, &req->out, &nrows, err, sizeof(err));
+	if (rc != INDICATORS_OK) {
+		http_api_indicators_error(req, s, rc, err);
+		return;
+	}
+	export_filename(fmt, qa.values[0], qa.values[1], name);
+	req->status = 200;
+	req->content_type = fmt == EXPORT_XLSX ? EXPORT_XLSX_CONTENT_TYPE : EXPORT_CSV_CONTENT_TYPE;
+	req->extra_header = MHD_HTTP_HEADER_CONTENT_DISPOSITION;
+	snprintf(req->extra_value, sizeof(req->extra_value), "attachment; filename=\"%s\"", name);
+	log_info(HTTP_API_MODULE, "exportación %s de %zu radicados para el usuario %lld",
+		 fmt == EXPORT_XLSX ? "xlsx" : "csv", nrows, req->user.id);
+}
+
+static void http_api_export_xlsx(struct http_request *req)
+{
+	http_api_export(req, EXPORT_XLSX);
+}
+
+static void http_api_export_csv(struct http_request *req)
+{
+	http_api_export(req, EXPORT_CSV);
+}
+
+/* GET /api/calendario/festivos?anio=YYYY */
+static void http_api_festivos(struct http_request *req)
+{
+	static const char *const args[] = {"anio", NULL};
+	struct http_api_query qa;
+	char err[INDICATORS_ERR_LEN];
+	json_t *j = NULL;
+	enum indicators_rc rc;
+
+	if (http_api_query(req, &qa, args) < 0) {
+		buf_free(&qa.canon);
+		return;
+	}
+	buf_free(&qa.canon);
+	rc = indicators_holidays_json(req->api->calendar, qa.values[0], &j, err, sizeof(err));
+	if (rc != INDICATORS_OK) {
+		http_api_indicators_error(req, NULL, rc, err);
+		return;
+	}
+	http_api_json(req, 200, j);
+}
+
+/* GET /api/calendario/sumar?desde=YYYY-MM-DD&dias=N */
+static void http_api_sumar(struct http_request *req)
+{
+	static const char *const args[] = {"desde", "dias", NULL};
+	struct http_api_query qa;
+	char err[INDICATORS_ERR_LEN];
+	json_t *j = NULL;
+	enum indicators_rc rc;
+
+	if (http_api_query(req, &qa, args) < 0) {
+		buf_free(&qa.canon);
+		return;
+	}
+	buf_free(&qa.canon);
+	rc = indicators_add_days_json(req->api->calendar, qa.values[0], qa.values[1], &j, err,
+				      sizeof(err));
+	if (rc != INDICATORS_OK) {
+		http_api_indicators_error(req, NULL, rc, err);
+		return;
+	}
+	http_api_json(req, 200, j);
+}
+
+/* ---- Reconciliation (reconcile.c): GET /api/discrepancias, POST .../{id}/resolver */
+
+enum { HTTP_QD_ESTADO, HTTP_QD_TIPO, HTTP_QD_PAGINA, HTTP_QD_POR_PAGINA };
+static const char *const http_api_disc_args[] = {"estado", "tipo", "pagina", "por_pagina", NULL};
+
+static void http_api_discrepancias(struct http_request *req)
+{
+	struct store *s = http_api_store(req);
+	struct http_api_query qa;
+	char err[RECONCILE_ERR_LEN];
+	long long pagina = 0;
+	long long por_pagina = 0;
+	struct buf key;
+	json_t *j = NULL;
+	enum reconcile_status st;
+
+	buf_init(&key);
+	buf_init(&qa.canon);
+	if (http_api_query(req, &qa, http_api_disc_args) < 0)
+		goto done;
+	if (http_api_count_arg(req, "pagina", qa.values[HTTP_QD_PAGINA], RECONCILE_PAGE_MAX,
+			       &pagina) < 0 ||
+	    http_api_count_arg(req, "por_pagina", qa.values[HTTP_QD_POR_PAGINA],
+			       RECONCILE_PAGE_SIZE_MAX, &por_pagina) < 0)
+		goto done;
+	buf_printf(&key, "R?%s", qa.canon.data != NULL ? qa.canon.data : "");
+	if (http_api_cache_get(req, s, key.data))
+		goto done;
+	st = reconcile_list_json(s, qa.values[HTTP_QD_ESTADO], qa.values[HTTP_QD_TIPO],
+				 (long)pagina, (long)por_pagina, &j, err, sizeof(err));
+	if (st != RECONCILE_OK) {
+		http_api_reconcile_error(req, s, st, err);
+		goto done;
+	}
+	http_api_json(req, 200, j);
+done:
+	buf_free(&qa.canon);
+	buf_free(&key);
+}
+
+static const struct http_api_body_field http_api_resolver_body[] = {
+    {"nota", HTTP_T_STRING, 0},
+};
+
+static void http_api_resolver(struct http_request *req)
+{
+	struct store *s = http_api_store(req);
+	char err[RECONCILE_ERR_LEN];
+	long long id;
+	json_t *body;
+	json_t *nota;
+	json_t *row = NULL;
+	enum reconcile_status st;
+
+	if (http_api_parse_digits(req->params[0], 1, HTTP_API_INT_MAX, &id) != 0) {
+		http_api_error(req, 404, "no_encontrada",
+			       "identificador de discrepancia inválido: debe ser un número");
+		return;
+	}
+	body = http_api_body_object(req);
+	if (body == NULL)
+		return;
+	if (http_api_body_check(req, body, http_api_resolver_body,
+				sizeof(http_api_resolver_body) /
+				    sizeof(http_api_resolver_body[0])) < 0)
+		goto done;
+	nota = json_object_get(body, "nota");
+	if (nota == NULL) {
+		http_api_error(req, 400, "campo_requerido",
+			       "falta «nota»: diga cómo se resolvió la discrepancia");
+		goto done;
+	}
+	st =
+	    reconcile_resolve(s, id, req->user.id, json_string_value(nota), &row, err, sizeof(err));
+	if (st != RECONCILE_OK) {
+		http_api_reconcile_error(req, s, st, err);
+		goto done;
+	}
+	http_api_json(req, 200, row);
+done:
+	json_decref(body);
 }
 
 /* ---- GET / and /static/{archivo}: the staff page (web.c: ETag, gzip, CSP) */
@@ -2265,6 +2684,8 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 	if (req->www_authenticate != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					req->www_authenticate);
+	if (req->extra_header != NULL && req->status < 400)
+		MHD_add_response_header(resp, req->extra_header, req->extra_value);
 	if (req->status == 405 && req->allow[0] != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, req->allow);
 	if (req->retry_after > 0) {
@@ -2360,8 +2781,8 @@ static void http_api_completed(void *cls, struct MHD_Connection *conn, void **co
 	*con_cls = NULL;
 }
 
-struct http_api *http_api_start(const struct config *cfg, struct sync_poller *poller, char *err,
-				size_t errlen)
+struct http_api *http_api_start(const struct config *cfg, struct sync_poller *poller,
+				struct reconcile_scheduler *reconciler, char *err, size_t errlen)
 {
 	struct http_api *api = xcalloc(1, sizeof(*api));
 	struct sockaddr_in addr;
@@ -2378,10 +2799,9 @@ struct http_api *http_api_start(const struct config *cfg, struct sync_poller *po
 	}
 	api->cfg = cfg;
 	api->poller = poller;
+	api->reconciler = reconciler;
 	api->cache_enabled = cache == NULL || strcmp(cache, "0") != 0;
-	api->calendar = calendar_new(cfg->closing_minutes,
-				     (const char(*)[CALENDAR_DATE_LEN])cfg->non_working_days,
-				     cfg->non_working_count, cerr, sizeof(cerr));
+	api->calendar = indicators_calendar_new(cfg, cerr, sizeof(cerr));
 	if (api->calendar == NULL) {
 		set_error(err, errlen, "calendario inválido: %s", cerr);
 		free(api);

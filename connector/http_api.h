@@ -28,16 +28,20 @@
 #define HTTP_API_RETRY_AFTER_S 1	       /* Retry-After of a 503 when the database is busy */
 
 struct http_api;
+struct reconcile_scheduler; /* reconcile.h */
 
 /* Starts the server on cfg's listen address and port with cfg->http_threads threads.
- * Borrows cfg and poller (poller may be NULL: then /api/sync answers 503). Each server
- * thread opens its own store connection on first use. GET answers of the filing list and
- * of one filing, and the users of recent tokens, are cached per thread: any commit in this
- * process invalidates them at once, one by another process within HTTP_API_VERSION_TTL_MS
- * (SEGCONT_HTTP_CACHE=0 in the environment turns the answer cache off).
- * Returns NULL with err filled when the address cannot be bound. */
-struct http_api *http_api_start(const struct config *cfg, struct sync_poller *poller, char *err,
-				size_t errlen);
+ * Borrows cfg, poller and reconciler (poller may be NULL: then /api/sync answers 503;
+ * reconciler may be NULL: then /metrics leaves out the daily runs). Each server thread
+ * opens its own store connection on first use. GET answers of the filing list, of one
+ * filing, of the indicators and of the discrepancies, and the users of recent tokens, are
+ * cached per thread: any commit in this process invalidates them at once, one by another
+ * process within HTTP_API_VERSION_TTL_MS; answers carrying SLA figures are kept for the
+ * current day only (SEGCONT_HTTP_CACHE=0 in the environment turns the answer cache off).
+ * Returns NULL with err filled when the address cannot be bound or the [calendar] is
+ * invalid. */
+struct http_api *http_api_start(const struct config *cfg, struct sync_poller *poller,
+				struct reconcile_scheduler *reconciler, char *err, size_t errlen);
 /* Stops accepting, waits for the threads, frees everything. NULL is ignored. */
 void http_api_stop(struct http_api *api);
 

@@ -240,7 +240,7 @@ static int main_serve(int argc, char **argv)
 		fprintf(stderr, "segcont: %s\n", err);
 		goto stop;
 	}
-	api = http_api_start(&cfg, poller, err, sizeof(err));
+	api = http_api_start(&cfg, poller, reconciler, err, sizeof(err));
 	if (api == NULL) {
 		fprintf(stderr, "segcont: %s\n", err);
 		goto stop;

@@ -103,8 +103,10 @@ t.check(st == 200 and b["total"] == sum(1 for _, a in asuntos if "%" in a), "q=%
 print("3. un radicado")
 N1, N2, N3, N4, N5, N6 = numeros[10:16]
 st, h, b = call("GET", "/api/radicados/" + N1)
-t.check(st == 200 and set(b) == {"radicado", "seguimiento", "gestiones", "auditoria"},
-        "GET radicado: radicado, seguimiento, gestiones, auditoria")
+t.check(st == 200 and set(b) == {"radicado", "seguimiento", "gestiones", "auditoria", "sla"},
+        "GET radicado: radicado, seguimiento, gestiones, auditoria, sla")
+t.check(b["sla"]["reloj"] == "sin_iniciar" and b["sla"]["dias_usados"] is None,
+        "un radicado recibido tiene el reloj sin iniciar: %s" % b["sla"])
 t.check(b["radicado"]["numero"] == N1 and b["seguimiento"]["version"] == 1 and
         b["seguimiento"]["estado"] == "recibido", "versión 1, estado recibido")
 st, h, b = call("GET", "/api/radicados/99999999999999")
