@@ -90,4 +90,7 @@ lint:
 clean:
 	rm -rf build
 
+# Keep the sanitizer objects between runs (make would delete them as intermediates).
+.SECONDARY: $(SAN_OBJ) build/san/web_assets.o
+
 -include $(wildcard build/obj/*.d build/san/*.d)

@@ -274,6 +274,7 @@ struct store {
 	char err[STORE_ERR_LEN];
 	struct store_api *api; /* follow-up API statements, see the end of this file */
 	sqlite3_stmt **rc;     /* reconciliation statements, see "reconciliation" below */
+	sqlite3_stmt *sla[32]; /* store_sla_rows' statements, one per query shape */
 };
 
 /* --- follow-up API: defined at the end of this file --- */
@@ -643,6 +644,8 @@ void store_close(struct store *s)
 	store_rc_free(s);
 	for (int i = 0; i < STORE_STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (int i = 0; i < 32; i++)
+		sqlite3_finalize(s->sla[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_error(STORE_MODULE, "no se pudo cerrar la base de datos: %s",
 			  sqlite3_errmsg(s->db));
@@ -2205,15 +2208,25 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
 {
-	char *sql = store_sla_sql(q);
-	sqlite3_stmt *st = NULL;
+	/* The SQL depends only on which filters are present: one cached statement each. */
+	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 | (q->mas_abiertos != 0) << 2 |
+		    (q->numero != NULL) << 3 | (q->solo_abiertos != 0) << 4;
+	sqlite3_stmt *st = s->sla[shape];
 	int rc = -1;
 	int own;
 	int step;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar la consulta de plazos");
-		goto done;
+	if (st == NULL) {
+		char *sql = store_sla_sql(q);
+		int prc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+
+		free(sql);
+		if (prc != SQLITE_OK) {
+			store_set_sqlite_error(s, "no se pudo preparar la consulta de plazos");
+			sqlite3_finalize(st);
+			return -1;
+		}
+		s->sla[shape] = st;
 	}
 	if ((q->desde != NULL && store_bind_text(s, st, 1, q->desde) < 0) ||
 	    (q->hasta_excl != NULL && store_bind_text(s, st, 2, q->hasta_excl) < 0) ||
@@ -2241,8 +2254,8 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 	if (own)
 		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 done:
-	sqlite3_finalize(st);
-	free(sql);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return rc;
 }
 
