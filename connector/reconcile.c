@@ -3,7 +3,6 @@
  * the CLI report, and the discrepancy list and resolution for the HTTP API. */
 #include "reconcile.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -14,6 +13,7 @@
 
 #include "log.h"
 #include "util.h"
+#include "worker.h"
 
 #define RECONCILE_MODULE "reconcile"
 #define RECONCILE_BOGOTA_OFFSET_S (-5 * 3600) /* America/Bogota: UTC-5, no DST since 1993 */
@@ -1128,14 +1128,8 @@ done:
 struct reconcile_scheduler {
 	const struct config *cfg;
 	const struct mapping *map;
-	atomic_int *stop;
-	struct store *store;
-	struct ds_client *client;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int triggered;
-	struct reconcile_scheduler_stats stats;
+	struct worker w;
+	struct reconcile_scheduler_stats stats; /* under w.lock */
 };
 
 long long reconcile_next_due(long long now, int minutes, const char *last_ok_iso)
@@ -1155,23 +1149,10 @@ long long reconcile_next_due(long long now, int minutes, const char *last_ok_iso
 	return recent + RECONCILE_DAY_S;
 }
 
-/* Sleeps until secs from now, a trigger or stop. */
+/* Sleeps until secs from now (rechecking the schedule at least hourly), a trigger or stop. */
 static void reconcile_scheduler_wait(struct reconcile_scheduler *r, long long secs)
 {
-	struct timespec until;
-
-	if (secs < 1)
-		secs = 1;
-	if (secs > RECONCILE_SCHED_RECHECK_S)
-		secs = RECONCILE_SCHED_RECHECK_S;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += (time_t)secs;
-	pthread_mutex_lock(&r->lock);
-	while (!r->triggered && !atomic_load(r->stop)) {
-		if (pthread_cond_timedwait(&r->wake, &r->lock, &until) == ETIMEDOUT)
-			break;
-	}
-	pthread_mutex_unlock(&r->lock);
+	worker_wait(&r->w, secs > RECONCILE_SCHED_RECHECK_S ? RECONCILE_SCHED_RECHECK_S : secs);
 }
 
 static void *reconcile_scheduler_main(void *arg)
@@ -1179,7 +1160,7 @@ static void *reconcile_scheduler_main(void *arg)
 	struct reconcile_scheduler *r = arg;
 	long long failed_at = 0;
 
-	while (!atomic_load(r->stop)) {
+	while (!atomic_load(r->w.stop)) {
 		struct reconcile_totals totals;
 		struct store_rc_state state;
 		struct sync_state sync;
@@ -1187,23 +1168,19 @@ static void *reconcile_scheduler_main(void *arg)
 		long long now = (long long)time(NULL);
 		long long due;
 		int auth_error = 0;
-		int triggered;
 		int rc;
 
-		if (store_rc_state_get(r->store, &state) < 0 ||
-		    store_sync_get(r->store, &sync) < 0) {
+		if (store_rc_state_get(r->w.store, &state) < 0 ||
+		    store_sync_get(r->w.store, &sync) < 0) {
 			log_error(RECONCILE_MODULE, "no se pudo leer el estado: %s",
-				  store_errmsg(r->store));
+				  store_errmsg(r->w.store));
 			reconcile_scheduler_wait(r, RECONCILE_SCHED_RECHECK_S);
 			continue;
 		}
 		due = reconcile_next_due(now, r->cfg->reconcile_minutes, state.ultimo_exito);
 		if (failed_at > 0 && due <= now && failed_at + RECONCILE_RETRY_S > now)
 			due = failed_at + RECONCILE_RETRY_S;
-		pthread_mutex_lock(&r->lock);
-		triggered = r->triggered;
-		pthread_mutex_unlock(&r->lock);
-		if (!triggered && due > now) {
+		if (due > now && !worker_triggered(&r->w)) {
 			reconcile_scheduler_wait(r, due - now);
 			continue;
 		}
@@ -1212,20 +1189,20 @@ static void *reconcile_scheduler_main(void *arg)
 			reconcile_scheduler_wait(r, RECONCILE_WAIT_SYNC_S);
 			continue;
 		}
-		pthread_mutex_lock(&r->lock);
-		r->triggered = 0;
+		pthread_mutex_lock(&r->w.lock);
+		r->w.triggered = 0;
 		r->stats.running = 1;
-		pthread_mutex_unlock(&r->lock);
-		rc = reconcile_run(r->cfg, r->map, r->store, r->client, NULL, NULL, r->stop,
+		pthread_mutex_unlock(&r->w.lock);
+		rc = reconcile_run(r->cfg, r->map, r->w.store, r->w.client, NULL, NULL, r->w.stop,
 				   &totals, NULL, &auth_error, err, sizeof(err));
 		failed_at = rc == 0 ? 0 : (long long)time(NULL);
-		pthread_mutex_lock(&r->lock);
+		pthread_mutex_lock(&r->w.lock);
 		r->stats.running = 0;
 		r->stats.runs++;
 		r->stats.runs_failed += rc < 0;
 		for (int k = 0; k < RECONCILE_KIND_COUNT; k++)
 			r->stats.open_seen[k] = totals.found[k] + totals.still[k];
-		pthread_mutex_unlock(&r->lock);
+		pthread_mutex_unlock(&r->w.lock);
 	}
 	return NULL;
 }
@@ -1238,21 +1215,8 @@ struct reconcile_scheduler *reconcile_scheduler_start(const struct config *cfg,
 
 	r->cfg = cfg;
 	r->map = m;
-	r->stop = stop;
-	r->store = store_open(cfg->store_path, err, errlen);
-	if (r->store == NULL) {
-		free(r);
-		return NULL;
-	}
-	r->client = ds_client_new(cfg, m, stop);
-	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->wake, NULL);
-	if (pthread_create(&r->thread, NULL, reconcile_scheduler_main, r) != 0) {
-		set_error(err, errlen, "no se pudo crear el hilo de la conciliación");
-		ds_client_free(r->client);
-		store_close(r->store);
-		pthread_cond_destroy(&r->wake);
-		pthread_mutex_destroy(&r->lock);
+	if (worker_start(&r->w, cfg, m, stop, reconcile_scheduler_main, r, "la conciliación", err,
+			 errlen) < 0) {
 		free(r);
 		return NULL;
 	}
@@ -1261,34 +1225,23 @@ struct reconcile_scheduler *reconcile_scheduler_start(const struct config *cfg,
 
 void reconcile_scheduler_trigger(struct reconcile_scheduler *r)
 {
-	if (r == NULL)
-		return;
-	pthread_mutex_lock(&r->lock);
-	r->triggered = 1;
-	pthread_cond_signal(&r->wake);
-	pthread_mutex_unlock(&r->lock);
+	if (r != NULL)
+		worker_trigger(&r->w);
 }
 
 void reconcile_scheduler_join(struct reconcile_scheduler *r)
 {
 	if (r == NULL)
 		return;
-	pthread_mutex_lock(&r->lock);
-	pthread_cond_broadcast(&r->wake);
-	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->thread, NULL);
-	ds_client_free(r->client);
-	store_close(r->store);
-	pthread_cond_destroy(&r->wake);
-	pthread_mutex_destroy(&r->lock);
+	worker_join(&r->w);
 	free(r);
 }
 
 void reconcile_scheduler_stats(struct reconcile_scheduler *r, struct reconcile_scheduler_stats *out)
 {
-	pthread_mutex_lock(&r->lock);
+	pthread_mutex_lock(&r->w.lock);
 	*out = r->stats;
-	pthread_mutex_unlock(&r->lock);
+	pthread_mutex_unlock(&r->w.lock);
 }
 
 /* ---- For the HTTP API */

@@ -2,7 +2,6 @@
  * parse everything first, then upsert it all and move the cursor in one transaction. */
 #include "sync.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 
 #include "log.h"
 #include "util.h"
+#include "worker.h"
 
 #define SYNC_AUTH_BACKOFF_FACTOR 10 /* a rejected key waits this many intervals */
 
@@ -199,50 +199,37 @@ record:
 struct sync_poller {
 	const struct config *cfg;
 	const struct mapping *map;
-	atomic_int *stop;
-	struct store *store;
-	struct ds_client *client;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	int triggered;
-	struct sync_poller_stats stats;
+	struct worker w;
+	struct sync_poller_stats stats; /* under w.lock */
 };
 
 static void *sync_poller_main(void *arg)
 {
 	struct sync_poller *p = arg;
 
-	while (!atomic_load(p->stop)) {
+	while (!atomic_load(p->w.stop)) {
 		struct sync_totals totals;
-		struct timespec until;
 		char err[DS_CLIENT_ERR_LEN];
 		int auth_error = 0;
-		long wait_s;
 		int rc;
 
-		pthread_mutex_lock(&p->lock);
-		p->triggered = 0;
+		pthread_mutex_lock(&p->w.lock);
+		p->w.triggered = 0;
 		p->stats.running = 1;
-		pthread_mutex_unlock(&p->lock);
-		rc = sync_run_pass(p->cfg, p->map, p->store, p->client, p->stop, &totals,
+		pthread_mutex_unlock(&p->w.lock);
+		rc = sync_run_pass(p->cfg, p->map, p->w.store, p->w.client, p->w.stop, &totals,
 				   &auth_error, err, sizeof(err));
-		pthread_mutex_lock(&p->lock);
+		pthread_mutex_lock(&p->w.lock);
 		p->stats.running = 0;
 		p->stats.passes++;
 		p->stats.passes_failed += rc < 0;
 		p->stats.filings_new += totals.filings_new;
 		p->stats.filings_changed += totals.filings_changed;
 		p->stats.auth_error = auth_error;
+		pthread_mutex_unlock(&p->w.lock);
 		/* A rejected key is a configuration error: do not hammer the system with it. */
-		wait_s = p->cfg->ds_poll_interval * (auth_error ? SYNC_AUTH_BACKOFF_FACTOR : 1);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += wait_s;
-		while (!p->triggered && !atomic_load(p->stop)) {
-			if (pthread_cond_timedwait(&p->wake, &p->lock, &until) == ETIMEDOUT)
-				break;
-		}
-		pthread_mutex_unlock(&p->lock);
+		worker_wait(&p->w, (long long)p->cfg->ds_poll_interval *
+				       (auth_error ? SYNC_AUTH_BACKOFF_FACTOR : 1));
 	}
 	return NULL;
 }
@@ -254,19 +241,8 @@ struct sync_poller *sync_poller_start(const struct config *cfg, const struct map
 
 	p->cfg = cfg;
 	p->map = m;
-	p->stop = stop;
-	p->store = store_open(cfg->store_path, err, errlen);
-	if (p->store == NULL) {
-		free(p);
-		return NULL;
-	}
-	p->client = ds_client_new(cfg, m, stop);
-	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->wake, NULL);
-	if (pthread_create(&p->thread, NULL, sync_poller_main, p) != 0) {
-		set_error(err, errlen, "no se pudo crear el hilo de sincronización");
-		ds_client_free(p->client);
-		store_close(p->store);
+	if (worker_start(&p->w, cfg, m, stop, sync_poller_main, p, "sincronización", err, errlen) <
+	    0) {
 		free(p);
 		return NULL;
 	}
@@ -275,30 +251,20 @@ struct sync_poller *sync_poller_start(const struct config *cfg, const struct map
 
 void sync_poller_trigger(struct sync_poller *p)
 {
-	pthread_mutex_lock(&p->lock);
-	p->triggered = 1;
-	pthread_cond_signal(&p->wake);
-	pthread_mutex_unlock(&p->lock);
+	worker_trigger(&p->w);
 }
 
 void sync_poller_join(struct sync_poller *p)
 {
 	if (p == NULL)
 		return;
-	pthread_mutex_lock(&p->lock);
-	pthread_cond_broadcast(&p->wake);
-	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->thread, NULL);
-	ds_client_free(p->client);
-	store_close(p->store);
-	pthread_cond_destroy(&p->wake);
-	pthread_mutex_destroy(&p->lock);
+	worker_join(&p->w);
 	free(p);
 }
 
 void sync_poller_stats(struct sync_poller *p, struct sync_poller_stats *out)
 {
-	pthread_mutex_lock(&p->lock);
+	pthread_mutex_lock(&p->w.lock);
 	*out = p->stats;
-	pthread_mutex_unlock(&p->lock);
+	pthread_mutex_unlock(&p->w.lock);
 }

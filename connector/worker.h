@@ -1,0 +1,39 @@
+/* worker.h -- a background thread of serve with its own store connection and
+ * document-system client, woken by a trigger, a timeout or the shared stop flag.
+ * The sync poller and the reconciliation scheduler are both one of these. */
+#ifndef SEGCONT_WORKER_H
+#define SEGCONT_WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "config.h"
+#include "ds_client.h"
+#include "mapping.h"
+#include "store.h"
+
+struct worker {
+	atomic_int *stop; /* shared with the caller of serve */
+	struct store *store;
+	struct ds_client *client;
+	pthread_t thread;
+	pthread_mutex_t lock; /* guards triggered and the owner's counters */
+	pthread_cond_t wake;
+	int triggered;
+};
+
+/* Opens the store, makes the client and runs run(arg) on a new thread. what names the
+ * thread in the error message. 0, or -1 with err filled and nothing left allocated. */
+int worker_start(struct worker *w, const struct config *cfg, const struct mapping *m,
+		 atomic_int *stop, void *(*run)(void *), void *arg, const char *what, char *err,
+		 size_t errlen);
+/* Asks for a run now. Never fails. */
+void worker_trigger(struct worker *w);
+/* 1 when a run was asked for and has not started yet. */
+int worker_triggered(struct worker *w);
+/* Sleeps up to secs seconds (at least 1), returning early on a trigger or stop. */
+void worker_wait(struct worker *w, long long secs);
+/* Wakes the thread (stop must already be set), waits for it, frees what it holds. */
+void worker_join(struct worker *w);
+
+#endif
