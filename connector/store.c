@@ -161,25 +161,25 @@ static const char store_migration_1[] =
 /* A folded copy of asunto (lowercase ASCII, no accents) for the list's free-text search;
  * segcont_fold is registered on every connection before migrating. */
 static const char store_migration_2[] =
-	"ALTER TABLE radicado ADD COLUMN asunto_busqueda TEXT NOT NULL DEFAULT '';"
-	"UPDATE radicado SET asunto_busqueda = segcont_fold(asunto);";
+    "ALTER TABLE radicado ADD COLUMN asunto_busqueda TEXT NOT NULL DEFAULT '';"
+    "UPDATE radicado SET asunto_busqueda = segcont_fold(asunto);";
 
 /* --- reconciliation: step 3 --- */
 /* vista_ultima: the last run that saw a discrepancy's disagreement; an index to find the
  * rows of a (numero, tipo) whatever their state; the record of reconciliation runs. */
 static const char store_migration_3[] =
-	"ALTER TABLE discrepancia ADD COLUMN vista_ultima TEXT NOT NULL DEFAULT '';"
-	"UPDATE discrepancia SET vista_ultima = encontrada;"
-	"CREATE INDEX discrepancia_numero ON discrepancia (numero, tipo, id);"
-	"CREATE TABLE conciliacion_estado ("
-	" id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" ultimo_intento TEXT NOT NULL DEFAULT '',"
-	" ultimo_exito TEXT NOT NULL DEFAULT '',"
-	" ultimo_error TEXT NOT NULL DEFAULT '',"
-	" corridas INTEGER NOT NULL DEFAULT 0,"
-	" fallos INTEGER NOT NULL DEFAULT 0"
-	");"
-	"INSERT INTO conciliacion_estado (id) VALUES (1);";
+    "ALTER TABLE discrepancia ADD COLUMN vista_ultima TEXT NOT NULL DEFAULT '';"
+    "UPDATE discrepancia SET vista_ultima = encontrada;"
+    "CREATE INDEX discrepancia_numero ON discrepancia (numero, tipo, id);"
+    "CREATE TABLE conciliacion_estado ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " ultimo_intento TEXT NOT NULL DEFAULT '',"
+    " ultimo_exito TEXT NOT NULL DEFAULT '',"
+    " ultimo_error TEXT NOT NULL DEFAULT '',"
+    " corridas INTEGER NOT NULL DEFAULT 0,"
+    " fallos INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "INSERT INTO conciliacion_estado (id) VALUES (1);";
 
 static const char *const store_migrations[] = {
     store_migration_1,
@@ -1921,8 +1921,9 @@ static struct store_api_shape *store_api_shape(struct store *s, const struct sto
 	/* Count from the one table the filters need (each filing has exactly one follow-up),
 	 * joining only when they need both. */
 	if (uses_s && uses_r)
-		buf_printf(&sql, "SELECT count(*) FROM seguimiento s JOIN radicado r"
-				 " ON r.id = s.radicado_id%s",
+		buf_printf(&sql,
+			   "SELECT count(*) FROM seguimiento s JOIN radicado r"
+			   " ON r.id = s.radicado_id%s",
 			   where.data);
 	else
 		buf_printf(&sql, "SELECT count(*) FROM %s%s",
@@ -2090,14 +2091,14 @@ int store_lawyer_load(struct store *s,
 	return 0;
 }
 
-int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
-			  void *arg)
+/* Steps st, handing each (text, count) row to cb until it returns non-zero; resets st.
+ * cb's value, 0 at the end, or -1 with what as the error. */
+static int store_count_rows(struct store *s, sqlite3_stmt *st,
+			    int (*cb)(const char *key, long long n, void *arg), void *arg,
+			    const char *what)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_COUNT_BY_ESTADO);
 	int rc;
 
-	if (st == NULL)
-		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int stop = cb(store_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
 
@@ -2107,12 +2108,22 @@ int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long lo
 		}
 	}
 	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron contar los seguimientos");
+		store_set_sqlite_error(s, what);
 		store_stmt_done(st);
 		return -1;
 	}
 	store_stmt_done(st);
 	return 0;
+}
+
+int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
+			  void *arg)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_COUNT_BY_ESTADO);
+
+	if (st == NULL)
+		return -1;
+	return store_count_rows(s, st, cb, arg, "no se pudieron contar los seguimientos");
 }
 
 /* --- indicators and export --- */
@@ -2209,8 +2220,9 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
 {
 	/* The SQL depends only on which filters are present: one cached statement each. */
-	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 | (q->mas_abiertos != 0) << 2 |
-		    (q->numero != NULL) << 3 | (q->solo_abiertos != 0) << 4;
+	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
+		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
+		    (q->solo_abiertos != 0) << 4;
 	sqlite3_stmt *st = s->sla[shape];
 	int rc = -1;
 	int own;
@@ -2731,21 +2743,8 @@ static int store_rc_list_read(struct store *s, const char *estado, const char *t
 		store_stmt_done(st);
 		return -1;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop = count_cb(store_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
-
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron contar las discrepancias por tipo");
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
+	return store_count_rows(s, st, count_cb, arg,
+				"no se pudieron contar las discrepancias por tipo");
 }
 
 int store_rc_list(struct store *s, const char *estado, const char *tipo, long limit, long offset,
