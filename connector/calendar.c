@@ -531,6 +531,20 @@ static int calendar_parse_instant(const char *s, long *day, long *seconds, int *
 	return calendar_day_in_range(*day) ? 0 : -1;
 }
 
+int calendar_local_time(const char *iso, struct calendar_local *out)
+{
+	long day, seconds;
+
+	memset(out, 0, sizeof(*out));
+	if (calendar_parse_instant(iso, &day, &seconds, &out->has_time) < 0)
+		return -1;
+	calendar_civil_from_days(day, &out->y, &out->m, &out->d);
+	out->hh = (int)(seconds / 3600);
+	out->mi = (int)(seconds % 3600 / 60);
+	out->ss = (int)(seconds % 60);
+	return 0;
+}
+
 /* The effective start of an instant as a day number, or -1. */
 static long calendar_start_day(const struct calendar *c, const char *iso)
 {

@@ -76,6 +76,17 @@ void calendar_free(struct calendar *c);
  * they are untouched). */
 int calendar_parse_date(const char *s, int *y, int *m, int *d);
 
+/* An instant's Bogotá wall-clock time; has_time is 0 for a plain date (then hh, mi, ss are 0). */
+struct calendar_local {
+	int y, m, d, hh, mi, ss;
+	int has_time;
+};
+
+/* Parses an instant in the forms the business-day functions below take (a date, or a date and
+ * time with an optional offset, none meaning Bogotá) into Bogotá local time, in years
+ * CALENDAR_MIN_YEAR..CALENDAR_MAX_YEAR. Returns 0, or -1 (then *out is zeroed). */
+int calendar_local_time(const char *iso, struct calendar_local *out);
+
 /* Public holidays of year (Ley 51 de 1983), distinct dates in ascending order, a holiday on a
  * weekend included (2024-12-08, a Sunday, is listed). Writes at most max entries to out (out
  * may be NULL when max is 0) and returns how many the year has (17 or 18), or -1 when year is

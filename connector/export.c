@@ -16,8 +16,6 @@
 #include "log.h"
 
 #define EXPORT_MODULE "export"
-#define EXPORT_SECONDS_PER_DAY 86400L
-#define EXPORT_BOGOTA_OFFSET (-5L * 3600L)
 #define EXPORT_TEXT_LEN 64 /* a formatted date or number */
 #define EXPORT_TMP_SUFFIX ".XXXXXX"
 #define EXPORT_READ_CHUNK 65536
@@ -75,101 +73,6 @@ const char *export_label(const char *code_kind, const char *code)
 	return code;
 }
 
-/* ---- Instants in Bogotá time */
-
-struct export_time {
-	int y, m, d, hh, mi, ss;
-	int has_time;
-};
-
-static int export_digits(const char *s, int n, int *out)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* Offset "Z", "+HH:MM", "+HHMM" or "+HH" (seconds east of UTC), the rest of the string. */
-static int export_parse_offset(const char *p, long *off)
-{
-	int hh = 0, mm = 0;
-	size_t len = strlen(p);
-
-	if ((p[0] == 'Z' || p[0] == 'z') && p[1] == '\0') {
-		*off = 0;
-		return 0;
-	}
-	if ((p[0] != '+' && p[0] != '-') || export_digits(p + 1, 2, &hh) < 0)
-		return -1;
-	if (len == 6 && p[3] == ':' && export_digits(p + 4, 2, &mm) == 0)
-		;
-	else if (len == 5 && export_digits(p + 3, 2, &mm) == 0)
-		;
-	else if (len != 3)
-		return -1;
-	*off = (p[0] == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
-	return 0;
-}
-
-/* Parses a stored date or instant (calendar.h's forms) into Bogotá local time. 0 or -1. */
-static int export_parse_time(const char *iso, struct export_time *t)
-{
-	char date[CALENDAR_DATE_LEN];
-	char shifted[CALENDAR_DATE_LEN];
-	const char *p;
-	long secs, off = EXPORT_BOGOTA_OFFSET, days;
-
-	memset(t, 0, sizeof(*t));
-	if (iso == NULL || strlen(iso) < CALENDAR_DATE_LEN - 1)
-		return -1;
-	memcpy(date, iso, CALENDAR_DATE_LEN - 1);
-	date[CALENDAR_DATE_LEN - 1] = '\0';
-	if (calendar_parse_date(date, &t->y, &t->m, &t->d) < 0)
-		return -1;
-	if (iso[10] == '\0')
-		return 0;
-	if (iso[10] != 'T' && iso[10] != 't' && iso[10] != ' ')
-		return -1;
-	p = iso + 11;
-	if (export_digits(p, 2, &t->hh) < 0 || p[2] != ':' || export_digits(p + 3, 2, &t->mi) < 0)
-		return -1;
-	p += 5;
-	if (*p == ':') {
-		if (export_digits(p + 1, 2, &t->ss) < 0)
-			return -1;
-		p += 3;
-		if (*p == '.' || *p == ',') {
-			p++;
-			while (*p >= '0' && *p <= '9')
-				p++;
-		}
-	}
-	if (t->hh > 23 || t->mi > 59 || t->ss > 59)
-		return -1;
-	if (*p != '\0' && export_parse_offset(p, &off) < 0)
-		return -1;
-	secs = t->hh * 3600L + t->mi * 60L + t->ss + EXPORT_BOGOTA_OFFSET - off;
-	days = secs >= 0 ? secs / EXPORT_SECONDS_PER_DAY
-			 : -((-secs + EXPORT_SECONDS_PER_DAY - 1) / EXPORT_SECONDS_PER_DAY);
-	secs -= days * EXPORT_SECONDS_PER_DAY;
-	if (days != 0) {
-		if (util_date_add(date, days, shifted) < 0 ||
-		    calendar_parse_date(shifted, &t->y, &t->m, &t->d) < 0)
-			return -1;
-	}
-	t->hh = (int)(secs / 3600);
-	t->mi = (int)(secs % 3600 / 60);
-	t->ss = (int)(secs % 60);
-	t->has_time = 1;
-	return 0;
-}
-
 /* ---- The row model: one cell per column, shared by both formats */
 
 enum export_kind {
@@ -184,10 +87,10 @@ enum export_kind {
 
 struct export_cell {
 	enum export_kind kind;
-	const char *text;	 /* TEXT, CODE */
-	char *owned;		 /* when text was built for the cell */
-	long long number;	 /* NUMBER, MONEY */
-	struct export_time time; /* DATE, DATETIME */
+	const char *text;	    /* TEXT, CODE */
+	char *owned;		    /* when text was built for the cell */
+	long long number;	    /* NUMBER, MONEY */
+	struct calendar_local time; /* DATE, DATETIME */
 };
 
 enum export_col {
@@ -266,7 +169,7 @@ static void export_cell_owned(struct export_cell *c, char *text)
 
 static void export_cell_time(struct export_cell *c, const char *iso, enum export_kind kind)
 {
-	if (iso != NULL && iso[0] != '\0' && export_parse_time(iso, &c->time) == 0)
+	if (iso != NULL && iso[0] != '\0' && calendar_local_time(iso, &c->time) == 0)
 		c->kind = c->time.has_time ? kind : EXPORT_DATE;
 	else
 		c->kind = EXPORT_EMPTY;
@@ -300,13 +203,13 @@ static char *export_observations(const struct indicators_filing *f)
 	{
 		const char *fecha = json_string_value(json_array_get(n, 0));
 		const char *texto = json_string_value(json_array_get(n, 1));
-		struct export_time t;
+		struct calendar_local t;
 
 		if (texto == NULL)
 			continue;
 		if (b.len > 0)
 			buf_puts(&b, "\n");
-		if (fecha != NULL && export_parse_time(fecha, &t) == 0)
+		if (fecha != NULL && calendar_local_time(fecha, &t) == 0)
 			buf_printf(&b, "%02d/%02d/%04d: ", t.d, t.m, t.y);
 		buf_puts(&b, texto);
 	}
@@ -546,7 +449,7 @@ static void export_xlsx_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, cons
 }
 
 static void export_xlsx_time(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
-			     const struct export_time *t, lxw_format *fmt)
+			     const struct calendar_local *t, lxw_format *fmt)
 {
 	lxw_datetime dt;
 
@@ -826,7 +729,7 @@ static void export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set
 				   const json_t *summary, const struct export_formats *fm)
 {
 	struct export_sheet sh;
-	struct export_time t;
+	struct calendar_local t;
 	char *period;
 
 	sh.ws = workbook_add_worksheet(wb, EXPORT_SHEET_INDICATORS);
@@ -847,7 +750,7 @@ static void export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set
 	worksheet_write_string(sh.ws, sh.row++, 1, period, NULL);
 	free(period);
 	worksheet_write_string(sh.ws, sh.row, 0, "Corte", NULL);
-	if (export_parse_time(set->corte, &t) == 0)
+	if (calendar_local_time(set->corte, &t) == 0)
 		export_xlsx_time(sh.ws, sh.row, 1, &t, fm->datetime);
 	sh.row++;
 	worksheet_write_string(sh.ws, sh.row, 0, "Criterio", NULL);

@@ -809,13 +809,44 @@ static void test_api_edges(void **state)
 	calendar_free(c);
 }
 
+/* An instant's Bogotá wall clock: offsets shift it across midnight, a date has no time. */
+static void test_local_time(void **state)
+{
+	struct calendar_local t;
+
+	(void)state;
+	assert_int_equal(calendar_local_time("2025-01-01T03:15:09Z", &t), 0);
+	assert_int_equal(t.y, 2024);
+	assert_int_equal(t.m, 12);
+	assert_int_equal(t.d, 31);
+	assert_int_equal(t.hh, 22);
+	assert_int_equal(t.mi, 15);
+	assert_int_equal(t.ss, 9);
+	assert_int_equal(t.has_time, 1);
+	assert_int_equal(calendar_local_time("2024-02-29 16:30", &t), 0);
+	assert_int_equal(t.d, 29);
+	assert_int_equal(t.hh, 16);
+	assert_int_equal(t.mi, 30);
+	assert_int_equal(calendar_local_time("2024-05-02T09:14:07.25-05:00", &t), 0);
+	assert_int_equal(t.hh, 9);
+	assert_int_equal(t.ss, 7);
+	assert_int_equal(calendar_local_time("2024-05-02", &t), 0);
+	assert_int_equal(t.has_time, 0);
+	assert_int_equal(t.hh, 0);
+	assert_int_equal(calendar_local_time("2025-02-29T10:00:00", &t), -1);
+	assert_int_equal(t.y, 0);
+	assert_int_equal(calendar_local_time("2024-05-02T25:00", &t), -1);
+	assert_int_equal(calendar_local_time("1983-12-31", &t), -1);
+	assert_int_equal(calendar_local_time(NULL, &t), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_shared_holidays), cmocka_unit_test(test_shared_sums),
 	    cmocka_unit_test(test_cases_file),	    cmocka_unit_test(test_round_trip_2024),
 	    cmocka_unit_test(test_naive_agreement), cmocka_unit_test(test_holiday_rules),
-	    cmocka_unit_test(test_api_edges),
+	    cmocka_unit_test(test_api_edges),	    cmocka_unit_test(test_local_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
