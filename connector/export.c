@@ -1063,7 +1063,8 @@ int export_cli(int argc, char **argv)
 	}
 	if (rc != INDICATORS_OK) {
 		fprintf(stderr, "segcont: %s\n", err);
-		ret = rc == INDICATORS_BAD_INPUT ? EXPORT_EXIT_USAGE : EXPORT_EXIT_FAIL;
+		ret = rc == INDICATORS_BAD_INPUT || rc == INDICATORS_BAD_DATE ? EXPORT_EXIT_USAGE
+									      : EXPORT_EXIT_FAIL;
 		goto done;
 	}
 	fprintf(stderr, "exportados %zu radicados a %s\n", rows,

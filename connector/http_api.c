@@ -1257,7 +1257,7 @@ static int http_api_rows_sla(struct http_request *req, struct store *s, const st
 		if (numero != NULL)
 			rc = indicators_sla_for(s, req->api->cfg, req->api->calendar, numero, now,
 						&sla, err, sizeof(err));
-		if (rc == INDICATORS_INTERNAL || rc == INDICATORS_BAD_INPUT) {
+		if (rc != INDICATORS_OK && rc != INDICATORS_NOT_FOUND) {
 			json_decref(arr);
 			http_api_internal_error(req, s, err);
 			return -1;

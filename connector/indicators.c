@@ -49,6 +49,8 @@ const char *indicators_error_code(enum indicators_rc rc)
 		return "ok";
 	case INDICATORS_BAD_INPUT:
 		return "parametro_invalido";
+	case INDICATORS_BAD_DATE:
+		return "fecha_invalida";
 	case INDICATORS_NOT_FOUND:
 		return "no_encontrado";
 	default:
@@ -63,6 +65,8 @@ int indicators_http_status(enum indicators_rc rc)
 		return 200;
 	case INDICATORS_BAD_INPUT:
 		return 400;
+	case INDICATORS_BAD_DATE:
+		return 422;
 	case INDICATORS_NOT_FOUND:
 		return 404;
 	default:
@@ -513,16 +517,16 @@ enum indicators_rc indicators_check_period(const char *desde, const char *hasta,
 
 	if (desde != NULL && desde[0] != '\0' && calendar_parse_date(desde, &y, &m, &d) < 0) {
 		set_error(err, errlen, "desde debe ser una fecha AAAA-MM-DD válida");
-		return INDICATORS_BAD_INPUT;
+		return INDICATORS_BAD_DATE;
 	}
 	if (hasta != NULL && hasta[0] != '\0' && calendar_parse_date(hasta, &y, &m, &d) < 0) {
 		set_error(err, errlen, "hasta debe ser una fecha AAAA-MM-DD válida");
-		return INDICATORS_BAD_INPUT;
+		return INDICATORS_BAD_DATE;
 	}
 	if (desde != NULL && desde[0] != '\0' && hasta != NULL && hasta[0] != '\0' &&
 	    strcmp(desde, hasta) > 0) {
 		set_error(err, errlen, "desde (%s) es posterior a hasta (%s)", desde, hasta);
-		return INDICATORS_BAD_INPUT;
+		return INDICATORS_BAD_DATE;
 	}
 	return INDICATORS_OK;
 }
@@ -1521,11 +1525,15 @@ enum indicators_rc indicators_add_days_json(const struct calendar *cal, const ch
 	long n;
 
 	*out = NULL;
-	if (desde == NULL || strlen(desde) >= INDICATORS_ISO_LEN ||
+	if (desde == NULL) {
+		set_error(err, errlen, "falta desde: una fecha AAAA-MM-DD");
+		return INDICATORS_BAD_INPUT;
+	}
+	if (strlen(desde) >= INDICATORS_ISO_LEN ||
 	    calendar_effective_start(cal, desde, start) < 0) {
 		set_error(err, errlen, "desde debe ser una fecha AAAA-MM-DD entre %d y %d",
 			  CALENDAR_MIN_YEAR, CALENDAR_MAX_YEAR);
-		return INDICATORS_BAD_INPUT;
+		return INDICATORS_BAD_DATE;
 	}
 	if (dias == NULL || parse_long(dias, 0, INDICATORS_MAX_ADD_DAYS, &n) < 0) {
 		set_error(err, errlen, "dias debe ser un entero entre 0 y %d",
@@ -1535,7 +1543,7 @@ enum indicators_rc indicators_add_days_json(const struct calendar *cal, const ch
 	if (calendar_add_business_days(cal, desde, n, result) < 0) {
 		set_error(err, errlen, "el resultado cae fuera del calendario (año %d)",
 			  CALENDAR_MAX_YEAR);
-		return INDICATORS_BAD_INPUT;
+		return INDICATORS_BAD_DATE;
 	}
 	*out = json_pack("{s:s, s:I, s:s, s:s}", "desde", desde, "dias", (json_int_t)n, "inicio",
 			 start, "resultado", result);

@@ -60,6 +60,7 @@
 enum indicators_rc {
 	INDICATORS_OK = 0,
 	INDICATORS_BAD_INPUT, /* 400 "parametro_invalido": the message says which and why */
+	INDICATORS_BAD_DATE,  /* 422 "fecha_invalida": a date or period that is not one */
 	INDICATORS_NOT_FOUND, /* 404 "no_encontrado" */
 	INDICATORS_INTERNAL   /* 500 "error_interno" (503 when store_last_busy says so) */
 };

@@ -532,7 +532,7 @@ static void test_xlsx(void **state)
 	assert_int_equal(export_write_file(s, &cfg, cal, EXPORT_XLSX, "2024-05-31", "2024-05-01",
 					   TEST_NOW, test_path("malo.xlsx", path), &rows, err,
 					   sizeof(err)),
-			 INDICATORS_BAD_INPUT);
+			 INDICATORS_BAD_DATE);
 	assert_int_not_equal(access(path, F_OK), 0);
 	config_free(&cfg);
 	calendar_free(cal);

@@ -575,15 +575,17 @@ static void test_indicators_scenario(void **state)
 	/* Bad periods are the caller's error, in Spanish. */
 	assert_int_equal(
 	    indicators_build(s, &cfg, cal, "2024-13-01", NULL, TEST_NOW, &j, err, sizeof(err)),
-	    INDICATORS_BAD_INPUT);
+	    INDICATORS_BAD_DATE);
 	assert_null(j);
 	assert_non_null(strstr(err, "desde"));
 	assert_int_equal(indicators_build(s, &cfg, cal, "2024-06-01", "2024-05-01", TEST_NOW, &j,
 					  err, sizeof(err)),
-			 INDICATORS_BAD_INPUT);
+			 INDICATORS_BAD_DATE);
 	assert_non_null(strstr(err, "posterior"));
 	assert_string_equal(indicators_error_code(INDICATORS_BAD_INPUT), "parametro_invalido");
 	assert_int_equal(indicators_http_status(INDICATORS_BAD_INPUT), 400);
+	assert_string_equal(indicators_error_code(INDICATORS_BAD_DATE), "fecha_invalida");
+	assert_int_equal(indicators_http_status(INDICATORS_BAD_DATE), 422);
 	assert_int_equal(indicators_http_status(INDICATORS_NOT_FOUND), 404);
 
 	config_free(&cfg);
@@ -723,6 +725,8 @@ static void test_calendar_routes(void **state)
 	assert_int_equal(indicators_holidays_json(cal, "2024x", &j, err, sizeof(err)),
 			 INDICATORS_BAD_INPUT);
 	assert_int_equal(indicators_add_days_json(cal, "2024-02-30", "1", &j, err, sizeof(err)),
+			 INDICATORS_BAD_DATE);
+	assert_int_equal(indicators_add_days_json(cal, NULL, "1", &j, err, sizeof(err)),
 			 INDICATORS_BAD_INPUT);
 	assert_int_equal(indicators_add_days_json(cal, "2024-02-01", "-1", &j, err, sizeof(err)),
 			 INDICATORS_BAD_INPUT);
