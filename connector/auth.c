@@ -158,7 +158,8 @@ static void auth_cli_usage(void)
 	fprintf(stderr, "uso: segcont user add   [-c ARCHIVO] --nombre NOMBRE "
 			"--rol director|abogado|apoyo|admin [--json]\n"
 			"     segcont user token [-c ARCHIVO] --id N [--json]\n"
-			"     segcont user list  [-c ARCHIVO] [--json]\n");
+			"     segcont user list  [-c ARCHIVO] [--json]\n"
+			"     segcont user disable|enable [-c ARCHIVO] --id N [--json]\n");
 }
 
 /* Parses the options after the subcommand (argv[0] is the subcommand). 0 or -1. */
@@ -290,49 +291,98 @@ done:
 	return ret;
 }
 
+/* The user named by --id (the only option besides -c and --json): opens the database and
+ * finds it. Returns the store with u filled, or NULL after printing why, with *ret set to
+ * the exit status. */
+static struct store *auth_cli_user_by_id(const struct auth_cli_opts *o, struct config *cfg,
+					 struct store_user *u, int *ret)
+{
+	struct store *s;
+	long id;
+	int found;
+
+	*ret = AUTH_EXIT_USAGE;
+	if (o->id == NULL || o->nombre != NULL || o->rol != NULL) {
+		auth_cli_usage();
+		return NULL;
+	}
+	if (o->id[0] < '0' || o->id[0] > '9' || parse_long(o->id, 1, AUTH_ID_MAX, &id) < 0) {
+		fprintf(stderr, "segcont: --id debe ser un número de usuario\n");
+		return NULL;
+	}
+	*ret = AUTH_EXIT_FAIL;
+	s = auth_cli_open(o, cfg);
+	if (s == NULL)
+		return NULL;
+	found = store_user_get(s, id, u);
+	if (found <= 0) {
+		fprintf(stderr, "segcont: %s\n",
+			found < 0 ? store_errmsg(s) : "no existe un usuario con ese id");
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
 static int auth_cli_token(const struct auth_cli_opts *o)
 {
 	struct config cfg;
-	struct store *s = NULL;
+	struct store *s;
 	struct store_user u;
 	char token[AUTH_TOKEN_LEN + 1];
 	char hash[AUTH_HASH_LEN + 1];
 	char what[STORE_USER_NAME_MAX + 96];
-	long id;
-	int found;
-	int ret = AUTH_EXIT_FAIL;
+	int ret;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(token, 0, sizeof(token));
-	if (o->id == NULL || o->nombre != NULL || o->rol != NULL) {
-		auth_cli_usage();
-		return AUTH_EXIT_USAGE;
-	}
-	if (o->id[0] < '0' || o->id[0] > '9' || parse_long(o->id, 1, AUTH_ID_MAX, &id) < 0) {
-		fprintf(stderr, "segcont: --id debe ser un número de usuario\n");
-		return AUTH_EXIT_USAGE;
-	}
-	s = auth_cli_open(o, &cfg);
+	s = auth_cli_user_by_id(o, &cfg, &u, &ret);
 	if (s == NULL)
 		goto done;
-	found = store_user_get(s, id, &u);
-	if (found <= 0) {
-		fprintf(stderr, "segcont: %s\n",
-			found < 0 ? store_errmsg(s) : "no existe un usuario con ese id");
-		goto done;
-	}
+	ret = AUTH_EXIT_FAIL;
 	auth_token_new(token, hash);
-	if (store_user_set_token(s, id, hash) != 1) {
+	if (store_user_set_token(s, u.id, hash) != 1) {
 		fprintf(stderr, "segcont: %s\n", store_errmsg(s));
 		goto done;
 	}
-	snprintf(what, sizeof(what), "token de %s (usuario %ld) renovado; el anterior ya no vale",
-		 u.nombre, id);
-	auth_cli_show_token(o, id, what, token);
-	log_info("auth", "token del usuario %ld renovado", id);
+	snprintf(what, sizeof(what), "token de %s (usuario %lld) renovado; el anterior ya no vale",
+		 u.nombre, u.id);
+	auth_cli_show_token(o, u.id, what, token);
+	log_info("auth", "token del usuario %lld renovado", u.id);
 	ret = 0;
 done:
 	sodium_memzero(token, sizeof(token));
+	store_close(s);
+	config_free(&cfg);
+	return ret;
+}
+
+/* `user disable` / `user enable`: a deactivated user keeps their history and their
+ * assigned filings (the Director reassigns them) but their token is refused at once. */
+static int auth_cli_set_active(const struct auth_cli_opts *o, int activo)
+{
+	struct config cfg;
+	struct store *s;
+	struct store_user u;
+	int ret;
+
+	memset(&cfg, 0, sizeof(cfg));
+	s = auth_cli_user_by_id(o, &cfg, &u, &ret);
+	if (s == NULL)
+		goto done;
+	ret = AUTH_EXIT_FAIL;
+	if (store_user_set_active(s, u.id, activo) != 1) {
+		fprintf(stderr, "segcont: %s\n", store_errmsg(s));
+		goto done;
+	}
+	if (o->json)
+		printf("{\"id\": %lld, \"activo\": %s}\n", u.id, activo ? "true" : "false");
+	else
+		printf("usuario %lld (%s, %s) %s\n", u.id, u.nombre, u.rol,
+		       activo ? "activado" : "desactivado: su token ya no vale");
+	log_info("auth", "usuario %lld %s", u.id, activo ? "activado" : "desactivado");
+	ret = 0;
+done:
 	store_close(s);
 	config_free(&cfg);
 	return ret;
@@ -418,6 +468,10 @@ int auth_cli_user(int argc, char **argv)
 		return auth_cli_token(&o);
 	if (strcmp(sub, "list") == 0)
 		return auth_cli_list(&o);
+	if (strcmp(sub, "disable") == 0)
+		return auth_cli_set_active(&o, 0);
+	if (strcmp(sub, "enable") == 0)
+		return auth_cli_set_active(&o, 1);
 	fprintf(stderr, "segcont: orden desconocida «user %s»\n", sub);
 	auth_cli_usage();
 	return AUTH_EXIT_USAGE;

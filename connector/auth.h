@@ -57,7 +57,7 @@ enum auth_result auth_lookup(struct store *s, const char *hash, struct store_use
 enum auth_result auth_check(struct store *s, const char *authorization, struct store_user *u,
 			    int *role);
 
-/* `segcont user add|token|list [-c FILE] ... [--json]`; argv[0] is "user". Loads the
+/* `segcont user add|token|list|disable|enable [-c FILE] ... [--json]`; argv[0] is "user". Loads the
  * configuration itself (-c, else $SEGCONT_CONFIG, else CONFIG_DEFAULT_PATH). Returns the
  * exit status: 0 done, 1 failure, 2 usage. */
 int auth_cli_user(int argc, char **argv);

@@ -281,7 +281,8 @@ static const struct main_cmd main_cmds[] = {
      reconcile_cli},
     {"user", "user add [-c ARCHIVO] --nombre NOMBRE --rol director|abogado|apoyo|admin [--json]\n"
 	     "  segcont user token [-c ARCHIVO] --id N [--json]\n"
-	     "  segcont user list [-c ARCHIVO] [--json]",
+	     "  segcont user list [-c ARCHIVO] [--json]\n"
+	     "  segcont user disable|enable [-c ARCHIVO] --id N [--json]",
      auth_cli_user},
     {"export", "export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]",
      export_cli},

@@ -1159,6 +1159,7 @@ fail:
 enum store_api_stmt_id {
 	STORE_API_USER_ADD,
 	STORE_API_USER_SET_TOKEN,
+	STORE_API_USER_SET_ACTIVE,
 	STORE_API_USER_BY_TOKEN,
 	STORE_API_USER_GET,
 	STORE_API_USER_LIST,
@@ -1179,6 +1180,7 @@ static const char *const store_api_sql[STORE_API_STMT_COUNT] = {
     [STORE_API_USER_ADD] = "INSERT INTO usuario (nombre, rol, token_hash, activo, creado)"
 			   " VALUES (?1, ?2, ?3, 1, ?4)",
     [STORE_API_USER_SET_TOKEN] = "UPDATE usuario SET token_hash = ?2 WHERE id = ?1",
+    [STORE_API_USER_SET_ACTIVE] = "UPDATE usuario SET activo = ?2 WHERE id = ?1",
     [STORE_API_USER_BY_TOKEN] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE token_hash = ?1",
     [STORE_API_USER_GET] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE id = ?1",
     [STORE_API_USER_LIST] = "SELECT " STORE_API_USER_COLS " FROM usuario ORDER BY id",
@@ -1529,6 +1531,21 @@ int store_user_set_token(struct store *s, long long id, const char *token_hash)
 		return -1;
 	}
 	if (store_run(s, st, "no se pudo cambiar el token") < 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+int store_user_set_active(struct store *s, long long id, int activo)
+{
+	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_SET_ACTIVE);
+
+	if (st == NULL)
+		return -1;
+	if (store_bind_int(s, st, 1, id) < 0 || store_bind_int(s, st, 2, activo != 0) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	if (store_run(s, st, "no se pudo cambiar el estado del usuario") < 0)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
 }

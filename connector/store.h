@@ -56,8 +56,8 @@ int store_get_filing(struct store *s, const char *numero, struct filing *f);
 long store_count_filings(struct store *s);
 
 struct sync_state {
-	char cursor[11];        /* YYYY-MM-DD, "" before the first window */
-	char last_attempt[32];  /* ISO 8601 or "" */
+	char cursor[11];       /* YYYY-MM-DD, "" before the first window */
+	char last_attempt[32]; /* ISO 8601 or "" */
 	char last_success[32];
 	char degraded_since[32]; /* first failure of the current run of failures, or "" */
 	char last_error[512];
@@ -98,6 +98,9 @@ int store_user_add(struct store *s, const char *nombre, const char *rol, const c
 		   const char *now, long long *id);
 /* Replaces the token hash of user id. Returns 1 done, 0 no such user, -1 error. */
 int store_user_set_token(struct store *s, long long id, const char *token_hash);
+/* Activates (1) or deactivates (0) user id; a deactivated user's token is refused and a
+ * deactivated lawyer gets no new reparto. Returns 1 done, 0 no such user, -1 error. */
+int store_user_set_active(struct store *s, long long id, int activo);
 /* Looks a user up by token hash or by id. Returns 1 found (u filled), 0 not, -1 error. */
 int store_user_by_token(struct store *s, const char *token_hash, struct store_user *u);
 int store_user_get(struct store *s, long long id, struct store_user *u);

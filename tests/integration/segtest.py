@@ -335,10 +335,11 @@ def start_api(name, days=45, per_day=8, **config):
         "admin": add_user(conf, "Admin Soto", "admin"),
         "inactivo": add_user(conf, "Abogado Retirado", "abogado"),
     }
+    rc, out, err = run_segcont("user", "disable", "-c", conf, "--id", str(users["inactivo"][0]))
+    if rc != 0:
+        raise RuntimeError("user disable falló: %s" % err[-500:])
     db = os.path.join(work, "segcont.db")
     con = sqlite3.connect(db)
-    con.execute("UPDATE usuario SET activo = 0 WHERE id = ?", (users["inactivo"][0],))
-    con.commit()
     before = sum(con.execute("SELECT pasadas, fallos FROM sync_estado").fetchone())
     con.close()
     port = None
