@@ -5,19 +5,23 @@
 
 import { api, ApiError } from './api.js';
 import { h } from './dom.js';
-import { SEMAFORO, etiqueta } from './fmt.js';
+import { SEMAFORO, etiqueta, hoyISO } from './fmt.js';
 
 const VIGENCIA_MS = 60 * 1000;
 let cache = null; // {cuando, datos} ; datos null when the route is absent
 let ausente = false;
 
-// The indicators without a period (targets, overdue and due-soon lists), cached a minute;
-// null when this server has no /api/indicadores yet.
+// The current snapshot (targets, overdue and due-soon lists), cached a minute; null when
+// this server has no /api/indicadores yet. The snapshot figures cover every open filing
+// whatever the period, so asking for today's period gets them at the cost of the open
+// filings only: without a period the server would also measure every concluded filing
+// ever (7.5 s and 40 MB at 100,000 filings, against 0.5 s with today's period).
 export async function indicadoresActuales(forzar) {
   if (ausente) return null;
   if (!forzar && cache && Date.now() - cache.cuando < VIGENCIA_MS) return cache.datos;
   try {
-    const datos = await api('GET', '/api/indicadores');
+    const hoy = hoyISO();
+    const datos = await api('GET', '/api/indicadores?desde=' + hoy + '&hasta=' + hoy);
     cache = { cuando: Date.now(), datos };
     return datos;
   } catch (e) {
