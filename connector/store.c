@@ -268,13 +268,16 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
 	" WHERE id = 1",
 };
 
+/* store_sla_rows' query shapes: one bit for each of its five optional filters. */
+#define STORE_SLA_SHAPES (1 << 5)
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STORE_STMT_COUNT];
 	char err[STORE_ERR_LEN];
 	struct store_api *api; /* follow-up API statements, see the end of this file */
 	sqlite3_stmt **rc;     /* reconciliation statements, see "reconciliation" below */
-	sqlite3_stmt *sla[32]; /* store_sla_rows' statements, one per query shape */
+	sqlite3_stmt *sla[STORE_SLA_SHAPES]; /* store_sla_rows' statements by query shape */
 };
 
 /* --- follow-up API: defined at the end of this file --- */
@@ -644,7 +647,7 @@ void store_close(struct store *s)
 	store_rc_free(s);
 	for (int i = 0; i < STORE_STMT_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
-	for (int i = 0; i < 32; i++)
+	for (int i = 0; i < STORE_SLA_SHAPES; i++)
 		sqlite3_finalize(s->sla[i]);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_error(STORE_MODULE, "no se pudo cerrar la base de datos: %s",
