@@ -3,7 +3,7 @@
 // when the list does not, /api/indicadores gives the targets per tipo de trámite and the
 // overdue and due-soon lists. A server without either shows dashes, never an error.
 
-import { api, ApiError } from './api.js';
+import { api, ApiError, conParametros } from './api.js';
 import { h } from './dom.js';
 import { SEMAFORO, etiqueta, hoyISO } from './fmt.js';
 
@@ -21,7 +21,7 @@ export async function indicadoresActuales(forzar) {
   if (!forzar && cache && Date.now() - cache.cuando < VIGENCIA_MS) return cache.datos;
   try {
     const hoy = hoyISO();
-    const datos = await api('GET', '/api/indicadores?desde=' + hoy + '&hasta=' + hoy);
+    const datos = await api('GET', conParametros('/api/indicadores', { desde: hoy, hasta: hoy }));
     cache = { cuando: Date.now(), datos };
     return datos;
   } catch (e) {
