@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "fakeds_faults.h"
 #include "fakeds_gen.h"
 #include "fakeds_http.h"
+#include "fakeds_quirks.h"
 #include "fakeds_soap.h"
 #include "fakeds_time.h"
 #include "util.h"
@@ -37,7 +37,9 @@ struct fakeds_options {
 	long port;
 	const char *port_file;
 	long max_seconds;
-	int utf8;
+	enum fakeds_soap_encoding encoding;
+	unsigned quirks;
+	const char *ns;
 	double fault_rate;
 	unsigned fault_kinds;
 	long fault_seed;
@@ -58,13 +60,17 @@ static void fakeds_usage(FILE *out)
 {
 	fprintf(out,
 		"uso: fakeds [--listen 127.0.0.1] [--port P] [--port-file RUTA] [--max-seconds N]\n"
-		"            [--encoding iso-8859-1|utf-8] [--fault-rate R] [--faults k1,k2]\n"
+		"            [--encoding iso-8859-1|utf-8|windows-1252] [--quirks k1,k2]\n"
+		"            [--namespace URI] [--fault-rate R] [--faults k1,k2]\n"
 		"            [--fault-seed N] [--delay-ms N] [--seed N] [--from AAAA-MM-DD]\n"
 		"            [--to AAAA-MM-DD] [--per-day N] [--dependencia CÓDIGO]\n"
 		"            [--key CLAVE | --key-file RUTA] [--dataset ARCHIVO.json]\n"
 		"            [--live-seconds N  (radica uno nuevo de la oficina cada N s)]\n"
 		"Simula el servicio SOAP de Orfeo (POST %s) y la API /control/.\n"
-		"Fallas: delay, reset, http500, http503, html, truncated, malformed, badkey.\n",
+		"Fallas: delay, reset, http500, http503, html, truncated, malformed, badkey.\n"
+		"Particularidades de instalaciones reales (--quirks): punto-final,\n"
+		"sin-declaracion, byte-extra, lista-sin-clave, sin-limite, lista-por-numero,\n"
+		"clave-vacia, detalle-real; real = todas menos lista-por-numero.\n",
 		FAKEDS_HTTP_SOAP_PATH);
 }
 
@@ -136,6 +142,8 @@ static int fakeds_parse_args(int argc, char **argv, struct fakeds_options *o)
 	    {"port-file", required_argument, NULL, 'P'},
 	    {"max-seconds", required_argument, NULL, 'm'},
 	    {"encoding", required_argument, NULL, 'e'},
+	    {"quirks", required_argument, NULL, 'q'},
+	    {"namespace", required_argument, NULL, 'N'},
 	    {"fault-rate", required_argument, NULL, 'r'},
 	    {"faults", required_argument, NULL, 'f'},
 	    {"fault-seed", required_argument, NULL, 'S'},
@@ -173,15 +181,26 @@ static int fakeds_parse_args(int argc, char **argv, struct fakeds_options *o)
 				return -1;
 			break;
 		case 'e':
-			if (strcasecmp(optarg, "utf-8") == 0 || strcasecmp(optarg, "utf8") == 0) {
-				o->utf8 = 1;
-			} else if (strcasecmp(optarg, "iso-8859-1") == 0 ||
-				   strcasecmp(optarg, "latin1") == 0) {
-				o->utf8 = 0;
-			} else {
-				fprintf(stderr, "fakeds: --encoding acepta iso-8859-1 o utf-8\n");
+			if (fakeds_soap_encoding_named(optarg, &o->encoding) < 0) {
+				fprintf(stderr,
+					"fakeds: --encoding acepta iso-8859-1, utf-8 o "
+					"windows-1252: %s\n",
+					optarg);
 				return -1;
 			}
+			break;
+		case 'q':
+			if (fakeds_quirks_parse(optarg, &o->quirks, err, sizeof(err)) < 0) {
+				fprintf(stderr, "fakeds: --quirks: %s\n", err);
+				return -1;
+			}
+			break;
+		case 'N':
+			if (fakeds_soap_check_ns(optarg, err, sizeof(err)) < 0) {
+				fprintf(stderr, "fakeds: %s\n", err);
+				return -1;
+			}
+			o->ns = optarg;
 			break;
 		case 'r':
 			if (fakeds_rate(optarg, &o->fault_rate) < 0)
@@ -401,6 +420,8 @@ int main(int argc, char **argv)
 	    .listen = FAKEDS_DEFAULT_LISTEN,
 	    .port = FAKEDS_DEFAULT_PORT,
 	    .max_seconds = FAKEDS_DEFAULT_MAX_SECONDS,
+	    .encoding = FAKEDS_SOAP_LATIN1,
+	    .ns = FAKEDS_SOAP_DEFAULT_NS,
 	    .fault_kinds = FAKEDS_FAULTS_DEFAULT_KINDS,
 	    .fault_seed = 1,
 	    .delay_ms = FAKEDS_FAULTS_DEFAULT_DELAY_MS,
@@ -414,6 +435,7 @@ int main(int argc, char **argv)
 	struct fakeds_http_options ho;
 	struct fakeds_data data;
 	struct fakeds_faults faults;
+	struct fakeds_quirks quirks;
 	struct fakeds_http *http = NULL;
 	char err[FAKEDS_ERRLEN];
 	sigset_t set;
@@ -432,16 +454,18 @@ int main(int argc, char **argv)
 	fakeds_data_init(&data, o.office, (unsigned long long)o.seed);
 	fakeds_faults_init(&faults, o.fault_rate, o.fault_kinds, (unsigned long long)o.fault_seed,
 			   o.delay_ms);
+	fakeds_quirks_init(&quirks, o.quirks);
 	if (fakeds_build_data(&o, &data) < 0)
 		goto done;
 
 	fprintf(stderr, "fakeds: %zu radicados, dependencia %s, codificación %s\n", data.count,
-		data.office, o.utf8 ? "UTF-8" : "ISO-8859-1");
+		data.office, fakeds_soap_encoding_name(o.encoding));
 	ho.listen = o.listen;
 	ho.port = (int)o.port;
-	ho.utf8 = o.utf8;
+	ho.encoding = o.encoding;
+	ho.ns = o.ns;
 	ho.key = o.key;
-	http = fakeds_http_start(&ho, &data, &faults, err, sizeof(err));
+	http = fakeds_http_start(&ho, &data, &faults, &quirks, err, sizeof(err));
 	explicit_bzero(o.key, sizeof(o.key));
 	if (http == NULL) {
 		fprintf(stderr, "fakeds: %s\n", err);

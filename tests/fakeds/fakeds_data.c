@@ -25,34 +25,35 @@ struct fakeds_data_field {
 	const char *info;
 	enum fakeds_data_kind kind;
 	const char *def; /* default of a new filing; NULL: decided from other fields */
+	int sender;	 /* a column of the sender's row (sgd_dir_drecciones): NULL when empty */
 };
 
 static const struct fakeds_data_field fakeds_data_fields[FS_COUNT] = {
-    [FS_TIPO_DOCUMENTAL] = {"tipo_documental", "TDOC_CODI", FAKEDS_KIND_DIGITS, "0"},
-    [FS_RUTA] = {"ruta", "RADI_PATH", FAKEDS_KIND_TEXT, ""},
-    [FS_USUARIO_ACTUAL] = {"usuario_actual", "RADI_USUA_ACTU", FAKEDS_KIND_DIGITS, "1"},
-    [FS_DEP_ACTUAL] = {"dependencia_actual", "RADI_DEPE_ACTU", FAKEDS_KIND_DEP, NULL},
-    [FS_USUARIO_ANTERIOR] = {"usuario_anterior", "RADI_USU_ANTE", FAKEDS_KIND_DIGITS, "1"},
-    [FS_DEP_ORIGEN] = {"dependencia_origen", "RADI_DEPE_RADI", FAKEDS_KIND_DEP, NULL},
-    [FS_ASUNTO] = {"asunto", "RA_ASUN", FAKEDS_KIND_TEXT, ""},
-    [FS_USUARIO_RADICADOR] = {"usuario_radicador", "RADI_USUA_RADI", FAKEDS_KIND_DIGITS, "1"},
-    [FS_CODI_NIVEL] = {"codi_nivel", "CODI_NIVEL", FAKEDS_KIND_DIGITS, "5"},
-    [FS_DEPE_CODI] = {"depe_codi", "DEPE_CODI", FAKEDS_KIND_DIGITS, NULL},
-    [FS_EANU] = {"sgd_eanu_codigo", "SGD_EANU_CODIGO", FAKEDS_KIND_EANU, ""},
-    [FS_DIR_CODIGO] = {"dir_codigo", "SGD_DIR_CODIGO", FAKEDS_KIND_DIGITS, ""},
-    [FS_DIR_TIPO] = {"dir_tipo", "SGD_DIR_TIPO", FAKEDS_KIND_DIGITS, "1"},
-    [FS_OEM_CODIGO] = {"oem_codigo", "SGD_OEM_CODIGO", FAKEDS_KIND_DIGITS, ""},
-    [FS_CIU_CODIGO] = {"ciu_codigo", "SGD_CIU_CODIGO", FAKEDS_KIND_DIGITS, ""},
-    [FS_MUNI_CODI] = {"muni_codi", "MUNI_CODI", FAKEDS_KIND_DIGITS, "1"},
-    [FS_DPTO_CODI] = {"dpto_codi", "DPTO_CODI", FAKEDS_KIND_DIGITS, "11"},
-    [FS_ID_PAIS] = {"id_pais", "ID_PAIS", FAKEDS_KIND_DIGITS, "170"},
-    [FS_DIRECCION] = {"direccion", "SGD_DIR_DIRECCION", FAKEDS_KIND_TEXT, ""},
-    [FS_TELEFONO] = {"telefono", "SGD_DIR_TELEFONO", FAKEDS_KIND_TEXT, ""},
-    [FS_EMAIL] = {"email", "SGD_DIR_MAIL", FAKEDS_KIND_TEXT, ""},
-    [FS_DEP_ORIGEN_NOMBRE] = {"dependencia_origen_nombre", "SGD_DIR_NOMBRE", FAKEDS_KIND_TEXT,
-			      NULL},
-    [FS_REMITENTE] = {"remitente", "SGD_DIR_NOMREMDES", FAKEDS_KIND_TEXT, ""},
-    [FS_DOCUMENTO] = {"documento", "SGD_DIR_DOC", FAKEDS_KIND_TEXT, ""},
+    [FS_TIPO_DOCUMENTAL] = {"tipo_documental", "TDOC_CODI", FAKEDS_KIND_DIGITS, "0", 0},
+    [FS_RUTA] = {"ruta", "RADI_PATH", FAKEDS_KIND_TEXT, "", 0},
+    [FS_USUARIO_ACTUAL] = {"usuario_actual", "RADI_USUA_ACTU", FAKEDS_KIND_DIGITS, "1", 0},
+    [FS_DEP_ACTUAL] = {"dependencia_actual", "RADI_DEPE_ACTU", FAKEDS_KIND_DEP, NULL, 0},
+    [FS_USUARIO_ANTERIOR] = {"usuario_anterior", "RADI_USU_ANTE", FAKEDS_KIND_DIGITS, "1", 0},
+    [FS_DEP_ORIGEN] = {"dependencia_origen", "RADI_DEPE_RADI", FAKEDS_KIND_DEP, NULL, 0},
+    [FS_ASUNTO] = {"asunto", "RA_ASUN", FAKEDS_KIND_TEXT, "", 0},
+    [FS_USUARIO_RADICADOR] = {"usuario_radicador", "RADI_USUA_RADI", FAKEDS_KIND_DIGITS, "1", 0},
+    [FS_CODI_NIVEL] = {"codi_nivel", "CODI_NIVEL", FAKEDS_KIND_DIGITS, "5", 0},
+    [FS_DEPE_CODI] = {"depe_codi", "DEPE_CODI", FAKEDS_KIND_DIGITS, NULL, 0},
+    [FS_EANU] = {"sgd_eanu_codigo", "SGD_EANU_CODIGO", FAKEDS_KIND_EANU, "", 0},
+    [FS_DIR_CODIGO] = {"dir_codigo", "SGD_DIR_CODIGO", FAKEDS_KIND_DIGITS, "", 1},
+    [FS_DIR_TIPO] = {"dir_tipo", "SGD_DIR_TIPO", FAKEDS_KIND_DIGITS, "1", 1},
+    [FS_OEM_CODIGO] = {"oem_codigo", "SGD_OEM_CODIGO", FAKEDS_KIND_DIGITS, "", 1},
+    [FS_CIU_CODIGO] = {"ciu_codigo", "SGD_CIU_CODIGO", FAKEDS_KIND_DIGITS, "", 1},
+    [FS_MUNI_CODI] = {"muni_codi", "MUNI_CODI", FAKEDS_KIND_DIGITS, "1", 1},
+    [FS_DPTO_CODI] = {"dpto_codi", "DPTO_CODI", FAKEDS_KIND_DIGITS, "11", 1},
+    [FS_ID_PAIS] = {"id_pais", "ID_PAIS", FAKEDS_KIND_DIGITS, "170", 1},
+    [FS_DIRECCION] = {"direccion", "SGD_DIR_DIRECCION", FAKEDS_KIND_TEXT, "", 1},
+    [FS_TELEFONO] = {"telefono", "SGD_DIR_TELEFONO", FAKEDS_KIND_TEXT, "", 1},
+    [FS_EMAIL] = {"email", "SGD_DIR_MAIL", FAKEDS_KIND_TEXT, "", 1},
+    [FS_DEP_ORIGEN_NOMBRE] = {"dependencia_origen_nombre", "SGD_DIR_NOMBRE", FAKEDS_KIND_TEXT, NULL,
+			      1},
+    [FS_REMITENTE] = {"remitente", "SGD_DIR_NOMREMDES", FAKEDS_KIND_TEXT, "", 1},
+    [FS_DOCUMENTO] = {"documento", "SGD_DIR_DOC", FAKEDS_KIND_TEXT, "", 1},
 };
 
 /* Order of the dump's text fields after numero, tipo_radicado, the dates, asunto, folios,
@@ -102,6 +103,11 @@ const char *fakeds_data_json_name(enum fakeds_str f)
 const char *fakeds_data_info_name(enum fakeds_str f)
 {
 	return fakeds_data_fields[f].info;
+}
+
+int fakeds_data_info_sender(enum fakeds_str f)
+{
+	return fakeds_data_fields[f].sender;
 }
 
 const char *fakeds_data_tipo(const char *numero)
@@ -195,8 +201,7 @@ static struct fakeds_filing *fakeds_data_filing_copy(const struct fakeds_filing 
 	return f;
 }
 
-/* Numbers compare as numbers: a shorter one is smaller, equal lengths compare by text. */
-static int fakeds_data_numcmp(const char *a, const char *b)
+int fakeds_data_numcmp(const char *a, const char *b)
 {
 	size_t la = strlen(a);
 	size_t lb = strlen(b);

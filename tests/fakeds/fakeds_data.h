@@ -79,6 +79,12 @@ enum fakeds_data_result {
 /* Names of the text fields: JSON (dump) and getInfoRadicado element. Borrowed. */
 const char *fakeds_data_json_name(enum fakeds_str f);
 const char *fakeds_data_info_name(enum fakeds_str f);
+/* 1 when the field is a column of the sender's row, which a real database holds as NULL where
+ * fakeds holds an empty string (SGD_DIR_*, SGD_OEM_CODIGO, MUNI_CODI...), else 0. */
+int fakeds_data_info_sender(enum fakeds_str f);
+/* Compares two radicado numbers as numbers: a shorter one is smaller, equal lengths compare
+ * by text. Returns <0, 0 or >0. */
+int fakeds_data_numcmp(const char *a, const char *b);
 /* "salida", "entrada", "interna" or "otro" from the number's last digit. Borrowed. */
 const char *fakeds_data_tipo(const char *numero);
 /* "vigente", "anulacion_solicitada" or "anulado" from SGD_EANU_CODIGO. Borrowed. */

@@ -118,6 +118,10 @@ static const struct fakeds_gen_template fakeds_gen_templates[] = {
     {"Solicitud de certificación contractual de {P}", "1300", 1},
     {"Remisión de informe de supervisión & seguimiento del contrato {C}", "1074", 0},
     {"Invitación a capacitación en gestión documental", "0", 1},
+    /* Characters that windows-1252 has at 0x80 ... 0x9F (– “ ”), so that its bytes differ
+     * from ISO-8859-1's (numeric references) in the list as well as in the detail. */
+    {"Solicitud de contratación directa – {A} – “{O}”", "1070", 0},
+    {"Solicitud de prórroga del contrato {C} – “ampliación del plazo de ejecución”", "1071", 1},
 };
 
 static const char *const fakeds_gen_other_tdoc[] = {"0", "0", "1001", "1075", "1100"};

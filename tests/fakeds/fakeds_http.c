@@ -28,12 +28,21 @@ static const char fakeds_http_php_error[] =
     "<b>/var/www/orfeo/webServices/servidor.php</b>:212\nStack trace:\n#0 {main}\n  thrown in "
     "<b>/var/www/orfeo/webServices/servidor.php</b> on line <b>212</b><br />\n";
 
+/* Extra headers of a SOAP answer, name and value pairs: what nusoap sends, and with byte-extra
+ * the close that the stray byte forces on the real wire. */
+static const char *const fakeds_http_soap_headers[] = {"X-SOAP-Server", "NuSOAP/0.9.5 (1.123)",
+						       NULL};
+static const char *const fakeds_http_soap_close_headers[] = {
+    "X-SOAP-Server", "NuSOAP/0.9.5 (1.123)", MHD_HTTP_HEADER_CONNECTION, "close", NULL};
+
 struct fakeds_http {
 	struct MHD_Daemon *daemon;
 	struct fakeds_data *data;
 	struct fakeds_faults *faults;
+	struct fakeds_quirks *quirks;
 	char *key;
-	int utf8;
+	char *ns;
+	enum fakeds_soap_encoding encoding;
 	int port;
 	atomic_int stopping;
 	char url[FAKEDS_HTTP_URL_LEN];
@@ -46,10 +55,11 @@ struct fakeds_http_request {
 	size_t discarded; /* bytes of an oversized body thrown away */
 };
 
-/* Queues an answer. data is copied when copy, else handed over (malloc'd, MHD frees it). */
+/* Queues an answer. data is copied when copy, else handed over (malloc'd, MHD frees it).
+ * headers: NULL, or name and value pairs ended by a NULL name. */
 static enum MHD_Result fakeds_http_send(struct MHD_Connection *conn, unsigned status,
 					const char *ctype, const char *data, size_t len, int copy,
-					const char *xname, const char *xvalue)
+					const char *const *headers)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -62,8 +72,8 @@ static enum MHD_Result fakeds_http_send(struct MHD_Connection *conn, unsigned st
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	if (xname != NULL)
-		MHD_add_response_header(r, xname, xvalue);
+	for (size_t i = 0; headers != NULL && headers[i] != NULL; i += 2)
+		MHD_add_response_header(r, headers[i], headers[i + 1]);
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -73,7 +83,7 @@ static enum MHD_Result fakeds_http_text(struct MHD_Connection *conn, unsigned st
 					const char *text)
 {
 	return fakeds_http_send(conn, status, "text/plain; charset=UTF-8", text, strlen(text), 1,
-				NULL, NULL);
+				NULL);
 }
 
 /* Sleeps ms in short steps. Returns 0, or -1 when the server started stopping meanwhile. */
@@ -99,7 +109,7 @@ static enum MHD_Result fakeds_http_soap(struct fakeds_http *h, struct MHD_Connec
 					struct fakeds_http_request *r)
 {
 	const char *action = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "SOAPAction");
-	const char *ctype = h->utf8 ? "text/xml; charset=UTF-8" : "text/xml; charset=ISO-8859-1";
+	const struct fakeds_soap_mode mode = {h->encoding, fakeds_quirks_get(h->quirks), h->ns};
 	struct fakeds_soap_call call;
 	enum fakeds_fault kind;
 	struct buf out;
@@ -119,16 +129,17 @@ static enum MHD_Result fakeds_http_soap(struct fakeds_http *h, struct MHD_Connec
 		return fakeds_http_text(conn, 500, "Internal Server Error");
 	case FAKEDS_FAULT_HTTP503:
 		fakeds_soap_call_free(&call);
-		return fakeds_http_send(conn, 503, "text/plain; charset=UTF-8",
-					"Service Unavailable", strlen("Service Unavailable"), 1,
-					MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		return fakeds_http_send(
+		    conn, 503, "text/plain; charset=UTF-8", "Service Unavailable",
+		    strlen("Service Unavailable"), 1,
+		    (const char *const[]){MHD_HTTP_HEADER_RETRY_AFTER, "1", NULL});
 	case FAKEDS_FAULT_HTML:
 		fakeds_soap_call_free(&call);
 		return fakeds_http_send(conn, 200, "text/html; charset=UTF-8",
 					fakeds_http_php_error, strlen(fakeds_http_php_error), 1,
-					NULL, NULL);
+					NULL);
 	case FAKEDS_FAULT_BADKEY:
-		fakeds_soap_badkey(call.op, h->utf8, &out);
+		fakeds_soap_badkey(call.op, &mode, &out);
 		break;
 	case FAKEDS_FAULT_DELAY:
 		if (fakeds_http_sleep(h, delay_ms) < 0) {
@@ -138,7 +149,7 @@ static enum MHD_Result fakeds_http_soap(struct fakeds_http *h, struct MHD_Connec
 		/* then answers normally */
 		/* fall through */
 	default:
-		status = (unsigned)fakeds_soap_answer(h->data, &call, h->key, h->utf8, &out);
+		status = (unsigned)fakeds_soap_answer(h->data, &call, h->key, &mode, &out);
 		break;
 	}
 	fakeds_soap_call_free(&call);
@@ -149,8 +160,10 @@ static enum MHD_Result fakeds_http_soap(struct fakeds_http *h, struct MHD_Connec
 		fakeds_soap_corrupt(&out);
 		len = out.len;
 	}
-	return fakeds_http_send(conn, status, ctype, buf_steal(&out), len, 0, "X-SOAP-Server",
-				"NuSOAP/0.9.5 (1.123)");
+	return fakeds_http_send(
+	    conn, status, fakeds_soap_content_type(&mode), buf_steal(&out), len, 0,
+	    (mode.quirks & FAKEDS_QUIRK_BYTE_EXTRA) ? fakeds_http_soap_close_headers
+						    : fakeds_http_soap_headers);
 }
 
 static enum MHD_Result fakeds_http_control(struct fakeds_http *h, struct MHD_Connection *conn,
@@ -158,13 +171,13 @@ static enum MHD_Result fakeds_http_control(struct fakeds_http *h, struct MHD_Con
 					   struct fakeds_http_request *r)
 {
 	const char *dep = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "dependencia");
+	const struct fakeds_control_env env = {h->data, h->faults, h->quirks};
 	char *json = NULL;
 	int status;
 
-	status = fakeds_control_handle(h->data, h->faults, method, url, dep, r->body.data,
-				       r->body.len, &json);
+	status = fakeds_control_handle(&env, method, url, dep, r->body.data, r->body.len, &json);
 	return fakeds_http_send(conn, (unsigned)status, "application/json; charset=UTF-8", json,
-				strlen(json), 0, NULL, NULL);
+				strlen(json), 0, NULL);
 }
 
 static enum MHD_Result fakeds_http_handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -219,7 +232,8 @@ static enum MHD_Result fakeds_http_handle(void *cls, struct MHD_Connection *conn
 		if (strcmp(method, "POST") != 0)
 			return fakeds_http_send(
 			    conn, 405, "text/plain; charset=UTF-8", "Método no permitido",
-			    strlen("Método no permitido"), 1, MHD_HTTP_HEADER_ALLOW, "POST");
+			    strlen("Método no permitido"), 1,
+			    (const char *const[]){MHD_HTTP_HEADER_ALLOW, "POST", NULL});
 		return fakeds_http_soap(h, conn, r);
 	}
 	if (strncmp(url, "/control/", strlen("/control/")) == 0)
@@ -286,7 +300,8 @@ int fakeds_http_check_listen(const char *listen, char *err, size_t errlen)
 }
 
 struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struct fakeds_data *d,
-				      struct fakeds_faults *f, char *err, size_t errlen)
+				      struct fakeds_faults *f, struct fakeds_quirks *q, char *err,
+				      size_t errlen)
 {
 	struct fakeds_http *h = xcalloc(1, sizeof(*h));
 	struct sockaddr_storage ss;
@@ -302,8 +317,10 @@ struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struc
 		flags |= MHD_USE_IPv6;
 	h->data = d;
 	h->faults = f;
+	h->quirks = q;
 	h->key = xstrdup(o->key);
-	h->utf8 = o->utf8;
+	h->ns = xstrdup(o->ns);
+	h->encoding = o->encoding;
 	atomic_init(&h->stopping, 0);
 	h->daemon = MHD_start_daemon(
 	    flags, (uint16_t)o->port, NULL, NULL, fakeds_http_handle, h, MHD_OPTION_SOCK_ADDR,
@@ -324,6 +341,7 @@ fail:
 	if (h->key != NULL)
 		explicit_bzero(h->key, strlen(h->key));
 	free(h->key);
+	free(h->ns);
 	free(h);
 	return NULL;
 }
@@ -346,5 +364,6 @@ void fakeds_http_stop(struct fakeds_http *h)
 	MHD_stop_daemon(h->daemon);
 	explicit_bzero(h->key, strlen(h->key));
 	free(h->key);
+	free(h->ns);
 	free(h);
 }

@@ -7,6 +7,8 @@
 
 #include "fakeds_data.h"
 #include "fakeds_faults.h"
+#include "fakeds_quirks.h"
+#include "fakeds_soap.h"
 
 #define FAKEDS_HTTP_SOAP_PATH "/webServices/servidor.php"
 #define FAKEDS_HTTP_MAX_BODY (1024u * 1024u) /* bytes of a request body; more is a 413 */
@@ -18,18 +20,20 @@
 #define FAKEDS_HTTP_DELAY_STEP_MS 50	/* a delay sleeps in steps this long */
 
 struct fakeds_http_options {
-	const char *listen; /* a loopback address: 127.x.x.x, ::1 or localhost */
-	int port;	    /* 0: any free port */
-	int utf8;	    /* answer in UTF-8 instead of ISO-8859-1 */
-	const char *key;    /* the service key (copied) */
+	const char *listen;		    /* a loopback address: 127.x.x.x, ::1 or localhost */
+	int port;			    /* 0: any free port */
+	enum fakeds_soap_encoding encoding; /* of the SOAP answers */
+	const char *ns;			    /* the service namespace (copied) */
+	const char *key;		    /* the service key (copied) */
 };
 
 struct fakeds_http;
 
-/* Starts serving d and f (borrowed; they must outlive the server). Returns the server, or
+/* Starts serving d, f and q (borrowed; they must outlive the server). Returns the server, or
  * NULL with err filled (not a loopback address, port taken...). */
 struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struct fakeds_data *d,
-				      struct fakeds_faults *f, char *err, size_t errlen);
+				      struct fakeds_faults *f, struct fakeds_quirks *q, char *err,
+				      size_t errlen);
 /* Checks that listen is a loopback address. Returns 0, or -1 with err filled. */
 int fakeds_http_check_listen(const char *listen, char *err, size_t errlen);
 /* The port actually bound. */

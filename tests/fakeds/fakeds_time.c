@@ -192,13 +192,21 @@ void fakeds_time_format_iso(long long epoch, char *out)
 	snprintf(out, FAKEDS_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d-05:00", y, mo, d, h, mi, s);
 }
 
-void fakeds_time_format_db(long long epoch, long usec, char *out)
+void fakeds_time_format_sql(long long epoch, char *out)
 {
 	int y, mo, d, h, mi, s;
 
 	fakeds_time_split(epoch, &y, &mo, &d, &h, &mi, &s);
-	snprintf(out, FAKEDS_TIME_LEN, "%04d-%02d-%02d %02d:%02d:%02d.%06ld-05", y, mo, d, h, mi, s,
-		 usec);
+	snprintf(out, FAKEDS_TIME_LEN, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, s);
+}
+
+void fakeds_time_format_db(long long epoch, long usec, char *out)
+{
+	size_t n;
+
+	fakeds_time_format_sql(epoch, out);
+	n = strlen(out);
+	snprintf(out + n, FAKEDS_TIME_LEN - n, ".%06ld-05", usec);
 }
 
 void fakeds_time_format_fecharad(long long epoch, char *out)

@@ -30,6 +30,7 @@ int fakeds_time_parse_db(const char *s, long long *epoch, long *usec);
 void fakeds_time_format_iso(long long epoch, char *out); /* 2024-05-02T09:14:07-05:00 */
 void fakeds_time_format_db(long long epoch, long usec,
 			   char *out);			      /* 2024-05-02 16:51:40.318274-05 */
+void fakeds_time_format_sql(long long epoch, char *out);      /* 2024-05-02 16:51:40 */
 void fakeds_time_format_fecharad(long long epoch, char *out); /* 02-05-2024 04:51:40 PM */
 
 #endif

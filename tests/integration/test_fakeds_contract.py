@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """test_fakeds_contract.py -- checks that build/fakeds speaks the orfeo-soap profile byte for
-byte as shared/ds-contract shows, and that its dataset, control API and faults behave.
+byte as shared/ds-contract shows, that its dataset, control API and faults behave, and that each
+quirk of real installations (--quirks) gives exactly the bytes such an installation sends.
 
 Run from the repository root (tests/run.sh does): python3 tests/integration/test_fakeds_contract.py
 Needs build/fakeds (make build/fakeds), or the binary named by FAKEDS_BIN. SEGCONT_SHARED names
@@ -13,6 +14,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -668,6 +670,419 @@ def test_max_seconds():
     check(rc == 0, "--max-seconds: código %d" % rc)
 
 
+# ---------------------------------------------------------------- quirks of real installations
+
+DNP_NS = "https://orfeo.dnp.gov.co/webServices"
+EMPTY_ESTRUCTURA = b'<return xsi:type="tns:Estructura"></return>'
+
+
+def sample_exchanges():
+    """(request, SOAPAction, sample answer) of the list, the detail and the empty window."""
+    return ((contract("list-request.xml"), ACTION_LIST, "list-response.xml"),
+            (contract("info-request.xml"), ACTION_INFO, "info-response.xml"),
+            (list_request("342", "2024/05/04", "2024/05/05"), ACTION_LIST,
+             "list-empty-fault.xml"))
+
+
+def raw_soap(port, body, action=None, timeout=5.0):
+    """One SOAP request on a raw socket, read until the server closes the connection (a
+    kept-alive one fails on the timeout). Returns (status, headers, body) exactly as they
+    arrived: the body is every byte after the headers, whatever Content-Length said."""
+    head = ["POST %s HTTP/1.1" % SOAP_PATH, "Host: 127.0.0.1:%d" % port,
+            "Content-Type: text/xml; charset=UTF-8", "Content-Length: %d" % len(body)]
+    if action is not None:
+        head.append("SOAPAction: " + action)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    chunks = []
+    try:
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("ascii") + body)
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                raise AssertionError("el servidor no cerró la conexión en %.0f s" % timeout)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        sock.close()
+    head, _, data = b"".join(chunks).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, v in (l.split(":", 1) for l in lines[1:])}
+    return int(lines[0].split()[1]), headers, data
+
+
+def without_declaration(doc):
+    """A sample without its first line (the XML declaration and its newline)."""
+    check(doc.startswith(b"<?xml "), "la muestra no empieza con la declaración")
+    return doc.split(b"\n", 1)[1]
+
+
+def byte_extra(doc):
+    """What a client reads of doc (a sample: ends with '>' and a newline) from an installation
+    that prints a stray newline first: "\\n", then doc without its final newline and '>'."""
+    check(doc.endswith(b">\n"), "la muestra no termina en '>' y salto de línea")
+    return b"\n" + doc[:-2]
+
+
+def sample_fault(code, text):
+    """list-empty-fault.xml with another faultcode and faultstring (the same envelope)."""
+    doc = contract("list-empty-fault.xml")
+    check(doc.count(b">SOAP-ENV:Server<") == 1 and doc.count(b">No se hallaron registros<") == 1,
+          "la muestra list-empty-fault.xml cambió")
+    return doc.replace(b">SOAP-ENV:Server<", b">%s<" % code).replace(
+        b">No se hallaron registros<", b">%s<" % text.encode("latin-1"))
+
+
+def punto_final_empty():
+    return sample_fault(b"Server", "No se hallaron registros.")
+
+
+def without_elements(doc, names):
+    """doc without one element of each name (each must be there exactly once)."""
+    for name in names:
+        doc, n = re.subn(rb"<%s[ >][^<]*</%s>" % (name, name), b"", doc)
+        check(n == 1, "la muestra no tiene un solo %s" % name.decode())
+    return doc
+
+
+def set_quirks(ds, names):
+    status, body = ds.control("POST", "/control/quirks", {"quirks": names})
+    check(status == 200, "quirks %r: %d %r" % (names, status, body))
+    return body["quirks"]
+
+
+def generated_list(dump, month, key):
+    """The dump's filings of a month (YYYY-MM) that key(f) keeps, as parse_list gives them."""
+    return [(f["numero"], str(f["folios"]), f["ruta"], fecharad(f["fecha_radicacion"]), f["asunto"])
+            for f in dump["filings"] if f["fecha_radicacion"][:7] == month and key(f)]
+
+
+def test_quirk_punto_final():
+    ds = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "punto-final")
+    status, headers, body = ds.soap(list_request("342", "2024/05/04", "2024/05/05"), ACTION_LIST)
+    check(status == 500, "ventana vacía: estado %d" % status)
+    equal_bytes(body, punto_final_empty(), "ventana vacía con punto-final")
+    # A reversed window is not checked by Orfeo: its query just finds nothing.
+    _, _, body = ds.soap(list_request("342", "2024/05/03", "2024/05/02"), ACTION_LIST)
+    equal_bytes(body, punto_final_empty(), "ventana invertida con punto-final")
+    for ini, fin in (("2024-05-02", "2024/05/03"), ("2024/02/30", "2024/03/01"),
+                     ("2024/05/02", "ayer")):
+        status, _, body = ds.soap(list_request("342", ini, fin), ACTION_LIST)
+        check(status == 500, "fecha %s-%s: estado %d" % (ini, fin, status))
+        equal_bytes(body, sample_fault(b"Client", "Formato no valido."),
+                    "fecha inválida %s-%s con punto-final" % (ini, fin))
+    for name in (b"fechaFin", b"dependencia"):
+        req = without_elements(contract("list-request.xml"), [name])
+        status, _, body = ds.soap(req, ACTION_LIST)
+        check(status == 500, "sin %s: estado %d" % (name.decode(), status))
+        equal_bytes(body, sample_fault(b"Client", "Faltan datos basicos."),
+                    "sin %s" % name.decode())
+    status, _, body = ds.soap(list_request("342", "2024/05/01", "2024/06/01"), ACTION_LIST)
+    equal_bytes(body, sample_fault(b"Client", "Rango de fechas superior a 31 días"),
+                "32 días con punto-final")
+    # nusoap's own faults (not XML, unknown operation) keep their SOAP-ENV: prefix.
+    status, _, body = ds.soap(b"<no-es-xml", ACTION_INFO)
+    check(status == 500 and b">SOAP-ENV:Client<" in body,
+          "XML roto con punto-final: %r" % body[-200:])
+    equal_bytes(ds.soap(contract("list-request.xml"), ACTION_LIST)[2],
+                contract("list-response.xml"), "la lista no cambia con punto-final")
+
+
+def test_quirk_sin_declaracion():
+    for encoding, want_of in (
+            ("iso-8859-1", lambda doc: without_declaration(doc)),
+            ("utf-8", lambda doc: without_declaration(doc).decode("latin-1").encode("utf-8"))):
+        ds = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "sin-declaracion",
+                    "--encoding", encoding)
+        for req, action, sample in sample_exchanges():
+            _, headers, body = ds.soap(req, action)
+            check(headers.get("content-type") == "text/xml; charset=ISO-8859-1",
+                  "%s: Content-Type %r" % (encoding, headers.get("content-type")))
+            check(body.startswith(b"<SOAP-ENV:Envelope ") and b"<?xml" not in body,
+                  "%s: el cuerpo trae declaración: %r" % (encoding, body[:60]))
+            equal_bytes(body, want_of(contract(sample)),
+                        "%s sin declaración (%s)" % (encoding, sample))
+        ds.stop()
+
+
+def test_encoding_windows_1252():
+    ds = Fakeds("--seed", "4", "--encoding", "windows-1252")
+    _, dump = ds.control("GET", "/control/dump")
+    subjects = " ".join(f["asunto"] for f in dump["filings"])
+    check("–" in subjects and "“" in subjects and "”" in subjects,
+          "el conjunto generado no tiene – “ ” en los asuntos")
+    req = list_request("342", "2024/04/01", "2024/04/30")
+    status, headers, body = ds.soap(req, ACTION_LIST)
+    check(status == 200, "lista de abril: %d" % status)
+    check(headers.get("content-type") == "text/xml; charset=windows-1252",
+          "Content-Type %r" % headers.get("content-type"))
+    check(body.startswith(b'<?xml version="1.0" encoding="windows-1252"?>\n<SOAP-ENV:Envelope '),
+          "declaración: %r" % body[:60])
+    check(b"\x96" in body or (b"\x93" in body and b"\x94" in body), "sin bytes 0x96/0x93/0x94")
+    check(b"&#8211;" not in body and b"&#8220;" not in body,
+          "– o “ como referencias en windows-1252")
+    want = generated_list(dump, "2024-04", lambda f: f["dependencia_actual"] == "342")
+    check(parse_list(body) == want, "la lista en windows-1252 no es la del dump")
+    with_declaration = body
+    # ISO-8859-1 has no – “ ”: the same list writes them as references.
+    latin = Fakeds("--seed", "4")
+    _, _, body = latin.soap(req, ACTION_LIST)
+    check(b"&#8211;" in body or b"&#8220;" in body, "ISO-8859-1 sin referencias &#8211;/&#8220;")
+    check(parse_list(body) == want, "la lista en ISO-8859-1 no es la del dump")
+    latin.stop()
+    # Outside windows-1252 (≥, Ω, a C1 control): numeric references; – “ ” €: its bytes.
+    status, new = ds.control("POST", "/control/add", {
+        "fecha_radicacion": "2024-05-06 10:00:00",
+        "asunto": "Cuantía ≥ 10 – “urgente” € Ω \u0085 ñ"})
+    check(status == 201, "add: %d %r" % (status, new))
+    _, _, body = ds.soap(list_request("342", "2024/05/06", "2024/05/06"), ACTION_LIST)
+    check("<ASUNTO xsi:type=\"xsd:string\">Cuantía &#8805; 10 \x96 \x93urgente\x94 \x80 &#937; "
+          "&#133; ñ</ASUNTO>".encode("latin-1") in body, "bytes de windows-1252 del asunto nuevo")
+    ds.stop()
+    # sin-declaracion: the same bytes, no declaration, and the header still says ISO-8859-1.
+    ds = Fakeds("--seed", "4", "--encoding", "windows-1252", "--quirks", "sin-declaracion")
+    status, headers, body = ds.soap(req, ACTION_LIST)
+    check(headers.get("content-type") == "text/xml; charset=ISO-8859-1",
+          "sin-declaracion: Content-Type %r" % headers.get("content-type"))
+    check(body.startswith(b"<SOAP-ENV:Envelope ") and b"<?xml" not in body,
+          "sin-declaracion: %r" % body[:60])
+    check(b"\x96" in body or (b"\x93" in body and b"\x94" in body),
+          "sin-declaracion: sin bytes 0x96/0x93/0x94")
+    equal_bytes(body, without_declaration(with_declaration), "windows-1252 sin declaración")
+    check(parse_list(body.decode("cp1252").encode("utf-8")) == want,
+          "leída como windows-1252, la lista no es la del dump")
+
+
+def test_quirk_byte_extra():
+    ds = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "byte-extra")
+    for req, action, sample in sample_exchanges():
+        status, headers, body = raw_soap(ds.port, req, action)
+        check(status == (500 if "fault" in sample else 200), "%s: estado %d" % (sample, status))
+        check(headers.get("connection", "").lower() == "close",
+              "%s: sin Connection: close" % sample)
+        check(headers.get("content-length") == str(len(body)),
+              "%s: Content-Length %r, llegaron %d bytes"
+              % (sample, headers.get("content-length"), len(body)))
+        check(body.startswith(b"\n<?xml ") and body.endswith(b"</SOAP-ENV:Envelope"),
+              "%s: empieza %r, termina %r" % (sample, body[:8], body[-12:]))
+        equal_bytes(body, byte_extra(contract(sample)), "byte-extra (%s)" % sample)
+    # http.client reads the same within Content-Length; the injected faults still apply.
+    set_faults(ds, rate=1, kinds=["truncated"])
+    want = byte_extra(contract("list-response.xml"))
+    status, headers, body = ds.soap(contract("list-request.xml"), ACTION_LIST)
+    check(body == want[:len(want) // 2], "truncated con byte-extra: %d bytes" % len(body))
+    set_faults(ds, rate=0)
+    # With sin-declaracion the envelope follows the newline at once.
+    set_quirks(ds, ["byte-extra", "sin-declaracion"])
+    _, _, body = raw_soap(ds.port, contract("list-request.xml"), ACTION_LIST)
+    equal_bytes(body, byte_extra(without_declaration(contract("list-response.xml"))),
+                "byte-extra y sin-declaracion")
+
+
+def test_quirk_lista_sin_clave():
+    ds = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "lista-sin-clave")
+    wrong = contract("list-request.xml").replace(b"CLAVE-DEL-SERVICIO", b"OTRA-CLAVE")
+    missing = without_elements(contract("list-request.xml"), [b"key"])
+    for req, what in ((wrong, "clave errada"), (missing, "sin clave")):
+        status, _, body = ds.soap(req, ACTION_LIST)
+        check(status == 200, "lista con %s: estado %d" % (what, status))
+        equal_bytes(body, contract("list-response.xml"), "lista con %s" % what)
+    # The detail still checks the key.
+    req = contract("info-request.xml").replace(b"CLAVE-DEL-SERVICIO", b"OTRA-CLAVE")
+    equal_bytes(ds.soap(req, ACTION_INFO)[2], contract("info-badkey.xml"),
+                "detalle con clave errada")
+
+
+def test_quirk_sin_limite():
+    ds = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "sin-limite")
+    for ini, fin in (("2024/05/01", "2024/06/01"), ("2023/01/01", "2025/12/31")):
+        status, _, body = ds.soap(list_request("342", ini, fin), ACTION_LIST)
+        check(status == 200, "ventana %s-%s: estado %d" % (ini, fin, status))
+        equal_bytes(body, contract("list-response.xml"), "ventana %s-%s sin límite" % (ini, fin))
+    gen = Fakeds("--seed", "4", "--quirks", "sin-limite")
+    _, office = gen.control("GET", "/control/dump?dependencia=342")
+    status, _, body = gen.soap(list_request("342", "2024/01/01", "2024/06/30"), ACTION_LIST)
+    check(status == 200 and b"datosRadicado[%d]" % len(office["filings"]) in body,
+          "semestre completo: %d radicados esperados" % len(office["filings"]))
+
+
+def test_quirk_lista_por_numero():
+    ds = Fakeds("--seed", "4", "--quirks", "lista-por-numero")
+    _, dump = ds.control("GET", "/control/dump")
+    status, _, body = ds.soap(list_request("211", "2024/04/01", "2024/04/30"), ACTION_LIST)
+    check(status == 200, "lista por número de 211: %d" % status)
+    got = parse_list(body)
+    want = sorted(generated_list(dump, "2024-04",
+                                 lambda f: f["numero"][4:7] == "211" and f["ruta"] == ""),
+                  key=lambda item: int(item[0]))
+    check(got and got == want,
+          "lista por número distinta del dump (%d vs %d)" % (len(got), len(want)))
+    check(all(n[4:7] == "211" and ruta == "" for n, _, ruta, _, _ in got),
+          "un radicado ajeno o con imagen")
+    by_num = {f["numero"]: f for f in dump["filings"]}
+    listed = [by_num[item[0]] for item in got]
+    check(any(f["dependencia_actual"] != "211" for f in listed),
+          "ninguno tenido por otra dependencia")
+    check({f["ruta_nula"] for f in listed} == {True, False}, "RUTA vacía y NULL, no ambas")
+    held = [f for f in dump["filings"] if f["dependencia_actual"] == "211"
+            and f["fecha_radicacion"][:7] == "2024-04" and f["numero"][4:7] != "211"]
+    check(held and not any(f["numero"].encode() in body for f in held),
+          "un radicado tenido por 211 con otro número salió en la lista")
+    imaged = [f for f in dump["filings"] if f["numero"][4:7] == "211" and f["ruta"] != ""
+              and f["fecha_radicacion"][:7] == "2024-04"]
+    check(imaged and not any(f["numero"].encode() in body for f in imaged),
+          "uno con imagen en la lista")
+    # No number carries the office itself, nor a 4-digit code at characters 5-7.
+    for dep in ("342", "2110"):
+        status, _, body = ds.soap(list_request(dep, "2024/04/01", "2024/04/30"), ACTION_LIST)
+        equal_bytes(body, contract("list-empty-fault.xml"), "lista por número de %s" % dep)
+
+
+def test_quirk_clave_vacia():
+    ds = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "clave-vacia")
+    want = without_elements(contract("info-badkey.xml"), [b"error"])
+    check(EMPTY_ESTRUCTURA in want, "info-badkey.xml sin error no da la Estructura vacía")
+    for req, what in (
+            (contract("info-request.xml").replace(b"CLAVE-DEL-SERVICIO", b"OTRA-CLAVE"),
+             "clave errada"),
+            (without_elements(contract("info-request.xml"), [b"key"]), "sin clave"),
+            (info_request("20249990000013"), "número desconocido")):
+        status, _, body = ds.soap(req, ACTION_INFO)
+        check(status == 200, "detalle con %s: estado %d" % (what, status))
+        equal_bytes(body, want, "detalle con %s" % what)
+    equal_bytes(ds.soap(contract("info-request.xml"), ACTION_INFO)[2],
+                contract("info-response.xml"), "detalle con la clave buena")
+    # The list still reports a wrong key (lista-sin-clave is another switch).
+    req = contract("list-request.xml").replace(b"CLAVE-DEL-SERVICIO", b"OTRA-CLAVE")
+    equal_bytes(ds.soap(req, ACTION_LIST)[2], contract("info-badkey.xml").replace(
+        b"getInfoRadicadoResponse", b"getRadicadosDependenciaResponse"), "lista con clave errada")
+
+
+def test_quirk_detalle_real():
+    ds = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "detalle-real")
+    want = without_elements(contract("info-response.xml"),
+                            [b"RADI_PATH", b"SGD_EANU_CODIGO", b"SGD_OEM_CODIGO", b"SGD_CIU_CODIGO",
+                             b"SGD_DIR_DOC"])
+    want = want.replace(b">2024-05-02 16:51:40.318274-05<", b">2024-05-02 16:51:40<").replace(
+        ">Subdirección Financiera</SGD_DIR_NOMBRE>".encode("latin-1"),
+        ">María Fernanda</SGD_DIR_NOMBRE>".encode("latin-1"))
+    status, _, body = ds.soap(contract("info-request.xml"), ACTION_INFO)
+    check(status == 200, "detalle: %d" % status)
+    equal_bytes(body, want, "detalle-real de 20242110004873")
+    # An empty '' path is a value, not a NULL: RADI_PATH stays.
+    info = dict(parse_info(ds.soap(info_request("20241300012213"), ACTION_INFO)[2]))
+    check("RADI_PATH" in info and info["RADI_PATH"] == "", "RADI_PATH '' desapareció")
+    check(info["SGD_DIR_NOMBRE"] == "Jorge Iván", "SGD_DIR_NOMBRE %r" % info["SGD_DIR_NOMBRE"])
+    # Given names: the first two words of four or more, else the first; none, no element.
+    for remitente, given in (("José Gómez Ávila", "José"),
+                             ("Luz Ángela Díaz Beltrán", "Luz Ángela"), ("", None)):
+        status, new = ds.control("POST", "/control/add", {
+            "fecha_radicacion": "2024-05-06 10:00:00", "remitente": remitente, "email": ""})
+        check(status == 201, "add: %d %r" % (status, new))
+        info = dict(parse_info(ds.soap(info_request(new["numero"]), ACTION_INFO)[2]))
+        check(info.get("SGD_DIR_NOMBRE") == given,
+              "nombres de %r: %r" % (remitente, info.get("SGD_DIR_NOMBRE")))
+        check("SGD_DIR_MAIL" not in info and "SGD_EANU_CODIGO" not in info,
+              "columnas NULL escritas")
+        check(("SGD_DIR_NOMREMDES" in info) == (remitente != ""),
+              "SGD_DIR_NOMREMDES vacío escrito")
+    # An unknown number is a row of NULLs: an empty Estructura.
+    _, _, body = ds.soap(info_request("20249990000013"), ACTION_INFO)
+    check(EMPTY_ESTRUCTURA in body, "número desconocido: %r" % body[-200:])
+    # The list writes a NULL RUTA with xsi:nil; an empty '' one as before.
+    want = contract("list-response.xml").replace(b'<RUTA xsi:type="xsd:string"/>',
+                                                 b'<RUTA xsi:nil="true" xsi:type="xsd:string"/>')
+    equal_bytes(ds.soap(contract("list-request.xml"), ACTION_LIST)[2], want,
+                "lista con detalle-real")
+
+
+def test_namespace_option():
+    ds = Fakeds("--dataset", SAMPLE_DATASET, "--namespace", DNP_NS)
+    ns = b'"' + DNP_NS.encode() + b'"'
+    for req, action, sample in sample_exchanges():
+        want = contract(sample).replace(b'"urn:orfeo"', ns)
+        check(want.count(ns) == (1 if "fault" in sample else 2), "%s: namespaces" % sample)
+        equal_bytes(ds.soap(req, action)[2], want, "--namespace (%s)" % sample)
+    # A request in that namespace is read the same (parameters go by local name).
+    req = contract("info-request.xml").replace(b'"urn:orfeo"', ns)
+    equal_bytes(ds.soap(req, None)[2], contract("info-response.xml").replace(b'"urn:orfeo"', ns),
+                "petición con el namespace del DNP")
+    for bad in ('urn:"x"', "", "urn:a b", "urn:<x>"):
+        p = subprocess.run([FAKEDS, "--port", "0", "--namespace", bad, "--max-seconds", "5"],
+                           capture_output=True, timeout=20)
+        check(p.returncode == 2 and b"--namespace" in p.stderr,
+              "--namespace %r: %d" % (bad, p.returncode))
+
+
+def test_quirks_real_shorthand():
+    ds = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "real")
+    _, cfg = ds.control("GET", "/control/quirks")
+    check(cfg == {"quirks": ["punto-final", "sin-declaracion", "byte-extra", "lista-sin-clave",
+                             "sin-limite", "clave-vacia", "detalle-real"]}, "real: %r" % cfg)
+    status, headers, body = raw_soap(ds.port, list_request("342", "2024/05/04", "2024/05/05"),
+                                     ACTION_LIST)
+    check(status == 500 and headers.get("content-type") == "text/xml; charset=ISO-8859-1",
+          "vacía con real: %d %r" % (status, headers))
+    equal_bytes(body, byte_extra(without_declaration(punto_final_empty())),
+                "ventana vacía con real")
+    # Wrong key, 40 days: listed anyway; a NULL RUTA with xsi:nil.
+    req = list_request("342", "2024/04/20", "2024/05/30", key="OTRA")
+    status, headers, body = raw_soap(ds.port, req, ACTION_LIST)
+    want = without_declaration(contract("list-response.xml")).replace(
+        b'<RUTA xsi:type="xsd:string"/>', b'<RUTA xsi:nil="true" xsi:type="xsd:string"/>')
+    check(status == 200 and headers.get("content-length") == str(len(body)),
+          "lista con real: %d" % status)
+    equal_bytes(body, byte_extra(want), "lista con real")
+    status, _, body = raw_soap(ds.port, info_request("20242110004873", key="OTRA"), ACTION_INFO)
+    empty = without_elements(without_declaration(contract("info-badkey.xml")), [b"error"])
+    check(EMPTY_ESTRUCTURA in empty, "info-badkey.xml sin error no da la Estructura vacía")
+    equal_bytes(body, byte_extra(empty), "detalle con clave errada y real")
+
+
+def test_quirks_control_and_cli():
+    ds = Fakeds("--dataset", SAMPLE_DATASET)
+    status, cfg = ds.control("GET", "/control/quirks")
+    check(status == 200 and cfg == {"quirks": []}, "por defecto: %r" % cfg)
+    got = set_quirks(ds, ["detalle-real", "punto-final"])
+    check(got == ["punto-final", "detalle-real"], "POST: %r" % got)
+    check(ds.control("GET", "/control/quirks")[1] == {"quirks": got}, "GET tras POST")
+    equal_bytes(ds.soap(list_request("342", "2024/05/04", "2024/05/05"), ACTION_LIST)[2],
+                punto_final_empty(), "punto-final puesto en caliente")
+    check(set_quirks(ds, ["real", "lista-por-numero"]) == ["punto-final", "sin-declaracion",
+                                                           "byte-extra", "lista-sin-clave",
+                                                           "sin-limite", "lista-por-numero",
+                                                           "clave-vacia", "detalle-real"],
+          "real y lista-por-numero")
+    before = ds.control("GET", "/control/quirks")[1]
+    for bad in ({"quirks": ["inventada"]}, {"quirks": "real"}, {}, {"quirks": [], "otro": 1},
+                {"quirks": [1]}, {"quirks": ["real", ""]}, [1]):
+        status, body = ds.control("POST", "/control/quirks", bad)
+        check(status == 400 and isinstance(body.get("error"), str),
+              "POST %r: %d %r" % (bad, status, body))
+    status, body = ds.control("POST", "/control/quirks", {"quirks": ["punto-final", "inventada"]})
+    check("inventada" in body.get("error", ""), "el error no nombra la desconocida: %r" % body)
+    check(ds.control("GET", "/control/quirks")[1] == before,
+          "un POST rechazado cambió las particularidades")
+    status, _ = ds.control("PUT", "/control/quirks", {"quirks": []})
+    check(status == 405, "PUT /control/quirks: %d" % status)
+    check(set_quirks(ds, []) == [], "vaciar")
+    equal_bytes(ds.soap(contract("list-request.xml"), ACTION_LIST)[2],
+                contract("list-response.xml"), "sin particularidades, la muestra otra vez")
+    # The command line: unknown names exit 2 naming the bad one; "" is none.
+    for arg, name in (("punto-final,inventada", b"inventada"),
+                      ("punto-final,", "«»".encode("utf-8")), ("REAL", b"REAL")):
+        p = subprocess.run([FAKEDS, "--port", "0", "--quirks", arg, "--max-seconds", "5"],
+                           capture_output=True, timeout=20)
+        check(p.returncode == 2 and name in p.stderr and b"particularidad desconocida" in p.stderr,
+              "--quirks %r: %d %r" % (arg, p.returncode, p.stderr))
+    p = subprocess.run([FAKEDS, "--port", "0", "--encoding", "latin9", "--max-seconds", "5"],
+                       capture_output=True, timeout=20)
+    check(p.returncode == 2 and b"windows-1252" in p.stderr, "--encoding latin9: %d" % p.returncode)
+    none = Fakeds("--dataset", SAMPLE_DATASET, "--quirks", "")
+    check(none.control("GET", "/control/quirks")[1] == {"quirks": []}, "--quirks vacío")
+
+
 def main():
     if not os.access(FAKEDS, os.X_OK):
         print("FAIL: falta %s (make build/fakeds)" % FAKEDS)
@@ -693,6 +1108,18 @@ def main():
         test_faults_deterministic_and_from_cli,
         test_delay_does_not_block_and_stops_cleanly,
         test_max_seconds,
+        test_quirk_punto_final,
+        test_quirk_sin_declaracion,
+        test_encoding_windows_1252,
+        test_quirk_byte_extra,
+        test_quirk_lista_sin_clave,
+        test_quirk_sin_limite,
+        test_quirk_lista_por_numero,
+        test_quirk_clave_vacia,
+        test_quirk_detalle_real,
+        test_namespace_option,
+        test_quirks_real_shorthand,
+        test_quirks_control_and_cli,
     ]
     try:
         for t in tests:
