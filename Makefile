@@ -2,7 +2,7 @@
 # packages first (as root), so a fresh Debian 12 machine needs nothing else.
 PREFIX   ?= /usr/local
 CC       ?= cc
-PKGS      = libmicrohttpd inih jansson libxml-2.0 libcurl sqlite3 libsodium xlsxwriter libsystemd
+PKGS      = libmicrohttpd inih jansson libxml-2.0 libcurl sqlite3 libsodium xlsxwriter libsystemd libpq
 VERSION   = 0.1.0
 WARN      = -std=c11 -Wall -Wextra -Werror
 DEFS      = -D_GNU_SOURCE -DSEGCONT_VERSION=\"$(VERSION)\"

@@ -392,11 +392,33 @@ void classify_free(struct classify_rules *r)
 	free(r);
 }
 
+const char *classify_by_keywords(const struct classify_rules *r, const char *text)
+{
+	const char *res = NULL;
+	char *norm;
+
+	if (r == NULL || text == NULL || text[0] == '\0')
+		return NULL;
+	norm = classify_normalize(text);
+	for (size_t i = 0; i < r->nwords; i++) {
+		if (strstr(norm, r->words[i].needle) != NULL) {
+			res = classify_tipos[r->words[i].tipo];
+			break;
+		}
+	}
+	free(norm);
+	return res;
+}
+
+size_t classify_ncodes(const struct classify_rules *r)
+{
+	return r != NULL ? r->ncodes : 0;
+}
+
 const char *classify_tipo_tramite(const struct classify_rules *r, const char *tipo_documental,
-				  const char *asunto)
+				  const char *asunto, const char *tipo_nombre)
 {
 	const char *res;
-	char *norm;
 
 	if (r == NULL)
 		return classify_tipos[CLASSIFY_OTRO];
@@ -411,16 +433,8 @@ const char *classify_tipo_tramite(const struct classify_rules *r, const char *ti
 		}
 		free(code);
 	}
-	if (asunto == NULL || asunto[0] == '\0')
-		return classify_tipos[r->default_tipo];
-	norm = classify_normalize(asunto);
-	res = classify_tipos[r->default_tipo];
-	for (size_t i = 0; i < r->nwords; i++) {
-		if (strstr(norm, r->words[i].needle) != NULL) {
-			res = classify_tipos[r->words[i].tipo];
-			break;
-		}
-	}
-	free(norm);
-	return res;
+	res = classify_by_keywords(r, asunto);
+	if (res == NULL)
+		res = classify_by_keywords(r, tipo_nombre);
+	return res != NULL ? res : classify_tipos[r->default_tipo];
 }

@@ -13,9 +13,15 @@ struct classify_rules *classify_load(const void *json_classify, char *err, size_
 void classify_free(struct classify_rules *r);
 
 /* Returns one of contratacion_directa, proceso_seleccion, novedad_contractual,
- * liquidacion_terminacion, otro (static strings). Either argument may be NULL. */
+ * liquidacion_terminacion, otro (static strings): the document type code's entry when the
+ * table has one, else the first keyword found in the subject, else the first found in the
+ * document type's name, else the default. Any argument may be NULL. */
 const char *classify_tipo_tramite(const struct classify_rules *r, const char *tipo_documental,
-				  const char *asunto);
+				  const char *asunto, const char *tipo_nombre);
+/* The tipo_tramite the keywords give text (static), or NULL when none matches. */
+const char *classify_by_keywords(const struct classify_rules *r, const char *text);
+/* Entries of the document type table (0 when it is empty, as shipped). */
+size_t classify_ncodes(const struct classify_rules *r);
 
 /* Folds UTF-8 text to lowercase ASCII without accents (á->a, Ñ->n, ü->u); other
  * characters kept. Returns a new string; the caller frees it. */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ enum config_type {
 	CONFIG_T_DATE,	   /* YYYY-MM-DD, a real date */
 	CONFIG_T_DATES,	   /* comma-separated dates into non_working_days; aux: the count */
 	CONFIG_T_DIGITS,   /* digits only */
-	CONFIG_T_URL,	   /* http:// or https:// */
+	CONFIG_T_URL,	   /* http://, https:// or postgresql:// without a password */
 	CONFIG_T_ADDR,	   /* numeric IPv4 or IPv6 address */
 	CONFIG_T_PATH,	   /* a path, made absolute; need not exist */
 	CONFIG_T_FILE,	   /* a path, made absolute; must be a readable regular file */
@@ -69,7 +70,9 @@ static const struct config_section config_sections[] = {
 static const struct config_key config_keys[] = {
     {"document_system", "url", CONFIG_T_URL, 0, 0, NULL,
      "https://orfeo.example.org/webServices/servidor.php", CONFIG_OFF(ds_url), 0, "SEGCONT_DS_URL",
-     "Dirección del servicio web del sistema de gestión documental."},
+     "Dirección del servicio web del sistema de gestión documental (perfiles SOAP), o de su\n"
+     "base de datos: postgresql://segcont_ro@servidor:5432/orfeo (perfil orfeo-sql; la\n"
+     "contraseña nunca va aquí: va en key_file)."},
     {"document_system", "mapping", CONFIG_T_FILE, 0, 0, NULL,
      "/usr/local/share/segcont/mappings/orfeo-soap.json", CONFIG_OFF(ds_mapping), 0, NULL,
      "Archivo de mapeo (JSON) que dice cómo leer las respuestas del sistema."},
@@ -78,7 +81,8 @@ static const struct config_key config_keys[] = {
      "Código de la dependencia cuyos radicados se siguen (solo dígitos)."},
     {"document_system", "key_file", CONFIG_T_KEY_FILE, 0, 0, NULL, "ds.key",
      CONFIG_OFF(ds_key_file), CONFIG_OFF(ds_key), NULL,
-     "Archivo con la clave del servicio, legible solo por el usuario segcont (chmod 600)."},
+     "Archivo con la clave del servicio (o la contraseña del usuario de la base de datos),\n"
+     "legible solo por el usuario segcont (chmod 600)."},
     {"document_system", "poll_interval", CONFIG_T_INT, 5, 86400, "60", NULL,
      CONFIG_OFF(ds_poll_interval), 0, NULL, "Segundos entre dos pasadas de sincronización."},
     {"document_system", "timeout", CONFIG_T_INT, 1, 600, "20", NULL, CONFIG_OFF(ds_timeout), 0,
@@ -470,21 +474,77 @@ static int config_check_file(const char *path, char *msg, size_t msglen)
 	return 0;
 }
 
-static int config_check_url(const char *s)
+/* 1 when the URL's authority carries a password ("user:secret@host"). */
+static int config_url_has_password(const char *host)
+{
+	size_t auth = strcspn(host, "/?#");
+	const char *at = memchr(host, '@', auth);
+
+	return at != NULL && memchr(host, ':', (size_t)(at - host)) != NULL;
+}
+
+/* http(s):// or postgresql:// (postgres://), a host, no spaces or control characters, no
+ * password. Returns 0, or -1 with why in msg (what follows the key's name) and *secret set
+ * when the value must not be shown (it carries a password). */
+static int config_check_url(const char *s, char *msg, size_t msglen, int *secret)
 {
 	const char *host;
+	int pg = 0;
 
-	if (strncasecmp(s, "http://", 7) == 0)
+	if (strncasecmp(s, "http://", 7) == 0) {
 		host = s + 7;
-	else if (strncasecmp(s, "https://", 8) == 0)
+	} else if (strncasecmp(s, "https://", 8) == 0) {
 		host = s + 8;
-	else
+	} else if (strncasecmp(s, "postgresql://", 13) == 0) {
+		host = s + 13;
+		pg = 1;
+	} else if (strncasecmp(s, "postgres://", 11) == 0) {
+		host = s + 11;
+		pg = 1;
+	} else {
+		set_error(msg, msglen,
+			  "debe ser una URL que empiece por http://, https:// o postgresql://");
 		return -1;
-	if (*host == '\0' || *host == '/' || *host == ':' || strlen(s) > CONFIG_URL_MAX)
+	}
+	if ((!pg && (*host == '\0' || *host == '/' || *host == ':')) ||
+	    strlen(s) > CONFIG_URL_MAX) {
+		set_error(msg, msglen, "debe ser una URL con servidor, de hasta %d caracteres",
+			  CONFIG_URL_MAX);
 		return -1;
+	}
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p <= 0x20 || *p == 0x7f)
+		if (*p <= 0x20 || *p == 0x7f) {
+			set_error(msg, msglen, "no puede llevar espacios ni caracteres de control");
+			*secret = 0;
 			return -1;
+		}
+	}
+	if (config_url_has_password(host)) {
+		set_error(msg, msglen, "no puede llevar la contraseña: va en key_file");
+		*secret = 1;
+		return -1;
+	}
+	if (pg) {
+		char *perr = NULL;
+		PQconninfoOption *opts = PQconninfoParse(s, &perr);
+		int bad = 0;
+
+		if (opts == NULL) {
+			set_error(msg, msglen, "debe ser una URL de PostgreSQL válida (%.*s)",
+				  (int)strcspn(perr ? perr : "", "\n"), perr ? perr : "");
+			PQfreemem(perr);
+			return -1;
+		}
+		for (PQconninfoOption *o = opts; o->keyword != NULL; o++) {
+			if (strcmp(o->keyword, "password") == 0 && o->val != NULL)
+				bad = 1;
+		}
+		PQconninfoFree(opts);
+		if (bad) {
+			set_error(msg, msglen, "no puede llevar la contraseña: va en key_file");
+			*secret = 1;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -538,15 +598,20 @@ static int config_set(struct config *c, const struct config_key *k, const char *
 			return -1;
 		}
 		break;
-	case CONFIG_T_URL:
-		if (config_check_url(value) < 0) {
-			set_error(msg, msglen,
-				  "%s debe ser una URL que empiece por http:// o https:// "
-				  "(se leyó «%s»)",
-				  k->key, config_quote(value, q));
+	case CONFIG_T_URL: {
+		char why[CONFIG_MSG_LEN / 2];
+		int secret = 0;
+
+		if (config_check_url(value, why, sizeof(why), &secret) < 0) {
+			if (secret)
+				set_error(msg, msglen, "%s %s", k->key, why);
+			else
+				set_error(msg, msglen, "%s %s (se leyó «%s»)", k->key, why,
+					  config_quote(value, q));
 			return -1;
 		}
 		break;
+	}
 	case CONFIG_T_ADDR: {
 		unsigned char addr[sizeof(struct in6_addr)];
 

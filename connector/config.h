@@ -26,8 +26,8 @@ struct config {
 	long ds_reconcile_days;
 	long ds_max_parallel;  /* concurrent detail calls */
 	long ds_max_retries;   /* attempts per request before a window fails */
-	long ds_retry_base_ms;  /* first backoff ceiling */
-	long ds_retry_max_ms;   /* backoff cap */
+	long ds_retry_base_ms; /* first backoff ceiling */
+	long ds_retry_max_ms;  /* backoff cap */
 	int reconcile_minutes; /* reconcile_time: minutes after midnight, daily */
 	/* [store] */
 	char *store_path; /* absolute path */

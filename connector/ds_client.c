@@ -1,14 +1,18 @@
-/* ds_client.c -- requests to the document system over libcurl: one multi handle runs
- * the calls of a batch concurrently, each with its own attempts and backoff schedule. */
+/* ds_client.c -- requests to the document system: over libcurl for SOAP profiles (one
+ * multi handle runs the calls of a batch concurrently, each with its own attempts and
+ * backoff schedule), through ds_pg for database profiles (one query at a time, retried
+ * with the same backoff). */
 #include "ds_client.h"
 
 #include <curl/curl.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "ds_pg.h"
 #include "log.h"
 #include "util.h"
 
@@ -29,6 +33,7 @@ struct ds_call {
 	struct curl_slist *headers;
 	struct buf resp;
 	int overflow;
+	char charset[32]; /* of the answer's Content-Type, "" when none */
 	long retry_after_s;
 	int attempts;
 	long long ready_at;
@@ -42,9 +47,11 @@ struct ds_client {
 	const struct mapping *map;
 	atomic_int *stop;
 	CURLM *multi;
+	struct ds_pg *pg; /* format sql: the database session; NULL for SOAP */
 	long backoff_base_ms;
 	long backoff_max_ms;
 	struct ds_client_stats stats;
+	struct mapping_answer_info last_info; /* of the last answer read (SOAP) */
 };
 
 /* The outcome of one finished attempt. */
@@ -57,6 +64,8 @@ struct ds_client *ds_client_new(const struct config *cfg, const struct mapping *
 	dc->cfg = cfg;
 	dc->map = m;
 	dc->stop = stop;
+	if (mapping_format(m) == MAPPING_FORMAT_SQL)
+		dc->pg = ds_pg_new(cfg, m, stop);
 	dc->multi = curl_multi_init();
 	if (dc->multi == NULL) {
 		log_error("ds_client", "curl_multi_init falló");
@@ -73,6 +82,7 @@ void ds_client_free(struct ds_client *dc)
 {
 	if (dc == NULL)
 		return;
+	ds_pg_free(dc->pg);
 	curl_multi_cleanup(dc->multi);
 	free(dc);
 }
@@ -188,9 +198,29 @@ static void ds_client_copy_filing(struct filing *dst, const struct filing *src)
 	filing_set(&dst->dependencia_actual, src->dependencia_actual);
 	filing_set(&dst->remitente, src->remitente);
 	filing_set(&dst->tipo_documental, src->tipo_documental);
+	filing_set(&dst->tipo_documental_nombre, src->tipo_documental_nombre);
 	filing_set(&dst->estado_ds, src->estado_ds);
 	dst->folios = src->folios;
 	dst->has_detail = src->has_detail;
+}
+
+/* The charset parameter of a Content-Type ("text/xml; charset=ISO-8859-1") into out ("" when
+ * none). */
+static void ds_client_charset(const char *ctype, char *out, size_t outlen)
+{
+	const char *p = ctype != NULL ? strcasestr(ctype, "charset=") : NULL;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (p == NULL)
+		return;
+	p += 8;
+	if (*p == '"')
+		p++;
+	while (p[n] != '\0' && p[n] != '"' && p[n] != ';' && p[n] != ' ' && n + 1 < outlen)
+		n++;
+	memcpy(out, p, n);
+	out[n] = '\0';
 }
 
 /* Parses a body that reached us with a status the SOAP layer may answer (200, 500). */
@@ -198,18 +228,22 @@ static enum ds_attempt ds_client_parse(struct ds_client *dc, struct ds_call *cal
 				       const char *ctype)
 {
 	char perr[DS_CLIENT_ERR_LEN] = "";
+	struct mapping_answer_info info;
 	enum ds_answer a;
 
+	ds_client_charset(ctype, call->charset, sizeof(call->charset));
 	if (call->kind == DS_CALL_LIST) {
-		a = mapping_parse_list(dc->map, call->resp.data ? call->resp.data : "",
-				       call->resp.len, call->list_out, perr, sizeof(perr));
+		a = mapping_read_list(dc->map, call->resp.data ? call->resp.data : "",
+				      call->resp.len, call->charset, call->list_out, &info, perr,
+				      sizeof(perr));
 	} else {
 		struct filing tmp;
 
 		filing_init(&tmp);
 		ds_client_copy_filing(&tmp, call->target);
-		a = mapping_parse_info(dc->map, call->resp.data ? call->resp.data : "",
-				       call->resp.len, &tmp, perr, sizeof(perr));
+		a = mapping_read_info(dc->map, call->resp.data ? call->resp.data : "",
+				      call->resp.len, call->charset, &tmp, &info, perr,
+				      sizeof(perr));
 		if (a == DS_OK) {
 			filing_free(call->target);
 			*call->target = tmp;
@@ -217,6 +251,7 @@ static enum ds_attempt ds_client_parse(struct ds_client *dc, struct ds_call *cal
 			filing_free(&tmp);
 		}
 	}
+	dc->last_info = info;
 	call->answer = a;
 	switch (a) {
 	case DS_OK:
@@ -289,12 +324,13 @@ static enum ds_attempt ds_client_finish(struct ds_client *dc, struct ds_call *ca
 	return DS_ATTEMPT_FATAL;
 }
 
-static long ds_client_backoff_ms(const struct ds_client *dc, const struct ds_call *call)
+/* The wait before attempt attempts + 1: capped exponential with equal jitter. */
+static long ds_client_backoff_ms(const struct ds_client *dc, int attempts)
 {
 	long ceiling = dc->backoff_base_ms;
 	long half;
 
-	for (int i = 1; i < call->attempts && ceiling < dc->backoff_max_ms; i++)
+	for (int i = 1; i < attempts && ceiling < dc->backoff_max_ms; i++)
 		ceiling *= 2;
 	if (ceiling > dc->backoff_max_ms)
 		ceiling = dc->backoff_max_ms;
@@ -307,6 +343,9 @@ static void ds_client_free_calls(struct ds_client *dc, struct ds_call *calls, si
 {
 	for (size_t i = 0; i < n; i++) {
 		ds_client_release(dc, &calls[i]);
+		/* The body carries the service key. */
+		if (calls[i].body != NULL)
+			util_wipe(calls[i].body, strlen(calls[i].body));
 		free(calls[i].body);
 		free(calls[i].soap_action);
 		buf_free(&calls[i].resp);
@@ -365,7 +404,7 @@ static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls,
 				continue;
 			}
 			if (at == DS_ATTEMPT_RETRY && call->attempts < dc->cfg->ds_max_retries) {
-				long delay = ds_client_backoff_ms(dc, call);
+				long delay = ds_client_backoff_ms(dc, call->attempts);
 
 				if (call->retry_after_s >= 0 && call->retry_after_s * 1000 > delay)
 					delay = call->retry_after_s * 1000;
@@ -406,12 +445,185 @@ static void ds_client_escape_label(char *out, size_t outlen, const char *op, con
 	snprintf(out, outlen, "%s %s", op, esc);
 }
 
+/* ---------------------------------------------------------------- database profiles */
+
+/* Sleeps ms milliseconds, waking every DS_CLIENT_POLL_MS to look at the stop flag. Returns
+ * 0, or -1 when stopped. */
+static int ds_client_sleep(struct ds_client *dc, long ms)
+{
+	long long until = util_monotonic_ms() + ms;
+
+	while (!ds_client_stopped(dc)) {
+		long long left = until - util_monotonic_ms();
+
+		if (left <= 0)
+			return 0;
+		poll(NULL, 0, (int)(left < DS_CLIENT_POLL_MS ? left : DS_CLIENT_POLL_MS));
+	}
+	return -1;
+}
+
+/* Runs query q until it succeeds, fails for good, or the attempts run out; what is a
+ * retry is ds_pg's DS_FAULT_SERVER. label names the request in the log. */
+static enum ds_answer ds_client_pg_filings(struct ds_client *dc, const char *label,
+					   enum mapping_query_kind q,
+					   const struct ds_pg_param *params, size_t nparams,
+					   struct filing_list *out, char *err, size_t errlen)
+{
+	char perr[DS_CLIENT_ERR_LEN];
+
+	for (int attempt = 1;; attempt++) {
+		enum ds_answer a;
+		long delay;
+
+		dc->stats.requests++;
+		a = ds_pg_filings(dc->pg, q, params, nparams, out, perr, sizeof(perr));
+		if (a == DS_OK)
+			return DS_OK;
+		if (a != DS_FAULT_SERVER || attempt >= dc->cfg->ds_max_retries ||
+		    ds_client_stopped(dc)) {
+			dc->stats.failures++;
+			log_error("ds_client", "%s: %s (intento %d de %ld); se abandona", label,
+				  perr, attempt, dc->cfg->ds_max_retries);
+			set_error(err, errlen, "%s: %s", label, perr);
+			return a;
+		}
+		delay = ds_client_backoff_ms(dc, attempt);
+		dc->stats.retries++;
+		log_warn("ds_client", "%s: %s (intento %d de %ld); reintento en %.1f s", label,
+			 perr, attempt, dc->cfg->ds_max_retries, delay / 1000.0);
+		if (ds_client_sleep(dc, delay) < 0) {
+			set_error(err, errlen, "interrumpido: el proceso se está deteniendo");
+			return DS_MALFORMED;
+		}
+	}
+}
+
+/* The filings of query q into out; DS_EMPTY when there are none. */
+static enum ds_answer ds_client_pg_list(struct ds_client *dc, const char *label,
+					enum mapping_query_kind q, const struct ds_pg_param *params,
+					size_t nparams, struct filing_list *out, char *err,
+					size_t errlen)
+{
+	size_t before = out->count;
+	enum ds_answer a = ds_client_pg_filings(dc, label, q, params, nparams, out, err, errlen);
+
+	if (a == DS_OK && out->count == before)
+		return DS_EMPTY;
+	return a;
+}
+
+/* backfill_from at midnight, the lower bound of every arrival ("YYYY-MM-DD 00:00:00"). */
+static void ds_client_start_instant(const struct ds_client *dc, char out[24])
+{
+	snprintf(out, 24, "%.10s 00:00:00", dc->cfg->ds_backfill_from);
+}
+
+/* Completes fs[0..n) from the info query, DS_PG_INFO_BATCH numbers at a time. */
+static enum ds_answer ds_client_pg_details(struct ds_client *dc, struct filing **fs, size_t n,
+					   char *err, size_t errlen)
+{
+	for (size_t first = 0; first < n; first += DS_PG_INFO_BATCH) {
+		size_t count = n - first < DS_PG_INFO_BATCH ? n - first : DS_PG_INFO_BATCH;
+		char **numbers = xcalloc(count, sizeof(*numbers));
+		struct filing_list got;
+		struct ds_pg_param params[2];
+		char label[DS_CLIENT_LABEL_LEN];
+		char *literal;
+		enum ds_answer a;
+
+		for (size_t i = 0; i < count; i++)
+			numbers[i] = fs[first + i]->numero;
+		literal = ds_pg_array_literal(numbers, count);
+		free(numbers);
+		params[0] = (struct ds_pg_param){"numeros", literal};
+		params[1] = (struct ds_pg_param){"dependencia", dc->cfg->ds_dependencia};
+		snprintf(label, sizeof(label), "consulta de detalle de %zu radicados", count);
+		filing_list_init(&got);
+		a = ds_client_pg_filings(dc, label, MQ_INFO, params, 2, &got, err, errlen);
+		free(literal);
+		if (a != DS_OK) {
+			filing_list_free(&got);
+			return a;
+		}
+		for (size_t i = 0; i < count; i++) {
+			struct filing *f = fs[first + i];
+			size_t k;
+
+			for (k = 0; k < got.count; k++) {
+				if (strcmp(got.items[k].numero, f->numero) == 0)
+					break;
+			}
+			if (k == got.count) {
+				log_warn("ds_client",
+					 "la base de datos no tiene el radicado %s; queda "
+					 "sin detalle",
+					 f->numero);
+				continue;
+			}
+			filing_free(f);
+			*f = got.items[k];
+			filing_init(&got.items[k]);
+		}
+		filing_list_free(&got);
+	}
+	return DS_OK;
+}
+
+enum ds_answer ds_client_list_changes(struct ds_client *dc, const char *from, const char *to,
+				      struct filing_list *out, char *err, size_t errlen)
+{
+	char start[24];
+	char label[DS_CLIENT_LABEL_LEN];
+	struct ds_pg_param params[4];
+
+	if (dc->pg == NULL) {
+		set_error(err, errlen, "el perfil %s no lista por instante de llegada",
+			  mapping_profile(dc->map));
+		return DS_FAULT_CLIENT;
+	}
+	ds_client_start_instant(dc, start);
+	params[0] = (struct ds_pg_param){"dependencia", dc->cfg->ds_dependencia};
+	params[1] = (struct ds_pg_param){"desde", from};
+	params[2] = (struct ds_pg_param){"hasta", to};
+	params[3] = (struct ds_pg_param){"inicio", start};
+	snprintf(label, sizeof(label), "llegadas de %s a %s", from, to);
+	return ds_client_pg_list(dc, label, MQ_LIST, params, 4, out, err, errlen);
+}
+
+struct ds_pg *ds_client_pg(struct ds_client *dc)
+{
+	return dc->pg;
+}
+
+void ds_client_answer_info(const struct ds_client *dc, struct mapping_answer_info *out)
+{
+	*out = dc->last_info;
+}
+
+/* ---------------------------------------------------------------- the calls */
+
 enum ds_answer ds_client_list(struct ds_client *dc, const char *from, const char *to,
 			      struct filing_list *out, char *err, size_t errlen)
 {
-	struct ds_call *call = xcalloc(1, sizeof(*call));
+	struct ds_call *call;
 	enum ds_answer a;
 	char range[32];
+
+	if (dc->pg != NULL) {
+		struct ds_pg_param params[4];
+		char start[24];
+		char label[DS_CLIENT_LABEL_LEN];
+
+		ds_client_start_instant(dc, start);
+		params[0] = (struct ds_pg_param){"dependencia", dc->cfg->ds_dependencia};
+		params[1] = (struct ds_pg_param){"fecha_desde", from};
+		params[2] = (struct ds_pg_param){"fecha_hasta", to};
+		params[3] = (struct ds_pg_param){"inicio", start};
+		snprintf(label, sizeof(label), "radicados de %s a %s", from, to);
+		return ds_client_pg_list(dc, label, MQ_LIST_BY_DATE, params, 4, out, err, errlen);
+	}
+	call = xcalloc(1, sizeof(*call));
 
 	if (mapping_build_list_request(dc->map, dc->cfg->ds_dependencia, from, to, dc->cfg->ds_key,
 				       &call->body, &call->soap_action) < 0) {
@@ -439,6 +651,8 @@ enum ds_answer ds_client_details(struct ds_client *dc, struct filing **fs, size_
 
 	if (n == 0)
 		return DS_OK;
+	if (dc->pg != NULL)
+		return ds_client_pg_details(dc, fs, n, err, errlen);
 	calls = xcalloc(n, sizeof(*calls));
 	for (size_t i = 0; i < n; i++) {
 		struct ds_call *call = &calls[i];

@@ -23,12 +23,20 @@ struct ds_client *ds_client_new(const struct config *cfg, const struct mapping *
 				atomic_int *stop);
 void ds_client_free(struct ds_client *dc);
 
-/* Lists the office's filings filed in [from, to] (YYYY-MM-DD), retrying transient
+/* Lists the office's filings filed in [from, to] (YYYY-MM-DD) (a database profile: every
+ * filing filed then that reached the office since backfill_from), retrying transient
  * faults up to the configured attempts. Returns DS_OK (out appended) or DS_EMPTY on
  * success; anything else is a failure with err filled and out untouched. DS_AUTH and
  * DS_FAULT_CLIENT are not retried: they are configuration or request errors. */
 enum ds_answer ds_client_list(struct ds_client *dc, const char *from, const char *to,
 			      struct filing_list *out, char *err, size_t errlen);
+
+/* Database profiles (cursor instante): the filings with an event in the arrival-time
+ * window [from, to) ("YYYY-MM-DD HH:MM:SS", the system's wall clock), arrived at the
+ * office since backfill_from, complete (has_detail set). Same return and retry rules as
+ * ds_client_list; a SOAP profile answers DS_FAULT_CLIENT. */
+enum ds_answer ds_client_list_changes(struct ds_client *dc, const char *from, const char *to,
+				      struct filing_list *out, char *err, size_t errlen);
 
 /* Completes each filing in fs[0..n) with its detail call, at most max_parallel at once,
  * each retried like the list. Returns DS_OK when every call succeeded (a number the
@@ -36,6 +44,11 @@ enum ds_answer ds_client_list(struct ds_client *dc, const char *from, const char
  * first call that gave up, with err filled (filings may be partly completed). */
 enum ds_answer ds_client_details(struct ds_client *dc, struct filing **fs, size_t n, char *err,
 				 size_t errlen);
+
+/* For check-ds: the database session of a format-sql profile (NULL for SOAP; borrowed),
+ * and what the XML reader noticed about the last SOAP answer. */
+struct ds_pg *ds_client_pg(struct ds_client *dc);
+void ds_client_answer_info(const struct ds_client *dc, struct mapping_answer_info *out);
 
 /* Counters since creation, for logs and /metrics. */
 struct ds_client_stats {

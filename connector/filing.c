@@ -22,6 +22,7 @@ void filing_init(struct filing *f)
 	f->dependencia_actual = xstrdup("");
 	f->remitente = xstrdup("");
 	f->tipo_documental = xstrdup("");
+	f->tipo_documental_nombre = xstrdup("");
 	f->estado_ds = xstrdup("vigente");
 }
 
@@ -37,6 +38,7 @@ void filing_free(struct filing *f)
 	free(f->dependencia_actual);
 	free(f->remitente);
 	free(f->tipo_documental);
+	free(f->tipo_documental_nombre);
 	free(f->estado_ds);
 	memset(f, 0, sizeof(*f));
 }
@@ -100,6 +102,10 @@ void filing_hash(const struct filing *f, int listed_only, char out[65])
 		filing_hash_field(&st, f->remitente);
 		filing_hash_field(&st, f->tipo_documental);
 		filing_hash_field(&st, f->estado_ds);
+		/* Only when known, so that filings stored before the field existed keep
+		 * their hash. */
+		if (f->tipo_documental_nombre[0] != '\0')
+			filing_hash_field(&st, f->tipo_documental_nombre);
 	}
 	crypto_hash_sha256_final(&st, digest);
 	sodium_bin2hex(out, 65, digest, sizeof(digest));

@@ -19,6 +19,7 @@ struct filing {
 	char *dependencia_actual;	 /* RADI_DEPE_ACTU */
 	char *remitente;		 /* SGD_DIR_NOMREMDES (personal data) */
 	char *tipo_documental;		 /* TDOC_CODI */
+	char *tipo_documental_nombre;	 /* the document type's name, when the system gives it */
 	char *estado_ds;		 /* vigente, anulacion_solicitada, anulado */
 	int has_detail;			 /* 1 once completed by the detail call */
 };

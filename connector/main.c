@@ -3,7 +3,6 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "auth.h"
+#include "cli.h"
 #include "config.h"
 #include "ds_client.h"
 #include "export.h"
@@ -24,7 +24,7 @@
 #include "sync.h"
 #include "util.h"
 
-#define MAIN_EXIT_USAGE 2
+#define MAIN_EXIT_USAGE CLI_EXIT_USAGE
 
 struct main_cmd {
 	const char *name;
@@ -40,107 +40,18 @@ static void main_on_signal(int sig)
 	atomic_store(&main_stop, 1);
 }
 
-/* Loads the configuration (opt: -c, or NULL for $SEGCONT_CONFIG or the default path),
- * printing every problem. Returns 0 or -1; cfg must be freed either way. */
-static int main_load_config(struct config *cfg, const char *opt)
-{
-	char err[CONFIG_ERR_LEN * 4];
-	enum log_level lvl;
-
-	if (config_load(cfg, opt, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	if (cfg->log_level != NULL && log_parse_level(cfg->log_level, &lvl) == 0)
-		log_set_level(lvl);
-	return 0;
-}
-
-/* Parses the options every configured subcommand takes (-c FILE, --once, --json);
- * returns 0 or -1 after printing usage. */
-struct main_opts {
-	const char *config;
-	int once;
-	int json;
-};
-
-static int main_parse_opts(int argc, char **argv, const char *usage, struct main_opts *o)
-{
-	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
-						 {"once", no_argument, NULL, 'o'},
-						 {"json", no_argument, NULL, 'j'},
-						 {NULL, 0, NULL, 0}};
-	int ch;
-
-	memset(o, 0, sizeof(*o));
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			o->config = optarg;
-			break;
-		case 'o':
-			o->once = 1;
-			break;
-		case 'j':
-			o->json = 1;
-			break;
-		default:
-			fprintf(stderr, "uso: segcont %s\n", usage);
-			return -1;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "segcont: argumento inesperado «%s»\nuso: segcont %s\n",
-			argv[optind], usage);
-		return -1;
-	}
-	return 0;
-}
-
-static struct mapping *main_load_mapping(const struct config *cfg)
-{
-	char err[1024];
-	struct mapping *m = mapping_load(cfg->ds_mapping, err, sizeof(err));
-
-	if (m == NULL)
-		fprintf(stderr, "%s\n", err);
-	return m;
-}
-
-/* Loads configuration and mapping and opens (migrating) the store. Returns 0, or -1
- * after printing why; the caller frees what is not NULL in every case. */
-static int main_setup(const char *opt, struct config *cfg, struct mapping **m, struct store **st)
-{
-	char err[STORE_ERR_LEN];
-
-	*m = NULL;
-	*st = NULL;
-	if (main_load_config(cfg, opt) < 0)
-		return -1;
-	*m = main_load_mapping(cfg);
-	if (*m == NULL)
-		return -1;
-	*st = store_open(cfg->store_path, err, sizeof(err));
-	if (*st == NULL) {
-		fprintf(stderr, "segcont: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 static int main_check_config(int argc, char **argv)
 {
-	struct main_opts o;
+	struct cli_opts o;
 	struct config cfg;
 	struct mapping *m;
 	int ret = 1;
 
-	if (main_parse_opts(argc, argv, "check-config [-c ARCHIVO]", &o) < 0)
+	if (cli_parse_opts(argc, argv, "check-config [-c ARCHIVO]", &o) < 0)
 		return MAIN_EXIT_USAGE;
-	if (main_load_config(&cfg, o.config) < 0)
+	if (cli_load_config(&cfg, o.config) < 0)
 		goto done;
-	m = main_load_mapping(&cfg);
+	m = cli_load_mapping(&cfg);
 	if (m == NULL)
 		goto done;
 	mapping_free(m);
@@ -165,7 +76,7 @@ static void main_install_stop_handlers(void)
 
 static int main_sync(int argc, char **argv)
 {
-	struct main_opts o;
+	struct cli_opts o;
 	struct config cfg;
 	struct mapping *m = NULL;
 	struct store *st = NULL;
@@ -175,13 +86,13 @@ static int main_sync(int argc, char **argv)
 	int auth_error;
 	int ret = 1;
 
-	if (main_parse_opts(argc, argv, "sync --once [-c ARCHIVO]", &o) < 0)
+	if (cli_parse_opts(argc, argv, "sync --once [-c ARCHIVO]", &o) < 0)
 		return MAIN_EXIT_USAGE;
 	if (!o.once) {
 		fprintf(stderr, "segcont: use «sync --once» (el servicio continuo es «serve»)\n");
 		return MAIN_EXIT_USAGE;
 	}
-	if (main_setup(o.config, &cfg, &m, &st) < 0)
+	if (cli_setup(o.config, &cfg, &m, &st) < 0)
 		goto done;
 	main_install_stop_handlers();
 	dc = ds_client_new(&cfg, m, &main_stop);
@@ -205,7 +116,7 @@ done:
 
 static int main_serve(int argc, char **argv)
 {
-	struct main_opts o;
+	struct cli_opts o;
 	struct config cfg;
 	struct mapping *m = NULL;
 	struct store *st = NULL;
@@ -217,10 +128,10 @@ static int main_serve(int argc, char **argv)
 	int sig;
 	int ret = 1;
 
-	if (main_parse_opts(argc, argv, "serve [-c ARCHIVO]", &o) < 0)
+	if (cli_parse_opts(argc, argv, "serve [-c ARCHIVO]", &o) < 0)
 		return MAIN_EXIT_USAGE;
 	/* Migrates once, before any thread opens its own connection. */
-	if (main_setup(o.config, &cfg, &m, &st) < 0)
+	if (cli_setup(o.config, &cfg, &m, &st) < 0)
 		goto done;
 	store_close(st);
 	st = NULL;
@@ -279,16 +190,19 @@ static const struct main_cmd main_cmds[] = {
     {"sync", "sync --once [-c ARCHIVO]", main_sync},
     {"reconcile", "reconcile [-c ARCHIVO] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--json]",
      reconcile_cli},
-    {"user", "user add [-c ARCHIVO] --nombre NOMBRE --rol director|abogado|apoyo|admin [--json]\n"
-	     "  segcont user token [-c ARCHIVO] --id N [--json]\n"
-	     "  segcont user list [-c ARCHIVO] [--json]\n"
-	     "  segcont user disable|enable [-c ARCHIVO] --id N [--json]",
+    {"user",
+     "user add [-c ARCHIVO] --nombre NOMBRE --rol director|abogado|apoyo|admin [--json]\n"
+     "  segcont user token [-c ARCHIVO] --id N [--json]\n"
+     "  segcont user list [-c ARCHIVO] [--json]\n"
+     "  segcont user disable|enable [-c ARCHIVO] --id N [--json]",
      auth_cli_user},
-    {"export", "export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]",
+    {"export",
+     "export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]",
      export_cli},
     {"calendario", "calendario [-c ARCHIVO] festivos AÑO | sumar AAAA-MM-DD N",
      indicators_calendar_cli},
     {"check-config", "check-config [-c ARCHIVO]", main_check_config},
+    {"check-ds", "check-ds [-c ARCHIVO]", cli_check_ds},
     {"--version", "--version", main_version},
     {"--help", "--help", main_help},
 };

@@ -181,17 +181,26 @@ static const char store_migration_3[] =
     ");"
     "INSERT INTO conciliacion_estado (id) VALUES (1);";
 
+/* --- real document systems: step 4 --- */
+/* The document type's name (database profiles give it) and the kind of the sync cursor:
+ * a filing date, an arrival instant or an opaque change token, as the mapping pages. */
+static const char store_migration_4[] =
+    "ALTER TABLE radicado ADD COLUMN tipo_documental_nombre TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sync_estado ADD COLUMN cursor_tipo TEXT NOT NULL DEFAULT 'fecha'"
+    " CHECK (cursor_tipo IN ('fecha', 'instante', 'token'));";
+
 static const char *const store_migrations[] = {
     store_migration_1,
     store_migration_2,
     store_migration_3,
+    store_migration_4,
 };
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
 
 /* ---- Statements: one enum entry and one SQL text each, prepared on first use and kept
  * for the connection's life. The filing statements bind the columns in the order of
- * store_filing_fields (?1 = numero ... ?12 = estado_ds). */
+ * store_filing_fields (?1 = numero ... ?13 = tipo_documental_nombre). */
 
 enum store_stmt_id {
 	STORE_STMT_BEGIN,
@@ -220,29 +229,30 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
     [STORE_STMT_FILING_GET] =
 	"SELECT numero, tipo_radicado, fecha_radicacion, asunto, folios, ruta,"
 	" dependencia_origen, dependencia_origen_nombre, dependencia_actual, remitente,"
-	" tipo_documental, estado_ds, id, hash_ds, con_detalle"
+	" tipo_documental, estado_ds, tipo_documental_nombre, id, hash_ds, con_detalle"
 	" FROM radicado WHERE numero = ?1",
     [STORE_STMT_FILING_INSERT] =
 	"INSERT INTO radicado (numero, tipo_radicado, fecha_radicacion, asunto, folios,"
 	" ruta, dependencia_origen, dependencia_origen_nombre, dependencia_actual,"
-	" remitente, tipo_documental, estado_ds, hash_ds, hash_lista, con_detalle,"
-	" visto_primero, visto_ultimo, asunto_busqueda)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	" ?16, ?16, segcont_fold(?4))",
+	" remitente, tipo_documental, estado_ds, tipo_documental_nombre, hash_ds, hash_lista,"
+	" con_detalle, visto_primero, visto_ultimo, asunto_busqueda)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	" ?17, ?17, segcont_fold(?4))",
     [STORE_STMT_FILING_UPDATE] =
 	"UPDATE radicado SET tipo_radicado = ?2, fecha_radicacion = ?3, asunto = ?4,"
 	" asunto_busqueda = segcont_fold(?4),"
 	" folios = ?5, ruta = ?6, dependencia_origen = ?7, dependencia_origen_nombre = ?8,"
 	" dependencia_actual = ?9, remitente = ?10, tipo_documental = ?11,"
-	" estado_ds = ?12, hash_ds = ?13, hash_lista = ?14, con_detalle = ?15,"
-	" visto_ultimo = ?16"
+	" estado_ds = ?12, tipo_documental_nombre = ?13, hash_ds = ?14, hash_lista = ?15,"
+	" con_detalle = ?16, visto_ultimo = ?17"
 	" WHERE numero = ?1",
     [STORE_STMT_FILING_SEEN] = "UPDATE radicado SET visto_ultimo = ?2, hash_lista = ?3,"
 			       " con_detalle = max(con_detalle, ?4)"
 			       " WHERE id = ?1",
     [STORE_STMT_FILING_TOUCH] = "UPDATE radicado SET visto_ultimo = ?2 WHERE numero = ?1",
     [STORE_STMT_FILING_COUNT] = "SELECT count(*) FROM radicado",
-    [STORE_STMT_LISTED_HASH] = "SELECT CASE WHEN con_detalle = 1 THEN hash_lista ELSE '' END"
+    [STORE_STMT_LISTED_HASH] = "SELECT CASE WHEN con_detalle = 1 THEN hash_lista ELSE '' END,"
+			       " CASE WHEN con_detalle = 1 THEN hash_ds ELSE '' END"
 			       " FROM radicado WHERE numero = ?1",
     [STORE_STMT_FOLLOW_UP_INSERT] =
 	"INSERT INTO seguimiento (radicado_id, tipo_tramite, creado, actualizado)"
@@ -252,11 +262,13 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
 	" datos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [STORE_STMT_SYNC_GET] =
 	"SELECT cursor, ultimo_intento, ultimo_exito, degradado_desde, ultimo_error,"
-	" pasadas, fallos, nuevos, cambiados FROM sync_estado WHERE id = 1",
+	" pasadas, fallos, nuevos, cambiados, cursor_tipo FROM sync_estado WHERE id = 1",
     [STORE_STMT_SYNC_ENSURE] =
 	"INSERT INTO sync_estado (id) VALUES (1) ON CONFLICT (id) DO NOTHING",
-    [STORE_STMT_SYNC_SET_CURSOR] = "INSERT INTO sync_estado (id, cursor) VALUES (1, ?1)"
-				   " ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor",
+    [STORE_STMT_SYNC_SET_CURSOR] =
+	"INSERT INTO sync_estado (id, cursor, cursor_tipo) VALUES (1, ?1, ?2)"
+	" ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor,"
+	" cursor_tipo = excluded.cursor_tipo",
     [STORE_STMT_SYNC_NOTE_PASS] =
 	"UPDATE sync_estado SET ultimo_intento = ?1,"
 	" ultimo_exito = CASE WHEN ?2 THEN ?1 ELSE ultimo_exito END,"
@@ -323,6 +335,8 @@ static const struct store_filing_field store_filing_fields[] = {
     {"tipo_documental", "tipo documental", offsetof(struct filing, tipo_documental),
      STORE_FIELD_CODE, 0},
     {"estado_ds", "estado", offsetof(struct filing, estado_ds), STORE_FIELD_STATE, 0},
+    {"tipo_documental_nombre", "nombre del tipo documental",
+     offsetof(struct filing, tipo_documental_nombre), STORE_FIELD_TEXT, 0},
 };
 
 #define STORE_FILING_NFIELDS (sizeof(store_filing_fields) / sizeof(store_filing_fields[0]))
@@ -1027,7 +1041,7 @@ long store_count_filings(struct store *s)
 	return n;
 }
 
-int store_listed_hash(struct store *s, const char *numero, char out[65])
+int store_filing_hashes(struct store *s, const char *numero, char listed[65], char full[65])
 {
 	sqlite3_stmt *st = store_stmt(s, STORE_STMT_LISTED_HASH);
 	int found;
@@ -1041,9 +1055,17 @@ int store_listed_hash(struct store *s, const char *numero, char out[65])
 	found = store_row(s, st, "no se pudo leer el hash del radicado");
 	if (found <= 0)
 		return found;
-	strlcpy_s(out, store_column_text(st, 0), STORE_HASH_LEN + 1);
+	strlcpy_s(listed, store_column_text(st, 0), STORE_HASH_LEN + 1);
+	strlcpy_s(full, store_column_text(st, 1), STORE_HASH_LEN + 1);
 	store_stmt_done(st);
 	return 1;
+}
+
+int store_listed_hash(struct store *s, const char *numero, char out[65])
+{
+	char full[STORE_HASH_LEN + 1];
+
+	return store_filing_hashes(s, numero, out, full);
 }
 
 /* ---- Sync state */
@@ -1068,22 +1090,24 @@ int store_sync_get(struct store *s, struct sync_state *st_out)
 	st_out->failures = (long)sqlite3_column_int64(st, 6);
 	st_out->filings_new = (long)sqlite3_column_int64(st, 7);
 	st_out->filings_changed = (long)sqlite3_column_int64(st, 8);
+	strlcpy_s(st_out->cursor_kind, store_column_text(st, 9), sizeof(st_out->cursor_kind));
 	store_stmt_done(st);
 	return 0;
 }
 
-int store_sync_set_cursor(struct store *s, const char *cursor)
+int store_sync_set_cursor(struct store *s, const char *cursor, const char *kind)
 {
 	sqlite3_stmt *st;
 
-	if (cursor == NULL || strlen(cursor) >= sizeof(((struct sync_state *)0)->cursor)) {
+	if (cursor == NULL || strlen(cursor) >= sizeof(((struct sync_state *)0)->cursor) ||
+	    kind == NULL) {
 		set_error(s->err, sizeof(s->err), "cursor de sincronización inválido");
 		return -1;
 	}
 	st = store_stmt(s, STORE_STMT_SYNC_SET_CURSOR);
 	if (st == NULL)
 		return -1;
-	if (store_bind_text(s, st, 1, cursor) < 0) {
+	if (store_bind_text(s, st, 1, cursor) < 0 || store_bind_text(s, st, 2, kind) < 0) {
 		store_stmt_done(st);
 		return -1;
 	}
@@ -1404,15 +1428,17 @@ static char *store_api_build_sql(enum store_api_stmt_id id)
 		break;
 	case STORE_API_FILING_JSON:
 		buf_puts(
-		    &b, "SELECT json_object('radicado', json_object('numero', r.numero,"
-			" 'tipo_radicado', r.tipo_radicado, 'fecha_radicacion', r.fecha_radicacion,"
-			" 'asunto', r.asunto, 'folios', r.folios, 'ruta', r.ruta,"
-			" 'dependencia_origen', r.dependencia_origen,"
-			" 'dependencia_origen_nombre', r.dependencia_origen_nombre,"
-			" 'dependencia_actual', r.dependencia_actual, 'remitente', r.remitente,"
-			" 'tipo_documental', r.tipo_documental, 'estado_ds', r.estado_ds,"
-			" 'visto_primero', r.visto_primero, 'visto_ultimo', r.visto_ultimo),"
-			" 'seguimiento', json_object(");
+		    &b,
+		    "SELECT json_object('radicado', json_object('numero', r.numero,"
+		    " 'tipo_radicado', r.tipo_radicado, 'fecha_radicacion', r.fecha_radicacion,"
+		    " 'asunto', r.asunto, 'folios', r.folios, 'ruta', r.ruta,"
+		    " 'dependencia_origen', r.dependencia_origen,"
+		    " 'dependencia_origen_nombre', r.dependencia_origen_nombre,"
+		    " 'dependencia_actual', r.dependencia_actual, 'remitente', r.remitente,"
+		    " 'tipo_documental', r.tipo_documental,"
+		    " 'tipo_documental_nombre', r.tipo_documental_nombre, 'estado_ds', r.estado_ds,"
+		    " 'visto_primero', r.visto_primero, 'visto_ultimo', r.visto_ultimo),"
+		    " 'seguimiento', json_object(");
 		for (int i = 0; i < STORE_FU_COUNT; i++) {
 			const char *n = store_fu_columns[i].name;
 

@@ -33,6 +33,9 @@ int store_rollback(struct store *s);
  * stored without its detail answers "" so that the next pass asks for the detail again.
  * Returns 1 and fills out when found, 0 when the filing is unknown, -1 on error. */
 int store_listed_hash(struct store *s, const char *numero, char out[65]);
+/* Both stored hashes of numero: the listed fields' (listed) and every source field's
+ * (full), each "" when the filing was stored without its detail. 1 found, 0 unknown, -1. */
+int store_filing_hashes(struct store *s, const char *numero, char listed[65], char full[65]);
 
 enum store_upsert { STORE_UPSERT_NEW, STORE_UPSERT_CHANGED, STORE_UPSERT_UNCHANGED };
 
@@ -55,8 +58,13 @@ int store_get_filing(struct store *s, const char *numero, struct filing *f);
 /* Number of rows in radicado. -1 on error. */
 long store_count_filings(struct store *s);
 
+#define STORE_CURSOR_LEN 256
+
 struct sync_state {
-	char cursor[11];       /* YYYY-MM-DD, "" before the first window */
+	/* YYYY-MM-DD (kind fecha), ISO 8601 instant (instante) or an opaque token; "" before
+	 * the first window. */
+	char cursor[STORE_CURSOR_LEN];
+	char cursor_kind[16];  /* fecha, instante, token */
 	char last_attempt[32]; /* ISO 8601 or "" */
 	char last_success[32];
 	char degraded_since[32]; /* first failure of the current run of failures, or "" */
@@ -69,8 +77,9 @@ struct sync_state {
 
 /* Reads the single sync_estado row (zeroes when never written). 0 or -1. */
 int store_sync_get(struct store *s, struct sync_state *st);
-/* Moves the cursor; call inside the window's transaction. 0 or -1. */
-int store_sync_set_cursor(struct store *s, const char *cursor);
+/* Moves the cursor (kind: fecha, instante or token); call inside the window's
+ * transaction. 0 or -1. */
+int store_sync_set_cursor(struct store *s, const char *cursor, const char *kind);
 /* Records the end of a pass: ok, or the error text (no secrets). Updates counters,
  * last_attempt, last_success / degraded_since. Runs its own short transaction. 0 or -1. */
 int store_sync_note_pass(struct store *s, int ok, const char *error, const char *now,

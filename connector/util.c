@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,11 +290,61 @@ int util_date_add(const char *date, long days, char out[11])
 	struct tm tm;
 	time_t t;
 
-	if (util_date_epoch(date, &t) < 0)
+	out[0] = '\0';
+	if (util_date_epoch(date, &t) < 0 || days > UTIL_MAX_DAYS || days < -UTIL_MAX_DAYS)
 		return -1;
 	t += (time_t)days * 86400;
+	/* Outside years 1000..9999 the result would not be YYYY-MM-DD. */
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999 ||
+	    strftime(out, 11, "%Y-%m-%d", &tm) != 10) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+void util_time_local(long long epoch, char out[UTIL_LOCAL_LEN])
+{
+	time_t t = (time_t)(epoch - 5 * 3600);
+	struct tm tm;
+
 	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	strftime(out, UTIL_LOCAL_LEN, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+int util_iso_epoch(const char *iso, long long *out)
+{
+	struct tm tm;
+	const char *p;
+	int sign;
+	int hh;
+	int mm;
+	time_t t;
+
+	if (iso == NULL)
+		return -1;
+	if (strlen(iso) == 10) {
+		if (util_date_epoch(iso, &t) < 0)
+			return -1;
+		*out = (long long)t + 5 * 3600; /* midnight in Bogotá */
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	p = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (p == NULL)
+		return -1;
+	if (*p == 'Z' && p[1] == '\0') {
+		sign = 1;
+		hh = 0;
+		mm = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
+		   sscanf(p + 1, "%2d:%2d", &hh, &mm) == 2 && hh <= 14 && mm <= 59) {
+		sign = *p == '-' ? -1 : 1;
+	} else {
+		return -1;
+	}
+	t = timegm(&tm);
+	*out = (long long)t - (long long)sign * (hh * 3600 + mm * 60);
 	return 0;
 }
 
@@ -306,4 +357,10 @@ int util_date_diff(const char *a, const char *b, long *out)
 		return -1;
 	*out = (long)((tb - ta) / 86400);
 	return 0;
+}
+
+void util_wipe(void *p, size_t n)
+{
+	if (p != NULL && n > 0)
+		sodium_memzero(p, n);
 }

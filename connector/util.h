@@ -55,11 +55,23 @@ long long util_monotonic_ms(void);
 
 /* Today's date in Bogota as YYYY-MM-DD into out (at least 11 bytes). */
 void util_today(char out[11]);
-/* Adds days (may be negative) to a YYYY-MM-DD date into out. Returns 0, or -1 when
- * date is not a valid date. */
+/* Adds days (may be negative, at most UTIL_MAX_DAYS either way) to a YYYY-MM-DD date into
+ * out. Returns 0, or -1 (out "") when date is not a valid date or the result falls outside
+ * years 1000..9999. */
+#define UTIL_MAX_DAYS 3660000L
 int util_date_add(const char *date, long days, char out[11]);
+/* Bogotá wall-clock time of an epoch as "YYYY-MM-DD HH:MM:SS" into out. */
+#define UTIL_LOCAL_LEN 20
+void util_time_local(long long epoch, char out[UTIL_LOCAL_LEN]);
+/* Parses "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "±hh:mm", or a bare "YYYY-MM-DD"
+ * (midnight in Bogotá), into epoch seconds. 0, or -1 when it is neither. */
+int util_iso_epoch(const char *iso, long long *out);
 /* Days from a to b (b - a), both YYYY-MM-DD; 0 and *out, or -1 on a bad date. */
 int util_date_diff(const char *a, const char *b, long *out);
+
+/* Overwrites n bytes at p with zeros in a way the compiler cannot drop (for secrets);
+ * p may be NULL. */
+void util_wipe(void *p, size_t n);
 
 /* Returns 1 when s is valid UTF-8 of length n, else 0. */
 int util_utf8_valid(const char *s, size_t n);

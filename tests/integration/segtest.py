@@ -22,6 +22,11 @@ SEGCONT = os.path.join(BUILD, "segcont")
 FAKEDS = os.path.join(BUILD, "fakeds")
 SHARED = os.environ.get("SEGCONT_SHARED", os.path.join(ROOT, "..", "shared"))
 KEY = "CLAVE-DEL-SERVICIO"
+# The shipped orfeo-soap profile plus the simulator's area names (real getInfoRadicado answers
+# carry only the area's code: a mapping names the areas).
+FAKEDS_MAPPING = os.path.join(ROOT, "config", "fakeds-mapping.json")
+with open(FAKEDS_MAPPING, encoding="utf-8") as _f:
+    FAKEDS_AREAS = {k: v for k, v in json.load(_f)["dependencias"].items() if k[0] != "_"}
 OFFICE = "342"
 _procs = []
 _failures = []
@@ -137,7 +142,7 @@ def write_config(workdir, ds_url, backfill_from, **extra):
     sections = {
         "document_system": {
             "url": ds_url,
-            "mapping": os.path.join(ROOT, "mappings", "orfeo-soap.json"),
+            "mapping": FAKEDS_MAPPING,
             "dependencia": OFFICE,
             "key_file": "ds.key",
             "poll_interval": "5",
@@ -191,10 +196,11 @@ DS_FIELDS = ["numero", "tipo_radicado", "fecha_radicacion", "asunto", "folios", 
              "remitente", "tipo_documental", "estado_ds"]
 
 
-def db_filings(dbpath):
+def db_filings(dbpath, fields=None):
+    """{numero: {field: value}} of the stored filings; fields defaults to DS_FIELDS."""
     con = sqlite3.connect(dbpath)
     con.row_factory = sqlite3.Row
-    rows = con.execute("SELECT %s FROM radicado" % ", ".join(DS_FIELDS)).fetchall()
+    rows = con.execute("SELECT %s FROM radicado" % ", ".join(fields or DS_FIELDS)).fetchall()
     con.close()
     return {r["numero"]: dict(r) for r in rows}
 
@@ -207,9 +213,15 @@ def db_query(dbpath, sql, *params):
         con.close()
 
 
-def compare_with_dataset(dbpath, expected):
-    """Checks the database holds exactly the expected filings with every field equal."""
-    got = db_filings(dbpath)
+def compare_with_dataset(dbpath, expected, fields=None):
+    """Checks the database holds exactly the expected filings with every field equal (fields
+    defaults to DS_FIELDS). Without fields, expected is fakeds' dump: the area name stored is
+    the one FAKEDS_MAPPING's table gives the area's code (SGD_DIR_NOMBRE is not read)."""
+    if fields is None:
+        expected = {n: dict(f, dependencia_origen_nombre=FAKEDS_AREAS.get(
+            f.get("dependencia_origen", ""), "")) for n, f in expected.items()}
+    fields = fields or DS_FIELDS
+    got = db_filings(dbpath, fields)
     check(len(got) == len(expected),
           "la base tiene %d radicados y el sistema documental %d" % (len(got), len(expected)))
     missing = sorted(set(expected) - set(got))
@@ -218,7 +230,7 @@ def compare_with_dataset(dbpath, expected):
     check(not extra, "ningún radicado sobra (sobran %d: %s)" % (len(extra), extra[:5]))
     diffs = []
     for numero in sorted(set(expected) & set(got)):
-        for field in DS_FIELDS:
+        for field in fields:
             e = expected[numero].get(field)
             g = got[numero].get(field)
             if field == "folios":

@@ -104,9 +104,15 @@ t.check(st == 200, "reparto de %s al segundo abogado" % N2)
 st, h, ind = call("GET", "/api/indicadores")
 t.check(st == 200 and h.get("content-type", "").startswith("application/json"), "GET /api/indicadores: 200")
 of = ind.get("oficina", {})
-total = q("SELECT count(*) FROM radicado")[0][0]
+# Annulled filings (here or in the document system) count only under «anulados».
+total = q("SELECT count(*) FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+          " WHERE r.estado_ds <> 'anulado' AND s.estado <> 'anulado'")[0][0]
+annulled = q("SELECT count(*) FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+             " WHERE r.estado_ds = 'anulado' OR s.estado = 'anulado'")[0][0]
 t.check(of.get("recibidos", {}).get("n") == total, "oficina: %s recibidos de %d" %
         (of.get("recibidos", {}).get("n"), total))
+t.check(of.get("anulados", {}).get("n") == annulled, "oficina: %s anulados de %d" %
+        (of.get("anulados", {}).get("n"), annulled))
 t.check(of.get("concluidos", {}).get("radicados") == [N1], "oficina: concluido %s" % N1)
 t.check(N2 in of.get("en_curso", {}).get("radicados", []), "oficina: %s en curso" % N2)
 t.check(of.get("dentro_meta", {}).get("dentro", {}).get("radicados") == [N1] and

@@ -1,5 +1,6 @@
-/* test_classify.c -- unit tests of classify.c: folding, the shipped mapping's rules against
- * the case table tests/data/classify-cases.txt, and refused rule sets (classify-bad.json). */
+/* test_classify.c -- unit tests of classify.c: folding, the shipped keyword rules
+ * (mappings/clasificacion.json) plus a document-type table of the test's own against the case
+ * table tests/data/classify-cases.txt, and refused rule sets (classify-bad.json). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,7 +14,13 @@
 
 #include "classify.h"
 
-#define TEST_MAPPING "mappings/orfeo-soap.json"
+#define TEST_MAPPING "mappings/clasificacion.json"
+/* The shipped table is empty (codes differ between installations); the cases use these. */
+static const char *const test_codes[][2] = {
+    {"1070", "contratacion_directa"},	 {"1071", "novedad_contractual"},
+    {"1072", "liquidacion_terminacion"}, {"1073", "proceso_seleccion"},
+    {"1074", "liquidacion_terminacion"}, {"1075", "contratacion_directa"},
+};
 #define TEST_CASES "tests/data/classify-cases.txt"
 #define TEST_BAD "tests/data/classify-bad.json"
 #define TEST_MIN_CASES 25
@@ -34,6 +41,15 @@ static int test_setup(void **state)
 		fprintf(stderr, "%s: %s (run from the repository root)\n", TEST_MAPPING, jerr.text);
 		return -1;
 	}
+	if (json_object_size(
+		json_object_get(json_object_get(test_root, "classify"), "document_types")) != 0) {
+		fprintf(stderr, "%s: classify.document_types must ship empty\n", TEST_MAPPING);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(test_codes) / sizeof(test_codes[0]); i++)
+		json_object_set_new(
+		    json_object_get(json_object_get(test_root, "classify"), "document_types"),
+		    test_codes[i][0], json_string(test_codes[i][1]));
 	test_rules = classify_load(json_object_get(test_root, "classify"), err, sizeof(err));
 	if (test_rules == NULL) {
 		fprintf(stderr, "classify_load: %s\n", err);
@@ -118,6 +134,7 @@ static void test_cases_file(void **state)
 		char *tab1;
 		char *tab2;
 		const char *got;
+		char *type_name;
 
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
@@ -126,13 +143,17 @@ static void test_cases_file(void **state)
 		tab1 = strchr(line, '\t');
 		tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
 		if (tab2 == NULL)
-			fail_msg("%s:%d: expected 3 tab-separated columns", TEST_CASES, lineno);
+			fail_msg("%s:%d: expected 3 or 4 tab-separated columns", TEST_CASES,
+				 lineno);
 		*tab1 = '\0';
 		*tab2 = '\0';
 		expected = line;
 		code = tab1 + 1;
 		subject = tab2 + 1;
-		got = classify_tipo_tramite(test_rules, code, subject);
+		type_name = strchr(subject, '\t');
+		if (type_name != NULL)
+			*type_name++ = '\0';
+		got = classify_tipo_tramite(test_rules, code, subject, type_name);
 		checked++;
 		if (strcmp(got, expected) != 0) {
 			fprintf(stderr, "%s:%d: \"%s\" (code \"%s\"): got %s, want %s\n",
@@ -148,22 +169,43 @@ static void test_cases_file(void **state)
 static void test_null_arguments(void **state)
 {
 	(void)state;
-	assert_string_equal(classify_tipo_tramite(NULL, "1071", "adición"), "otro");
-	assert_string_equal(classify_tipo_tramite(test_rules, NULL, NULL), "otro");
-	assert_string_equal(classify_tipo_tramite(test_rules, NULL, "Prórroga"),
+	assert_string_equal(classify_tipo_tramite(NULL, "1071", "adición", NULL), "otro");
+	assert_string_equal(classify_tipo_tramite(test_rules, NULL, NULL, NULL), "otro");
+	assert_string_equal(classify_tipo_tramite(test_rules, NULL, "Prórroga", NULL),
 			    "novedad_contractual");
-	assert_string_equal(classify_tipo_tramite(test_rules, " 1071 ", NULL),
+	assert_string_equal(classify_tipo_tramite(test_rules, " 1071 ", NULL, NULL),
 			    "novedad_contractual");
+	assert_null(classify_by_keywords(test_rules, NULL));
+	assert_null(classify_by_keywords(NULL, "adición"));
+	assert_null(classify_by_keywords(test_rules, "Memorando de la oficina"));
+	assert_string_equal(classify_by_keywords(test_rules, "Solicitud de prórroga"),
+			    "novedad_contractual");
+	assert_int_equal(classify_ncodes(test_rules), sizeof(test_codes) / sizeof(test_codes[0]));
+	assert_int_equal(classify_ncodes(NULL), 0);
 }
 
-/* Every returned string is one of the five static names (callers may keep the pointer). */
+/* Every returned string is one of the five static names (callers may keep the pointer):
+ * the same name reached by a code and by a keyword is the same pointer, and each of the five
+ * names comes back as itself. */
 static void test_static_results(void **state)
 {
-	const char *a = classify_tipo_tramite(test_rules, "", "Licitación pública");
-	const char *b = classify_tipo_tramite(test_rules, "1073", "");
+	static const char *const names[] = {"contratacion_directa", "proceso_seleccion",
+					    "novedad_contractual", "liquidacion_terminacion"};
+	const char *a = classify_tipo_tramite(test_rules, "", "Licitación pública", NULL);
+	const char *b = classify_tipo_tramite(test_rules, "1073", "", NULL);
+	const char *c = classify_tipo_tramite(test_rules, "", "", "Licitación");
 
 	(void)state;
+	assert_string_equal(a, "proceso_seleccion");
 	assert_ptr_equal(a, b);
+	assert_ptr_equal(a, c);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *code = test_codes[i == 0 ? 0 : i == 1 ? 3 : i == 2 ? 1 : 2][0];
+		const char *got = classify_tipo_tramite(test_rules, code, NULL, NULL);
+
+		assert_string_equal(got, names[i]);
+		assert_ptr_equal(got, classify_tipo_tramite(test_rules, code, "", ""));
+	}
 }
 
 static void test_load_errors(void **state)
@@ -207,7 +249,8 @@ static void test_empty_rules(void **state)
 	json_object_set_new(o, "default", json_string("contratacion_directa"));
 	r = classify_load(o, err, sizeof(err));
 	assert_non_null(r);
-	assert_string_equal(classify_tipo_tramite(r, "1071", "adición"), "contratacion_directa");
+	assert_string_equal(classify_tipo_tramite(r, "1071", "adición", "Prórroga"),
+			    "contratacion_directa");
 	classify_free(r);
 	json_decref(o);
 	classify_free(NULL);

@@ -360,8 +360,8 @@ static void test_bad_values(void **state)
 	(void)state;
 	test_expect_errors(
 	    DIR "bad-values.conf",
-	    DIR "bad-values.conf:3: url debe ser una URL que empiece por http:// o https:// "
-		"(se leyó «ftp://127.0.0.1/servidor.php»)\n" DIR
+	    DIR "bad-values.conf:3: url debe ser una URL que empiece por http://, https:// o "
+		"postgresql:// (se leyó «ftp://127.0.0.1/servidor.php»)\n" DIR
 		"bad-values.conf:4: mapping no puede estar vacío\n" DIR
 		"bad-values.conf:5: dependencia debe tener solo dígitos, de 1 a 20 "
 		"(se leyó «34a»)\n" DIR
@@ -430,7 +430,7 @@ static void test_env_bad_values(void **state)
 	setenv("SEGCONT_LOG", "trace", 1);
 	test_expect_errors(DIR "minimal.conf",
 			   "variable de entorno SEGCONT_DS_URL: url debe ser una URL que empiece "
-			   "por http:// o https:// (se leyó «gopher://x»)\n"
+			   "por http://, https:// o postgresql:// (se leyó «gopher://x»)\n"
 			   "variable de entorno SEGCONT_HTTP_PORT: port debe ser un entero entre 1 "
 			   "y 65535 (se leyó «0»)\n"
 			   "variable de entorno SEGCONT_LOG: level debe ser error, warn, info o "

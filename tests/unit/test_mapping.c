@@ -337,7 +337,8 @@ static void test_list_sample(void **state)
 static void test_list_variants(void **state)
 {
 	static const char *const files[] = {"xml/list-response-utf8-prefixes.xml",
-					    "xml/list-response-leading-newline.xml"};
+					    "xml/list-response-leading-newline.xml",
+					    "xml/list-service-namespace.xml"};
 	struct filing_list l;
 	char err[TEST_ERR];
 
@@ -386,7 +387,102 @@ static void test_list_empty_fault(void **state)
 	filing_list_init(&l);
 	assert_answer(test_list_file("list-empty-fault.xml", 1, &l, err), DS_EMPTY, err);
 	assert_int_equal(l.count, 0);
+	/* Real nusoap: code "Server" without a prefix, and a final period. */
+	assert_answer(test_list_file("xml/list-real-empty-fault.xml", 0, &l, err), DS_EMPTY, err);
+	assert_int_equal(l.count, 0);
 	filing_list_free(&l);
+}
+
+/* Reads a data file as an answer with the HTTP charset given; info receives what the reader
+ * noticed. */
+static enum ds_answer test_read_list(const char *name, const char *charset, struct filing_list *out,
+				     struct mapping_answer_info *info, char *err)
+{
+	size_t len;
+	char *body = test_data(name, &len);
+	enum ds_answer a = mapping_read_list(test_m, body, len, charset, out, info, err, TEST_ERR);
+
+	free(body);
+	return a;
+}
+
+/* Real servers: no declaration, an ISO-8859-1 label over cp1252 or UTF-8 bytes, a stray
+ * newline that pushes the envelope's final '>' past Content-Length. Every variant reads as
+ * the same UTF-8 text. */
+static void test_list_real_answers(void **state)
+{
+	static const struct {
+		const char *file;
+		const char *charset;
+		const char *encoding;
+		int stray;
+	} cases[] = {
+	    {"xml/list-real-cp1252.xml", "ISO-8859-1", "WINDOWS-1252", 0},
+	    {"xml/list-real-cp1252.xml", NULL, "WINDOWS-1252", 0},
+	    {"xml/list-real-cp1252.xml", "UTF-8", "WINDOWS-1252", 0},
+	    {"xml/list-real-utf8.xml", "ISO-8859-1", "UTF-8", 0},
+	    {"xml/list-real-stray-byte.xml", "ISO-8859-1", "WINDOWS-1252", 1},
+	};
+	const char *dash = "Solicitud de contratación directa prestación de servicios "
+			   "profesionales - Oficina de Tecnologías de la Información "
+			   "\xe2\x80\x93 \xe2\x80\x9cTI\xe2\x80\x9d";
+	char err[TEST_ERR];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mapping_answer_info info;
+		struct filing_list l;
+
+		filing_list_init(&l);
+		assert_answer(test_read_list(cases[i].file, cases[i].charset, &l, &info, err),
+			      DS_OK, err);
+		assert_int_equal(l.count, 3);
+		assert_string_equal(l.items[0].asunto, dash);
+		assert_string_equal(l.items[1].asunto,
+				    "Solicitud de adici\xc3\xb3n y pr\xc3\xb3rroga "
+				    "al contrato 4120000-1093-2023 & otros\xc3\xad "
+				    "N\xc2\xb0 1");
+		assert_string_equal(info.encoding, cases[i].encoding);
+		assert_int_equal(info.declaration, 0);
+		assert_int_equal(info.stray_prefix, cases[i].stray);
+		assert_int_equal(info.repaired_end, cases[i].stray);
+		filing_list_free(&l);
+	}
+	/* The samples keep their declaration's encoding, ISO-8859-1 read as its superset. */
+	{
+		struct mapping_answer_info info;
+		struct filing_list l;
+		size_t len;
+		char *body = test_shared("list-response.xml", &len);
+
+		filing_list_init(&l);
+		assert_answer(
+		    mapping_read_list(test_m, body, len, "UTF-8", &l, &info, err, TEST_ERR), DS_OK,
+		    err);
+		test_check_sample_list(&l);
+		assert_string_equal(info.encoding, "WINDOWS-1252");
+		assert_int_equal(info.declaration, 1);
+		assert_int_equal(info.stray_prefix, 0);
+		filing_list_free(&l);
+		free(body);
+	}
+	/* A truncated answer is not "repaired": only a lost final '>' after a stray byte is. */
+	{
+		struct filing_list l;
+		size_t len;
+		char *body = test_data("xml/list-real-stray-byte.xml", &len);
+
+		filing_list_init(&l);
+		assert_answer(
+		    mapping_read_list(test_m, body, len - 20, NULL, &l, NULL, err, TEST_ERR),
+		    DS_MALFORMED, err);
+		assert_answer(
+		    mapping_read_list(test_m, body + 1, len - 1, NULL, &l, NULL, err, TEST_ERR),
+		    DS_MALFORMED, err);
+		assert_int_equal(l.count, 0);
+		filing_list_free(&l);
+		free(body);
+	}
 }
 
 static void test_list_faults(void **state)
@@ -429,7 +525,7 @@ static void test_list_malformed(void **state)
 	    "xml/list-truncated.xml",	    "xml/nginx-502.html",
 	    "xml/html-error-page.html",	    "xml/php-fatal-error.html",
 	    "xml/xhtml-page.xml",	    "xml/garbage.bin",
-	    "xml/list-wrong-structure.xml", "xml/list-wrong-namespace.xml",
+	    "xml/list-wrong-structure.xml", "xml/list-wrong-envelope.xml",
 	    "xml/list-bad-radicado.xml",    "xml/list-short-radicado.xml",
 	    "xml/list-bad-date.xml",	    "xml/list-bad-folios.xml",
 	    "xml/internal-entity.xml",	    "xml/doctype-external-entity.xml",
@@ -565,7 +661,9 @@ static void test_list_numbers(void **state)
 static void test_check_detail(const struct filing *f)
 {
 	assert_string_equal(f->dependencia_origen, "211");
-	assert_string_equal(f->dependencia_origen_nombre, "Subdirecci\xc3\xb3n Financiera");
+	/* SGD_DIR_NOMBRE is a person's given names in real installations: not mapped; the
+	 * shipped dependencias table is empty. */
+	assert_string_equal(f->dependencia_origen_nombre, "");
 	assert_string_equal(f->dependencia_actual, "342");
 	assert_string_equal(f->remitente, "Mar\xc3\xad"
 					  "a Fernanda Pe\xc3\xb1"
@@ -673,6 +771,41 @@ static void test_info_utf8_prefixes(void **state)
 	filing_free(&b);
 }
 
+/* The detail as real installations send it: no SGD_EANU_CODIGO (in force), NULL columns
+ * left out, no fraction or offset in RADI_FECH_RADI, the installation's own namespace,
+ * SGD_DIR_NOMBRE holding given names (not used). A mapping whose dependencias table knows
+ * the area names the requesting area. */
+static void test_info_real(void **state)
+{
+	struct filing f;
+	char err[TEST_ERR];
+	struct mapping *named;
+
+	(void)state;
+	filing_init(&f);
+	assert_answer(test_info_file("xml/info-real.xml", 0, &f, err), DS_OK, err);
+	test_check_detail(&f);
+	assert_string_equal(f.fecha_radicacion, "2024-05-02T16:51:40-05:00");
+	assert_string_equal(f.ruta, "");
+	filing_free(&f);
+
+	named = mapping_load("config/fakeds-mapping.json", err, sizeof(err));
+	if (named == NULL)
+		fail_msg("%s", err);
+	filing_init(&f);
+	{
+		size_t len;
+		char *body = test_data("xml/info-real.xml", &len);
+
+		assert_answer(mapping_parse_info(named, body, len, &f, err, sizeof(err)), DS_OK,
+			      err);
+		free(body);
+	}
+	assert_string_equal(f.dependencia_origen_nombre, "Subdirecci\xc3\xb3n Financiera");
+	filing_free(&f);
+	mapping_free(named);
+}
+
 /* Failures leave the filing exactly as it was. */
 static void test_info_failures(void **state)
 {
@@ -685,6 +818,7 @@ static void test_info_failures(void **state)
 	} cases[] = {
 	    {"xml/info-unknown.xml", 0, "20242110004873", DS_NOT_FOUND, "20242110004873"},
 	    {"xml/info-unknown.xml", 0, "", DS_NOT_FOUND, "no conoce"},
+	    {"xml/info-real-empty.xml", 0, "20242110004873", DS_NOT_FOUND, "20242110004873"},
 	    {"list-empty-fault.xml", 1, "20242110004873", DS_NOT_FOUND, "No se hallaron"},
 	    {"info-badkey.xml", 1, "20242110004873", DS_AUTH,
 	     "La clave de consulta del servicio web no coincide."},
@@ -835,8 +969,18 @@ static void test_broken_cases(void **state)
 			fail_msg("%s:%d: expected 3 columns", path, lineno);
 		*val++ = '\0';
 		*want++ = '\0';
-		root = json_load_file(TEST_MAPPING, 0, &jerr);
+		/* The whole profile as mapping_load sees it: the base with the file over it
+		 * (the copy lives in /tmp, where the relative base would not be found). */
+		root = json_load_file("mappings/clasificacion.json", 0, &jerr);
 		assert_non_null(root);
+		{
+			json_t *top = json_load_file(TEST_MAPPING, 0, &jerr);
+
+			assert_non_null(top);
+			json_object_del(top, "base");
+			assert_int_equal(json_object_update_recursive(root, top), 0);
+			json_decref(top);
+		}
 		if (strcmp(val, "DELETE") != 0) {
 			v = json_loads(val, JSON_DECODE_ANY, &jerr);
 			if (v == NULL)
@@ -948,6 +1092,8 @@ int main(void)
 	    cmocka_unit_test(test_info_fills_empty_filing),
 	    cmocka_unit_test(test_info_utf8_prefixes),
 	    cmocka_unit_test(test_info_failures),
+	    cmocka_unit_test(test_info_real),
+	    cmocka_unit_test(test_list_real_answers),
 	    cmocka_unit_test(test_info_date_only_when_needed),
 	    cmocka_unit_test(test_broken_files),
 	    cmocka_unit_test(test_broken_cases),

@@ -414,7 +414,7 @@ static void test_rollback_leaves_nothing(void **state)
 	test_filing(&f, TEST_NUMERO);
 	assert_int_equal(store_begin(s), 0);
 	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
-	assert_int_equal(store_sync_set_cursor(s, "2024-05-01"), 0);
+	assert_int_equal(store_sync_set_cursor(s, "2024-05-01", "fecha"), 0);
 	assert_int_equal(store_count_filings(s), 1);
 	assert_int_equal(store_rollback(s), 0);
 	assert_int_equal(store_count_filings(s), 0);
@@ -480,10 +480,22 @@ static void test_sync_state_round_trip(void **state)
 	assert_int_equal(st.passes, 0);
 	assert_int_equal(st.failures, 0);
 
+	assert_string_equal(st.cursor_kind, "fecha");
 	assert_int_equal(store_begin(s), 0);
-	assert_int_equal(store_sync_set_cursor(s, "2024-05-01"), 0);
+	assert_int_equal(store_sync_set_cursor(s, "2024-05-01", "fecha"), 0);
 	assert_int_equal(store_commit(s), 0);
-	assert_int_equal(store_sync_set_cursor(s, "demasiado largo para un cursor"), -1);
+	memset(long_error, 'x', sizeof(long_error) - 1);
+	long_error[sizeof(long_error) - 1] = '\0';
+	assert_int_equal(store_sync_set_cursor(s, long_error, "token"), -1);
+	assert_int_equal(store_sync_set_cursor(s, "2024-05-01", NULL), -1);
+	/* Not a kind the schema knows: the CHECK refuses it, nothing changes. */
+	assert_int_equal(store_sync_set_cursor(s, "2024-05-02", "otro"), -1);
+	/* An instant cursor (database profiles) round-trips with its kind. */
+	assert_int_equal(store_sync_set_cursor(s, "2024-05-02T16:51:40-05:00", "instante"), 0);
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_string_equal(st.cursor, "2024-05-02T16:51:40-05:00");
+	assert_string_equal(st.cursor_kind, "instante");
+	assert_int_equal(store_sync_set_cursor(s, "2024-05-01", "fecha"), 0);
 
 	assert_int_equal(store_sync_note_pass(s, 1, NULL, TEST_NOW_1, 4, 1), 0);
 	assert_int_equal(store_sync_get(s, &st), 0);
@@ -491,6 +503,7 @@ static void test_sync_state_round_trip(void **state)
 	assert_string_equal(st.last_attempt, TEST_NOW_1);
 	assert_string_equal(st.last_success, TEST_NOW_1);
 	assert_string_equal(st.degraded_since, "");
+	assert_string_equal(st.cursor_kind, "fecha");
 	assert_int_equal(st.passes, 1);
 	assert_int_equal(st.failures, 0);
 	assert_int_equal(st.filings_new, 4);
