@@ -8,6 +8,8 @@
 # the minimal server; then the two segcont reads again with the answer cache off
 # (SEGCONT_HTTP_CACHE=0). Prints requests/s, p50 and p99 of each and the ratio to the minimal
 # server. Goal: segcont >= 50% of the minimal server's rate, p99 < 10 ms at 64 connections.
+# Then bench/sql_rate.py: the orfeo-sql backfill of BENCH_FILINGS filings from a real PostgreSQL
+# (started in a temporary folder), against psql reading the same rows (BENCH_SQL=0 skips it).
 # Environment: BENCH_FILINGS, BENCH_DURATION (10s), BENCH_ROUNDS (3: the targets take turns and
 # each is reported by its median round), BENCH_THREADS (4, the configuration default), BENCH_REGEN=1 (rebuild
 # the database), BENCH_UNCACHED=0 (skip the cache-off runs), SEGCONT_BIN (build/segcont).
@@ -141,3 +143,9 @@ for name in minimal lista radicado lista-sin-cache radicado-sin-cache; do
 	printf "\n"
 done
 echo "meta: >= 50% del servidor mínimo y p99 < 10 ms con 64 conexiones (salidas completas en $W/wrk-*.txt)"
+
+if [ "${BENCH_SQL:-1}" = 1 ]; then
+	echo
+	echo "orfeo-sql: carga inicial desde un PostgreSQL real (bench/sql_rate.py)"
+	BENCH_FILINGS=$N SEGCONT_BIN=$SEGCONT python3 bench/sql_rate.py
+fi

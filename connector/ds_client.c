@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "ds_pg.h"
 #include "log.h"
@@ -611,17 +612,20 @@ enum ds_answer ds_client_list(struct ds_client *dc, const char *from, const char
 	char range[32];
 
 	if (dc->pg != NULL) {
-		struct ds_pg_param params[4];
+		struct ds_pg_param params[5];
 		char start[24];
+		char now[UTIL_LOCAL_LEN];
 		char label[DS_CLIENT_LABEL_LEN];
 
 		ds_client_start_instant(dc, start);
+		util_time_local((long long)time(NULL), now);
 		params[0] = (struct ds_pg_param){"dependencia", dc->cfg->ds_dependencia};
 		params[1] = (struct ds_pg_param){"fecha_desde", from};
 		params[2] = (struct ds_pg_param){"fecha_hasta", to};
 		params[3] = (struct ds_pg_param){"inicio", start};
+		params[4] = (struct ds_pg_param){"ahora", now};
 		snprintf(label, sizeof(label), "radicados de %s a %s", from, to);
-		return ds_client_pg_list(dc, label, MQ_LIST_BY_DATE, params, 4, out, err, errlen);
+		return ds_client_pg_list(dc, label, MQ_LIST_BY_DATE, params, 5, out, err, errlen);
 	}
 	call = xcalloc(1, sizeof(*call));
 

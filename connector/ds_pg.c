@@ -21,6 +21,7 @@ struct ds_pg {
 	const struct mapping *map;
 	atomic_int *stop;
 	PGconn *conn;
+	char last_state[6]; /* SQLSTATE of the last failed statement, "" when none */
 };
 
 struct ds_pg *ds_pg_new(const struct config *cfg, const struct mapping *m, atomic_int *stop)
@@ -185,6 +186,7 @@ static enum ds_answer ds_pg_result_failure(struct ds_pg *p, const PGresult *res,
 	const char *text = ds_pg_message(
 	    res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(p->conn), msg, sizeof(msg));
 
+	strlcpy_s(p->last_state, state != NULL ? state : "", sizeof(p->last_state));
 	if (PQstatus(p->conn) != CONNECTION_OK || state == NULL) {
 		set_error(err, errlen, "se perdió la conexión con la base de datos: %s", text);
 		ds_pg_disconnect(p);
@@ -215,10 +217,11 @@ static enum ds_answer ds_pg_result_failure(struct ds_pg *p, const PGresult *res,
 	return DS_FAULT_CLIENT;
 }
 
-/* Sends sql with values and waits for its one result. Returns DS_OK with *out (free with
- * PQclear) or the failure with err filled. */
-static enum ds_answer ds_pg_exec(struct ds_pg *p, const char *sql, const char *const *values,
-				 size_t n, PGresult **out, char *err, size_t errlen)
+/* Sends sql with values and waits for its one result, which must have status want.
+ * Returns DS_OK with *out (free with PQclear) or the failure with err filled. */
+static enum ds_answer ds_pg_exec_as(struct ds_pg *p, const char *sql, const char *const *values,
+				    size_t n, ExecStatusType want, PGresult **out, char *err,
+				    size_t errlen)
 {
 	PGresult *res = NULL;
 	PGresult *next;
@@ -264,7 +267,7 @@ static enum ds_answer ds_pg_exec(struct ds_pg *p, const char *sql, const char *c
 		}
 		ds_pg_wait(p->conn, POLLIN);
 	}
-	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (res == NULL || PQresultStatus(res) != want) {
 		a = ds_pg_result_failure(p, res, err, errlen);
 		PQclear(res);
 		return a;
@@ -279,6 +282,112 @@ static enum ds_answer ds_pg_exec(struct ds_pg *p, const char *sql, const char *c
 	return DS_OK;
 }
 
+static enum ds_answer ds_pg_exec(struct ds_pg *p, const char *sql, const char *const *values,
+				 size_t n, PGresult **out, char *err, size_t errlen)
+{
+	return ds_pg_exec_as(p, sql, values, n, PGRES_TUPLES_OK, out, err, errlen);
+}
+
+/* Sets the session's client_encoding (a PostgreSQL name, letters and digits). 0 or -1. */
+static int ds_pg_client_encoding(struct ds_pg *p, const char *name, char *err, size_t errlen)
+{
+	char sql[64];
+	PGresult *res;
+
+	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(name) ||
+	    strlen(name) > 20)
+		return -1;
+	snprintf(sql, sizeof(sql), "SET client_encoding TO '%s'", name);
+	if (ds_pg_exec_as(p, sql, NULL, 0, PGRES_COMMAND_OK, &res, err, errlen) != DS_OK)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/* The iconv name of a PostgreSQL server encoding segcont can read itself, or NULL. */
+static const char *ds_pg_iconv_name(const char *pg)
+{
+	static const char *const names[][2] = {
+	    {"WIN1252", "WINDOWS-1252"}, {"LATIN1", "WINDOWS-1252"},	{"LATIN9", "ISO-8859-15"},
+	    {"WIN1250", "WINDOWS-1250"}, {"SQL_ASCII", "WINDOWS-1252"},
+	};
+
+	for (size_t i = 0; pg != NULL && i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(pg, names[i][0]) == 0)
+			return names[i][1];
+	}
+	return NULL;
+}
+
+/* A copy of res with every value turned from enc into UTF-8 (bytes enc does not define
+ * become U+FFFD). Returns the new result (PQclear it) or NULL. */
+static PGresult *ds_pg_transcode(const PGresult *res, const char *enc)
+{
+	PGresult *copy = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_EVENTS);
+	int ncols = PQnfields(res);
+	struct buf b;
+
+	if (copy == NULL)
+		return NULL;
+	buf_init(&b);
+	for (int r = 0; r < PQntuples(res); r++) {
+		for (int c = 0; c < ncols; c++) {
+			int ok;
+
+			buf_reset(&b);
+			if (PQgetisnull(res, r, c)) {
+				ok = PQsetvalue(copy, r, c, NULL, -1);
+			} else {
+				util_to_utf8(PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c),
+					     enc, &b);
+				ok = PQsetvalue(copy, r, c, b.data ? b.data : (char *)"",
+						(int)b.len);
+			}
+			if (!ok) {
+				buf_free(&b);
+				PQclear(copy);
+				return NULL;
+			}
+		}
+	}
+	buf_free(&b);
+	return copy;
+}
+
+/* A single-byte database holding a byte its encoding does not define (SQLSTATE 22P05: old
+ * migrated rows, a client that wrote raw bytes) cannot be sent as UTF8, and the window would
+ * fail forever. Runs the statement again in the database's own encoding, turns the values
+ * into UTF-8 here (U+FFFD for such bytes) and goes back to UTF8. */
+static enum ds_answer ds_pg_exec_raw(struct ds_pg *p, const char *sql, const char *const *values,
+				     size_t n, PGresult **out, char *err, size_t errlen)
+{
+	const char *server = PQparameterStatus(p->conn, "server_encoding");
+	const char *enc = ds_pg_iconv_name(server);
+	char restore_err[DS_PG_MSG_LEN];
+	PGresult *raw = NULL;
+	enum ds_answer a;
+
+	if (enc == NULL || ds_pg_client_encoding(p, server, err, errlen) < 0)
+		return DS_FAULT_CLIENT;
+	log_warn("ds_pg",
+		 "la base (%s) tiene bytes que su codificación no define: se leen en %s y "
+		 "esos bytes quedan como U+FFFD",
+		 server, enc);
+	a = ds_pg_exec(p, sql, values, n, &raw, err, errlen);
+	if (a == DS_OK) {
+		*out = ds_pg_transcode(raw, enc);
+		PQclear(raw);
+		if (*out == NULL) {
+			set_error(err, errlen, "sin memoria para convertir la respuesta");
+			a = DS_FAULT_SERVER;
+		}
+	}
+	if (p->conn != NULL &&
+	    ds_pg_client_encoding(p, "UTF8", restore_err, sizeof(restore_err)) < 0)
+		ds_pg_disconnect(p); /* the next call starts a UTF8 session again */
+	return a;
+}
+
 /* Runs query q with params bound by name. */
 static enum ds_answer ds_pg_query(struct ds_pg *p, enum mapping_query_kind q,
 				  const struct ds_pg_param *params, size_t nparams, PGresult **out,
@@ -288,6 +397,7 @@ static enum ds_answer ds_pg_query(struct ds_pg *p, enum mapping_query_kind q,
 	const char *const *names;
 	const char *sql;
 	size_t n;
+	enum ds_answer a;
 
 	*out = NULL;
 	if (mapping_sql_query(p->map, q, &sql, &names, &n) < 0 ||
@@ -309,7 +419,11 @@ static enum ds_answer ds_pg_query(struct ds_pg *p, enum mapping_query_kind q,
 		}
 		values[i] = params[k].value;
 	}
-	return ds_pg_exec(p, sql, values, n, out, err, errlen);
+	p->last_state[0] = '\0';
+	a = ds_pg_exec(p, sql, values, n, out, err, errlen);
+	if (a == DS_FAULT_CLIENT && strcmp(p->last_state, "22P05") == 0 && p->conn != NULL)
+		a = ds_pg_exec_raw(p, sql, values, n, out, err, errlen);
+	return a;
 }
 
 enum ds_answer ds_pg_filings(struct ds_pg *p, enum mapping_query_kind q,

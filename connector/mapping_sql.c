@@ -25,7 +25,7 @@ static const struct {
     [MQ_LIST] = {"list", 1, {"dependencia", "desde", "hasta", "inicio"}},
     [MQ_LIST_BY_DATE] = {"list_by_date",
 			 1,
-			 {"dependencia", "fecha_desde", "fecha_hasta", "inicio"}},
+			 {"dependencia", "fecha_desde", "fecha_hasta", "inicio", "ahora"}},
     [MQ_INFO] = {"info", 1, {"numeros", "dependencia"}},
     [MQ_DOCUMENT_TYPES] = {"document_types", 0, {NULL}},
     [MQ_WRITE_PRIVILEGE] = {"write_privilege", 0, {NULL}},

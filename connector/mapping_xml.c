@@ -1,8 +1,6 @@
 /* mapping_xml.c -- the xml format of a mapping: SOAP operations (request templates,
  * XPath to each field), safe parsing of answers as real servers send them (encodings,
  * stray bytes, faults), and the filings read out of them. */
-#include <errno.h>
-#include <iconv.h>
 #include <stdint.h>
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -616,34 +614,6 @@ static const char *mapping_encoding_name(const char *label)
 	return label;
 }
 
-/* Converts len bytes in encoding enc to UTF-8 into out. A byte the encoding does not
- * define becomes U+FFFD. Returns 0, or -1 when iconv does not know enc. */
-static int mapping_to_utf8(const char *body, size_t len, const char *enc, struct buf *out)
-{
-	iconv_t cd = iconv_open("UTF-8", enc);
-	char chunk[4096];
-	char *in = (char *)body;
-	size_t left = len;
-
-	if (cd == (iconv_t)-1)
-		return -1;
-	while (left > 0) {
-		char *o = chunk;
-		size_t room = sizeof(chunk);
-		size_t r = iconv(cd, &in, &left, &o, &room);
-
-		buf_append(out, chunk, sizeof(chunk) - room);
-		if (r != (size_t)-1 || errno == E2BIG)
-			continue;
-		/* EILSEQ or EINVAL: one undefined or cut byte. */
-		buf_puts(out, "\xef\xbf\xbd");
-		in++;
-		left--;
-	}
-	iconv_close(cd);
-	return 0;
-}
-
 /* 1 when the body ends inside its last closing tag ("…</SOAP-ENV:Envelope"), as a body
  * shifted by one stray leading byte does. */
 static int mapping_lost_final_byte(const char *body, size_t len)
@@ -690,7 +660,7 @@ static int mapping_prepare_xml(const char *body, size_t len, const char *charset
 	strlcpy_s(info->encoding, enc, sizeof(info->encoding));
 	if (strcmp(enc, "UTF-8") == 0) {
 		buf_append(out, body, len);
-	} else if (mapping_to_utf8(body, len, enc, out) < 0) {
+	} else if (util_to_utf8(body, len, enc, out) < 0) {
 		char esc[64];
 
 		set_error(err, errlen, "codificación desconocida \"%s\"",

@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -363,4 +364,30 @@ void util_wipe(void *p, size_t n)
 {
 	if (p != NULL && n > 0)
 		sodium_memzero(p, n);
+}
+
+int util_to_utf8(const char *in, size_t len, const char *enc, struct buf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", enc);
+	char chunk[4096];
+	char *p = (char *)in;
+	size_t left = len;
+
+	if (cd == (iconv_t)-1)
+		return -1;
+	while (left > 0) {
+		char *o = chunk;
+		size_t room = sizeof(chunk);
+		size_t r = iconv(cd, &p, &left, &o, &room);
+
+		buf_append(out, chunk, sizeof(chunk) - room);
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		/* EILSEQ or EINVAL: one undefined or cut byte. */
+		buf_puts(out, "\xef\xbf\xbd");
+		p++;
+		left--;
+	}
+	iconv_close(cd);
+	return 0;
 }

@@ -73,6 +73,11 @@ int util_date_diff(const char *a, const char *b, long *out);
  * p may be NULL. */
 void util_wipe(void *p, size_t n);
 
+/* Appends len bytes of in, written in encoding enc (an iconv name), to out as UTF-8; a byte
+ * the encoding does not define becomes U+FFFD. Returns 0, or -1 when iconv does not know
+ * enc (nothing appended). */
+int util_to_utf8(const char *in, size_t len, const char *enc, struct buf *out);
+
 /* Returns 1 when s is valid UTF-8 of length n, else 0. */
 int util_utf8_valid(const char *s, size_t n);
 

@@ -77,7 +77,7 @@ static void test_queries(void **state)
 		const char *names; /* sorted, comma-separated */
 	} cases[] = {
 	    {MQ_LIST, "dependencia,desde,hasta,inicio"},
-	    {MQ_LIST_BY_DATE, "dependencia,fecha_desde,fecha_hasta,inicio"},
+	    {MQ_LIST_BY_DATE, "ahora,dependencia,fecha_desde,fecha_hasta,inicio"},
 	    {MQ_INFO, "numeros"},
 	    {MQ_DOCUMENT_TYPES, ""},
 	    {MQ_WRITE_PRIVILEGE, ""},
