@@ -231,6 +231,19 @@ t.check(stored(bad_db) == 0, "nada guardado")
 t.check(1 <= attempts <= 2, "una contraseña rechazada no se reintenta (%d intentos, %.1f s)"
         % (attempts, time.monotonic() - t1))
 
+print("6b. una consulta que supera statement_timeout: se reintenta y se informa")
+slow_work, slow_conf, slow_db = new_work(
+    "orfeo-sql-lenta", srv, ds.backfill_from,
+    document_system__mapping=os.path.join(t.ROOT, "tests", "data", "mappings", "sql-slow.json"),
+    document_system__max_retries="3")
+t1 = time.monotonic()
+rc, out, err = sync(slow_conf)
+t.check(rc == 1, "sync --once termina con 1 (rc=%d)" % rc)
+t.check("statement_timeout" in err and err.count("reintento") == 2,
+        "cada intento lo corta el servidor y se reintenta: %d reintentos, %.1f s"
+        % (err.count("reintento"), time.monotonic() - t1))
+t.check(stored(slow_db) == 0, "nada guardado")
+
 print("4. la misma base en WIN1252")
 secs = srv.load(ds, "WIN1252")
 print("   carga en %.2f s" % secs)
