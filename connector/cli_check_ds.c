@@ -38,51 +38,29 @@ static void check_ds_on_signal(int sig)
 	atomic_store(&check_ds_stop, 1);
 }
 
-static void check_ds_say(const char *mark, const char *fmt, va_list ap)
+/* What a line of the report is: a passed check, a quirk the sync survives (with its fix),
+ * or something that keeps a sync from working (with its fix). */
+enum check_ds_kind { CHECK_DS_OK, CHECK_DS_NOTICE, CHECK_DS_PROBLEM };
+
+static void check_ds_line(struct check_ds *c, enum check_ds_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void check_ds_line(struct check_ds *c, enum check_ds_kind kind, const char *fmt, ...)
 {
-	printf("  %s ", mark);
+	static const char *const marks[] = {"[bien]", "[aviso]", "[PROBLEMA]"};
+	va_list ap;
+
+	c->notices += kind == CHECK_DS_NOTICE;
+	c->problems += kind == CHECK_DS_PROBLEM;
+	printf("  %s ", marks[kind]);
+	va_start(ap, fmt);
 	vprintf(fmt, ap);
+	va_end(ap);
 	printf("\n");
 }
 
-/* A passed check. */
-static void check_ds_ok(struct check_ds *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void check_ds_ok(struct check_ds *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)c;
-	va_start(ap, fmt);
-	check_ds_say("[bien]", fmt, ap);
-	va_end(ap);
-}
-
-/* A quirk the sync survives, with its fix. */
-static void check_ds_notice(struct check_ds *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void check_ds_notice(struct check_ds *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	c->notices++;
-	va_start(ap, fmt);
-	check_ds_say("[aviso]", fmt, ap);
-	va_end(ap);
-}
-
-/* Something that keeps a sync from working, with its fix. */
-static void check_ds_problem(struct check_ds *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void check_ds_problem(struct check_ds *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	c->problems++;
-	va_start(ap, fmt);
-	check_ds_say("[PROBLEMA]", fmt, ap);
-	va_end(ap);
-}
+#define check_ds_ok(c, ...) check_ds_line((c), CHECK_DS_OK, __VA_ARGS__)
+#define check_ds_notice(c, ...) check_ds_line((c), CHECK_DS_NOTICE, __VA_ARGS__)
+#define check_ds_problem(c, ...) check_ds_line((c), CHECK_DS_PROBLEM, __VA_ARGS__)
 
 /* Seconds with a decimal comma, as the office writes them. */
 static const char *check_ds_seconds(long long ms, char *out, size_t outlen)
@@ -139,11 +117,20 @@ static void check_ds_field(const char *label, const char *v)
 	printf("      %-26s %s\n", label, v[0] != '\0' ? v : "(vacío)");
 }
 
+/* A code with its name, "342 (Dirección de Contratación)", as one field line. */
+static void check_ds_coded(const char *label, const char *code, const char *name)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "%s%s%s%s", code, name[0] ? " (" : "", name,
+		 name[0] ? ")" : "");
+	check_ds_field(label, text);
+}
+
 /* One filing as segcont would store it. */
 static void check_ds_print_filing(const struct check_ds *c, const struct filing *f)
 {
 	char folios[24];
-	char area[512];
 
 	snprintf(folios, sizeof(folios), "%d", f->folios);
 	check_ds_field("numero", f->numero);
@@ -152,16 +139,10 @@ static void check_ds_print_filing(const struct check_ds *c, const struct filing 
 	check_ds_field("asunto", f->asunto);
 	check_ds_field("folios", folios);
 	check_ds_field("ruta", f->ruta);
-	snprintf(area, sizeof(area), "%s%s%s%s", f->dependencia_origen,
-		 f->dependencia_origen_nombre[0] ? " (" : "", f->dependencia_origen_nombre,
-		 f->dependencia_origen_nombre[0] ? ")" : "");
-	check_ds_field("dependencia_origen", area);
+	check_ds_coded("dependencia_origen", f->dependencia_origen, f->dependencia_origen_nombre);
 	check_ds_field("dependencia_actual", f->dependencia_actual);
 	check_ds_masked("remitente", f->remitente);
-	snprintf(area, sizeof(area), "%s%s%s%s", f->tipo_documental,
-		 f->tipo_documental_nombre[0] ? " (" : "", f->tipo_documental_nombre,
-		 f->tipo_documental_nombre[0] ? ")" : "");
-	check_ds_field("tipo_documental", area);
+	check_ds_coded("tipo_documental", f->tipo_documental, f->tipo_documental_nombre);
 	check_ds_field("estado_ds", f->estado_ds);
 	check_ds_field("tipo_tramite (clasificado)", mapping_classify(c->map, f));
 }
