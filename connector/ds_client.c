@@ -186,25 +186,6 @@ static void ds_client_release(struct ds_client *dc, struct ds_call *call)
 	call->headers = NULL;
 }
 
-/* Copies every field of src into dst (both initialised). */
-static void ds_client_copy_filing(struct filing *dst, const struct filing *src)
-{
-	filing_set(&dst->numero, src->numero);
-	filing_set(&dst->tipo_radicado, src->tipo_radicado);
-	filing_set(&dst->fecha_radicacion, src->fecha_radicacion);
-	filing_set(&dst->asunto, src->asunto);
-	filing_set(&dst->ruta, src->ruta);
-	filing_set(&dst->dependencia_origen, src->dependencia_origen);
-	filing_set(&dst->dependencia_origen_nombre, src->dependencia_origen_nombre);
-	filing_set(&dst->dependencia_actual, src->dependencia_actual);
-	filing_set(&dst->remitente, src->remitente);
-	filing_set(&dst->tipo_documental, src->tipo_documental);
-	filing_set(&dst->tipo_documental_nombre, src->tipo_documental_nombre);
-	filing_set(&dst->estado_ds, src->estado_ds);
-	dst->folios = src->folios;
-	dst->has_detail = src->has_detail;
-}
-
 /* The charset parameter of a Content-Type ("text/xml; charset=ISO-8859-1") into out ("" when
  * none). */
 static void ds_client_charset(const char *ctype, char *out, size_t outlen)
@@ -238,19 +219,10 @@ static enum ds_attempt ds_client_parse(struct ds_client *dc, struct ds_call *cal
 				      call->resp.len, call->charset, call->list_out, &info, perr,
 				      sizeof(perr));
 	} else {
-		struct filing tmp;
-
-		filing_init(&tmp);
-		ds_client_copy_filing(&tmp, call->target);
+		/* The target changes only when the whole answer was good. */
 		a = mapping_read_info(dc->map, call->resp.data ? call->resp.data : "",
-				      call->resp.len, call->charset, &tmp, &info, perr,
+				      call->resp.len, call->charset, call->target, &info, perr,
 				      sizeof(perr));
-		if (a == DS_OK) {
-			filing_free(call->target);
-			*call->target = tmp;
-		} else {
-			filing_free(&tmp);
-		}
 	}
 	dc->last_info = info;
 	call->answer = a;
@@ -262,6 +234,12 @@ static enum ds_attempt ds_client_parse(struct ds_client *dc, struct ds_call *cal
 		log_warn("ds_client",
 			 "%s: el sistema documental no conoce el número; queda sin detalle",
 			 call->label);
+		return DS_ATTEMPT_OK;
+	case DS_REFUSED:
+		log_warn("ds_client",
+			 "%s: detalle rechazado por los límites del mapeo (%s); queda "
+			 "sin detalle",
+			 call->label, perr);
 		return DS_ATTEMPT_OK;
 	case DS_AUTH:
 		set_error(

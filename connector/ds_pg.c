@@ -455,6 +455,12 @@ enum ds_answer ds_pg_filings(struct ds_pg *p, enum mapping_query_kind q,
 		for (size_t i = 0; i < MAPPING_NFIELDS; i++)
 			v[i] = col[i] < 0 ? NULL : PQgetvalue(res, r, col[i]);
 		a = mapping_sql_row(p->map, v, filing_list_push(&tmp), err, errlen);
+		if (a == DS_REFUSED) {
+			/* One filing out of bounds: left out (named in the log), the rest read. */
+			log_warn("ds_pg", "radicado rechazado por los límites del mapeo: %s", err);
+			filing_free(&tmp.items[--tmp.count]);
+			a = DS_OK;
+		}
 		if (a != DS_OK)
 			break;
 	}

@@ -49,6 +49,24 @@ void filing_set(char **field, const char *value)
 	*field = xstrdup(value ? value : "");
 }
 
+void filing_copy(struct filing *dst, const struct filing *src)
+{
+	filing_set(&dst->numero, src->numero);
+	filing_set(&dst->tipo_radicado, src->tipo_radicado);
+	filing_set(&dst->fecha_radicacion, src->fecha_radicacion);
+	filing_set(&dst->asunto, src->asunto);
+	filing_set(&dst->ruta, src->ruta);
+	filing_set(&dst->dependencia_origen, src->dependencia_origen);
+	filing_set(&dst->dependencia_origen_nombre, src->dependencia_origen_nombre);
+	filing_set(&dst->dependencia_actual, src->dependencia_actual);
+	filing_set(&dst->remitente, src->remitente);
+	filing_set(&dst->tipo_documental, src->tipo_documental);
+	filing_set(&dst->tipo_documental_nombre, src->tipo_documental_nombre);
+	filing_set(&dst->estado_ds, src->estado_ds);
+	dst->folios = src->folios;
+	dst->has_detail = src->has_detail;
+}
+
 void filing_list_init(struct filing_list *l)
 {
 	l->items = NULL;

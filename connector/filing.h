@@ -29,6 +29,9 @@ void filing_free(struct filing *f);
 /* Replaces *field with a new copy of value (NULL becomes ""). */
 void filing_set(char **field, const char *value);
 
+/* Copies every field of src into dst (both initialised; dst's strings replaced). */
+void filing_copy(struct filing *dst, const struct filing *src);
+
 struct filing_list {
 	struct filing *items;
 	size_t count;

@@ -2,6 +2,8 @@
  * Under systemd stderr goes to the journal; the level prefix keeps lines greppable. */
 #include "log.h"
 
+#include "util.h"
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,6 +72,8 @@ const char *log_escape(const char *s, size_t n, char *out, size_t outlen)
 			tl = 1;
 		}
 		if (o + tl + 4 >= outlen) {
+			/* Never leave half a UTF-8 character before the ellipsis. */
+			o = util_utf8_cut(out, o);
 			memcpy(out + o, "...", 3);
 			o += 3;
 			break;

@@ -34,6 +34,25 @@ const struct mapping_field_spec mapping_fields[MAPPING_NFIELDS] = {
 
 static const char *const mapping_estados[] = {"vigente", "anulacion_solicitada", "anulado", NULL};
 
+/* The limits of each text field when the mapping's "limits" says nothing else: codes are
+ * digits (a dependency "342' OR '1'='1" is refused), texts a few kilobytes at most (a 9 MiB
+ * subject is refused). */
+#define MAPPING_MAX_LIMIT_BYTES (64 * 1024)
+static const struct mapping_limit mapping_default_limits[MAPPING_NFIELDS] = {
+    [MF_ASUNTO] = {ML_TEXT, 4000},     [MF_RUTA] = {ML_TEXT, 1024},
+    [MF_DEP_ORIGEN] = {ML_DIGITS, 10}, [MF_DEP_ORIGEN_NOMBRE] = {ML_TEXT, 512},
+    [MF_DEP_ACTUAL] = {ML_DIGITS, 10}, [MF_REMITENTE] = {ML_TEXT, 512},
+    [MF_TIPO_DOC] = {ML_DIGITS, 10},   [MF_TIPO_DOC_NOMBRE] = {ML_TEXT, 512},
+};
+
+static char **mapping_filing_field(struct filing *f, enum mapping_field i);
+
+/* A field whose limit applies (its default max_bytes is not 0). */
+static int mapping_limited(int f)
+{
+	return f >= 0 && f < MAPPING_NFIELDS && mapping_default_limits[f].max_bytes > 0;
+}
+
 /* ---------------------------------------------------------------- loading */
 
 /* Fills the error as "file: key: message"; returns -1. */
@@ -493,19 +512,10 @@ void mapping_free_date(struct mapping_date *d)
 }
 
 /* The top-level keys of every format. */
-static const char *const mapping_common_keys[] = {"profile",
-						  "format",
-						  "timezone_offset",
-						  "max_window_days",
-						  "cursor",
-						  "numero",
-						  "tipo_radicado",
-						  "estado_ds",
-						  "dependencias",
-						  "html_entities",
-						  "classify",
-						  "base",
-						  NULL};
+static const char *const mapping_common_keys[] = {
+    "profile",	     "format",	  "timezone_offset", "max_window_days", "cursor",   "numero",
+    "tipo_radicado", "estado_ds", "dependencias",    "html_entities",	"classify", "base",
+    "limits",	     NULL};
 
 /* Refuses top-level keys that neither the common part nor the format knows. */
 static int mapping_check_root_keys(struct mapping_loader *ld, const json_t *root,
@@ -628,6 +638,93 @@ static int mapping_load_html(struct mapping_loader *ld, struct mapping *m, const
 	return 0;
 }
 
+/* "limits": {"asunto": {"max_bytes": 8000, "format": "text"}, ...}: overrides of the default
+ * limits of the text fields. */
+static int mapping_load_limits(struct mapping_loader *ld, struct mapping *m, const json_t *root)
+{
+	static const char *const keys[] = {"max_bytes", "format", NULL};
+	json_t *o;
+	const char *key;
+	json_t *v;
+
+	memcpy(m->limits, mapping_default_limits, sizeof(m->limits));
+	if (mapping_get_object(ld, root, "", "limits", 0, &o) < 0)
+		return -1;
+	if (o == NULL)
+		return 0;
+	json_object_foreach(o, key, v)
+	{
+		char path[MAPPING_KEY_LEN];
+		char *format = NULL;
+		int f = mapping_field_index(key);
+		int max;
+
+		if (key[0] == '_')
+			continue;
+		mapping_key(path, "limits", key);
+		if (!mapping_limited(f))
+			return mapping_fail(ld, path, "no es un campo de texto del radicado");
+		if (!json_is_object(v))
+			return mapping_fail(ld, path, "se esperaba un objeto");
+		if (mapping_check_keys(ld, v, path, keys) < 0 ||
+		    mapping_get_int(ld, v, path, "max_bytes", 1, MAPPING_MAX_LIMIT_BYTES, &max) <
+			0 ||
+		    mapping_get_string(ld, v, path, "format", 0, MAPPING_MAX_TEXT, &format) < 0)
+			return -1;
+		m->limits[f].max_bytes = (size_t)max;
+		if (format != NULL && strcmp(format, "digits") != 0 &&
+		    strcmp(format, "text") != 0) {
+			free(format);
+			return mapping_fail(ld, path, "format: \"digits\" o \"text\"");
+		}
+		if (format != NULL)
+			m->limits[f].kind = strcmp(format, "digits") == 0 ? ML_DIGITS : ML_TEXT;
+		free(format);
+	}
+	return 0;
+}
+
+int mapping_check_limits(const struct mapping *m, const struct filing *f, char *err, size_t errlen)
+{
+	for (int i = 0; i < MAPPING_NFIELDS; i++) {
+		char **field;
+		const struct mapping_limit *l = &m->limits[i];
+		const unsigned char *v;
+		size_t n;
+
+		if (!mapping_limited(i))
+			continue;
+		field = mapping_filing_field((struct filing *)f, (enum mapping_field)i);
+		v = (const unsigned char *)*field;
+		n = strlen((const char *)v);
+		if (n > l->max_bytes) {
+			set_error(err, errlen, "radicado %s: %s de %zu bytes (máximo %zu)",
+				  f->numero, mapping_fields[i].name, n, l->max_bytes);
+			return -1;
+		}
+		for (size_t k = 0; k < n; k++) {
+			int bad = l->kind == ML_DIGITS ? (v[k] < '0' || v[k] > '9')
+						       : (v[k] < 0x20 && v[k] != '\t' &&
+							  v[k] != '\n' && v[k] != '\r') ||
+							     v[k] == 0x7f;
+
+			if (bad) {
+				set_error(err, errlen, "radicado %s: %s no válido (%s)", f->numero,
+					  mapping_fields[i].name,
+					  l->kind == ML_DIGITS ? "se esperaban solo dígitos"
+							       : "caracteres de control");
+				return -1;
+			}
+		}
+		if (!util_utf8_valid((const char *)v, n)) {
+			set_error(err, errlen, "radicado %s: %s no es UTF-8 válido", f->numero,
+				  mapping_fields[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int mapping_load_root(struct mapping_loader *ld, struct mapping *m, const json_t *root)
 {
 	char cerr[MAPPING_MSG_LEN];
@@ -651,7 +748,7 @@ static int mapping_load_root(struct mapping_loader *ld, struct mapping *m, const
 								    : mapping_sql_keys) < 0 ||
 	    mapping_load_cursor(ld, m, root) < 0 || mapping_load_timezone(ld, m, root) < 0 ||
 	    mapping_load_codes(ld, m, root) < 0 || mapping_load_dependencias(ld, m, root) < 0 ||
-	    mapping_load_html(ld, m, root) < 0)
+	    mapping_load_html(ld, m, root) < 0 || mapping_load_limits(ld, m, root) < 0)
 		goto done;
 	if (m->format == MAPPING_FORMAT_XML ? mapping_xml_load(ld, m, root) < 0
 					    : mapping_sql_load(ld, m, root) < 0)
@@ -870,6 +967,8 @@ const char *ds_answer_name(enum ds_answer a)
 		return "fault_server";
 	case DS_MALFORMED:
 		return "malformed";
+	case DS_REFUSED:
+		return "refused";
 	}
 	return "unknown";
 }

@@ -19,7 +19,8 @@ enum ds_answer {
 	DS_AUTH,	 /* wrong key (<error> answer): a configuration error, do not retry */
 	DS_FAULT_CLIENT, /* a SOAP Client fault (e.g. range too long): our request is wrong */
 	DS_FAULT_SERVER, /* any other SOAP fault: transient, retry */
-	DS_MALFORMED	 /* not XML, truncated, HTML page, DOCTYPE, missing structure: retry */
+	DS_MALFORMED,	 /* not XML, truncated, HTML page, DOCTYPE, missing structure: retry */
+	DS_REFUSED	 /* one filing breaks the mapping's field limits: left out, logged */
 };
 const char *ds_answer_name(enum ds_answer a);
 
@@ -106,6 +107,7 @@ int mapping_sql_query(const struct mapping *m, enum mapping_query_kind q, const 
  * field i, or NULL when the query has no such column (SQL NULL arrives as ""). Rows carry
  * every field: f->has_detail is set. Returns DS_OK, or DS_MALFORMED with err naming the
  * field (a bad number, date, folios or annulment code). */
+/* (A row breaking the field limits is DS_REFUSED, err naming the field.) */
 enum ds_answer mapping_sql_row(const struct mapping *m, const char *const values[MAPPING_NFIELDS],
 			       struct filing *f, char *err, size_t errlen);
 

@@ -41,6 +41,14 @@ struct mapping_field_spec {
 };
 extern const struct mapping_field_spec mapping_fields[MAPPING_NFIELDS];
 
+/* What a field's value may be: how many bytes, and digits only or any text without control
+ * characters (tab, CR and LF allowed). */
+enum mapping_limit_kind { ML_TEXT, ML_DIGITS };
+struct mapping_limit {
+	enum mapping_limit_kind kind;
+	size_t max_bytes;
+};
+
 struct mapping_date {
 	char *formats[MAPPING_MAX_DATE_FORMATS]; /* strptime(3), C locale, tried in order */
 	size_t nformats;
@@ -96,6 +104,8 @@ struct mapping {
 	struct mapping_table estados;
 	struct mapping_table dependencias; /* area code -> name, when answers lack names */
 	int decode_html[MAPPING_NFIELDS];  /* fields whose HTML entities are decoded */
+	struct mapping_limit
+	    limits[MAPPING_NFIELDS]; /* of the text fields (not numero, fecha, folios) */
 	struct classify_rules *rules;
 	locale_t c_locale;
 	/* format xml */
@@ -190,6 +200,10 @@ void mapping_set_field(const struct mapping *m, struct filing *f, enum mapping_f
 		       const char *value);
 /* Fills f's dependencia_origen_nombre from the dependencias table when it is empty. */
 void mapping_name_dependency(const struct mapping *m, struct filing *f);
+/* 0 when every text field of f keeps its limits; else -1 with err naming the field and the
+ * limit (never the value: it may be huge or hostile). */
+int mapping_check_limits(const struct mapping *m, const struct filing *f, char *err, size_t errlen);
+
 /* Moves every filing of from to the end of to; from is left empty. */
 void mapping_move_filings(struct filing_list *from, struct filing_list *to);
 

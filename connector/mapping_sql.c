@@ -316,7 +316,7 @@ enum ds_answer mapping_sql_row(const struct mapping *m, const char *const values
 	f->folios = folios;
 	mapping_name_dependency(m, f);
 	f->has_detail = 1;
-	a = DS_OK;
+	a = mapping_check_limits(m, f, err, errlen) == 0 ? DS_OK : DS_REFUSED;
 done:
 	for (size_t i = 0; i < MAPPING_NFIELDS; i++)
 		free(v[i]);

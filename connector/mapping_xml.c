@@ -855,6 +855,8 @@ static enum ds_answer mapping_check_fault(const struct mapping *m, xmlXPathConte
 {
 	xmlXPathObjectPtr o = mapping_nodes(xp, (xmlNodePtr)doc, m->fault_node);
 	xmlNodePtr fault = mapping_first(o);
+	char esc_code[MAPPING_MAX_TEXT];
+	char esc_str[MAPPING_MSG_LEN];
 	char *code = NULL;
 	char *str = NULL;
 	enum ds_answer a = DS_OK;
@@ -868,10 +870,15 @@ static enum ds_answer mapping_check_fault(const struct mapping *m, xmlXPathConte
 		set_error(err, errlen, "falla SOAP ilegible");
 	} else if (mapping_is_empty_fault(m, str)) {
 		a = empty;
-		set_error(err, errlen, "%s", str);
+		set_error(err, errlen, "%s",
+			  log_escape(str, strlen(str), esc_str, sizeof(esc_str)));
 	} else {
+		/* Text from outside: control characters escaped, so a fault string with
+		 * newlines cannot forge log lines or break sync_estado. */
 		a = mapping_is_client_code(m, code) ? DS_FAULT_CLIENT : DS_FAULT_SERVER;
-		set_error(err, errlen, "falla SOAP %s: %s", code, str);
+		set_error(err, errlen, "falla SOAP %s: %s",
+			  log_escape(code, strlen(code), esc_code, sizeof(esc_code)),
+			  log_escape(str, strlen(str), esc_str, sizeof(esc_str)));
 	}
 done:
 	free(code);
@@ -899,9 +906,11 @@ static enum ds_answer mapping_container(const struct mapping_op *op, xmlXPathCon
 	e = mapping_nodes(xp, *node, op->error);
 	if (mapping_first(e) != NULL) {
 		char *text = mapping_string(xp, *node, op->error);
+		char esc[MAPPING_MSG_LEN];
 
 		set_error(err, errlen, "el sistema respondió con error: %s",
-			  text && text[0] ? text : "(sin texto)");
+			  text && text[0] ? log_escape(text, strlen(text), esc, sizeof(esc))
+					  : "(sin texto)");
 		free(text);
 		a = DS_AUTH;
 	}
@@ -937,7 +946,8 @@ static int mapping_read_values(const struct mapping_op *op, xmlXPathContextPtr x
 	return 0;
 }
 
-/* One listed item into f. Returns 0, or -1 with err naming the item. */
+/* One listed item into f. Returns 0, 1 when the item breaks the mapping's field limits (err
+ * names the field: the caller leaves it out), or -1 with err naming the item. */
 static int mapping_read_item(const struct mapping *m, xmlXPathContextPtr xp, xmlNodePtr item,
 			     size_t index, struct filing *f, char *err, size_t errlen)
 {
@@ -970,7 +980,7 @@ static int mapping_read_item(const struct mapping *m, xmlXPathContextPtr xp, xml
 	mapping_set_field(m, f, MF_ASUNTO, v[MF_ASUNTO]);
 	mapping_set_field(m, f, MF_RUTA, v[MF_RUTA]);
 	f->folios = folios;
-	rc = 0;
+	rc = mapping_check_limits(m, f, err, errlen) == 0 ? 0 : 1;
 done:
 	mapping_free_values(v);
 	return rc;
@@ -1047,11 +1057,18 @@ enum ds_answer mapping_read_list(const struct mapping *m, const char *body, size
 	}
 	for (int i = 0; items->nodesetval != NULL && i < items->nodesetval->nodeNr; i++) {
 		struct filing *f = filing_list_push(&tmp);
+		int rc = mapping_read_item(m, r.xp, items->nodesetval->nodeTab[i], (size_t)i, f,
+					   err, errlen);
 
-		if (mapping_read_item(m, r.xp, items->nodesetval->nodeTab[i], (size_t)i, f, err,
-				      errlen) < 0)
+		if (rc < 0)
 			goto done;
+		if (rc > 0) {
+			log_warn("mapping", "radicado rechazado por los límites del mapeo: %s",
+				 err);
+			filing_free(&tmp.items[--tmp.count]);
+		}
 	}
+	err[0] = '\0';
 	mapping_move_filings(&tmp, out);
 	a = DS_OK;
 done:
@@ -1115,14 +1132,16 @@ static const enum mapping_field mapping_detail_fields[] = {MF_DEP_ORIGEN, MF_DEP
 							   MF_TIPO_DOC,	  MF_TIPO_DOC_NOMBRE};
 
 enum ds_answer mapping_read_info(const struct mapping *m, const char *body, size_t len,
-				 const char *charset, struct filing *f,
+				 const char *charset, struct filing *target,
 				 struct mapping_answer_info *info, char *err, size_t errlen)
 {
+	struct filing *f = target;
 	char *v[MAPPING_NFIELDS] = {0};
 	char iso[UTIL_ISO_LEN];
 	const char *estado = NULL;
 	int folios = -1;
 	struct mapping_reading r;
+	struct filing out;
 	enum ds_answer a;
 
 	if (f == NULL) {
@@ -1139,6 +1158,10 @@ enum ds_answer mapping_read_info(const struct mapping *m, const char *body, size
 	a = mapping_check_info(m, f, v, &estado, iso, &folios, err, errlen);
 	if (a != DS_OK)
 		goto done;
+	/* Filled on a copy: f changes only when every check passed. */
+	filing_init(&out);
+	filing_copy(&out, f);
+	f = &out;
 	if (f->numero[0] == '\0')
 		filing_set(&f->numero, v[MF_NUMERO]);
 	if (f->tipo_radicado[0] == '\0')
@@ -1157,6 +1180,13 @@ enum ds_answer mapping_read_info(const struct mapping *m, const char *body, size
 	mapping_name_dependency(m, f);
 	filing_set(&f->estado_ds, estado);
 	f->has_detail = 1;
+	if (mapping_check_limits(m, f, err, errlen) < 0) {
+		a = DS_REFUSED;
+		filing_free(&out);
+	} else {
+		filing_free(target);
+		*target = out;
+	}
 done:
 	mapping_free_values(v);
 	mapping_reading_free(&r);

@@ -180,15 +180,41 @@ size_t strlcpy_s(char *dst, const char *src, size_t n)
 	return len;
 }
 
+size_t util_utf8_cut(const char *s, size_t n)
+{
+	size_t lead = n;
+	size_t want;
+	unsigned char c;
+
+	if (n == 0)
+		return 0;
+	/* The start of the last character that begins before n. */
+	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80 && n - lead < 4)
+		lead--;
+	if (lead == 0)
+		return 0;
+	c = (unsigned char)s[lead - 1];
+	want = c < 0x80		    ? 1
+	       : (c & 0xE0) == 0xC0 ? 2
+	       : (c & 0xF0) == 0xE0 ? 3
+	       : (c & 0xF8) == 0xF0 ? 4
+				    : 1;
+	return n - (lead - 1) >= want ? n : lead - 1;
+}
+
 void set_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	if (err == NULL || errlen == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	n = vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* Cut: never in the middle of a UTF-8 character (the text goes to JSON). */
+	if (n >= 0 && (size_t)n >= errlen)
+		err[util_utf8_cut(err, errlen - 1)] = '\0';
 }
 
 void util_time_iso(long long epoch, char *out)

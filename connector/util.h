@@ -40,7 +40,12 @@ int parse_long(const char *s, long min, long max, long *out);
 /* Copies src into dst of size n, always NUL-terminating. Returns strlen(src). */
 size_t strlcpy_s(char *dst, const char *src, size_t n);
 
-/* Fills err (size errlen) with a formatted message; err may be NULL. */
+/* The largest length <= n at which s (n bytes or more of UTF-8) can be cut without splitting
+ * a character. Cannot fail. */
+size_t util_utf8_cut(const char *s, size_t n);
+
+/* Fills err (size errlen) with a formatted message, cut on a character boundary when it
+ * does not fit; err may be NULL. */
 void set_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -806,6 +806,103 @@ static void test_info_real(void **state)
 	mapping_free(named);
 }
 
+/* Field limits: a listed filing with a subject over 4,000 bytes or control characters is
+ * left out of the answer (the others are read); a detail with a dependency that is not
+ * digits is refused and leaves the filing as it was; a mapping can widen a limit. */
+static void test_field_limits(void **state)
+{
+	size_t len;
+	char *tmpl = test_data("xml/list-one-item.xml.in", &len);
+	char *one = test_replace(tmpl, "@FECHARAD@", "02-05-2024 09:14:07 AM");
+	char *start = strstr(one, "<item");
+	char *end = strstr(one, "</item>") + strlen("</item>");
+	char *item = strndup(start, (size_t)(end - start));
+	const char *subjects[3] = {">Prueba<", NULL, ">Prueba &#x7F;[31m<"};
+	char *big = malloc(5003);
+	char *body;
+	char err[TEST_ERR];
+	struct filing_list l;
+	size_t used;
+
+	(void)state;
+	/* Three items: good, a 5,000-byte subject, a subject with DEL (XML 1.0 carries no C0
+	 * control). */
+	big[0] = '>';
+	memset(big + 1, 'x', 5000);
+	strcpy(big + 5001, "<");
+	subjects[1] = big;
+	body = malloc(strlen(one) + 3 * (strlen(item) + 5100));
+	used = (size_t)(start - one);
+	memcpy(body, one, used);
+	for (int i = 0; i < 3; i++) {
+		char numero[16];
+		char *a;
+		char *b;
+
+		snprintf(numero, sizeof(numero), "2024342000000%d", i + 1);
+		a = test_replace(item, "@RADICADO@", numero);
+		b = test_replace(a, ">Prueba<", subjects[i]);
+		memcpy(body + used, b, strlen(b));
+		used += strlen(b);
+		free(a);
+		free(b);
+	}
+	strcpy(body + used, end);
+	filing_list_init(&l);
+	assert_answer(test_list(body, strlen(body), &l, err), DS_OK, err);
+	assert_int_equal(l.count, 1);
+	assert_string_equal(l.items[0].numero, "20243420000001");
+	filing_list_free(&l);
+
+	/* A detail whose dependency is not digits. */
+	{
+		char *info = test_data("xml/info-real.xml", &len);
+		char *bad =
+		    test_replace(info, ">342</RADI_DEPE_ACTU>", ">342' OR '1'='1</RADI_DEPE_ACTU>");
+		struct filing f;
+		struct filing before;
+
+		filing_init(&f);
+		filing_init(&before);
+		filing_set(&f.numero, "20242110004873");
+		filing_set(&before.numero, "20242110004873");
+		assert_answer(mapping_parse_info(test_m, bad, strlen(bad), &f, err, sizeof(err)),
+			      DS_REFUSED, err);
+		assert_non_null(strstr(err, "dependencia_actual"));
+		assert_null(strstr(err, "OR")); /* the value is never echoed */
+		test_assert_same_filing(&f, &before);
+		filing_free(&f);
+		filing_free(&before);
+		free(bad);
+		free(info);
+	}
+	free(body);
+	free(big);
+	free(item);
+	free(one);
+	free(tmpl);
+	assert_string_equal(ds_answer_name(DS_REFUSED), "refused");
+}
+
+/* A fault string from the system cannot forge log lines: control characters are escaped. */
+static void test_fault_text_escaped(void **state)
+{
+	size_t len;
+	char *f = test_data("xml/fault-server.xml", &len);
+	char *evil =
+	    test_replace(f, "</faultstring>", "&#10;2026-01-01 ERROR main: falso</faultstring>");
+	struct filing_list l;
+	char err[TEST_ERR];
+
+	(void)state;
+	filing_list_init(&l);
+	assert_answer(test_list(evil, strlen(evil), &l, err), DS_FAULT_SERVER, err);
+	assert_null(strchr(err, '\n'));
+	assert_non_null(strstr(err, "\\x0a2026-01-01"));
+	free(evil);
+	free(f);
+}
+
 /* Failures leave the filing exactly as it was. */
 static void test_info_failures(void **state)
 {
@@ -1093,6 +1190,8 @@ int main(void)
 	    cmocka_unit_test(test_info_utf8_prefixes),
 	    cmocka_unit_test(test_info_failures),
 	    cmocka_unit_test(test_info_real),
+	    cmocka_unit_test(test_field_limits),
+	    cmocka_unit_test(test_fault_text_escaped),
 	    cmocka_unit_test(test_list_real_answers),
 	    cmocka_unit_test(test_info_date_only_when_needed),
 	    cmocka_unit_test(test_broken_files),

@@ -262,6 +262,57 @@ static void test_row_refused(void **state)
 	}
 }
 
+/* A row out of the field limits is refused (DS_REFUSED), naming the field, never the value;
+ * a mapping can widen a limit. */
+static void test_row_limits(void **state)
+{
+	const char *v[MAPPING_NFIELDS];
+	char *big = malloc(4002);
+	char err[TEST_ERR];
+	struct filing f;
+	struct mapping *wide;
+
+	(void)state;
+	memset(big, 'a', 4001);
+	big[4001] = '\0';
+	test_row_values(v);
+	v[MF_ASUNTO] = big;
+	filing_init(&f);
+	assert_int_equal(mapping_sql_row(test_m, v, &f, err, sizeof(err)), DS_REFUSED);
+	assert_non_null(strstr(err, "asunto de 4001 bytes (máximo 4000)"));
+	filing_free(&f);
+	test_row_values(v);
+	v[MF_DEP_ACTUAL] = "342' OR '1'='1";
+	filing_init(&f);
+	assert_int_equal(mapping_sql_row(test_m, v, &f, err, sizeof(err)), DS_REFUSED);
+	assert_non_null(strstr(err, "dependencia_actual"));
+	assert_null(strstr(err, "OR"));
+	filing_free(&f);
+	test_row_values(v);
+	v[MF_REMITENTE] = "Mar\x01a";
+	filing_init(&f);
+	assert_int_equal(mapping_sql_row(test_m, v, &f, err, sizeof(err)), DS_REFUSED);
+	assert_non_null(strstr(err, "remitente no válido (caracteres de control)"));
+	filing_free(&f);
+	test_row_values(v);
+	v[MF_TIPO_DOC_NOMBRE] = "\xc3(";
+	filing_init(&f);
+	assert_int_equal(mapping_sql_row(test_m, v, &f, err, sizeof(err)), DS_REFUSED);
+	assert_non_null(strstr(err, "UTF-8"));
+	filing_free(&f);
+
+	wide = mapping_load(TEST_NAMED, err, sizeof(err));
+	assert_non_null(wide);
+	test_row_values(v);
+	v[MF_ASUNTO] = big;
+	filing_init(&f);
+	assert_int_equal(mapping_sql_row(wide, v, &f, err, sizeof(err)), DS_OK);
+	assert_int_equal(strlen(f.asunto), 4001);
+	filing_free(&f);
+	mapping_free(wide);
+	free(big);
+}
+
 /* A mapping built on the shipped one ("base") with an area table names areas the query
  * leaves unnamed. */
 static void test_row_named_areas(void **state)
@@ -338,6 +389,14 @@ static void test_refused_files(void **state)
 	    {"\"session\": {\"otra\": 1}", "session.otra: clave desconocida"},
 	    {"\"endpoint_path\": \"/x\"", "endpoint_path: clave desconocida"},
 	    {"\"date_format\": {\"strptime\": \"%H\"}", "date_format.strptime: faltan %d"},
+	    {"\"limits\": {\"numero\": {\"max_bytes\": 5}}",
+	     "limits.numero: no es un campo de texto"},
+	    {"\"limits\": {\"asunto\": {\"max_bytes\": 0}}",
+	     "limits.asunto.max_bytes: fuera de rango"},
+	    {"\"limits\": {\"asunto\": {\"format\": \"x\"}}", "limits.asunto.max_bytes: falta"},
+	    {"\"limits\": {\"asunto\": {\"max_bytes\": 9, \"format\": \"x\"}}",
+	     "limits.asunto: format"},
+	    {"\"limits\": {\"asunto\": 5}", "limits.asunto: se esperaba un objeto"},
 	};
 
 	(void)state;
@@ -389,6 +448,7 @@ int main(void)
 	    cmocka_unit_test(test_row_named_areas),
 	    cmocka_unit_test(test_refused_files),
 	    cmocka_unit_test(test_array_literal),
+	    cmocka_unit_test(test_row_limits),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);
