@@ -914,6 +914,21 @@ enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
 	size_t rows = 0;
 	char *tmp = NULL;
 
+	/* The file is replaced at once (a temporary beside it, then rename): that would put a
+	 * regular file in place of a device (-o /dev/null) or a link. Only regular files. */
+	{
+		struct stat st;
+
+		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			set_error(err, errlen,
+				  "%s no es un archivo regular: la exportación reemplaza el archivo "
+				  "de una vez (para la salida estándar use -o -)",
+				  path);
+			memset(&set, 0, sizeof(set));
+			rc = INDICATORS_BAD_INPUT;
+			goto done;
+		}
+	}
 	rc = export_load(s, cfg, cal, desde, hasta, now, &set, err, errlen);
 	if (rc != INDICATORS_OK)
 		goto done;

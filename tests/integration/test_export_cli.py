@@ -69,4 +69,19 @@ for args in (["--formato", "pdf", "-o", "x"], ["--formato", "csv"], ["-o", "x"],
 rc, out, err = t.run_segcont("export", "-c", os.path.join(work, "no.conf"), "--formato", "csv",
                              "-o", os.path.join(work, "x.csv"))
 t.check(rc == 1, "configuración ilegible: sale con 1")
+
+print("4. un destino que no es un archivo regular no se reemplaza (un enlace, una FIFO)")
+target = os.path.join(work, "real.csv")
+open(target, "w").write("no tocar\n")
+link = os.path.join(work, "enlace.csv")
+os.symlink(target, link)
+fifo = os.path.join(work, "tubo")
+os.mkfifo(fifo)
+for dest, what in ((link, "enlace"), (fifo, "FIFO")):
+    rc, out, err = t.run_segcont("export", "-c", conf, "--formato", "csv", "-o", dest)
+    t.check(rc == 2 and "no es un archivo regular" in err, "%s: sale con 2 y dice por qué" % what)
+t.check(os.path.islink(link) and open(target).read() == "no tocar\n",
+        "el enlace y su destino siguen intactos")
+t.check(not [n for n in os.listdir(work) if ".csv." in n or "tubo." in n],
+        "no quedan temporales")
 t.finish()
