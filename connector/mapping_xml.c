@@ -1001,14 +1001,15 @@ static void mapping_reading_free(struct mapping_reading *r)
 		xmlFreeDoc(r->doc);
 }
 
-/* Parses the answer of op, checks for a fault (empty: what the "no records" fault means
- * here) and finds the container. Returns DS_OK with r filled, or the meaning with err
- * filled; r is freed by the caller either way. */
-static enum ds_answer mapping_open_answer(const struct mapping *m, const struct mapping_op *op,
-					  const char *body, size_t len, const char *charset,
+/* Parses the answer of the list (is_list) or detail operation, checks for a fault (empty: what the
+ * "no records" fault means here) and finds the container. Returns DS_OK with r filled, or the
+ * meaning with err filled; r is freed by the caller either way. */
+static enum ds_answer mapping_open_answer(const struct mapping *m, int is_list, const char *body,
+					  size_t len, const char *charset,
 					  struct mapping_answer_info *info, enum ds_answer empty,
 					  struct mapping_reading *r, char *err, size_t errlen)
 {
+	const struct mapping_op *op;
 	enum ds_answer a;
 
 	memset(r, 0, sizeof(*r));
@@ -1028,6 +1029,7 @@ static enum ds_answer mapping_open_answer(const struct mapping *m, const struct 
 	a = mapping_check_fault(m, r->xp, r->doc, empty, err, errlen);
 	if (a != DS_OK)
 		return a;
+	op = is_list ? &m->list : &m->info;
 	return mapping_container(op, r->xp, r->doc, &r->container, err, errlen);
 }
 
@@ -1045,8 +1047,7 @@ enum ds_answer mapping_read_list(const struct mapping *m, const char *body, size
 		set_error(err, errlen, "argumentos no válidos");
 		return DS_MALFORMED;
 	}
-	a = mapping_open_answer(m, m ? &m->list : NULL, body, len, charset, info, DS_EMPTY, &r, err,
-				errlen);
+	a = mapping_open_answer(m, 1, body, len, charset, info, DS_EMPTY, &r, err, errlen);
 	if (a != DS_OK)
 		goto done;
 	a = DS_MALFORMED;
@@ -1148,8 +1149,7 @@ enum ds_answer mapping_read_info(const struct mapping *m, const char *body, size
 		set_error(err, errlen, "argumentos no válidos");
 		return DS_MALFORMED;
 	}
-	a = mapping_open_answer(m, m ? &m->info : NULL, body, len, charset, info, DS_NOT_FOUND, &r,
-				err, errlen);
+	a = mapping_open_answer(m, 0, body, len, charset, info, DS_NOT_FOUND, &r, err, errlen);
 	if (a != DS_OK)
 		goto done;
 	a = DS_MALFORMED;
