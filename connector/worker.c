@@ -10,6 +10,8 @@ int worker_start(struct worker *w, const struct config *cfg, const struct mappin
 		 atomic_int *stop, void *(*run)(void *), void *arg, const char *what, char *err,
 		 size_t errlen)
 {
+	pthread_condattr_t attr;
+
 	w->stop = stop;
 	w->triggered = 0;
 	w->store = store_open(cfg->store_path, err, errlen);
@@ -17,7 +19,12 @@ int worker_start(struct worker *w, const struct config *cfg, const struct mappin
 		return -1;
 	w->client = ds_client_new(cfg, m, stop);
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->wake, NULL);
+	/* Timed waits run on the monotonic clock: stepping the wall clock (NTP, by hand) must
+	 * neither delay nor hasten a pass. */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->wake, &attr);
+	pthread_condattr_destroy(&attr);
 	if (pthread_create(&w->thread, NULL, run, arg) != 0) {
 		set_error(err, errlen, "no se pudo crear el hilo de %s", what);
 		ds_client_free(w->client);
@@ -53,7 +60,7 @@ void worker_wait(struct worker *w, long long secs)
 
 	if (secs < 1)
 		secs = 1;
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += (time_t)secs;
 	pthread_mutex_lock(&w->lock);
 	while (!w->triggered && !atomic_load(w->stop)) {

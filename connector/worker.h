@@ -31,7 +31,8 @@ int worker_start(struct worker *w, const struct config *cfg, const struct mappin
 void worker_trigger(struct worker *w);
 /* 1 when a run was asked for and has not started yet. */
 int worker_triggered(struct worker *w);
-/* Sleeps up to secs seconds (at least 1), returning early on a trigger or stop. */
+/* Sleeps up to secs seconds (at least 1) on the monotonic clock, returning early on a
+ * trigger or stop. */
 void worker_wait(struct worker *w, long long secs);
 /* Wakes the thread (stop must already be set), waits for it, frees what it holds. */
 void worker_join(struct worker *w);
