@@ -36,6 +36,27 @@ static struct store *test_open(const char *name)
 	return s;
 }
 
+/* A known answer, computed outside segcont (Python 3):
+ *   tok = "sgc_" + base64.urlsafe_b64encode(bytes(range(32))).rstrip(b"=").decode()
+ *   hashlib.sha256(tok.encode()).hexdigest()
+ * and the same for the token with its last character changed to 'g'. */
+#define TEST_KAT_TOKEN "sgc_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
+#define TEST_KAT_HASH "29c2cb252bda1a454c1e988b2f1584a67336148296ff6eda4d561b3564237281"
+#define TEST_KAT_TOKEN2 "sgc_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHhg"
+#define TEST_KAT_HASH2 "9e7968e5c6f98db186f1a830a4daa049ff0d37c7071e4c156f656d3c610aa87d"
+
+/* 1 when s is exactly n lowercase hexadecimal digits. */
+static int test_is_hex(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
 static void test_token_form(void **state)
 {
 	char a[AUTH_TOKEN_LEN + 1];
@@ -43,18 +64,39 @@ static void test_token_form(void **state)
 	char ha[AUTH_HASH_LEN + 1];
 	char hb[AUTH_HASH_LEN + 1];
 	char again[AUTH_HASH_LEN + 1];
+	char h[AUTH_HASH_LEN + 1];
+	char longer[AUTH_TOKEN_LEN + 8];
+	unsigned char raw[AUTH_TOKEN_BYTES + 1];
+	size_t raw_len = 0;
 
 	(void)state;
+	/* The stored hash is the hex SHA-256 of the whole token, prefix included. */
+	assert_int_equal(strlen(TEST_KAT_TOKEN), AUTH_TOKEN_LEN);
+	assert_int_equal(auth_token_hash(TEST_KAT_TOKEN, AUTH_TOKEN_LEN, h), 0);
+	assert_string_equal(h, TEST_KAT_HASH);
+	assert_int_equal(auth_token_hash(TEST_KAT_TOKEN2, AUTH_TOKEN_LEN, h), 0);
+	assert_string_equal(h, TEST_KAT_HASH2);
+	/* Only the n bytes given are hashed, not what follows them. */
+	snprintf(longer, sizeof(longer), "%sextra", TEST_KAT_TOKEN);
+	assert_int_equal(auth_token_hash(longer, AUTH_TOKEN_LEN, h), 0);
+	assert_string_equal(h, TEST_KAT_HASH);
+
+	/* New tokens: "sgc_" + base64url of AUTH_TOKEN_BYTES random bytes, hash as above. */
 	auth_token_new(a, ha);
 	auth_token_new(b, hb);
 	assert_int_equal(strlen(a), AUTH_TOKEN_LEN);
-	assert_memory_equal(a, "sgc_", 4);
-	assert_string_not_equal(a, b);
-	assert_string_not_equal(ha, hb);
-	assert_int_equal(strlen(ha), AUTH_HASH_LEN);
-	assert_null(strstr(ha, a + 4)); /* the hash is not the token */
+	assert_memory_equal(a, AUTH_TOKEN_PREFIX, 4);
+	assert_int_equal(sodium_base642bin(raw, sizeof(raw), a + 4, AUTH_TOKEN_B64_LEN, NULL,
+					   &raw_len, NULL,
+					   sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+			 0);
+	assert_int_equal(raw_len, AUTH_TOKEN_BYTES);
+	assert_true(test_is_hex(ha, AUTH_HASH_LEN));
 	assert_int_equal(auth_token_hash(a, strlen(a), again), 0);
 	assert_string_equal(again, ha);
+	assert_string_not_equal(a, b);
+	assert_string_not_equal(ha, hb);
+	assert_string_not_equal(ha, TEST_KAT_HASH);
 }
 
 static void test_token_malformed(void **state)
