@@ -1,5 +1,6 @@
 /* auth.h -- staff users, roles and API tokens: random tokens (libsodium) shown once and
- * stored only as SHA-256 hashes, the Bearer check of /api requests, `segcont user`. */
+ * stored only as SHA-256 hashes, the Bearer check of /api requests (`segcont user` is
+ * cli_user.c). */
 #ifndef SEGCONT_AUTH_H
 #define SEGCONT_AUTH_H
 
@@ -56,10 +57,5 @@ enum auth_result auth_lookup(struct store *s, const char *hash, struct store_use
 /* Both of the above. Never logs the token. */
 enum auth_result auth_check(struct store *s, const char *authorization, struct store_user *u,
 			    int *role);
-
-/* `segcont user add|token|list|disable|enable [-c FILE] ... [--json]`; argv[0] is "user". Loads the
- * configuration itself (-c, else $SEGCONT_CONFIG, else CONFIG_DEFAULT_PATH). Returns the
- * exit status: 0 done, 1 failure, 2 usage. */
-int auth_cli_user(int argc, char **argv);
 
 #endif

@@ -1,7 +1,6 @@
 /* cli_check_ds.c -- segcont check-ds: connects to the configured document system as a sync
  * would, lists the last days, fetches one detail, and says in Spanish what it found and
  * every quirk of the installation with its fix. Exit 0 only when a sync would work. */
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,17 +25,10 @@ struct check_ds {
 	const struct config *cfg;
 	const struct mapping *map;
 	struct ds_client *dc;
+	atomic_int *stop; /* set by SIGTERM or SIGINT */
 	int problems;
 	int notices;
 };
-
-static atomic_int check_ds_stop;
-
-static void check_ds_on_signal(int sig)
-{
-	(void)sig;
-	atomic_store(&check_ds_stop, 1);
-}
 
 /* What a line of the report is: a passed check, a quirk the sync survives (with its fix),
  * or something that keeps a sync from working (with its fix). */
@@ -365,7 +357,7 @@ static enum ds_answer check_ds_list(struct check_ds *c, const struct check_ds_wi
 		return ds_client_list(c->dc, w->from_day, w->to_day, out, err, errlen);
 	cfg.ds_key = (char *)key;
 	cfg.ds_max_retries = 1;
-	dc = ds_client_new(&cfg, c->map, &check_ds_stop);
+	dc = ds_client_new(&cfg, c->map, c->stop);
 	a = ds_client_list(dc, w->from_day, w->to_day, out, err, errlen);
 	ds_client_free(dc);
 	return a;
@@ -399,7 +391,7 @@ static enum ds_answer check_ds_wrong_key_detail(struct check_ds *c, const char *
 	cfg.ds_max_retries = 1;
 	filing_init(&f);
 	filing_set(&f.numero, numero);
-	dc = ds_client_new(&cfg, c->map, &check_ds_stop);
+	dc = ds_client_new(&cfg, c->map, c->stop);
 	a = ds_client_details(dc, &fp, 1, err, sizeof(err));
 	if (a == DS_OK && !f.has_detail)
 		a = DS_NOT_FOUND;
@@ -562,34 +554,25 @@ done:
 	filing_list_free(&listed);
 }
 
-int cli_check_ds(int argc, char **argv)
+int cli_check_ds(const struct cli_args *a)
 {
-	struct cli_opts o;
 	struct config cfg;
 	struct mapping *m = NULL;
 	struct check_ds c;
-	struct sigaction sa;
 	char secs[32];
 	long long t0 = util_monotonic_ms();
 	int ret = 1;
 
-	if (cli_parse_opts(argc, argv, "check-ds [-c ARCHIVO]", &o) < 0)
-		return CLI_EXIT_USAGE;
 	memset(&c, 0, sizeof(c));
-	if (cli_load_config(&cfg, o.config) < 0)
+	if (cli_load_config(&cfg, a->config) < 0)
 		goto done;
 	m = cli_load_mapping(&cfg);
 	if (m == NULL)
 		goto done;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = check_ds_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	c.cfg = &cfg;
 	c.map = m;
-	c.dc = ds_client_new(&cfg, m, &check_ds_stop);
+	c.stop = cli_catch_signals(NULL);
+	c.dc = ds_client_new(&cfg, m, c.stop);
 	printf("segcont check-ds: %s\n  perfil %s (%s), dependencia %s\n  %s\n", cfg.path,
 	       mapping_profile(m), cfg.ds_mapping, cfg.ds_dependencia, cfg.ds_url);
 	if (mapping_format(m) == MAPPING_FORMAT_SQL)

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +20,6 @@
 #define EXPORT_READ_CHUNK 65536
 #define EXPORT_HEADER_COLOR 0xDDEBF7
 #define EXPORT_ELLIPSIS "…"
-#define EXPORT_EXIT_FAIL 1
-#define EXPORT_EXIT_USAGE 2
-#define EXPORT_CLI_USAGE                                                                           \
-	"uso: segcont export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] "     \
-	"[--hasta AAAA-MM-DD]\n"
 
 /* ---- Labels */
 
@@ -983,111 +977,4 @@ void export_filename(enum export_format fmt, const char *desde, const char *hast
 	else
 		snprintf(out, EXPORT_FILENAME_LEN, "seguimiento-%s-a-%s.%s",
 			 has_desde ? desde : "inicio", has_hasta ? hasta : "hoy", ext);
-}
-
-/* ---- The command */
-
-int export_cli(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'}, {"formato", required_argument, NULL, 'f'},
-	    {"output", required_argument, NULL, 'o'}, {"desde", required_argument, NULL, 'd'},
-	    {"hasta", required_argument, NULL, 'h'},  {NULL, 0, NULL, 0}};
-	static char cfg_err[CONFIG_ERR_LEN * 4];
-	const char *conf = NULL, *formato = NULL, *path = NULL, *desde = NULL, *hasta = NULL;
-	enum export_format fmt;
-	struct config cfg;
-	struct store *st = NULL;
-	struct calendar *cal = NULL;
-	char err[STORE_ERR_LEN + INDICATORS_ERR_LEN];
-	enum indicators_rc rc;
-	size_t rows = 0;
-	int ch;
-	int ret = EXPORT_EXIT_FAIL;
-
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "c:o:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'f':
-			formato = optarg;
-			break;
-		case 'o':
-			path = optarg;
-			break;
-		case 'd':
-			desde = optarg;
-			break;
-		case 'h':
-			hasta = optarg;
-			break;
-		default:
-			fprintf(stderr, "segcont: opción inválida\n" EXPORT_CLI_USAGE);
-			return EXPORT_EXIT_USAGE;
-		}
-	}
-	if (optind != argc || formato == NULL || path == NULL || path[0] == '\0') {
-		fputs(EXPORT_CLI_USAGE, stderr);
-		return EXPORT_EXIT_USAGE;
-	}
-	if (strcmp(formato, "xlsx") == 0) {
-		fmt = EXPORT_XLSX;
-	} else if (strcmp(formato, "csv") == 0) {
-		fmt = EXPORT_CSV;
-	} else {
-		fprintf(stderr, "segcont: formato desconocido «%s»: use xlsx o csv\n", formato);
-		return EXPORT_EXIT_USAGE;
-	}
-	if (indicators_check_period(desde, hasta, err, sizeof(err)) != INDICATORS_OK) {
-		fprintf(stderr, "segcont: %s\n", err);
-		return EXPORT_EXIT_USAGE;
-	}
-	if (config_load(&cfg, conf != NULL ? conf : config_default_path(), cfg_err,
-			sizeof(cfg_err)) < 0) {
-		fprintf(stderr, "%s\n", cfg_err);
-		goto done;
-	}
-	st = store_open(cfg.store_path, err, sizeof(err));
-	if (st == NULL) {
-		fprintf(stderr, "segcont: %s\n", err);
-		goto done;
-	}
-	cal = indicators_calendar_new(&cfg, err, sizeof(err));
-	if (cal == NULL) {
-		fprintf(stderr, "segcont: %s\n", err);
-		goto done;
-	}
-	if (strcmp(path, "-") == 0) {
-		struct buf b;
-
-		buf_init(&b);
-		rc = export_write(st, &cfg, cal, fmt, desde, hasta, NULL, &b, &rows, err,
-				  sizeof(err));
-		if (rc == INDICATORS_OK &&
-		    (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)) {
-			snprintf(err, sizeof(err), "no se pudo escribir en la salida estándar");
-			rc = INDICATORS_INTERNAL;
-		}
-		buf_free(&b);
-	} else {
-		rc = export_write_file(st, &cfg, cal, fmt, desde, hasta, NULL, path, &rows, err,
-				       sizeof(err));
-	}
-	if (rc != INDICATORS_OK) {
-		fprintf(stderr, "segcont: %s\n", err);
-		ret = rc == INDICATORS_BAD_INPUT || rc == INDICATORS_BAD_DATE ? EXPORT_EXIT_USAGE
-									      : EXPORT_EXIT_FAIL;
-		goto done;
-	}
-	fprintf(stderr, "exportados %zu radicados a %s\n", rows,
-		strcmp(path, "-") == 0 ? "la salida estándar" : path);
-	ret = 0;
-done:
-	calendar_free(cal);
-	store_close(st);
-	config_free(&cfg);
-	return ret;
 }

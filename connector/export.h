@@ -70,9 +70,4 @@ void export_filename(enum export_format fmt, const char *desde, const char *hast
  * the label, or code itself when unknown. Borrowed. */
 const char *export_label(const char *code_kind, const char *code);
 
-/* `segcont export [-c FILE] --formato xlsx|csv -o FILE [--desde AAAA-MM-DD]
- * [--hasta AAAA-MM-DD]`, argv[0] being "export"; -o - writes to standard output. Returns the
- * exit status: 0, 1 (configuration, database or write error), 2 (bad usage). */
-int export_cli(int argc, char **argv);
-
 #endif

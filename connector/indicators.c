@@ -1,14 +1,12 @@
 /* indicators.c -- the business-day SLA clock of each filing, the office's indicators with
- * the filings behind every figure, the reparto suggestion and the calendar's command. */
+ * the filings behind every figure, the reparto suggestion and the calendar's routes. */
 #include "indicators.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -18,11 +16,6 @@
 #define INDICATORS_P90 0.9
 #define INDICATORS_MEDIAN 0.5
 #define INDICATORS_PERCENT 100.0
-#define INDICATORS_CLI_USAGE                                                                       \
-	"uso: segcont calendario [-c ARCHIVO] festivos AÑO\n"                                     \
-	"     segcont calendario [-c ARCHIVO] sumar AAAA-MM-DD N\n"
-#define INDICATORS_EXIT_CONFIG 1
-#define INDICATORS_EXIT_USAGE 2
 
 static const char *const indicators_tipos[] = {
     "contratacion_directa",
@@ -1555,124 +1548,4 @@ struct calendar *indicators_calendar_new(const struct config *cfg, char *err, si
 	return calendar_new(cfg->closing_minutes,
 			    (const char(*)[CALENDAR_DATE_LEN])cfg->non_working_days,
 			    cfg->non_working_count, err, errlen);
-}
-
-/* The calendar for the command: see indicators_calendar_cli. Returns NULL (message
- * printed) only when an explicit -c file cannot be loaded. */
-static struct calendar *indicators_cli_calendar(const char *explicit_path)
-{
-	static char errs[CONFIG_ERR_LEN * 4];
-	struct config cfg;
-	struct calendar *cal;
-	const char *path = explicit_path != NULL ? explicit_path : config_default_path();
-	int use_file = explicit_path != NULL || access(path, R_OK) == 0;
-	char err[INDICATORS_ERR_LEN];
-
-	if (use_file && config_load(&cfg, path, errs, sizeof(errs)) < 0) {
-		config_free(&cfg);
-		if (explicit_path != NULL) {
-			fprintf(stderr, "%s\n", errs);
-			return NULL;
-		}
-		fprintf(stderr,
-			"segcont: aviso: no se pudo cargar %s; solo cuentan los festivos "
-			"nacionales:\n%s\n",
-			path, errs);
-		use_file = 0;
-	}
-	if (!use_file)
-		config_defaults(&cfg);
-	cal = indicators_calendar_new(&cfg, err, sizeof(err));
-	if (cal == NULL)
-		fprintf(stderr, "segcont: %s\n", err);
-	config_free(&cfg);
-	return cal;
-}
-
-static int indicators_cli_festivos(const struct calendar *cal, long year)
-{
-	int n = calendar_days_off(cal, (int)year, NULL, 0);
-	struct calendar_holiday *days;
-
-	if (n < 0)
-		return INDICATORS_EXIT_USAGE;
-	days = xcalloc((size_t)n + 1, sizeof(*days));
-	calendar_days_off(cal, (int)year, days, (size_t)n);
-	for (int i = 0; i < n; i++)
-		printf("%s\n", days[i].date);
-	free(days);
-	return 0;
-}
-
-int indicators_calendar_cli(int argc, char **argv)
-{
-	static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
-	const char *conf = NULL;
-	struct calendar *cal;
-	char result[CALENDAR_DATE_LEN];
-	int nargs;
-	long year = 0;
-	long n = 0;
-	int ch;
-	int ret;
-
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'h':
-			fputs(INDICATORS_CLI_USAGE, stdout);
-			return 0;
-		default:
-			fprintf(stderr, "segcont: opción inválida\n%s", INDICATORS_CLI_USAGE);
-			return INDICATORS_EXIT_USAGE;
-		}
-	}
-	nargs = argc - optind;
-	if (nargs == 2 && strcmp(argv[optind], "festivos") == 0) {
-		if (parse_long(argv[optind + 1], CALENDAR_MIN_YEAR, CALENDAR_MAX_YEAR, &year) < 0) {
-			fprintf(stderr, "segcont: año inválido «%s»: debe estar entre %d y %d\n",
-				argv[optind + 1], CALENDAR_MIN_YEAR, CALENDAR_MAX_YEAR);
-			return INDICATORS_EXIT_USAGE;
-		}
-	} else if (nargs == 3 && strcmp(argv[optind], "sumar") == 0) {
-		int y, m, d;
-
-		if (calendar_parse_date(argv[optind + 1], &y, &m, &d) < 0 ||
-		    y < CALENDAR_MIN_YEAR) {
-			fprintf(stderr, "segcont: fecha inválida «%s»: use AAAA-MM-DD desde %d\n",
-				argv[optind + 1], CALENDAR_MIN_YEAR);
-			return INDICATORS_EXIT_USAGE;
-		}
-		if (parse_long(argv[optind + 2], 0, INDICATORS_MAX_ADD_DAYS, &n) < 0) {
-			fprintf(stderr,
-				"segcont: número de días inválido «%s»: debe ser un entero entre 0 "
-				"y %d\n",
-				argv[optind + 2], INDICATORS_MAX_ADD_DAYS);
-			return INDICATORS_EXIT_USAGE;
-		}
-	} else {
-		fputs(INDICATORS_CLI_USAGE, stderr);
-		return INDICATORS_EXIT_USAGE;
-	}
-	cal = indicators_cli_calendar(conf);
-	if (cal == NULL)
-		return INDICATORS_EXIT_CONFIG;
-	if (year != 0) {
-		ret = indicators_cli_festivos(cal, year);
-	} else if (calendar_add_business_days(cal, argv[optind + 1], n, result) < 0) {
-		fprintf(stderr, "segcont: el resultado cae fuera del calendario (año %d)\n",
-			CALENDAR_MAX_YEAR);
-		ret = INDICATORS_EXIT_USAGE;
-	} else {
-		printf("%s\n", result);
-		ret = 0;
-	}
-	calendar_free(cal);
-	return ret;
 }

@@ -1,6 +1,6 @@
 /* indicators.h -- the business-day SLA clock of each filing (reparto to conclusion, paused
  * while the requesting area holds a returned request), the office's indicators, the reparto
- * suggestion, and the calendar's command and routes. */
+ * suggestion, and the calendar's routes. */
 #ifndef SEGCONT_INDICATORS_H
 #define SEGCONT_INDICATORS_H
 
@@ -255,14 +255,5 @@ enum indicators_rc indicators_add_days_json(const struct calendar *cal, const ch
 /* The calendar of a configuration: its closing time and non-working days. Returns a new
  * calendar (calendar_free) or NULL with err filled. */
 struct calendar *indicators_calendar_new(const struct config *cfg, char *err, size_t errlen);
-
-/* `segcont calendario festivos AÑO` and `segcont calendario sumar AAAA-MM-DD N`, argv[0]
- * being "calendario". No configuration file is needed: with -c FILE it is loaded (errors
- * are fatal); without -c, config_default_path() ($SEGCONT_CONFIG, else the default path)
- * is used when readable, and when it cannot be loaded a warning says that only public
- * holidays count. Prints one ISO date a line; returns the exit status (0, 1 for a
- * configuration error, 2 for bad usage). Lives here, not in calendar.c, so that the
- * calendar module stays free of configuration and I/O. */
-int indicators_calendar_cli(int argc, char **argv);
 
 #endif

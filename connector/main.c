@@ -1,7 +1,6 @@
-/* main.c -- segcont's command line: one table of subcommands, each parsing its own
- * options, loading the configuration and calling into the modules. Only here exit(). */
+/* main.c -- segcont's command line: one table of subcommands with their usage and options,
+ * parsed by cli_parse before each runs; serve, sync and check-config live here. */
 #include <curl/curl.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -10,12 +9,9 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
-#include "auth.h"
 #include "cli.h"
 #include "config.h"
 #include "ds_client.h"
-#include "export.h"
-#include "indicators.h"
 #include "http_api.h"
 #include "log.h"
 #include "mapping.h"
@@ -26,30 +22,13 @@
 
 #define MAIN_EXIT_USAGE CLI_EXIT_USAGE
 
-struct main_cmd {
-	const char *name;
-	const char *usage;
-	int (*exec)(int argc, char **argv);
-};
-
-static atomic_int main_stop;
-
-static void main_on_signal(int sig)
+static int main_check_config(const struct cli_args *a)
 {
-	(void)sig;
-	atomic_store(&main_stop, 1);
-}
-
-static int main_check_config(int argc, char **argv)
-{
-	struct cli_opts o;
 	struct config cfg;
 	struct mapping *m;
 	int ret = 1;
 
-	if (cli_parse_opts(argc, argv, "check-config [-c ARCHIVO]", &o) < 0)
-		return MAIN_EXIT_USAGE;
-	if (cli_load_config(&cfg, o.config) < 0)
+	if (cli_load_config(&cfg, a->config) < 0)
 		goto done;
 	m = cli_load_mapping(&cfg);
 	if (m == NULL)
@@ -62,42 +41,27 @@ done:
 	return ret;
 }
 
-static void main_install_stop_handlers(void)
+static int main_sync(const struct cli_args *a)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = main_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static int main_sync(int argc, char **argv)
-{
-	struct cli_opts o;
 	struct config cfg;
 	struct mapping *m = NULL;
 	struct store *st = NULL;
 	struct ds_client *dc = NULL;
 	struct sync_totals totals;
 	char err[DS_CLIENT_ERR_LEN];
+	atomic_int *stop;
 	int auth_error;
 	int ret = 1;
 
-	if (cli_parse_opts(argc, argv, "sync --once [-c ARCHIVO]", &o) < 0)
-		return MAIN_EXIT_USAGE;
-	if (!o.once) {
+	if (!a->once) {
 		fprintf(stderr, "segcont: use «sync --once» (el servicio continuo es «serve»)\n");
 		return MAIN_EXIT_USAGE;
 	}
-	if (cli_setup(o.config, &cfg, &m, &st) < 0)
+	if (cli_setup(a->config, &cfg, &m, &st) < 0)
 		goto done;
-	main_install_stop_handlers();
-	dc = ds_client_new(&cfg, m, &main_stop);
-	if (sync_run_pass(&cfg, m, st, dc, &main_stop, &totals, &auth_error, err, sizeof(err)) <
-	    0) {
+	stop = cli_catch_signals(NULL);
+	dc = ds_client_new(&cfg, m, stop);
+	if (sync_run_pass(&cfg, m, st, dc, stop, &totals, &auth_error, err, sizeof(err)) < 0) {
 		fprintf(stderr, "segcont: sincronización incompleta: %s\n", err);
 		goto done;
 	}
@@ -114,9 +78,8 @@ done:
 	return ret;
 }
 
-static int main_serve(int argc, char **argv)
+static int main_serve(const struct cli_args *a)
 {
-	struct cli_opts o;
 	struct config cfg;
 	struct mapping *m = NULL;
 	struct store *st = NULL;
@@ -125,28 +88,23 @@ static int main_serve(int argc, char **argv)
 	struct http_api *api = NULL;
 	char err[DS_CLIENT_ERR_LEN];
 	sigset_t set;
+	atomic_int *stop;
 	int sig;
 	int ret = 1;
 
-	if (cli_parse_opts(argc, argv, "serve [-c ARCHIVO]", &o) < 0)
-		return MAIN_EXIT_USAGE;
 	/* Migrates once, before any thread opens its own connection. */
-	if (cli_setup(o.config, &cfg, &m, &st) < 0)
+	if (cli_setup(a->config, &cfg, &m, &st) < 0)
 		goto done;
 	store_close(st);
 	st = NULL;
 	/* Signals are taken by sigwait below; every thread inherits the mask. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	poller = sync_poller_start(&cfg, m, &main_stop, err, sizeof(err));
+	stop = cli_catch_signals(&set);
+	poller = sync_poller_start(&cfg, m, stop, err, sizeof(err));
 	if (poller == NULL) {
 		fprintf(stderr, "segcont: %s\n", err);
 		goto done;
 	}
-	reconciler = reconcile_scheduler_start(&cfg, m, &main_stop, err, sizeof(err));
+	reconciler = reconcile_scheduler_start(&cfg, m, stop, err, sizeof(err));
 	if (reconciler == NULL) {
 		fprintf(stderr, "segcont: %s\n", err);
 		goto stop;
@@ -163,7 +121,7 @@ static int main_serve(int argc, char **argv)
 	ret = 0;
 stop:
 	sd_notify(0, "STOPPING=1");
-	atomic_store(&main_stop, 1);
+	atomic_store(stop, 1);
 	http_api_stop(api);
 	reconcile_scheduler_join(reconciler);
 	sync_poller_join(poller);
@@ -175,52 +133,79 @@ done:
 	return ret;
 }
 
-static int main_help(int argc, char **argv);
+static int main_help(const struct cli_args *a);
 
-static int main_version(int argc, char **argv)
+static int main_version(const struct cli_args *a)
 {
-	(void)argc;
-	(void)argv;
+	(void)a;
 	printf("segcont %s\n", SEGCONT_VERSION);
 	return 0;
 }
 
-static const struct main_cmd main_cmds[] = {
-    {"serve", "serve [-c ARCHIVO]", main_serve},
-    {"sync", "sync --once [-c ARCHIVO]", main_sync},
+/* The subcommands: name, usage lines, options, words after the options (min, max), exec.
+ * cli_parse checks the options against this table before exec runs. */
+static const struct cli_cmd main_cmds[] = {
+    {"serve", "serve [-c ARCHIVO]", (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_END}, 0, 0,
+     main_serve},
+    {"sync", "sync --once [-c ARCHIVO]",
+     (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_FLAG("once", 0, once), CLI_OPT_END}, 0, 0,
+     main_sync},
     {"reconcile", "reconcile [-c ARCHIVO] [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD] [--json]",
-     reconcile_cli},
+     (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_DATE("desde", desde),
+				 CLI_OPT_DATE("hasta", hasta), CLI_OPT_FLAG("json", 0, json),
+				 CLI_OPT_END},
+     0, 0, cli_reconcile},
     {"user",
      "user add [-c ARCHIVO] --nombre NOMBRE --rol director|abogado|apoyo|admin [--json]\n"
-     "  segcont user token [-c ARCHIVO] --id N [--json]\n"
-     "  segcont user list [-c ARCHIVO] [--json]\n"
-     "  segcont user disable|enable [-c ARCHIVO] --id N [--json]",
-     auth_cli_user},
+     "user token [-c ARCHIVO] --id N [--json]\n"
+     "user list [-c ARCHIVO] [--json]\n"
+     "user disable|enable [-c ARCHIVO] --id N [--json]",
+     (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_TEXT("nombre", 0, nombre),
+				 CLI_OPT_TEXT("rol", 0, rol), CLI_OPT_TEXT("id", 0, id),
+				 CLI_OPT_FLAG("json", 0, json), CLI_OPT_END},
+     1, 1, cli_user},
     {"export",
      "export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]",
-     export_cli},
-    {"calendario", "calendario [-c ARCHIVO] festivos AÑO | sumar AAAA-MM-DD N",
-     indicators_calendar_cli},
-    {"check-config", "check-config [-c ARCHIVO]", main_check_config},
-    {"check-ds", "check-ds [-c ARCHIVO]", cli_check_ds},
-    {"--version", "--version", main_version},
-    {"--help", "--help", main_help},
+     (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_TEXT("formato", 0, formato),
+				 CLI_OPT_TEXT("output", 'o', output), CLI_OPT_DATE("desde", desde),
+				 CLI_OPT_DATE("hasta", hasta), CLI_OPT_END},
+     0, 0, cli_export},
+    {"calendario",
+     "calendario [-c ARCHIVO] festivos AÑO\n"
+     "calendario [-c ARCHIVO] sumar AAAA-MM-DD N",
+     (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_HELP, CLI_OPT_END}, 2, 3, cli_calendario},
+    {"check-config", "check-config [-c ARCHIVO]",
+     (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_END}, 0, 0, main_check_config},
+    {"check-ds", "check-ds [-c ARCHIVO]", (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_END},
+     0, 0, cli_check_ds},
+    {"--version", "--version", (const struct cli_option[]){CLI_OPT_END}, 0, CLI_ANY_ARGS,
+     main_version},
+    {"--help", "--help", (const struct cli_option[]){CLI_OPT_END}, 0, CLI_ANY_ARGS, main_help},
 };
+#define MAIN_NCMDS (sizeof(main_cmds) / sizeof(main_cmds[0]))
 
-static int main_help(int argc, char **argv)
+static int main_help(const struct cli_args *a)
 {
-	(void)argc;
-	(void)argv;
+	(void)a;
 	printf("segcont: seguimiento de la contratación a partir del sistema de gestión "
 	       "documental\n\nuso:\n");
-	for (size_t i = 0; i < sizeof(main_cmds) / sizeof(main_cmds[0]); i++)
-		printf("  segcont %s\n", main_cmds[i].usage);
+	for (size_t i = 0; i < MAIN_NCMDS; i++) {
+		const char *line = main_cmds[i].usage;
+
+		while (*line != '\0') {
+			size_t n = strcspn(line, "\n");
+
+			printf("  segcont %.*s\n", (int)n, line);
+			line += n + (line[n] == '\n');
+		}
+	}
 	printf("\n-c toma por defecto $SEGCONT_CONFIG, si no %s\n", CONFIG_DEFAULT_PATH);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	struct cli_args args;
 	enum log_level lvl;
 	const char *env_log = getenv("SEGCONT_LOG");
 	int ret;
@@ -228,18 +213,21 @@ int main(int argc, char **argv)
 	if (env_log != NULL && log_parse_level(env_log, &lvl) == 0)
 		log_set_level(lvl);
 	if (argc < 2) {
-		main_help(argc, argv);
+		main_help(NULL);
 		return MAIN_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < sizeof(main_cmds) / sizeof(main_cmds[0]); i++) {
+	for (size_t i = 0; i < MAIN_NCMDS; i++) {
 		if (strcmp(argv[1], main_cmds[i].name) != 0)
 			continue;
+		ret = cli_parse(&main_cmds[i], argc - 1, argv + 1, &args);
+		if (ret != 0)
+			return ret < 0 ? MAIN_EXIT_USAGE : 0;
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || sodium_init() < 0) {
 			fprintf(stderr, "segcont: no se pudieron iniciar libcurl o libsodium\n");
 			return 1;
 		}
 		mapping_global_init();
-		ret = main_cmds[i].exec(argc - 1, argv + 1);
+		ret = main_cmds[i].exec(&args);
 		curl_global_cleanup();
 		return ret;
 	}

@@ -55,7 +55,6 @@
 #define RECONCILE_RETRY_S 3600	     /* the scheduler retries a failed run after this */
 #define RECONCILE_WAIT_SYNC_S 5	     /* ... and waits for a first complete sync pass */
 #define RECONCILE_SCHED_RECHECK_S 60 /* longest sleep between looks at the clock */
-#define RECONCILE_EXIT_USAGE 2
 #define RECONCILE_ERR_LEN 1024
 
 enum reconcile_kind {
@@ -113,14 +112,6 @@ int reconcile_apply_window(const struct config *cfg, const struct mapping *m, st
 			   const struct filing_list *absent, const char *cursor,
 			   struct reconcile_totals *totals, json_t *events, char *err,
 			   size_t errlen);
-
-/* `segcont reconcile [-c FILE] [--desde YYYY-MM-DD] [--hasta YYYY-MM-DD] [--json]`; argv[0]
- * is "reconcile". Loads the configuration (-c, else $SEGCONT_CONFIG, else the default path),
- * the mapping and the store, runs once and prints a report in Spanish (counts per kind, then
- * one line per discrepancy) or, with --json, one JSON object. Expects curl, libsodium and
- * mapping_global_init to be initialised (main does). Returns the exit status: 0 when the
- * system was read completely, 1 otherwise, RECONCILE_EXIT_USAGE for bad arguments. */
-int reconcile_cli(int argc, char **argv);
 
 /* ---- The daily run inside `serve` */
 
