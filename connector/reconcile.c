@@ -3,7 +3,6 @@
  * the CLI report, and the discrepancy list and resolution for the HTTP API. */
 #include "reconcile.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +10,8 @@
 
 #include "log.h"
 #include "util.h"
-#include "worker.h"
 
 #define RECONCILE_MODULE "reconcile"
-#define RECONCILE_BOGOTA_OFFSET_S (-5 * 3600) /* America/Bogota: UTC-5, no DST since 1993 */
-#define RECONCILE_DAY_S 86400LL
 #define RECONCILE_JSON_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 
 static const char *const reconcile_kind_names[RECONCILE_KIND_COUNT] = {
@@ -848,127 +844,6 @@ int reconcile_run(const struct config *cfg, const struct mapping *m, struct stor
 			  store_errmsg(st));
 	reconcile_log_run(totals, ret == 0, err);
 	return ret;
-}
-
-/* ---- The daily scheduler */
-
-struct reconcile_scheduler {
-	const struct config *cfg;
-	const struct mapping *map;
-	struct worker w;
-	struct reconcile_scheduler_stats stats; /* under w.lock */
-};
-
-long long reconcile_next_due(long long now, int minutes, const char *last_ok_iso)
-{
-	long long local = now + RECONCILE_BOGOTA_OFFSET_S;
-	long long day = local - ((local % RECONCILE_DAY_S) + RECONCILE_DAY_S) % RECONCILE_DAY_S;
-	long long sched = day + (long long)minutes * 60;
-	long long recent;
-	char iso[UTIL_ISO_LEN];
-
-	if (local < sched)
-		sched -= RECONCILE_DAY_S;
-	recent = sched - RECONCILE_BOGOTA_OFFSET_S;
-	util_time_iso(recent, iso);
-	if (last_ok_iso == NULL || last_ok_iso[0] == '\0' || strcmp(last_ok_iso, iso) < 0)
-		return now;
-	return recent + RECONCILE_DAY_S;
-}
-
-/* Sleeps until secs from now (rechecking the schedule at least hourly), a trigger or stop. */
-static void reconcile_scheduler_wait(struct reconcile_scheduler *r, long long secs)
-{
-	worker_wait(&r->w, secs > RECONCILE_SCHED_RECHECK_S ? RECONCILE_SCHED_RECHECK_S : secs);
-}
-
-static void *reconcile_scheduler_main(void *arg)
-{
-	struct reconcile_scheduler *r = arg;
-	long long failed_at = 0;
-
-	while (!atomic_load(r->w.stop)) {
-		struct reconcile_totals totals;
-		struct store_rc_state state;
-		struct sync_state sync;
-		char err[RECONCILE_ERR_LEN];
-		long long now = (long long)time(NULL);
-		long long due;
-		int auth_error = 0;
-		int rc;
-
-		if (store_rc_state_get(r->w.store, &state) < 0 ||
-		    store_sync_get(r->w.store, &sync) < 0) {
-			log_error(RECONCILE_MODULE, "no se pudo leer el estado: %s",
-				  store_errmsg(r->w.store));
-			reconcile_scheduler_wait(r, RECONCILE_SCHED_RECHECK_S);
-			continue;
-		}
-		due = reconcile_next_due(now, r->cfg->reconcile_minutes, state.ultimo_exito);
-		if (failed_at > 0 && due <= now && failed_at + RECONCILE_RETRY_S > now)
-			due = failed_at + RECONCILE_RETRY_S;
-		if (due > now && !worker_triggered(&r->w)) {
-			reconcile_scheduler_wait(r, due - now);
-			continue;
-		}
-		if (sync.last_success[0] == '\0') {
-			/* Compare only with a loaded follow-up: wait for the first sync pass. */
-			reconcile_scheduler_wait(r, RECONCILE_WAIT_SYNC_S);
-			continue;
-		}
-		pthread_mutex_lock(&r->w.lock);
-		r->w.triggered = 0;
-		r->stats.running = 1;
-		pthread_mutex_unlock(&r->w.lock);
-		rc = reconcile_run(r->cfg, r->map, r->w.store, r->w.client, NULL, NULL, r->w.stop,
-				   &totals, NULL, &auth_error, err, sizeof(err));
-		failed_at = rc == 0 ? 0 : (long long)time(NULL);
-		pthread_mutex_lock(&r->w.lock);
-		r->stats.running = 0;
-		r->stats.runs++;
-		r->stats.runs_failed += rc < 0;
-		for (int k = 0; k < RECONCILE_KIND_COUNT; k++)
-			r->stats.open_seen[k] = totals.found[k] + totals.still[k];
-		pthread_mutex_unlock(&r->w.lock);
-	}
-	return NULL;
-}
-
-struct reconcile_scheduler *reconcile_scheduler_start(const struct config *cfg,
-						      const struct mapping *m, atomic_int *stop,
-						      char *err, size_t errlen)
-{
-	struct reconcile_scheduler *r = xcalloc(1, sizeof(*r));
-
-	r->cfg = cfg;
-	r->map = m;
-	if (worker_start(&r->w, cfg, m, stop, reconcile_scheduler_main, r, "la conciliación", err,
-			 errlen) < 0) {
-		free(r);
-		return NULL;
-	}
-	return r;
-}
-
-void reconcile_scheduler_trigger(struct reconcile_scheduler *r)
-{
-	if (r != NULL)
-		worker_trigger(&r->w);
-}
-
-void reconcile_scheduler_join(struct reconcile_scheduler *r)
-{
-	if (r == NULL)
-		return;
-	worker_join(&r->w);
-	free(r);
-}
-
-void reconcile_scheduler_stats(struct reconcile_scheduler *r, struct reconcile_scheduler_stats *out)
-{
-	pthread_mutex_lock(&r->w.lock);
-	*out = r->stats;
-	pthread_mutex_unlock(&r->w.lock);
 }
 
 /* ---- For the HTTP API */

@@ -113,7 +113,7 @@ int reconcile_apply_window(const struct config *cfg, const struct mapping *m, st
 			   struct reconcile_totals *totals, json_t *events, char *err,
 			   size_t errlen);
 
-/* ---- The daily run inside `serve` */
+/* ---- The daily run inside `serve` (a struct worker: defined in worker.c) */
 
 struct reconcile_scheduler;
 

@@ -2,7 +2,6 @@
  * parse everything first, then upsert it all and move the cursor in one transaction. */
 #include "sync.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +9,6 @@
 
 #include "log.h"
 #include "util.h"
-#include "worker.h"
-
-#define SYNC_AUTH_BACKOFF_FACTOR 10 /* a rejected key waits this many intervals */
 
 static int sync_store_window(const struct mapping *m, struct store *st, struct filing_list *listed,
 			     const char *cursor, const unsigned char *fresh, struct sync_totals *w,
@@ -373,77 +369,4 @@ record:
 		log_error("sync", "pasada incompleta tras %ld ventanas (%lld ms): %s",
 			  totals->windows, totals->elapsed_ms, err);
 	return ret;
-}
-
-struct sync_poller {
-	const struct config *cfg;
-	const struct mapping *map;
-	struct worker w;
-	struct sync_poller_stats stats; /* under w.lock */
-};
-
-static void *sync_poller_main(void *arg)
-{
-	struct sync_poller *p = arg;
-
-	while (!atomic_load(p->w.stop)) {
-		struct sync_totals totals;
-		char err[DS_CLIENT_ERR_LEN];
-		int auth_error = 0;
-		int rc;
-
-		pthread_mutex_lock(&p->w.lock);
-		p->w.triggered = 0;
-		p->stats.running = 1;
-		pthread_mutex_unlock(&p->w.lock);
-		rc = sync_run_pass(p->cfg, p->map, p->w.store, p->w.client, p->w.stop, &totals,
-				   &auth_error, err, sizeof(err));
-		pthread_mutex_lock(&p->w.lock);
-		p->stats.running = 0;
-		p->stats.passes++;
-		p->stats.passes_failed += rc < 0;
-		p->stats.filings_new += totals.filings_new;
-		p->stats.filings_changed += totals.filings_changed;
-		p->stats.auth_error = auth_error;
-		pthread_mutex_unlock(&p->w.lock);
-		/* A rejected key is a configuration error: do not hammer the system with it. */
-		worker_wait(&p->w, (long long)p->cfg->ds_poll_interval *
-				       (auth_error ? SYNC_AUTH_BACKOFF_FACTOR : 1));
-	}
-	return NULL;
-}
-
-struct sync_poller *sync_poller_start(const struct config *cfg, const struct mapping *m,
-				      atomic_int *stop, char *err, size_t errlen)
-{
-	struct sync_poller *p = xcalloc(1, sizeof(*p));
-
-	p->cfg = cfg;
-	p->map = m;
-	if (worker_start(&p->w, cfg, m, stop, sync_poller_main, p, "sincronización", err, errlen) <
-	    0) {
-		free(p);
-		return NULL;
-	}
-	return p;
-}
-
-void sync_poller_trigger(struct sync_poller *p)
-{
-	worker_trigger(&p->w);
-}
-
-void sync_poller_join(struct sync_poller *p)
-{
-	if (p == NULL)
-		return;
-	worker_join(&p->w);
-	free(p);
-}
-
-void sync_poller_stats(struct sync_poller *p, struct sync_poller_stats *out)
-{
-	pthread_mutex_lock(&p->w.lock);
-	*out = p->stats;
-	pthread_mutex_unlock(&p->w.lock);
 }

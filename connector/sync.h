@@ -36,7 +36,8 @@ int sync_run_window(const struct config *cfg, const struct mapping *m, struct st
 		    struct sync_totals *totals, enum ds_answer *answer, char *err, size_t errlen);
 
 /* The poller: a thread running a pass every poll_interval seconds (or when triggered),
- * with its own store connection and document-system client. */
+ * with its own store connection and document-system client (a struct worker; the
+ * functions below are defined in worker.c). */
 struct sync_poller;
 
 /* Starts the poller thread. Borrows cfg and m; stop is shared with the caller, who sets

@@ -1,6 +1,7 @@
 /* worker.h -- a background thread of serve with its own store connection and
  * document-system client, woken by a trigger, a timeout or the shared stop flag.
- * The sync poller and the reconciliation scheduler are both one of these. */
+ * The sync poller and the reconciliation scheduler are both one of these (worker.c;
+ * declared in sync.h and reconcile.h). */
 #ifndef SEGCONT_WORKER_H
 #define SEGCONT_WORKER_H
 
