@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "indicators_summary.h"
 #include "log.h"
 
 #define EXPORT_MODULE "export"
@@ -220,7 +221,7 @@ static const char *export_concluded(const struct indicators_filing *f)
 
 static char *export_sla_label(const struct indicators_sla *sla)
 {
-	const char *label = indicators_state_label(sla->estado);
+	const char *label = indicators_sla_state_label(sla->estado);
 
 	if (sla->reloj == INDICATORS_CLOCK_PAUSADO)
 		return xasprintf("%s (devuelto al área)", label);
@@ -785,7 +786,7 @@ static int export_xlsx_path(const struct indicators_set *set, const struct confi
 	}
 	export_xlsx_formats(wb, &fm);
 	*nrows = export_xlsx_filings(wb, set, &fm);
-	summary = indicators_summarize(set, cfg);
+	summary = indicators_summary_json(set, cfg);
 	export_xlsx_indicators(wb, set, summary, &fm);
 	json_decref(summary);
 	e = workbook_close(wb);

@@ -38,7 +38,7 @@ enum export_format { EXPORT_XLSX, EXPORT_CSV };
  *
  * XLSX: sheet "Seguimiento" with the header frozen and filtered, dates as Excel dates with
  * dd/mm/yyyy (or dd/mm/yyyy hh:mm), Valor with a pesos format; sheet "Indicadores" with the
- * office totals, per lawyer, per tipo de trámite and per area (indicators_summarize).
+ * office totals, per lawyer, per tipo de trámite and per area (indicators_summary_json).
  * CSV: UTF-8 with a BOM, ';' between fields, CRLF line ends, fields holding ';', '"', CR or
  * LF quoted with '"' doubled, dates dd/mm/aaaa [hh:mm], numbers without separators;
  * a digits-only radicado or contract number is written ="…" so Excel keeps it as text, and

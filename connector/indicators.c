@@ -1,37 +1,24 @@
-/* indicators.c -- the business-day SLA clock of each filing, the office's indicators with
- * the filings behind every figure, the reparto suggestion and the calendar's routes. */
+/* indicators.c -- filings loaded with their SLA clocks for a period, the indicators and one
+ * filing's clock for the API, the overdue ids, the reparto suggestion, the calendar routes. */
 #include "indicators.h"
 
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "indicators_int.h"
+#include "indicators_summary.h"
 #include "util.h"
 
-#define INDICATORS_MODULE "indicators"
-#define INDICATORS_TIPO_LEN 16 /* the longest gestion tipo ("reasignacion") and its NUL */
-#define INDICATORS_P90 0.9
-#define INDICATORS_MEDIAN 0.5
-#define INDICATORS_PERCENT 100.0
-
-static const char *const indicators_tipos[] = {
+const char *const indicators_tipos[] = {
     "contratacion_directa",
     "proceso_seleccion",
     "novedad_contractual",
     "liquidacion_terminacion",
     "otro",
 };
-#define INDICATORS_NTIPOS (sizeof(indicators_tipos) / sizeof(indicators_tipos[0]))
-
-/* The modalities in the order the indicators list them; "" (not yet known) last. */
-static const char *const indicators_modalidades[] = {
-    "licitacion_publica", "seleccion_abreviada", "concurso_meritos", "contratacion_directa",
-    "minima_cuantia",	  "acuerdo_marco",	 "regimen_especial", "",
-};
-#define INDICATORS_NMODALIDADES (sizeof(indicators_modalidades) / sizeof(indicators_modalidades[0]))
+const size_t indicators_ntipos = sizeof(indicators_tipos) / sizeof(indicators_tipos[0]);
 
 /* ---- Names */
 
@@ -67,41 +54,6 @@ int indicators_http_status(enum indicators_rc rc)
 	}
 }
 
-const char *indicators_clock_name(enum indicators_clock c)
-{
-	static const char *const names[] = {
-	    [INDICATORS_CLOCK_NO_APLICA] = "no_aplica",
-	    [INDICATORS_CLOCK_SIN_INICIAR] = "sin_iniciar",
-	    [INDICATORS_CLOCK_CORRIENDO] = "corriendo",
-	    [INDICATORS_CLOCK_PAUSADO] = "pausado",
-	    [INDICATORS_CLOCK_DETENIDO] = "detenido",
-	};
-
-	return names[c];
-}
-
-const char *indicators_state_name(enum indicators_state s)
-{
-	static const char *const names[] = {
-	    [INDICATORS_SLA_NO_APLICA] = "no_aplica", [INDICATORS_SLA_SIN_INICIAR] = "sin_iniciar",
-	    [INDICATORS_SLA_A_TIEMPO] = "a_tiempo",   [INDICATORS_SLA_POR_VENCER] = "por_vencer",
-	    [INDICATORS_SLA_VENCIDO] = "vencido",
-	};
-
-	return names[s];
-}
-
-const char *indicators_state_label(enum indicators_state s)
-{
-	static const char *const labels[] = {
-	    [INDICATORS_SLA_NO_APLICA] = "No aplica", [INDICATORS_SLA_SIN_INICIAR] = "Sin repartir",
-	    [INDICATORS_SLA_A_TIEMPO] = "A tiempo",   [INDICATORS_SLA_POR_VENCER] = "Por vencer",
-	    [INDICATORS_SLA_VENCIDO] = "Vencido",
-	};
-
-	return labels[s];
-}
-
 static const char *indicators_now(const char *now, char buf[UTIL_ISO_LEN])
 {
 	if (now != NULL)
@@ -110,395 +62,9 @@ static const char *indicators_now(const char *now, char buf[UTIL_ISO_LEN])
 	return buf;
 }
 
-/* ---- The clock */
-
-struct indicators_event {
-	long long id;
-	char tipo[INDICATORS_TIPO_LEN];
-	char fecha[INDICATORS_ISO_LEN];
-};
-
-struct indicators_events {
-	struct indicators_event *v;
-	size_t n, cap;
-};
-
-static int indicators_valid_instant(const struct calendar *cal, const char *iso)
-{
-	char day[CALENDAR_DATE_LEN];
-
-	return iso != NULL && strlen(iso) < INDICATORS_ISO_LEN &&
-	       calendar_effective_start(cal, iso, day) == 0;
-}
-
-static void indicators_events_add(struct indicators_events *e, long long id, const char *tipo,
-				  size_t tipo_len, const char *fecha, size_t fecha_len)
-{
-	struct indicators_event *ev;
-
-	if (e->n == e->cap) {
-		e->cap = e->cap ? e->cap * 2 : 8;
-		e->v = xrealloc(e->v, e->cap * sizeof(*e->v));
-	}
-	ev = &e->v[e->n++];
-	ev->id = id;
-	memcpy(ev->tipo, tipo, tipo_len);
-	ev->tipo[tipo_len] = '\0';
-	memcpy(ev->fecha, fecha, fecha_len);
-	ev->fecha[fecha_len] = '\0';
-}
-
-static int indicators_event_cmp(const void *pa, const void *pb)
-{
-	const struct indicators_event *a = pa;
-	const struct indicators_event *b = pb;
-	int c = strcmp(a->fecha, b->fecha);
-
-	if (c != 0)
-		return c;
-	return (a->id > b->id) - (a->id < b->id);
-}
-
-/* Parses "id|tipo|fecha;..." into e, skipping malformed entries, and sorts by (fecha, id). */
-static void indicators_parse_events(const struct calendar *cal, const char *text,
-				    struct indicators_events *e)
-{
-	const char *p = text != NULL ? text : "";
-
-	while (*p != '\0') {
-		size_t len = strcspn(p, ";");
-		const char *bar1 = memchr(p, '|', len);
-		const char *bar2 =
-		    bar1 != NULL ? memchr(bar1 + 1, '|', len - (size_t)(bar1 + 1 - p)) : NULL;
-
-		if (bar1 != NULL && bar2 != NULL) {
-			char idtext[24];
-			char fecha[INDICATORS_ISO_LEN];
-			size_t idlen = (size_t)(bar1 - p);
-			size_t tipolen = (size_t)(bar2 - bar1 - 1);
-			size_t fechalen = len - (size_t)(bar2 + 1 - p);
-			long id = 0;
-
-			if (idlen < sizeof(idtext) && tipolen < INDICATORS_TIPO_LEN &&
-			    fechalen < INDICATORS_ISO_LEN) {
-				memcpy(idtext, p, idlen);
-				idtext[idlen] = '\0';
-				memcpy(fecha, bar2 + 1, fechalen);
-				fecha[fechalen] = '\0';
-				if (parse_long(idtext, 0, LONG_MAX, &id) == 0 &&
-				    indicators_valid_instant(cal, fecha))
-					indicators_events_add(e, id, bar1 + 1, tipolen, fecha,
-							      fechalen);
-				else
-					log_debug(INDICATORS_MODULE,
-						  "gestión con fecha ilegible omitida");
-			}
-		}
-		p += len;
-		if (*p == ';')
-			p++;
-	}
-	if (e->n > 1)
-		qsort(e->v, e->n, sizeof(*e->v), indicators_event_cmp);
-}
-
-static int indicators_has_start_event(const struct indicators_events *e)
-{
-	for (size_t i = 0; i < e->n; i++) {
-		if (strcmp(e->v[i].tipo, "reparto") == 0 ||
-		    strcmp(e->v[i].tipo, "reasignacion") == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* The running state while the gestiones are replayed. */
-struct indicators_replay {
-	const struct calendar *cal;
-	struct indicators_sla *sla;
-	int started, paused, stopped, round_open;
-};
-
-static long indicators_between(const struct calendar *cal, const char *from, const char *to)
-{
-	long n = calendar_business_days_between(cal, from, to);
-
-	return n < 0 ? 0 : n;
-}
-
-static void indicators_open_round(struct indicators_replay *st, const char *at)
-{
-	struct indicators_sla *sla = st->sla;
-	struct indicators_round *r;
-
-	sla->rondas = xrealloc(sla->rondas, (sla->n_rondas + 1) * sizeof(*sla->rondas));
-	r = &sla->rondas[sla->n_rondas++];
-	memset(r, 0, sizeof(*r));
-	strlcpy_s(r->inicio, at, sizeof(r->inicio));
-	st->round_open = 1;
-}
-
-static void indicators_close_round(struct indicators_replay *st, const char *at,
-				   const char *termina)
-{
-	struct indicators_round *r;
-
-	if (!st->round_open)
-		return;
-	r = &st->sla->rondas[st->sla->n_rondas - 1];
-	strlcpy_s(r->fin, at, sizeof(r->fin));
-	r->termina = termina;
-	r->dias = indicators_between(st->cal, r->inicio, at);
-	st->round_open = 0;
-}
-
-static struct indicators_correction *indicators_last_correction(struct indicators_replay *st)
-{
-	return &st->sla->correcciones[st->sla->n_correcciones - 1];
-}
-
-static void indicators_replay_event(struct indicators_replay *st, const struct indicators_event *ev)
-{
-	struct indicators_sla *sla = st->sla;
-
-	if (strcmp(ev->tipo, "reparto") == 0 || strcmp(ev->tipo, "reasignacion") == 0) {
-		if (st->started || st->stopped)
-			return; /* a reassignment does not restart the office's clock */
-		st->started = 1;
-		strlcpy_s(sla->inicio, ev->fecha, sizeof(sla->inicio));
-		if (!st->paused)
-			indicators_open_round(st, ev->fecha);
-	} else if (strcmp(ev->tipo, "devolucion") == 0) {
-		struct indicators_correction *c;
-
-		if (st->paused || st->stopped)
-			return;
-		indicators_close_round(st, ev->fecha, "devolucion");
-		sla->correcciones = xrealloc(sla->correcciones, (sla->n_correcciones + 1) *
-								    sizeof(*sla->correcciones));
-		c = &sla->correcciones[sla->n_correcciones++];
-		memset(c, 0, sizeof(*c));
-		strlcpy_s(c->devolucion, ev->fecha, sizeof(c->devolucion));
-		sla->devoluciones++;
-		st->paused = 1;
-	} else if (strcmp(ev->tipo, "reingreso") == 0) {
-		struct indicators_correction *c;
-
-		if (!st->paused)
-			return;
-		c = indicators_last_correction(st);
-		strlcpy_s(c->reingreso, ev->fecha, sizeof(c->reingreso));
-		c->dias = indicators_between(st->cal, c->devolucion, ev->fecha);
-		c->cerrada = 1;
-		st->paused = 0;
-		if (st->started)
-			indicators_open_round(st, ev->fecha);
-	} else if (strcmp(ev->tipo, "conclusion") == 0) {
-		if (st->stopped)
-			return;
-		indicators_close_round(st, ev->fecha, "conclusion");
-		if (st->paused) {
-			struct indicators_correction *c = indicators_last_correction(st);
-
-			c->dias = indicators_between(st->cal, c->devolucion, ev->fecha);
-			st->paused = 0;
-		}
-		st->stopped = 1;
-		strlcpy_s(sla->fin, ev->fecha, sizeof(sla->fin));
-	} else if (strcmp(ev->tipo, "reapertura") == 0) {
-		if (!st->stopped)
-			return;
-		st->stopped = 0;
-		sla->fin[0] = '\0';
-		if (st->started)
-			indicators_open_round(st, ev->fecha);
-	}
-}
-
-/* The due date: the day the meta-th business day of work falls on, round by round. */
-static void indicators_due_date(const struct calendar *cal, struct indicators_sla *sla)
-{
-	long before = 0;
-
-	sla->fecha_limite[0] = '\0';
-	for (size_t i = 0; i < sla->n_rondas; i++) {
-		const struct indicators_round *r = &sla->rondas[i];
-
-		if (before + r->dias >= sla->meta) {
-			if (calendar_add_business_days(cal, r->inicio, sla->meta - before,
-						       sla->fecha_limite) < 0)
-				sla->fecha_limite[0] = '\0';
-			return;
-		}
-		before += r->dias;
-	}
-	/* Not reached yet: project from the last round, unless the area holds the filing. */
-	if (sla->n_rondas > 0 && sla->reloj != INDICATORS_CLOCK_PAUSADO) {
-		const struct indicators_round *last = &sla->rondas[sla->n_rondas - 1];
-
-		if (calendar_add_business_days(cal, last->inicio, sla->meta - (before - last->dias),
-					       sla->fecha_limite) < 0)
-			sla->fecha_limite[0] = '\0';
-	}
-}
-
-static enum indicators_state indicators_state_of(const struct indicators_sla *sla)
-{
-	switch (sla->reloj) {
-	case INDICATORS_CLOCK_NO_APLICA:
-		return INDICATORS_SLA_NO_APLICA;
-	case INDICATORS_CLOCK_SIN_INICIAR:
-		return INDICATORS_SLA_SIN_INICIAR;
-	default:
-		break;
-	}
-	if (sla->usados > sla->meta)
-		return INDICATORS_SLA_VENCIDO;
-	if (sla->reloj != INDICATORS_CLOCK_DETENIDO && sla->restantes <= INDICATORS_POR_VENCER_DAYS)
-		return INDICATORS_SLA_POR_VENCER;
-	return INDICATORS_SLA_A_TIEMPO;
-}
-
-/* A concluded filing the gestiones did not stop: stop at fecha_conclusion, else at the last
- * gestion, else where its last round began. */
-static void indicators_force_stop(struct indicators_replay *st, const struct store_sla_row *r,
-				  const struct indicators_events *e)
-{
-	struct indicators_sla *sla = st->sla;
-	const char *at = NULL;
-
-	if (indicators_valid_instant(st->cal, r->fecha_conclusion))
-		at = r->fecha_conclusion;
-	else if (e->n > 0)
-		at = e->v[e->n - 1].fecha;
-	else if (st->round_open)
-		at = sla->rondas[sla->n_rondas - 1].inicio;
-	if (at == NULL)
-		return;
-	indicators_close_round(st, at, "conclusion");
-	if (st->paused) {
-		struct indicators_correction *c = indicators_last_correction(st);
-
-		c->dias = indicators_between(st->cal, c->devolucion, at);
-		st->paused = 0;
-	}
-	st->stopped = 1;
-	strlcpy_s(sla->fin, at, sizeof(sla->fin));
-}
-
-int indicators_sla_compute(const struct calendar *cal, long meta, const struct store_sla_row *r,
-			   const char *now, struct indicators_sla *out)
-{
-	struct indicators_events e = {NULL, 0, 0};
-	struct indicators_replay st;
-
-	memset(out, 0, sizeof(*out));
-	out->meta = meta;
-	if (!indicators_valid_instant(cal, now))
-		return -1;
-	if (strcmp(r->estado, "anulado") == 0 || strcmp(r->estado_ds, "anulado") == 0) {
-		out->reloj = INDICATORS_CLOCK_NO_APLICA;
-		out->estado = INDICATORS_SLA_NO_APLICA;
-		return 0;
-	}
-	indicators_parse_events(cal, r->eventos, &e);
-	if (!indicators_has_start_event(&e) && indicators_valid_instant(cal, r->fecha_reparto)) {
-		indicators_events_add(&e, 0, "reparto", strlen("reparto"), r->fecha_reparto,
-				      strlen(r->fecha_reparto));
-		qsort(e.v, e.n, sizeof(*e.v), indicators_event_cmp);
-	}
-	memset(&st, 0, sizeof(st));
-	st.cal = cal;
-	st.sla = out;
-	for (size_t i = 0; i < e.n; i++)
-		indicators_replay_event(&st, &e.v[i]);
-	if (strcmp(r->estado, "concluido") == 0 && !st.stopped)
-		indicators_force_stop(&st, r, &e);
-	if (st.round_open) {
-		struct indicators_round *last = &out->rondas[out->n_rondas - 1];
-
-		last->dias = indicators_between(cal, last->inicio, now);
-	}
-	if (st.paused) {
-		struct indicators_correction *c = indicators_last_correction(&st);
-
-		c->dias = indicators_between(cal, c->devolucion, now);
-	}
-	if (!st.started)
-		out->reloj = INDICATORS_CLOCK_SIN_INICIAR;
-	else if (st.stopped)
-		out->reloj = INDICATORS_CLOCK_DETENIDO;
-	else if (st.paused)
-		out->reloj = INDICATORS_CLOCK_PAUSADO;
-	else
-		out->reloj = INDICATORS_CLOCK_CORRIENDO;
-	for (size_t i = 0; i < out->n_rondas; i++)
-		out->usados += out->rondas[i].dias;
-	out->restantes = meta - out->usados;
-	if (out->reloj != INDICATORS_CLOCK_SIN_INICIAR)
-		indicators_due_date(cal, out);
-	else
-		out->fin[0] = '\0';
-	out->estado = indicators_state_of(out);
-	free(e.v);
-	return 0;
-}
-
-void indicators_sla_free(struct indicators_sla *sla)
-{
-	if (sla == NULL)
-		return;
-	free(sla->rondas);
-	free(sla->correcciones);
-	sla->rondas = NULL;
-	sla->correcciones = NULL;
-	sla->n_rondas = 0;
-	sla->n_correcciones = 0;
-}
-
-static json_t *indicators_str_or_null(const char *s)
+json_t *indicators_str_or_null(const char *s)
 {
 	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
-}
-
-json_t *indicators_sla_json(const struct indicators_sla *sla)
-{
-	json_t *o = json_object();
-	json_t *rondas = json_array();
-	json_t *corr = json_array();
-	int measured =
-	    sla->reloj != INDICATORS_CLOCK_NO_APLICA && sla->reloj != INDICATORS_CLOCK_SIN_INICIAR;
-
-	json_object_set_new(o, "meta", json_integer(sla->meta));
-	json_object_set_new(o, "reloj", json_string(indicators_clock_name(sla->reloj)));
-	json_object_set_new(o, "estado", json_string(indicators_state_name(sla->estado)));
-	json_object_set_new(o, "inicio", indicators_str_or_null(sla->inicio));
-	json_object_set_new(o, "fin", indicators_str_or_null(sla->fin));
-	json_object_set_new(o, "dias_usados", measured ? json_integer(sla->usados) : json_null());
-	json_object_set_new(o, "dias_restantes",
-			    measured ? json_integer(sla->restantes) : json_null());
-	json_object_set_new(o, "fecha_limite", indicators_str_or_null(sla->fecha_limite));
-	json_object_set_new(o, "devoluciones", json_integer(sla->devoluciones));
-	for (size_t i = 0; i < sla->n_rondas; i++) {
-		const struct indicators_round *r = &sla->rondas[i];
-
-		json_array_append_new(
-		    rondas, json_pack("{s:s, s:o, s:o, s:I}", "inicio", r->inicio, "fin",
-				      indicators_str_or_null(r->fin), "termina",
-				      r->termina != NULL ? json_string(r->termina) : json_null(),
-				      "dias", (json_int_t)r->dias));
-	}
-	for (size_t i = 0; i < sla->n_correcciones; i++) {
-		const struct indicators_correction *c = &sla->correcciones[i];
-
-		json_array_append_new(corr, json_pack("{s:s, s:o, s:I, s:b}", "devolucion",
-						      c->devolucion, "reingreso",
-						      indicators_str_or_null(c->reingreso), "dias",
-						      (json_int_t)c->dias, "cerrada", c->cerrada));
-	}
-	json_object_set_new(o, "rondas", rondas);
-	json_object_set_new(o, "correcciones", corr);
-	return o;
 }
 
 /* ---- Loading */
@@ -524,7 +90,7 @@ enum indicators_rc indicators_check_period(const char *desde, const char *hasta,
 	return INDICATORS_OK;
 }
 
-static long indicators_meta(const struct config *cfg, const char *tipo_tramite)
+long indicators_meta(const struct config *cfg, const char *tipo_tramite)
 {
 	long meta = config_sla_days(cfg, tipo_tramite);
 
@@ -624,7 +190,7 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 	if (rc != INDICATORS_OK)
 		return rc;
 	now = indicators_now(now, nowbuf);
-	if (!indicators_valid_instant(cal, now)) {
+	if (!indicators_sla_valid_instant(cal, now)) {
 		set_error(err, errlen, "instante de corte inválido");
 		return INDICATORS_BAD_INPUT;
 	}
@@ -698,542 +264,19 @@ void indicators_set_free(struct indicators_set *set)
 	indicators_set_init(set);
 }
 
-/* ---- Figures: every count keeps its filings */
+/* ---- What a filing counts for, and the indicators */
 
-struct indicators_list {
-	const struct indicators_filing **v;
-	size_t n, cap;
-};
-
-static void indicators_list_add(struct indicators_list *l, const struct indicators_filing *f)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->n++] = f;
-}
-
-static void indicators_list_free(struct indicators_list *l)
-{
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static json_t *indicators_numeros(const struct indicators_list *l)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, json_string(l->v[i]->numero));
-	return a;
-}
-
-/* {"n": N, "radicados": [...]} */
-static json_t *indicators_count_json(const struct indicators_list *l)
-{
-	return json_pack("{s:I, s:o}", "n", (json_int_t)l->n, "radicados", indicators_numeros(l));
-}
-
-static double indicators_round2(double x)
-{
-	return round(x * INDICATORS_PERCENT) / INDICATORS_PERCENT;
-}
-
-static int indicators_cmp_long(const void *pa, const void *pb)
-{
-	long a = *(const long *)pa;
-	long b = *(const long *)pb;
-
-	return (a > b) - (a < b);
-}
-
-/* Percentile p of sorted v (n > 0), interpolating between ranks like PERCENTIL.INC. */
-static double indicators_percentile(const long *v, size_t n, double p)
-{
-	double h = (double)(n - 1) * p;
-	size_t lo = (size_t)floor(h);
-
-	if (lo + 1 >= n)
-		return (double)v[n - 1];
-	return (double)v[lo] + (h - (double)lo) * (double)(v[lo + 1] - v[lo]);
-}
-
-/* Measurements (numero, days): {"n", "mediana", "p90", "mediciones": [{numero, dias}]}. */
-struct indicators_times {
-	json_t *mediciones;
-	long *dias;
-	size_t n;
-};
-
-static void indicators_times_init(struct indicators_times *t)
-{
-	t->mediciones = json_array();
-	t->dias = NULL;
-	t->n = 0;
-}
-
-static void indicators_times_add(struct indicators_times *t, const char *numero, long dias)
-{
-	if ((t->n & (t->n - 1)) == 0) /* 0, 1, 2, 4...: double the room */
-		t->dias = xrealloc(t->dias, (t->n ? t->n * 2 : 1) * sizeof(*t->dias));
-	t->dias[t->n++] = dias;
-	json_array_append_new(t->mediciones,
-			      json_pack("{s:s, s:I}", "numero", numero, "dias", (json_int_t)dias));
-}
-
-/* Returns the JSON and frees t's storage. */
-static json_t *indicators_times_json(struct indicators_times *t)
-{
-	json_t *o;
-	json_t *med = json_null();
-	json_t *p90 = json_null();
-
-	if (t->n > 0) {
-		qsort(t->dias, t->n, sizeof(*t->dias), indicators_cmp_long);
-		med = json_real(
-		    indicators_round2(indicators_percentile(t->dias, t->n, INDICATORS_MEDIAN)));
-		p90 = json_real(
-		    indicators_round2(indicators_percentile(t->dias, t->n, INDICATORS_P90)));
-	}
-	o = json_pack("{s:I, s:o, s:o, s:o}", "n", (json_int_t)t->n, "mediana", med, "p90", p90,
-		      "mediciones", t->mediciones);
-	free(t->dias);
-	return o;
-}
-
-static int indicators_measured(const struct indicators_filing *f)
+int indicators_measured(const struct indicators_filing *f)
 {
 	return f->sla.reloj != INDICATORS_CLOCK_NO_APLICA;
 }
 
-static int indicators_is_open(const struct indicators_filing *f)
-{
-	return f->sla.reloj == INDICATORS_CLOCK_CORRIENDO ||
-	       f->sla.reloj == INDICATORS_CLOCK_PAUSADO;
-}
-
 /* Open in the follow-up (assigned and not concluded): the current load. */
-static int indicators_is_load(const struct indicators_filing *f)
+int indicators_is_load(const struct indicators_filing *f)
 {
 	return indicators_measured(f) &&
 	       (strcmp(f->estado, "repartido") == 0 || strcmp(f->estado, "en_revision") == 0 ||
 		strcmp(f->estado, "devuelto") == 0);
-}
-
-/* {"porcentaje", "base", "dentro": {n, radicados}, "fuera": {n, radicados}}: the concluded
- * filings within target among the concluded ones and the open ones already overdue. */
-static json_t *indicators_compliance_json(const struct indicators_list *l)
-{
-	struct indicators_list in = {NULL, 0, 0};
-	struct indicators_list out = {NULL, 0, 0};
-	json_t *o;
-	size_t base;
-
-	for (size_t i = 0; i < l->n; i++) {
-		const struct indicators_filing *f = l->v[i];
-
-		if (f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
-			if (f->sla.usados <= f->sla.meta)
-				indicators_list_add(&in, f);
-			else
-				indicators_list_add(&out, f);
-		} else if (indicators_is_open(f) && f->sla.estado == INDICATORS_SLA_VENCIDO) {
-			indicators_list_add(&out, f);
-		}
-	}
-	base = in.n + out.n;
-	o = json_pack("{s:o, s:I, s:o, s:o}", "porcentaje",
-		      base > 0 ? json_real(indicators_round2(INDICATORS_PERCENT * (double)in.n /
-							     (double)base))
-			       : json_null(),
-		      "base", (json_int_t)base, "dentro", indicators_count_json(&in), "fuera",
-		      indicators_count_json(&out));
-	indicators_list_free(&in);
-	indicators_list_free(&out);
-	return o;
-}
-
-/* The figures of a group of filings of the period (annulled ones already left out):
- * first (recibidos / asignados), sin_repartir, en_curso, concluidos, dias_habiles of the
- * concluded ones, dentro_meta. Returns a new object. */
-static json_t *indicators_group_json(const struct indicators_list *l, const char *first)
-{
-	struct indicators_list pending = {NULL, 0, 0};
-	struct indicators_list open = {NULL, 0, 0};
-	struct indicators_list done = {NULL, 0, 0};
-	struct indicators_times t;
-	json_t *o = json_object();
-
-	indicators_times_init(&t);
-	for (size_t i = 0; i < l->n; i++) {
-		const struct indicators_filing *f = l->v[i];
-
-		if (f->sla.reloj == INDICATORS_CLOCK_SIN_INICIAR) {
-			indicators_list_add(&pending, f);
-		} else if (f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
-			indicators_list_add(&done, f);
-			indicators_times_add(&t, f->numero, f->sla.usados);
-		} else {
-			indicators_list_add(&open, f);
-		}
-	}
-	json_object_set_new(o, first, indicators_count_json(l));
-	json_object_set_new(o, "sin_repartir", indicators_count_json(&pending));
-	json_object_set_new(o, "en_curso", indicators_count_json(&open));
-	json_object_set_new(o, "concluidos", indicators_count_json(&done));
-	json_object_set_new(o, "dias_habiles", indicators_times_json(&t));
-	json_object_set_new(o, "dentro_meta", indicators_compliance_json(l));
-	indicators_list_free(&pending);
-	indicators_list_free(&open);
-	indicators_list_free(&done);
-	return o;
-}
-
-/* The filings of the period that count (received in it, not annulled). */
-static int indicators_counts(const struct indicators_filing *f)
-{
-	return f->en_periodo && indicators_measured(f);
-}
-
-static json_t *indicators_item_json(const struct indicators_filing *f)
-{
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:s}", "numero",
-			 f->numero, "fecha_radicacion", f->fecha_radicacion, "asunto", f->asunto,
-			 "abogado_id",
-			 f->abogado_id > 0 ? json_integer(f->abogado_id) : json_null(), "abogado",
-			 indicators_str_or_null(f->abogado), "tipo_tramite", f->tipo_tramite,
-			 "meta", (json_int_t)f->sla.meta, "dias_usados", (json_int_t)f->sla.usados,
-			 "dias_restantes", (json_int_t)f->sla.restantes, "fecha_limite",
-			 indicators_str_or_null(f->sla.fecha_limite), "reloj",
-			 indicators_clock_name(f->sla.reloj));
-}
-
-static int indicators_urgent_cmp(const void *pa, const void *pb)
-{
-	const struct indicators_filing *a = *(const struct indicators_filing *const *)pa;
-	const struct indicators_filing *b = *(const struct indicators_filing *const *)pb;
-
-	if (a->sla.restantes != b->sla.restantes)
-		return (a->sla.restantes > b->sla.restantes) -
-		       (a->sla.restantes < b->sla.restantes);
-	return strcmp(a->numero, b->numero);
-}
-
-/* The open filings (any filing date) in state st, fewest days left first. */
-static json_t *indicators_state_list(const struct indicators_set *set, enum indicators_state st)
-{
-	struct indicators_list l = {NULL, 0, 0};
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < set->n; i++) {
-		if (indicators_is_open(&set->v[i]) && set->v[i].sla.estado == st)
-			indicators_list_add(&l, &set->v[i]);
-	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(*l.v), indicators_urgent_cmp);
-	for (size_t i = 0; i < l.n; i++)
-		json_array_append_new(a, indicators_item_json(l.v[i]));
-	indicators_list_free(&l);
-	return a;
-}
-
-static json_t *indicators_office_json(const struct indicators_set *set)
-{
-	struct indicators_list all = {NULL, 0, 0};
-	struct indicators_list annulled = {NULL, 0, 0};
-	struct indicators_list returned = {NULL, 0, 0};
-	long returns = 0;
-	json_t *o;
-
-	for (size_t i = 0; i < set->n; i++) {
-		const struct indicators_filing *f = &set->v[i];
-
-		if (!f->en_periodo)
-			continue;
-		if (!indicators_measured(f)) {
-			indicators_list_add(&annulled, f);
-			continue;
-		}
-		indicators_list_add(&all, f);
-		if (f->devoluciones > 0) {
-			indicators_list_add(&returned, f);
-			returns += f->devoluciones;
-		}
-	}
-	o = indicators_group_json(&all, "recibidos");
-	json_object_set_new(o, "anulados", indicators_count_json(&annulled));
-	json_object_set_new(o, "devoluciones",
-			    json_pack("{s:I, s:o}", "n", (json_int_t)returns, "radicados",
-				      indicators_numeros(&returned)));
-	indicators_list_free(&all);
-	indicators_list_free(&annulled);
-	indicators_list_free(&returned);
-	return o;
-}
-
-/* One lawyer: who, and whether any figure names them. */
-struct indicators_lawyer {
-	long long id;
-	const char *nombre;
-	int activo;
-};
-
-static int indicators_lawyer_cmp(const void *pa, const void *pb)
-{
-	const struct indicators_lawyer *a = pa;
-	const struct indicators_lawyer *b = pb;
-	int c = strcmp(a->nombre, b->nombre);
-
-	if (c != 0)
-		return c;
-	return (a->id > b->id) - (a->id < b->id);
-}
-
-/* The lawyers to list: users of rol abogado that are active or hold a loaded filing (of
- * the period, or open), and any other user that holds one. Returns a new array (caller
- * frees) and its size in *n. */
-static struct indicators_lawyer *indicators_lawyers(const struct indicators_set *set, size_t *n)
-{
-	struct indicators_lawyer *v = xcalloc(set->n_usuarios + set->n + 1, sizeof(*v));
-	size_t k = 0;
-
-	for (size_t i = 0; i < set->n_usuarios; i++) {
-		const struct store_user *u = &set->usuarios[i];
-		int holds = 0;
-
-		for (size_t j = 0; j < set->n && !holds; j++)
-			holds = set->v[j].abogado_id == u->id;
-		if (!holds && !(strcmp(u->rol, "abogado") == 0 && u->activo))
-			continue;
-		v[k].id = u->id;
-		v[k].nombre = u->nombre;
-		v[k].activo = u->activo;
-		k++;
-	}
-	for (size_t j = 0; j < set->n; j++) {
-		int known = 0;
-
-		if (set->v[j].abogado_id <= 0)
-			continue;
-		for (size_t i = 0; i < k && !known; i++)
-			known = v[i].id == set->v[j].abogado_id;
-		if (known)
-			continue;
-		v[k].id = set->v[j].abogado_id;
-		v[k].nombre = set->v[j].abogado;
-		v[k].activo = 0;
-		k++;
-	}
-	qsort(v, k, sizeof(*v), indicators_lawyer_cmp);
-	*n = k;
-	return v;
-}
-
-static json_t *indicators_per_lawyer_json(const struct indicators_set *set)
-{
-	json_t *a = json_array();
-	size_t n;
-	struct indicators_lawyer *lawyers = indicators_lawyers(set, &n);
-
-	for (size_t i = 0; i < n; i++) {
-		struct indicators_list load = {NULL, 0, 0};
-		struct indicators_list period = {NULL, 0, 0};
-		json_t *o;
-		json_t *head;
-
-		for (size_t j = 0; j < set->n; j++) {
-			const struct indicators_filing *f = &set->v[j];
-
-			if (f->abogado_id != lawyers[i].id)
-				continue;
-			if (indicators_is_load(f))
-				indicators_list_add(&load, f);
-			if (indicators_counts(f))
-				indicators_list_add(&period, f);
-		}
-		head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lawyers[i].id,
-				 "abogado", lawyers[i].nombre, "activo", lawyers[i].activo,
-				 "carga_actual", indicators_count_json(&load));
-		o = indicators_group_json(&period, "asignados");
-		json_object_update(head, o);
-		json_decref(o);
-		json_array_append_new(a, head);
-		indicators_list_free(&load);
-		indicators_list_free(&period);
-	}
-	free(lawyers);
-	return a;
-}
-
-static json_t *indicators_per_tipo_json(const struct indicators_set *set, const struct config *cfg)
-{
-	json_t *a = json_array();
-
-	for (size_t k = 0; k < INDICATORS_NTIPOS; k++) {
-		struct indicators_list l = {NULL, 0, 0};
-		json_t *o;
-
-		for (size_t j = 0; j < set->n; j++) {
-			if (indicators_counts(&set->v[j]) &&
-			    strcmp(set->v[j].tipo_tramite, indicators_tipos[k]) == 0)
-				indicators_list_add(&l, &set->v[j]);
-		}
-		o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
-			      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
-		json_object_update_new(o, indicators_group_json(&l, "recibidos"));
-		json_array_append_new(a, o);
-		indicators_list_free(&l);
-	}
-	return a;
-}
-
-static json_t *indicators_per_modalidad_json(const struct indicators_set *set)
-{
-	json_t *a = json_array();
-
-	for (size_t k = 0; k < INDICATORS_NMODALIDADES; k++) {
-		struct indicators_list l = {NULL, 0, 0};
-		json_t *o;
-
-		for (size_t j = 0; j < set->n; j++) {
-			if (indicators_counts(&set->v[j]) &&
-			    strcmp(set->v[j].modalidad, indicators_modalidades[k]) == 0)
-				indicators_list_add(&l, &set->v[j]);
-		}
-		/* "" (modality not yet known) only when some filing has it. */
-		if (indicators_modalidades[k][0] == '\0' && l.n == 0) {
-			indicators_list_free(&l);
-			continue;
-		}
-		o = json_pack("{s:s}", "modalidad", indicators_modalidades[k]);
-		json_object_update_new(o, indicators_group_json(&l, "recibidos"));
-		json_array_append_new(a, o);
-		indicators_list_free(&l);
-	}
-	return a;
-}
-
-/* One requesting area: its filings of the period. */
-struct indicators_area {
-	const char *codigo;
-	const char *nombre; /* of its latest filing with a name */
-	struct indicators_list l;
-};
-
-static int indicators_area_cmp(const void *pa, const void *pb)
-{
-	const struct indicators_area *a = pa;
-	const struct indicators_area *b = pb;
-
-	if (a->l.n != b->l.n)
-		return (a->l.n < b->l.n) - (a->l.n > b->l.n);
-	return strcmp(a->codigo, b->codigo);
-}
-
-static json_t *indicators_area_json(const struct indicators_area *ar)
-{
-	struct indicators_list returned = {NULL, 0, 0};
-	struct indicators_list pending = {NULL, 0, 0};
-	struct indicators_times t;
-	long returns = 0;
-	json_t *o;
-
-	indicators_times_init(&t);
-	for (size_t i = 0; i < ar->l.n; i++) {
-		const struct indicators_filing *f = ar->l.v[i];
-		int open_return = 0;
-
-		if (f->devoluciones > 0) {
-			indicators_list_add(&returned, f);
-			returns += f->devoluciones;
-		}
-		for (size_t c = 0; c < f->sla.n_correcciones; c++) {
-			const struct indicators_correction *co = &f->sla.correcciones[c];
-
-			if (co->cerrada)
-				indicators_times_add(&t, f->numero, co->dias);
-			else if (co->reingreso[0] == '\0' &&
-				 f->sla.reloj != INDICATORS_CLOCK_DETENIDO)
-				open_return = 1;
-		}
-		if (open_return)
-			indicators_list_add(&pending, f);
-	}
-	o = json_pack("{s:s, s:s, s:o, s:{s:I, s:o, s:o}, s:o, s:o}", "dependencia_origen",
-		      ar->codigo, "nombre", ar->nombre, "recibidos", indicators_count_json(&ar->l),
-		      "devoluciones", "n", (json_int_t)returns, "por_solicitud",
-		      ar->l.n > 0 ? json_real(indicators_round2((double)returns / (double)ar->l.n))
-				  : json_null(),
-		      "radicados", indicators_numeros(&returned), "correccion_dias",
-		      indicators_times_json(&t), "correcciones_pendientes",
-		      indicators_count_json(&pending));
-	indicators_list_free(&returned);
-	indicators_list_free(&pending);
-	return o;
-}
-
-static json_t *indicators_per_area_json(const struct indicators_set *set)
-{
-	struct indicators_area *areas = xcalloc(set->n + 1, sizeof(*areas));
-	size_t n = 0;
-	json_t *a = json_array();
-
-	for (size_t j = 0; j < set->n; j++) {
-		const struct indicators_filing *f = &set->v[j];
-		struct indicators_area *ar = NULL;
-
-		if (!indicators_counts(f))
-			continue;
-		for (size_t i = 0; i < n && ar == NULL; i++) {
-			if (strcmp(areas[i].codigo, f->dependencia_origen) == 0)
-				ar = &areas[i];
-		}
-		if (ar == NULL) {
-			ar = &areas[n++];
-			ar->codigo = f->dependencia_origen;
-			ar->nombre = "";
-		}
-		/* set is in filing-date order: the last name seen is the latest. */
-		if (f->dependencia_origen_nombre[0] != '\0')
-			ar->nombre = f->dependencia_origen_nombre;
-		indicators_list_add(&ar->l, f);
-	}
-	qsort(areas, n, sizeof(*areas), indicators_area_cmp);
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(a, indicators_area_json(&areas[i]));
-		indicators_list_free(&areas[i].l);
-	}
-	free(areas);
-	return a;
-}
-
-json_t *indicators_summarize(const struct indicators_set *set, const struct config *cfg)
-{
-	json_t *metas = json_object();
-	json_t *o;
-
-	for (size_t k = 0; k < INDICATORS_NTIPOS; k++)
-		json_object_set_new(metas, indicators_tipos[k],
-				    json_integer(indicators_meta(cfg, indicators_tipos[k])));
-	o = json_object();
-	json_object_set_new(
-	    o, "periodo",
-	    json_pack("{s:o, s:o, s:s}", "desde", indicators_str_or_null(set->desde), "hasta",
-		      indicators_str_or_null(set->hasta), "criterio",
-		      "Solicitudes radicadas en el periodo (fecha de radicación, hora de Bogotá, "
-		      "ambos extremos incluidos); la carga actual y las listas de vencidos y por "
-		      "vencer cuentan todo radicado abierto al corte."));
-	json_object_set_new(o, "corte", json_string(set->corte));
-	json_object_set_new(o, "metas", metas);
-	json_object_set_new(o, "oficina", indicators_office_json(set));
-	json_object_set_new(o, "por_abogado", indicators_per_lawyer_json(set));
-	json_object_set_new(o, "por_tipo_tramite", indicators_per_tipo_json(set, cfg));
-	json_object_set_new(o, "por_modalidad", indicators_per_modalidad_json(set));
-	json_object_set_new(o, "por_area", indicators_per_area_json(set));
-	json_object_set_new(o, "vencidos", indicators_state_list(set, INDICATORS_SLA_VENCIDO));
-	json_object_set_new(o, "por_vencer", indicators_state_list(set, INDICATORS_SLA_POR_VENCER));
-	return o;
 }
 
 enum indicators_rc indicators_build(struct store *s, const struct config *cfg,
@@ -1247,7 +290,7 @@ enum indicators_rc indicators_build(struct store *s, const struct config *cfg,
 	*out = NULL;
 	rc = indicators_load(s, cfg, cal, desde, hasta, now, 0, &set, err, errlen);
 	if (rc == INDICATORS_OK)
-		*out = indicators_summarize(&set, cfg);
+		*out = indicators_summary_json(&set, cfg);
 	indicators_set_free(&set);
 	return rc;
 }
@@ -1298,7 +341,7 @@ enum indicators_rc indicators_sla_for(struct store *s, const struct config *cfg,
 	ctx.cfg = cfg;
 	ctx.cal = cal;
 	ctx.now = indicators_now(now, nowbuf);
-	if (!indicators_valid_instant(cal, ctx.now)) {
+	if (!indicators_sla_valid_instant(cal, ctx.now)) {
 		set_error(err, errlen, "instante de corte inválido");
 		return INDICATORS_BAD_INPUT;
 	}
@@ -1333,7 +376,7 @@ enum indicators_rc indicators_overdue_ids(struct store *s, const struct config *
 	ctx.cal = cal;
 	ctx.now = indicators_now(now, nowbuf);
 	ctx.ids = &ids;
-	if (!indicators_valid_instant(cal, ctx.now)) {
+	if (!indicators_sla_valid_instant(cal, ctx.now)) {
 		set_error(err, errlen, "instante de corte inválido");
 		rc = INDICATORS_BAD_INPUT;
 	} else if (store_sla_rows(s, &q, indicators_one_row, &ctx) != 0) {
@@ -1373,7 +416,7 @@ static int indicators_candidate_cmp(const void *pa, const void *pb)
 
 static int indicators_known_tipo(const char *tipo)
 {
-	for (size_t k = 0; k < INDICATORS_NTIPOS; k++) {
+	for (size_t k = 0; k < indicators_ntipos; k++) {
 		if (strcmp(tipo, indicators_tipos[k]) == 0)
 			return 1;
 	}
@@ -1398,8 +441,8 @@ static void indicators_candidate_add(struct indicators_candidate *c,
 					f->numero, "tipo_tramite", f->tipo_tramite, "meta",
 					(json_int_t)f->sla.meta, "peso", (json_int_t)weight,
 					"dias_restantes", (json_int_t)f->sla.restantes, "estado",
-					indicators_state_name(f->sla.estado), "reloj",
-					indicators_clock_name(f->sla.reloj), "fecha_limite",
+					indicators_sla_state_name(f->sla.estado), "reloj",
+					indicators_sla_clock_name(f->sla.reloj), "fecha_limite",
 					indicators_str_or_null(f->sla.fecha_limite)));
 }
 
@@ -1475,7 +518,7 @@ enum indicators_rc indicators_suggest_reparto(struct store *s, const struct conf
 	return INDICATORS_OK;
 }
 
-/* ---- The calendar's routes and command */
+/* ---- The calendar's routes */
 
 enum indicators_rc indicators_holidays_json(const struct calendar *cal, const char *anio,
 					    json_t **out, char *err, size_t errlen)

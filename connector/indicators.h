@@ -1,6 +1,6 @@
-/* indicators.h -- the business-day SLA clock of each filing (reparto to conclusion, paused
- * while the requesting area holds a returned request), the office's indicators, the reparto
- * suggestion, and the calendar's routes. */
+/* indicators.h -- filings loaded with their business-day SLA clocks (indicators_sla.h), the
+ * office's indicators (indicators_summary.h), one filing's clock and the overdue ids for the
+ * API, the reparto suggestion, and the calendar's routes. */
 #ifndef SEGCONT_INDICATORS_H
 #define SEGCONT_INDICATORS_H
 
@@ -9,34 +9,13 @@
 
 #include "calendar.h"
 #include "config.h"
+#include "indicators_sla.h"
 #include "store.h"
 
 /*
  * How times are counted (README "Cómo se cuentan los tiempos" says the same for staff).
  *
- * The clock of a filing runs in business days (calendar.h's conventions, with the
- * [calendar] closing time and extra non-working days) and is driven by its gestiones in
- * (fecha, id) order:
- *   - it starts at the first reparto (or reasignacion) gestion; with none, at
- *     seguimiento.fecha_reparto; with neither it has not started (sin_iniciar);
- *   - a devolucion closes the current review round and pauses the clock: the requesting
- *     area holds the request; the next reingreso opens a new round;
- *   - a conclusion closes the round and stops the clock; a reapertura opens a new round;
- *   - a filing whose seguimiento.estado is concluido but has no conclusion gestion stops
- *     at fecha_conclusion (else at its last gestion); estado anulado, or estado_ds anulado
- *     in the document system, means no clock at all (no_aplica).
- * Each round counts calendar_business_days_between(round start, round end): the business
- * days after the start's effective day (a start after closing time counts from the next
- * business day) up to and including the end's day; an open round ends "now". Days used is
- * the sum of the rounds. The area's correction time of a return is
- * calendar_business_days_between(devolucion, reingreso) by the same rule.
- *
- * Target (meta): config_sla_days(tipo_tramite). Days left = meta - used. State: vencido
- * when used > meta; otherwise por_vencer when the clock is not stopped and days left <= 1
- * (due today or tomorrow); otherwise a_tiempo (a concluded filing is a_tiempo or vencido).
- * Due date (fecha_limite): the day the meta-th business day of work falls on, counting the
- * rounds in order; for a running clock that is calendar_add_business_days(start of the
- * current round, meta - days used before it); while paused it is unknown (null).
+ * The clock of each filing is indicators_sla.h's (its conventions are written there).
  *
  * Period (desde / hasta, both optional, inclusive, YYYY-MM-DD): the requests RECEIVED in
  * the period, by the day of fecha_radicacion as stored (Bogotá time). Volumes, times and
@@ -49,9 +28,7 @@
  * the open ones already vencido.
  */
 
-#define INDICATORS_ISO_LEN 40	       /* a stored ISO 8601 instant and its NUL */
 #define INDICATORS_ERR_LEN 256	       /* enough for every message below */
-#define INDICATORS_POR_VENCER_DAYS 1   /* days left at or under which an open filing is due soon */
 #define INDICATORS_URGENT_FACTOR 2     /* reparto suggestion: weight of a running urgent filing */
 #define INDICATORS_MAX_ADD_DAYS 100000 /* /api/calendario/sumar's bound on dias */
 
@@ -68,72 +45,6 @@ enum indicators_rc {
 /* Spanish error code and HTTP status of rc. Never fail; borrowed constants. */
 const char *indicators_error_code(enum indicators_rc rc);
 int indicators_http_status(enum indicators_rc rc);
-
-enum indicators_clock {
-	INDICATORS_CLOCK_NO_APLICA,   /* annulled: no clock */
-	INDICATORS_CLOCK_SIN_INICIAR, /* no reparto yet */
-	INDICATORS_CLOCK_CORRIENDO,   /* running: the office holds it */
-	INDICATORS_CLOCK_PAUSADO,     /* returned: the area holds it */
-	INDICATORS_CLOCK_DETENIDO     /* concluded */
-};
-
-enum indicators_state {
-	INDICATORS_SLA_NO_APLICA,
-	INDICATORS_SLA_SIN_INICIAR,
-	INDICATORS_SLA_A_TIEMPO,
-	INDICATORS_SLA_POR_VENCER,
-	INDICATORS_SLA_VENCIDO
-};
-
-/* JSON names ("corriendo", "por_vencer"...) and Spanish labels ("Por vencer"). Borrowed. */
-const char *indicators_clock_name(enum indicators_clock c);
-const char *indicators_state_name(enum indicators_state s);
-const char *indicators_state_label(enum indicators_state s);
-
-/* One review round: from the reparto or a reingreso to a devolucion or the conclusion. */
-struct indicators_round {
-	char inicio[INDICATORS_ISO_LEN];
-	char fin[INDICATORS_ISO_LEN]; /* "" while the round is open */
-	const char *termina;	      /* "devolucion", "conclusion" or NULL while open */
-	long dias;
-};
-
-/* One return: from the devolucion to the reingreso, the area's correction time. */
-struct indicators_correction {
-	char devolucion[INDICATORS_ISO_LEN];
-	char reingreso[INDICATORS_ISO_LEN]; /* "" while pending or when concluded without it */
-	long dias;			    /* so far, when pending */
-	int cerrada;			    /* 1 once the reingreso came */
-};
-
-/* The clock of one filing (see the conventions above). Owns its arrays. */
-struct indicators_sla {
-	long meta;
-	enum indicators_clock reloj;
-	enum indicators_state estado;
-	char inicio[INDICATORS_ISO_LEN]; /* first round's start, "" when not started */
-	char fin[INDICATORS_ISO_LEN];	 /* the stop, "" unless concluded */
-	long usados;
-	long restantes;
-	char fecha_limite[CALENDAR_DATE_LEN]; /* "" when unknown */
-	long devoluciones;		      /* devolucion gestiones */
-	struct indicators_round *rondas;
-	size_t n_rondas;
-	struct indicators_correction *correcciones;
-	size_t n_correcciones;
-};
-
-/* Computes the clock of r at the instant now (ISO 8601) against target meta (business
- * days). Reads r->estado, r->estado_ds, r->fecha_reparto, r->fecha_conclusion and
- * r->eventos only; gestiones with a malformed date are skipped. Allocates the arrays of
- * out (free with indicators_sla_free). Returns 0, or -1 when now is malformed (out is then
- * empty but still safe to free). */
-int indicators_sla_compute(const struct calendar *cal, long meta, const struct store_sla_row *r,
-			   const char *now, struct indicators_sla *out);
-void indicators_sla_free(struct indicators_sla *sla);
-/* Returns a new JSON object: meta, reloj, estado, inicio, fin, dias_usados, dias_restantes,
- * fecha_limite, devoluciones, rondas, correcciones (nulls where unknown). */
-json_t *indicators_sla_json(const struct indicators_sla *sla);
 
 /* One filing as the indicators and the export read it: owned copies of the store row. */
 struct indicators_filing {
@@ -201,14 +112,11 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 				   char *err, size_t errlen);
 void indicators_set_free(struct indicators_set *set);
 
-/* Returns a new JSON object with the indicators of a loaded set (see indicators_build).
- * Cannot fail. */
-json_t *indicators_summarize(const struct indicators_set *set, const struct config *cfg);
-
 /* GET /api/indicadores?desde=&hasta=: *out receives a new object {periodo, corte, metas,
  * oficina, por_abogado, por_tipo_tramite, por_modalidad, por_area, vencidos, por_vencer};
  * every count is {"n", "radicados": [numeros]} and every time figure lists its
- * measurements, so each figure can be traced to its filings. now NULL: the current time.
+ * measurements, so each figure can be traced to its filings (indicators_summary_json of
+ * the loaded set). now NULL: the current time.
  * Returns INDICATORS_OK, INDICATORS_BAD_INPUT or INDICATORS_INTERNAL with err filled. */
 enum indicators_rc indicators_build(struct store *s, const struct config *cfg,
 				    const struct calendar *cal, const char *desde,

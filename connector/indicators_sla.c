@@ -1,0 +1,442 @@
+/* indicators_sla.c -- the business-day SLA clock of one filing: its gestiones replayed into
+ * review rounds and returns, days used and left, due date and state (indicators_sla.h). */
+#include "indicators_sla.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+#define INDICATORS_SLA_MODULE "indicators"
+#define INDICATORS_SLA_TIPO_LEN 16 /* the longest gestion tipo ("reasignacion") and its NUL */
+
+const char *indicators_sla_clock_name(enum indicators_clock c)
+{
+	static const char *const names[] = {
+	    [INDICATORS_CLOCK_NO_APLICA] = "no_aplica",
+	    [INDICATORS_CLOCK_SIN_INICIAR] = "sin_iniciar",
+	    [INDICATORS_CLOCK_CORRIENDO] = "corriendo",
+	    [INDICATORS_CLOCK_PAUSADO] = "pausado",
+	    [INDICATORS_CLOCK_DETENIDO] = "detenido",
+	};
+
+	return names[c];
+}
+
+const char *indicators_sla_state_name(enum indicators_state s)
+{
+	static const char *const names[] = {
+	    [INDICATORS_SLA_NO_APLICA] = "no_aplica", [INDICATORS_SLA_SIN_INICIAR] = "sin_iniciar",
+	    [INDICATORS_SLA_A_TIEMPO] = "a_tiempo",   [INDICATORS_SLA_POR_VENCER] = "por_vencer",
+	    [INDICATORS_SLA_VENCIDO] = "vencido",
+	};
+
+	return names[s];
+}
+
+const char *indicators_sla_state_label(enum indicators_state s)
+{
+	static const char *const labels[] = {
+	    [INDICATORS_SLA_NO_APLICA] = "No aplica", [INDICATORS_SLA_SIN_INICIAR] = "Sin repartir",
+	    [INDICATORS_SLA_A_TIEMPO] = "A tiempo",   [INDICATORS_SLA_POR_VENCER] = "Por vencer",
+	    [INDICATORS_SLA_VENCIDO] = "Vencido",
+	};
+
+	return labels[s];
+}
+
+struct indicators_sla_event {
+	long long id;
+	char tipo[INDICATORS_SLA_TIPO_LEN];
+	char fecha[INDICATORS_ISO_LEN];
+};
+
+struct indicators_sla_events {
+	struct indicators_sla_event *v;
+	size_t n, cap;
+};
+
+int indicators_sla_valid_instant(const struct calendar *cal, const char *iso)
+{
+	char day[CALENDAR_DATE_LEN];
+
+	return iso != NULL && strlen(iso) < INDICATORS_ISO_LEN &&
+	       calendar_effective_start(cal, iso, day) == 0;
+}
+
+static void indicators_sla_events_add(struct indicators_sla_events *e, long long id,
+				      const char *tipo, size_t tipo_len, const char *fecha,
+				      size_t fecha_len)
+{
+	struct indicators_sla_event *ev;
+
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 8;
+		e->v = xrealloc(e->v, e->cap * sizeof(*e->v));
+	}
+	ev = &e->v[e->n++];
+	ev->id = id;
+	memcpy(ev->tipo, tipo, tipo_len);
+	ev->tipo[tipo_len] = '\0';
+	memcpy(ev->fecha, fecha, fecha_len);
+	ev->fecha[fecha_len] = '\0';
+}
+
+static int indicators_sla_event_cmp(const void *pa, const void *pb)
+{
+	const struct indicators_sla_event *a = pa;
+	const struct indicators_sla_event *b = pb;
+	int c = strcmp(a->fecha, b->fecha);
+
+	if (c != 0)
+		return c;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Parses "id|tipo|fecha;..." into e, skipping malformed entries, and sorts by (fecha, id). */
+static void indicators_sla_parse_events(const struct calendar *cal, const char *text,
+					struct indicators_sla_events *e)
+{
+	const char *p = text != NULL ? text : "";
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, ";");
+		const char *bar1 = memchr(p, '|', len);
+		const char *bar2 =
+		    bar1 != NULL ? memchr(bar1 + 1, '|', len - (size_t)(bar1 + 1 - p)) : NULL;
+
+		if (bar1 != NULL && bar2 != NULL) {
+			char idtext[24];
+			char fecha[INDICATORS_ISO_LEN];
+			size_t idlen = (size_t)(bar1 - p);
+			size_t tipolen = (size_t)(bar2 - bar1 - 1);
+			size_t fechalen = len - (size_t)(bar2 + 1 - p);
+			long id = 0;
+
+			if (idlen < sizeof(idtext) && tipolen < INDICATORS_SLA_TIPO_LEN &&
+			    fechalen < INDICATORS_ISO_LEN) {
+				memcpy(idtext, p, idlen);
+				idtext[idlen] = '\0';
+				memcpy(fecha, bar2 + 1, fechalen);
+				fecha[fechalen] = '\0';
+				if (parse_long(idtext, 0, LONG_MAX, &id) == 0 &&
+				    indicators_sla_valid_instant(cal, fecha))
+					indicators_sla_events_add(e, id, bar1 + 1, tipolen, fecha,
+								  fechalen);
+				else
+					log_debug(INDICATORS_SLA_MODULE,
+						  "gestión con fecha ilegible omitida");
+			}
+		}
+		p += len;
+		if (*p == ';')
+			p++;
+	}
+	if (e->n > 1)
+		qsort(e->v, e->n, sizeof(*e->v), indicators_sla_event_cmp);
+}
+
+static int indicators_sla_has_start_event(const struct indicators_sla_events *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].tipo, "reparto") == 0 ||
+		    strcmp(e->v[i].tipo, "reasignacion") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The running state while the gestiones are replayed. */
+struct indicators_sla_replay {
+	const struct calendar *cal;
+	struct indicators_sla *sla;
+	int started, paused, stopped, round_open;
+};
+
+static long indicators_sla_between(const struct calendar *cal, const char *from, const char *to)
+{
+	long n = calendar_business_days_between(cal, from, to);
+
+	return n < 0 ? 0 : n;
+}
+
+static void indicators_sla_open_round(struct indicators_sla_replay *st, const char *at)
+{
+	struct indicators_sla *sla = st->sla;
+	struct indicators_round *r;
+
+	sla->rondas = xrealloc(sla->rondas, (sla->n_rondas + 1) * sizeof(*sla->rondas));
+	r = &sla->rondas[sla->n_rondas++];
+	memset(r, 0, sizeof(*r));
+	strlcpy_s(r->inicio, at, sizeof(r->inicio));
+	st->round_open = 1;
+}
+
+static void indicators_sla_close_round(struct indicators_sla_replay *st, const char *at,
+				       const char *termina)
+{
+	struct indicators_round *r;
+
+	if (!st->round_open)
+		return;
+	r = &st->sla->rondas[st->sla->n_rondas - 1];
+	strlcpy_s(r->fin, at, sizeof(r->fin));
+	r->termina = termina;
+	r->dias = indicators_sla_between(st->cal, r->inicio, at);
+	st->round_open = 0;
+}
+
+static struct indicators_correction *
+indicators_sla_last_correction(struct indicators_sla_replay *st)
+{
+	return &st->sla->correcciones[st->sla->n_correcciones - 1];
+}
+
+static void indicators_sla_replay_event(struct indicators_sla_replay *st,
+					const struct indicators_sla_event *ev)
+{
+	struct indicators_sla *sla = st->sla;
+
+	if (strcmp(ev->tipo, "reparto") == 0 || strcmp(ev->tipo, "reasignacion") == 0) {
+		if (st->started || st->stopped)
+			return; /* a reassignment does not restart the office's clock */
+		st->started = 1;
+		strlcpy_s(sla->inicio, ev->fecha, sizeof(sla->inicio));
+		if (!st->paused)
+			indicators_sla_open_round(st, ev->fecha);
+	} else if (strcmp(ev->tipo, "devolucion") == 0) {
+		struct indicators_correction *c;
+
+		if (st->paused || st->stopped)
+			return;
+		indicators_sla_close_round(st, ev->fecha, "devolucion");
+		sla->correcciones = xrealloc(sla->correcciones, (sla->n_correcciones + 1) *
+								    sizeof(*sla->correcciones));
+		c = &sla->correcciones[sla->n_correcciones++];
+		memset(c, 0, sizeof(*c));
+		strlcpy_s(c->devolucion, ev->fecha, sizeof(c->devolucion));
+		sla->devoluciones++;
+		st->paused = 1;
+	} else if (strcmp(ev->tipo, "reingreso") == 0) {
+		struct indicators_correction *c;
+
+		if (!st->paused)
+			return;
+		c = indicators_sla_last_correction(st);
+		strlcpy_s(c->reingreso, ev->fecha, sizeof(c->reingreso));
+		c->dias = indicators_sla_between(st->cal, c->devolucion, ev->fecha);
+		c->cerrada = 1;
+		st->paused = 0;
+		if (st->started)
+			indicators_sla_open_round(st, ev->fecha);
+	} else if (strcmp(ev->tipo, "conclusion") == 0) {
+		if (st->stopped)
+			return;
+		indicators_sla_close_round(st, ev->fecha, "conclusion");
+		if (st->paused) {
+			struct indicators_correction *c = indicators_sla_last_correction(st);
+
+			c->dias = indicators_sla_between(st->cal, c->devolucion, ev->fecha);
+			st->paused = 0;
+		}
+		st->stopped = 1;
+		strlcpy_s(sla->fin, ev->fecha, sizeof(sla->fin));
+	} else if (strcmp(ev->tipo, "reapertura") == 0) {
+		if (!st->stopped)
+			return;
+		st->stopped = 0;
+		sla->fin[0] = '\0';
+		if (st->started)
+			indicators_sla_open_round(st, ev->fecha);
+	}
+}
+
+/* The due date: the day the meta-th business day of work falls on, round by round. */
+static void indicators_sla_due_date(const struct calendar *cal, struct indicators_sla *sla)
+{
+	long before = 0;
+
+	sla->fecha_limite[0] = '\0';
+	for (size_t i = 0; i < sla->n_rondas; i++) {
+		const struct indicators_round *r = &sla->rondas[i];
+
+		if (before + r->dias >= sla->meta) {
+			if (calendar_add_business_days(cal, r->inicio, sla->meta - before,
+						       sla->fecha_limite) < 0)
+				sla->fecha_limite[0] = '\0';
+			return;
+		}
+		before += r->dias;
+	}
+	/* Not reached yet: project from the last round, unless the area holds the filing. */
+	if (sla->n_rondas > 0 && sla->reloj != INDICATORS_CLOCK_PAUSADO) {
+		const struct indicators_round *last = &sla->rondas[sla->n_rondas - 1];
+
+		if (calendar_add_business_days(cal, last->inicio, sla->meta - (before - last->dias),
+					       sla->fecha_limite) < 0)
+			sla->fecha_limite[0] = '\0';
+	}
+}
+
+static enum indicators_state indicators_sla_state_of(const struct indicators_sla *sla)
+{
+	switch (sla->reloj) {
+	case INDICATORS_CLOCK_NO_APLICA:
+		return INDICATORS_SLA_NO_APLICA;
+	case INDICATORS_CLOCK_SIN_INICIAR:
+		return INDICATORS_SLA_SIN_INICIAR;
+	default:
+		break;
+	}
+	if (sla->usados > sla->meta)
+		return INDICATORS_SLA_VENCIDO;
+	if (sla->reloj != INDICATORS_CLOCK_DETENIDO && sla->restantes <= INDICATORS_POR_VENCER_DAYS)
+		return INDICATORS_SLA_POR_VENCER;
+	return INDICATORS_SLA_A_TIEMPO;
+}
+
+/* A concluded filing the gestiones did not stop: stop at fecha_conclusion, else at the last
+ * gestion, else where its last round began. */
+static void indicators_sla_force_stop(struct indicators_sla_replay *st,
+				      const struct store_sla_row *r,
+				      const struct indicators_sla_events *e)
+{
+	struct indicators_sla *sla = st->sla;
+	const char *at = NULL;
+
+	if (indicators_sla_valid_instant(st->cal, r->fecha_conclusion))
+		at = r->fecha_conclusion;
+	else if (e->n > 0)
+		at = e->v[e->n - 1].fecha;
+	else if (st->round_open)
+		at = sla->rondas[sla->n_rondas - 1].inicio;
+	if (at == NULL)
+		return;
+	indicators_sla_close_round(st, at, "conclusion");
+	if (st->paused) {
+		struct indicators_correction *c = indicators_sla_last_correction(st);
+
+		c->dias = indicators_sla_between(st->cal, c->devolucion, at);
+		st->paused = 0;
+	}
+	st->stopped = 1;
+	strlcpy_s(sla->fin, at, sizeof(sla->fin));
+}
+
+int indicators_sla_compute(const struct calendar *cal, long meta, const struct store_sla_row *r,
+			   const char *now, struct indicators_sla *out)
+{
+	struct indicators_sla_events e = {NULL, 0, 0};
+	struct indicators_sla_replay st;
+
+	memset(out, 0, sizeof(*out));
+	out->meta = meta;
+	if (!indicators_sla_valid_instant(cal, now))
+		return -1;
+	if (strcmp(r->estado, "anulado") == 0 || strcmp(r->estado_ds, "anulado") == 0) {
+		out->reloj = INDICATORS_CLOCK_NO_APLICA;
+		out->estado = INDICATORS_SLA_NO_APLICA;
+		return 0;
+	}
+	indicators_sla_parse_events(cal, r->eventos, &e);
+	if (!indicators_sla_has_start_event(&e) &&
+	    indicators_sla_valid_instant(cal, r->fecha_reparto)) {
+		indicators_sla_events_add(&e, 0, "reparto", strlen("reparto"), r->fecha_reparto,
+					  strlen(r->fecha_reparto));
+		qsort(e.v, e.n, sizeof(*e.v), indicators_sla_event_cmp);
+	}
+	memset(&st, 0, sizeof(st));
+	st.cal = cal;
+	st.sla = out;
+	for (size_t i = 0; i < e.n; i++)
+		indicators_sla_replay_event(&st, &e.v[i]);
+	if (strcmp(r->estado, "concluido") == 0 && !st.stopped)
+		indicators_sla_force_stop(&st, r, &e);
+	if (st.round_open) {
+		struct indicators_round *last = &out->rondas[out->n_rondas - 1];
+
+		last->dias = indicators_sla_between(cal, last->inicio, now);
+	}
+	if (st.paused) {
+		struct indicators_correction *c = indicators_sla_last_correction(&st);
+
+		c->dias = indicators_sla_between(cal, c->devolucion, now);
+	}
+	if (!st.started)
+		out->reloj = INDICATORS_CLOCK_SIN_INICIAR;
+	else if (st.stopped)
+		out->reloj = INDICATORS_CLOCK_DETENIDO;
+	else if (st.paused)
+		out->reloj = INDICATORS_CLOCK_PAUSADO;
+	else
+		out->reloj = INDICATORS_CLOCK_CORRIENDO;
+	for (size_t i = 0; i < out->n_rondas; i++)
+		out->usados += out->rondas[i].dias;
+	out->restantes = meta - out->usados;
+	if (out->reloj != INDICATORS_CLOCK_SIN_INICIAR)
+		indicators_sla_due_date(cal, out);
+	else
+		out->fin[0] = '\0';
+	out->estado = indicators_sla_state_of(out);
+	free(e.v);
+	return 0;
+}
+
+void indicators_sla_free(struct indicators_sla *sla)
+{
+	if (sla == NULL)
+		return;
+	free(sla->rondas);
+	free(sla->correcciones);
+	sla->rondas = NULL;
+	sla->correcciones = NULL;
+	sla->n_rondas = 0;
+	sla->n_correcciones = 0;
+}
+
+static json_t *indicators_sla_str_or_null(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+}
+
+json_t *indicators_sla_json(const struct indicators_sla *sla)
+{
+	json_t *o = json_object();
+	json_t *rondas = json_array();
+	json_t *corr = json_array();
+	int measured =
+	    sla->reloj != INDICATORS_CLOCK_NO_APLICA && sla->reloj != INDICATORS_CLOCK_SIN_INICIAR;
+
+	json_object_set_new(o, "meta", json_integer(sla->meta));
+	json_object_set_new(o, "reloj", json_string(indicators_sla_clock_name(sla->reloj)));
+	json_object_set_new(o, "estado", json_string(indicators_sla_state_name(sla->estado)));
+	json_object_set_new(o, "inicio", indicators_sla_str_or_null(sla->inicio));
+	json_object_set_new(o, "fin", indicators_sla_str_or_null(sla->fin));
+	json_object_set_new(o, "dias_usados", measured ? json_integer(sla->usados) : json_null());
+	json_object_set_new(o, "dias_restantes",
+			    measured ? json_integer(sla->restantes) : json_null());
+	json_object_set_new(o, "fecha_limite", indicators_sla_str_or_null(sla->fecha_limite));
+	json_object_set_new(o, "devoluciones", json_integer(sla->devoluciones));
+	for (size_t i = 0; i < sla->n_rondas; i++) {
+		const struct indicators_round *r = &sla->rondas[i];
+
+		json_array_append_new(
+		    rondas, json_pack("{s:s, s:o, s:o, s:I}", "inicio", r->inicio, "fin",
+				      indicators_sla_str_or_null(r->fin), "termina",
+				      r->termina != NULL ? json_string(r->termina) : json_null(),
+				      "dias", (json_int_t)r->dias));
+	}
+	for (size_t i = 0; i < sla->n_correcciones; i++) {
+		const struct indicators_correction *c = &sla->correcciones[i];
+
+		json_array_append_new(
+		    corr, json_pack("{s:s, s:o, s:I, s:b}", "devolucion", c->devolucion,
+				    "reingreso", indicators_sla_str_or_null(c->reingreso), "dias",
+				    (json_int_t)c->dias, "cerrada", c->cerrada));
+	}
+	json_object_set_new(o, "rondas", rondas);
+	json_object_set_new(o, "correcciones", corr);
+	return o;
+}

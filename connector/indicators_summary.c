@@ -1,0 +1,556 @@
+/* indicators_summary.c -- the office's indicators of a loaded set: volumes, business-day
+ * times, compliance per lawyer, tipo, modality and area, each figure with its filings. */
+#include "indicators_summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indicators_int.h"
+#include "util.h"
+
+#define INDICATORS_SUMMARY_P90 0.9
+#define INDICATORS_SUMMARY_MEDIAN 0.5
+#define INDICATORS_SUMMARY_PERCENT 100.0
+
+/* The modalities in the order the indicators list them; "" (not yet known) last. */
+static const char *const indicators_summary_modalidades[] = {
+    "licitacion_publica", "seleccion_abreviada", "concurso_meritos", "contratacion_directa",
+    "minima_cuantia",	  "acuerdo_marco",	 "regimen_especial", "",
+};
+#define INDICATORS_SUMMARY_NMODALIDADES                                                            \
+	(sizeof(indicators_summary_modalidades) / sizeof(indicators_summary_modalidades[0]))
+
+struct indicators_summary_list {
+	const struct indicators_filing **v;
+	size_t n, cap;
+};
+
+static void indicators_summary_list_add(struct indicators_summary_list *l,
+					const struct indicators_filing *f)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = f;
+}
+
+static void indicators_summary_list_free(struct indicators_summary_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static json_t *indicators_summary_numeros(const struct indicators_summary_list *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]->numero));
+	return a;
+}
+
+/* {"n": N, "radicados": [...]} */
+static json_t *indicators_summary_count_json(const struct indicators_summary_list *l)
+{
+	return json_pack("{s:I, s:o}", "n", (json_int_t)l->n, "radicados",
+			 indicators_summary_numeros(l));
+}
+
+static double indicators_summary_round2(double x)
+{
+	return round(x * INDICATORS_SUMMARY_PERCENT) / INDICATORS_SUMMARY_PERCENT;
+}
+
+static int indicators_summary_cmp_long(const void *pa, const void *pb)
+{
+	long a = *(const long *)pa;
+	long b = *(const long *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* Percentile p of sorted v (n > 0), interpolating between ranks like PERCENTIL.INC. */
+static double indicators_summary_percentile(const long *v, size_t n, double p)
+{
+	double h = (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h);
+
+	if (lo + 1 >= n)
+		return (double)v[n - 1];
+	return (double)v[lo] + (h - (double)lo) * (double)(v[lo + 1] - v[lo]);
+}
+
+/* Measurements (numero, days): {"n", "mediana", "p90", "mediciones": [{numero, dias}]}. */
+struct indicators_summary_times {
+	json_t *mediciones;
+	long *dias;
+	size_t n;
+};
+
+static void indicators_summary_times_init(struct indicators_summary_times *t)
+{
+	t->mediciones = json_array();
+	t->dias = NULL;
+	t->n = 0;
+}
+
+static void indicators_summary_times_add(struct indicators_summary_times *t, const char *numero,
+					 long dias)
+{
+	if ((t->n & (t->n - 1)) == 0) /* 0, 1, 2, 4...: double the room */
+		t->dias = xrealloc(t->dias, (t->n ? t->n * 2 : 1) * sizeof(*t->dias));
+	t->dias[t->n++] = dias;
+	json_array_append_new(t->mediciones,
+			      json_pack("{s:s, s:I}", "numero", numero, "dias", (json_int_t)dias));
+}
+
+/* Returns the JSON and frees t's storage. */
+static json_t *indicators_summary_times_json(struct indicators_summary_times *t)
+{
+	json_t *o;
+	json_t *med = json_null();
+	json_t *p90 = json_null();
+
+	if (t->n > 0) {
+		qsort(t->dias, t->n, sizeof(*t->dias), indicators_summary_cmp_long);
+		med = json_real(indicators_summary_round2(
+		    indicators_summary_percentile(t->dias, t->n, INDICATORS_SUMMARY_MEDIAN)));
+		p90 = json_real(indicators_summary_round2(
+		    indicators_summary_percentile(t->dias, t->n, INDICATORS_SUMMARY_P90)));
+	}
+	o = json_pack("{s:I, s:o, s:o, s:o}", "n", (json_int_t)t->n, "mediana", med, "p90", p90,
+		      "mediciones", t->mediciones);
+	free(t->dias);
+	return o;
+}
+
+static int indicators_summary_is_open(const struct indicators_filing *f)
+{
+	return f->sla.reloj == INDICATORS_CLOCK_CORRIENDO ||
+	       f->sla.reloj == INDICATORS_CLOCK_PAUSADO;
+}
+
+/* {"porcentaje", "base", "dentro": {n, radicados}, "fuera": {n, radicados}}: the concluded
+ * filings within target among the concluded ones and the open ones already overdue. */
+static json_t *indicators_summary_compliance_json(const struct indicators_summary_list *l)
+{
+	struct indicators_summary_list in = {NULL, 0, 0};
+	struct indicators_summary_list out = {NULL, 0, 0};
+	json_t *o;
+	size_t base;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct indicators_filing *f = l->v[i];
+
+		if (f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
+			if (f->sla.usados <= f->sla.meta)
+				indicators_summary_list_add(&in, f);
+			else
+				indicators_summary_list_add(&out, f);
+		} else if (indicators_summary_is_open(f) &&
+			   f->sla.estado == INDICATORS_SLA_VENCIDO) {
+			indicators_summary_list_add(&out, f);
+		}
+	}
+	base = in.n + out.n;
+	o = json_pack("{s:o, s:I, s:o, s:o}", "porcentaje",
+		      base > 0 ? json_real(indicators_summary_round2(INDICATORS_SUMMARY_PERCENT *
+								     (double)in.n / (double)base))
+			       : json_null(),
+		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(&in),
+		      "fuera", indicators_summary_count_json(&out));
+	indicators_summary_list_free(&in);
+	indicators_summary_list_free(&out);
+	return o;
+}
+
+/* The figures of a group of filings of the period (annulled ones already left out):
+ * first (recibidos / asignados), sin_repartir, en_curso, concluidos, dias_habiles of the
+ * concluded ones, dentro_meta. Returns a new object. */
+static json_t *indicators_summary_group_json(const struct indicators_summary_list *l,
+					     const char *first)
+{
+	struct indicators_summary_list pending = {NULL, 0, 0};
+	struct indicators_summary_list open = {NULL, 0, 0};
+	struct indicators_summary_list done = {NULL, 0, 0};
+	struct indicators_summary_times t;
+	json_t *o = json_object();
+
+	indicators_summary_times_init(&t);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct indicators_filing *f = l->v[i];
+
+		if (f->sla.reloj == INDICATORS_CLOCK_SIN_INICIAR) {
+			indicators_summary_list_add(&pending, f);
+		} else if (f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
+			indicators_summary_list_add(&done, f);
+			indicators_summary_times_add(&t, f->numero, f->sla.usados);
+		} else {
+			indicators_summary_list_add(&open, f);
+		}
+	}
+	json_object_set_new(o, first, indicators_summary_count_json(l));
+	json_object_set_new(o, "sin_repartir", indicators_summary_count_json(&pending));
+	json_object_set_new(o, "en_curso", indicators_summary_count_json(&open));
+	json_object_set_new(o, "concluidos", indicators_summary_count_json(&done));
+	json_object_set_new(o, "dias_habiles", indicators_summary_times_json(&t));
+	json_object_set_new(o, "dentro_meta", indicators_summary_compliance_json(l));
+	indicators_summary_list_free(&pending);
+	indicators_summary_list_free(&open);
+	indicators_summary_list_free(&done);
+	return o;
+}
+
+/* The filings of the period that count (received in it, not annulled). */
+static int indicators_summary_counts(const struct indicators_filing *f)
+{
+	return f->en_periodo && indicators_measured(f);
+}
+
+static json_t *indicators_summary_item_json(const struct indicators_filing *f)
+{
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:s}", "numero",
+			 f->numero, "fecha_radicacion", f->fecha_radicacion, "asunto", f->asunto,
+			 "abogado_id",
+			 f->abogado_id > 0 ? json_integer(f->abogado_id) : json_null(), "abogado",
+			 indicators_str_or_null(f->abogado), "tipo_tramite", f->tipo_tramite,
+			 "meta", (json_int_t)f->sla.meta, "dias_usados", (json_int_t)f->sla.usados,
+			 "dias_restantes", (json_int_t)f->sla.restantes, "fecha_limite",
+			 indicators_str_or_null(f->sla.fecha_limite), "reloj",
+			 indicators_sla_clock_name(f->sla.reloj));
+}
+
+static int indicators_summary_urgent_cmp(const void *pa, const void *pb)
+{
+	const struct indicators_filing *a = *(const struct indicators_filing *const *)pa;
+	const struct indicators_filing *b = *(const struct indicators_filing *const *)pb;
+
+	if (a->sla.restantes != b->sla.restantes)
+		return (a->sla.restantes > b->sla.restantes) -
+		       (a->sla.restantes < b->sla.restantes);
+	return strcmp(a->numero, b->numero);
+}
+
+/* The open filings (any filing date) in state st, fewest days left first. */
+static json_t *indicators_summary_state_list(const struct indicators_set *set,
+					     enum indicators_state st)
+{
+	struct indicators_summary_list l = {NULL, 0, 0};
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < set->n; i++) {
+		if (indicators_summary_is_open(&set->v[i]) && set->v[i].sla.estado == st)
+			indicators_summary_list_add(&l, &set->v[i]);
+	}
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), indicators_summary_urgent_cmp);
+	for (size_t i = 0; i < l.n; i++)
+		json_array_append_new(a, indicators_summary_item_json(l.v[i]));
+	indicators_summary_list_free(&l);
+	return a;
+}
+
+static json_t *indicators_summary_office_json(const struct indicators_set *set)
+{
+	struct indicators_summary_list all = {NULL, 0, 0};
+	struct indicators_summary_list annulled = {NULL, 0, 0};
+	struct indicators_summary_list returned = {NULL, 0, 0};
+	long returns = 0;
+	json_t *o;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct indicators_filing *f = &set->v[i];
+
+		if (!f->en_periodo)
+			continue;
+		if (!indicators_measured(f)) {
+			indicators_summary_list_add(&annulled, f);
+			continue;
+		}
+		indicators_summary_list_add(&all, f);
+		if (f->devoluciones > 0) {
+			indicators_summary_list_add(&returned, f);
+			returns += f->devoluciones;
+		}
+	}
+	o = indicators_summary_group_json(&all, "recibidos");
+	json_object_set_new(o, "anulados", indicators_summary_count_json(&annulled));
+	json_object_set_new(o, "devoluciones",
+			    json_pack("{s:I, s:o}", "n", (json_int_t)returns, "radicados",
+				      indicators_summary_numeros(&returned)));
+	indicators_summary_list_free(&all);
+	indicators_summary_list_free(&annulled);
+	indicators_summary_list_free(&returned);
+	return o;
+}
+
+/* One lawyer: who, and whether any figure names them. */
+struct indicators_summary_lawyer {
+	long long id;
+	const char *nombre;
+	int activo;
+};
+
+static int indicators_summary_lawyer_cmp(const void *pa, const void *pb)
+{
+	const struct indicators_summary_lawyer *a = pa;
+	const struct indicators_summary_lawyer *b = pb;
+	int c = strcmp(a->nombre, b->nombre);
+
+	if (c != 0)
+		return c;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* The lawyers to list: users of rol abogado that are active or hold a loaded filing (of
+ * the period, or open), and any other user that holds one. Returns a new array (caller
+ * frees) and its size in *n. */
+static struct indicators_summary_lawyer *
+indicators_summary_lawyers(const struct indicators_set *set, size_t *n)
+{
+	struct indicators_summary_lawyer *v = xcalloc(set->n_usuarios + set->n + 1, sizeof(*v));
+	size_t k = 0;
+
+	for (size_t i = 0; i < set->n_usuarios; i++) {
+		const struct store_user *u = &set->usuarios[i];
+		int holds = 0;
+
+		for (size_t j = 0; j < set->n && !holds; j++)
+			holds = set->v[j].abogado_id == u->id;
+		if (!holds && !(strcmp(u->rol, "abogado") == 0 && u->activo))
+			continue;
+		v[k].id = u->id;
+		v[k].nombre = u->nombre;
+		v[k].activo = u->activo;
+		k++;
+	}
+	for (size_t j = 0; j < set->n; j++) {
+		int known = 0;
+
+		if (set->v[j].abogado_id <= 0)
+			continue;
+		for (size_t i = 0; i < k && !known; i++)
+			known = v[i].id == set->v[j].abogado_id;
+		if (known)
+			continue;
+		v[k].id = set->v[j].abogado_id;
+		v[k].nombre = set->v[j].abogado;
+		v[k].activo = 0;
+		k++;
+	}
+	qsort(v, k, sizeof(*v), indicators_summary_lawyer_cmp);
+	*n = k;
+	return v;
+}
+
+static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *set)
+{
+	json_t *a = json_array();
+	size_t n;
+	struct indicators_summary_lawyer *lawyers = indicators_summary_lawyers(set, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		struct indicators_summary_list load = {NULL, 0, 0};
+		struct indicators_summary_list period = {NULL, 0, 0};
+		json_t *o;
+		json_t *head;
+
+		for (size_t j = 0; j < set->n; j++) {
+			const struct indicators_filing *f = &set->v[j];
+
+			if (f->abogado_id != lawyers[i].id)
+				continue;
+			if (indicators_is_load(f))
+				indicators_summary_list_add(&load, f);
+			if (indicators_summary_counts(f))
+				indicators_summary_list_add(&period, f);
+		}
+		head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lawyers[i].id,
+				 "abogado", lawyers[i].nombre, "activo", lawyers[i].activo,
+				 "carga_actual", indicators_summary_count_json(&load));
+		o = indicators_summary_group_json(&period, "asignados");
+		json_object_update(head, o);
+		json_decref(o);
+		json_array_append_new(a, head);
+		indicators_summary_list_free(&load);
+		indicators_summary_list_free(&period);
+	}
+	free(lawyers);
+	return a;
+}
+
+static json_t *indicators_summary_per_tipo_json(const struct indicators_set *set,
+						const struct config *cfg)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < indicators_ntipos; k++) {
+		struct indicators_summary_list l = {NULL, 0, 0};
+		json_t *o;
+
+		for (size_t j = 0; j < set->n; j++) {
+			if (indicators_summary_counts(&set->v[j]) &&
+			    strcmp(set->v[j].tipo_tramite, indicators_tipos[k]) == 0)
+				indicators_summary_list_add(&l, &set->v[j]);
+		}
+		o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
+			      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
+		json_object_update_new(o, indicators_summary_group_json(&l, "recibidos"));
+		json_array_append_new(a, o);
+		indicators_summary_list_free(&l);
+	}
+	return a;
+}
+
+static json_t *indicators_summary_per_modalidad_json(const struct indicators_set *set)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; k < INDICATORS_SUMMARY_NMODALIDADES; k++) {
+		struct indicators_summary_list l = {NULL, 0, 0};
+		json_t *o;
+
+		for (size_t j = 0; j < set->n; j++) {
+			if (indicators_summary_counts(&set->v[j]) &&
+			    strcmp(set->v[j].modalidad, indicators_summary_modalidades[k]) == 0)
+				indicators_summary_list_add(&l, &set->v[j]);
+		}
+		/* "" (modality not yet known) only when some filing has it. */
+		if (indicators_summary_modalidades[k][0] == '\0' && l.n == 0) {
+			indicators_summary_list_free(&l);
+			continue;
+		}
+		o = json_pack("{s:s}", "modalidad", indicators_summary_modalidades[k]);
+		json_object_update_new(o, indicators_summary_group_json(&l, "recibidos"));
+		json_array_append_new(a, o);
+		indicators_summary_list_free(&l);
+	}
+	return a;
+}
+
+/* One requesting area: its filings of the period. */
+struct indicators_summary_area {
+	const char *codigo;
+	const char *nombre; /* of its latest filing with a name */
+	struct indicators_summary_list l;
+};
+
+static int indicators_summary_area_cmp(const void *pa, const void *pb)
+{
+	const struct indicators_summary_area *a = pa;
+	const struct indicators_summary_area *b = pb;
+
+	if (a->l.n != b->l.n)
+		return (a->l.n < b->l.n) - (a->l.n > b->l.n);
+	return strcmp(a->codigo, b->codigo);
+}
+
+static json_t *indicators_summary_area_json(const struct indicators_summary_area *ar)
+{
+	struct indicators_summary_list returned = {NULL, 0, 0};
+	struct indicators_summary_list pending = {NULL, 0, 0};
+	struct indicators_summary_times t;
+	long returns = 0;
+	json_t *o;
+
+	indicators_summary_times_init(&t);
+	for (size_t i = 0; i < ar->l.n; i++) {
+		const struct indicators_filing *f = ar->l.v[i];
+		int open_return = 0;
+
+		if (f->devoluciones > 0) {
+			indicators_summary_list_add(&returned, f);
+			returns += f->devoluciones;
+		}
+		for (size_t c = 0; c < f->sla.n_correcciones; c++) {
+			const struct indicators_correction *co = &f->sla.correcciones[c];
+
+			if (co->cerrada)
+				indicators_summary_times_add(&t, f->numero, co->dias);
+			else if (co->reingreso[0] == '\0' &&
+				 f->sla.reloj != INDICATORS_CLOCK_DETENIDO)
+				open_return = 1;
+		}
+		if (open_return)
+			indicators_summary_list_add(&pending, f);
+	}
+	o = json_pack(
+	    "{s:s, s:s, s:o, s:{s:I, s:o, s:o}, s:o, s:o}", "dependencia_origen", ar->codigo,
+	    "nombre", ar->nombre, "recibidos", indicators_summary_count_json(&ar->l),
+	    "devoluciones", "n", (json_int_t)returns, "por_solicitud",
+	    ar->l.n > 0 ? json_real(indicators_summary_round2((double)returns / (double)ar->l.n))
+			: json_null(),
+	    "radicados", indicators_summary_numeros(&returned), "correccion_dias",
+	    indicators_summary_times_json(&t), "correcciones_pendientes",
+	    indicators_summary_count_json(&pending));
+	indicators_summary_list_free(&returned);
+	indicators_summary_list_free(&pending);
+	return o;
+}
+
+static json_t *indicators_summary_per_area_json(const struct indicators_set *set)
+{
+	struct indicators_summary_area *areas = xcalloc(set->n + 1, sizeof(*areas));
+	size_t n = 0;
+	json_t *a = json_array();
+
+	for (size_t j = 0; j < set->n; j++) {
+		const struct indicators_filing *f = &set->v[j];
+		struct indicators_summary_area *ar = NULL;
+
+		if (!indicators_summary_counts(f))
+			continue;
+		for (size_t i = 0; i < n && ar == NULL; i++) {
+			if (strcmp(areas[i].codigo, f->dependencia_origen) == 0)
+				ar = &areas[i];
+		}
+		if (ar == NULL) {
+			ar = &areas[n++];
+			ar->codigo = f->dependencia_origen;
+			ar->nombre = "";
+		}
+		/* set is in filing-date order: the last name seen is the latest. */
+		if (f->dependencia_origen_nombre[0] != '\0')
+			ar->nombre = f->dependencia_origen_nombre;
+		indicators_summary_list_add(&ar->l, f);
+	}
+	qsort(areas, n, sizeof(*areas), indicators_summary_area_cmp);
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(a, indicators_summary_area_json(&areas[i]));
+		indicators_summary_list_free(&areas[i].l);
+	}
+	free(areas);
+	return a;
+}
+
+json_t *indicators_summary_json(const struct indicators_set *set, const struct config *cfg)
+{
+	json_t *metas = json_object();
+	json_t *o;
+
+	for (size_t k = 0; k < indicators_ntipos; k++)
+		json_object_set_new(metas, indicators_tipos[k],
+				    json_integer(indicators_meta(cfg, indicators_tipos[k])));
+	o = json_object();
+	json_object_set_new(
+	    o, "periodo",
+	    json_pack("{s:o, s:o, s:s}", "desde", indicators_str_or_null(set->desde), "hasta",
+		      indicators_str_or_null(set->hasta), "criterio",
+		      "Solicitudes radicadas en el periodo (fecha de radicación, hora de Bogotá, "
+		      "ambos extremos incluidos); la carga actual y las listas de vencidos y por "
+		      "vencer cuentan todo radicado abierto al corte."));
+	json_object_set_new(o, "corte", json_string(set->corte));
+	json_object_set_new(o, "metas", metas);
+	json_object_set_new(o, "oficina", indicators_summary_office_json(set));
+	json_object_set_new(o, "por_abogado", indicators_summary_per_lawyer_json(set));
+	json_object_set_new(o, "por_tipo_tramite", indicators_summary_per_tipo_json(set, cfg));
+	json_object_set_new(o, "por_modalidad", indicators_summary_per_modalidad_json(set));
+	json_object_set_new(o, "por_area", indicators_summary_per_area_json(set));
+	json_object_set_new(o, "vencidos",
+			    indicators_summary_state_list(set, INDICATORS_SLA_VENCIDO));
+	json_object_set_new(o, "por_vencer",
+			    indicators_summary_state_list(set, INDICATORS_SLA_POR_VENCER));
+	return o;
+}
