@@ -1,7 +1,8 @@
-/* test_reconcile.c -- unit tests of reconcile.c on real SQLite files, without the network:
- * each kind found once with its evidence by reconcile_apply_window, refreshed not repeated,
- * closed when the sides agree, resolved ones kept resolved; resolution (audited) and its
- * errors; the list for the HTTP API; the daily schedule. */
+/* test_reconcile.c -- unit tests of reconcile.c, reconcile_apply.c and the daily schedule
+ * (worker.c) on real SQLite files, without the network: each kind found once with its
+ * evidence by reconcile_apply_window, refreshed not repeated, closed when the sides agree,
+ * resolved ones kept resolved; resolution (audited) and its errors; the list for the HTTP
+ * API; the daily schedule. */
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
