@@ -35,12 +35,13 @@ static int cli_takes_value(enum cli_kind kind)
 	return kind == CLI_TEXT || kind == CLI_DATE;
 }
 
-/* A strict YYYY-MM-DD (a real day, written canonically). */
+/* A strict YYYY-MM-DD (a real day, written canonically) in CLI_DATE_MIN..CLI_DATE_MAX. */
 static int cli_valid_date(const char *d)
 {
 	char back[11];
 
-	return util_date_add(d, 0, back) == 0 && strcmp(back, d) == 0;
+	return util_date_add(d, 0, back) == 0 && strcmp(back, d) == 0 &&
+	       strcmp(d, CLI_DATE_MIN) >= 0 && strcmp(d, CLI_DATE_MAX) <= 0;
 }
 
 /* Checks and stores one option's value. 0, or -1 after printing why. */
@@ -54,8 +55,10 @@ static int cli_take(const struct cli_option *opt, const char *value, struct cli_
 		return 0;
 	case CLI_DATE:
 		if (!cli_valid_date(value)) {
-			fprintf(stderr, "segcont: --%s «%s»: debe ser una fecha real AAAA-MM-DD\n",
-				opt->name, value);
+			fprintf(stderr,
+				"segcont: --%s «%s»: debe ser una fecha real AAAA-MM-DD entre %s y "
+				"%s\n",
+				opt->name, value, CLI_DATE_MIN, CLI_DATE_MAX);
 			return -1;
 		}
 		break;

@@ -18,12 +18,17 @@
 #define CLI_EXIT_USAGE 2
 #define CLI_MAX_OPTIONS 16 /* options one subcommand may declare */
 #define CLI_ANY_ARGS (-1)  /* max_args: any number of words */
+/* The dates a command line may name (--desde, --hasta): from the calendar's first year
+ * (Ley 51 de 1983) to the end of this century. Anything else is a typo, not a period, and
+ * 9999-12-31 would have no next day to bound a query by. */
+#define CLI_DATE_MIN "1984-01-01"
+#define CLI_DATE_MAX "2099-12-31"
 
 /* How an option's value is read, and checked before the subcommand runs. */
 enum cli_kind {
 	CLI_FLAG, /* no value: the int target becomes 1 */
 	CLI_TEXT, /* one value, borrowed from argv as given */
-	CLI_DATE, /* one value: a real YYYY-MM-DD */
+	CLI_DATE, /* one value: a real YYYY-MM-DD in CLI_DATE_MIN..CLI_DATE_MAX */
 	CLI_HELP  /* no value: the usage goes to stdout and the subcommand does not run */
 };
 

@@ -173,8 +173,10 @@ static void cli_reconcile_print_json(const struct config *cfg, const struct reco
 int cli_reconcile(const struct cli_args *a)
 {
 	const char *desde = a->desde;
+	const char *hasta = a->hasta;
 	char err[RECONCILE_ERR_LEN];
 	char desde_buf[11];
+	char today[11];
 	struct reconcile_totals totals;
 	struct config cfg;
 	struct mapping *m = NULL;
@@ -185,21 +187,33 @@ int cli_reconcile(const struct cli_args *a)
 	int auth_error = 0;
 	int ret = CLI_EXIT_FAIL;
 
-	if (a->desde != NULL && a->hasta != NULL && strcmp(a->desde, a->hasta) > 0) {
+	if (desde != NULL && hasta != NULL && strcmp(desde, hasta) > 0) {
 		fprintf(stderr, "segcont: --desde es posterior a --hasta\n");
 		return CLI_EXIT_USAGE;
 	}
+	/* The system lists nothing after today: a later --hasta is today, and a --desde after
+	 * it leaves nothing to compare. */
+	util_today(today);
+	if (desde != NULL && strcmp(desde, today) > 0) {
+		fprintf(stderr,
+			"segcont: --desde «%s» es posterior a hoy (%s): no hay radicados que "
+			"conciliar\n",
+			desde, today);
+		return CLI_EXIT_USAGE;
+	}
+	if (hasta != NULL && strcmp(hasta, today) > 0)
+		hasta = today;
 	if (cli_setup(a->config, &cfg, &m, &st) < 0)
 		goto done;
 	/* Only --hasta: the period is the reconcile_days before it. */
-	if (desde == NULL && a->hasta != NULL &&
-	    util_date_add(a->hasta, -cfg.ds_reconcile_days, desde_buf) == 0)
+	if (desde == NULL && hasta != NULL &&
+	    util_date_add(hasta, -cfg.ds_reconcile_days, desde_buf) == 0)
 		desde = desde_buf;
 	stop = cli_catch_signals(NULL);
 	dc = ds_client_new(&cfg, m, stop);
 	events = json_array();
-	ret = reconcile_run(&cfg, m, st, dc, desde, a->hasta, stop, &totals, events, &auth_error,
-			    err, sizeof(err)) == 0
+	ret = reconcile_run(&cfg, m, st, dc, desde, hasta, stop, &totals, events, &auth_error, err,
+			    sizeof(err)) == 0
 		  ? 0
 		  : CLI_EXIT_FAIL;
 	if (ret != 0 && totals.windows == 0 && totals.windows_failed == 0) {

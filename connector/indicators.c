@@ -202,10 +202,9 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 	/* The period's filings, and (unless only_period) the open ones of any date. */
 	memset(&q, 0, sizeof(q));
 	q.desde = set->desde[0] != '\0' ? set->desde : NULL;
-	if (set->hasta[0] != '\0') {
-		util_date_add(set->hasta, 1, hasta_excl);
+	/* The last day dates can name (9999-12-31) has no next day: it bounds nothing. */
+	if (set->hasta[0] != '\0' && util_date_add(set->hasta, 1, hasta_excl) == 0)
 		q.hasta_excl = hasta_excl;
-	}
 	q.mas_abiertos = !only_period;
 	ctx.cfg = cfg;
 	ctx.cal = cal;

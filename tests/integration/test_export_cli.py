@@ -1,6 +1,6 @@
 """`segcont export` on a real database: the office of tests/data/indicators-scenario.sql;
 CSV and XLSX of a period, to a file and to standard output, the files readable only by
-their owner, and bad usage refused with 2. $SEGCONT_BIN runs another binary in place of
+their owner, and bad usage (dates out of range too) refused with 2. $SEGCONT_BIN runs another binary in place of
 build/segcont."""
 import os
 import sqlite3
@@ -66,6 +66,16 @@ for args in (["--formato", "pdf", "-o", "x"], ["--formato", "csv"], ["-o", "x"],
              ["--formato", "csv", "-o", "x", "--desde", "2024-06-01", "--hasta", "2024-05-01"]):
     rc, out, err = t.run_segcont("export", "-c", conf, *args)
     t.check(rc == 2 and err.strip() != "", "export %s: sale con 2" % " ".join(args))
+for option, value in (("--hasta", "9999-12-31"), ("--desde", "0001-01-01"),
+                      ("--hasta", "2100-01-01"), ("--desde", "1983-12-31")):
+    rc, out, err = t.run_segcont("export", "-c", conf, "--formato", "csv", "-o", "-", option, value)
+    t.check(rc == 2 and out == "" and option in err and value in err and "1984-01-01" in err,
+            "export %s %s: fecha fuera de rango, sale con 2 y nombra la opción (%s)" %
+            (option, value, err.strip()))
+rc, out, err = t.run_segcont("export", "-c", conf, "--formato", "csv", "-o", "-", "--desde",
+                             "1984-01-01", "--hasta", "2099-12-31")
+t.check(rc == 0 and out.count("=\"\"2024342") == 11,
+        "los extremos del rango valen y traen los 11 radicados (%s)" % err.strip())
 rc, out, err = t.run_segcont("export", "-c", os.path.join(work, "no.conf"), "--formato", "csv",
                              "-o", os.path.join(work, "x.csv"))
 t.check(rc == 1, "configuración ilegible: sale con 1")

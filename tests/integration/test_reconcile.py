@@ -93,6 +93,11 @@ t.check(base["ventanas"] == 5 and base["listados"] == len(office),
 rc, again, err = reconcile(conf)
 t.check(rc == 0 and again["nuevas"] == 0 and again["siguen"] == len(baseline),
         "una segunda conciliación no encuentra nada nuevo")
+rc, later, err = reconcile(conf, "--hasta", "2099-12-31")
+t.check(rc == 0 and later is not None and (later["desde"], later["hasta"]) ==
+        (base["desde"], base["hasta"]) and later["nuevas"] == 0,
+        "un --hasta posterior a hoy es hoy, y el periodo sus reconcile_days antes (rc=%d, %s)" %
+        (rc, err.strip()[-200:]))
 
 print("2. cambios a espaldas de la sincronización (radicados de hace más de 30 días)")
 old_day = (today - datetime.timedelta(days=30)).isoformat()
@@ -179,6 +184,12 @@ for bad in (["--desde", "2024-02-30"], ["--desde", day, "--hasta", "2020-01-01"]
             ["sobra"]):
     rc, out, err = t.run_segcont("reconcile", "-c", conf, *bad)
     t.check(rc == 2 and "segcont" in err, "argumentos inválidos %s: sale con 2" % bad)
+tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+for option, value in (("--hasta", "9999-12-31"), ("--desde", "0001-01-01"),
+                      ("--desde", "1983-12-31"), ("--desde", tomorrow)):
+    rc, out, err = t.run_segcont("reconcile", "-c", conf, option, value)
+    t.check(rc == 2 and option in err and value in err and out == "",
+            "%s %s: fuera de rango, sale con 2 y lo dice (%s)" % (option, value, err.strip()))
 
 print("4. bajo 30% de fallas la conciliación converge al mismo conjunto")
 clean_set = {(d["numero"], d["tipo"], json.dumps(d["evidencia_sgd"], sort_keys=True),

@@ -593,6 +593,43 @@ static void test_indicators_scenario(void **state)
 	store_close(s);
 }
 
+/* A period's ends as far as dates go (9999-12-31 has no next day to bound the query by)
+ * select what the open period selects: every filing, never none or some. */
+static void test_period_far_ends(void **state)
+{
+	struct store *s = test_scenario("ends.db");
+	struct calendar *cal = test_calendar();
+	struct config cfg;
+	struct indicators_set all;
+	struct indicators_set far;
+	char err[INDICATORS_ERR_LEN] = "";
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(
+	    indicators_load(s, &cfg, cal, NULL, NULL, TEST_NOW, 1, &all, err, sizeof(err)),
+	    INDICATORS_OK);
+	assert_int_equal(all.n, 11);
+	assert_int_equal(indicators_load(s, &cfg, cal, "0001-01-01", "9999-12-31", TEST_NOW, 1,
+					 &far, err, sizeof(err)),
+			 INDICATORS_OK);
+	assert_int_equal(far.n, all.n);
+	for (size_t i = 0; i < far.n; i++) {
+		assert_string_equal(far.v[i].numero, all.v[i].numero);
+		assert_int_equal(far.v[i].en_periodo, 1);
+	}
+	indicators_set_free(&far);
+	assert_int_equal(indicators_load(s, &cfg, cal, "2024-05-01", "9999-12-31", TEST_NOW, 1,
+					 &far, err, sizeof(err)),
+			 INDICATORS_OK);
+	assert_int_equal(far.n, 10); /* F10 was filed in April */
+	indicators_set_free(&far);
+	indicators_set_free(&all);
+	config_free(&cfg);
+	calendar_free(cal);
+	store_close(s);
+}
+
 static void test_sla_for_and_overdue_ids(void **state)
 {
 	struct store *s = test_scenario("one.db");
@@ -745,6 +782,7 @@ int main(void)
 	    cmocka_unit_test(test_clock_legacy_and_reassignment),
 	    cmocka_unit_test(test_clock_paused_reopened_annulled),
 	    cmocka_unit_test(test_indicators_scenario),
+	    cmocka_unit_test(test_period_far_ends),
 	    cmocka_unit_test(test_sla_for_and_overdue_ids),
 	    cmocka_unit_test(test_suggest_reparto),
 	    cmocka_unit_test(test_calendar_routes),
