@@ -97,9 +97,44 @@ long indicators_meta(const struct config *cfg, const char *tipo_tramite)
 	return meta > 0 ? meta : cfg->sla_otro;
 }
 
-static char *indicators_dup(const char *s)
+/* The texts of a filing: copied from the store's row into indicators_filing (NULL stays
+ * NULL) and freed from it, by one list. */
+#define INDICATORS_TEXT(field)                                                                     \
+	{                                                                                          \
+		offsetof(struct indicators_filing, field), offsetof(struct store_sla_row, field)   \
+	}
+static const struct {
+	size_t filing; /* of a char * in struct indicators_filing */
+	size_t row;    /* of the const char * in struct store_sla_row */
+} indicators_texts[] = {
+    INDICATORS_TEXT(numero),
+    INDICATORS_TEXT(fecha_radicacion),
+    INDICATORS_TEXT(asunto),
+    INDICATORS_TEXT(dependencia_origen),
+    INDICATORS_TEXT(dependencia_origen_nombre),
+    INDICATORS_TEXT(estado_ds),
+    INDICATORS_TEXT(tipo_tramite),
+    INDICATORS_TEXT(modalidad),
+    INDICATORS_TEXT(novedad),
+    INDICATORS_TEXT(tipo_gestion),
+    INDICATORS_TEXT(abogado),
+    INDICATORS_TEXT(fecha_reparto),
+    INDICATORS_TEXT(estado),
+    INDICATORS_TEXT(fecha_conclusion),
+    INDICATORS_TEXT(numero_contrato),
+    INDICATORS_TEXT(contratista),
+    INDICATORS_TEXT(fecha_rp),
+    INDICATORS_TEXT(fecha_aprobacion_garantias),
+    INDICATORS_TEXT(fecha_arl),
+    INDICATORS_TEXT(fecha_acta_inicio),
+    INDICATORS_TEXT(observaciones),
+    INDICATORS_TEXT(notas),
+};
+#define INDICATORS_NTEXTS (sizeof(indicators_texts) / sizeof(indicators_texts[0]))
+
+static char **indicators_text_of(struct indicators_filing *f, size_t i)
 {
-	return s != NULL ? xstrdup(s) : NULL;
+	return (char **)(void *)((char *)f + indicators_texts[i].filing);
 }
 
 struct indicators_load_ctx {
@@ -123,33 +158,14 @@ static int indicators_load_row(const struct store_sla_row *r, void *arg)
 	f = &set->v[set->n++];
 	memset(f, 0, sizeof(*f));
 	f->radicado_id = r->radicado_id;
-	f->numero = xstrdup(r->numero);
-	f->fecha_radicacion = xstrdup(r->fecha_radicacion);
-	f->asunto = xstrdup(r->asunto);
-	f->dependencia_origen = xstrdup(r->dependencia_origen);
-	f->dependencia_origen_nombre = xstrdup(r->dependencia_origen_nombre);
-	f->estado_ds = xstrdup(r->estado_ds);
-	f->tipo_tramite = xstrdup(r->tipo_tramite);
-	f->modalidad = xstrdup(r->modalidad);
-	f->novedad = xstrdup(r->novedad);
-	f->tipo_gestion = xstrdup(r->tipo_gestion);
+	for (size_t i = 0; i < INDICATORS_NTEXTS; i++)
+		*indicators_text_of(f, i) = xstrdup(*(
+		    const char *const *)(const void *)((const char *)r + indicators_texts[i].row));
 	f->abogado_id = r->abogado_id;
-	f->abogado = xstrdup(r->abogado);
-	f->fecha_reparto = indicators_dup(r->fecha_reparto);
-	f->estado = xstrdup(r->estado);
 	f->concluido_satisfactorio = r->concluido_satisfactorio;
-	f->fecha_conclusion = indicators_dup(r->fecha_conclusion);
-	f->numero_contrato = xstrdup(r->numero_contrato);
-	f->contratista = xstrdup(r->contratista);
 	f->valor = r->valor;
 	f->valor_presente = r->valor_presente;
-	f->fecha_rp = indicators_dup(r->fecha_rp);
-	f->fecha_aprobacion_garantias = indicators_dup(r->fecha_aprobacion_garantias);
-	f->fecha_arl = indicators_dup(r->fecha_arl);
-	f->fecha_acta_inicio = indicators_dup(r->fecha_acta_inicio);
 	f->publicado_secop = r->publicado_secop;
-	f->observaciones = xstrdup(r->observaciones);
-	f->notas = xstrdup(r->notas);
 	/* The clock's now was checked by indicators_load: this cannot fail. */
 	indicators_sla_compute(ctx->cal, indicators_meta(ctx->cfg, r->tipo_tramite), r, ctx->now,
 			       &f->sla);
@@ -220,34 +236,9 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 
 static void indicators_filing_free(struct indicators_filing *f)
 {
-	char **texts[] = {
-	    &f->numero,
-	    &f->fecha_radicacion,
-	    &f->asunto,
-	    &f->dependencia_origen,
-	    &f->dependencia_origen_nombre,
-	    &f->estado_ds,
-	    &f->tipo_tramite,
-	    &f->modalidad,
-	    &f->novedad,
-	    &f->tipo_gestion,
-	    &f->abogado,
-	    &f->fecha_reparto,
-	    &f->estado,
-	    &f->fecha_conclusion,
-	    &f->numero_contrato,
-	    &f->contratista,
-	    &f->fecha_rp,
-	    &f->fecha_aprobacion_garantias,
-	    &f->fecha_arl,
-	    &f->fecha_acta_inicio,
-	    &f->observaciones,
-	    &f->notas,
-	};
-
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		free(*texts[i]);
-		*texts[i] = NULL;
+	for (size_t i = 0; i < INDICATORS_NTEXTS; i++) {
+		free(*indicators_text_of(f, i));
+		*indicators_text_of(f, i) = NULL;
 	}
 	indicators_sla_free(&f->sla);
 }

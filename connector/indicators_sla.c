@@ -12,39 +12,37 @@
 #define INDICATORS_SLA_MODULE "indicators"
 #define INDICATORS_SLA_TIPO_LEN 16 /* the longest gestion tipo ("reasignacion") and its NUL */
 
+static const char *const indicators_sla_clocks[] = {
+    [INDICATORS_CLOCK_NO_APLICA] = "no_aplica", [INDICATORS_CLOCK_SIN_INICIAR] = "sin_iniciar",
+    [INDICATORS_CLOCK_CORRIENDO] = "corriendo", [INDICATORS_CLOCK_PAUSADO] = "pausado",
+    [INDICATORS_CLOCK_DETENIDO] = "detenido",
+};
+
+/* Each state's JSON name and the label staff read. */
+static const struct {
+	const char *name;
+	const char *label;
+} indicators_sla_states[] = {
+    [INDICATORS_SLA_NO_APLICA] = {"no_aplica", "No aplica"},
+    [INDICATORS_SLA_SIN_INICIAR] = {"sin_iniciar", "Sin repartir"},
+    [INDICATORS_SLA_A_TIEMPO] = {"a_tiempo", "A tiempo"},
+    [INDICATORS_SLA_POR_VENCER] = {"por_vencer", "Por vencer"},
+    [INDICATORS_SLA_VENCIDO] = {"vencido", "Vencido"},
+};
+
 const char *indicators_sla_clock_name(enum indicators_clock c)
 {
-	static const char *const names[] = {
-	    [INDICATORS_CLOCK_NO_APLICA] = "no_aplica",
-	    [INDICATORS_CLOCK_SIN_INICIAR] = "sin_iniciar",
-	    [INDICATORS_CLOCK_CORRIENDO] = "corriendo",
-	    [INDICATORS_CLOCK_PAUSADO] = "pausado",
-	    [INDICATORS_CLOCK_DETENIDO] = "detenido",
-	};
-
-	return names[c];
+	return indicators_sla_clocks[c];
 }
 
 const char *indicators_sla_state_name(enum indicators_state s)
 {
-	static const char *const names[] = {
-	    [INDICATORS_SLA_NO_APLICA] = "no_aplica", [INDICATORS_SLA_SIN_INICIAR] = "sin_iniciar",
-	    [INDICATORS_SLA_A_TIEMPO] = "a_tiempo",   [INDICATORS_SLA_POR_VENCER] = "por_vencer",
-	    [INDICATORS_SLA_VENCIDO] = "vencido",
-	};
-
-	return names[s];
+	return indicators_sla_states[s].name;
 }
 
 const char *indicators_sla_state_label(enum indicators_state s)
 {
-	static const char *const labels[] = {
-	    [INDICATORS_SLA_NO_APLICA] = "No aplica", [INDICATORS_SLA_SIN_INICIAR] = "Sin repartir",
-	    [INDICATORS_SLA_A_TIEMPO] = "A tiempo",   [INDICATORS_SLA_POR_VENCER] = "Por vencer",
-	    [INDICATORS_SLA_VENCIDO] = "Vencido",
-	};
-
-	return labels[s];
+	return indicators_sla_states[s].label;
 }
 
 struct indicators_sla_event {

@@ -381,6 +381,21 @@ static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *s
 	return a;
 }
 
+/* The offset of a text field of struct indicators_filing. */
+#define INDICATORS_SUMMARY_FIELD(field) offsetof(struct indicators_filing, field)
+
+/* Adds to l the filings of the period that count whose text field at offset is value. */
+static void indicators_summary_select(const struct indicators_set *set, size_t offset,
+				      const char *value, struct indicators_summary_list *l)
+{
+	for (size_t j = 0; j < set->n; j++) {
+		const char *v = *(char *const *)(const void *)((const char *)&set->v[j] + offset);
+
+		if (indicators_summary_counts(&set->v[j]) && strcmp(v, value) == 0)
+			indicators_summary_list_add(l, &set->v[j]);
+	}
+}
+
 static json_t *indicators_summary_per_tipo_json(const struct indicators_set *set,
 						const struct config *cfg)
 {
@@ -390,11 +405,8 @@ static json_t *indicators_summary_per_tipo_json(const struct indicators_set *set
 		struct indicators_summary_list l = {NULL, 0, 0};
 		json_t *o;
 
-		for (size_t j = 0; j < set->n; j++) {
-			if (indicators_summary_counts(&set->v[j]) &&
-			    strcmp(set->v[j].tipo_tramite, indicators_tipos[k]) == 0)
-				indicators_summary_list_add(&l, &set->v[j]);
-		}
+		indicators_summary_select(set, INDICATORS_SUMMARY_FIELD(tipo_tramite),
+					  indicators_tipos[k], &l);
 		o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
 			      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
 		json_object_update_new(o, indicators_summary_group_json(&l, "recibidos"));
@@ -412,11 +424,8 @@ static json_t *indicators_summary_per_modalidad_json(const struct indicators_set
 		struct indicators_summary_list l = {NULL, 0, 0};
 		json_t *o;
 
-		for (size_t j = 0; j < set->n; j++) {
-			if (indicators_summary_counts(&set->v[j]) &&
-			    strcmp(set->v[j].modalidad, indicators_summary_modalidades[k]) == 0)
-				indicators_summary_list_add(&l, &set->v[j]);
-		}
+		indicators_summary_select(set, INDICATORS_SUMMARY_FIELD(modalidad),
+					  indicators_summary_modalidades[k], &l);
 		/* "" (modality not yet known) only when some filing has it. */
 		if (indicators_summary_modalidades[k][0] == '\0' && l.n == 0) {
 			indicators_summary_list_free(&l);

@@ -95,42 +95,87 @@ void worker_join(struct worker *w)
 	pthread_mutex_destroy(&w->lock);
 }
 
-/* ---- The sync poller: a pass every poll_interval seconds, or when triggered */
-
-struct sync_poller {
+/* What the poller and the scheduler both hold, first in their structs: the configuration
+ * and mapping (borrowed) and their thread. */
+struct worker_owner {
 	const struct config *cfg;
 	const struct mapping *map;
 	struct worker w;
-	struct sync_poller_stats stats; /* under w.lock */
+};
+
+/* Allocates an owner struct of size bytes (a struct worker_owner first), fills it and runs
+ * run(owner) on its thread. Returns it, or NULL with err filled and nothing allocated. */
+static void *worker_owner_start(size_t size, const struct config *cfg, const struct mapping *m,
+				atomic_int *stop, void *(*run)(void *), const char *what, char *err,
+				size_t errlen)
+{
+	struct worker_owner *o = xcalloc(1, size);
+
+	o->cfg = cfg;
+	o->map = m;
+	if (worker_start(&o->w, cfg, m, stop, run, o, what, err, errlen) < 0) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Joins the owner's thread and frees the owner. */
+static void worker_owner_join(struct worker_owner *o)
+{
+	worker_join(&o->w);
+	free(o);
+}
+
+/* Copies n bytes of the owner's counters at src to dst under w's lock. */
+static void worker_copy_stats(struct worker *w, void *dst, const void *src, size_t n)
+{
+	pthread_mutex_lock(&w->lock);
+	memcpy(dst, src, n);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Marks the start of a run: the trigger that asked for it is spent, and *running is set
+ * under w's lock. */
+static void worker_run_begins(struct worker *w, int *running)
+{
+	pthread_mutex_lock(&w->lock);
+	w->triggered = 0;
+	*running = 1;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* ---- The sync poller: a pass every poll_interval seconds, or when triggered */
+
+struct sync_poller {
+	struct worker_owner o;		/* first: the thread's argument is the whole struct */
+	struct sync_poller_stats stats; /* under o.w.lock */
 };
 
 static void *worker_poller_main(void *arg)
 {
 	struct sync_poller *p = arg;
 
-	while (!atomic_load(p->w.stop)) {
+	while (!atomic_load(p->o.w.stop)) {
 		struct sync_totals totals;
 		char err[DS_CLIENT_ERR_LEN];
 		int auth_error = 0;
 		int rc;
 
-		pthread_mutex_lock(&p->w.lock);
-		p->w.triggered = 0;
-		p->stats.running = 1;
-		pthread_mutex_unlock(&p->w.lock);
-		rc = sync_run_pass(p->cfg, p->map, p->w.store, p->w.client, p->w.stop, &totals,
-				   &auth_error, err, sizeof(err));
-		pthread_mutex_lock(&p->w.lock);
+		worker_run_begins(&p->o.w, &p->stats.running);
+		rc = sync_run_pass(p->o.cfg, p->o.map, p->o.w.store, p->o.w.client, p->o.w.stop,
+				   &totals, &auth_error, err, sizeof(err));
+		pthread_mutex_lock(&p->o.w.lock);
 		p->stats.running = 0;
 		p->stats.passes++;
 		p->stats.passes_failed += rc < 0;
 		p->stats.filings_new += totals.filings_new;
 		p->stats.filings_changed += totals.filings_changed;
 		p->stats.auth_error = auth_error;
-		pthread_mutex_unlock(&p->w.lock);
+		pthread_mutex_unlock(&p->o.w.lock);
 		/* A rejected key is a configuration error: do not hammer the system with it. */
-		worker_wait(&p->w, (long long)p->cfg->ds_poll_interval *
-				       (auth_error ? WORKER_AUTH_BACKOFF_FACTOR : 1));
+		worker_wait(&p->o.w, (long long)p->o.cfg->ds_poll_interval *
+					 (auth_error ? WORKER_AUTH_BACKOFF_FACTOR : 1));
 	}
 	return NULL;
 }
@@ -138,45 +183,31 @@ static void *worker_poller_main(void *arg)
 struct sync_poller *sync_poller_start(const struct config *cfg, const struct mapping *m,
 				      atomic_int *stop, char *err, size_t errlen)
 {
-	struct sync_poller *p = xcalloc(1, sizeof(*p));
-
-	p->cfg = cfg;
-	p->map = m;
-	if (worker_start(&p->w, cfg, m, stop, worker_poller_main, p, "sincronización", err,
-			 errlen) < 0) {
-		free(p);
-		return NULL;
-	}
-	return p;
+	return worker_owner_start(sizeof(struct sync_poller), cfg, m, stop, worker_poller_main,
+				  "sincronización", err, errlen);
 }
 
 void sync_poller_trigger(struct sync_poller *p)
 {
-	worker_trigger(&p->w);
+	worker_trigger(&p->o.w);
 }
 
 void sync_poller_join(struct sync_poller *p)
 {
-	if (p == NULL)
-		return;
-	worker_join(&p->w);
-	free(p);
+	if (p != NULL)
+		worker_owner_join(&p->o);
 }
 
 void sync_poller_stats(struct sync_poller *p, struct sync_poller_stats *out)
 {
-	pthread_mutex_lock(&p->w.lock);
-	*out = p->stats;
-	pthread_mutex_unlock(&p->w.lock);
+	worker_copy_stats(&p->o.w, out, &p->stats, sizeof(*out));
 }
 
 /* ---- The daily reconciliation */
 
 struct reconcile_scheduler {
-	const struct config *cfg;
-	const struct mapping *map;
-	struct worker w;
-	struct reconcile_scheduler_stats stats; /* under w.lock */
+	struct worker_owner o; /* first: the thread's argument is the whole struct */
+	struct reconcile_scheduler_stats stats; /* under o.w.lock */
 };
 
 long long reconcile_next_due(long long now, int minutes, const char *last_ok_iso)
@@ -200,7 +231,7 @@ long long reconcile_next_due(long long now, int minutes, const char *last_ok_iso
  * at the most), a trigger or stop. */
 static void worker_scheduler_wait(struct reconcile_scheduler *r, long long secs)
 {
-	worker_wait(&r->w, secs > RECONCILE_SCHED_RECHECK_S ? RECONCILE_SCHED_RECHECK_S : secs);
+	worker_wait(&r->o.w, secs > RECONCILE_SCHED_RECHECK_S ? RECONCILE_SCHED_RECHECK_S : secs);
 }
 
 static void *worker_scheduler_main(void *arg)
@@ -208,7 +239,7 @@ static void *worker_scheduler_main(void *arg)
 	struct reconcile_scheduler *r = arg;
 	long long failed_at = 0;
 
-	while (!atomic_load(r->w.stop)) {
+	while (!atomic_load(r->o.w.stop)) {
 		struct reconcile_totals totals;
 		struct store_rc_state state;
 		struct sync_state sync;
@@ -218,17 +249,17 @@ static void *worker_scheduler_main(void *arg)
 		int auth_error = 0;
 		int rc;
 
-		if (store_rc_state_get(r->w.store, &state) < 0 ||
-		    store_sync_get(r->w.store, &sync) < 0) {
+		if (store_rc_state_get(r->o.w.store, &state) < 0 ||
+		    store_sync_get(r->o.w.store, &sync) < 0) {
 			log_error(WORKER_RECONCILE_MODULE, "no se pudo leer el estado: %s",
-				  store_errmsg(r->w.store));
+				  store_errmsg(r->o.w.store));
 			worker_scheduler_wait(r, RECONCILE_SCHED_RECHECK_S);
 			continue;
 		}
-		due = reconcile_next_due(now, r->cfg->reconcile_minutes, state.ultimo_exito);
+		due = reconcile_next_due(now, r->o.cfg->reconcile_minutes, state.ultimo_exito);
 		if (failed_at > 0 && due <= now && failed_at + RECONCILE_RETRY_S > now)
 			due = failed_at + RECONCILE_RETRY_S;
-		if (due > now && !worker_triggered(&r->w)) {
+		if (due > now && !worker_triggered(&r->o.w)) {
 			worker_scheduler_wait(r, due - now);
 			continue;
 		}
@@ -237,20 +268,17 @@ static void *worker_scheduler_main(void *arg)
 			worker_scheduler_wait(r, RECONCILE_WAIT_SYNC_S);
 			continue;
 		}
-		pthread_mutex_lock(&r->w.lock);
-		r->w.triggered = 0;
-		r->stats.running = 1;
-		pthread_mutex_unlock(&r->w.lock);
-		rc = reconcile_run(r->cfg, r->map, r->w.store, r->w.client, NULL, NULL, r->w.stop,
-				   &totals, NULL, &auth_error, err, sizeof(err));
+		worker_run_begins(&r->o.w, &r->stats.running);
+		rc = reconcile_run(r->o.cfg, r->o.map, r->o.w.store, r->o.w.client, NULL, NULL,
+				   r->o.w.stop, &totals, NULL, &auth_error, err, sizeof(err));
 		failed_at = rc == 0 ? 0 : (long long)time(NULL);
-		pthread_mutex_lock(&r->w.lock);
+		pthread_mutex_lock(&r->o.w.lock);
 		r->stats.running = 0;
 		r->stats.runs++;
 		r->stats.runs_failed += rc < 0;
 		for (int k = 0; k < RECONCILE_KIND_COUNT; k++)
 			r->stats.open_seen[k] = totals.found[k] + totals.still[k];
-		pthread_mutex_unlock(&r->w.lock);
+		pthread_mutex_unlock(&r->o.w.lock);
 	}
 	return NULL;
 }
@@ -259,35 +287,23 @@ struct reconcile_scheduler *reconcile_scheduler_start(const struct config *cfg,
 						      const struct mapping *m, atomic_int *stop,
 						      char *err, size_t errlen)
 {
-	struct reconcile_scheduler *r = xcalloc(1, sizeof(*r));
+	return worker_owner_start(sizeof(struct reconcile_scheduler), cfg, m, stop,
+				  worker_scheduler_main, "la conciliación", err, errlen);
+}
 
-	r->cfg = cfg;
-	r->map = m;
-	if (worker_start(&r->w, cfg, m, stop, worker_scheduler_main, r, "la conciliación", err,
-			 errlen) < 0) {
-		free(r);
-		return NULL;
-	}
-	return r;
+void reconcile_scheduler_stats(struct reconcile_scheduler *r, struct reconcile_scheduler_stats *out)
+{
+	worker_copy_stats(&r->o.w, out, &r->stats, sizeof(*out));
 }
 
 void reconcile_scheduler_trigger(struct reconcile_scheduler *r)
 {
 	if (r != NULL)
-		worker_trigger(&r->w);
+		worker_trigger(&r->o.w);
 }
 
 void reconcile_scheduler_join(struct reconcile_scheduler *r)
 {
-	if (r == NULL)
-		return;
-	worker_join(&r->w);
-	free(r);
-}
-
-void reconcile_scheduler_stats(struct reconcile_scheduler *r, struct reconcile_scheduler_stats *out)
-{
-	pthread_mutex_lock(&r->w.lock);
-	*out = r->stats;
-	pthread_mutex_unlock(&r->w.lock);
+	if (r != NULL)
+		worker_owner_join(&r->o);
 }
