@@ -1,6 +1,5 @@
-/* reconcile_apply.c -- one window's comparison, without the network: each filing's two
- * sides evaluated per kind, and in one transaction the source written through the sync's
- * upsert and every discrepancy found, refreshed, closed or kept resolved. */
+/* reconcile_apply.c -- one window's comparison, without the network: in one transaction,
+ * each filing's source upserted and each kind's discrepancy opened, refreshed or closed. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,7 +1,5 @@
 /* worker.c -- the background threads of serve: one thread shape (store, client, trigger,
- * timed wait on the monotonic clock, join), and on it the sync poller and the daily
- * reconciliation scheduler. Their public names (sync_poller_*, reconcile_scheduler_*,
- * reconcile_next_due) stay those of sync.h and reconcile.h, which declare them. */
+ * timed wait on the monotonic clock, join), and on it the sync poller and the reconciler. */
 #include "worker.h"
 
 #include <errno.h>
@@ -13,6 +11,9 @@
 #include "reconcile.h"
 #include "sync.h"
 #include "util.h"
+
+/* The poller's and the scheduler's public names (sync_poller_*, reconcile_scheduler_*,
+ * reconcile_next_due) stay those sync.h and reconcile.h declare for main and http_api. */
 
 #define WORKER_AUTH_BACKOFF_FACTOR 10	   /* a rejected key waits this many poll intervals */
 #define WORKER_BOGOTA_OFFSET_S (-5 * 3600) /* America/Bogota: UTC-5, no DST since 1993 */
