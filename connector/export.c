@@ -915,10 +915,11 @@ enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
 		struct stat st;
 
 		if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-			set_error(err, errlen,
-				  "%s no es un archivo regular: la exportación reemplaza el archivo "
-				  "de una vez (para la salida estándar use -o -)",
-				  path);
+			set_error(
+			    err, errlen,
+			    "%s no es un archivo regular: la exportación reemplaza el archivo "
+			    "de una vez (para la salida estándar use -o -)",
+			    path);
 			memset(&set, 0, sizeof(set));
 			rc = INDICATORS_BAD_INPUT;
 			goto done;
