@@ -49,6 +49,12 @@ struct mapping_limit {
 	size_t max_bytes;
 };
 
+#define MAPPING_MAX_LIMIT_BYTES (64 * 1024)
+/* The limits of the text fields when a mapping's "limits" says nothing else
+ * (mapping_values.c); mapping_limited(f) is 1 for the fields that have one. */
+extern const struct mapping_limit mapping_default_limits[MAPPING_NFIELDS];
+int mapping_limited(int f);
+
 struct mapping_date {
 	char *formats[MAPPING_MAX_DATE_FORMATS]; /* strptime(3), C locale, tried in order */
 	size_t nformats;
@@ -184,7 +190,14 @@ void mapping_sql_free(struct mapping *m);
 extern const char *const mapping_xml_keys[];
 extern const char *const mapping_sql_keys[];
 
-/* ---- values (mapping.c) */
+/* ---- XML (mapping_xml.c) helpers the safe parser shares */
+struct _xmlError;
+/* libxml2's structured-error sink that says nothing (errors are read from the context). */
+void mapping_silent_error(void *data, struct _xmlError *error);
+/* 1 for a character of an XML name (letters, digits, _ - .). */
+int mapping_name_char(char c);
+
+/* ---- values (mapping_values.c) */
 const char *mapping_table_get(const struct mapping_table *t, const char *code);
 /* 0 when s is a radicado number as the mapping defines it, else -1. */
 int mapping_check_numero(const struct mapping *m, const char *s);
