@@ -1,7 +1,5 @@
-/* mapping_xml.c -- the xml format of a mapping: SOAP operations (request templates,
- * XPath to each field), safe parsing of answers as real servers send them (encodings,
- * stray bytes, faults), and the filings read out of them. */
-#include <stdint.h>
+/* mapping_xml.c -- the xml format of a mapping: SOAP operations (request templates, XPath
+ * to each field), faults, and the filings read out of answers (parsed by mapping_xmlsafe.c). */
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
