@@ -23,6 +23,9 @@ WEB_FILES = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/vendor
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 FAKEDS_SRC = $(wildcard tests/fakeds/*.c)
+# Every header a unit binary may read: a change relinks it (tests/run.sh refuses a binary
+# older than any of them).
+UNIT_HDR  = $(wildcard connector/*.h tests/unit/*.h)
 
 .PHONY: all deps demo check unit integration bench install clean format lint
 all: build/segcont build/fakeds
@@ -56,7 +59,7 @@ build/segcont: $(OBJ) build/obj/web_assets.o
 build/fakeds: $(FAKEDS_SRC) build/obj/util.o
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $(FAKEDS_SRC) build/obj/util.o $(LIBS)
 
-build/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/web_assets.o
+build/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/web_assets.o $(UNIT_HDR)
 	@mkdir -p build/unit
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iconnector -o $@ $< $(SAN_OBJ) build/san/web_assets.o $(LIBS) $(CMOCKA_LIBS)
 
