@@ -23,8 +23,8 @@ WEB_FILES = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/vendor
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 FAKEDS_SRC = $(wildcard tests/fakeds/*.c)
-# Every header a unit binary may read: a change relinks it (tests/run.sh refuses a binary
-# older than any of them).
+# Every header a binary may read: a change relinks it (tests/run.sh refuses a binary older
+# than any of them, so each input it compares is a prerequisite here).
 UNIT_HDR  = $(wildcard connector/*.h tests/unit/*.h)
 # make coverage: the same sources with gcov instrumentation, in build/cov only.
 COV       = build/cov
@@ -60,10 +60,10 @@ build/san/web_assets.o: build/gen/web_assets.c connector/web_assets.h
 	@mkdir -p build/san
 	$(CC) $(WARN) $(CFLAGS) $(SAN) -Iconnector -c $< -o $@
 
-build/segcont: $(OBJ) build/obj/web_assets.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+build/segcont: $(OBJ) build/obj/web_assets.o $(wildcard connector/*.h)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) build/obj/web_assets.o $(LIBS)
 
-build/fakeds: $(FAKEDS_SRC) build/obj/util.o
+build/fakeds: $(FAKEDS_SRC) build/obj/util.o $(wildcard tests/fakeds/*.h)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $(FAKEDS_SRC) build/obj/util.o $(LIBS)
 
 build/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/web_assets.o $(UNIT_HDR)
@@ -78,8 +78,8 @@ $(COV)/obj/web_assets.o: build/gen/web_assets.c connector/web_assets.h
 	@mkdir -p $(COV)/obj
 	$(CC) $(WARN) $(CFLAGS) -Iconnector -c $< -o $@
 
-$(COV)/segcont: $(COV_OBJ) $(COV)/obj/web_assets.o
-	$(CC) $(CFLAGS) $(COV_FLAGS) -o $@ $^ $(LIBS)
+$(COV)/segcont: $(COV_OBJ) $(COV)/obj/web_assets.o $(wildcard connector/*.h)
+	$(CC) $(CFLAGS) $(COV_FLAGS) -o $@ $(COV_OBJ) $(COV)/obj/web_assets.o $(LIBS)
 
 $(COV)/unit/%: tests/unit/%.c $(COV_LIB_OBJ) $(COV)/obj/web_assets.o $(UNIT_HDR)
 	@mkdir -p $(COV)/unit
