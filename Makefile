@@ -23,8 +23,18 @@ WEB_FILES = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/vendor
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 FAKEDS_SRC = $(wildcard tests/fakeds/*.c)
+# Every header a binary may read: a change relinks it (tests/run.sh refuses a binary older
+# than any of them, so each input it compares is a prerequisite here).
+UNIT_HDR  = $(wildcard connector/*.h tests/unit/*.h)
+# make coverage: the same sources with gcov instrumentation, in build/cov only.
+COV       = build/cov
+# Counters updated atomically: segcont's threads (HTTP workers, poller) run the same code.
+COV_FLAGS = --coverage -fprofile-update=atomic -O0 -g
+COV_OBJ   = $(patsubst connector/%.c,$(COV)/obj/%.o,$(SRC))
+COV_LIB_OBJ = $(patsubst connector/%.c,$(COV)/obj/%.o,$(LIB_SRC))
+COV_UNIT_BIN = $(patsubst tests/unit/%.c,$(COV)/unit/%,$(UNIT_SRC))
 
-.PHONY: all deps demo check unit integration bench install clean format lint
+.PHONY: all deps demo check unit integration coverage bench install clean format lint
 all: build/segcont build/fakeds
 
 deps:
@@ -50,15 +60,30 @@ build/san/web_assets.o: build/gen/web_assets.c connector/web_assets.h
 	@mkdir -p build/san
 	$(CC) $(WARN) $(CFLAGS) $(SAN) -Iconnector -c $< -o $@
 
-build/segcont: $(OBJ) build/obj/web_assets.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+build/segcont: $(OBJ) build/obj/web_assets.o $(wildcard connector/*.h)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) build/obj/web_assets.o $(LIBS)
 
-build/fakeds: $(FAKEDS_SRC) build/obj/util.o
+build/fakeds: $(FAKEDS_SRC) build/obj/util.o $(wildcard tests/fakeds/*.h)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $(FAKEDS_SRC) build/obj/util.o $(LIBS)
 
-build/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/web_assets.o
+build/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/web_assets.o $(UNIT_HDR)
 	@mkdir -p build/unit
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(SAN) $(PKG_CFLAGS) -Iconnector -o $@ $< $(SAN_OBJ) build/san/web_assets.o $(LIBS) $(CMOCKA_LIBS)
+
+$(COV)/obj/%.o: connector/%.c
+	@mkdir -p $(COV)/obj
+	$(CC) $(ALL_CFLAGS) $(COV_FLAGS) -c $< -o $@
+
+$(COV)/obj/web_assets.o: build/gen/web_assets.c connector/web_assets.h
+	@mkdir -p $(COV)/obj
+	$(CC) $(WARN) $(CFLAGS) -Iconnector -c $< -o $@
+
+$(COV)/segcont: $(COV_OBJ) $(COV)/obj/web_assets.o $(wildcard connector/*.h)
+	$(CC) $(CFLAGS) $(COV_FLAGS) -o $@ $(COV_OBJ) $(COV)/obj/web_assets.o $(LIBS)
+
+$(COV)/unit/%: tests/unit/%.c $(COV_LIB_OBJ) $(COV)/obj/web_assets.o $(UNIT_HDR)
+	@mkdir -p $(COV)/unit
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(COV_FLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $< $(COV_LIB_OBJ) $(COV)/obj/web_assets.o $(LIBS) $(CMOCKA_LIBS)
 
 demo: deps all
 	sh .ci/demo
@@ -71,6 +96,11 @@ unit: all $(UNIT_BIN)
 
 integration: all
 	sh tests/run.sh integration
+
+# Unit and integration tests against gcov-instrumented builds (build/cov), then line and
+# branch coverage of connector/ per file with lcov (installed by .ci/coverage when missing).
+coverage: deps all $(COV)/segcont $(COV_UNIT_BIN)
+	sh .ci/coverage
 
 bench: deps all
 	sh bench/run.sh
@@ -91,6 +121,6 @@ clean:
 	rm -rf build
 
 # Keep the sanitizer objects between runs (make would delete them as intermediates).
-.SECONDARY: $(SAN_OBJ) build/san/web_assets.o
+.SECONDARY: $(SAN_OBJ) build/san/web_assets.o $(COV_OBJ) $(COV)/obj/web_assets.o
 
--include $(wildcard build/obj/*.d build/san/*.d)
+-include $(wildcard build/obj/*.d build/san/*.d $(COV)/obj/*.d)
