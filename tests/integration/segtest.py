@@ -385,3 +385,180 @@ def db_dump(dbpath):
         return out
     finally:
         con.close()
+
+
+# ---- fakecmis: the simulated CMIS repository (tests/fakecmis), Browser Binding over JSON
+
+FAKECMIS = os.environ.get("FAKECMIS_BIN", os.path.join(BUILD, "fakecmis"))  # e.g. an ASan build
+CMIS_USER = "segcont"          # fakecmis' default --user
+CMIS_PASSWORD = "clave-cmis"   # and password (without --password-file)
+CMIS_REPOSITORY = "sgd"
+
+
+class FakeCMIS:
+    """A running fakecmis process, its Browser Binding (with Basic credentials) and its
+    control API. Every request is bounded by `timeout`; stop() returns the exit status."""
+
+    def __init__(self, workdir, *args, user=CMIS_USER, password=CMIS_PASSWORD, timeout=20):
+        self.portfile = os.path.join(workdir, "fakecmis.port")
+        if os.path.exists(self.portfile):
+            os.unlink(self.portfile)
+        self.log_path = os.path.join(workdir, "fakecmis.log")
+        log = open(self.log_path, "ab")
+        cmd = [FAKECMIS, "--port", "0", "--port-file", self.portfile, "--max-seconds", "900"]
+        self.proc = subprocess.Popen(cmd + list(args), stdout=log, stderr=log,
+                                     stdin=subprocess.DEVNULL)
+        log.close()
+        _procs.append(self.proc)
+        end = time.time() + timeout
+        while not (os.path.exists(self.portfile) and os.path.getsize(self.portfile) > 0):
+            if self.proc.poll() is not None:
+                raise RuntimeError("fakecmis terminó al arrancar (%d): %s"
+                                   % (self.proc.returncode, self.log()[-2000:]))
+            if time.time() > end:
+                raise RuntimeError("fakecmis no escribió %s" % self.portfile)
+            time.sleep(0.02)
+        with open(self.portfile) as f:
+            self.port = int(f.read().strip())
+        self.base = "http://127.0.0.1:%d" % self.port
+        self.url = self.base + "/cmis/browser"                # the service URL
+        self.repository_url = self.url + "/" + CMIS_REPOSITORY
+        self.user = user
+        self.password = password
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def request(self, method, path, body=None, headers=None, auth=True, timeout=15):
+        """One HTTP request; path is absolute ("/cmis/browser/sgd?..."). auth: True for the
+        configured credentials, False for none, or a (user, password) pair. Returns (status,
+        headers as a dict with lowercase names, body bytes)."""
+        import base64
+        import http.client
+        hdrs = dict(headers or {})
+        if auth:
+            user, password = (self.user, self.password) if auth is True else auth
+            token = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+            hdrs["Authorization"] = "Basic " + token
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=hdrs)
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+        finally:
+            conn.close()
+
+    def cmis(self, selector=None, auth=True, post=None, **params):
+        """A Browser Binding call on the repository URL: GET with cmisselector=selector and
+        params, or (post: a dict of form fields) a POST. Returns (status, headers, JSON value,
+        or the text when it is not JSON)."""
+        import urllib.parse
+        if post is not None:
+            body = urllib.parse.urlencode(post).encode()
+            status, hdrs, data = self.request(
+                "POST", "/cmis/browser/" + CMIS_REPOSITORY, body,
+                {"Content-Type": "application/x-www-form-urlencoded"}, auth=auth)
+        else:
+            q = dict(params)
+            if selector is not None:
+                q["cmisselector"] = selector
+            path = "/cmis/browser/" + CMIS_REPOSITORY
+            if q:
+                path += "?" + urllib.parse.urlencode(q)
+            status, hdrs, data = self.request("GET", path, auth=auth)
+        text = data.decode("utf-8", "replace")
+        try:
+            return status, hdrs, json.loads(text)
+        except ValueError:
+            return status, hdrs, text
+
+    def query(self, statement, max_items=None, skip=0, succinct=True):
+        """One page of a query. Returns (status, JSON)."""
+        params = {"q": statement, "skipCount": str(skip),
+                  "succinct": "true" if succinct else "false"}
+        if max_items is not None:
+            params["maxItems"] = str(max_items)
+        status, _, value = self.cmis("query", **params)
+        return status, value
+
+    def query_all(self, statement, max_items=1000, succinct=True, max_pages=100000):
+        """Every result of a query, paging with skipCount until hasMoreItems is false.
+        Returns (results, pages)."""
+        results = []
+        pages = 0
+        while pages < max_pages:
+            status, page = self.query(statement, max_items, len(results), succinct)
+            if status != 200:
+                raise RuntimeError("query: %d %r" % (status, page))
+            pages += 1
+            results += page["results"]
+            if not page["hasMoreItems"]:
+                return results, pages
+        raise RuntimeError("query: más de %d páginas" % max_pages)
+
+    def changes(self, token=None, max_items=None, succinct=True, include_properties=True):
+        """One page of contentChanges from token. Returns (status, JSON)."""
+        params = {"includeProperties": "true" if include_properties else "false",
+                  "succinct": "true" if succinct else "false"}
+        if token is not None:
+            params["changeLogToken"] = token
+        if max_items is not None:
+            params["maxItems"] = str(max_items)
+        status, _, value = self.cmis("contentChanges", **params)
+        return status, value
+
+    def changes_all(self, token=None, max_items=1000, max_pages=100000):
+        """Every change event from token on. Returns (events, the next token, pages)."""
+        events = []
+        for pages in range(1, max_pages + 1):
+            status, page = self.changes(token, max_items)
+            if status != 200:
+                raise RuntimeError("contentChanges: %d %r" % (status, page))
+            events += page["objects"]
+            token = page["changeLogToken"]
+            if not page["hasMoreItems"]:
+                return events, token, pages
+        raise RuntimeError("contentChanges: más de %d páginas" % max_pages)
+
+    def control_status(self, path, body=None):
+        """A control call. Returns (status, JSON)."""
+        data = None if body is None else json.dumps(body).encode()
+        hdrs = {} if body is None else {"Content-Type": "application/json"}
+        status, _, text = self.request("GET" if body is None else "POST", path, data, hdrs,
+                                       auth=False)
+        return status, json.loads(text.decode("utf-8"))
+
+    def control(self, path, body=None):
+        """A control call that must succeed; returns its JSON."""
+        status, value = self.control_status(path, body)
+        if status >= 300:
+            raise RuntimeError("%s: %d %r" % (path, status, value))
+        return value
+
+    def dump(self, dependencia=None):
+        """{numero: filing} in the field names segcont stores (plus the repository's own)."""
+        q = "" if dependencia is None else "?dependencia=" + dependencia
+        return {f["numero"]: f for f in self.control("/control/dump" + q)}
+
+    def token(self):
+        """The latest change log token, as repositoryInfo gives it."""
+        return self.control("/control/token")["latestChangeLogToken"]
+
+    def faults(self, rate, kinds=None, delay_ms=1500, seed=7):
+        body = {"rate": rate, "seed": seed, "delay_ms": delay_ms}
+        if kinds:
+            body["kinds"] = kinds
+        return self.control("/control/faults", body)
+
+    def stop(self):
+        """SIGTERM, then the exit status (0 when it stopped cleanly)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode

@@ -1,0 +1,49 @@
+/* fakecmis_http.h -- the simulated repository's HTTP server (libmicrohttpd, a thread per
+ * connection): Basic authentication, the Browser Binding with its injected faults, and the
+ * /control/ API. */
+#ifndef FAKECMIS_HTTP_H
+#define FAKECMIS_HTTP_H
+
+#include <stddef.h>
+
+#include "fakecmis_faults.h"
+#include "fakecmis_repo.h"
+
+#define FAKECMIS_HTTP_MAX_BODY (1024u * 1024u) /* bytes of a request body; more is a 413 */
+#define FAKECMIS_HTTP_MAX_DISCARD                                                                  \
+	(64u * 1024u * 1024u)		  /* an oversized body read to send the 413;               \
+					     past this the connection is dropped */
+#define FAKECMIS_HTTP_TIMEOUT 60	  /* seconds an idle connection is kept */
+#define FAKECMIS_HTTP_MAX_CONNECTIONS 256 /* at once, also per client address */
+#define FAKECMIS_HTTP_DELAY_STEP_MS 50	  /* a delay sleeps in steps this long */
+#define FAKECMIS_HTTP_MAX_FIELDS 64	  /* fields of a POSTed form */
+#define FAKECMIS_HTTP_REALM "sgd"	  /* of WWW-Authenticate */
+
+struct fakecmis_http_options {
+	const char *listen;   /* a loopback address: 127.x.x.x, ::1 or localhost */
+	int port;	      /* 0: any free port */
+	const char *user;     /* Basic credentials required (copied); NULL: none asked */
+	const char *password; /* (copied; the caller wipes its own) */
+	int auth_html;	      /* 1: a 401 carries Tomcat's HTML page, as OpenCMIS servlets send */
+	long page_cap;
+	int expired_constraint;
+	int token_last;
+};
+
+struct fakecmis_http;
+
+/* Starts serving r and f (borrowed; they must outlive the server). Returns the server, or
+ * NULL with err filled (not a loopback address, port taken...). */
+struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
+					  struct fakecmis_repo *r, struct fakecmis_faults *f,
+					  char *err, size_t errlen);
+/* Checks that listen is a loopback address. Returns 0, or -1 with err filled. */
+int fakecmis_http_check_listen(const char *listen, char *err, size_t errlen);
+/* The port actually bound. */
+int fakecmis_http_port(const struct fakecmis_http *h);
+/* The base URL ("http://127.0.0.1:8089"). Borrowed. */
+const char *fakecmis_http_url(const struct fakecmis_http *h);
+/* Stops: delayed answers give up, open connections close, threads are joined; frees h. */
+void fakecmis_http_stop(struct fakecmis_http *h);
+
+#endif
