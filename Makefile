@@ -23,6 +23,8 @@ WEB_FILES = $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/vendor
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 FAKEDS_SRC = $(wildcard tests/fakeds/*.c)
+FAKECMIS_SRC = $(wildcard tests/fakecmis/*.c)
+FAKECMIS_HDR = $(wildcard tests/fakecmis/*.h)
 # Every header a binary may read: a change relinks it (tests/run.sh refuses a binary older
 # than any of them, so each input it compares is a prerequisite here).
 UNIT_HDR  = $(wildcard connector/*.h tests/unit/*.h)
@@ -35,7 +37,7 @@ COV_LIB_OBJ = $(patsubst connector/%.c,$(COV)/obj/%.o,$(LIB_SRC))
 COV_UNIT_BIN = $(patsubst tests/unit/%.c,$(COV)/unit/%,$(UNIT_SRC))
 
 .PHONY: all deps demo check unit integration coverage bench install clean format lint
-all: build/segcont build/fakeds
+all: build/segcont build/fakeds build/fakecmis
 
 deps:
 	@sh .ci/deps
@@ -65,6 +67,14 @@ build/segcont: $(OBJ) build/obj/web_assets.o $(wildcard connector/*.h)
 
 build/fakeds: $(FAKEDS_SRC) build/obj/util.o $(wildcard tests/fakeds/*.h)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $(FAKEDS_SRC) build/obj/util.o $(LIBS)
+
+# The simulated CMIS repository (tests/fakecmis); fakecmis-san is the sanitizer build its
+# contract test can run against (FAKECMIS_BIN=build/fakecmis-san).
+build/fakecmis: $(FAKECMIS_SRC) $(FAKECMIS_HDR) build/obj/util.o
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $(FAKECMIS_SRC) build/obj/util.o $(LIBS)
+
+build/fakecmis-san: $(FAKECMIS_SRC) $(FAKECMIS_HDR) build/san/util.o
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(SAN) -O1 $(PKG_CFLAGS) -Iconnector -o $@ $(FAKECMIS_SRC) build/san/util.o $(LIBS)
 
 build/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/web_assets.o $(UNIT_HDR)
 	@mkdir -p build/unit
@@ -112,10 +122,10 @@ install: build/segcont
 	install -m 0644 config/segcont.conf.example config/segcont.service $(DESTDIR)$(PREFIX)/share/doc/segcont/
 
 format:
-	clang-format -i connector/*.[ch] tests/unit/*.c tests/fakeds/*.c
+	clang-format -i connector/*.[ch] tests/unit/*.c tests/fakeds/*.c tests/fakecmis/*.[ch]
 
 lint:
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 --inline-suppr -Iconnector connector tests/fakeds
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 --inline-suppr -Iconnector connector tests/fakeds tests/fakecmis
 
 clean:
 	rm -rf build
