@@ -293,22 +293,56 @@ const char *mapping_table_get(const struct mapping_table *t, const char *code)
 	return NULL;
 }
 
+/* "numero": {"min_digits": 14, "max_digits": 16} (Orfeo: digits only), or {"pattern": a POSIX
+ * extended regular expression the whole number must match, "max_length": bytes} for other
+ * systems ("1-2021-23677", "2021EE7835"); with a pattern, min/max_digits are ignored. */
+static int mapping_load_numero(struct mapping_loader *ld, struct mapping *m, const json_t *o)
+{
+	static const char *const keys[] = {"min_digits", "max_digits", "pattern", "max_length",
+					   NULL};
+	char *pattern = NULL;
+	char *anchored;
+	int rc;
+
+	if (mapping_check_keys(ld, o, "numero", keys) < 0)
+		return -1;
+	if (json_object_get(o, "pattern") == NULL) {
+		if (mapping_get_int(ld, o, "numero", "min_digits", 1, MAPPING_MAX_NUMERO,
+				    &m->numero_min) < 0 ||
+		    mapping_get_int(ld, o, "numero", "max_digits", 1, MAPPING_MAX_NUMERO,
+				    &m->numero_max) < 0)
+			return -1;
+		if (m->numero_min > m->numero_max)
+			return mapping_fail(ld, "numero.min_digits", "mayor que max_digits");
+		return 0;
+	}
+	/* A pattern wins over min/max_digits, which a base file may still bring. */
+	if (mapping_get_text(ld, o, "numero", "pattern", MAPPING_MAX_TEXT, &pattern) < 0 ||
+	    mapping_get_int(ld, o, "numero", "max_length", 1, MAPPING_MAX_NUMERO, &m->numero_max) <
+		0) {
+		free(pattern);
+		return -1;
+	}
+	m->numero_min = 1;
+	anchored = xasprintf("^(%s)$", pattern);
+	free(pattern);
+	rc = regcomp(&m->numero_regex, anchored, REG_EXTENDED | REG_NOSUB);
+	free(anchored);
+	if (rc != 0)
+		return mapping_fail(ld, "numero.pattern", "expresión regular no válida");
+	m->numero_regex_set = 1;
+	return 0;
+}
+
 static int mapping_load_codes(struct mapping_loader *ld, struct mapping *m, const json_t *root)
 {
-	static const char *const numero_keys[] = {"min_digits", "max_digits", NULL};
 	static const char *const tipo_keys[] = {"digits", "default", NULL};
 	static const char *const estado_keys[] = {"codes", NULL};
 	json_t *o;
 
 	if (mapping_get_object(ld, root, "", "numero", 1, &o) < 0 ||
-	    mapping_check_keys(ld, o, "numero", numero_keys) < 0 ||
-	    mapping_get_int(ld, o, "numero", "min_digits", 1, MAPPING_MAX_NUMERO, &m->numero_min) <
-		0 ||
-	    mapping_get_int(ld, o, "numero", "max_digits", 1, MAPPING_MAX_NUMERO, &m->numero_max) <
-		0)
+	    mapping_load_numero(ld, m, o) < 0)
 		return -1;
-	if (m->numero_min > m->numero_max)
-		return mapping_fail(ld, "numero.min_digits", "mayor que max_digits");
 	if (mapping_get_object(ld, root, "", "tipo_radicado", 1, &o) < 0 ||
 	    mapping_check_keys(ld, o, "tipo_radicado", tipo_keys) < 0 ||
 	    mapping_load_table(ld, o, "tipo_radicado", "digits", 1, NULL, &m->tipo_digits) < 0 ||
@@ -810,6 +844,8 @@ void mapping_free(struct mapping *m)
 	if (m == NULL)
 		return;
 	free(m->profile);
+	if (m->numero_regex_set)
+		regfree(&m->numero_regex);
 	mapping_free_table(&m->tipo_digits);
 	free(m->tipo_default);
 	mapping_free_table(&m->estados);

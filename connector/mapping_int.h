@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <locale.h>
+#include <regex.h>
 #include <stddef.h>
 
 #include "mapping.h"
@@ -103,8 +104,10 @@ struct mapping {
 	int tz_minutes;
 	char tz_text[8];     /* "-05:00" */
 	int max_window_days; /* 0: no limit */
-	int numero_min;
+	int numero_min;	   /* digits only, this many to numero_max... */
 	int numero_max;
+	int numero_regex_set; /* ...or a pattern (numero.pattern), at most numero_max bytes */
+	regex_t numero_regex;
 	struct mapping_table tipo_digits;
 	char *tipo_default;
 	struct mapping_table estados;

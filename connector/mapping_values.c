@@ -99,6 +99,15 @@ int mapping_check_numero(const struct mapping *m, const char *s)
 
 	if (n < (size_t)m->numero_min || n > (size_t)m->numero_max)
 		return -1;
+	if (m->numero_regex_set) {
+		/* Printable ASCII only, whatever the pattern: the number is a key, a file name
+		 * part and a URL segment. */
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] <= ' ' || s[i] > '~' || s[i] == '/' || s[i] == '\\')
+				return -1;
+		}
+		return regexec(&m->numero_regex, s, 0, NULL, 0) == 0 ? 0 : -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;

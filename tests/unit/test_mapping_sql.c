@@ -313,6 +313,41 @@ static void test_row_limits(void **state)
 	free(big);
 }
 
+/* Numbers of other systems by the mapping's pattern; the whole number must match; printable
+ * ASCII only. */
+static void test_number_patterns(void **state)
+{
+	static const struct {
+		const char *numero;
+		int ok;
+	} cases[] = {
+	    {"1-2021-23677", 1}, {"2021EE7835", 1},	   {" 2021EE7835 ", 1},
+	    {"1-2021-2367X", 0}, {"x1-2021-23677", 0},	   {"20241300012213", 0},
+	    {"2021ee7835", 0},	 {"1-2021-1234567890", 0}, {"2021EE78/35", 0},
+	};
+	char err[TEST_ERR];
+	struct mapping *other =
+	    mapping_load("tests/data/mappings/sql-otros-numeros.json", err, sizeof(err));
+
+	(void)state;
+	if (other == NULL)
+		fail_msg("%s", err);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *v[MAPPING_NFIELDS];
+		struct filing f;
+		enum ds_answer a;
+
+		test_row_values(v);
+		v[MF_NUMERO] = cases[i].numero;
+		filing_init(&f);
+		a = mapping_sql_row(other, v, &f, err, sizeof(err));
+		if ((a == DS_OK) != cases[i].ok)
+			fail_msg("«%s»: %s (%s)", cases[i].numero, ds_answer_name(a), err);
+		filing_free(&f);
+	}
+	mapping_free(other);
+}
+
 /* A mapping built on the shipped one ("base") with an area table names areas the query
  * leaves unnamed. */
 static void test_row_named_areas(void **state)
@@ -397,6 +432,11 @@ static void test_refused_files(void **state)
 	    {"\"limits\": {\"asunto\": {\"max_bytes\": 9, \"format\": \"x\"}}",
 	     "limits.asunto: format"},
 	    {"\"limits\": {\"asunto\": 5}", "limits.asunto: se esperaba un objeto"},
+	    {"\"numero\": {\"pattern\": \"([\", \"max_length\": 9}",
+	     "numero.pattern: expresión regular"},
+	    {"\"numero\": {\"pattern\": \"[0-9]+\"}", "numero.max_length: falta"},
+	    {"\"numero\": {\"pattern\": \"[0-9]+\", \"max_length\": 65}",
+	     "numero.max_length: fuera de rango"},
 	};
 
 	(void)state;
@@ -449,6 +489,7 @@ int main(void)
 	    cmocka_unit_test(test_refused_files),
 	    cmocka_unit_test(test_array_literal),
 	    cmocka_unit_test(test_row_limits),
+	    cmocka_unit_test(test_number_patterns),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);
