@@ -198,11 +198,15 @@ static const char *const store_migrations[] = {
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
 
-/* ---- Statements: one enum entry and one SQL text each, prepared on first use and kept
- * for the connection's life. The filing statements bind the columns in the order of
- * store_filing_fields (?1 = numero ... ?13 = tipo_documental_nombre). */
+/* ---- Statements: one enum of every statement this connection keeps, and one cache
+ * (struct store's slots) that prepares each on first use and keeps it for the
+ * connection's life. A statement has one slot, or one per query shape when its SQL
+ * depends on which filters are present (the filing list, store_sla_rows). Each section
+ * of this file holds the SQL of its statements. The filing statements bind the columns
+ * in the order of store_filing_fields (?1 = numero ... ?13 = tipo_documental_nombre). */
 
 enum store_stmt_id {
+	/* transactions, filings and the sync state (store_sql) */
 	STORE_STMT_BEGIN,
 	STORE_STMT_COMMIT,
 	STORE_STMT_ROLLBACK,
@@ -219,6 +223,43 @@ enum store_stmt_id {
 	STORE_STMT_SYNC_ENSURE,
 	STORE_STMT_SYNC_SET_CURSOR,
 	STORE_STMT_SYNC_NOTE_PASS,
+	/* follow-up API (store_api_sql; NULL texts are built by store_api_build_sql) */
+	STORE_STMT_USER_ADD,
+	STORE_STMT_USER_SET_TOKEN,
+	STORE_STMT_USER_SET_ACTIVE,
+	STORE_STMT_USER_BY_TOKEN,
+	STORE_STMT_USER_GET,
+	STORE_STMT_USER_LIST,
+	STORE_STMT_FU_GET,
+	STORE_STMT_FU_UPDATE,
+	STORE_STMT_AUDIT_INSERT,
+	STORE_STMT_FILING_JSON,
+	STORE_STMT_LAWYER_LOAD,
+	STORE_STMT_COUNT_BY_ESTADO,
+	STORE_STMT_DATA_VERSION,
+	STORE_STMT_LIST_COUNT, /* one slot per list shape */
+	STORE_STMT_LIST_PAGE,  /* one slot per list shape */
+	/* indicators and export */
+	STORE_STMT_SLA_ROWS, /* one slot per query shape */
+	/* reconciliation (store_rc_sql) */
+	STORE_STMT_RC_LOCAL_GET,
+	STORE_STMT_RC_LOCAL_RANGE,
+	STORE_STMT_RC_OPEN_OF,
+	STORE_STMT_RC_LAST_CLOSED,
+	STORE_STMT_RC_INSERT,
+	STORE_STMT_RC_REFRESH,
+	STORE_STMT_RC_CLOSE,
+	STORE_STMT_RC_SEEN,
+	STORE_STMT_RC_STATE_OF,
+	STORE_STMT_RC_RESOLVE,
+	STORE_STMT_RC_AUDIT,
+	STORE_STMT_RC_GET,
+	STORE_STMT_RC_COUNT,
+	STORE_STMT_RC_PAGE,
+	STORE_STMT_RC_BY_TIPO,
+	STORE_STMT_RC_RUN_GET,
+	STORE_STMT_RC_RUN_ENSURE,
+	STORE_STMT_RC_RUN_NOTE,
 	STORE_STMT_COUNT
 };
 
@@ -280,23 +321,30 @@ static const char *const store_sql[STORE_STMT_COUNT] = {
 	" WHERE id = 1",
 };
 
+#define STORE_LIST_SHAPES 24 /* list shapes (filters present, order) cached per connection */
 /* store_sla_rows' query shapes: one bit for each of its five optional filters. */
 #define STORE_SLA_SHAPES (1 << 5)
 
+/* One cached statement: the query shape it was prepared for (0 for a statement with one
+ * shape), or -1 while the slot is empty. */
+struct store_slot {
+	int key;
+	sqlite3_stmt *st;
+};
+
 struct store {
 	sqlite3 *db;
-	sqlite3_stmt *stmt[STORE_STMT_COUNT];
 	char err[STORE_ERR_LEN];
-	struct store_api *api; /* follow-up API statements, see the end of this file */
-	sqlite3_stmt **rc;     /* reconciliation statements, see "reconciliation" below */
-	sqlite3_stmt *sla[STORE_SLA_SHAPES]; /* store_sla_rows' statements by query shape */
+	/* The statement cache: the slots of statement id start at slot[first[id]]; next[id]
+	 * is the one a new shape takes when all are used. */
+	struct store_slot *slot;
+	int nslots;
+	int first[STORE_STMT_COUNT];
+	int next[STORE_STMT_COUNT];
 };
 
 /* --- follow-up API: defined at the end of this file --- */
 static int store_api_register(struct store *s);
-static void store_api_free(struct store *s);
-/* --- reconciliation: defined at the end of this file --- */
-static void store_rc_free(struct store *s);
 
 /* ---- The source fields of a filing, in column order: how each is compared, bound and
  * described in a cambio_sgd entry. */
@@ -380,18 +428,108 @@ static void store_set_sqlite_error(struct store *s, const char *what)
 	set_error(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
-/* Returns the cached statement id (prepared now if first used) or NULL with s->err. */
-static sqlite3_stmt *store_stmt(struct store *s, enum store_stmt_id id)
+/* How many slots statement id has in the cache: one per shape for the statements whose
+ * SQL depends on the query, one for every other. */
+static int store_cache_slots(enum store_stmt_id id)
 {
-	if (s->stmt[id] != NULL)
-		return s->stmt[id];
-	if (sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
-			       NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar una consulta");
-		s->stmt[id] = NULL;
+	switch (id) {
+	case STORE_STMT_LIST_COUNT:
+	case STORE_STMT_LIST_PAGE:
+		return STORE_LIST_SHAPES;
+	case STORE_STMT_SLA_ROWS:
+		return STORE_SLA_SHAPES;
+	default:
+		return 1;
+	}
+}
+
+static void store_cache_init(struct store *s)
+{
+	s->nslots = 0;
+	for (int id = 0; id < STORE_STMT_COUNT; id++) {
+		s->first[id] = s->nslots;
+		s->nslots += store_cache_slots((enum store_stmt_id)id);
+	}
+	s->slot = xcalloc((size_t)s->nslots, sizeof(*s->slot));
+	for (int i = 0; i < s->nslots; i++)
+		s->slot[i].key = -1;
+}
+
+static void store_cache_free(struct store *s)
+{
+	for (int i = 0; i < s->nslots; i++)
+		sqlite3_finalize(s->slot[i].st);
+	free(s->slot);
+	s->slot = NULL;
+	s->nslots = 0;
+}
+
+/* The cached statement of (id, key), or NULL when it is not prepared. */
+static sqlite3_stmt *store_cache_find(struct store *s, enum store_stmt_id id, int key)
+{
+	struct store_slot *slot = &s->slot[s->first[id]];
+	int n = store_cache_slots(id);
+
+	for (int i = 0; i < n; i++) {
+		if (slot[i].key == key)
+			return slot[i].st;
+	}
+	return NULL;
+}
+
+/* Prepares sql as (id, key) in the next slot of id (finalizing what it held). Returns the
+ * statement, or NULL with s->err (what names the failure). */
+static sqlite3_stmt *store_cache_put(struct store *s, enum store_stmt_id id, int key,
+				     const char *sql, const char *what)
+{
+	struct store_slot *slot = &s->slot[s->first[id] + s->next[id]];
+
+	s->next[id] = (s->next[id] + 1) % store_cache_slots(id);
+	sqlite3_finalize(slot->st);
+	slot->st = NULL;
+	slot->key = -1;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st, NULL) !=
+	    SQLITE_OK) {
+		store_set_sqlite_error(s, what);
+		sqlite3_finalize(slot->st);
+		slot->st = NULL;
 		return NULL;
 	}
-	return s->stmt[id];
+	slot->key = key;
+	return slot->st;
+}
+
+/* Returns statement id from the cache, prepared from sql on first use, or NULL with
+ * s->err. */
+static sqlite3_stmt *store_cache_stmt(struct store *s, enum store_stmt_id id, const char *sql,
+				      const char *what)
+{
+	sqlite3_stmt *st = store_cache_find(s, id, 0);
+
+	return st != NULL ? st : store_cache_put(s, id, 0, sql, what);
+}
+
+/* Returns statement id for query shape key (>= 0) from the cache; on first use build(arg)
+ * gives its SQL (a new string, freed here). NULL with s->err on error. */
+static sqlite3_stmt *store_cache_shape(struct store *s, enum store_stmt_id id, int key,
+				       char *(*build)(const void *arg), const void *arg,
+				       const char *what)
+{
+	sqlite3_stmt *st = store_cache_find(s, id, key);
+	char *sql;
+
+	if (st != NULL)
+		return st;
+	sql = build(arg);
+	st = store_cache_put(s, id, key, sql, what);
+	free(sql);
+	return st;
+}
+
+/* The statements of the section above (transactions, filings, sync state). */
+static sqlite3_stmt *store_stmt(struct store *s, enum store_stmt_id id)
+{
+	return store_cache_stmt(s, id, store_sql[id], "no se pudo preparar una consulta");
 }
 
 /* Makes a statement ready for its next use. Bindings are SQLITE_STATIC, so every use
@@ -618,6 +756,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	s = xcalloc(1, sizeof(*s));
+	store_cache_init(s);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		if (s->db == NULL) {
@@ -657,12 +796,7 @@ void store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	store_api_free(s);
-	store_rc_free(s);
-	for (int i = 0; i < STORE_STMT_COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
-	for (int i = 0; i < STORE_SLA_SHAPES; i++)
-		sqlite3_finalize(s->sla[i]);
+	store_cache_free(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_error(STORE_MODULE, "no se pudo cerrar la base de datos: %s",
 			  sqlite3_errmsg(s->db));
@@ -1172,10 +1306,8 @@ fail:
 /* --- follow-up API --- */
 /* Users, the follow-up row with its audit trail, gestiones, and the read views that the
  * HTTP API serves as JSON (built by SQLite's json1 functions, so no row is copied twice).
- * These statements live in s->api, apart from the sync statements above; the list's SQL
- * depends on which filters are present and is cached per shape. */
+ * The list's SQL depends on which filters are present and is cached per shape. */
 
-#define STORE_API_SHAPES 24 /* list shapes (filters present, order) cached per connection */
 #define STORE_API_AUTOCHECKPOINT 1000 /* WAL frames: SQLite's default, kept by our WAL hook */
 /* Page cache per connection, KiB (SQLite's default is 2 MiB): the list's indexes of 100,000
  * filings stay in memory instead of being read again for every count. */
@@ -1183,38 +1315,22 @@ fail:
 #define STORE_API_BUSY_CODE SQLITE_BUSY
 #define STORE_API_INT_MAX 9007199254740991L /* 2^53 - 1: exact in JSON numbers */
 
-enum store_api_stmt_id {
-	STORE_API_USER_ADD,
-	STORE_API_USER_SET_TOKEN,
-	STORE_API_USER_SET_ACTIVE,
-	STORE_API_USER_BY_TOKEN,
-	STORE_API_USER_GET,
-	STORE_API_USER_LIST,
-	STORE_API_FU_GET,
-	STORE_API_FU_UPDATE,
-	STORE_API_AUDIT_INSERT,
-	STORE_API_FILING_JSON,
-	STORE_API_LAWYER_LOAD,
-	STORE_API_COUNT_BY_ESTADO,
-	STORE_API_DATA_VERSION,
-	STORE_API_STMT_COUNT
-};
-
 #define STORE_API_USER_COLS "id, nombre, rol, activo, creado"
 
 /* NULL: built from store_fu_columns on first use (store_api_build_sql). */
-static const char *const store_api_sql[STORE_API_STMT_COUNT] = {
-    [STORE_API_USER_ADD] = "INSERT INTO usuario (nombre, rol, token_hash, activo, creado)"
-			   " VALUES (?1, ?2, ?3, 1, ?4)",
-    [STORE_API_USER_SET_TOKEN] = "UPDATE usuario SET token_hash = ?2 WHERE id = ?1",
-    [STORE_API_USER_SET_ACTIVE] = "UPDATE usuario SET activo = ?2 WHERE id = ?1",
-    [STORE_API_USER_BY_TOKEN] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE token_hash = ?1",
-    [STORE_API_USER_GET] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE id = ?1",
-    [STORE_API_USER_LIST] = "SELECT " STORE_API_USER_COLS " FROM usuario ORDER BY id",
-    [STORE_API_AUDIT_INSERT] =
+static const char *const store_api_sql[STORE_STMT_COUNT] = {
+    [STORE_STMT_USER_ADD] = "INSERT INTO usuario (nombre, rol, token_hash, activo, creado)"
+			    " VALUES (?1, ?2, ?3, 1, ?4)",
+    [STORE_STMT_USER_SET_TOKEN] = "UPDATE usuario SET token_hash = ?2 WHERE id = ?1",
+    [STORE_STMT_USER_SET_ACTIVE] = "UPDATE usuario SET activo = ?2 WHERE id = ?1",
+    [STORE_STMT_USER_BY_TOKEN] =
+	"SELECT " STORE_API_USER_COLS " FROM usuario WHERE token_hash = ?1",
+    [STORE_STMT_USER_GET] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE id = ?1",
+    [STORE_STMT_USER_LIST] = "SELECT " STORE_API_USER_COLS " FROM usuario ORDER BY id",
+    [STORE_STMT_AUDIT_INSERT] =
 	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
 	" valor_nuevo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [STORE_API_LAWYER_LOAD] =
+    [STORE_STMT_LAWYER_LOAD] =
 	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, s.estado, s.tipo_tramite,"
 	" count(s.radicado_id)"
 	" FROM usuario u LEFT JOIN seguimiento s ON s.abogado_id = u.id"
@@ -1222,20 +1338,8 @@ static const char *const store_api_sql[STORE_API_STMT_COUNT] = {
 	" WHERE u.rol = 'abogado'"
 	" GROUP BY u.id, s.estado, s.tipo_tramite"
 	" ORDER BY u.nombre, u.id, s.estado, s.tipo_tramite",
-    [STORE_API_COUNT_BY_ESTADO] = "SELECT estado, count(*) FROM seguimiento GROUP BY estado",
-    [STORE_API_DATA_VERSION] = "PRAGMA data_version",
-};
-
-struct store_api_shape {
-	int key; /* store_api_shape_key; -1 when the slot is empty */
-	sqlite3_stmt *count;
-	sqlite3_stmt *page;
-};
-
-struct store_api {
-	sqlite3_stmt *stmt[STORE_API_STMT_COUNT];
-	struct store_api_shape shapes[STORE_API_SHAPES];
-	int next_shape; /* the slot to reuse when all are taken */
+    [STORE_STMT_COUNT_BY_ESTADO] = "SELECT estado, count(*) FROM seguimiento GROUP BY estado",
+    [STORE_STMT_DATA_VERSION] = "PRAGMA data_version",
 };
 
 static const struct {
@@ -1344,9 +1448,6 @@ static int store_api_register(struct store *s)
 {
 	char pragma[STORE_PRAGMA_LEN];
 
-	s->api = xcalloc(1, sizeof(*s->api));
-	for (int i = 0; i < STORE_API_SHAPES; i++)
-		s->api->shapes[i].key = -1;
 	if (sqlite3_create_function_v2(s->db, "segcont_fold", 1,
 				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				       store_api_fold_fn, NULL, NULL, NULL) != SQLITE_OK) {
@@ -1356,20 +1457,6 @@ static int store_api_register(struct store *s)
 	sqlite3_wal_hook(s->db, store_api_wal_hook, NULL);
 	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_API_CACHE_KIB);
 	return store_exec(s, pragma, "cache_size");
-}
-
-static void store_api_free(struct store *s)
-{
-	if (s->api == NULL)
-		return;
-	for (int i = 0; i < STORE_API_STMT_COUNT; i++)
-		sqlite3_finalize(s->api->stmt[i]);
-	for (int i = 0; i < STORE_API_SHAPES; i++) {
-		sqlite3_finalize(s->api->shapes[i].count);
-		sqlite3_finalize(s->api->shapes[i].page);
-	}
-	free(s->api);
-	s->api = NULL;
 }
 
 const char *store_fu_name(enum store_fu_field f)
@@ -1400,21 +1487,23 @@ int store_list_order_parse(const char *name)
 	return -1;
 }
 
-/* The SQL of the statements whose text follows store_fu_columns. Returns a new string. */
-static char *store_api_build_sql(enum store_api_stmt_id id)
+/* The SQL of the statements whose text follows store_fu_columns (arg points to the
+ * statement id). Returns a new string. */
+static char *store_api_build_sql(const void *arg)
 {
+	enum store_stmt_id id = *(const enum store_stmt_id *)arg;
 	struct buf b;
 
 	buf_init(&b);
 	switch (id) {
-	case STORE_API_FU_GET:
+	case STORE_STMT_FU_GET:
 		buf_puts(&b, "SELECT s.radicado_id, r.estado_ds");
 		for (int i = 0; i < STORE_FU_COUNT; i++)
 			buf_printf(&b, ", s.%s", store_fu_columns[i].name);
 		buf_puts(&b, " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 			     " WHERE r.numero = ?1");
 		break;
-	case STORE_API_FU_UPDATE:
+	case STORE_STMT_FU_UPDATE:
 		/* ?1..?COUNT the fields (creado kept), then radicado_id and the old version. */
 		buf_puts(&b, "UPDATE seguimiento SET ");
 		for (int i = 0; i < STORE_FU_COUNT; i++) {
@@ -1426,7 +1515,7 @@ static char *store_api_build_sql(enum store_api_stmt_id id)
 		buf_printf(&b, " WHERE radicado_id = ?%d AND version = ?%d", STORE_FU_COUNT + 1,
 			   STORE_FU_COUNT + 2);
 		break;
-	case STORE_API_FILING_JSON:
+	case STORE_STMT_FILING_JSON:
 		buf_puts(
 		    &b,
 		    "SELECT json_object('radicado', json_object('numero', r.numero,"
@@ -1478,26 +1567,12 @@ static char *store_api_build_sql(enum store_api_stmt_id id)
 }
 
 /* Returns the cached statement (prepared on first use) or NULL with s->err. */
-static sqlite3_stmt *store_api_stmt(struct store *s, enum store_api_stmt_id id)
+static sqlite3_stmt *store_api_stmt(struct store *s, enum store_stmt_id id)
 {
-	char *built = NULL;
-	const char *sql = store_api_sql[id];
-	int rc;
-
-	if (s->api->stmt[id] != NULL)
-		return s->api->stmt[id];
-	if (sql == NULL) {
-		built = store_api_build_sql(id);
-		sql = built;
-	}
-	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->api->stmt[id], NULL);
-	free(built);
-	if (rc != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar una consulta");
-		s->api->stmt[id] = NULL;
-		return NULL;
-	}
-	return s->api->stmt[id];
+	if (store_api_sql[id] == NULL)
+		return store_cache_shape(s, id, 0, store_api_build_sql, &id,
+					 "no se pudo preparar una consulta");
+	return store_cache_stmt(s, id, store_api_sql[id], "no se pudo preparar una consulta");
 }
 
 int store_last_busy(struct store *s)
@@ -1507,7 +1582,7 @@ int store_last_busy(struct store *s)
 
 int store_data_version(struct store *s, unsigned long long *out)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_DATA_VERSION);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_DATA_VERSION);
 	unsigned long long v;
 
 	if (st == NULL)
@@ -1534,7 +1609,7 @@ static void store_api_read_user(sqlite3_stmt *st, struct store_user *u)
 int store_user_add(struct store *s, const char *nombre, const char *rol, const char *token_hash,
 		   const char *now, long long *id)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_ADD);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_ADD);
 
 	if (st == NULL)
 		return -1;
@@ -1551,7 +1626,7 @@ int store_user_add(struct store *s, const char *nombre, const char *rol, const c
 
 int store_user_set_token(struct store *s, long long id, const char *token_hash)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_SET_TOKEN);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_SET_TOKEN);
 
 	if (st == NULL)
 		return -1;
@@ -1566,7 +1641,7 @@ int store_user_set_token(struct store *s, long long id, const char *token_hash)
 
 int store_user_set_active(struct store *s, long long id, int activo)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_SET_ACTIVE);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_SET_ACTIVE);
 
 	if (st == NULL)
 		return -1;
@@ -1592,7 +1667,7 @@ static int store_api_user_one(struct store *s, sqlite3_stmt *st, struct store_us
 
 int store_user_by_token(struct store *s, const char *token_hash, struct store_user *u)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_BY_TOKEN);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_BY_TOKEN);
 
 	if (st == NULL)
 		return -1;
@@ -1605,7 +1680,7 @@ int store_user_by_token(struct store *s, const char *token_hash, struct store_us
 
 int store_user_get(struct store *s, long long id, struct store_user *u)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_GET);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_GET);
 
 	if (st == NULL)
 		return -1;
@@ -1618,7 +1693,7 @@ int store_user_get(struct store *s, long long id, struct store_user *u)
 
 int store_user_list(struct store *s, int (*cb)(const struct store_user *u, void *arg), void *arg)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_LIST);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_LIST);
 	struct store_user u;
 	int rc;
 
@@ -1675,7 +1750,7 @@ void follow_up_copy(struct follow_up *dst, const struct follow_up *src)
 
 int store_follow_up_get(struct store *s, const char *numero, struct follow_up *fu)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_FU_GET);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_FU_GET);
 	int found;
 
 	if (st == NULL)
@@ -1745,7 +1820,7 @@ static int store_api_audit(struct store *s, long long radicado_id, long long usu
 			   const char *now, const char *campo, const char *antes,
 			   const char *despues)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_AUDIT_INSERT);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_AUDIT_INSERT);
 
 	if (st == NULL)
 		return -1;
@@ -1773,7 +1848,7 @@ int store_follow_up_write(struct store *s, const struct follow_up *old, const st
 		return -1;
 	}
 	snprintf(next_version, sizeof(next_version), "%ld", old_version + 1);
-	st = store_api_stmt(s, STORE_API_FU_UPDATE);
+	st = store_api_stmt(s, STORE_STMT_FU_UPDATE);
 	if (st == NULL)
 		return -1;
 	for (int i = 0; i < STORE_FU_COUNT; i++) {
@@ -1926,44 +2001,24 @@ static void store_api_where(const struct store_list_query *q, int nterms, struct
 	}
 }
 
-static sqlite3_stmt *store_api_prepare(struct store *s, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
+/* A list query and its number of words, as the list's SQL builders read them. */
+struct store_api_shape {
+	const struct store_list_query *q;
+	int nterms;
+};
 
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar la consulta del listado");
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	return st;
-}
-
-/* Returns the cached count and page statements of q's shape, preparing them when new. */
-static struct store_api_shape *store_api_shape(struct store *s, const struct store_list_query *q,
-					       int nterms)
+/* The count statement of a list shape (arg: struct store_api_shape). A new string. */
+static char *store_api_count_sql(const void *arg)
 {
-	struct store_api *a = s->api;
-	struct store_api_shape *sh;
-	int key = store_api_shape_key(q, nterms);
+	const struct store_api_shape *sh = arg;
 	struct buf where;
 	struct buf sql;
 	int uses_s;
 	int uses_r;
 
-	for (int i = 0; i < STORE_API_SHAPES; i++) {
-		if (a->shapes[i].key == key)
-			return &a->shapes[i];
-	}
-	sh = &a->shapes[a->next_shape];
-	a->next_shape = (a->next_shape + 1) % STORE_API_SHAPES;
-	sqlite3_finalize(sh->count);
-	sqlite3_finalize(sh->page);
-	sh->count = NULL;
-	sh->page = NULL;
-	sh->key = -1;
 	buf_init(&where);
 	buf_init(&sql);
-	store_api_where(q, nterms, &where, &uses_s, &uses_r);
+	store_api_where(sh->q, sh->nterms, &where, &uses_s, &uses_r);
 	/* Count from the one table the filters need (each filing has exactly one follow-up),
 	 * joining only when they need both. */
 	if (uses_s && uses_r)
@@ -1974,25 +2029,30 @@ static struct store_api_shape *store_api_shape(struct store *s, const struct sto
 	else
 		buf_printf(&sql, "SELECT count(*) FROM %s%s",
 			   uses_s ? "seguimiento s" : "radicado r", where.data);
-	sh->count = store_api_prepare(s, sql.data);
-	buf_reset(&sql);
+	buf_free(&where);
+	return buf_steal(&sql);
+}
+
+/* The page statement of a list shape (arg: struct store_api_shape). A new string. */
+static char *store_api_page_sql(const void *arg)
+{
+	const struct store_api_shape *sh = arg;
+	struct buf where;
+	struct buf sql;
+	int uses_s;
+	int uses_r;
+
+	buf_init(&where);
+	buf_init(&sql);
+	store_api_where(sh->q, sh->nterms, &where, &uses_s, &uses_r);
 	buf_printf(&sql,
 		   "SELECT " STORE_API_LIST_ROW " FROM radicado r"
 		   " JOIN seguimiento s ON s.radicado_id = r.id"
 		   " LEFT JOIN usuario u ON u.id = s.abogado_id%s ORDER BY %s LIMIT ?%d OFFSET ?%d",
-		   where.data, store_list_orders[q->orden].sql, STORE_API_PARAM_LIMIT,
+		   where.data, store_list_orders[sh->q->orden].sql, STORE_API_PARAM_LIMIT,
 		   STORE_API_PARAM_OFFSET);
-	if (sh->count != NULL)
-		sh->page = store_api_prepare(s, sql.data);
 	buf_free(&where);
-	buf_free(&sql);
-	if (sh->count == NULL || sh->page == NULL) {
-		sqlite3_finalize(sh->count);
-		sh->count = NULL;
-		return NULL;
-	}
-	sh->key = key;
-	return sh;
+	return buf_steal(&sql);
 }
 
 /* Binds the filters present in q to st (count or page statement). 0 or -1. */
@@ -2023,7 +2083,10 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 {
 	struct buf terms[STORE_LIST_MAX_TERMS];
 	int nterms = store_api_terms(q->q, terms);
-	struct store_api_shape *sh;
+	struct store_api_shape shape = {q, nterms};
+	int key = store_api_shape_key(q, nterms);
+	sqlite3_stmt *count;
+	sqlite3_stmt *page;
 	int first = 1;
 	int rc = -1;
 	int step;
@@ -2032,8 +2095,13 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 		set_error(s->err, sizeof(s->err), "orden de listado desconocido");
 		goto done;
 	}
-	sh = store_api_shape(s, q, nterms);
-	if (sh == NULL)
+	count = store_cache_shape(s, STORE_STMT_LIST_COUNT, key, store_api_count_sql, &shape,
+				  "no se pudo preparar la consulta del listado");
+	if (count == NULL)
+		goto done;
+	page = store_cache_shape(s, STORE_STMT_LIST_PAGE, key, store_api_page_sql, &shape,
+				 "no se pudo preparar la consulta del listado");
+	if (page == NULL)
 		goto done;
 	/* Count and page in one read transaction, so the total matches the page. */
 	if (store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
@@ -2041,25 +2109,25 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	if (q->total_known >= 0) {
 		*total = q->total_known;
 	} else {
-		if (store_api_bind_filters(s, sh->count, q, terms, nterms) < 0) {
-			store_stmt_done(sh->count);
+		if (store_api_bind_filters(s, count, q, terms, nterms) < 0) {
+			store_stmt_done(count);
 			goto rollback;
 		}
-		if (store_row(s, sh->count, "no se pudo contar el listado") != 1)
+		if (store_row(s, count, "no se pudo contar el listado") != 1)
 			goto rollback;
-		*total = sqlite3_column_int64(sh->count, 0);
-		store_stmt_done(sh->count);
+		*total = sqlite3_column_int64(count, 0);
+		store_stmt_done(count);
 	}
-	if (store_api_bind_filters(s, sh->page, q, terms, nterms) < 0 ||
-	    store_bind_int(s, sh->page, STORE_API_PARAM_LIMIT, q->limit) < 0 ||
-	    store_bind_int(s, sh->page, STORE_API_PARAM_OFFSET, q->offset) < 0) {
-		store_stmt_done(sh->page);
+	if (store_api_bind_filters(s, page, q, terms, nterms) < 0 ||
+	    store_bind_int(s, page, STORE_API_PARAM_LIMIT, q->limit) < 0 ||
+	    store_bind_int(s, page, STORE_API_PARAM_OFFSET, q->offset) < 0) {
+		store_stmt_done(page);
 		goto rollback;
 	}
 	buf_puts(out, "[");
-	while ((step = sqlite3_step(sh->page)) == SQLITE_ROW) {
-		const char *row = (const char *)sqlite3_column_text(sh->page, 0);
-		int n = sqlite3_column_bytes(sh->page, 0);
+	while ((step = sqlite3_step(page)) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(page, 0);
+		int n = sqlite3_column_bytes(page, 0);
 
 		if (!first)
 			buf_puts(out, ",");
@@ -2068,10 +2136,10 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	}
 	if (step != SQLITE_DONE) {
 		store_set_sqlite_error(s, "no se pudo leer el listado");
-		store_stmt_done(sh->page);
+		store_stmt_done(page);
 		goto rollback;
 	}
-	store_stmt_done(sh->page);
+	store_stmt_done(page);
 	buf_puts(out, "]");
 	if (store_exec(s, "COMMIT", "no se pudo cerrar la lectura") < 0)
 		goto rollback;
@@ -2088,7 +2156,7 @@ done:
 
 int store_filing_json(struct store *s, const char *numero, struct buf *out)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_FILING_JSON);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_FILING_JSON);
 	int found;
 
 	if (st == NULL)
@@ -2110,7 +2178,7 @@ int store_lawyer_load(struct store *s,
 				const char *tipo_tramite, long long count, void *arg),
 		      void *arg)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_LAWYER_LOAD);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_LAWYER_LOAD);
 	int rc;
 
 	if (st == NULL)
@@ -2165,7 +2233,7 @@ static int store_count_rows(struct store *s, sqlite3_stmt *st,
 int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
 			  void *arg)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_COUNT_BY_ESTADO);
+	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_COUNT_BY_ESTADO);
 
 	if (st == NULL)
 		return -1;
@@ -2181,8 +2249,10 @@ int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long lo
 #define STORE_SLA_EVENT_TYPES                                                                      \
 	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura')"
 
-static char *store_sla_sql(const struct store_sla_query *q)
+/* The SQL of a query shape (arg: the struct store_sla_query). Returns a new string. */
+static char *store_sla_sql(const void *arg)
 {
+	const struct store_sla_query *q = arg;
 	struct buf b;
 
 	buf_init(&b);
@@ -2269,23 +2339,14 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
 		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
 		    (q->solo_abiertos != 0) << 4;
-	sqlite3_stmt *st = s->sla[shape];
+	sqlite3_stmt *st = store_cache_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
+					     "no se pudo preparar la consulta de plazos");
 	int rc = -1;
 	int own;
 	int step;
 
-	if (st == NULL) {
-		char *sql = store_sla_sql(q);
-		int prc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-
-		free(sql);
-		if (prc != SQLITE_OK) {
-			store_set_sqlite_error(s, "no se pudo preparar la consulta de plazos");
-			sqlite3_finalize(st);
-			return -1;
-		}
-		s->sla[shape] = st;
-	}
+	if (st == NULL)
+		return -1;
 	if ((q->desde != NULL && store_bind_text(s, st, 1, q->desde) < 0) ||
 	    (q->hasta_excl != NULL && store_bind_text(s, st, 2, q->hasta_excl) < 0) ||
 	    (q->numero != NULL && store_bind_text(s, st, 3, q->numero) < 0))
@@ -2319,29 +2380,7 @@ done:
 
 /* --- reconciliation --- */
 /* The follow-up state reconcile.c compares, the discrepancia rows it keeps and the record of
- * its runs. Statements are prepared on first use into s->rc and kept for the connection. */
-
-enum store_rc_stmt_id {
-	STORE_RC_LOCAL_GET,
-	STORE_RC_LOCAL_RANGE,
-	STORE_RC_OPEN_OF,
-	STORE_RC_LAST_CLOSED,
-	STORE_RC_INSERT,
-	STORE_RC_REFRESH,
-	STORE_RC_CLOSE,
-	STORE_RC_SEEN,
-	STORE_RC_STATE_OF,
-	STORE_RC_RESOLVE,
-	STORE_RC_AUDIT,
-	STORE_RC_GET,
-	STORE_RC_COUNT,
-	STORE_RC_PAGE,
-	STORE_RC_BY_TIPO,
-	STORE_RC_RUN_GET,
-	STORE_RC_RUN_ENSURE,
-	STORE_RC_RUN_NOTE,
-	STORE_RC_STMT_COUNT
-};
+ * its runs. */
 
 #define STORE_RC_LOCAL_COLS                                                                        \
 	"SELECT r.id, r.numero, s.estado, r.fecha_radicacion,"                                     \
@@ -2363,69 +2402,51 @@ enum store_rc_stmt_id {
 
 #define STORE_RC_FILTER " WHERE (?1 IS NULL OR d.estado = ?1) AND (?2 IS NULL OR d.tipo = ?2)"
 
-static const char *const store_rc_sql[STORE_RC_STMT_COUNT] = {
-    [STORE_RC_LOCAL_GET] = STORE_RC_LOCAL_COLS " WHERE r.numero = ?1",
-    [STORE_RC_LOCAL_RANGE] =
+static const char *const store_rc_sql[STORE_STMT_COUNT] = {
+    [STORE_STMT_RC_LOCAL_GET] = STORE_RC_LOCAL_COLS " WHERE r.numero = ?1",
+    [STORE_STMT_RC_LOCAL_RANGE] =
 	STORE_RC_LOCAL_COLS " WHERE r.fecha_radicacion >= ?1 AND r.fecha_radicacion < ?2"
 			    " ORDER BY r.fecha_radicacion, r.numero",
-    [STORE_RC_OPEN_OF] = STORE_RC_ROW_COLS " WHERE d.numero = ?1 AND d.estado = 'abierta'"
-					   " ORDER BY d.id",
-    [STORE_RC_LAST_CLOSED] = "SELECT id, estado = 'resuelta', coalesce(evidencia_sgd, '{}')"
-			     " FROM discrepancia WHERE numero = ?1 AND tipo = ?2"
-			     " AND estado <> 'abierta' ORDER BY id DESC LIMIT 1",
-    [STORE_RC_INSERT] =
+    [STORE_STMT_RC_OPEN_OF] = STORE_RC_ROW_COLS " WHERE d.numero = ?1 AND d.estado = 'abierta'"
+						" ORDER BY d.id",
+    [STORE_STMT_RC_LAST_CLOSED] = "SELECT id, estado = 'resuelta', coalesce(evidencia_sgd, '{}')"
+				  " FROM discrepancia WHERE numero = ?1 AND tipo = ?2"
+				  " AND estado <> 'abierta' ORDER BY id DESC LIMIT 1",
+    [STORE_STMT_RC_INSERT] =
 	"INSERT INTO discrepancia (numero, tipo, estado, evidencia_sgd, evidencia_local,"
 	" encontrada, vista_ultima) VALUES (?1, ?2, 'abierta', ?3, ?4, ?5, ?5)",
-    [STORE_RC_REFRESH] = "UPDATE discrepancia SET evidencia_sgd = ?2, evidencia_local = ?3,"
-			 " vista_ultima = ?4 WHERE id = ?1 AND estado = 'abierta'",
-    [STORE_RC_CLOSE] = "UPDATE discrepancia SET estado = 'cerrada', cerrada_en = ?2"
-		       " WHERE id = ?1 AND estado = 'abierta'",
-    [STORE_RC_SEEN] = "UPDATE discrepancia SET vista_ultima = ?2 WHERE id = ?1",
-    [STORE_RC_STATE_OF] = "SELECT estado, numero, tipo FROM discrepancia WHERE id = ?1",
-    [STORE_RC_RESOLVE] = "UPDATE discrepancia SET estado = 'resuelta', resuelta_por = ?2,"
-			 " nota = ?3, cerrada_en = ?4 WHERE id = ?1 AND estado = 'abierta'",
-    [STORE_RC_AUDIT] =
+    [STORE_STMT_RC_REFRESH] = "UPDATE discrepancia SET evidencia_sgd = ?2, evidencia_local = ?3,"
+			      " vista_ultima = ?4 WHERE id = ?1 AND estado = 'abierta'",
+    [STORE_STMT_RC_CLOSE] = "UPDATE discrepancia SET estado = 'cerrada', cerrada_en = ?2"
+			    " WHERE id = ?1 AND estado = 'abierta'",
+    [STORE_STMT_RC_SEEN] = "UPDATE discrepancia SET vista_ultima = ?2 WHERE id = ?1",
+    [STORE_STMT_RC_STATE_OF] = "SELECT estado, numero, tipo FROM discrepancia WHERE id = ?1",
+    [STORE_STMT_RC_RESOLVE] = "UPDATE discrepancia SET estado = 'resuelta', resuelta_por = ?2,"
+			      " nota = ?3, cerrada_en = ?4 WHERE id = ?1 AND estado = 'abierta'",
+    [STORE_STMT_RC_AUDIT] =
 	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
 	" valor_nuevo) VALUES ((SELECT id FROM radicado WHERE numero = ?1), ?2, ?3, ?4, ?5, ?6)",
-    [STORE_RC_GET] = STORE_RC_ROW_COLS " WHERE d.id = ?1",
-    [STORE_RC_COUNT] = "SELECT count(*) FROM discrepancia d" STORE_RC_FILTER,
-    [STORE_RC_PAGE] = STORE_RC_ROW_COLS STORE_RC_FILTER " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4",
-    [STORE_RC_BY_TIPO] = "SELECT tipo, count(*) FROM discrepancia"
-			 " WHERE (?1 IS NULL OR estado = ?1) GROUP BY tipo ORDER BY tipo",
-    [STORE_RC_RUN_GET] = "SELECT ultimo_intento, ultimo_exito, ultimo_error, corridas, fallos"
-			 " FROM conciliacion_estado WHERE id = 1",
-    [STORE_RC_RUN_ENSURE] =
+    [STORE_STMT_RC_GET] = STORE_RC_ROW_COLS " WHERE d.id = ?1",
+    [STORE_STMT_RC_COUNT] = "SELECT count(*) FROM discrepancia d" STORE_RC_FILTER,
+    [STORE_STMT_RC_PAGE] =
+	STORE_RC_ROW_COLS STORE_RC_FILTER " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4",
+    [STORE_STMT_RC_BY_TIPO] = "SELECT tipo, count(*) FROM discrepancia"
+			      " WHERE (?1 IS NULL OR estado = ?1) GROUP BY tipo ORDER BY tipo",
+    [STORE_STMT_RC_RUN_GET] = "SELECT ultimo_intento, ultimo_exito, ultimo_error, corridas, fallos"
+			      " FROM conciliacion_estado WHERE id = 1",
+    [STORE_STMT_RC_RUN_ENSURE] =
 	"INSERT INTO conciliacion_estado (id) VALUES (1) ON CONFLICT (id) DO NOTHING",
-    [STORE_RC_RUN_NOTE] = "UPDATE conciliacion_estado SET ultimo_intento = ?1,"
-			  " ultimo_exito = CASE WHEN ?2 THEN ?1 ELSE ultimo_exito END,"
-			  " ultimo_error = CASE WHEN ?2 THEN '' ELSE ?3 END,"
-			  " corridas = corridas + 1, fallos = fallos + 1 - ?2 WHERE id = 1",
+    [STORE_STMT_RC_RUN_NOTE] = "UPDATE conciliacion_estado SET ultimo_intento = ?1,"
+			       " ultimo_exito = CASE WHEN ?2 THEN ?1 ELSE ultimo_exito END,"
+			       " ultimo_error = CASE WHEN ?2 THEN '' ELSE ?3 END,"
+			       " corridas = corridas + 1, fallos = fallos + 1 - ?2 WHERE id = 1",
 };
 
-static void store_rc_free(struct store *s)
-{
-	if (s->rc == NULL)
-		return;
-	for (int i = 0; i < STORE_RC_STMT_COUNT; i++)
-		sqlite3_finalize(s->rc[i]);
-	free(s->rc);
-	s->rc = NULL;
-}
-
 /* Returns the cached statement (prepared on first use) or NULL with s->err. */
-static sqlite3_stmt *store_rc_stmt(struct store *s, enum store_rc_stmt_id id)
+static sqlite3_stmt *store_rc_stmt(struct store *s, enum store_stmt_id id)
 {
-	if (s->rc == NULL)
-		s->rc = xcalloc(STORE_RC_STMT_COUNT, sizeof(*s->rc));
-	if (s->rc[id] != NULL)
-		return s->rc[id];
-	if (sqlite3_prepare_v3(s->db, store_rc_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->rc[id],
-			       NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar una consulta de la conciliación");
-		s->rc[id] = NULL;
-		return NULL;
-	}
-	return s->rc[id];
+	return store_cache_stmt(s, id, store_rc_sql[id],
+				"no se pudo preparar una consulta de la conciliación");
 }
 
 static void store_rc_read_local(sqlite3_stmt *st, struct store_rc_local *l)
@@ -2442,7 +2463,7 @@ static void store_rc_read_local(sqlite3_stmt *st, struct store_rc_local *l)
 
 int store_rc_local_get(struct store *s, const char *numero, struct store_rc_local *out)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LOCAL_GET);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_LOCAL_GET);
 	int found;
 
 	memset(out, 0, sizeof(*out));
@@ -2464,7 +2485,7 @@ int store_rc_local_get(struct store *s, const char *numero, struct store_rc_loca
 int store_rc_local_range(struct store *s, const char *desde, const char *hasta_excl,
 			 int (*cb)(const struct store_rc_local *l, void *arg), void *arg)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LOCAL_RANGE);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_LOCAL_RANGE);
 	int rc;
 
 	if (st == NULL)
@@ -2544,7 +2565,7 @@ static int store_rc_rows(struct store *s, sqlite3_stmt *st,
 int store_rc_open_of(struct store *s, const char *numero,
 		     int (*cb)(const struct store_rc_row *r, void *arg), void *arg)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_OPEN_OF);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_OPEN_OF);
 
 	if (st == NULL)
 		return -1;
@@ -2558,7 +2579,7 @@ int store_rc_open_of(struct store *s, const char *numero,
 int store_rc_last_closed(struct store *s, const char *numero, const char *tipo, long long *id,
 			 int *resuelta, char **evidencia_sgd)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LAST_CLOSED);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_LAST_CLOSED);
 	int found;
 
 	if (st == NULL)
@@ -2580,7 +2601,7 @@ int store_rc_last_closed(struct store *s, const char *numero, const char *tipo, 
 int store_rc_insert(struct store *s, const char *numero, const char *tipo, const char *ev_sgd,
 		    const char *ev_local, const char *now, long long *id)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_INSERT);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_INSERT);
 
 	if (st == NULL)
 		return -1;
@@ -2599,7 +2620,7 @@ int store_rc_insert(struct store *s, const char *numero, const char *tipo, const
 int store_rc_refresh(struct store *s, long long id, const char *ev_sgd, const char *ev_local,
 		     const char *now)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_REFRESH);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_REFRESH);
 
 	if (st == NULL)
 		return -1;
@@ -2612,7 +2633,7 @@ int store_rc_refresh(struct store *s, long long id, const char *ev_sgd, const ch
 }
 
 /* Runs a statement that takes (id, text). 0 or -1. */
-static int store_rc_id_text(struct store *s, enum store_rc_stmt_id which, long long id,
+static int store_rc_id_text(struct store *s, enum store_stmt_id which, long long id,
 			    const char *text, const char *what)
 {
 	sqlite3_stmt *st = store_rc_stmt(s, which);
@@ -2628,12 +2649,13 @@ static int store_rc_id_text(struct store *s, enum store_rc_stmt_id which, long l
 
 int store_rc_close(struct store *s, long long id, const char *now)
 {
-	return store_rc_id_text(s, STORE_RC_CLOSE, id, now, "no se pudo cerrar la discrepancia");
+	return store_rc_id_text(s, STORE_STMT_RC_CLOSE, id, now,
+				"no se pudo cerrar la discrepancia");
 }
 
 int store_rc_seen(struct store *s, long long id, const char *now)
 {
-	return store_rc_id_text(s, STORE_RC_SEEN, id, now,
+	return store_rc_id_text(s, STORE_STMT_RC_SEEN, id, now,
 				"no se pudo actualizar la discrepancia resuelta");
 }
 
@@ -2641,7 +2663,7 @@ int store_rc_seen(struct store *s, long long id, const char *now)
 static int store_rc_audit(struct store *s, long long id, const char *numero, const char *tipo,
 			  long long usuario_id, const char *nota, const char *now)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_AUDIT);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_AUDIT);
 	char *campo;
 	char *nuevo;
 	int rc = -1;
@@ -2676,7 +2698,7 @@ int store_rc_resolve(struct store *s, long long id, long long usuario_id, const 
 
 	if (store_begin(s) < 0)
 		return -1;
-	st = store_rc_stmt(s, STORE_RC_STATE_OF);
+	st = store_rc_stmt(s, STORE_STMT_RC_STATE_OF);
 	if (st == NULL)
 		goto fail;
 	if (store_bind_int(s, st, 1, id) < 0) {
@@ -2696,7 +2718,7 @@ int store_rc_resolve(struct store *s, long long id, long long usuario_id, const 
 	numero = xstrdup(store_column_text(st, 1));
 	tipo = xstrdup(store_column_text(st, 2));
 	store_stmt_done(st);
-	st = store_rc_stmt(s, STORE_RC_RESOLVE);
+	st = store_rc_stmt(s, STORE_STMT_RC_RESOLVE);
 	if (st == NULL)
 		goto fail;
 	if (store_bind_int(s, st, 1, id) < 0 ||
@@ -2727,7 +2749,7 @@ done:
 int store_rc_get(struct store *s, long long id, int (*cb)(const struct store_rc_row *r, void *arg),
 		 void *arg)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_GET);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_GET);
 	struct store_rc_row r;
 	int found;
 	int rc;
@@ -2763,7 +2785,7 @@ static int store_rc_list_read(struct store *s, const char *estado, const char *t
 			      int (*cb)(const struct store_rc_row *r, void *arg),
 			      int (*count_cb)(const char *tipo, long long n, void *arg), void *arg)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_COUNT);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_COUNT);
 	int rc;
 
 	if (st == NULL || store_rc_bind_filter(s, st, estado, tipo) < 0)
@@ -2772,7 +2794,7 @@ static int store_rc_list_read(struct store *s, const char *estado, const char *t
 		return -1;
 	*total = sqlite3_column_int64(st, 0);
 	store_stmt_done(st);
-	st = store_rc_stmt(s, STORE_RC_PAGE);
+	st = store_rc_stmt(s, STORE_STMT_RC_PAGE);
 	if (st == NULL || store_rc_bind_filter(s, st, estado, tipo) < 0)
 		return -1;
 	if (store_bind_int(s, st, 3, limit) < 0 || store_bind_int(s, st, 4, offset) < 0) {
@@ -2782,7 +2804,7 @@ static int store_rc_list_read(struct store *s, const char *estado, const char *t
 	rc = store_rc_rows(s, st, cb, arg, "no se pudieron listar las discrepancias");
 	if (rc != 0 || count_cb == NULL)
 		return rc;
-	st = store_rc_stmt(s, STORE_RC_BY_TIPO);
+	st = store_rc_stmt(s, STORE_STMT_RC_BY_TIPO);
 	if (st == NULL)
 		return -1;
 	if (store_bind_text(s, st, 1, estado) < 0) {
@@ -2811,7 +2833,7 @@ int store_rc_list(struct store *s, const char *estado, const char *tipo, long li
 
 int store_rc_state_get(struct store *s, struct store_rc_state *out)
 {
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_RUN_GET);
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_RUN_GET);
 	int found;
 
 	memset(out, 0, sizeof(*out));
@@ -2839,10 +2861,10 @@ int store_rc_note_run(struct store *s, int ok, const char *error, const char *st
 	store_cut_error(error != NULL ? error : "", cut, sizeof(cut));
 	if (own && store_begin(s) < 0)
 		return -1;
-	st = store_rc_stmt(s, STORE_RC_RUN_ENSURE);
+	st = store_rc_stmt(s, STORE_STMT_RC_RUN_ENSURE);
 	if (st == NULL || store_run(s, st, "no se pudo crear el estado de la conciliación") < 0)
 		goto fail;
-	st = store_rc_stmt(s, STORE_RC_RUN_NOTE);
+	st = store_rc_stmt(s, STORE_STMT_RC_RUN_NOTE);
 	if (st == NULL)
 		goto fail;
 	if (store_bind_text(s, st, 1, started) < 0 || store_bind_int(s, st, 2, ok != 0) < 0 ||
