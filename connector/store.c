@@ -542,44 +542,88 @@ static void store_stmt_done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
-static int store_bind_rc(struct store *s, int rc)
+/* One value for store_bind: SQL NULL, text (borrowed until the statement is done) or an
+ * integer. Made by store_text, store_int, store_id and store_flag. */
+enum store_val_kind { STORE_VAL_NULL, STORE_VAL_TEXT, STORE_VAL_INT };
+
+struct store_val {
+	enum store_val_kind kind;
+	const char *text;
+	long long i;
+};
+
+/* Text; NULL binds SQL NULL. */
+static struct store_val store_text(const char *v)
 {
-	if (rc == SQLITE_OK)
-		return 0;
-	store_set_sqlite_error(s, "no se pudo asociar un valor");
-	return -1;
+	struct store_val x = {v != NULL ? STORE_VAL_TEXT : STORE_VAL_NULL, v, 0};
+
+	return x;
 }
 
-/* Binds text; NULL binds SQL NULL. */
-static int store_bind_text(struct store *s, sqlite3_stmt *st, int idx, const char *v)
+static struct store_val store_int(long long v)
 {
-	if (v == NULL)
-		return store_bind_rc(s, sqlite3_bind_null(st, idx));
-	return store_bind_rc(s, sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC));
+	struct store_val x = {STORE_VAL_INT, NULL, v};
+
+	return x;
 }
 
-static int store_bind_int(struct store *s, sqlite3_stmt *st, int idx, long long v)
+/* A row id that may be absent (a user, a lawyer): SQL NULL when id <= 0. */
+static struct store_val store_id(long long id)
 {
-	return store_bind_rc(s, sqlite3_bind_int64(st, idx, v));
+	return id > 0 ? store_int(id) : store_text(NULL);
 }
 
-static int store_bind_null(struct store *s, sqlite3_stmt *st, int idx)
+/* A yes / no that may be unknown: 1 or 0, SQL NULL when v < 0. */
+static struct store_val store_flag(int v)
 {
-	return store_bind_rc(s, sqlite3_bind_null(st, idx));
+	return v >= 0 ? store_int(v != 0) : store_text(NULL);
 }
 
-/* Binds v when present, else SQL NULL (optional ids, flags and amounts). */
-static int store_bind_int_or_null(struct store *s, sqlite3_stmt *st, int idx, long long v,
-				  int present)
+/* Binds v[0..n) to the parameters ?first, ?first + 1... of st. Returns 0, or -1 with s->err
+ * and st readied; st NULL (a statement that could not be prepared, s->err already says
+ * why) returns -1. */
+static int store_bind_vals(struct store *s, sqlite3_stmt *st, int first, const struct store_val *v,
+			   size_t n)
 {
-	return present ? store_bind_int(s, st, idx, v) : store_bind_null(s, st, idx);
+	if (st == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int idx = first + (int)i;
+		int rc;
+
+		if (v[i].kind == STORE_VAL_TEXT)
+			rc = sqlite3_bind_text(st, idx, v[i].text, -1, SQLITE_STATIC);
+		else if (v[i].kind == STORE_VAL_INT)
+			rc = sqlite3_bind_int64(st, idx, v[i].i);
+		else
+			rc = sqlite3_bind_null(st, idx);
+		if (rc != SQLITE_OK) {
+			store_set_sqlite_error(s, "no se pudo asociar un valor");
+			store_stmt_done(st);
+			return -1;
+		}
+	}
+	return 0;
 }
 
-/* Steps a statement that returns no rows to completion and readies it again. 0 or -1. */
+/* store_bind(s, st, store_text(numero), store_int(id)) binds ?1, ?2...; store_bind_at
+ * starts at ?first. Both return 0 or -1 as store_bind_vals. */
+#define STORE_VALS(...)                                                                            \
+	(const struct store_val[]){__VA_ARGS__},                                                   \
+	    sizeof((const struct store_val[]){__VA_ARGS__}) / sizeof(struct store_val)
+#define store_bind_at(s, st, first, ...)                                                           \
+	store_bind_vals((s), (st), (first), STORE_VALS(__VA_ARGS__))
+#define store_bind(s, st, ...) store_bind_at((s), (st), 1, __VA_ARGS__)
+
+/* Steps a statement that returns no rows to completion and readies it again. 0 or -1
+ * (st NULL: -1, s->err kept). */
 static int store_run(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		store_set_sqlite_error(s, what);
 		store_stmt_done(st);
@@ -590,17 +634,47 @@ static int store_run(struct store *s, sqlite3_stmt *st, const char *what)
 }
 
 /* Steps a query for its (first) row: 1 row ready, 0 no row (statement readied), -1
- * error (statement readied, s->err set). After 1 the caller reads and calls done. */
+ * error (statement readied, s->err set; st NULL: -1). After 1 the caller reads and calls
+ * done. */
 static int store_row(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
 		store_set_sqlite_error(s, what);
 	store_stmt_done(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Steps a bound query to its end, handing each row to row(st, arg) until that returns
+ * non-zero, and readies st. Returns 0 at the end, row's non-zero value, or -1 with what
+ * as the error (st NULL: -1, s->err kept). */
+static int store_each(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *arg),
+		      void *arg, const char *what)
+{
+	int stop = 0;
+
+	if (st == NULL)
+		return -1;
+	while (stop == 0) {
+		int rc = sqlite3_step(st);
+
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			store_set_sqlite_error(s, what);
+			stop = -1;
+			break;
+		}
+		stop = row(st, arg);
+	}
+	store_stmt_done(st);
+	return stop;
 }
 
 static const char *store_column_text(sqlite3_stmt *st, int col)
@@ -842,23 +916,51 @@ int store_rollback(struct store *s)
 	return store_simple(s, STORE_STMT_ROLLBACK, "no se pudo deshacer la transacción");
 }
 
+/* Opens a write transaction (BEGIN IMMEDIATE) unless the caller holds one; *own says
+ * whether this call opened it. 0 or -1. */
+static int store_txn_begin(struct store *s, int *own)
+{
+	*own = sqlite3_get_autocommit(s->db);
+	return *own ? store_begin(s) : 0;
+}
+
+/* Ends what store_txn_begin opened (nothing when own is 0: the caller's transaction goes
+ * on): rc >= 0 commits, rc < 0 rolls back. A failed commit rolls back too. Whichever
+ * failed first keeps its message in s->err: the rollback's own is not the cause. Returns
+ * rc, or -1 when the commit failed. */
+static int store_txn_end(struct store *s, int own, int rc)
+{
+	char first[STORE_ERR_LEN];
+
+	if (!own)
+		return rc;
+	if (rc >= 0 && store_commit(s) == 0)
+		return rc;
+	strlcpy_s(first, s->err, sizeof(first));
+	store_rollback(s);
+	strlcpy_s(s->err, first, sizeof(s->err));
+	return rc >= 0 ? -1 : rc;
+}
+
 /* ---- Filings */
 
-/* Binds ?1..?12 (the source fields of f, in store_filing_fields order). 0 or -1. */
-static int store_bind_filing(struct store *s, sqlite3_stmt *st, const struct filing *f)
+/* Binds ?1..?13 (the source fields of f, in store_filing_fields order) and the hashes,
+ * con_detalle and now after them. 0 or -1 (st readied). */
+static int store_bind_filing(struct store *s, sqlite3_stmt *st, const struct filing *f,
+			     const char *hash_ds, const char *hash_lista, const char *now)
 {
 	for (size_t i = 0; i < STORE_FILING_NFIELDS; i++) {
 		const struct store_filing_field *fd = &store_filing_fields[i];
-		int rc;
+		struct store_val v = fd->kind == STORE_FIELD_INT
+					 ? store_int(store_field_int(f, fd))
+					 : store_text(store_field_cstr(f, fd));
 
-		if (fd->kind == STORE_FIELD_INT)
-			rc = store_bind_int(s, st, (int)i + 1, store_field_int(f, fd));
-		else
-			rc = store_bind_text(s, st, (int)i + 1, store_field_cstr(f, fd));
-		if (rc < 0)
+		if (store_bind_at(s, st, (int)i + 1, v) < 0)
 			return -1;
 	}
-	return 0;
+	return store_bind_at(s, st, STORE_PARAM_HASH_DS, store_text(hash_ds),
+			     store_text(hash_lista), store_int(f->has_detail != 0),
+			     store_text(now));
 }
 
 /* Loads the stored filing numero into f (fields replaced). When id / hash_ds are not
@@ -869,10 +971,8 @@ static int store_filing_load(struct store *s, const char *numero, struct filing 
 	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_GET);
 	int found;
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0)
-		goto fail;
 	found = store_row(s, st, "no se pudo leer el radicado");
 	if (found <= 0)
 		return found;
@@ -891,9 +991,6 @@ static int store_filing_load(struct store *s, const char *numero, struct filing 
 		strlcpy_s(hash_ds, store_column_text(st, STORE_COL_HASH_DS), STORE_HASH_LEN + 1);
 	store_stmt_done(st);
 	return 1;
-fail:
-	store_stmt_done(st);
-	return -1;
 }
 
 /* Inserts a gestion row. usuario_id <= 0 and satisfactorio < 0 store NULL; datos may
@@ -904,16 +1001,10 @@ static int store_gestion_insert(struct store *s, long long radicado_id, const ch
 {
 	sqlite3_stmt *st = store_stmt(s, STORE_STMT_GESTION_INSERT);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_int(radicado_id), store_text(tipo), store_id(usuario_id),
+		       store_text(fecha), store_text(texto), store_flag(satisfactorio),
+		       store_text(datos)) < 0)
 		return -1;
-	if (store_bind_int(s, st, 1, radicado_id) < 0 || store_bind_text(s, st, 2, tipo) < 0 ||
-	    store_bind_int_or_null(s, st, 3, usuario_id, usuario_id > 0) < 0 ||
-	    store_bind_text(s, st, 4, fecha) < 0 || store_bind_text(s, st, 5, texto) < 0 ||
-	    store_bind_int_or_null(s, st, 6, satisfactorio != 0, satisfactorio >= 0) < 0 ||
-	    store_bind_text(s, st, 7, datos) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_run(s, st, "no se pudo registrar la gestión");
 }
 
@@ -925,32 +1016,19 @@ static int store_filing_insert(struct store *s, const struct filing *f, const ch
 	char hash_lista[STORE_HASH_LEN + 1];
 	long long id;
 
-	if (st == NULL)
-		return -1;
 	filing_hash(f, 0, hash_ds);
 	filing_hash(f, 1, hash_lista);
-	if (store_bind_filing(s, st, f) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_HASH_DS, hash_ds) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_HASH_LISTA, hash_lista) < 0 ||
-	    store_bind_int(s, st, STORE_PARAM_CON_DETALLE, f->has_detail != 0) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_NOW, now) < 0) {
-		store_stmt_done(st);
+	if (store_bind_filing(s, st, f, hash_ds, hash_lista, now) < 0)
 		return -1;
-	}
 	if (store_run(s, st, "no se pudo insertar el radicado") < 0)
 		return -1;
 	id = sqlite3_last_insert_rowid(s->db);
 
 	st = store_stmt(s, STORE_STMT_FOLLOW_UP_INSERT);
-	if (st == NULL)
-		return -1;
 	if (tipo_tramite == NULL || *tipo_tramite == '\0')
 		tipo_tramite = STORE_TIPO_TRAMITE_DEFAULT;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, tipo_tramite) < 0 ||
-	    store_bind_text(s, st, 3, now) < 0) {
-		store_stmt_done(st);
+	if (store_bind(s, st, store_int(id), store_text(tipo_tramite), store_text(now)) < 0)
 		return -1;
-	}
 	return store_run(s, st, "no se pudo crear el seguimiento");
 }
 
@@ -1033,14 +1111,8 @@ static int store_filing_change(struct store *s, long long id, const struct filin
 			continue;
 		store_describe_change(fd, old, merged, &text, datos);
 	}
-	if (store_bind_filing(s, st, merged) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_HASH_DS, hash_ds) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_HASH_LISTA, hash_lista) < 0 ||
-	    store_bind_int(s, st, STORE_PARAM_CON_DETALLE, merged->has_detail != 0) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_NOW, now) < 0) {
-		store_stmt_done(st);
+	if (store_bind_filing(s, st, merged, hash_ds, hash_lista, now) < 0)
 		goto done;
-	}
 	if (store_run(s, st, "no se pudo actualizar el radicado") < 0)
 		goto done;
 	if (text.len == 0) {
@@ -1066,14 +1138,9 @@ static int store_filing_seen(struct store *s, long long id, const char *hash_lis
 {
 	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_SEEN);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_int(id), store_text(now), store_text(hash_lista),
+		       store_int(has_detail != 0)) < 0)
 		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, now) < 0 ||
-	    store_bind_text(s, st, 3, hash_lista) < 0 ||
-	    store_bind_int(s, st, 4, has_detail != 0) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_run(s, st, "no se pudo marcar el radicado como visto");
 }
 
@@ -1145,12 +1212,8 @@ int store_touch_filing(struct store *s, const char *numero, const char *now)
 {
 	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_TOUCH);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero), store_text(now)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0 || store_bind_text(s, st, 2, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	if (store_run(s, st, "no se pudo marcar el radicado como visto") < 0)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
@@ -1166,8 +1229,6 @@ long store_count_filings(struct store *s)
 	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_COUNT);
 	long n;
 
-	if (st == NULL)
-		return -1;
 	if (store_row(s, st, "no se pudieron contar los radicados") != 1)
 		return -1;
 	n = (long)sqlite3_column_int64(st, 0);
@@ -1180,12 +1241,8 @@ int store_filing_hashes(struct store *s, const char *numero, char listed[65], ch
 	sqlite3_stmt *st = store_stmt(s, STORE_STMT_LISTED_HASH);
 	int found;
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	found = store_row(s, st, "no se pudo leer el hash del radicado");
 	if (found <= 0)
 		return found;
@@ -1239,12 +1296,8 @@ int store_sync_set_cursor(struct store *s, const char *cursor, const char *kind)
 		return -1;
 	}
 	st = store_stmt(s, STORE_STMT_SYNC_SET_CURSOR);
-	if (st == NULL)
+	if (store_bind(s, st, store_text(cursor), store_text(kind)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, cursor) < 0 || store_bind_text(s, st, 2, kind) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_run(s, st, "no se pudo guardar el cursor de sincronización");
 }
 
@@ -1263,44 +1316,34 @@ static void store_cut_error(const char *error, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+/* The writes of store_sync_note_pass. 0 or -1. */
+static int store_sync_note_write(struct store *s, int ok, const char *error, const char *now,
+				 long filings_new, long filings_changed)
+{
+	sqlite3_stmt *st;
+
+	if (store_simple(s, STORE_STMT_SYNC_ENSURE,
+			 "no se pudo crear el estado de sincronización") < 0)
+		return -1;
+	st = store_stmt(s, STORE_STMT_SYNC_NOTE_PASS);
+	if (store_bind(s, st, store_text(now), store_int(ok != 0), store_text(error),
+		       store_int(filings_new), store_int(filings_changed)) < 0)
+		return -1;
+	return store_run(s, st, "no se pudo registrar la pasada de sincronización");
+}
+
 int store_sync_note_pass(struct store *s, int ok, const char *error, const char *now,
 			 long filings_new, long filings_changed)
 {
 	char cut[STORE_SYNC_ERROR_MAX + 1];
-	sqlite3_stmt *st;
-	/* Inside a caller's transaction the note joins it; otherwise it gets its own. */
-	int own = sqlite3_get_autocommit(s->db);
+	int own;
 
 	store_cut_error(error != NULL ? error : "", cut, sizeof(cut));
-	if (own && store_begin(s) < 0)
+	/* Inside a caller's transaction the note joins it; otherwise it gets its own. */
+	if (store_txn_begin(s, &own) < 0)
 		return -1;
-	if (store_simple(s, STORE_STMT_SYNC_ENSURE,
-			 "no se pudo crear el estado de sincronización") < 0)
-		goto fail;
-	st = store_stmt(s, STORE_STMT_SYNC_NOTE_PASS);
-	if (st == NULL)
-		goto fail;
-	if (store_bind_text(s, st, 1, now) < 0 || store_bind_int(s, st, 2, ok != 0) < 0 ||
-	    store_bind_text(s, st, 3, cut) < 0 || store_bind_int(s, st, 4, filings_new) < 0 ||
-	    store_bind_int(s, st, 5, filings_changed) < 0) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	if (store_run(s, st, "no se pudo registrar la pasada de sincronización") < 0)
-		goto fail;
-	if (own && store_commit(s) < 0)
-		goto fail;
-	return 0;
-fail:
-	if (own) {
-		char msg[STORE_ERR_LEN];
-
-		/* Keep the first error: the rollback's own message is not the cause. */
-		strlcpy_s(msg, s->err, sizeof(msg));
-		store_rollback(s);
-		strlcpy_s(s->err, msg, sizeof(s->err));
-	}
-	return -1;
+	return store_txn_end(s, own,
+			     store_sync_note_write(s, ok, cut, now, filings_new, filings_changed));
 }
 
 /* --- follow-up API --- */
@@ -1611,49 +1654,41 @@ int store_user_add(struct store *s, const char *nombre, const char *rol, const c
 {
 	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_ADD);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(nombre), store_text(rol), store_text(token_hash),
+		       store_text(now)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, nombre) < 0 || store_bind_text(s, st, 2, rol) < 0 ||
-	    store_bind_text(s, st, 3, token_hash) < 0 || store_bind_text(s, st, 4, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	if (store_run(s, st, "no se pudo crear el usuario") < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
 }
 
-int store_user_set_token(struct store *s, long long id, const char *token_hash)
+/* Runs a statement that takes (id, v) and answers whether it changed a row: 1, 0 or -1. */
+static int store_api_set(struct store *s, enum store_stmt_id id, long long row, struct store_val v,
+			 const char *what)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_SET_TOKEN);
+	sqlite3_stmt *st = store_api_stmt(s, id);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_int(row), v) < 0)
 		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, token_hash) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo cambiar el token") < 0)
+	if (store_run(s, st, what) < 0)
 		return -1;
 	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+int store_user_set_token(struct store *s, long long id, const char *token_hash)
+{
+	return store_api_set(s, STORE_STMT_USER_SET_TOKEN, id, store_text(token_hash),
+			     "no se pudo cambiar el token");
 }
 
 int store_user_set_active(struct store *s, long long id, int activo)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_SET_ACTIVE);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_int(s, st, 2, activo != 0) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo cambiar el estado del usuario") < 0)
-		return -1;
-	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+	return store_api_set(s, STORE_STMT_USER_SET_ACTIVE, id, store_int(activo != 0),
+			     "no se pudo cambiar el estado del usuario");
 }
 
+/* Reads the one user st (bound) answers: 1 found, 0 not, -1 error. */
 static int store_api_user_one(struct store *s, sqlite3_stmt *st, struct store_user *u)
 {
 	int found = store_row(s, st, "no se pudo leer el usuario");
@@ -1669,12 +1704,8 @@ int store_user_by_token(struct store *s, const char *token_hash, struct store_us
 {
 	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_BY_TOKEN);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(token_hash)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, token_hash) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_api_user_one(s, st, u);
 }
 
@@ -1682,40 +1713,31 @@ int store_user_get(struct store *s, long long id, struct store_user *u)
 {
 	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_GET);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_int(id)) < 0)
 		return -1;
-	if (store_bind_int(s, st, 1, id) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_api_user_one(s, st, u);
+}
+
+struct store_api_user_each {
+	int (*cb)(const struct store_user *u, void *arg);
+	void *arg;
+};
+
+static int store_api_user_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_api_user_each *e = arg;
+	struct store_user u;
+
+	store_api_read_user(st, &u);
+	return e->cb(&u, e->arg);
 }
 
 int store_user_list(struct store *s, int (*cb)(const struct store_user *u, void *arg), void *arg)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_USER_LIST);
-	struct store_user u;
-	int rc;
+	struct store_api_user_each e = {cb, arg};
 
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop;
-
-		store_api_read_user(st, &u);
-		stop = cb(&u, arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron listar los usuarios");
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
+	return store_each(s, store_api_stmt(s, STORE_STMT_USER_LIST), store_api_user_row, &e,
+			  "no se pudieron listar los usuarios");
 }
 
 /* ---- The follow-up row */
@@ -1753,12 +1775,8 @@ int store_follow_up_get(struct store *s, const char *numero, struct follow_up *f
 	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_FU_GET);
 	int found;
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	found = store_row(s, st, "no se pudo leer el seguimiento");
 	if (found <= 0)
 		return found;
@@ -1777,7 +1795,8 @@ int store_follow_up_get(struct store *s, const char *numero, struct follow_up *f
 	return 1;
 }
 
-/* Binds a follow-up value by its kind (text "" for a NULL TEXT). 0 or -1. */
+/* Binds a follow-up value by its kind (text "" for a NULL TEXT) to ?idx. 0 or -1 (st
+ * readied). */
 static int store_api_bind_fu(struct store *s, sqlite3_stmt *st, int idx, enum store_fu_field f,
 			     const char *v)
 {
@@ -1785,19 +1804,20 @@ static int store_api_bind_fu(struct store *s, sqlite3_stmt *st, int idx, enum st
 
 	switch (store_fu_columns[f].kind) {
 	case STORE_FU_KIND_TEXT:
-		return store_bind_text(s, st, idx, v != NULL ? v : "");
+		return store_bind_at(s, st, idx, store_text(v != NULL ? v : ""));
 	case STORE_FU_KIND_INT:
 	case STORE_FU_KIND_BOOL:
 		if (v == NULL)
-			return store_bind_null(s, st, idx);
+			return store_bind_at(s, st, idx, store_text(NULL));
 		if (parse_long(v, 0, STORE_API_INT_MAX, &n) < 0) {
 			set_error(s->err, sizeof(s->err), "valor entero inválido para %s",
 				  store_fu_columns[f].name);
+			store_stmt_done(st);
 			return -1;
 		}
-		return store_bind_int(s, st, idx, n);
+		return store_bind_at(s, st, idx, store_int(n));
 	default:
-		return store_bind_text(s, st, idx, v);
+		return store_bind_at(s, st, idx, store_text(v));
 	}
 }
 
@@ -1822,15 +1842,9 @@ static int store_api_audit(struct store *s, long long radicado_id, long long usu
 {
 	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_AUDIT_INSERT);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_int(radicado_id), store_id(usuario_id), store_text(now),
+		       store_text(campo), store_text(antes), store_text(despues)) < 0)
 		return -1;
-	if (store_bind_int(s, st, 1, radicado_id) < 0 ||
-	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
-	    store_bind_text(s, st, 3, now) < 0 || store_bind_text(s, st, 4, campo) < 0 ||
-	    store_bind_text(s, st, 5, antes) < 0 || store_bind_text(s, st, 6, despues) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_run(s, st, "no se pudo escribir la auditoría");
 }
 
@@ -1860,16 +1874,12 @@ int store_follow_up_write(struct store *s, const struct follow_up *old, const st
 			v = next_version;
 		else if (i == STORE_FU_ACTUALIZADO)
 			v = now;
-		if (store_api_bind_fu(s, st, i + 1, (enum store_fu_field)i, v) < 0) {
-			store_stmt_done(st);
+		if (store_api_bind_fu(s, st, i + 1, (enum store_fu_field)i, v) < 0)
 			return -1;
-		}
 	}
-	if (store_bind_int(s, st, STORE_FU_COUNT + 1, old->radicado_id) < 0 ||
-	    store_bind_int(s, st, STORE_FU_COUNT + 2, old_version) < 0) {
-		store_stmt_done(st);
+	if (store_bind_at(s, st, STORE_FU_COUNT + 1, store_int(old->radicado_id),
+			  store_int(old_version)) < 0)
 		return -1;
-	}
 	if (store_run(s, st, "no se pudo actualizar el seguimiento") < 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
@@ -2055,26 +2065,73 @@ static char *store_api_page_sql(const void *arg)
 	return buf_steal(&sql);
 }
 
-/* Binds the filters present in q to st (count or page statement). 0 or -1. */
+/* Binds the filters present in q to st (count or page statement). 0 or -1 (st readied). */
 static int store_api_bind_filters(struct store *s, sqlite3_stmt *st,
 				  const struct store_list_query *q, struct buf *terms, int nterms)
 {
-	if (q->estado != NULL && store_bind_text(s, st, 1, q->estado) < 0)
+	if (q->estado != NULL && store_bind_at(s, st, 1, store_text(q->estado)) < 0)
 		return -1;
-	if (q->abogado_id > 0 && store_bind_int(s, st, 2, q->abogado_id) < 0)
+	if (q->abogado_id > 0 && store_bind_at(s, st, 2, store_int(q->abogado_id)) < 0)
 		return -1;
-	if (q->tipo_tramite != NULL && store_bind_text(s, st, 3, q->tipo_tramite) < 0)
+	if (q->tipo_tramite != NULL && store_bind_at(s, st, 3, store_text(q->tipo_tramite)) < 0)
 		return -1;
-	if (q->desde != NULL && store_bind_text(s, st, 4, q->desde) < 0)
+	if (q->desde != NULL && store_bind_at(s, st, 4, store_text(q->desde)) < 0)
 		return -1;
-	if (q->hasta_excl != NULL && store_bind_text(s, st, 5, q->hasta_excl) < 0)
+	if (q->hasta_excl != NULL && store_bind_at(s, st, 5, store_text(q->hasta_excl)) < 0)
 		return -1;
-	if (q->ids_json != NULL && store_bind_text(s, st, 6, q->ids_json) < 0)
+	if (q->ids_json != NULL && store_bind_at(s, st, 6, store_text(q->ids_json)) < 0)
 		return -1;
 	for (int i = 0; i < nterms; i++) {
-		if (store_bind_text(s, st, STORE_API_PARAM_TERMS + i, terms[i].data) < 0)
+		if (store_bind_at(s, st, STORE_API_PARAM_TERMS + i, store_text(terms[i].data)) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+struct store_api_page_each {
+	struct buf *out;
+	int first;
+};
+
+/* Appends one list row (JSON text) to the array being written. */
+static int store_api_page_row(sqlite3_stmt *st, void *arg)
+{
+	struct store_api_page_each *e = arg;
+	const char *row = (const char *)sqlite3_column_text(st, 0);
+	int n = sqlite3_column_bytes(st, 0);
+
+	if (!e->first)
+		buf_puts(e->out, ",");
+	e->first = 0;
+	buf_append(e->out, row != NULL ? row : "null", row != NULL ? (size_t)n : 4);
+	return 0;
+}
+
+/* The count (unless q knows it) and the page of q, inside a read transaction. 0 or -1. */
+static int store_api_list_read(struct store *s, const struct store_list_query *q,
+			       sqlite3_stmt *count, sqlite3_stmt *page, struct buf *terms,
+			       int nterms, long long *total, struct buf *out)
+{
+	struct store_api_page_each e = {out, 1};
+
+	if (q->total_known >= 0) {
+		*total = q->total_known;
+	} else {
+		if (store_api_bind_filters(s, count, q, terms, nterms) < 0)
+			return -1;
+		if (store_row(s, count, "no se pudo contar el listado") != 1)
+			return -1;
+		*total = sqlite3_column_int64(count, 0);
+		store_stmt_done(count);
+	}
+	if (store_api_bind_filters(s, page, q, terms, nterms) < 0 ||
+	    store_bind_at(s, page, STORE_API_PARAM_LIMIT, store_int(q->limit),
+			  store_int(q->offset)) < 0)
+		return -1;
+	buf_puts(out, "[");
+	if (store_each(s, page, store_api_page_row, &e, "no se pudo leer el listado") < 0)
+		return -1;
+	buf_puts(out, "]");
 	return 0;
 }
 
@@ -2087,9 +2144,7 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	int key = store_api_shape_key(q, nterms);
 	sqlite3_stmt *count;
 	sqlite3_stmt *page;
-	int first = 1;
 	int rc = -1;
-	int step;
 
 	if (q->orden < 0 || q->orden >= STORE_ORDER_COUNT) {
 		set_error(s->err, sizeof(s->err), "orden de listado desconocido");
@@ -2106,47 +2161,10 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	/* Count and page in one read transaction, so the total matches the page. */
 	if (store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
 		goto done;
-	if (q->total_known >= 0) {
-		*total = q->total_known;
-	} else {
-		if (store_api_bind_filters(s, count, q, terms, nterms) < 0) {
-			store_stmt_done(count);
-			goto rollback;
-		}
-		if (store_row(s, count, "no se pudo contar el listado") != 1)
-			goto rollback;
-		*total = sqlite3_column_int64(count, 0);
-		store_stmt_done(count);
-	}
-	if (store_api_bind_filters(s, page, q, terms, nterms) < 0 ||
-	    store_bind_int(s, page, STORE_API_PARAM_LIMIT, q->limit) < 0 ||
-	    store_bind_int(s, page, STORE_API_PARAM_OFFSET, q->offset) < 0) {
-		store_stmt_done(page);
-		goto rollback;
-	}
-	buf_puts(out, "[");
-	while ((step = sqlite3_step(page)) == SQLITE_ROW) {
-		const char *row = (const char *)sqlite3_column_text(page, 0);
-		int n = sqlite3_column_bytes(page, 0);
-
-		if (!first)
-			buf_puts(out, ",");
-		first = 0;
-		buf_append(out, row != NULL ? row : "null", row != NULL ? (size_t)n : 4);
-	}
-	if (step != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudo leer el listado");
-		store_stmt_done(page);
-		goto rollback;
-	}
-	store_stmt_done(page);
-	buf_puts(out, "]");
-	if (store_exec(s, "COMMIT", "no se pudo cerrar la lectura") < 0)
-		goto rollback;
-	rc = 0;
-	goto done;
-rollback:
-	if (!sqlite3_get_autocommit(s->db))
+	rc = store_api_list_read(s, q, count, page, terms, nterms, total, out);
+	if (rc == 0 && store_exec(s, "COMMIT", "no se pudo cerrar la lectura") < 0)
+		rc = -1;
+	if (rc < 0 && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 done:
 	for (int i = 0; i < nterms; i++)
@@ -2159,12 +2177,8 @@ int store_filing_json(struct store *s, const char *numero, struct buf *out)
 	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_FILING_JSON);
 	int found;
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	found = store_row(s, st, "no se pudo leer el radicado");
 	if (found <= 0)
 		return found;
@@ -2173,71 +2187,62 @@ int store_filing_json(struct store *s, const char *numero, struct buf *out)
 	return 1;
 }
 
+struct store_api_load_each {
+	int (*cb)(const struct store_user *u, const char *estado, const char *tipo_tramite,
+		  long long count, void *arg);
+	void *arg;
+};
+
+static int store_api_load_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_api_load_each *e = arg;
+	struct store_user u;
+	int has = sqlite3_column_type(st, 5) != SQLITE_NULL;
+
+	store_api_read_user(st, &u);
+	return e->cb(&u, has ? store_column_text(st, 5) : NULL,
+		     has ? store_column_text(st, 6) : NULL, sqlite3_column_int64(st, 7), e->arg);
+}
+
 int store_lawyer_load(struct store *s,
 		      int (*cb)(const struct store_user *u, const char *estado,
 				const char *tipo_tramite, long long count, void *arg),
 		      void *arg)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_LAWYER_LOAD);
-	int rc;
+	struct store_api_load_each e = {cb, arg};
 
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_user u;
-		int has = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		int stop;
-
-		store_api_read_user(st, &u);
-		stop = cb(&u, has ? store_column_text(st, 5) : NULL,
-			  has ? store_column_text(st, 6) : NULL, sqlite3_column_int64(st, 7), arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudo leer la carga por abogado");
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
+	return store_each(s, store_api_stmt(s, STORE_STMT_LAWYER_LOAD), store_api_load_row, &e,
+			  "no se pudo leer la carga por abogado");
 }
 
-/* Steps st, handing each (text, count) row to cb until it returns non-zero; resets st.
- * cb's value, 0 at the end, or -1 with what as the error. */
+struct store_count_each {
+	int (*cb)(const char *key, long long n, void *arg);
+	void *arg;
+};
+
+static int store_count_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_count_each *e = arg;
+
+	return e->cb(store_column_text(st, 0), sqlite3_column_int64(st, 1), e->arg);
+}
+
+/* Steps st (bound), handing each (text, count) row to cb until it returns non-zero; readies
+ * st. cb's value, 0 at the end, or -1 with what as the error. */
 static int store_count_rows(struct store *s, sqlite3_stmt *st,
 			    int (*cb)(const char *key, long long n, void *arg), void *arg,
 			    const char *what)
 {
-	int rc;
+	struct store_count_each e = {cb, arg};
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop = cb(store_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
-
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, what);
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
+	return store_each(s, st, store_count_row, &e, what);
 }
 
 int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
 			  void *arg)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_STMT_COUNT_BY_ESTADO);
-
-	if (st == NULL)
-		return -1;
-	return store_count_rows(s, st, cb, arg, "no se pudieron contar los seguimientos");
+	return store_count_rows(s, store_api_stmt(s, STORE_STMT_COUNT_BY_ESTADO), cb, arg,
+				"no se pudieron contar los seguimientos");
 }
 
 /* --- indicators and export --- */
@@ -2332,6 +2337,20 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->notas = store_column_text(st, 28);
 }
 
+struct store_sla_each {
+	int (*cb)(const struct store_sla_row *r, void *arg);
+	void *arg;
+};
+
+static int store_sla_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_sla_each *e = arg;
+	struct store_sla_row r;
+
+	store_sla_read(st, &r);
+	return e->cb(&r, e->arg);
+}
+
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
 {
@@ -2341,40 +2360,26 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		    (q->solo_abiertos != 0) << 4;
 	sqlite3_stmt *st = store_cache_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
 					     "no se pudo preparar la consulta de plazos");
-	int rc = -1;
+	struct store_sla_each e = {cb, arg};
+	int rc;
 	int own;
-	int step;
 
 	if (st == NULL)
 		return -1;
-	if ((q->desde != NULL && store_bind_text(s, st, 1, q->desde) < 0) ||
-	    (q->hasta_excl != NULL && store_bind_text(s, st, 2, q->hasta_excl) < 0) ||
-	    (q->numero != NULL && store_bind_text(s, st, 3, q->numero) < 0))
-		goto done;
+	if ((q->desde != NULL && store_bind_at(s, st, 1, store_text(q->desde)) < 0) ||
+	    (q->hasta_excl != NULL && store_bind_at(s, st, 2, store_text(q->hasta_excl)) < 0) ||
+	    (q->numero != NULL && store_bind_at(s, st, 3, store_text(q->numero)) < 0))
+		return -1;
 	/* One read transaction, so every row comes from the same snapshot (the caller's,
 	 * when it already holds one). */
 	own = sqlite3_get_autocommit(s->db);
-	if (own && store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
-		goto done;
-	rc = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_sla_row r;
-
-		store_sla_read(st, &r);
-		rc = cb(&r, arg);
-		if (rc != 0)
-			break;
+	if (own && store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0) {
+		store_stmt_done(st);
+		return -1;
 	}
-	if (rc == 0 && step != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron leer los radicados");
-		rc = -1;
-	}
-	sqlite3_reset(st);
+	rc = store_each(s, st, store_sla_row, &e, "no se pudieron leer los radicados");
 	if (own)
 		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-done:
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	return rc;
 }
 
@@ -2467,12 +2472,8 @@ int store_rc_local_get(struct store *s, const char *numero, struct store_rc_loca
 	int found;
 
 	memset(out, 0, sizeof(*out));
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	found = store_row(s, st, "no se pudo leer el seguimiento del radicado");
 	if (found <= 0)
 		return found;
@@ -2482,36 +2483,30 @@ int store_rc_local_get(struct store *s, const char *numero, struct store_rc_loca
 	return 1;
 }
 
+struct store_rc_local_each {
+	int (*cb)(const struct store_rc_local *l, void *arg);
+	void *arg;
+};
+
+static int store_rc_local_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_rc_local_each *e = arg;
+	struct store_rc_local l;
+
+	store_rc_read_local(st, &l);
+	return e->cb(&l, e->arg);
+}
+
 int store_rc_local_range(struct store *s, const char *desde, const char *hasta_excl,
 			 int (*cb)(const struct store_rc_local *l, void *arg), void *arg)
 {
 	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_LOCAL_RANGE);
-	int rc;
+	struct store_rc_local_each e = {cb, arg};
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(desde), store_text(hasta_excl)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, desde) < 0 || store_bind_text(s, st, 2, hasta_excl) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_rc_local l;
-		int stop;
-
-		store_rc_read_local(st, &l);
-		stop = cb(&l, arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron leer los radicados del periodo");
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
+	return store_each(s, st, store_rc_local_row, &e,
+			  "no se pudieron leer los radicados del periodo");
 }
 
 static void store_rc_read_row(sqlite3_stmt *st, struct store_rc_row *r)
@@ -2535,31 +2530,28 @@ static void store_rc_read_row(sqlite3_stmt *st, struct store_rc_row *r)
 	r->abogado_id = sqlite3_column_int64(st, 16);
 }
 
+struct store_rc_row_each {
+	int (*cb)(const struct store_rc_row *r, void *arg);
+	void *arg;
+};
+
+static int store_rc_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_rc_row_each *e = arg;
+	struct store_rc_row r;
+
+	store_rc_read_row(st, &r);
+	return e->cb(&r, e->arg);
+}
+
 /* Steps st (bound) calling cb per row; readies st. Returns 0, cb's value, or -1. */
 static int store_rc_rows(struct store *s, sqlite3_stmt *st,
 			 int (*cb)(const struct store_rc_row *r, void *arg), void *arg,
 			 const char *what)
 {
-	int rc;
+	struct store_rc_row_each e = {cb, arg};
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_rc_row r;
-		int stop;
-
-		store_rc_read_row(st, &r);
-		stop = cb(&r, arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, what);
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
+	return store_each(s, st, store_rc_row, &e, what);
 }
 
 int store_rc_open_of(struct store *s, const char *numero,
@@ -2567,12 +2559,8 @@ int store_rc_open_of(struct store *s, const char *numero,
 {
 	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_OPEN_OF);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_rc_rows(s, st, cb, arg, "no se pudieron leer las discrepancias abiertas");
 }
 
@@ -2582,12 +2570,8 @@ int store_rc_last_closed(struct store *s, const char *numero, const char *tipo, 
 	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_LAST_CLOSED);
 	int found;
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero), store_text(tipo)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0 || store_bind_text(s, st, 2, tipo) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	found = store_row(s, st, "no se pudo leer la última discrepancia cerrada");
 	if (found <= 0)
 		return found;
@@ -2603,14 +2587,9 @@ int store_rc_insert(struct store *s, const char *numero, const char *tipo, const
 {
 	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_INSERT);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_text(numero), store_text(tipo), store_text(ev_sgd),
+		       store_text(ev_local), store_text(now)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0 || store_bind_text(s, st, 2, tipo) < 0 ||
-	    store_bind_text(s, st, 3, ev_sgd) < 0 || store_bind_text(s, st, 4, ev_local) < 0 ||
-	    store_bind_text(s, st, 5, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	if (store_run(s, st, "no se pudo registrar la discrepancia") < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
@@ -2622,13 +2601,9 @@ int store_rc_refresh(struct store *s, long long id, const char *ev_sgd, const ch
 {
 	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_REFRESH);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_int(id), store_text(ev_sgd), store_text(ev_local),
+		       store_text(now)) < 0)
 		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, ev_sgd) < 0 ||
-	    store_bind_text(s, st, 3, ev_local) < 0 || store_bind_text(s, st, 4, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_run(s, st, "no se pudo actualizar la discrepancia");
 }
 
@@ -2638,12 +2613,8 @@ static int store_rc_id_text(struct store *s, enum store_stmt_id which, long long
 {
 	sqlite3_stmt *st = store_rc_stmt(s, which);
 
-	if (st == NULL)
+	if (store_bind(s, st, store_int(id), store_text(text)) < 0)
 		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, text) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_run(s, st, what);
 }
 
@@ -2664,86 +2635,66 @@ static int store_rc_audit(struct store *s, long long id, const char *numero, con
 			  long long usuario_id, const char *nota, const char *now)
 {
 	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_AUDIT);
-	char *campo;
-	char *nuevo;
+	char *campo = xasprintf("discrepancia #%lld %s", id, tipo);
+	char *nuevo = xasprintf("resuelta: %s", nota);
 	int rc = -1;
 
-	if (st == NULL)
-		return -1;
-	campo = xasprintf("discrepancia #%lld %s", id, tipo);
-	nuevo = xasprintf("resuelta: %s", nota);
-	if (store_bind_text(s, st, 1, numero) < 0 ||
-	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
-	    store_bind_text(s, st, 3, now) < 0 || store_bind_text(s, st, 4, campo) < 0 ||
-	    store_bind_text(s, st, 5, "abierta") < 0 || store_bind_text(s, st, 6, nuevo) < 0) {
-		store_stmt_done(st);
-		goto done;
-	}
-	rc = store_run(s, st, "no se pudo escribir la auditoría de la discrepancia");
-done:
+	if (store_bind(s, st, store_text(numero), store_id(usuario_id), store_text(now),
+		       store_text(campo), store_text("abierta"), store_text(nuevo)) == 0)
+		rc = store_run(s, st, "no se pudo escribir la auditoría de la discrepancia");
 	free(campo);
 	free(nuevo);
+	return rc;
+}
+
+/* The reads and writes of store_rc_resolve, inside its transaction: 1 resolved, 0 unknown
+ * id, 2 not open, -1 error. */
+static int store_rc_resolve_write(struct store *s, long long id, long long usuario_id,
+				  const char *nota, const char *now)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_STATE_OF);
+	char *numero;
+	char *tipo;
+	int found;
+	int rc = -1;
+
+	if (store_bind(s, st, store_int(id)) < 0)
+		return -1;
+	found = store_row(s, st, "no se pudo leer la discrepancia");
+	if (found <= 0)
+		return found;
+	if (strcmp(store_column_text(st, 0), "abierta") != 0) {
+		store_stmt_done(st);
+		return 2;
+	}
+	numero = xstrdup(store_column_text(st, 1));
+	tipo = xstrdup(store_column_text(st, 2));
+	store_stmt_done(st);
+	st = store_rc_stmt(s, STORE_STMT_RC_RESOLVE);
+	if (store_bind(s, st, store_int(id), store_id(usuario_id), store_text(nota),
+		       store_text(now)) == 0 &&
+	    store_run(s, st, "no se pudo resolver la discrepancia") == 0 &&
+	    store_rc_audit(s, id, numero, tipo, usuario_id, nota, now) == 0)
+		rc = 1;
+	free(numero);
+	free(tipo);
 	return rc;
 }
 
 int store_rc_resolve(struct store *s, long long id, long long usuario_id, const char *nota,
 		     const char *now)
 {
-	sqlite3_stmt *st;
-	char *numero = NULL;
-	char *tipo = NULL;
-	char msg[STORE_ERR_LEN];
-	int found;
-	int ret = -1;
+	int rc;
 
 	if (store_begin(s) < 0)
 		return -1;
-	st = store_rc_stmt(s, STORE_STMT_RC_STATE_OF);
-	if (st == NULL)
-		goto fail;
-	if (store_bind_int(s, st, 1, id) < 0) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	found = store_row(s, st, "no se pudo leer la discrepancia");
-	if (found < 0)
-		goto fail;
-	if (found == 0 || strcmp(store_column_text(st, 0), "abierta") != 0) {
-		if (found == 1)
-			store_stmt_done(st);
-		ret = found == 0 ? 0 : 2;
+	rc = store_rc_resolve_write(s, id, usuario_id, nota, now);
+	if (rc == 0 || rc == 2) {
+		/* Nothing was written. */
 		store_rollback(s);
-		return ret;
+		return rc;
 	}
-	numero = xstrdup(store_column_text(st, 1));
-	tipo = xstrdup(store_column_text(st, 2));
-	store_stmt_done(st);
-	st = store_rc_stmt(s, STORE_STMT_RC_RESOLVE);
-	if (st == NULL)
-		goto fail;
-	if (store_bind_int(s, st, 1, id) < 0 ||
-	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
-	    store_bind_text(s, st, 3, nota) < 0 || store_bind_text(s, st, 4, now) < 0) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	if (store_run(s, st, "no se pudo resolver la discrepancia") < 0)
-		goto fail;
-	if (store_rc_audit(s, id, numero, tipo, usuario_id, nota, now) < 0)
-		goto fail;
-	if (store_commit(s) < 0)
-		goto fail;
-	ret = 1;
-	goto done;
-fail:
-	/* Keep the first error: the rollback's own message is not the cause. */
-	strlcpy_s(msg, s->err, sizeof(msg));
-	store_rollback(s);
-	strlcpy_s(s->err, msg, sizeof(s->err));
-done:
-	free(numero);
-	free(tipo);
-	return ret;
+	return store_txn_end(s, 1, rc);
 }
 
 int store_rc_get(struct store *s, long long id, int (*cb)(const struct store_rc_row *r, void *arg),
@@ -2754,12 +2705,8 @@ int store_rc_get(struct store *s, long long id, int (*cb)(const struct store_rc_
 	int found;
 	int rc;
 
-	if (st == NULL)
+	if (store_bind(s, st, store_int(id)) < 0)
 		return -1;
-	if (store_bind_int(s, st, 1, id) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	found = store_row(s, st, "no se pudo leer la discrepancia");
 	if (found <= 0)
 		return found;
@@ -2767,17 +2714,6 @@ int store_rc_get(struct store *s, long long id, int (*cb)(const struct store_rc_
 	rc = cb(&r, arg);
 	store_stmt_done(st);
 	return rc < 0 ? -1 : 1;
-}
-
-/* Binds the list filter (?1 estado, ?2 tipo; NULL = any). 0 or -1. */
-static int store_rc_bind_filter(struct store *s, sqlite3_stmt *st, const char *estado,
-				const char *tipo)
-{
-	if (store_bind_text(s, st, 1, estado) < 0 || store_bind_text(s, st, 2, tipo) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return 0;
 }
 
 static int store_rc_list_read(struct store *s, const char *estado, const char *tipo, long limit,
@@ -2788,29 +2724,22 @@ static int store_rc_list_read(struct store *s, const char *estado, const char *t
 	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_COUNT);
 	int rc;
 
-	if (st == NULL || store_rc_bind_filter(s, st, estado, tipo) < 0)
+	if (store_bind(s, st, store_text(estado), store_text(tipo)) < 0)
 		return -1;
 	if (store_row(s, st, "no se pudieron contar las discrepancias") != 1)
 		return -1;
 	*total = sqlite3_column_int64(st, 0);
 	store_stmt_done(st);
 	st = store_rc_stmt(s, STORE_STMT_RC_PAGE);
-	if (st == NULL || store_rc_bind_filter(s, st, estado, tipo) < 0)
+	if (store_bind(s, st, store_text(estado), store_text(tipo), store_int(limit),
+		       store_int(offset)) < 0)
 		return -1;
-	if (store_bind_int(s, st, 3, limit) < 0 || store_bind_int(s, st, 4, offset) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	rc = store_rc_rows(s, st, cb, arg, "no se pudieron listar las discrepancias");
 	if (rc != 0 || count_cb == NULL)
 		return rc;
 	st = store_rc_stmt(s, STORE_STMT_RC_BY_TIPO);
-	if (st == NULL)
+	if (store_bind(s, st, store_text(estado)) < 0)
 		return -1;
-	if (store_bind_text(s, st, 1, estado) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
 	return store_count_rows(s, st, count_cb, arg,
 				"no se pudieron contar las discrepancias por tipo");
 }
@@ -2837,8 +2766,6 @@ int store_rc_state_get(struct store *s, struct store_rc_state *out)
 	int found;
 
 	memset(out, 0, sizeof(*out));
-	if (st == NULL)
-		return -1;
 	found = store_row(s, st, "no se pudo leer el estado de la conciliación");
 	if (found <= 0)
 		return found;
@@ -2851,37 +2778,27 @@ int store_rc_state_get(struct store *s, struct store_rc_state *out)
 	return 0;
 }
 
+/* The writes of store_rc_note_run. 0 or -1. */
+static int store_rc_note_write(struct store *s, int ok, const char *error, const char *started)
+{
+	sqlite3_stmt *st;
+
+	if (store_run(s, store_rc_stmt(s, STORE_STMT_RC_RUN_ENSURE),
+		      "no se pudo crear el estado de la conciliación") < 0)
+		return -1;
+	st = store_rc_stmt(s, STORE_STMT_RC_RUN_NOTE);
+	if (store_bind(s, st, store_text(started), store_int(ok != 0), store_text(error)) < 0)
+		return -1;
+	return store_run(s, st, "no se pudo registrar la conciliación");
+}
+
 int store_rc_note_run(struct store *s, int ok, const char *error, const char *started)
 {
 	char cut[sizeof(((struct store_rc_state *)0)->ultimo_error)];
-	sqlite3_stmt *st;
-	char msg[STORE_ERR_LEN];
-	int own = sqlite3_get_autocommit(s->db);
+	int own;
 
 	store_cut_error(error != NULL ? error : "", cut, sizeof(cut));
-	if (own && store_begin(s) < 0)
+	if (store_txn_begin(s, &own) < 0)
 		return -1;
-	st = store_rc_stmt(s, STORE_STMT_RC_RUN_ENSURE);
-	if (st == NULL || store_run(s, st, "no se pudo crear el estado de la conciliación") < 0)
-		goto fail;
-	st = store_rc_stmt(s, STORE_STMT_RC_RUN_NOTE);
-	if (st == NULL)
-		goto fail;
-	if (store_bind_text(s, st, 1, started) < 0 || store_bind_int(s, st, 2, ok != 0) < 0 ||
-	    store_bind_text(s, st, 3, cut) < 0) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	if (store_run(s, st, "no se pudo registrar la conciliación") < 0)
-		goto fail;
-	if (own && store_commit(s) < 0)
-		goto fail;
-	return 0;
-fail:
-	if (own) {
-		strlcpy_s(msg, s->err, sizeof(msg));
-		store_rollback(s);
-		strlcpy_s(s->err, msg, sizeof(s->err));
-	}
-	return -1;
+	return store_txn_end(s, own, store_rc_note_write(s, ok, cut, started));
 }
