@@ -197,6 +197,7 @@ static const char *const store_migrations[] = {
 /* ---- The statements of this file (indexed by statement id; the other files hold theirs). */
 static const char *const store_core_sql[STORE_STMT_COUNT] = {
     [STORE_STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STORE_STMT_BEGIN_READ] = "BEGIN",
     [STORE_STMT_COMMIT] = "COMMIT",
     [STORE_STMT_ROLLBACK] = "ROLLBACK",
     [STORE_STMT_DATA_VERSION] = "PRAGMA data_version",
@@ -706,6 +707,12 @@ int store_txn_begin(struct store *s, int *own)
 {
 	*own = sqlite3_get_autocommit(s->db);
 	return *own ? store_begin(s) : 0;
+}
+
+int store_read_begin(struct store *s, int *own)
+{
+	*own = sqlite3_get_autocommit(s->db);
+	return *own ? store_simple(s, STORE_STMT_BEGIN_READ, "no se pudo iniciar la lectura") : 0;
 }
 
 int store_txn_end(struct store *s, int own, int rc)

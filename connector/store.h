@@ -224,7 +224,8 @@ struct store_list_query {
 };
 
 /* Appends to out the JSON array of one page of filings (filing + follow-up summary) and
- * stores the number of matching filings in *total (q->total_known when that is >= 0).
+ * stores the number of matching filings in *total (q->total_known when that is >= 0), both
+ * read in one read transaction: the caller's when it holds one, else its own.
  * Returns 0 or -1. */
 int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
 		    struct buf *out);

@@ -21,6 +21,7 @@
 enum store_stmt_id {
 	/* store.c: transactions and the connection */
 	STORE_STMT_BEGIN,
+	STORE_STMT_BEGIN_READ,
 	STORE_STMT_COMMIT,
 	STORE_STMT_ROLLBACK,
 	STORE_STMT_DATA_VERSION,
@@ -212,9 +213,12 @@ int store_exec(struct store *s, const char *sql, const char *what);
 /* Opens a write transaction (BEGIN IMMEDIATE) unless the caller holds one; *own says
  * whether this call opened it. 0 or -1. */
 int store_txn_begin(struct store *s, int *own);
-/* Ends what store_txn_begin opened (nothing when own is 0: the caller's transaction goes
- * on): rc >= 0 commits, rc < 0 rolls back. A failed commit rolls back too. Whichever
- * failed first keeps its message in s->err: the rollback's own is not the cause. Returns
+/* Opens a read transaction (BEGIN, deferred) unless the caller holds one (then its reads
+ * join the caller's); *own says whether this call opened it. 0 or -1. */
+int store_read_begin(struct store *s, int *own);
+/* Ends what store_txn_begin or store_read_begin opened (nothing when own is 0: the caller's
+ * transaction goes on): rc >= 0 commits, rc < 0 rolls back. A failed commit rolls back too.
+ * Whichever failed first keeps its message in s->err: the rollback's own is not the cause. Returns
  * rc, or -1 when the commit failed. */
 int store_txn_end(struct store *s, int own, int rc);
 

@@ -305,6 +305,7 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	sqlite3_stmt *count;
 	sqlite3_stmt *page;
 	int rc = -1;
+	int own;
 
 	if (q->orden < 0 || q->orden >= STORE_ORDER_COUNT) {
 		set_error(s->err, sizeof(s->err), "orden de listado desconocido");
@@ -319,14 +320,12 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 				"no se pudo preparar la consulta del listado");
 	if (page == NULL)
 		goto done;
-	/* Count and page in one read transaction, so the total matches the page. */
-	if (store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
+	/* Count and page in one read transaction, so the total matches the page (the
+	 * caller's, when it already holds one). */
+	if (store_read_begin(s, &own) < 0)
 		goto done;
-	rc = store_views_list_read(s, q, count, page, terms, nterms, total, out);
-	if (rc == 0 && store_exec(s, "COMMIT", "no se pudo cerrar la lectura") < 0)
-		rc = -1;
-	if (rc < 0 && !sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	rc = store_txn_end(s, own,
+			   store_views_list_read(s, q, count, page, terms, nterms, total, out));
 done:
 	for (int i = 0; i < nterms; i++)
 		buf_free(&terms[i]);

@@ -627,6 +627,35 @@ static void test_bulk_upserts(void **state)
 	filing_free(&f);
 }
 
+static void test_list_inside_transaction(void **state)
+{
+	struct store_list_query q = {.orden = STORE_ORDER_FECHA, .limit = 10, .total_known = -1};
+	struct filing f;
+	struct store *s;
+	struct buf out;
+	long long total = -1;
+
+	(void)state;
+	s = test_open("listtx.db");
+	test_filing(&f, TEST_NUMERO);
+	buf_init(&out);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	/* Inside the caller's transaction: the list reads it (its own write included). */
+	assert_int_equal(store_list_json(s, &q, &total, &out), 0);
+	assert_int_equal(total, 1);
+	assert_non_null(strstr(out.data, TEST_NUMERO));
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_count_filings(s), 1);
+	/* Outside one it opens and closes its own. */
+	buf_reset(&out);
+	assert_int_equal(store_list_json(s, &q, &total, &out), 0);
+	assert_int_equal(total, 1);
+	buf_free(&out);
+	store_close(s);
+	filing_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +671,7 @@ int main(void)
 	    cmocka_unit_test(test_numero_leading_zeros),
 	    cmocka_unit_test(test_utf8_round_trip),
 	    cmocka_unit_test(test_bulk_upserts),
+	    cmocka_unit_test(test_list_inside_transaction),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);
