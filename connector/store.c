@@ -22,6 +22,10 @@
  * filings stay in memory instead of being read again for every count. */
 #define STORE_CACHE_KIB 16384
 #define STORE_BUSY_CODE SQLITE_BUSY
+#define STORE_ENV_HOOKS "SEGCONT_TEST_HOOKS"
+#define STORE_ENV_FAIL_WRITES "SEGCONT_TEST_FAIL_WRITES"
+#define STORE_FAIL_WRITES_MAX 1000000000L
+#define STORE_INTEGRITY_LEN 256
 
 /* ---- Schema: migration N is store_migrations[N - 1]; never edit a released step,
  * append a new one. Each runs inside the opening transaction, followed by
@@ -203,11 +207,91 @@ static const char *const store_core_sql[STORE_STMT_COUNT] = {
     [STORE_STMT_DATA_VERSION] = "PRAGMA data_version",
 };
 
+/* ---- Result codes: corruption seen, and the test hook that fails writes */
+
+/* 1 once a connection of this process got SQLITE_CORRUPT or SQLITE_NOTADB. */
+static atomic_int store_corrupt;
+/* store_test_fail_after: the write step that fails first (0: off), and the count so far. */
+static atomic_long store_fail_after;
+static atomic_long store_fail_count;
+
+/* Every result code of a step, prepare, exec or open passes here. Returns rc. */
+static int store_note(int rc)
+{
+	int primary = rc & 0xff;
+
+	if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+		atomic_store(&store_corrupt, 1);
+	return rc;
+}
+
+int store_corruption_seen(void)
+{
+	return atomic_load(&store_corrupt);
+}
+
+void store_test_fail_after(long n)
+{
+	atomic_store(&store_fail_count, 0);
+	atomic_store(&store_fail_after, n > 0 ? n : 0);
+}
+
+/* Arms store_test_fail_after from SEGCONT_TEST_FAIL_WRITES=N, only with
+ * SEGCONT_TEST_HOOKS=1 and when it is not armed already. */
+static void store_fail_from_env(void)
+{
+	const char *hooks = getenv(STORE_ENV_HOOKS);
+	const char *n = getenv(STORE_ENV_FAIL_WRITES);
+	long v;
+
+	if (hooks == NULL || strcmp(hooks, "1") != 0 || n == NULL ||
+	    atomic_load(&store_fail_after) > 0)
+		return;
+	if (parse_long(n, 0, STORE_FAIL_WRITES_MAX, &v) < 0) {
+		log_warn(STORE_MODULE, "%s no es un número: se ignora", STORE_ENV_FAIL_WRITES);
+		return;
+	}
+	if (v > 0)
+		log_warn(STORE_MODULE, "prueba: la escritura %ld y las siguientes fallarán", v);
+	store_test_fail_after(v);
+}
+
+/* A statement that writes, as store_test_fail_after counts them (our SQL is upper case). */
+static int store_is_write(sqlite3_stmt *st)
+{
+	static const char *const verbs[] = {"INSERT", "UPDATE", "DELETE", "COMMIT"};
+	const char *sql = sqlite3_sql(st);
+
+	for (size_t i = 0; sql != NULL && i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strncmp(sql, verbs[i], strlen(verbs[i])) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The one sqlite3_step of the store: a write the test hook fails returns SQLITE_IOERR, as
+ * if the disk had failed, without running. */
+static int store_step(struct store *s, sqlite3_stmt *st)
+{
+	long after = atomic_load(&store_fail_after);
+
+	s->injected = 0;
+	if (after > 0 && store_is_write(st) &&
+	    atomic_fetch_add(&store_fail_count, 1) + 1 >= after) {
+		s->injected = 1;
+		return SQLITE_IOERR;
+	}
+	return store_note(sqlite3_step(st));
+}
+
 /* ---- Errors and the statement cache */
 
 void store_set_sqlite_error(struct store *s, const char *what)
 {
-	set_error(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->db));
+	const char *why = s->injected ? sqlite3_errstr(SQLITE_IOERR) : sqlite3_errmsg(s->db);
+
+	s->injected = 0;
+	set_error(s->err, sizeof(s->err), "%s: %s", what, why);
 }
 
 /* How many slots statement id has in the cache: one per shape for the statements whose
@@ -270,8 +354,8 @@ static sqlite3_stmt *store_cache_put(struct store *s, enum store_stmt_id id, int
 	sqlite3_finalize(slot->st);
 	slot->st = NULL;
 	slot->key = -1;
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st, NULL) !=
-	    SQLITE_OK) {
+	if (store_note(sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st,
+					  NULL)) != SQLITE_OK) {
 		store_set_sqlite_error(s, what);
 		sqlite3_finalize(slot->st);
 		slot->st = NULL;
@@ -348,7 +432,7 @@ int store_row(struct store *s, sqlite3_stmt *st, const char *what)
 
 	if (st == NULL)
 		return -1;
-	rc = sqlite3_step(st);
+	rc = store_step(s, st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
@@ -381,7 +465,7 @@ int store_each(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, v
 	if (st == NULL)
 		return -1;
 	while (stop == 0) {
-		int rc = sqlite3_step(st);
+		int rc = store_step(s, st);
 
 		if (rc == SQLITE_DONE)
 			break;
@@ -429,7 +513,7 @@ int store_exec(struct store *s, const char *sql, const char *what)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (store_note(sqlite3_exec(s->db, sql, NULL, NULL, &msg)) != SQLITE_OK) {
 		set_error(s->err, sizeof(s->err), "%s: %s", what,
 			  msg != NULL ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
@@ -444,9 +528,9 @@ static int store_pragma_text(struct store *s, const char *sql, char *out, size_t
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (store_note(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
 		goto fail;
-	rc = sqlite3_step(st);
+	rc = store_step(s, st);
 	if (rc != SQLITE_ROW)
 		goto fail;
 	strlcpy_s(out, store_column_text(st, 0), outlen);
@@ -577,9 +661,7 @@ static int store_migrate(struct store *s)
 		 STORE_SCHEMA_VERSION);
 	return 0;
 fail:
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return store_txn_end(s, 1, -1);
 }
 
 static int store_configure(struct store *s)
@@ -620,10 +702,11 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 			  strerror(errno));
 		return NULL;
 	}
+	store_fail_from_env();
 	s = xcalloc(1, sizeof(*s));
 	store_cache_init(s);
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (store_note(sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				       NULL)) != SQLITE_OK) {
 		if (s->db == NULL) {
 			set_error(err, errlen, "%s: no se pudo abrir la base de datos", path);
 			goto fail_quiet;
@@ -731,6 +814,21 @@ int store_txn_end(struct store *s, int own, int rc)
 }
 
 /* ---- The connection's state */
+
+int store_check_integrity(struct store *s, char *err, size_t errlen)
+{
+	char res[STORE_INTEGRITY_LEN];
+
+	if (store_pragma_text(s, "PRAGMA quick_check(1)", res, sizeof(res)) < 0) {
+		set_error(err, errlen, "%s", s->err);
+		return -1;
+	}
+	if (strcmp(res, "ok") == 0)
+		return 0;
+	set_error(s->err, sizeof(s->err), "la base de datos está dañada: %s", res);
+	set_error(err, errlen, "%s", s->err);
+	return -1;
+}
 
 int store_last_busy(struct store *s)
 {

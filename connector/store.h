@@ -259,6 +259,23 @@ unsigned long long store_commits(void);
 /* 1 when the last error of this connection was a lock timeout (SQLITE_BUSY). */
 int store_last_busy(struct store *s);
 
+/* 1 once any connection of this process got SQLITE_CORRUPT or SQLITE_NOTADB from SQLite
+ * (on open, prepare, step or exec), else 0; it stays 1 for the life of the process. Cheap;
+ * cannot fail. */
+int store_corruption_seen(void);
+/* Runs PRAGMA quick_check(1) on this connection (it reads the whole database: not for every
+ * request). Returns 0 when the database is sound, or -1 with the reason in err (size
+ * errlen, may be NULL) and store_errmsg: the first problem found, or why the check could not
+ * run. */
+int store_check_integrity(struct store *s, char *err, size_t errlen);
+
+/* For tests: from the nth write (the nth step of an INSERT, UPDATE, DELETE or COMMIT
+ * statement of any connection of this process, counted from this call) on, every write
+ * fails with SQLITE_IOERR as if the disk had failed; n <= 0 turns it off. store_open arms it
+ * from SEGCONT_TEST_FAIL_WRITES=N, only when SEGCONT_TEST_HOOKS=1 is set too and the hook is
+ * not armed already. Cannot fail. */
+void store_test_fail_after(long n);
+
 /* --- indicators and export --- */
 
 /* Which filings store_sla_rows reads; NULL / 0 means "any". */

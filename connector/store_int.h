@@ -88,6 +88,7 @@ struct store_slot {
 struct store {
 	sqlite3 *db;
 	char err[STORE_ERR_LEN];
+	int injected; /* the last step failed through store_test_fail_after, not SQLite */
 	/* The statement cache: the slots of statement id start at slot[first[id]]; next[id]
 	 * is the one a new shape takes when all are used. Finalized by store_close. */
 	struct store_slot *slot;
