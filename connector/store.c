@@ -509,7 +509,7 @@ int store_count_rows(struct store *s, sqlite3_stmt *st,
 }
 
 /* Runs SQL text without parameters (pragmas, migrations). 0 or -1 with s->err. */
-int store_exec(struct store *s, const char *sql, const char *what)
+static int store_exec(struct store *s, const char *sql, const char *what)
 {
 	char *msg = NULL;
 

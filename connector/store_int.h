@@ -206,8 +206,6 @@ int store_count_rows(struct store *s, sqlite3_stmt *st,
 		     const char *what);
 /* A text column; "" for SQL NULL. Borrowed until the next step or reset. */
 const char *store_column_text(sqlite3_stmt *st, int col);
-/* Runs SQL text without parameters (pragmas, migrations). 0 or -1 with s->err. */
-int store_exec(struct store *s, const char *sql, const char *what);
 
 /* ---- Transactions */
 

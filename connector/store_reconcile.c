@@ -341,16 +341,14 @@ int store_rc_list(struct store *s, const char *estado, const char *tipo, long li
 		  long long *total, int (*cb)(const struct store_rc_row *r, void *arg),
 		  int (*count_cb)(const char *tipo, long long n, void *arg), void *arg)
 {
-	/* One read transaction, so the total and the counts match the page. */
-	int own = sqlite3_get_autocommit(s->db);
-	int rc;
+	int own;
 
-	if (own && store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
+	/* One read transaction, so the total and the counts match the page (the caller's,
+	 * when it already holds one). */
+	if (store_read_begin(s, &own) < 0)
 		return -1;
-	rc = store_rc_list_read(s, estado, tipo, limit, offset, total, cb, count_cb, arg);
-	if (own)
-		sqlite3_exec(s->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return store_txn_end(
+	    s, own, store_rc_list_read(s, estado, tipo, limit, offset, total, cb, count_cb, arg));
 }
 
 int store_rc_state_get(struct store *s, struct store_rc_state *out)

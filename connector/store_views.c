@@ -550,13 +550,10 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		return -1;
 	/* One read transaction, so every row comes from the same snapshot (the caller's,
 	 * when it already holds one). */
-	own = sqlite3_get_autocommit(s->db);
-	if (own && store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0) {
+	if (store_read_begin(s, &own) < 0) {
 		store_stmt_done(st);
 		return -1;
 	}
 	rc = store_each(s, st, store_sla_row, &e, "no se pudieron leer los radicados");
-	if (own)
-		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	return rc;
+	return store_txn_end(s, own, rc);
 }

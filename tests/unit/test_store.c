@@ -818,6 +818,61 @@ static void test_corruption(void **state)
 	assert_int_equal(store_corruption_seen(), 1);
 }
 
+static int test_count_sla(const struct store_sla_row *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int test_count_rc(const struct store_rc_row *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* The read transactions of store_sla_rows and store_rc_list end with a COMMIT: when it
+ * fails, they roll back and say so. */
+static void test_read_commit_checked(void **state)
+{
+	struct store_sla_query q = {0};
+	struct filing f;
+	struct store *s;
+	long long total = -1;
+	long long id;
+	int n = 0;
+
+	(void)state;
+	s = test_open("readcommit.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	assert_int_equal(
+	    store_rc_insert(s, TEST_NUMERO, "datos_distintos", "{}", "{}", TEST_NOW_1, &id), 0);
+
+	assert_int_equal(store_sla_rows(s, &q, test_count_sla, &n), 0);
+	assert_int_equal(n, 1);
+	store_test_fail_after(1);
+	assert_int_equal(store_sla_rows(s, &q, test_count_sla, &n), -1);
+	store_test_fail_after(0);
+	assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
+	assert_int_equal(store_begin(s), 0); /* nothing left open */
+	assert_int_equal(store_rollback(s), 0);
+
+	n = 0;
+	assert_int_equal(store_rc_list(s, NULL, NULL, 10, 0, &total, test_count_rc, NULL, &n), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(n, 1);
+	store_test_fail_after(1);
+	assert_int_equal(store_rc_list(s, NULL, NULL, 10, 0, &total, test_count_rc, NULL, &n), -1);
+	store_test_fail_after(0);
+	assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_rollback(s), 0);
+	store_close(s);
+	filing_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -836,6 +891,7 @@ int main(void)
 	    cmocka_unit_test(test_list_inside_transaction),
 	    cmocka_unit_test(test_fault_window),
 	    cmocka_unit_test(test_fault_from_environment),
+	    cmocka_unit_test(test_read_commit_checked),
 	    cmocka_unit_test(test_corruption),
 	};
 
