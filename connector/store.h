@@ -327,9 +327,10 @@ struct store_sla_row {
 };
 
 /* Calls cb for each filing that q selects, in (fecha_radicacion, numero) order, inside one
- * read transaction. The statement is prepared per call (one call reads many rows). A
- * non-zero return from cb stops and is returned. Returns 0, cb's value, or -1 with
- * store_errmsg set. */
+ * read transaction (the caller's, when it holds one). The statement depends on which of
+ * q's filters are present; each of those shapes is prepared on first use and kept for the
+ * connection. A non-zero return from cb stops and is returned. Returns 0, cb's value, or
+ * -1 with store_errmsg set (a failed COMMIT of its own read transaction included). */
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg);
 

@@ -438,8 +438,8 @@ int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long lo
 /* ---- Indicators and export */
 /* One read view for indicators.c and export.c: every filing with its follow-up, its
  * lawyer's name and the gestiones that move the business-day clock. Its SQL depends on
- * which filters are present, so it is built and prepared per call; one call reads many
- * rows, and preparing is a small part of it. */
+ * which filters are present: each of the STORE_SLA_SHAPES shapes is built and prepared on
+ * its first use and kept in the connection's statement cache. */
 
 #define STORE_SLA_EVENT_TYPES                                                                      \
 	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura')"
