@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,12 +287,57 @@ static int store_step(struct store *s, sqlite3_stmt *st)
 
 /* ---- Errors and the statement cache */
 
+/* The length of the longest prefix of s[0..n) that does not end inside a UTF-8 character. */
+static size_t store_utf8_fit(const char *s, size_t n)
+{
+	size_t lead = n;
+	unsigned char c;
+	size_t need;
+
+	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return n; /* not UTF-8 at all: nothing to keep whole */
+	c = (unsigned char)s[lead - 1];
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	return lead - 1 + need > n ? lead - 1 : n;
+}
+
+static void store_verror(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (err == NULL || errlen == 0)
+		return;
+	n = vsnprintf(err, errlen, fmt, ap);
+	if (n >= 0 && (size_t)n >= errlen)
+		err[store_utf8_fit(err, errlen - 1)] = '\0';
+}
+
+void store_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	store_verror(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void store_set_error(struct store *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	store_verror(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+}
+
 void store_set_sqlite_error(struct store *s, const char *what)
 {
 	const char *why = s->injected ? sqlite3_errstr(SQLITE_IOERR) : sqlite3_errmsg(s->db);
 
 	s->injected = 0;
-	set_error(s->err, sizeof(s->err), "%s: %s", what, why);
+	store_set_error(s, "%s: %s", what, why);
 }
 
 /* How many slots statement id has in the cache: one per shape for the statements whose
@@ -514,8 +560,7 @@ static int store_exec(struct store *s, const char *sql, const char *what)
 	char *msg = NULL;
 
 	if (store_note(sqlite3_exec(s->db, sql, NULL, NULL, &msg)) != SQLITE_OK) {
-		set_error(s->err, sizeof(s->err), "%s: %s", what,
-			  msg != NULL ? msg : sqlite3_errmsg(s->db));
+		store_set_error(s, "%s: %s", what, msg != NULL ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -533,7 +578,7 @@ static int store_pragma_text(struct store *s, const char *sql, char *out, size_t
 	rc = store_step(s, st);
 	if (rc != SQLITE_ROW)
 		goto fail;
-	strlcpy_s(out, store_column_text(st, 0), outlen);
+	store_cut_error(store_column_text(st, 0), out, outlen);
 	sqlite3_finalize(st);
 	return 0;
 fail:
@@ -550,7 +595,7 @@ static int store_user_version(struct store *s, int *out)
 	if (store_pragma_text(s, "PRAGMA user_version", v, sizeof(v)) < 0)
 		return -1;
 	if (parse_long(v, 0, 1000000, &n) < 0) {
-		set_error(s->err, sizeof(s->err), "versión del esquema ilegible: %s", v);
+		store_set_error(s, "versión del esquema ilegible: %s", v);
 		return -1;
 	}
 	*out = (int)n;
@@ -612,10 +657,10 @@ static int store_register(struct store *s)
 
 static int store_refuse_newer(struct store *s, int version)
 {
-	set_error(s->err, sizeof(s->err),
-		  "la base de datos está en la versión %d del esquema y este programa conoce "
-		  "hasta la %d; actualice segcont",
-		  version, STORE_SCHEMA_VERSION);
+	store_set_error(s,
+			"la base de datos está en la versión %d del esquema y este programa conoce "
+			"hasta la %d; actualice segcont",
+			version, STORE_SCHEMA_VERSION);
 	return -1;
 }
 
@@ -671,9 +716,9 @@ static int store_configure(struct store *s)
 	if (store_pragma_text(s, "PRAGMA journal_mode = WAL", mode, sizeof(mode)) < 0)
 		return -1;
 	if (strcmp(mode, "wal") != 0) {
-		set_error(s->err, sizeof(s->err),
-			  "no se pudo activar el modo WAL (el sistema de archivos quedó en '%s')",
-			  mode);
+		store_set_error(
+		    s, "no se pudo activar el modo WAL (el sistema de archivos quedó en '%s')",
+		    mode);
 		return -1;
 	}
 	if (store_exec(s, "PRAGMA synchronous = NORMAL", "synchronous") < 0)
@@ -690,7 +735,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	int version;
 
 	if (path == NULL || *path == '\0') {
-		set_error(err, errlen, "falta la ruta de la base de datos");
+		store_error(err, errlen, "falta la ruta de la base de datos");
 		return NULL;
 	}
 	/* Personal data: a new file is created readable by the service user only. */
@@ -698,8 +743,8 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	if (fd >= 0) {
 		close(fd);
 	} else if (errno != EEXIST) {
-		set_error(err, errlen, "%s: no se pudo crear la base de datos: %s", path,
-			  strerror(errno));
+		store_error(err, errlen, "%s: no se pudo crear la base de datos: %s", path,
+			    strerror(errno));
 		return NULL;
 	}
 	store_fail_from_env();
@@ -708,7 +753,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	if (store_note(sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 				       NULL)) != SQLITE_OK) {
 		if (s->db == NULL) {
-			set_error(err, errlen, "%s: no se pudo abrir la base de datos", path);
+			store_error(err, errlen, "%s: no se pudo abrir la base de datos", path);
 			goto fail_quiet;
 		}
 		store_set_sqlite_error(s, "no se pudo abrir la base de datos");
@@ -734,7 +779,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 		goto fail;
 	return s;
 fail:
-	set_error(err, errlen, "%s: %s", path, s->err);
+	store_error(err, errlen, "%s: %s", path, s->err);
 fail_quiet:
 	store_close(s);
 	return NULL;
@@ -820,13 +865,13 @@ int store_check_integrity(struct store *s, char *err, size_t errlen)
 	char res[STORE_INTEGRITY_LEN];
 
 	if (store_pragma_text(s, "PRAGMA quick_check(1)", res, sizeof(res)) < 0) {
-		set_error(err, errlen, "%s", s->err);
+		store_error(err, errlen, "%s", s->err);
 		return -1;
 	}
 	if (strcmp(res, "ok") == 0)
 		return 0;
-	set_error(s->err, sizeof(s->err), "la base de datos está dañada: %s", res);
-	set_error(err, errlen, "%s", s->err);
+	store_set_error(s, "la base de datos está dañada: %s", res);
+	store_error(err, errlen, "%s", s->err);
 	return -1;
 }
 
@@ -853,11 +898,8 @@ void store_cut_error(const char *error, char *out, size_t outlen)
 {
 	size_t n = strlen(error);
 
-	if (n > outlen - 1) {
-		n = outlen - 1;
-		while (n > 0 && ((unsigned char)error[n] & 0xC0) == 0x80)
-			n--;
-	}
+	if (n > outlen - 1)
+		n = store_utf8_fit(error, outlen - 1);
 	memcpy(out, error, n);
 	out[n] = '\0';
 }

@@ -339,7 +339,7 @@ int store_upsert_filing(struct store *s, const struct filing *f, const char *tip
 
 	filing_init(&old);
 	if (f->numero == NULL || *f->numero == '\0') {
-		set_error(s->err, sizeof(s->err), "radicado sin número");
+		store_set_error(s, "radicado sin número");
 		goto done;
 	}
 	found = store_filing_load(s, f->numero, &old, &id, old_hash_ds);
@@ -382,7 +382,7 @@ done:
 		char msg[STORE_ERR_LEN];
 
 		strlcpy_s(msg, s->err, sizeof(msg));
-		set_error(s->err, sizeof(s->err), "radicado %s: %s", f->numero, msg);
+		store_set_error(s, "radicado %s: %s", f->numero, msg);
 	}
 	filing_free(&old);
 	return rc;
@@ -470,7 +470,7 @@ int store_sync_set_cursor(struct store *s, const char *cursor, const char *kind)
 
 	if (cursor == NULL || strlen(cursor) >= sizeof(((struct sync_state *)0)->cursor) ||
 	    kind == NULL) {
-		set_error(s->err, sizeof(s->err), "cursor de sincronización inválido");
+		store_set_error(s, "cursor de sincronización inválido");
 		return -1;
 	}
 	st = store_filing_stmt(s, STORE_STMT_SYNC_SET_CURSOR);

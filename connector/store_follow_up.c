@@ -295,8 +295,8 @@ static int store_follow_up_bind(struct store *s, sqlite3_stmt *st, int idx, enum
 		if (v == NULL)
 			return store_bind_at(s, st, idx, store_text(NULL));
 		if (parse_long(v, 0, STORE_FU_INT_MAX, &n) < 0) {
-			set_error(s->err, sizeof(s->err), "valor entero inválido para %s",
-				  store_fu_columns[f].name);
+			store_set_error(s, "valor entero inválido para %s",
+					store_fu_columns[f].name);
 			store_stmt_done(st);
 			return -1;
 		}
@@ -343,7 +343,7 @@ int store_follow_up_write(struct store *s, const struct follow_up *old, const st
 	*nchanged = 0;
 	if (old->v[STORE_FU_VERSION] == NULL ||
 	    parse_long(old->v[STORE_FU_VERSION], 1, STORE_FU_INT_MAX, &old_version) < 0) {
-		set_error(s->err, sizeof(s->err), "versión del seguimiento ilegible");
+		store_set_error(s, "versión del seguimiento ilegible");
 		return -1;
 	}
 	snprintf(next_version, sizeof(next_version), "%ld", old_version + 1);

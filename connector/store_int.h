@@ -99,6 +99,12 @@ struct store {
 
 /* ---- Errors */
 
+/* Fills err (size errlen; may be NULL) with a formatted message, cut on a UTF-8 character
+ * boundary when it does not fit. Every message of the store is written through these. */
+void store_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same into s->err. */
+void store_set_error(struct store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Fills s->err with what and SQLite's message for the last failure. */
 void store_set_sqlite_error(struct store *s, const char *what);
 /* Copies src into out (size outlen), cut on a UTF-8 character boundary when too long. */

@@ -308,7 +308,7 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	int own;
 
 	if (q->orden < 0 || q->orden >= STORE_ORDER_COUNT) {
-		set_error(s->err, sizeof(s->err), "orden de listado desconocido");
+		store_set_error(s, "orden de listado desconocido");
 		goto done;
 	}
 	count = store_stmt_shape(s, STORE_STMT_LIST_COUNT, key, store_views_list_sql, &shape,

@@ -873,6 +873,56 @@ static void test_read_commit_checked(void **state)
 	filing_free(&f);
 }
 
+static void test_error_cut_on_character(void **state)
+{
+	char numero[STORE_ERR_LEN + 64];
+	struct filing f;
+	struct store *s;
+	enum store_upsert res;
+	size_t n = 1;
+
+	(void)state;
+	s = test_open("cut.db");
+	/* "radicado 1éé...: ..." is longer than the message buffer and cut inside an é
+	 * unless cut on a character boundary. */
+	numero[0] = '1';
+	while (n + 2 < sizeof(numero)) {
+		memcpy(numero + n, "é", 2);
+		n += 2;
+	}
+	numero[n] = '\0';
+	test_filing(&f, numero);
+	filing_set(&f.estado_ds, "borrado");
+	assert_int_equal(store_upsert_filing(s, &f, "otro", TEST_NOW_1, &res), -1);
+	assert_true(strlen(store_errmsg(s)) > STORE_ERR_LEN - 8);
+	assert_true(util_utf8_valid(store_errmsg(s), strlen(store_errmsg(s))));
+	store_close(s);
+	filing_free(&f);
+}
+
+/* store_open's message names the path: cut on a character boundary too, whichever byte
+ * the cut falls on. */
+static void test_open_error_cut_on_character(void **state)
+{
+	char path[3 * STORE_ERR_LEN];
+	char err[STORE_ERR_LEN];
+
+	(void)state;
+	for (int shift = 0; shift < 2; shift++) {
+		size_t n =
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", test_dir, shift ? "a" : "");
+
+		while (n + 8 < sizeof(path)) {
+			memcpy(path + n, "ñ", 2);
+			n += 2;
+		}
+		strcpy(path + n, "/x.db");
+		assert_null(store_open(path, err, sizeof(err)));
+		assert_true(strlen(err) > STORE_ERR_LEN - 8);
+		assert_true(util_utf8_valid(err, strlen(err)));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -892,6 +942,8 @@ int main(void)
 	    cmocka_unit_test(test_fault_window),
 	    cmocka_unit_test(test_fault_from_environment),
 	    cmocka_unit_test(test_read_commit_checked),
+	    cmocka_unit_test(test_error_cut_on_character),
+	    cmocka_unit_test(test_open_error_cut_on_character),
 	    cmocka_unit_test(test_corruption),
 	};
 
