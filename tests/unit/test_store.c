@@ -1,5 +1,6 @@
-/* test_store.c -- unit tests of store.c on real SQLite files in a temporary folder:
- * migrations, refusal of newer schemas, idempotent upserts, change detection, sync state. */
+/* test_store.c -- unit tests of store*.c on real SQLite files in a temporary folder:
+ * migrations, refusal of newer schemas, idempotent upserts, change detection, sync state,
+ * transactions (the caller's joined, failed writes and commits), corruption, messages. */
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
