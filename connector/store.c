@@ -1,31 +1,32 @@
-/* store.c -- the SQLite follow-up record: numbered schema migrations, a per-connection
- * cache of prepared statements, transactions, filing upserts and the sync state row. */
-#include "store.h"
+/* store.c -- the SQLite connection: opening, numbered schema migrations, transactions, the
+ * one per-connection statement cache and the bind / step helpers of every store_*.c file,
+ * with the SQL function and WAL hook each connection registers. */
+#include "store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
-#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdatomic.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "classify.h"
-#include "filing.h"
 #include "log.h"
 #include "util.h"
 
-#define STORE_MODULE "store"
 #define STORE_FILE_MODE 0600
-#define STORE_HASH_LEN 64
 #define STORE_PRAGMA_LEN 64
-#define STORE_SYNC_ERROR_MAX (sizeof(((struct sync_state *)0)->last_error) - 1)
-#define STORE_TIPO_TRAMITE_DEFAULT "otro"
-#define STORE_CHANGE_PREFIX "Cambio en el sistema de gestión documental: "
-#define STORE_EMPTY_VALUE "(vacío)"
+#define STORE_AUTOCHECKPOINT 1000 /* WAL frames: SQLite's default, kept by our WAL hook */
+/* Page cache per connection, KiB (SQLite's default is 2 MiB): the list's indexes of 100,000
+ * filings stay in memory instead of being read again for every count. */
+#define STORE_CACHE_KIB 16384
+#define STORE_BUSY_CODE SQLITE_BUSY
+#define STORE_ENV_HOOKS "SEGCONT_TEST_HOOKS"
+#define STORE_ENV_FAIL_WRITES "SEGCONT_TEST_FAIL_WRITES"
+#define STORE_FAIL_WRITES_MAX 1000000000L
+#define STORE_INTEGRITY_LEN 256
 
 /* ---- Schema: migration N is store_migrations[N - 1]; never edit a released step,
  * append a new one. Each runs inside the opening transaction, followed by
@@ -198,205 +199,248 @@ static const char *const store_migrations[] = {
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
 
-/* ---- Statements: one enum entry and one SQL text each, prepared on first use and kept
- * for the connection's life. The filing statements bind the columns in the order of
- * store_filing_fields (?1 = numero ... ?13 = tipo_documental_nombre). */
-
-enum store_stmt_id {
-	STORE_STMT_BEGIN,
-	STORE_STMT_COMMIT,
-	STORE_STMT_ROLLBACK,
-	STORE_STMT_FILING_GET,
-	STORE_STMT_FILING_INSERT,
-	STORE_STMT_FILING_UPDATE,
-	STORE_STMT_FILING_SEEN,
-	STORE_STMT_FILING_TOUCH,
-	STORE_STMT_FILING_COUNT,
-	STORE_STMT_LISTED_HASH,
-	STORE_STMT_FOLLOW_UP_INSERT,
-	STORE_STMT_GESTION_INSERT,
-	STORE_STMT_SYNC_GET,
-	STORE_STMT_SYNC_ENSURE,
-	STORE_STMT_SYNC_SET_CURSOR,
-	STORE_STMT_SYNC_NOTE_PASS,
-	STORE_STMT_COUNT
-};
-
-static const char *const store_sql[STORE_STMT_COUNT] = {
+/* ---- The statements of this file (indexed by statement id; the other files hold theirs). */
+static const char *const store_core_sql[STORE_STMT_COUNT] = {
     [STORE_STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [STORE_STMT_BEGIN_READ] = "BEGIN",
     [STORE_STMT_COMMIT] = "COMMIT",
     [STORE_STMT_ROLLBACK] = "ROLLBACK",
-    [STORE_STMT_FILING_GET] =
-	"SELECT numero, tipo_radicado, fecha_radicacion, asunto, folios, ruta,"
-	" dependencia_origen, dependencia_origen_nombre, dependencia_actual, remitente,"
-	" tipo_documental, estado_ds, tipo_documental_nombre, id, hash_ds, con_detalle"
-	" FROM radicado WHERE numero = ?1",
-    [STORE_STMT_FILING_INSERT] =
-	"INSERT INTO radicado (numero, tipo_radicado, fecha_radicacion, asunto, folios,"
-	" ruta, dependencia_origen, dependencia_origen_nombre, dependencia_actual,"
-	" remitente, tipo_documental, estado_ds, tipo_documental_nombre, hash_ds, hash_lista,"
-	" con_detalle, visto_primero, visto_ultimo, asunto_busqueda)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-	" ?17, ?17, segcont_fold(?4))",
-    [STORE_STMT_FILING_UPDATE] =
-	"UPDATE radicado SET tipo_radicado = ?2, fecha_radicacion = ?3, asunto = ?4,"
-	" asunto_busqueda = segcont_fold(?4),"
-	" folios = ?5, ruta = ?6, dependencia_origen = ?7, dependencia_origen_nombre = ?8,"
-	" dependencia_actual = ?9, remitente = ?10, tipo_documental = ?11,"
-	" estado_ds = ?12, tipo_documental_nombre = ?13, hash_ds = ?14, hash_lista = ?15,"
-	" con_detalle = ?16, visto_ultimo = ?17"
-	" WHERE numero = ?1",
-    [STORE_STMT_FILING_SEEN] = "UPDATE radicado SET visto_ultimo = ?2, hash_lista = ?3,"
-			       " con_detalle = max(con_detalle, ?4)"
-			       " WHERE id = ?1",
-    [STORE_STMT_FILING_TOUCH] = "UPDATE radicado SET visto_ultimo = ?2 WHERE numero = ?1",
-    [STORE_STMT_FILING_COUNT] = "SELECT count(*) FROM radicado",
-    [STORE_STMT_LISTED_HASH] = "SELECT CASE WHEN con_detalle = 1 THEN hash_lista ELSE '' END,"
-			       " CASE WHEN con_detalle = 1 THEN hash_ds ELSE '' END"
-			       " FROM radicado WHERE numero = ?1",
-    [STORE_STMT_FOLLOW_UP_INSERT] =
-	"INSERT INTO seguimiento (radicado_id, tipo_tramite, creado, actualizado)"
-	" VALUES (?1, ?2, ?3, ?3)",
-    [STORE_STMT_GESTION_INSERT] =
-	"INSERT INTO gestion (radicado_id, tipo, usuario_id, fecha, texto, satisfactorio,"
-	" datos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [STORE_STMT_SYNC_GET] =
-	"SELECT cursor, ultimo_intento, ultimo_exito, degradado_desde, ultimo_error,"
-	" pasadas, fallos, nuevos, cambiados, cursor_tipo FROM sync_estado WHERE id = 1",
-    [STORE_STMT_SYNC_ENSURE] =
-	"INSERT INTO sync_estado (id) VALUES (1) ON CONFLICT (id) DO NOTHING",
-    [STORE_STMT_SYNC_SET_CURSOR] =
-	"INSERT INTO sync_estado (id, cursor, cursor_tipo) VALUES (1, ?1, ?2)"
-	" ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor,"
-	" cursor_tipo = excluded.cursor_tipo",
-    [STORE_STMT_SYNC_NOTE_PASS] =
-	"UPDATE sync_estado SET ultimo_intento = ?1,"
-	" ultimo_exito = CASE WHEN ?2 THEN ?1 ELSE ultimo_exito END,"
-	" degradado_desde = CASE WHEN ?2 THEN '' WHEN degradado_desde = '' THEN ?1"
-	"  ELSE degradado_desde END,"
-	" ultimo_error = CASE WHEN ?2 THEN ultimo_error ELSE ?3 END,"
-	" pasadas = pasadas + ?2, fallos = fallos + 1 - ?2,"
-	" nuevos = nuevos + ?4, cambiados = cambiados + ?5"
-	" WHERE id = 1",
+    [STORE_STMT_DATA_VERSION] = "PRAGMA data_version",
 };
 
-/* store_sla_rows' query shapes: one bit for each of its five optional filters. */
-#define STORE_SLA_SHAPES (1 << 5)
+/* ---- Result codes: corruption seen, and the test hook that fails writes */
 
-struct store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[STORE_STMT_COUNT];
-	char err[STORE_ERR_LEN];
-	struct store_api *api; /* follow-up API statements, see the end of this file */
-	sqlite3_stmt **rc;     /* reconciliation statements, see "reconciliation" below */
-	sqlite3_stmt *sla[STORE_SLA_SHAPES]; /* store_sla_rows' statements by query shape */
-};
+/* 1 once a connection of this process got SQLITE_CORRUPT or SQLITE_NOTADB. */
+static atomic_int store_corrupt;
+/* store_test_fail_after: the write step that fails first (0: off), and the count so far. */
+static atomic_long store_fail_after;
+static atomic_long store_fail_count;
 
-/* --- follow-up API: defined at the end of this file --- */
-static int store_api_register(struct store *s);
-static void store_api_free(struct store *s);
-/* --- reconciliation: defined at the end of this file --- */
-static void store_rc_free(struct store *s);
-
-/* ---- The source fields of a filing, in column order: how each is compared, bound and
- * described in a cambio_sgd entry. */
-
-enum store_field_kind {
-	STORE_FIELD_CODE, /* short code or date: shown bare */
-	STORE_FIELD_TEXT, /* free text: shown in «» */
-	STORE_FIELD_INT,  /* folios */
-	STORE_FIELD_STATE /* estado_ds: shown as its new state */
-};
-
-struct store_filing_field {
-	const char *column;
-	const char *label; /* Spanish, for the cambio_sgd text */
-	size_t offset;	   /* of the char * (int for STORE_FIELD_INT) in struct filing */
-	enum store_field_kind kind;
-	int listed; /* returned by the list call; the others come with the detail */
-};
-
-static const struct store_filing_field store_filing_fields[] = {
-    {"numero", "número", offsetof(struct filing, numero), STORE_FIELD_CODE, 1},
-    {"tipo_radicado", "tipo de radicado", offsetof(struct filing, tipo_radicado), STORE_FIELD_CODE,
-     1},
-    {"fecha_radicacion", "fecha de radicación", offsetof(struct filing, fecha_radicacion),
-     STORE_FIELD_CODE, 1},
-    {"asunto", "asunto", offsetof(struct filing, asunto), STORE_FIELD_TEXT, 1},
-    {"folios", "folios", offsetof(struct filing, folios), STORE_FIELD_INT, 1},
-    {"ruta", "ruta", offsetof(struct filing, ruta), STORE_FIELD_TEXT, 1},
-    {"dependencia_origen", "dependencia de origen", offsetof(struct filing, dependencia_origen),
-     STORE_FIELD_CODE, 0},
-    {"dependencia_origen_nombre", "nombre de la dependencia de origen",
-     offsetof(struct filing, dependencia_origen_nombre), STORE_FIELD_TEXT, 0},
-    {"dependencia_actual", "dependencia actual", offsetof(struct filing, dependencia_actual),
-     STORE_FIELD_CODE, 0},
-    {"remitente", "remitente", offsetof(struct filing, remitente), STORE_FIELD_TEXT, 0},
-    {"tipo_documental", "tipo documental", offsetof(struct filing, tipo_documental),
-     STORE_FIELD_CODE, 0},
-    {"estado_ds", "estado", offsetof(struct filing, estado_ds), STORE_FIELD_STATE, 0},
-    {"tipo_documental_nombre", "nombre del tipo documental",
-     offsetof(struct filing, tipo_documental_nombre), STORE_FIELD_TEXT, 0},
-};
-
-#define STORE_FILING_NFIELDS (sizeof(store_filing_fields) / sizeof(store_filing_fields[0]))
-/* Parameters and result columns after the source fields. */
-#define STORE_COL_ID ((int)STORE_FILING_NFIELDS)
-#define STORE_COL_HASH_DS ((int)STORE_FILING_NFIELDS + 1)
-#define STORE_COL_CON_DETALLE ((int)STORE_FILING_NFIELDS + 2)
-#define STORE_PARAM_HASH_DS ((int)STORE_FILING_NFIELDS + 1)
-#define STORE_PARAM_HASH_LISTA ((int)STORE_FILING_NFIELDS + 2)
-#define STORE_PARAM_CON_DETALLE ((int)STORE_FILING_NFIELDS + 3)
-#define STORE_PARAM_NOW ((int)STORE_FILING_NFIELDS + 4)
-
-static const struct {
-	const char *value;
-	const char *label;
-} store_estado_ds_labels[] = {
-    {"vigente", "vigente"},
-    {"anulacion_solicitada", "anulación solicitada"},
-    {"anulado", "anulado"},
-};
-
-static char **store_field_str(struct filing *f, const struct store_filing_field *fd)
+/* Every result code of a step, prepare, exec or open passes here. Returns rc. */
+static int store_note(int rc)
 {
-	return (char **)((char *)f + fd->offset);
+	int primary = rc & 0xff;
+
+	if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+		atomic_store(&store_corrupt, 1);
+	return rc;
 }
 
-static const char *store_field_cstr(const struct filing *f, const struct store_filing_field *fd)
+int store_corruption_seen(void)
 {
-	return *(char *const *)((const char *)f + fd->offset);
+	return atomic_load(&store_corrupt);
 }
 
-static int store_field_int(const struct filing *f, const struct store_filing_field *fd)
+void store_test_fail_after(long n)
 {
-	return *(const int *)((const char *)f + fd->offset);
+	atomic_store(&store_fail_count, 0);
+	atomic_store(&store_fail_after, n > 0 ? n : 0);
 }
 
-/* ---- Errors, statements and bindings */
-
-static void store_set_sqlite_error(struct store *s, const char *what)
+/* Arms store_test_fail_after from SEGCONT_TEST_FAIL_WRITES=N, only with
+ * SEGCONT_TEST_HOOKS=1 and when it is not armed already. */
+static void store_fail_from_env(void)
 {
-	set_error(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->db));
+	const char *hooks = getenv(STORE_ENV_HOOKS);
+	const char *n = getenv(STORE_ENV_FAIL_WRITES);
+	long v;
+
+	if (hooks == NULL || strcmp(hooks, "1") != 0 || n == NULL ||
+	    atomic_load(&store_fail_after) > 0)
+		return;
+	if (parse_long(n, 0, STORE_FAIL_WRITES_MAX, &v) < 0) {
+		log_warn(STORE_MODULE, "%s no es un número: se ignora", STORE_ENV_FAIL_WRITES);
+		return;
+	}
+	if (v > 0)
+		log_warn(STORE_MODULE, "prueba: la escritura %ld y las siguientes fallarán", v);
+	store_test_fail_after(v);
 }
 
-/* Returns the cached statement id (prepared now if first used) or NULL with s->err. */
-static sqlite3_stmt *store_stmt(struct store *s, enum store_stmt_id id)
+/* A statement that writes, as store_test_fail_after counts them (our SQL is upper case). */
+static int store_is_write(sqlite3_stmt *st)
 {
-	if (s->stmt[id] != NULL)
-		return s->stmt[id];
-	if (sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[id],
-			       NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar una consulta");
-		s->stmt[id] = NULL;
+	static const char *const verbs[] = {"INSERT", "UPDATE", "DELETE", "COMMIT"};
+	const char *sql = sqlite3_sql(st);
+
+	for (size_t i = 0; sql != NULL && i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strncmp(sql, verbs[i], strlen(verbs[i])) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The one sqlite3_step of the store: a write the test hook fails returns SQLITE_IOERR, as
+ * if the disk had failed, without running. */
+static int store_step(struct store *s, sqlite3_stmt *st)
+{
+	long after = atomic_load(&store_fail_after);
+
+	s->injected = 0;
+	if (after > 0 && store_is_write(st) &&
+	    atomic_fetch_add(&store_fail_count, 1) + 1 >= after) {
+		s->injected = 1;
+		return SQLITE_IOERR;
+	}
+	return store_note(sqlite3_step(st));
+}
+
+/* ---- Errors and the statement cache */
+
+/* The length of the longest prefix of s[0..n) that does not end inside a UTF-8 character. */
+static size_t store_utf8_fit(const char *s, size_t n)
+{
+	size_t lead = n;
+	unsigned char c;
+	size_t need;
+
+	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0)
+		return n; /* not UTF-8 at all: nothing to keep whole */
+	c = (unsigned char)s[lead - 1];
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	return lead - 1 + need > n ? lead - 1 : n;
+}
+
+static void store_verror(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (err == NULL || errlen == 0)
+		return;
+	n = vsnprintf(err, errlen, fmt, ap);
+	if (n >= 0 && (size_t)n >= errlen)
+		err[store_utf8_fit(err, errlen - 1)] = '\0';
+}
+
+void store_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	store_verror(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void store_set_error(struct store *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	store_verror(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+}
+
+void store_set_sqlite_error(struct store *s, const char *what)
+{
+	const char *why = s->injected ? sqlite3_errstr(SQLITE_IOERR) : sqlite3_errmsg(s->db);
+
+	s->injected = 0;
+	store_set_error(s, "%s: %s", what, why);
+}
+
+/* How many slots statement id has in the cache: one per shape for the statements whose
+ * SQL depends on the query, one for every other. */
+static int store_cache_slots(enum store_stmt_id id)
+{
+	switch (id) {
+	case STORE_STMT_LIST_COUNT:
+	case STORE_STMT_LIST_PAGE:
+		return STORE_LIST_SHAPES;
+	case STORE_STMT_SLA_ROWS:
+		return STORE_SLA_SHAPES;
+	default:
+		return 1;
+	}
+}
+
+static void store_cache_init(struct store *s)
+{
+	s->nslots = 0;
+	for (int id = 0; id < STORE_STMT_COUNT; id++) {
+		s->first[id] = s->nslots;
+		s->nslots += store_cache_slots((enum store_stmt_id)id);
+	}
+	s->slot = xcalloc((size_t)s->nslots, sizeof(*s->slot));
+	for (int i = 0; i < s->nslots; i++)
+		s->slot[i].key = -1;
+}
+
+static void store_cache_free(struct store *s)
+{
+	for (int i = 0; i < s->nslots; i++)
+		sqlite3_finalize(s->slot[i].st);
+	free(s->slot);
+	s->slot = NULL;
+	s->nslots = 0;
+}
+
+/* The cached statement of (id, key), or NULL when it is not prepared. */
+static sqlite3_stmt *store_cache_find(struct store *s, enum store_stmt_id id, int key)
+{
+	struct store_slot *slot = &s->slot[s->first[id]];
+	int n = store_cache_slots(id);
+
+	for (int i = 0; i < n; i++) {
+		if (slot[i].key == key)
+			return slot[i].st;
+	}
+	return NULL;
+}
+
+/* Prepares sql as (id, key) in the next slot of id (finalizing what it held). Returns the
+ * statement, or NULL with s->err (what names the failure). */
+static sqlite3_stmt *store_cache_put(struct store *s, enum store_stmt_id id, int key,
+				     const char *sql, const char *what)
+{
+	struct store_slot *slot = &s->slot[s->first[id] + s->next[id]];
+
+	s->next[id] = (s->next[id] + 1) % store_cache_slots(id);
+	sqlite3_finalize(slot->st);
+	slot->st = NULL;
+	slot->key = -1;
+	if (store_note(sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st,
+					  NULL)) != SQLITE_OK) {
+		store_set_sqlite_error(s, what);
+		sqlite3_finalize(slot->st);
+		slot->st = NULL;
 		return NULL;
 	}
-	return s->stmt[id];
+	slot->key = key;
+	return slot->st;
 }
 
-/* Makes a statement ready for its next use. Bindings are SQLITE_STATIC, so every use
- * ends here before the bound strings can go away. */
-static void store_stmt_done(sqlite3_stmt *st)
+sqlite3_stmt *store_stmt(struct store *s, enum store_stmt_id id, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = store_cache_find(s, id, 0);
+
+	return st != NULL ? st : store_cache_put(s, id, 0, sql, what);
+}
+
+sqlite3_stmt *store_stmt_shape(struct store *s, enum store_stmt_id id, int key,
+			       char *(*build)(const void *arg), const void *arg, const char *what)
+{
+	sqlite3_stmt *st = store_cache_find(s, id, key);
+	char *sql;
+
+	if (st != NULL)
+		return st;
+	sql = build(arg);
+	st = store_cache_put(s, id, key, sql, what);
+	free(sql);
+	return st;
+}
+
+/* The statements of this file. */
+static sqlite3_stmt *store_core_stmt(struct store *s, enum store_stmt_id id)
+{
+	return store_stmt(s, id, store_core_sql[id], STORE_PREPARE_ERROR);
+}
+
+/* ---- Binding and stepping */
+
+void store_stmt_done(sqlite3_stmt *st)
 {
 	if (st == NULL)
 		return;
@@ -404,59 +448,37 @@ static void store_stmt_done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
-static int store_bind_rc(struct store *s, int rc)
+int store_bind_vals(struct store *s, sqlite3_stmt *st, int first, const struct store_val *v,
+		    size_t n)
 {
-	if (rc == SQLITE_OK)
-		return 0;
-	store_set_sqlite_error(s, "no se pudo asociar un valor");
-	return -1;
-}
-
-/* Binds text; NULL binds SQL NULL. */
-static int store_bind_text(struct store *s, sqlite3_stmt *st, int idx, const char *v)
-{
-	if (v == NULL)
-		return store_bind_rc(s, sqlite3_bind_null(st, idx));
-	return store_bind_rc(s, sqlite3_bind_text(st, idx, v, -1, SQLITE_STATIC));
-}
-
-static int store_bind_int(struct store *s, sqlite3_stmt *st, int idx, long long v)
-{
-	return store_bind_rc(s, sqlite3_bind_int64(st, idx, v));
-}
-
-static int store_bind_null(struct store *s, sqlite3_stmt *st, int idx)
-{
-	return store_bind_rc(s, sqlite3_bind_null(st, idx));
-}
-
-/* Binds v when present, else SQL NULL (optional ids, flags and amounts). */
-static int store_bind_int_or_null(struct store *s, sqlite3_stmt *st, int idx, long long v,
-				  int present)
-{
-	return present ? store_bind_int(s, st, idx, v) : store_bind_null(s, st, idx);
-}
-
-/* Steps a statement that returns no rows to completion and readies it again. 0 or -1. */
-static int store_run(struct store *s, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		store_set_sqlite_error(s, what);
-		store_stmt_done(st);
+	if (st == NULL)
 		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int idx = first + (int)i;
+		int rc;
+
+		if (v[i].kind == STORE_VAL_TEXT)
+			rc = sqlite3_bind_text(st, idx, v[i].text, -1, SQLITE_STATIC);
+		else if (v[i].kind == STORE_VAL_INT)
+			rc = sqlite3_bind_int64(st, idx, v[i].i);
+		else
+			rc = sqlite3_bind_null(st, idx);
+		if (rc != SQLITE_OK) {
+			store_set_sqlite_error(s, "no se pudo asociar un valor");
+			store_stmt_done(st);
+			return -1;
+		}
 	}
-	store_stmt_done(st);
 	return 0;
 }
 
-/* Steps a query for its (first) row: 1 row ready, 0 no row (statement readied), -1
- * error (statement readied, s->err set). After 1 the caller reads and calls done. */
-static int store_row(struct store *s, sqlite3_stmt *st, const char *what)
+int store_row(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
+	if (st == NULL)
+		return -1;
+	rc = store_step(s, st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
@@ -465,11 +487,71 @@ static int store_row(struct store *s, sqlite3_stmt *st, const char *what)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static const char *store_column_text(sqlite3_stmt *st, int col)
+int store_run(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = store_row(s, st, what);
+
+	if (rc == 1)
+		store_stmt_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_row_of(struct store *s, sqlite3_stmt *st, struct store_val key, const char *what)
+{
+	if (store_bind(s, st, key) < 0)
+		return -1;
+	return store_row(s, st, what);
+}
+
+int store_each(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *arg),
+	       void *arg, const char *what)
+{
+	int stop = 0;
+
+	if (st == NULL)
+		return -1;
+	while (stop == 0) {
+		int rc = store_step(s, st);
+
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW) {
+			store_set_sqlite_error(s, what);
+			stop = -1;
+			break;
+		}
+		stop = row(st, arg);
+	}
+	store_stmt_done(st);
+	return stop;
+}
+
+const char *store_column_text(sqlite3_stmt *st, int col)
 {
 	const unsigned char *v = sqlite3_column_text(st, col);
 
 	return v != NULL ? (const char *)v : "";
+}
+
+struct store_count_each {
+	int (*cb)(const char *key, long long n, void *arg);
+	void *arg;
+};
+
+static int store_count_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_count_each *e = arg;
+
+	return e->cb(store_column_text(st, 0), sqlite3_column_int64(st, 1), e->arg);
+}
+
+int store_count_rows(struct store *s, sqlite3_stmt *st,
+		     int (*cb)(const char *key, long long n, void *arg), void *arg,
+		     const char *what)
+{
+	struct store_count_each e = {cb, arg};
+
+	return store_each(s, st, store_count_row, &e, what);
 }
 
 /* Runs SQL text without parameters (pragmas, migrations). 0 or -1 with s->err. */
@@ -477,9 +559,8 @@ static int store_exec(struct store *s, const char *sql, const char *what)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		set_error(s->err, sizeof(s->err), "%s: %s", what,
-			  msg != NULL ? msg : sqlite3_errmsg(s->db));
+	if (store_note(sqlite3_exec(s->db, sql, NULL, NULL, &msg)) != SQLITE_OK) {
+		store_set_error(s, "%s: %s", what, msg != NULL ? msg : sqlite3_errmsg(s->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -492,12 +573,12 @@ static int store_pragma_text(struct store *s, const char *sql, char *out, size_t
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (store_note(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
 		goto fail;
-	rc = sqlite3_step(st);
+	rc = store_step(s, st);
 	if (rc != SQLITE_ROW)
 		goto fail;
-	strlcpy_s(out, store_column_text(st, 0), outlen);
+	store_cut_error(store_column_text(st, 0), out, outlen);
 	sqlite3_finalize(st);
 	return 0;
 fail:
@@ -514,21 +595,72 @@ static int store_user_version(struct store *s, int *out)
 	if (store_pragma_text(s, "PRAGMA user_version", v, sizeof(v)) < 0)
 		return -1;
 	if (parse_long(v, 0, 1000000, &n) < 0) {
-		set_error(s->err, sizeof(s->err), "versión del esquema ilegible: %s", v);
+		store_set_error(s, "versión del esquema ilegible: %s", v);
 		return -1;
 	}
 	*out = (int)n;
 	return 0;
 }
 
+/* ---- What each connection registers: the WAL hook and segcont_fold */
+
+/* Commits by any connection of this process (store_commits). */
+static atomic_ullong store_commit_count;
+
+/* Runs after every commit in WAL mode: counts it, then does what SQLite's default hook does
+ * (a passive checkpoint once the WAL holds STORE_AUTOCHECKPOINT frames). */
+static int store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)arg;
+	atomic_fetch_add(&store_commit_count, 1);
+	if (frames >= STORE_AUTOCHECKPOINT)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+unsigned long long store_commits(void)
+{
+	return atomic_load(&store_commit_count);
+}
+
+/* segcont_fold(text): classify_fold as an SQL function, for asunto_busqueda. */
+static void store_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *t;
+
+	(void)argc;
+	t = sqlite3_value_text(argv[0]);
+	if (t == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, classify_fold((const char *)t), -1, free);
+}
+
+/* What every connection has before migrating: segcont_fold, the WAL hook, its page cache. */
+static int store_register(struct store *s)
+{
+	char pragma[STORE_PRAGMA_LEN];
+
+	if (sqlite3_create_function_v2(s->db, "segcont_fold", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				       store_fold_fn, NULL, NULL, NULL) != SQLITE_OK) {
+		store_set_sqlite_error(s, "no se pudo registrar segcont_fold");
+		return -1;
+	}
+	sqlite3_wal_hook(s->db, store_wal_hook, NULL);
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_CACHE_KIB);
+	return store_exec(s, pragma, "cache_size");
+}
+
 /* ---- Opening and migrations */
 
 static int store_refuse_newer(struct store *s, int version)
 {
-	set_error(s->err, sizeof(s->err),
-		  "la base de datos está en la versión %d del esquema y este programa conoce "
-		  "hasta la %d; actualice segcont",
-		  version, STORE_SCHEMA_VERSION);
+	store_set_error(s,
+			"la base de datos está en la versión %d del esquema y este programa conoce "
+			"hasta la %d; actualice segcont",
+			version, STORE_SCHEMA_VERSION);
 	return -1;
 }
 
@@ -574,9 +706,7 @@ static int store_migrate(struct store *s)
 		 STORE_SCHEMA_VERSION);
 	return 0;
 fail:
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return store_txn_end(s, 1, -1);
 }
 
 static int store_configure(struct store *s)
@@ -586,9 +716,9 @@ static int store_configure(struct store *s)
 	if (store_pragma_text(s, "PRAGMA journal_mode = WAL", mode, sizeof(mode)) < 0)
 		return -1;
 	if (strcmp(mode, "wal") != 0) {
-		set_error(s->err, sizeof(s->err),
-			  "no se pudo activar el modo WAL (el sistema de archivos quedó en '%s')",
-			  mode);
+		store_set_error(
+		    s, "no se pudo activar el modo WAL (el sistema de archivos quedó en '%s')",
+		    mode);
 		return -1;
 	}
 	if (store_exec(s, "PRAGMA synchronous = NORMAL", "synchronous") < 0)
@@ -605,7 +735,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	int version;
 
 	if (path == NULL || *path == '\0') {
-		set_error(err, errlen, "falta la ruta de la base de datos");
+		store_error(err, errlen, "falta la ruta de la base de datos");
 		return NULL;
 	}
 	/* Personal data: a new file is created readable by the service user only. */
@@ -613,15 +743,17 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	if (fd >= 0) {
 		close(fd);
 	} else if (errno != EEXIST) {
-		set_error(err, errlen, "%s: no se pudo crear la base de datos: %s", path,
-			  strerror(errno));
+		store_error(err, errlen, "%s: no se pudo crear la base de datos: %s", path,
+			    strerror(errno));
 		return NULL;
 	}
+	store_fail_from_env();
 	s = xcalloc(1, sizeof(*s));
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	store_cache_init(s);
+	if (store_note(sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				       NULL)) != SQLITE_OK) {
 		if (s->db == NULL) {
-			set_error(err, errlen, "%s: no se pudo abrir la base de datos", path);
+			store_error(err, errlen, "%s: no se pudo abrir la base de datos", path);
 			goto fail_quiet;
 		}
 		store_set_sqlite_error(s, "no se pudo abrir la base de datos");
@@ -641,13 +773,13 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	}
 	if (store_configure(s) < 0)
 		goto fail;
-	if (store_api_register(s) < 0)
+	if (store_register(s) < 0)
 		goto fail;
 	if (store_migrate(s) < 0)
 		goto fail;
 	return s;
 fail:
-	set_error(err, errlen, "%s: %s", path, s->err);
+	store_error(err, errlen, "%s: %s", path, s->err);
 fail_quiet:
 	store_close(s);
 	return NULL;
@@ -657,12 +789,7 @@ void store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	store_api_free(s);
-	store_rc_free(s);
-	for (int i = 0; i < STORE_STMT_COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
-	for (int i = 0; i < STORE_SLA_SHAPES; i++)
-		sqlite3_finalize(s->sla[i]);
+	store_cache_free(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_error(STORE_MODULE, "no se pudo cerrar la base de datos: %s",
 			  sqlite3_errmsg(s->db));
@@ -683,11 +810,7 @@ const char *store_errmsg(struct store *s)
 
 static int store_simple(struct store *s, enum store_stmt_id id, const char *what)
 {
-	sqlite3_stmt *st = store_stmt(s, id);
-
-	if (st == NULL)
-		return -1;
-	return store_run(s, st, what);
+	return store_run(s, store_core_stmt(s, id), what);
 }
 
 int store_begin(struct store *s)
@@ -708,810 +831,60 @@ int store_rollback(struct store *s)
 	return store_simple(s, STORE_STMT_ROLLBACK, "no se pudo deshacer la transacción");
 }
 
-/* ---- Filings */
-
-/* Binds ?1..?12 (the source fields of f, in store_filing_fields order). 0 or -1. */
-static int store_bind_filing(struct store *s, sqlite3_stmt *st, const struct filing *f)
+int store_txn_begin(struct store *s, int *own)
 {
-	for (size_t i = 0; i < STORE_FILING_NFIELDS; i++) {
-		const struct store_filing_field *fd = &store_filing_fields[i];
-		int rc;
-
-		if (fd->kind == STORE_FIELD_INT)
-			rc = store_bind_int(s, st, (int)i + 1, store_field_int(f, fd));
-		else
-			rc = store_bind_text(s, st, (int)i + 1, store_field_cstr(f, fd));
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	*own = sqlite3_get_autocommit(s->db);
+	return *own ? store_begin(s) : 0;
 }
 
-/* Loads the stored filing numero into f (fields replaced). When id / hash_ds are not
- * NULL they receive the row id and the stored source hash. 1 found, 0 not, -1 error. */
-static int store_filing_load(struct store *s, const char *numero, struct filing *f, long long *id,
-			     char hash_ds[STORE_HASH_LEN + 1])
+int store_read_begin(struct store *s, int *own)
 {
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_GET);
-	int found;
+	*own = sqlite3_get_autocommit(s->db);
+	return *own ? store_simple(s, STORE_STMT_BEGIN_READ, "no se pudo iniciar la lectura") : 0;
+}
 
-	if (st == NULL)
+int store_txn_end(struct store *s, int own, int rc)
+{
+	char first[STORE_ERR_LEN];
+
+	if (!own)
+		return rc;
+	/* Keep the first error: the rollback's own message is not the cause. */
+	if (rc >= 0 && store_commit(s) == 0)
+		return rc;
+	strlcpy_s(first, s->err, sizeof(first));
+	store_rollback(s);
+	strlcpy_s(s->err, first, sizeof(s->err));
+	return rc >= 0 ? -1 : rc;
+}
+
+/* ---- The connection's state */
+
+int store_check_integrity(struct store *s, char *err, size_t errlen)
+{
+	char res[STORE_INTEGRITY_LEN];
+
+	if (store_pragma_text(s, "PRAGMA quick_check(1)", res, sizeof(res)) < 0) {
+		store_error(err, errlen, "%s", s->err);
 		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0)
-		goto fail;
-	found = store_row(s, st, "no se pudo leer el radicado");
-	if (found <= 0)
-		return found;
-	for (size_t i = 0; i < STORE_FILING_NFIELDS; i++) {
-		const struct store_filing_field *fd = &store_filing_fields[i];
-
-		if (fd->kind == STORE_FIELD_INT)
-			*(int *)((char *)f + fd->offset) = sqlite3_column_int(st, (int)i);
-		else
-			filing_set(store_field_str(f, fd), store_column_text(st, (int)i));
 	}
-	f->has_detail = sqlite3_column_int(st, STORE_COL_CON_DETALLE) != 0;
-	if (id != NULL)
-		*id = sqlite3_column_int64(st, STORE_COL_ID);
-	if (hash_ds != NULL)
-		strlcpy_s(hash_ds, store_column_text(st, STORE_COL_HASH_DS), STORE_HASH_LEN + 1);
-	store_stmt_done(st);
-	return 1;
-fail:
-	store_stmt_done(st);
+	if (strcmp(res, "ok") == 0)
+		return 0;
+	store_set_error(s, "la base de datos está dañada: %s", res);
+	store_error(err, errlen, "%s", s->err);
 	return -1;
-}
-
-/* Inserts a gestion row. usuario_id <= 0 and satisfactorio < 0 store NULL; datos may
- * be NULL. Returns 0 or -1. */
-static int store_gestion_insert(struct store *s, long long radicado_id, const char *tipo,
-				long long usuario_id, const char *fecha, const char *texto,
-				int satisfactorio, const char *datos)
-{
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_GESTION_INSERT);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, radicado_id) < 0 || store_bind_text(s, st, 2, tipo) < 0 ||
-	    store_bind_int_or_null(s, st, 3, usuario_id, usuario_id > 0) < 0 ||
-	    store_bind_text(s, st, 4, fecha) < 0 || store_bind_text(s, st, 5, texto) < 0 ||
-	    store_bind_int_or_null(s, st, 6, satisfactorio != 0, satisfactorio >= 0) < 0 ||
-	    store_bind_text(s, st, 7, datos) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_run(s, st, "no se pudo registrar la gestión");
-}
-
-static int store_filing_insert(struct store *s, const struct filing *f, const char *tipo_tramite,
-			       const char *now)
-{
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_INSERT);
-	char hash_ds[STORE_HASH_LEN + 1];
-	char hash_lista[STORE_HASH_LEN + 1];
-	long long id;
-
-	if (st == NULL)
-		return -1;
-	filing_hash(f, 0, hash_ds);
-	filing_hash(f, 1, hash_lista);
-	if (store_bind_filing(s, st, f) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_HASH_DS, hash_ds) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_HASH_LISTA, hash_lista) < 0 ||
-	    store_bind_int(s, st, STORE_PARAM_CON_DETALLE, f->has_detail != 0) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_NOW, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo insertar el radicado") < 0)
-		return -1;
-	id = sqlite3_last_insert_rowid(s->db);
-
-	st = store_stmt(s, STORE_STMT_FOLLOW_UP_INSERT);
-	if (st == NULL)
-		return -1;
-	if (tipo_tramite == NULL || *tipo_tramite == '\0')
-		tipo_tramite = STORE_TIPO_TRAMITE_DEFAULT;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, tipo_tramite) < 0 ||
-	    store_bind_text(s, st, 3, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_run(s, st, "no se pudo crear el seguimiento");
-}
-
-static const char *store_estado_ds_label(const char *v)
-{
-	for (size_t i = 0; i < sizeof(store_estado_ds_labels) / sizeof(store_estado_ds_labels[0]);
-	     i++) {
-		if (strcmp(v, store_estado_ds_labels[i].value) == 0)
-			return store_estado_ds_labels[i].label;
-	}
-	return v;
-}
-
-static const char *store_shown(const char *v)
-{
-	return *v != '\0' ? v : STORE_EMPTY_VALUE;
-}
-
-/* Adds one changed field to the Spanish text and to the {campo: [antes, después]}
- * object. */
-static void store_describe_change(const struct store_filing_field *fd, const struct filing *old,
-				  const struct filing *cur, struct buf *text, json_t *datos)
-{
-	json_t *pair;
-
-	if (text->len > 0)
-		buf_puts(text, "; ");
-	if (fd->kind == STORE_FIELD_INT) {
-		buf_printf(text, "%s %d → %d", fd->label, store_field_int(old, fd),
-			   store_field_int(cur, fd));
-		pair = json_pack("[ii]", store_field_int(old, fd), store_field_int(cur, fd));
-	} else {
-		const char *a = store_field_cstr(old, fd);
-		const char *b = store_field_cstr(cur, fd);
-
-		if (fd->kind == STORE_FIELD_TEXT)
-			buf_printf(text, "%s «%s» → «%s»", fd->label, a, b);
-		else if (fd->kind == STORE_FIELD_STATE)
-			buf_printf(text, "%s %s", fd->label, store_estado_ds_label(b));
-		else
-			buf_printf(text, "%s %s → %s", fd->label, store_shown(a), store_shown(b));
-		/* json_pack refuses invalid UTF-8: the text above still names the change. */
-		pair = json_pack("[ss]", a, b);
-	}
-	if (pair == NULL)
-		log_warn(STORE_MODULE, "cambio en %s sin UTF-8 válido; se omite en datos",
-			 fd->column);
-	else
-		json_object_set_new(datos, fd->column, pair);
-}
-
-/* Writes the changed filing merged over the stored one and, when a field the office
- * already knew changed, the cambio_sgd entry. *reported = whether an entry was written. */
-static int store_filing_change(struct store *s, long long id, const struct filing *old,
-			       const struct filing *merged, const char *hash_ds,
-			       const char *hash_lista, const char *now, int *reported)
-{
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_UPDATE);
-	struct buf text;
-	json_t *datos = json_object();
-	char *datos_text = NULL;
-	char *entry = NULL;
-	int rc = -1;
-
-	buf_init(&text);
-	*reported = 0;
-	if (st == NULL)
-		goto done;
-	for (size_t i = 0; i < STORE_FILING_NFIELDS; i++) {
-		const struct store_filing_field *fd = &store_filing_fields[i];
-		int same;
-
-		if (fd->kind == STORE_FIELD_INT)
-			same = store_field_int(old, fd) == store_field_int(merged, fd);
-		else
-			same = strcmp(store_field_cstr(old, fd), store_field_cstr(merged, fd)) == 0;
-		/* Detail fields arriving for the first time complete the filing; they are
-		 * not a change in the document system. */
-		if (same || (!fd->listed && !old->has_detail))
-			continue;
-		store_describe_change(fd, old, merged, &text, datos);
-	}
-	if (store_bind_filing(s, st, merged) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_HASH_DS, hash_ds) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_HASH_LISTA, hash_lista) < 0 ||
-	    store_bind_int(s, st, STORE_PARAM_CON_DETALLE, merged->has_detail != 0) < 0 ||
-	    store_bind_text(s, st, STORE_PARAM_NOW, now) < 0) {
-		store_stmt_done(st);
-		goto done;
-	}
-	if (store_run(s, st, "no se pudo actualizar el radicado") < 0)
-		goto done;
-	if (text.len == 0) {
-		rc = 0;
-		goto done;
-	}
-	entry = xasprintf("%s%s", STORE_CHANGE_PREFIX, text.data);
-	datos_text = json_dumps(datos, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (store_gestion_insert(s, id, "cambio_sgd", 0, now, entry, -1, datos_text) < 0)
-		goto done;
-	*reported = 1;
-	rc = 0;
-done:
-	free(datos_text);
-	free(entry);
-	json_decref(datos);
-	buf_free(&text);
-	return rc;
-}
-
-static int store_filing_seen(struct store *s, long long id, const char *hash_lista, int has_detail,
-			     const char *now)
-{
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_SEEN);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, now) < 0 ||
-	    store_bind_text(s, st, 3, hash_lista) < 0 ||
-	    store_bind_int(s, st, 4, has_detail != 0) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_run(s, st, "no se pudo marcar el radicado como visto");
-}
-
-int store_upsert_filing(struct store *s, const struct filing *f, const char *tipo_tramite,
-			const char *now, enum store_upsert *res)
-{
-	struct filing old;
-	struct filing merged;
-	char old_hash_ds[STORE_HASH_LEN + 1];
-	char hash_ds[STORE_HASH_LEN + 1];
-	char hash_lista[STORE_HASH_LEN + 1];
-	long long id = 0;
-	int found;
-	int reported;
-	int rc = -1;
-
-	filing_init(&old);
-	if (f->numero == NULL || *f->numero == '\0') {
-		set_error(s->err, sizeof(s->err), "radicado sin número");
-		goto done;
-	}
-	found = store_filing_load(s, f->numero, &old, &id, old_hash_ds);
-	if (found < 0)
-		goto done;
-	if (found == 0) {
-		if (store_filing_insert(s, f, tipo_tramite, now) < 0)
-			goto done;
-		*res = STORE_UPSERT_NEW;
-		rc = 0;
-		goto done;
-	}
-	/* Without its detail call the incoming filing keeps the stored detail fields:
-	 * merged borrows strings from f and old and is never freed. */
-	merged = *f;
-	if (!f->has_detail) {
-		for (size_t i = 0; i < STORE_FILING_NFIELDS; i++) {
-			const struct store_filing_field *fd = &store_filing_fields[i];
-
-			if (!fd->listed)
-				*store_field_str(&merged, fd) = *store_field_str(&old, fd);
-		}
-	}
-	merged.has_detail = f->has_detail || old.has_detail;
-	filing_hash(&merged, 0, hash_ds);
-	filing_hash(f, 1, hash_lista);
-	if (strcmp(hash_ds, old_hash_ds) == 0) {
-		if (store_filing_seen(s, id, hash_lista, merged.has_detail, now) < 0)
-			goto done;
-		*res = STORE_UPSERT_UNCHANGED;
-		rc = 0;
-		goto done;
-	}
-	if (store_filing_change(s, id, &old, &merged, hash_ds, hash_lista, now, &reported) < 0)
-		goto done;
-	*res = reported ? STORE_UPSERT_CHANGED : STORE_UPSERT_UNCHANGED;
-	rc = 0;
-done:
-	if (rc < 0 && f->numero != NULL && *f->numero != '\0') {
-		char msg[STORE_ERR_LEN];
-
-		strlcpy_s(msg, s->err, sizeof(msg));
-		set_error(s->err, sizeof(s->err), "radicado %s: %s", f->numero, msg);
-	}
-	filing_free(&old);
-	return rc;
-}
-
-int store_touch_filing(struct store *s, const char *numero, const char *now)
-{
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_TOUCH);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0 || store_bind_text(s, st, 2, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo marcar el radicado como visto") < 0)
-		return -1;
-	return sqlite3_changes(s->db) > 0 ? 1 : 0;
-}
-
-int store_get_filing(struct store *s, const char *numero, struct filing *f)
-{
-	return store_filing_load(s, numero, f, NULL, NULL);
-}
-
-long store_count_filings(struct store *s)
-{
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_FILING_COUNT);
-	long n;
-
-	if (st == NULL)
-		return -1;
-	if (store_row(s, st, "no se pudieron contar los radicados") != 1)
-		return -1;
-	n = (long)sqlite3_column_int64(st, 0);
-	store_stmt_done(st);
-	return n;
-}
-
-int store_filing_hashes(struct store *s, const char *numero, char listed[65], char full[65])
-{
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_LISTED_HASH);
-	int found;
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	found = store_row(s, st, "no se pudo leer el hash del radicado");
-	if (found <= 0)
-		return found;
-	strlcpy_s(listed, store_column_text(st, 0), STORE_HASH_LEN + 1);
-	strlcpy_s(full, store_column_text(st, 1), STORE_HASH_LEN + 1);
-	store_stmt_done(st);
-	return 1;
-}
-
-int store_listed_hash(struct store *s, const char *numero, char out[65])
-{
-	char full[STORE_HASH_LEN + 1];
-
-	return store_filing_hashes(s, numero, out, full);
-}
-
-/* ---- Sync state */
-
-int store_sync_get(struct store *s, struct sync_state *st_out)
-{
-	sqlite3_stmt *st = store_stmt(s, STORE_STMT_SYNC_GET);
-	int found;
-
-	memset(st_out, 0, sizeof(*st_out));
-	if (st == NULL)
-		return -1;
-	found = store_row(s, st, "no se pudo leer el estado de sincronización");
-	if (found <= 0)
-		return found;
-	strlcpy_s(st_out->cursor, store_column_text(st, 0), sizeof(st_out->cursor));
-	strlcpy_s(st_out->last_attempt, store_column_text(st, 1), sizeof(st_out->last_attempt));
-	strlcpy_s(st_out->last_success, store_column_text(st, 2), sizeof(st_out->last_success));
-	strlcpy_s(st_out->degraded_since, store_column_text(st, 3), sizeof(st_out->degraded_since));
-	strlcpy_s(st_out->last_error, store_column_text(st, 4), sizeof(st_out->last_error));
-	st_out->passes = (long)sqlite3_column_int64(st, 5);
-	st_out->failures = (long)sqlite3_column_int64(st, 6);
-	st_out->filings_new = (long)sqlite3_column_int64(st, 7);
-	st_out->filings_changed = (long)sqlite3_column_int64(st, 8);
-	strlcpy_s(st_out->cursor_kind, store_column_text(st, 9), sizeof(st_out->cursor_kind));
-	store_stmt_done(st);
-	return 0;
-}
-
-int store_sync_set_cursor(struct store *s, const char *cursor, const char *kind)
-{
-	sqlite3_stmt *st;
-
-	if (cursor == NULL || strlen(cursor) >= sizeof(((struct sync_state *)0)->cursor) ||
-	    kind == NULL) {
-		set_error(s->err, sizeof(s->err), "cursor de sincronización inválido");
-		return -1;
-	}
-	st = store_stmt(s, STORE_STMT_SYNC_SET_CURSOR);
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, cursor) < 0 || store_bind_text(s, st, 2, kind) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_run(s, st, "no se pudo guardar el cursor de sincronización");
-}
-
-/* Copies error into out cut at STORE_SYNC_ERROR_MAX bytes on a UTF-8 character
- * boundary, so the stored text reads back whole into sync_state.last_error. */
-static void store_cut_error(const char *error, char *out, size_t outlen)
-{
-	size_t n = strlen(error);
-
-	if (n > outlen - 1) {
-		n = outlen - 1;
-		while (n > 0 && ((unsigned char)error[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(out, error, n);
-	out[n] = '\0';
-}
-
-int store_sync_note_pass(struct store *s, int ok, const char *error, const char *now,
-			 long filings_new, long filings_changed)
-{
-	char cut[STORE_SYNC_ERROR_MAX + 1];
-	sqlite3_stmt *st;
-	/* Inside a caller's transaction the note joins it; otherwise it gets its own. */
-	int own = sqlite3_get_autocommit(s->db);
-
-	store_cut_error(error != NULL ? error : "", cut, sizeof(cut));
-	if (own && store_begin(s) < 0)
-		return -1;
-	if (store_simple(s, STORE_STMT_SYNC_ENSURE,
-			 "no se pudo crear el estado de sincronización") < 0)
-		goto fail;
-	st = store_stmt(s, STORE_STMT_SYNC_NOTE_PASS);
-	if (st == NULL)
-		goto fail;
-	if (store_bind_text(s, st, 1, now) < 0 || store_bind_int(s, st, 2, ok != 0) < 0 ||
-	    store_bind_text(s, st, 3, cut) < 0 || store_bind_int(s, st, 4, filings_new) < 0 ||
-	    store_bind_int(s, st, 5, filings_changed) < 0) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	if (store_run(s, st, "no se pudo registrar la pasada de sincronización") < 0)
-		goto fail;
-	if (own && store_commit(s) < 0)
-		goto fail;
-	return 0;
-fail:
-	if (own) {
-		char msg[STORE_ERR_LEN];
-
-		/* Keep the first error: the rollback's own message is not the cause. */
-		strlcpy_s(msg, s->err, sizeof(msg));
-		store_rollback(s);
-		strlcpy_s(s->err, msg, sizeof(s->err));
-	}
-	return -1;
-}
-
-/* --- follow-up API --- */
-/* Users, the follow-up row with its audit trail, gestiones, and the read views that the
- * HTTP API serves as JSON (built by SQLite's json1 functions, so no row is copied twice).
- * These statements live in s->api, apart from the sync statements above; the list's SQL
- * depends on which filters are present and is cached per shape. */
-
-#define STORE_API_SHAPES 24 /* list shapes (filters present, order) cached per connection */
-#define STORE_API_AUTOCHECKPOINT 1000 /* WAL frames: SQLite's default, kept by our WAL hook */
-/* Page cache per connection, KiB (SQLite's default is 2 MiB): the list's indexes of 100,000
- * filings stay in memory instead of being read again for every count. */
-#define STORE_API_CACHE_KIB 16384
-#define STORE_API_BUSY_CODE SQLITE_BUSY
-#define STORE_API_INT_MAX 9007199254740991L /* 2^53 - 1: exact in JSON numbers */
-
-enum store_api_stmt_id {
-	STORE_API_USER_ADD,
-	STORE_API_USER_SET_TOKEN,
-	STORE_API_USER_SET_ACTIVE,
-	STORE_API_USER_BY_TOKEN,
-	STORE_API_USER_GET,
-	STORE_API_USER_LIST,
-	STORE_API_FU_GET,
-	STORE_API_FU_UPDATE,
-	STORE_API_AUDIT_INSERT,
-	STORE_API_FILING_JSON,
-	STORE_API_LAWYER_LOAD,
-	STORE_API_COUNT_BY_ESTADO,
-	STORE_API_DATA_VERSION,
-	STORE_API_STMT_COUNT
-};
-
-#define STORE_API_USER_COLS "id, nombre, rol, activo, creado"
-
-/* NULL: built from store_fu_columns on first use (store_api_build_sql). */
-static const char *const store_api_sql[STORE_API_STMT_COUNT] = {
-    [STORE_API_USER_ADD] = "INSERT INTO usuario (nombre, rol, token_hash, activo, creado)"
-			   " VALUES (?1, ?2, ?3, 1, ?4)",
-    [STORE_API_USER_SET_TOKEN] = "UPDATE usuario SET token_hash = ?2 WHERE id = ?1",
-    [STORE_API_USER_SET_ACTIVE] = "UPDATE usuario SET activo = ?2 WHERE id = ?1",
-    [STORE_API_USER_BY_TOKEN] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE token_hash = ?1",
-    [STORE_API_USER_GET] = "SELECT " STORE_API_USER_COLS " FROM usuario WHERE id = ?1",
-    [STORE_API_USER_LIST] = "SELECT " STORE_API_USER_COLS " FROM usuario ORDER BY id",
-    [STORE_API_AUDIT_INSERT] =
-	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
-	" valor_nuevo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [STORE_API_LAWYER_LOAD] =
-	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, s.estado, s.tipo_tramite,"
-	" count(s.radicado_id)"
-	" FROM usuario u LEFT JOIN seguimiento s ON s.abogado_id = u.id"
-	"  AND s.estado IN ('repartido', 'en_revision', 'devuelto')"
-	" WHERE u.rol = 'abogado'"
-	" GROUP BY u.id, s.estado, s.tipo_tramite"
-	" ORDER BY u.nombre, u.id, s.estado, s.tipo_tramite",
-    [STORE_API_COUNT_BY_ESTADO] = "SELECT estado, count(*) FROM seguimiento GROUP BY estado",
-    [STORE_API_DATA_VERSION] = "PRAGMA data_version",
-};
-
-struct store_api_shape {
-	int key; /* store_api_shape_key; -1 when the slot is empty */
-	sqlite3_stmt *count;
-	sqlite3_stmt *page;
-};
-
-struct store_api {
-	sqlite3_stmt *stmt[STORE_API_STMT_COUNT];
-	struct store_api_shape shapes[STORE_API_SHAPES];
-	int next_shape; /* the slot to reuse when all are taken */
-};
-
-static const struct {
-	const char *name;
-	enum store_fu_kind kind;
-} store_fu_columns[STORE_FU_COUNT] = {
-    [STORE_FU_TIPO_TRAMITE] = {"tipo_tramite", STORE_FU_KIND_TEXT},
-    [STORE_FU_MODALIDAD] = {"modalidad", STORE_FU_KIND_TEXT},
-    [STORE_FU_NOVEDAD] = {"novedad", STORE_FU_KIND_TEXT},
-    [STORE_FU_TIPO_GESTION] = {"tipo_gestion", STORE_FU_KIND_TEXT},
-    [STORE_FU_ABOGADO_ID] = {"abogado_id", STORE_FU_KIND_INT},
-    [STORE_FU_FECHA_REPARTO] = {"fecha_reparto", STORE_FU_KIND_TIME},
-    [STORE_FU_ESTADO] = {"estado", STORE_FU_KIND_TEXT},
-    [STORE_FU_CONCLUIDO_SATISFACTORIO] = {"concluido_satisfactorio", STORE_FU_KIND_BOOL},
-    [STORE_FU_FECHA_CONCLUSION] = {"fecha_conclusion", STORE_FU_KIND_TIME},
-    [STORE_FU_NUMERO_CONTRATO] = {"numero_contrato", STORE_FU_KIND_TEXT},
-    [STORE_FU_CONTRATISTA] = {"contratista", STORE_FU_KIND_TEXT},
-    [STORE_FU_OBJETO] = {"objeto", STORE_FU_KIND_TEXT},
-    [STORE_FU_VALOR] = {"valor", STORE_FU_KIND_INT},
-    [STORE_FU_FECHA_SUSCRIPCION] = {"fecha_suscripcion", STORE_FU_KIND_DATE},
-    [STORE_FU_FECHA_RP] = {"fecha_rp", STORE_FU_KIND_DATE},
-    [STORE_FU_FECHA_APROBACION_GARANTIAS] = {"fecha_aprobacion_garantias", STORE_FU_KIND_DATE},
-    [STORE_FU_FECHA_ARL] = {"fecha_arl", STORE_FU_KIND_DATE},
-    [STORE_FU_FECHA_ACTA_INICIO] = {"fecha_acta_inicio", STORE_FU_KIND_DATE},
-    [STORE_FU_PUBLICADO_SECOP] = {"publicado_secop", STORE_FU_KIND_BOOL},
-    [STORE_FU_LINEA_PAA] = {"linea_paa", STORE_FU_KIND_TEXT},
-    [STORE_FU_OBSERVACIONES] = {"observaciones", STORE_FU_KIND_TEXT},
-    [STORE_FU_DEVOLUCIONES] = {"devoluciones", STORE_FU_KIND_INT},
-    [STORE_FU_VERSION] = {"version", STORE_FU_KIND_INT},
-    [STORE_FU_CREADO] = {"creado", STORE_FU_KIND_TIME},
-    [STORE_FU_ACTUALIZADO] = {"actualizado", STORE_FU_KIND_TIME},
-};
-
-/* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
-static const struct {
-	const char *name;
-	const char *sql;
-} store_list_orders[STORE_ORDER_COUNT] = {
-    [STORE_ORDER_FECHA_DESC] = {"-fecha", "r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_FECHA] = {"fecha", "r.fecha_radicacion, r.id"},
-    [STORE_ORDER_NUMERO] = {"numero", "r.numero"},
-    [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC"},
-    [STORE_ORDER_ESTADO] = {"estado", "s.estado, r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_ESTADO_DESC] = {"-estado", "s.estado DESC, r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_TIPO_TRAMITE] = {"tipo_tramite",
-				  "s.tipo_tramite, r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite",
-				       "s.tipo_tramite DESC, r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_FECHA_REPARTO] = {"fecha_reparto",
-				   "s.fecha_reparto IS NULL, s.fecha_reparto, r.id"},
-    [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
-					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
-};
-
-/* One list row: what a list view shows; the sender (personal data) and the rest of the
- * follow-up come with the filing itself (GET /api/radicados/{numero}). */
-#define STORE_API_LIST_ROW                                                                         \
-	"json_object('numero', r.numero, 'fecha_radicacion', r.fecha_radicacion,"                  \
-	" 'asunto', r.asunto, 'dependencia_origen_nombre', r.dependencia_origen_nombre,"           \
-	" 'estado_ds', r.estado_ds, 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad,"     \
-	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                    \
-	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                       \
-	" 'concluido_satisfactorio',"                                                              \
-	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
-	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version)"
-
-/* The SQL LIKE parameters of the q words start here; limit and offset follow them. */
-#define STORE_API_PARAM_TERMS 7
-#define STORE_API_PARAM_LIMIT (STORE_API_PARAM_TERMS + STORE_LIST_MAX_TERMS)
-#define STORE_API_PARAM_OFFSET (STORE_API_PARAM_LIMIT + 1)
-
-/* Commits by any connection of this process (store_commits). */
-static atomic_ullong store_api_commits;
-
-/* Runs after every commit in WAL mode: counts it, then does what SQLite's default hook does
- * (a passive checkpoint once the WAL holds STORE_API_AUTOCHECKPOINT frames). */
-static int store_api_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
-{
-	(void)arg;
-	atomic_fetch_add(&store_api_commits, 1);
-	if (frames >= STORE_API_AUTOCHECKPOINT)
-		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	return SQLITE_OK;
-}
-
-unsigned long long store_commits(void)
-{
-	return atomic_load(&store_api_commits);
-}
-
-/* segcont_fold(text): classify_fold as an SQL function, for asunto_busqueda. */
-static void store_api_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const unsigned char *t;
-
-	(void)argc;
-	t = sqlite3_value_text(argv[0]);
-	if (t == NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	sqlite3_result_text(ctx, classify_fold((const char *)t), -1, free);
-}
-
-static int store_api_register(struct store *s)
-{
-	char pragma[STORE_PRAGMA_LEN];
-
-	s->api = xcalloc(1, sizeof(*s->api));
-	for (int i = 0; i < STORE_API_SHAPES; i++)
-		s->api->shapes[i].key = -1;
-	if (sqlite3_create_function_v2(s->db, "segcont_fold", 1,
-				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				       store_api_fold_fn, NULL, NULL, NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo registrar segcont_fold");
-		return -1;
-	}
-	sqlite3_wal_hook(s->db, store_api_wal_hook, NULL);
-	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_API_CACHE_KIB);
-	return store_exec(s, pragma, "cache_size");
-}
-
-static void store_api_free(struct store *s)
-{
-	if (s->api == NULL)
-		return;
-	for (int i = 0; i < STORE_API_STMT_COUNT; i++)
-		sqlite3_finalize(s->api->stmt[i]);
-	for (int i = 0; i < STORE_API_SHAPES; i++) {
-		sqlite3_finalize(s->api->shapes[i].count);
-		sqlite3_finalize(s->api->shapes[i].page);
-	}
-	free(s->api);
-	s->api = NULL;
-}
-
-const char *store_fu_name(enum store_fu_field f)
-{
-	return store_fu_columns[f].name;
-}
-
-enum store_fu_kind store_fu_kind(enum store_fu_field f)
-{
-	return store_fu_columns[f].kind;
-}
-
-int store_fu_lookup(const char *name)
-{
-	for (int i = 0; i < STORE_FU_COUNT; i++) {
-		if (strcmp(store_fu_columns[i].name, name) == 0)
-			return i;
-	}
-	return -1;
-}
-
-int store_list_order_parse(const char *name)
-{
-	for (int i = 0; i < STORE_ORDER_COUNT; i++) {
-		if (strcmp(store_list_orders[i].name, name) == 0)
-			return i;
-	}
-	return -1;
-}
-
-/* The SQL of the statements whose text follows store_fu_columns. Returns a new string. */
-static char *store_api_build_sql(enum store_api_stmt_id id)
-{
-	struct buf b;
-
-	buf_init(&b);
-	switch (id) {
-	case STORE_API_FU_GET:
-		buf_puts(&b, "SELECT s.radicado_id, r.estado_ds");
-		for (int i = 0; i < STORE_FU_COUNT; i++)
-			buf_printf(&b, ", s.%s", store_fu_columns[i].name);
-		buf_puts(&b, " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
-			     " WHERE r.numero = ?1");
-		break;
-	case STORE_API_FU_UPDATE:
-		/* ?1..?COUNT the fields (creado kept), then radicado_id and the old version. */
-		buf_puts(&b, "UPDATE seguimiento SET ");
-		for (int i = 0; i < STORE_FU_COUNT; i++) {
-			if (i == STORE_FU_CREADO)
-				continue;
-			buf_printf(&b, "%s%s = ?%d", i > 0 ? ", " : "", store_fu_columns[i].name,
-				   i + 1);
-		}
-		buf_printf(&b, " WHERE radicado_id = ?%d AND version = ?%d", STORE_FU_COUNT + 1,
-			   STORE_FU_COUNT + 2);
-		break;
-	case STORE_API_FILING_JSON:
-		buf_puts(
-		    &b,
-		    "SELECT json_object('radicado', json_object('numero', r.numero,"
-		    " 'tipo_radicado', r.tipo_radicado, 'fecha_radicacion', r.fecha_radicacion,"
-		    " 'asunto', r.asunto, 'folios', r.folios, 'ruta', r.ruta,"
-		    " 'dependencia_origen', r.dependencia_origen,"
-		    " 'dependencia_origen_nombre', r.dependencia_origen_nombre,"
-		    " 'dependencia_actual', r.dependencia_actual, 'remitente', r.remitente,"
-		    " 'tipo_documental', r.tipo_documental,"
-		    " 'tipo_documental_nombre', r.tipo_documental_nombre, 'estado_ds', r.estado_ds,"
-		    " 'visto_primero', r.visto_primero, 'visto_ultimo', r.visto_ultimo),"
-		    " 'seguimiento', json_object(");
-		for (int i = 0; i < STORE_FU_COUNT; i++) {
-			const char *n = store_fu_columns[i].name;
-
-			if (i > 0)
-				buf_puts(&b, ", ");
-			if (store_fu_columns[i].kind == STORE_FU_KIND_BOOL)
-				buf_printf(&b,
-					   "'%s', json(CASE s.%s WHEN 1 THEN 'true' WHEN 0 THEN"
-					   " 'false' END)",
-					   n, n);
-			else
-				buf_printf(&b, "'%s', s.%s", n, n);
-			if (i == STORE_FU_ABOGADO_ID)
-				buf_puts(&b, ", 'abogado', u.nombre");
-		}
-		buf_puts(&b,
-			 "), 'gestiones', json((SELECT json_group_array(json_object('id', g.id,"
-			 " 'tipo', g.tipo, 'fecha', g.fecha, 'usuario_id', g.usuario_id,"
-			 " 'usuario', gu.nombre, 'texto', g.texto, 'satisfactorio',"
-			 " json(CASE g.satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"
-			 " 'datos', json(g.datos)))"
-			 " FROM gestion g LEFT JOIN usuario gu ON gu.id = g.usuario_id"
-			 " WHERE g.radicado_id = r.id)),"
-			 " 'auditoria', json((SELECT json_group_array(json_object('id', a.id,"
-			 " 'fecha', a.fecha, 'usuario_id', a.usuario_id, 'usuario', au.nombre,"
-			 " 'campo', a.campo, 'valor_anterior', a.valor_anterior,"
-			 " 'valor_nuevo', a.valor_nuevo))"
-			 " FROM auditoria a LEFT JOIN usuario au ON au.id = a.usuario_id"
-			 " WHERE a.radicado_id = r.id)))"
-			 " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
-			 " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE r.numero = ?1");
-		break;
-	default:
-		break;
-	}
-	return buf_steal(&b);
-}
-
-/* Returns the cached statement (prepared on first use) or NULL with s->err. */
-static sqlite3_stmt *store_api_stmt(struct store *s, enum store_api_stmt_id id)
-{
-	char *built = NULL;
-	const char *sql = store_api_sql[id];
-	int rc;
-
-	if (s->api->stmt[id] != NULL)
-		return s->api->stmt[id];
-	if (sql == NULL) {
-		built = store_api_build_sql(id);
-		sql = built;
-	}
-	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->api->stmt[id], NULL);
-	free(built);
-	if (rc != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar una consulta");
-		s->api->stmt[id] = NULL;
-		return NULL;
-	}
-	return s->api->stmt[id];
 }
 
 int store_last_busy(struct store *s)
 {
-	return (sqlite3_extended_errcode(s->db) & 0xff) == STORE_API_BUSY_CODE;
+	return (sqlite3_extended_errcode(s->db) & 0xff) == STORE_BUSY_CODE;
 }
 
 int store_data_version(struct store *s, unsigned long long *out)
 {
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_DATA_VERSION);
+	sqlite3_stmt *st = store_core_stmt(s, STORE_STMT_DATA_VERSION);
 	unsigned long long v;
 
-	if (st == NULL)
-		return -1;
 	if (store_row(s, st, "no se pudo leer data_version") != 1)
 		return -1;
 	v = (unsigned long long)sqlite3_column_int64(st, 0);
@@ -1520,1346 +893,13 @@ int store_data_version(struct store *s, unsigned long long *out)
 	return 0;
 }
 
-/* ---- Users */
-
-static void store_api_read_user(sqlite3_stmt *st, struct store_user *u)
+/* Cut on a character boundary, the stored text reads back whole (sync_state.last_error). */
+void store_cut_error(const char *error, char *out, size_t outlen)
 {
-	u->id = sqlite3_column_int64(st, 0);
-	strlcpy_s(u->nombre, store_column_text(st, 1), sizeof(u->nombre));
-	strlcpy_s(u->rol, store_column_text(st, 2), sizeof(u->rol));
-	u->activo = sqlite3_column_int(st, 3) != 0;
-	strlcpy_s(u->creado, store_column_text(st, 4), sizeof(u->creado));
-}
-
-int store_user_add(struct store *s, const char *nombre, const char *rol, const char *token_hash,
-		   const char *now, long long *id)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_ADD);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, nombre) < 0 || store_bind_text(s, st, 2, rol) < 0 ||
-	    store_bind_text(s, st, 3, token_hash) < 0 || store_bind_text(s, st, 4, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo crear el usuario") < 0)
-		return -1;
-	*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
-}
-
-int store_user_set_token(struct store *s, long long id, const char *token_hash)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_SET_TOKEN);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, token_hash) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo cambiar el token") < 0)
-		return -1;
-	return sqlite3_changes(s->db) > 0 ? 1 : 0;
-}
-
-int store_user_set_active(struct store *s, long long id, int activo)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_SET_ACTIVE);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_int(s, st, 2, activo != 0) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo cambiar el estado del usuario") < 0)
-		return -1;
-	return sqlite3_changes(s->db) > 0 ? 1 : 0;
-}
-
-static int store_api_user_one(struct store *s, sqlite3_stmt *st, struct store_user *u)
-{
-	int found = store_row(s, st, "no se pudo leer el usuario");
-
-	if (found <= 0)
-		return found;
-	store_api_read_user(st, u);
-	store_stmt_done(st);
-	return 1;
-}
-
-int store_user_by_token(struct store *s, const char *token_hash, struct store_user *u)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_BY_TOKEN);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, token_hash) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_api_user_one(s, st, u);
-}
-
-int store_user_get(struct store *s, long long id, struct store_user *u)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_GET);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, id) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_api_user_one(s, st, u);
-}
-
-int store_user_list(struct store *s, int (*cb)(const struct store_user *u, void *arg), void *arg)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_USER_LIST);
-	struct store_user u;
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop;
-
-		store_api_read_user(st, &u);
-		stop = cb(&u, arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron listar los usuarios");
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
-}
-
-/* ---- The follow-up row */
-
-void follow_up_init(struct follow_up *fu)
-{
-	memset(fu, 0, sizeof(*fu));
-}
-
-void follow_up_free(struct follow_up *fu)
-{
-	for (int i = 0; i < STORE_FU_COUNT; i++)
-		free(fu->v[i]);
-	follow_up_init(fu);
-}
-
-void follow_up_set(struct follow_up *fu, enum store_fu_field f, const char *value)
-{
-	char *copy = xstrdup(value);
-
-	free(fu->v[f]);
-	fu->v[f] = copy;
-}
-
-void follow_up_copy(struct follow_up *dst, const struct follow_up *src)
-{
-	dst->radicado_id = src->radicado_id;
-	strlcpy_s(dst->estado_ds, src->estado_ds, sizeof(dst->estado_ds));
-	for (int i = 0; i < STORE_FU_COUNT; i++)
-		follow_up_set(dst, (enum store_fu_field)i, src->v[i]);
-}
-
-int store_follow_up_get(struct store *s, const char *numero, struct follow_up *fu)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_FU_GET);
-	int found;
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	found = store_row(s, st, "no se pudo leer el seguimiento");
-	if (found <= 0)
-		return found;
-	fu->radicado_id = sqlite3_column_int64(st, 0);
-	strlcpy_s(fu->estado_ds, store_column_text(st, 1), sizeof(fu->estado_ds));
-	for (int i = 0; i < STORE_FU_COUNT; i++) {
-		int col = i + 2;
-
-		if (sqlite3_column_type(st, col) == SQLITE_NULL &&
-		    store_fu_columns[i].kind != STORE_FU_KIND_TEXT)
-			follow_up_set(fu, (enum store_fu_field)i, NULL);
-		else
-			follow_up_set(fu, (enum store_fu_field)i, store_column_text(st, col));
-	}
-	store_stmt_done(st);
-	return 1;
-}
-
-/* Binds a follow-up value by its kind (text "" for a NULL TEXT). 0 or -1. */
-static int store_api_bind_fu(struct store *s, sqlite3_stmt *st, int idx, enum store_fu_field f,
-			     const char *v)
-{
-	long n;
-
-	switch (store_fu_columns[f].kind) {
-	case STORE_FU_KIND_TEXT:
-		return store_bind_text(s, st, idx, v != NULL ? v : "");
-	case STORE_FU_KIND_INT:
-	case STORE_FU_KIND_BOOL:
-		if (v == NULL)
-			return store_bind_null(s, st, idx);
-		if (parse_long(v, 0, STORE_API_INT_MAX, &n) < 0) {
-			set_error(s->err, sizeof(s->err), "valor entero inválido para %s",
-				  store_fu_columns[f].name);
-			return -1;
-		}
-		return store_bind_int(s, st, idx, n);
-	default:
-		return store_bind_text(s, st, idx, v);
-	}
-}
-
-static int store_api_same(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-/* The text an audit row shows for a value: booleans as true/false. Borrowed. */
-static const char *store_api_audit_value(enum store_fu_field f, const char *v)
-{
-	if (v == NULL || store_fu_columns[f].kind != STORE_FU_KIND_BOOL)
-		return v;
-	return strcmp(v, "0") == 0 ? "false" : "true";
-}
-
-static int store_api_audit(struct store *s, long long radicado_id, long long usuario_id,
-			   const char *now, const char *campo, const char *antes,
-			   const char *despues)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_AUDIT_INSERT);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, radicado_id) < 0 ||
-	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
-	    store_bind_text(s, st, 3, now) < 0 || store_bind_text(s, st, 4, campo) < 0 ||
-	    store_bind_text(s, st, 5, antes) < 0 || store_bind_text(s, st, 6, despues) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_run(s, st, "no se pudo escribir la auditoría");
-}
-
-int store_follow_up_write(struct store *s, const struct follow_up *old, const struct follow_up *cur,
-			  long long usuario_id, const char *now, int *nchanged)
-{
-	sqlite3_stmt *st;
-	long old_version;
-	char next_version[24];
-
-	*nchanged = 0;
-	if (old->v[STORE_FU_VERSION] == NULL ||
-	    parse_long(old->v[STORE_FU_VERSION], 1, STORE_API_INT_MAX, &old_version) < 0) {
-		set_error(s->err, sizeof(s->err), "versión del seguimiento ilegible");
-		return -1;
-	}
-	snprintf(next_version, sizeof(next_version), "%ld", old_version + 1);
-	st = store_api_stmt(s, STORE_API_FU_UPDATE);
-	if (st == NULL)
-		return -1;
-	for (int i = 0; i < STORE_FU_COUNT; i++) {
-		const char *v = cur->v[i];
-
-		if (i == STORE_FU_CREADO)
-			continue;
-		if (i == STORE_FU_VERSION)
-			v = next_version;
-		else if (i == STORE_FU_ACTUALIZADO)
-			v = now;
-		if (store_api_bind_fu(s, st, i + 1, (enum store_fu_field)i, v) < 0) {
-			store_stmt_done(st);
-			return -1;
-		}
-	}
-	if (store_bind_int(s, st, STORE_FU_COUNT + 1, old->radicado_id) < 0 ||
-	    store_bind_int(s, st, STORE_FU_COUNT + 2, old_version) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo actualizar el seguimiento") < 0)
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return 1;
-	for (int i = 0; i < STORE_FU_COUNT; i++) {
-		enum store_fu_field f = (enum store_fu_field)i;
-
-		if (f == STORE_FU_VERSION || f == STORE_FU_ACTUALIZADO || f == STORE_FU_CREADO)
-			continue;
-		if (store_api_same(old->v[i], cur->v[i]))
-			continue;
-		if (store_api_audit(s, old->radicado_id, usuario_id, now, store_fu_columns[i].name,
-				    store_api_audit_value(f, old->v[i]),
-				    store_api_audit_value(f, cur->v[i])) < 0)
-			return -1;
-		(*nchanged)++;
-	}
-	return 0;
-}
-
-int store_gestion_add(struct store *s, long long radicado_id, const char *tipo,
-		      long long usuario_id, const char *now, const char *texto, int satisfactorio,
-		      const char *datos)
-{
-	char ref[64];
-
-	if (store_gestion_insert(s, radicado_id, tipo, usuario_id, now, texto != NULL ? texto : "",
-				 satisfactorio, datos) < 0)
-		return -1;
-	snprintf(ref, sizeof(ref), "%s #%lld", tipo, (long long)sqlite3_last_insert_rowid(s->db));
-	return store_api_audit(s, radicado_id, usuario_id, now, "gestion", NULL, ref);
-}
-
-/* ---- Read views */
-
-/* Appends the LIKE pattern of one folded word ("%word%", with % _ \ escaped). */
-static void store_api_like(struct buf *b, const char *word, size_t n)
-{
-	buf_puts(b, "%");
-	for (size_t i = 0; i < n; i++) {
-		if (word[i] == '%' || word[i] == '_' || word[i] == '\\')
-			buf_puts(b, "\\");
-		buf_append(b, word + i, 1);
-	}
-	buf_puts(b, "%");
-}
-
-/* Splits folded q into at most STORE_LIST_MAX_TERMS LIKE patterns. Returns the count. */
-static int store_api_terms(const char *q, struct buf terms[STORE_LIST_MAX_TERMS])
-{
-	char *folded;
-	const char *p;
-	int n = 0;
-
-	if (q == NULL)
-		return 0;
-	folded = classify_fold(q);
-	p = folded;
-	while (*p != '\0' && n < STORE_LIST_MAX_TERMS) {
-		size_t len;
-
-		p += strspn(p, " \t\r\n");
-		len = strcspn(p, " \t\r\n");
-		if (len == 0)
-			break;
-		buf_init(&terms[n]);
-		store_api_like(&terms[n], p, len);
-		n++;
-		p += len;
-	}
-	free(folded);
-	return n;
-}
-
-/* The shape of a list query: which filters are present, how many words, which order. */
-static int store_api_shape_key(const struct store_list_query *q, int nterms)
-{
-	int key = 0;
-
-	key |= q->estado != NULL ? 1 : 0;
-	key |= q->abogado_id > 0 ? 2 : 0;
-	key |= q->tipo_tramite != NULL ? 4 : 0;
-	key |= q->desde != NULL ? 8 : 0;
-	key |= q->hasta_excl != NULL ? 16 : 0;
-	key |= q->ids_json != NULL ? 32 : 0;
-	return key | nterms << 6 | (int)q->orden << 10;
-}
-
-/* Appends the WHERE clause of a shape ("" without filters); *uses_s and *uses_r say
- * whether it reads seguimiento and radicado columns. */
-static void store_api_where(const struct store_list_query *q, int nterms, struct buf *b,
-			    int *uses_s, int *uses_r)
-{
-	const char *and = " WHERE ";
-
-	*uses_s = q->estado != NULL || q->abogado_id > 0 || q->tipo_tramite != NULL;
-	*uses_r = q->desde != NULL || q->hasta_excl != NULL || q->ids_json != NULL || nterms > 0;
-	buf_puts(b, ""); /* b->data is a string even without filters */
-	if (q->estado != NULL) {
-		buf_printf(b, "%ss.estado = ?1", and);
-		and = " AND ";
-	}
-	if (q->abogado_id > 0) {
-		buf_printf(b, "%ss.abogado_id = ?2", and);
-		and = " AND ";
-	}
-	if (q->tipo_tramite != NULL) {
-		buf_printf(b, "%ss.tipo_tramite = ?3", and);
-		and = " AND ";
-	}
-	if (q->desde != NULL) {
-		buf_printf(b, "%sr.fecha_radicacion >= ?4", and);
-		and = " AND ";
-	}
-	if (q->hasta_excl != NULL) {
-		buf_printf(b, "%sr.fecha_radicacion < ?5", and);
-		and = " AND ";
-	}
-	if (q->ids_json != NULL) {
-		buf_printf(b, "%sr.id IN (SELECT value FROM json_each(?6))", and);
-		and = " AND ";
-	}
-	for (int i = 0; i < nterms; i++) {
-		buf_printf(b,
-			   "%s(r.asunto_busqueda LIKE ?%d ESCAPE '\\'"
-			   " OR r.numero LIKE ?%d ESCAPE '\\')",
-			   and, STORE_API_PARAM_TERMS + i, STORE_API_PARAM_TERMS + i);
-		and = " AND ";
-	}
-}
-
-static sqlite3_stmt *store_api_prepare(struct store *s, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar la consulta del listado");
-		sqlite3_finalize(st);
-		return NULL;
-	}
-	return st;
-}
-
-/* Returns the cached count and page statements of q's shape, preparing them when new. */
-static struct store_api_shape *store_api_shape(struct store *s, const struct store_list_query *q,
-					       int nterms)
-{
-	struct store_api *a = s->api;
-	struct store_api_shape *sh;
-	int key = store_api_shape_key(q, nterms);
-	struct buf where;
-	struct buf sql;
-	int uses_s;
-	int uses_r;
-
-	for (int i = 0; i < STORE_API_SHAPES; i++) {
-		if (a->shapes[i].key == key)
-			return &a->shapes[i];
-	}
-	sh = &a->shapes[a->next_shape];
-	a->next_shape = (a->next_shape + 1) % STORE_API_SHAPES;
-	sqlite3_finalize(sh->count);
-	sqlite3_finalize(sh->page);
-	sh->count = NULL;
-	sh->page = NULL;
-	sh->key = -1;
-	buf_init(&where);
-	buf_init(&sql);
-	store_api_where(q, nterms, &where, &uses_s, &uses_r);
-	/* Count from the one table the filters need (each filing has exactly one follow-up),
-	 * joining only when they need both. */
-	if (uses_s && uses_r)
-		buf_printf(&sql,
-			   "SELECT count(*) FROM seguimiento s JOIN radicado r"
-			   " ON r.id = s.radicado_id%s",
-			   where.data);
-	else
-		buf_printf(&sql, "SELECT count(*) FROM %s%s",
-			   uses_s ? "seguimiento s" : "radicado r", where.data);
-	sh->count = store_api_prepare(s, sql.data);
-	buf_reset(&sql);
-	buf_printf(&sql,
-		   "SELECT " STORE_API_LIST_ROW " FROM radicado r"
-		   " JOIN seguimiento s ON s.radicado_id = r.id"
-		   " LEFT JOIN usuario u ON u.id = s.abogado_id%s ORDER BY %s LIMIT ?%d OFFSET ?%d",
-		   where.data, store_list_orders[q->orden].sql, STORE_API_PARAM_LIMIT,
-		   STORE_API_PARAM_OFFSET);
-	if (sh->count != NULL)
-		sh->page = store_api_prepare(s, sql.data);
-	buf_free(&where);
-	buf_free(&sql);
-	if (sh->count == NULL || sh->page == NULL) {
-		sqlite3_finalize(sh->count);
-		sh->count = NULL;
-		return NULL;
-	}
-	sh->key = key;
-	return sh;
-}
-
-/* Binds the filters present in q to st (count or page statement). 0 or -1. */
-static int store_api_bind_filters(struct store *s, sqlite3_stmt *st,
-				  const struct store_list_query *q, struct buf *terms, int nterms)
-{
-	if (q->estado != NULL && store_bind_text(s, st, 1, q->estado) < 0)
-		return -1;
-	if (q->abogado_id > 0 && store_bind_int(s, st, 2, q->abogado_id) < 0)
-		return -1;
-	if (q->tipo_tramite != NULL && store_bind_text(s, st, 3, q->tipo_tramite) < 0)
-		return -1;
-	if (q->desde != NULL && store_bind_text(s, st, 4, q->desde) < 0)
-		return -1;
-	if (q->hasta_excl != NULL && store_bind_text(s, st, 5, q->hasta_excl) < 0)
-		return -1;
-	if (q->ids_json != NULL && store_bind_text(s, st, 6, q->ids_json) < 0)
-		return -1;
-	for (int i = 0; i < nterms; i++) {
-		if (store_bind_text(s, st, STORE_API_PARAM_TERMS + i, terms[i].data) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
-		    struct buf *out)
-{
-	struct buf terms[STORE_LIST_MAX_TERMS];
-	int nterms = store_api_terms(q->q, terms);
-	struct store_api_shape *sh;
-	int first = 1;
-	int rc = -1;
-	int step;
-
-	if (q->orden < 0 || q->orden >= STORE_ORDER_COUNT) {
-		set_error(s->err, sizeof(s->err), "orden de listado desconocido");
-		goto done;
-	}
-	sh = store_api_shape(s, q, nterms);
-	if (sh == NULL)
-		goto done;
-	/* Count and page in one read transaction, so the total matches the page. */
-	if (store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
-		goto done;
-	if (q->total_known >= 0) {
-		*total = q->total_known;
-	} else {
-		if (store_api_bind_filters(s, sh->count, q, terms, nterms) < 0) {
-			store_stmt_done(sh->count);
-			goto rollback;
-		}
-		if (store_row(s, sh->count, "no se pudo contar el listado") != 1)
-			goto rollback;
-		*total = sqlite3_column_int64(sh->count, 0);
-		store_stmt_done(sh->count);
-	}
-	if (store_api_bind_filters(s, sh->page, q, terms, nterms) < 0 ||
-	    store_bind_int(s, sh->page, STORE_API_PARAM_LIMIT, q->limit) < 0 ||
-	    store_bind_int(s, sh->page, STORE_API_PARAM_OFFSET, q->offset) < 0) {
-		store_stmt_done(sh->page);
-		goto rollback;
-	}
-	buf_puts(out, "[");
-	while ((step = sqlite3_step(sh->page)) == SQLITE_ROW) {
-		const char *row = (const char *)sqlite3_column_text(sh->page, 0);
-		int n = sqlite3_column_bytes(sh->page, 0);
-
-		if (!first)
-			buf_puts(out, ",");
-		first = 0;
-		buf_append(out, row != NULL ? row : "null", row != NULL ? (size_t)n : 4);
-	}
-	if (step != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudo leer el listado");
-		store_stmt_done(sh->page);
-		goto rollback;
-	}
-	store_stmt_done(sh->page);
-	buf_puts(out, "]");
-	if (store_exec(s, "COMMIT", "no se pudo cerrar la lectura") < 0)
-		goto rollback;
-	rc = 0;
-	goto done;
-rollback:
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-done:
-	for (int i = 0; i < nterms; i++)
-		buf_free(&terms[i]);
-	return rc;
-}
-
-int store_filing_json(struct store *s, const char *numero, struct buf *out)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_FILING_JSON);
-	int found;
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	found = store_row(s, st, "no se pudo leer el radicado");
-	if (found <= 0)
-		return found;
-	buf_append(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
-	store_stmt_done(st);
-	return 1;
-}
-
-int store_lawyer_load(struct store *s,
-		      int (*cb)(const struct store_user *u, const char *estado,
-				const char *tipo_tramite, long long count, void *arg),
-		      void *arg)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_LAWYER_LOAD);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_user u;
-		int has = sqlite3_column_type(st, 5) != SQLITE_NULL;
-		int stop;
-
-		store_api_read_user(st, &u);
-		stop = cb(&u, has ? store_column_text(st, 5) : NULL,
-			  has ? store_column_text(st, 6) : NULL, sqlite3_column_int64(st, 7), arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudo leer la carga por abogado");
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
-}
-
-/* Steps st, handing each (text, count) row to cb until it returns non-zero; resets st.
- * cb's value, 0 at the end, or -1 with what as the error. */
-static int store_count_rows(struct store *s, sqlite3_stmt *st,
-			    int (*cb)(const char *key, long long n, void *arg), void *arg,
-			    const char *what)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop = cb(store_column_text(st, 0), sqlite3_column_int64(st, 1), arg);
-
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, what);
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
-}
-
-int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
-			  void *arg)
-{
-	sqlite3_stmt *st = store_api_stmt(s, STORE_API_COUNT_BY_ESTADO);
-
-	if (st == NULL)
-		return -1;
-	return store_count_rows(s, st, cb, arg, "no se pudieron contar los seguimientos");
-}
-
-/* --- indicators and export --- */
-/* One read view for indicators.c and export.c: every filing with its follow-up, its
- * lawyer's name and the gestiones that move the business-day clock. Its SQL depends on
- * which filters are present, so it is built and prepared per call; one call reads many
- * rows, and preparing is a small part of it. */
-
-#define STORE_SLA_EVENT_TYPES                                                                      \
-	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura')"
-
-static char *store_sla_sql(const struct store_sla_query *q)
-{
-	struct buf b;
-
-	buf_init(&b);
-	buf_puts(&b,
-		 "SELECT r.id, r.numero, r.fecha_radicacion, r.asunto, r.dependencia_origen,"
-		 " r.dependencia_origen_nombre, r.estado_ds, s.tipo_tramite, s.modalidad,"
-		 " s.novedad, s.tipo_gestion, s.abogado_id, u.nombre, s.fecha_reparto, s.estado,"
-		 " s.concluido_satisfactorio, s.fecha_conclusion, s.numero_contrato,"
-		 " s.contratista, s.valor, s.fecha_rp, s.fecha_aprobacion_garantias, s.fecha_arl,"
-		 " s.fecha_acta_inicio, s.publicado_secop, s.observaciones, s.devoluciones,"
-		 " (SELECT group_concat(e, ';') FROM (SELECT g.id || '|' || g.tipo || '|' ||"
-		 "  g.fecha AS e FROM gestion g WHERE g.radicado_id = r.id AND g.tipo "
-		 "IN " STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
-		 " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM (SELECT g.fecha,"
-		 "  g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo = 'observacion'"
-		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o)"
-		 " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
-		 " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
-	if (q->desde != NULL || q->hasta_excl != NULL) {
-		buf_puts(&b, " AND ((1");
-		if (q->desde != NULL)
-			buf_puts(&b, " AND r.fecha_radicacion >= ?1");
-		if (q->hasta_excl != NULL)
-			buf_puts(&b, " AND r.fecha_radicacion < ?2");
-		buf_puts(&b, ")");
-		if (q->mas_abiertos)
-			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
-		buf_puts(&b, ")");
-	}
-	if (q->numero != NULL)
-		buf_puts(&b, " AND r.numero = ?3");
-	if (q->solo_abiertos)
-		buf_puts(&b, " AND s.estado IN ('repartido', 'en_revision', 'devuelto')");
-	buf_puts(&b, " ORDER BY r.fecha_radicacion, r.numero");
-	return buf_steal(&b);
-}
-
-static const char *store_sla_text_or_null(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return NULL;
-	return store_column_text(st, col);
-}
-
-static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
-{
-	r->radicado_id = sqlite3_column_int64(st, 0);
-	r->numero = store_column_text(st, 1);
-	r->fecha_radicacion = store_column_text(st, 2);
-	r->asunto = store_column_text(st, 3);
-	r->dependencia_origen = store_column_text(st, 4);
-	r->dependencia_origen_nombre = store_column_text(st, 5);
-	r->estado_ds = store_column_text(st, 6);
-	r->tipo_tramite = store_column_text(st, 7);
-	r->modalidad = store_column_text(st, 8);
-	r->novedad = store_column_text(st, 9);
-	r->tipo_gestion = store_column_text(st, 10);
-	r->abogado_id = sqlite3_column_int64(st, 11);
-	r->abogado = store_column_text(st, 12);
-	r->fecha_reparto = store_sla_text_or_null(st, 13);
-	r->estado = store_column_text(st, 14);
-	r->concluido_satisfactorio =
-	    sqlite3_column_type(st, 15) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 15) != 0;
-	r->fecha_conclusion = store_sla_text_or_null(st, 16);
-	r->numero_contrato = store_column_text(st, 17);
-	r->contratista = store_column_text(st, 18);
-	r->valor_presente = sqlite3_column_type(st, 19) != SQLITE_NULL;
-	r->valor = sqlite3_column_int64(st, 19);
-	r->fecha_rp = store_sla_text_or_null(st, 20);
-	r->fecha_aprobacion_garantias = store_sla_text_or_null(st, 21);
-	r->fecha_arl = store_sla_text_or_null(st, 22);
-	r->fecha_acta_inicio = store_sla_text_or_null(st, 23);
-	r->publicado_secop = sqlite3_column_int(st, 24) != 0;
-	r->observaciones = store_column_text(st, 25);
-	r->devoluciones = (long)sqlite3_column_int64(st, 26);
-	r->eventos = store_column_text(st, 27);
-	r->notas = store_column_text(st, 28);
-}
-
-int store_sla_rows(struct store *s, const struct store_sla_query *q,
-		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
-{
-	/* The SQL depends only on which filters are present: one cached statement each. */
-	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
-		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
-		    (q->solo_abiertos != 0) << 4;
-	sqlite3_stmt *st = s->sla[shape];
-	int rc = -1;
-	int own;
-	int step;
-
-	if (st == NULL) {
-		char *sql = store_sla_sql(q);
-		int prc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-
-		free(sql);
-		if (prc != SQLITE_OK) {
-			store_set_sqlite_error(s, "no se pudo preparar la consulta de plazos");
-			sqlite3_finalize(st);
-			return -1;
-		}
-		s->sla[shape] = st;
-	}
-	if ((q->desde != NULL && store_bind_text(s, st, 1, q->desde) < 0) ||
-	    (q->hasta_excl != NULL && store_bind_text(s, st, 2, q->hasta_excl) < 0) ||
-	    (q->numero != NULL && store_bind_text(s, st, 3, q->numero) < 0))
-		goto done;
-	/* One read transaction, so every row comes from the same snapshot (the caller's,
-	 * when it already holds one). */
-	own = sqlite3_get_autocommit(s->db);
-	if (own && store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
-		goto done;
-	rc = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_sla_row r;
-
-		store_sla_read(st, &r);
-		rc = cb(&r, arg);
-		if (rc != 0)
-			break;
-	}
-	if (rc == 0 && step != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron leer los radicados");
-		rc = -1;
-	}
-	sqlite3_reset(st);
-	if (own)
-		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-done:
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-/* --- reconciliation --- */
-/* The follow-up state reconcile.c compares, the discrepancia rows it keeps and the record of
- * its runs. Statements are prepared on first use into s->rc and kept for the connection. */
-
-enum store_rc_stmt_id {
-	STORE_RC_LOCAL_GET,
-	STORE_RC_LOCAL_RANGE,
-	STORE_RC_OPEN_OF,
-	STORE_RC_LAST_CLOSED,
-	STORE_RC_INSERT,
-	STORE_RC_REFRESH,
-	STORE_RC_CLOSE,
-	STORE_RC_SEEN,
-	STORE_RC_STATE_OF,
-	STORE_RC_RESOLVE,
-	STORE_RC_AUDIT,
-	STORE_RC_GET,
-	STORE_RC_COUNT,
-	STORE_RC_PAGE,
-	STORE_RC_BY_TIPO,
-	STORE_RC_RUN_GET,
-	STORE_RC_RUN_ENSURE,
-	STORE_RC_RUN_NOTE,
-	STORE_RC_STMT_COUNT
-};
-
-#define STORE_RC_LOCAL_COLS                                                                        \
-	"SELECT r.id, r.numero, s.estado, r.fecha_radicacion,"                                     \
-	" CASE WHEN r.con_detalle = 1 THEN r.hash_lista ELSE '' END,"                              \
-	" coalesce(s.fecha_conclusion, ''), coalesce(s.abogado_id, 0),"                            \
-	" (SELECT count(*) FROM discrepancia d WHERE d.numero = r.numero"                          \
-	"  AND d.estado = 'abierta')"                                                              \
-	" FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
-
-#define STORE_RC_ROW_COLS                                                                          \
-	"SELECT d.id, d.numero, d.tipo, d.estado, coalesce(d.evidencia_sgd, '{}'),"                \
-	" coalesce(d.evidencia_local, '{}'), d.encontrada, d.vista_ultima,"                        \
-	" coalesce(d.cerrada_en, ''), coalesce(d.resuelta_por, 0), coalesce(u.nombre, ''),"        \
-	" d.nota, r.id IS NOT NULL, coalesce(r.asunto, ''), coalesce(r.fecha_radicacion, ''),"     \
-	" coalesce(s.estado, ''), coalesce(s.abogado_id, 0)"                                       \
-	" FROM discrepancia d LEFT JOIN usuario u ON u.id = d.resuelta_por"                        \
-	" LEFT JOIN radicado r ON r.numero = d.numero"                                             \
-	" LEFT JOIN seguimiento s ON s.radicado_id = r.id"
-
-#define STORE_RC_FILTER " WHERE (?1 IS NULL OR d.estado = ?1) AND (?2 IS NULL OR d.tipo = ?2)"
-
-static const char *const store_rc_sql[STORE_RC_STMT_COUNT] = {
-    [STORE_RC_LOCAL_GET] = STORE_RC_LOCAL_COLS " WHERE r.numero = ?1",
-    [STORE_RC_LOCAL_RANGE] =
-	STORE_RC_LOCAL_COLS " WHERE r.fecha_radicacion >= ?1 AND r.fecha_radicacion < ?2"
-			    " ORDER BY r.fecha_radicacion, r.numero",
-    [STORE_RC_OPEN_OF] = STORE_RC_ROW_COLS " WHERE d.numero = ?1 AND d.estado = 'abierta'"
-					   " ORDER BY d.id",
-    [STORE_RC_LAST_CLOSED] = "SELECT id, estado = 'resuelta', coalesce(evidencia_sgd, '{}')"
-			     " FROM discrepancia WHERE numero = ?1 AND tipo = ?2"
-			     " AND estado <> 'abierta' ORDER BY id DESC LIMIT 1",
-    [STORE_RC_INSERT] =
-	"INSERT INTO discrepancia (numero, tipo, estado, evidencia_sgd, evidencia_local,"
-	" encontrada, vista_ultima) VALUES (?1, ?2, 'abierta', ?3, ?4, ?5, ?5)",
-    [STORE_RC_REFRESH] = "UPDATE discrepancia SET evidencia_sgd = ?2, evidencia_local = ?3,"
-			 " vista_ultima = ?4 WHERE id = ?1 AND estado = 'abierta'",
-    [STORE_RC_CLOSE] = "UPDATE discrepancia SET estado = 'cerrada', cerrada_en = ?2"
-		       " WHERE id = ?1 AND estado = 'abierta'",
-    [STORE_RC_SEEN] = "UPDATE discrepancia SET vista_ultima = ?2 WHERE id = ?1",
-    [STORE_RC_STATE_OF] = "SELECT estado, numero, tipo FROM discrepancia WHERE id = ?1",
-    [STORE_RC_RESOLVE] = "UPDATE discrepancia SET estado = 'resuelta', resuelta_por = ?2,"
-			 " nota = ?3, cerrada_en = ?4 WHERE id = ?1 AND estado = 'abierta'",
-    [STORE_RC_AUDIT] =
-	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
-	" valor_nuevo) VALUES ((SELECT id FROM radicado WHERE numero = ?1), ?2, ?3, ?4, ?5, ?6)",
-    [STORE_RC_GET] = STORE_RC_ROW_COLS " WHERE d.id = ?1",
-    [STORE_RC_COUNT] = "SELECT count(*) FROM discrepancia d" STORE_RC_FILTER,
-    [STORE_RC_PAGE] = STORE_RC_ROW_COLS STORE_RC_FILTER " ORDER BY d.id DESC LIMIT ?3 OFFSET ?4",
-    [STORE_RC_BY_TIPO] = "SELECT tipo, count(*) FROM discrepancia"
-			 " WHERE (?1 IS NULL OR estado = ?1) GROUP BY tipo ORDER BY tipo",
-    [STORE_RC_RUN_GET] = "SELECT ultimo_intento, ultimo_exito, ultimo_error, corridas, fallos"
-			 " FROM conciliacion_estado WHERE id = 1",
-    [STORE_RC_RUN_ENSURE] =
-	"INSERT INTO conciliacion_estado (id) VALUES (1) ON CONFLICT (id) DO NOTHING",
-    [STORE_RC_RUN_NOTE] = "UPDATE conciliacion_estado SET ultimo_intento = ?1,"
-			  " ultimo_exito = CASE WHEN ?2 THEN ?1 ELSE ultimo_exito END,"
-			  " ultimo_error = CASE WHEN ?2 THEN '' ELSE ?3 END,"
-			  " corridas = corridas + 1, fallos = fallos + 1 - ?2 WHERE id = 1",
-};
-
-static void store_rc_free(struct store *s)
-{
-	if (s->rc == NULL)
-		return;
-	for (int i = 0; i < STORE_RC_STMT_COUNT; i++)
-		sqlite3_finalize(s->rc[i]);
-	free(s->rc);
-	s->rc = NULL;
-}
-
-/* Returns the cached statement (prepared on first use) or NULL with s->err. */
-static sqlite3_stmt *store_rc_stmt(struct store *s, enum store_rc_stmt_id id)
-{
-	if (s->rc == NULL)
-		s->rc = xcalloc(STORE_RC_STMT_COUNT, sizeof(*s->rc));
-	if (s->rc[id] != NULL)
-		return s->rc[id];
-	if (sqlite3_prepare_v3(s->db, store_rc_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->rc[id],
-			       NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo preparar una consulta de la conciliación");
-		s->rc[id] = NULL;
-		return NULL;
-	}
-	return s->rc[id];
-}
-
-static void store_rc_read_local(sqlite3_stmt *st, struct store_rc_local *l)
-{
-	l->radicado_id = sqlite3_column_int64(st, 0);
-	l->numero = store_column_text(st, 1);
-	strlcpy_s(l->estado, store_column_text(st, 2), sizeof(l->estado));
-	strlcpy_s(l->fecha_radicacion, store_column_text(st, 3), sizeof(l->fecha_radicacion));
-	strlcpy_s(l->hash_lista, store_column_text(st, 4), sizeof(l->hash_lista));
-	strlcpy_s(l->fecha_conclusion, store_column_text(st, 5), sizeof(l->fecha_conclusion));
-	l->abogado_id = sqlite3_column_int64(st, 6);
-	l->abiertas = sqlite3_column_int(st, 7);
-}
-
-int store_rc_local_get(struct store *s, const char *numero, struct store_rc_local *out)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LOCAL_GET);
-	int found;
-
-	memset(out, 0, sizeof(*out));
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	found = store_row(s, st, "no se pudo leer el seguimiento del radicado");
-	if (found <= 0)
-		return found;
-	store_rc_read_local(st, out);
-	out->numero = numero;
-	store_stmt_done(st);
-	return 1;
-}
-
-int store_rc_local_range(struct store *s, const char *desde, const char *hasta_excl,
-			 int (*cb)(const struct store_rc_local *l, void *arg), void *arg)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LOCAL_RANGE);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, desde) < 0 || store_bind_text(s, st, 2, hasta_excl) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_rc_local l;
-		int stop;
-
-		store_rc_read_local(st, &l);
-		stop = cb(&l, arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, "no se pudieron leer los radicados del periodo");
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
-}
-
-static void store_rc_read_row(sqlite3_stmt *st, struct store_rc_row *r)
-{
-	r->id = sqlite3_column_int64(st, 0);
-	r->numero = store_column_text(st, 1);
-	r->tipo = store_column_text(st, 2);
-	r->estado = store_column_text(st, 3);
-	r->evidencia_sgd = store_column_text(st, 4);
-	r->evidencia_local = store_column_text(st, 5);
-	r->encontrada = store_column_text(st, 6);
-	r->vista_ultima = store_column_text(st, 7);
-	r->cerrada_en = store_column_text(st, 8);
-	r->resuelta_por = sqlite3_column_int64(st, 9);
-	r->resuelta_por_nombre = store_column_text(st, 10);
-	r->nota = store_column_text(st, 11);
-	r->radicado_conocido = sqlite3_column_int(st, 12) != 0;
-	r->asunto = store_column_text(st, 13);
-	r->fecha_radicacion = store_column_text(st, 14);
-	r->estado_seguimiento = store_column_text(st, 15);
-	r->abogado_id = sqlite3_column_int64(st, 16);
-}
-
-/* Steps st (bound) calling cb per row; readies st. Returns 0, cb's value, or -1. */
-static int store_rc_rows(struct store *s, sqlite3_stmt *st,
-			 int (*cb)(const struct store_rc_row *r, void *arg), void *arg,
-			 const char *what)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_rc_row r;
-		int stop;
-
-		store_rc_read_row(st, &r);
-		stop = cb(&r, arg);
-		if (stop != 0) {
-			store_stmt_done(st);
-			return stop;
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_sqlite_error(s, what);
-		store_stmt_done(st);
-		return -1;
-	}
-	store_stmt_done(st);
-	return 0;
-}
-
-int store_rc_open_of(struct store *s, const char *numero,
-		     int (*cb)(const struct store_rc_row *r, void *arg), void *arg)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_OPEN_OF);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_rc_rows(s, st, cb, arg, "no se pudieron leer las discrepancias abiertas");
-}
-
-int store_rc_last_closed(struct store *s, const char *numero, const char *tipo, long long *id,
-			 int *resuelta, char **evidencia_sgd)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_LAST_CLOSED);
-	int found;
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0 || store_bind_text(s, st, 2, tipo) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	found = store_row(s, st, "no se pudo leer la última discrepancia cerrada");
-	if (found <= 0)
-		return found;
-	*id = sqlite3_column_int64(st, 0);
-	*resuelta = sqlite3_column_int(st, 1) != 0;
-	*evidencia_sgd = xstrdup(store_column_text(st, 2));
-	store_stmt_done(st);
-	return 1;
-}
-
-int store_rc_insert(struct store *s, const char *numero, const char *tipo, const char *ev_sgd,
-		    const char *ev_local, const char *now, long long *id)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_INSERT);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, numero) < 0 || store_bind_text(s, st, 2, tipo) < 0 ||
-	    store_bind_text(s, st, 3, ev_sgd) < 0 || store_bind_text(s, st, 4, ev_local) < 0 ||
-	    store_bind_text(s, st, 5, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	if (store_run(s, st, "no se pudo registrar la discrepancia") < 0)
-		return -1;
-	*id = sqlite3_last_insert_rowid(s->db);
-	return 0;
-}
-
-int store_rc_refresh(struct store *s, long long id, const char *ev_sgd, const char *ev_local,
-		     const char *now)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_REFRESH);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, ev_sgd) < 0 ||
-	    store_bind_text(s, st, 3, ev_local) < 0 || store_bind_text(s, st, 4, now) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_run(s, st, "no se pudo actualizar la discrepancia");
-}
-
-/* Runs a statement that takes (id, text). 0 or -1. */
-static int store_rc_id_text(struct store *s, enum store_rc_stmt_id which, long long id,
-			    const char *text, const char *what)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, which);
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, id) < 0 || store_bind_text(s, st, 2, text) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_run(s, st, what);
-}
-
-int store_rc_close(struct store *s, long long id, const char *now)
-{
-	return store_rc_id_text(s, STORE_RC_CLOSE, id, now, "no se pudo cerrar la discrepancia");
-}
-
-int store_rc_seen(struct store *s, long long id, const char *now)
-{
-	return store_rc_id_text(s, STORE_RC_SEEN, id, now,
-				"no se pudo actualizar la discrepancia resuelta");
-}
-
-/* Inside the resolving transaction: the auditoria row. 0 or -1. */
-static int store_rc_audit(struct store *s, long long id, const char *numero, const char *tipo,
-			  long long usuario_id, const char *nota, const char *now)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_AUDIT);
-	char *campo;
-	char *nuevo;
-	int rc = -1;
-
-	if (st == NULL)
-		return -1;
-	campo = xasprintf("discrepancia #%lld %s", id, tipo);
-	nuevo = xasprintf("resuelta: %s", nota);
-	if (store_bind_text(s, st, 1, numero) < 0 ||
-	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
-	    store_bind_text(s, st, 3, now) < 0 || store_bind_text(s, st, 4, campo) < 0 ||
-	    store_bind_text(s, st, 5, "abierta") < 0 || store_bind_text(s, st, 6, nuevo) < 0) {
-		store_stmt_done(st);
-		goto done;
-	}
-	rc = store_run(s, st, "no se pudo escribir la auditoría de la discrepancia");
-done:
-	free(campo);
-	free(nuevo);
-	return rc;
-}
-
-int store_rc_resolve(struct store *s, long long id, long long usuario_id, const char *nota,
-		     const char *now)
-{
-	sqlite3_stmt *st;
-	char *numero = NULL;
-	char *tipo = NULL;
-	char msg[STORE_ERR_LEN];
-	int found;
-	int ret = -1;
-
-	if (store_begin(s) < 0)
-		return -1;
-	st = store_rc_stmt(s, STORE_RC_STATE_OF);
-	if (st == NULL)
-		goto fail;
-	if (store_bind_int(s, st, 1, id) < 0) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	found = store_row(s, st, "no se pudo leer la discrepancia");
-	if (found < 0)
-		goto fail;
-	if (found == 0 || strcmp(store_column_text(st, 0), "abierta") != 0) {
-		if (found == 1)
-			store_stmt_done(st);
-		ret = found == 0 ? 0 : 2;
-		store_rollback(s);
-		return ret;
-	}
-	numero = xstrdup(store_column_text(st, 1));
-	tipo = xstrdup(store_column_text(st, 2));
-	store_stmt_done(st);
-	st = store_rc_stmt(s, STORE_RC_RESOLVE);
-	if (st == NULL)
-		goto fail;
-	if (store_bind_int(s, st, 1, id) < 0 ||
-	    store_bind_int_or_null(s, st, 2, usuario_id, usuario_id > 0) < 0 ||
-	    store_bind_text(s, st, 3, nota) < 0 || store_bind_text(s, st, 4, now) < 0) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	if (store_run(s, st, "no se pudo resolver la discrepancia") < 0)
-		goto fail;
-	if (store_rc_audit(s, id, numero, tipo, usuario_id, nota, now) < 0)
-		goto fail;
-	if (store_commit(s) < 0)
-		goto fail;
-	ret = 1;
-	goto done;
-fail:
-	/* Keep the first error: the rollback's own message is not the cause. */
-	strlcpy_s(msg, s->err, sizeof(msg));
-	store_rollback(s);
-	strlcpy_s(s->err, msg, sizeof(s->err));
-done:
-	free(numero);
-	free(tipo);
-	return ret;
-}
-
-int store_rc_get(struct store *s, long long id, int (*cb)(const struct store_rc_row *r, void *arg),
-		 void *arg)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_GET);
-	struct store_rc_row r;
-	int found;
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	if (store_bind_int(s, st, 1, id) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	found = store_row(s, st, "no se pudo leer la discrepancia");
-	if (found <= 0)
-		return found;
-	store_rc_read_row(st, &r);
-	rc = cb(&r, arg);
-	store_stmt_done(st);
-	return rc < 0 ? -1 : 1;
-}
-
-/* Binds the list filter (?1 estado, ?2 tipo; NULL = any). 0 or -1. */
-static int store_rc_bind_filter(struct store *s, sqlite3_stmt *st, const char *estado,
-				const char *tipo)
-{
-	if (store_bind_text(s, st, 1, estado) < 0 || store_bind_text(s, st, 2, tipo) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return 0;
-}
-
-static int store_rc_list_read(struct store *s, const char *estado, const char *tipo, long limit,
-			      long offset, long long *total,
-			      int (*cb)(const struct store_rc_row *r, void *arg),
-			      int (*count_cb)(const char *tipo, long long n, void *arg), void *arg)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_COUNT);
-	int rc;
-
-	if (st == NULL || store_rc_bind_filter(s, st, estado, tipo) < 0)
-		return -1;
-	if (store_row(s, st, "no se pudieron contar las discrepancias") != 1)
-		return -1;
-	*total = sqlite3_column_int64(st, 0);
-	store_stmt_done(st);
-	st = store_rc_stmt(s, STORE_RC_PAGE);
-	if (st == NULL || store_rc_bind_filter(s, st, estado, tipo) < 0)
-		return -1;
-	if (store_bind_int(s, st, 3, limit) < 0 || store_bind_int(s, st, 4, offset) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	rc = store_rc_rows(s, st, cb, arg, "no se pudieron listar las discrepancias");
-	if (rc != 0 || count_cb == NULL)
-		return rc;
-	st = store_rc_stmt(s, STORE_RC_BY_TIPO);
-	if (st == NULL)
-		return -1;
-	if (store_bind_text(s, st, 1, estado) < 0) {
-		store_stmt_done(st);
-		return -1;
-	}
-	return store_count_rows(s, st, count_cb, arg,
-				"no se pudieron contar las discrepancias por tipo");
-}
-
-int store_rc_list(struct store *s, const char *estado, const char *tipo, long limit, long offset,
-		  long long *total, int (*cb)(const struct store_rc_row *r, void *arg),
-		  int (*count_cb)(const char *tipo, long long n, void *arg), void *arg)
-{
-	/* One read transaction, so the total and the counts match the page. */
-	int own = sqlite3_get_autocommit(s->db);
-	int rc;
-
-	if (own && store_exec(s, "BEGIN", "no se pudo iniciar la lectura") < 0)
-		return -1;
-	rc = store_rc_list_read(s, estado, tipo, limit, offset, total, cb, count_cb, arg);
-	if (own)
-		sqlite3_exec(s->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-int store_rc_state_get(struct store *s, struct store_rc_state *out)
-{
-	sqlite3_stmt *st = store_rc_stmt(s, STORE_RC_RUN_GET);
-	int found;
-
-	memset(out, 0, sizeof(*out));
-	if (st == NULL)
-		return -1;
-	found = store_row(s, st, "no se pudo leer el estado de la conciliación");
-	if (found <= 0)
-		return found;
-	strlcpy_s(out->ultimo_intento, store_column_text(st, 0), sizeof(out->ultimo_intento));
-	strlcpy_s(out->ultimo_exito, store_column_text(st, 1), sizeof(out->ultimo_exito));
-	strlcpy_s(out->ultimo_error, store_column_text(st, 2), sizeof(out->ultimo_error));
-	out->corridas = (long)sqlite3_column_int64(st, 3);
-	out->fallos = (long)sqlite3_column_int64(st, 4);
-	store_stmt_done(st);
-	return 0;
-}
-
-int store_rc_note_run(struct store *s, int ok, const char *error, const char *started)
-{
-	char cut[sizeof(((struct store_rc_state *)0)->ultimo_error)];
-	sqlite3_stmt *st;
-	char msg[STORE_ERR_LEN];
-	int own = sqlite3_get_autocommit(s->db);
-
-	store_cut_error(error != NULL ? error : "", cut, sizeof(cut));
-	if (own && store_begin(s) < 0)
-		return -1;
-	st = store_rc_stmt(s, STORE_RC_RUN_ENSURE);
-	if (st == NULL || store_run(s, st, "no se pudo crear el estado de la conciliación") < 0)
-		goto fail;
-	st = store_rc_stmt(s, STORE_RC_RUN_NOTE);
-	if (st == NULL)
-		goto fail;
-	if (store_bind_text(s, st, 1, started) < 0 || store_bind_int(s, st, 2, ok != 0) < 0 ||
-	    store_bind_text(s, st, 3, cut) < 0) {
-		store_stmt_done(st);
-		goto fail;
-	}
-	if (store_run(s, st, "no se pudo registrar la conciliación") < 0)
-		goto fail;
-	if (own && store_commit(s) < 0)
-		goto fail;
-	return 0;
-fail:
-	if (own) {
-		strlcpy_s(msg, s->err, sizeof(msg));
-		store_rollback(s);
-		strlcpy_s(s->err, msg, sizeof(s->err));
-	}
-	return -1;
+	size_t n = strlen(error);
+
+	if (n > outlen - 1)
+		n = store_utf8_fit(error, outlen - 1);
+	memcpy(out, error, n);
+	out[n] = '\0';
 }

@@ -224,7 +224,8 @@ struct store_list_query {
 };
 
 /* Appends to out the JSON array of one page of filings (filing + follow-up summary) and
- * stores the number of matching filings in *total (q->total_known when that is >= 0).
+ * stores the number of matching filings in *total (q->total_known when that is >= 0), both
+ * read in one read transaction: the caller's when it holds one, else its own.
  * Returns 0 or -1. */
 int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
 		    struct buf *out);
@@ -257,6 +258,23 @@ unsigned long long store_commits(void);
 
 /* 1 when the last error of this connection was a lock timeout (SQLITE_BUSY). */
 int store_last_busy(struct store *s);
+
+/* 1 once any connection of this process got SQLITE_CORRUPT or SQLITE_NOTADB from SQLite
+ * (on open, prepare, step or exec), else 0; it stays 1 for the life of the process. Cheap;
+ * cannot fail. */
+int store_corruption_seen(void);
+/* Runs PRAGMA quick_check(1) on this connection (it reads the whole database: not for every
+ * request). Returns 0 when the database is sound, or -1 with the reason in err (size
+ * errlen, may be NULL) and store_errmsg: the first problem found, or why the check could not
+ * run. */
+int store_check_integrity(struct store *s, char *err, size_t errlen);
+
+/* For tests: from the nth write (the nth step of an INSERT, UPDATE, DELETE or COMMIT
+ * statement of any connection of this process, counted from this call) on, every write
+ * fails with SQLITE_IOERR as if the disk had failed; n <= 0 turns it off. store_open arms it
+ * from SEGCONT_TEST_FAIL_WRITES=N, only when SEGCONT_TEST_HOOKS=1 is set too and the hook is
+ * not armed already. Cannot fail. */
+void store_test_fail_after(long n);
 
 /* --- indicators and export --- */
 
@@ -309,9 +327,10 @@ struct store_sla_row {
 };
 
 /* Calls cb for each filing that q selects, in (fecha_radicacion, numero) order, inside one
- * read transaction. The statement is prepared per call (one call reads many rows). A
- * non-zero return from cb stops and is returned. Returns 0, cb's value, or -1 with
- * store_errmsg set. */
+ * read transaction (the caller's, when it holds one). The statement depends on which of
+ * q's filters are present; each of those shapes is prepared on first use and kept for the
+ * connection. A non-zero return from cb stops and is returned. Returns 0, cb's value, or
+ * -1 with store_errmsg set (a failed COMMIT of its own read transaction included). */
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg);
 

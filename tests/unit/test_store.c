@@ -1,5 +1,6 @@
-/* test_store.c -- unit tests of store.c on real SQLite files in a temporary folder:
- * migrations, refusal of newer schemas, idempotent upserts, change detection, sync state. */
+/* test_store.c -- unit tests of store*.c on real SQLite files in a temporary folder:
+ * migrations, refusal of newer schemas, idempotent upserts, change detection, sync state,
+ * transactions (the caller's joined, failed writes and commits), corruption, messages. */
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -627,6 +628,302 @@ static void test_bulk_upserts(void **state)
 	filing_free(&f);
 }
 
+static void test_list_inside_transaction(void **state)
+{
+	struct store_list_query q = {.orden = STORE_ORDER_FECHA, .limit = 10, .total_known = -1};
+	struct filing f;
+	struct store *s;
+	struct buf out;
+	long long total = -1;
+
+	(void)state;
+	s = test_open("listtx.db");
+	test_filing(&f, TEST_NUMERO);
+	buf_init(&out);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	/* Inside the caller's transaction: the list reads it (its own write included). */
+	assert_int_equal(store_list_json(s, &q, &total, &out), 0);
+	assert_int_equal(total, 1);
+	assert_non_null(strstr(out.data, TEST_NUMERO));
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_count_filings(s), 1);
+	/* Outside one it opens and closes its own. */
+	buf_reset(&out);
+	assert_int_equal(store_list_json(s, &q, &total, &out), 0);
+	assert_int_equal(total, 1);
+	buf_free(&out);
+	store_close(s);
+	filing_free(&f);
+}
+
+/* One sync window as sync.c writes it: f changed, g new, the cursor moved, in one
+ * transaction that the caller rolls back when any step fails. 0 or -1. */
+static int test_window(struct store *s, const struct filing *f, const struct filing *g)
+{
+	enum store_upsert res;
+
+	if (store_begin(s) < 0)
+		return -1;
+	if (store_upsert_filing(s, f, "otro", TEST_NOW_2, &res) < 0 ||
+	    store_upsert_filing(s, g, "otro", TEST_NOW_2, &res) < 0 ||
+	    store_sync_set_cursor(s, "2024-05-02", "fecha") < 0 || store_commit(s) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* The database as test_fault_window starts it: one filing, no gestion, no cursor. */
+static void test_window_untouched(struct store *s, const char *name)
+{
+	struct sync_state st;
+
+	assert_int_equal(store_count_filings(s), 1);
+	assert_int_equal(test_query_long(name, "SELECT count(*) FROM radicado"), 1);
+	assert_int_equal(test_query_long(name, "SELECT count(*) FROM seguimiento"), 1);
+	assert_int_equal(test_query_long(name, "SELECT count(*) FROM gestion"), 0);
+	test_query_equal(name, "SELECT asunto FROM radicado", "viejo");
+	assert_int_equal(store_sync_get(s, &st), 0);
+	assert_string_equal(st.cursor, "");
+}
+
+static void test_fault_window(void **state)
+{
+	struct filing f;
+	struct filing g;
+	struct store *s;
+	long n;
+
+	(void)state;
+	s = test_open("fault.db");
+	test_filing(&f, TEST_NUMERO);
+	filing_set(&f.asunto, "viejo");
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	filing_set(&f.asunto, "nuevo");
+	test_filing(&g, "20243420001242");
+	/* The window writes 6 times (update + cambio_sgd, insert + seguimiento, cursor,
+	 * commit): whichever fails, nothing of it stays. */
+	for (n = 1; n <= 6; n++) {
+		store_test_fail_after(n);
+		assert_int_equal(test_window(s, &f, &g), -1);
+		assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
+		store_test_fail_after(0);
+		test_window_untouched(s, "fault.db");
+	}
+	store_test_fail_after(7);
+	assert_int_equal(test_window(s, &f, &g), 0);
+	store_test_fail_after(0);
+	assert_int_equal(store_count_filings(s), 2);
+	assert_int_equal(test_query_long("fault.db", "SELECT count(*) FROM gestion"), 1);
+
+	/* A note in its own transaction whose commit (its third write) fails rolls back. */
+	store_test_fail_after(3);
+	assert_int_equal(store_sync_note_pass(s, 1, NULL, TEST_NOW_3, 1, 1), -1);
+	store_test_fail_after(0);
+	/* ... and leaves no transaction open behind it. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(test_query_long("fault.db", "SELECT pasadas FROM sync_estado"), 0);
+	assert_int_equal(store_sync_note_pass(s, 1, NULL, TEST_NOW_3, 1, 1), 0);
+	assert_int_equal(test_query_long("fault.db", "SELECT pasadas FROM sync_estado"), 1);
+	store_close(s);
+	filing_free(&g);
+	filing_free(&f);
+}
+
+static void test_fault_from_environment(void **state)
+{
+	struct filing f;
+	struct store *s;
+	enum store_upsert res;
+
+	(void)state;
+	test_filing(&f, TEST_NUMERO);
+	/* Without SEGCONT_TEST_HOOKS=1 the variable is ignored. */
+	setenv("SEGCONT_TEST_FAIL_WRITES", "1", 1);
+	s = test_open("faultenv.db");
+	assert_int_equal(store_upsert_filing(s, &f, "otro", TEST_NOW_1, &res), 0);
+	store_close(s);
+	setenv("SEGCONT_TEST_HOOKS", "1", 1);
+	s = test_open("faultenv.db");
+	filing_set(&f.numero, "20243420001242");
+	assert_int_equal(store_upsert_filing(s, &f, "otro", TEST_NOW_1, &res), -1);
+	assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
+	store_test_fail_after(0);
+	unsetenv("SEGCONT_TEST_HOOKS");
+	unsetenv("SEGCONT_TEST_FAIL_WRITES");
+	assert_int_equal(store_upsert_filing(s, &f, "otro", TEST_NOW_1, &res), 0);
+	assert_int_equal(store_count_filings(s), 2);
+	store_close(s);
+	filing_free(&f);
+}
+
+/* Overwrites 200 bytes in the middle of page (1-based) of the database name. */
+static void test_damage_page(const char *name, long page)
+{
+	char path[TEST_PATH_LEN];
+	char junk[200];
+	FILE *fp = fopen(test_path(name, path), "r+b");
+
+	assert_non_null(fp);
+	memset(junk, 0xff, sizeof(junk));
+	assert_int_equal(fseek(fp, (page - 1) * 4096 + 100, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), fp), sizeof(junk));
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void test_corruption(void **state)
+{
+	char path[TEST_PATH_LEN];
+	char err[STORE_ERR_LEN];
+	char numero[32];
+	struct filing f;
+	struct store *s;
+	long pages;
+	FILE *fp;
+
+	(void)state;
+	/* No test before this one met a damaged database. */
+	assert_int_equal(store_corruption_seen(), 0);
+	s = test_open("damaged.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(store_begin(s), 0);
+	for (int i = 0; i < 500; i++) {
+		snprintf(numero, sizeof(numero), "2024342%07d2", i);
+		filing_set(&f.numero, numero);
+		assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	}
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_check_integrity(s, err, sizeof(err)), 0);
+	store_close(s);
+	filing_free(&f);
+
+	pages = test_query_long("damaged.db", "PRAGMA page_count");
+	assert_true(pages > 10);
+	test_damage_page("damaged.db", pages / 2);
+	s = test_open("damaged.db");
+	err[0] = '\0';
+	assert_int_equal(store_check_integrity(s, err, sizeof(err)), -1);
+	assert_true(strlen(err) > 0);
+	assert_string_equal(store_errmsg(s), err);
+	store_close(s);
+
+	/* A file that is not a database at all. */
+	fp = fopen(test_path("notadb.db", path), "wb");
+	assert_non_null(fp);
+	for (int i = 0; i < 512; i++)
+		fputs("esto no es una base de datos\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_null(store_open(path, err, sizeof(err)));
+	assert_int_equal(store_corruption_seen(), 1);
+}
+
+static int test_count_sla(const struct store_sla_row *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int test_count_rc(const struct store_rc_row *r, void *arg)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* The read transactions of store_sla_rows and store_rc_list end with a COMMIT: when it
+ * fails, they roll back and say so. */
+static void test_read_commit_checked(void **state)
+{
+	struct store_sla_query q = {0};
+	struct filing f;
+	struct store *s;
+	long long total = -1;
+	long long id;
+	int n = 0;
+
+	(void)state;
+	s = test_open("readcommit.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	assert_int_equal(
+	    store_rc_insert(s, TEST_NUMERO, "datos_distintos", "{}", "{}", TEST_NOW_1, &id), 0);
+
+	assert_int_equal(store_sla_rows(s, &q, test_count_sla, &n), 0);
+	assert_int_equal(n, 1);
+	store_test_fail_after(1);
+	assert_int_equal(store_sla_rows(s, &q, test_count_sla, &n), -1);
+	store_test_fail_after(0);
+	assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
+	assert_int_equal(store_begin(s), 0); /* nothing left open */
+	assert_int_equal(store_rollback(s), 0);
+
+	n = 0;
+	assert_int_equal(store_rc_list(s, NULL, NULL, 10, 0, &total, test_count_rc, NULL, &n), 0);
+	assert_int_equal(total, 1);
+	assert_int_equal(n, 1);
+	store_test_fail_after(1);
+	assert_int_equal(store_rc_list(s, NULL, NULL, 10, 0, &total, test_count_rc, NULL, &n), -1);
+	store_test_fail_after(0);
+	assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_rollback(s), 0);
+	store_close(s);
+	filing_free(&f);
+}
+
+static void test_error_cut_on_character(void **state)
+{
+	char numero[STORE_ERR_LEN + 64];
+	struct filing f;
+	struct store *s;
+	enum store_upsert res;
+	size_t n = 1;
+
+	(void)state;
+	s = test_open("cut.db");
+	/* "radicado 1éé...: ..." is longer than the message buffer and cut inside an é
+	 * unless cut on a character boundary. */
+	numero[0] = '1';
+	while (n + 2 < sizeof(numero)) {
+		memcpy(numero + n, "é", 2);
+		n += 2;
+	}
+	numero[n] = '\0';
+	test_filing(&f, numero);
+	filing_set(&f.estado_ds, "borrado");
+	assert_int_equal(store_upsert_filing(s, &f, "otro", TEST_NOW_1, &res), -1);
+	assert_true(strlen(store_errmsg(s)) > STORE_ERR_LEN - 8);
+	assert_true(util_utf8_valid(store_errmsg(s), strlen(store_errmsg(s))));
+	store_close(s);
+	filing_free(&f);
+}
+
+/* store_open's message names the path: cut on a character boundary too, whichever byte
+ * the cut falls on. */
+static void test_open_error_cut_on_character(void **state)
+{
+	char path[3 * STORE_ERR_LEN];
+	char err[STORE_ERR_LEN];
+
+	(void)state;
+	for (int shift = 0; shift < 2; shift++) {
+		size_t n =
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", test_dir, shift ? "a" : "");
+
+		while (n + 8 < sizeof(path)) {
+			memcpy(path + n, "ñ", 2);
+			n += 2;
+		}
+		strcpy(path + n, "/x.db");
+		assert_null(store_open(path, err, sizeof(err)));
+		assert_true(strlen(err) > STORE_ERR_LEN - 8);
+		assert_true(util_utf8_valid(err, strlen(err)));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +939,13 @@ int main(void)
 	    cmocka_unit_test(test_numero_leading_zeros),
 	    cmocka_unit_test(test_utf8_round_trip),
 	    cmocka_unit_test(test_bulk_upserts),
+	    cmocka_unit_test(test_list_inside_transaction),
+	    cmocka_unit_test(test_fault_window),
+	    cmocka_unit_test(test_fault_from_environment),
+	    cmocka_unit_test(test_read_commit_checked),
+	    cmocka_unit_test(test_error_cut_on_character),
+	    cmocka_unit_test(test_open_error_cut_on_character),
+	    cmocka_unit_test(test_corruption),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);

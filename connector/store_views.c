@@ -1,0 +1,559 @@
+/* store_views.c -- the read views: the filing list and one filing as JSON (built by
+ * SQLite's json1 functions, so no row is copied twice), the lawyers' load, counts per
+ * estado, and the rows indicators.c and export.c compute SLAs from. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "util.h"
+
+/* The statements of this file with a fixed text, indexed by statement id; the others are
+ * built: the filing's JSON from the follow-up columns, the list's and the SLA rows' per
+ * query shape. */
+static const char *const store_views_sql[STORE_STMT_COUNT] = {
+    [STORE_STMT_LAWYER_LOAD] =
+	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, s.estado, s.tipo_tramite,"
+	" count(s.radicado_id)"
+	" FROM usuario u LEFT JOIN seguimiento s ON s.abogado_id = u.id"
+	"  AND s.estado IN ('repartido', 'en_revision', 'devuelto')"
+	" WHERE u.rol = 'abogado'"
+	" GROUP BY u.id, s.estado, s.tipo_tramite"
+	" ORDER BY u.nombre, u.id, s.estado, s.tipo_tramite",
+    [STORE_STMT_COUNT_BY_ESTADO] = "SELECT estado, count(*) FROM seguimiento GROUP BY estado",
+};
+
+static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
+{
+	return store_stmt(s, id, store_views_sql[id], STORE_PREPARE_ERROR);
+}
+
+/* ---- The filing list */
+
+/* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
+static const struct {
+	const char *name;
+	const char *sql;
+} store_list_orders[STORE_ORDER_COUNT] = {
+    [STORE_ORDER_FECHA_DESC] = {"-fecha", "r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_FECHA] = {"fecha", "r.fecha_radicacion, r.id"},
+    [STORE_ORDER_NUMERO] = {"numero", "r.numero"},
+    [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC"},
+    [STORE_ORDER_ESTADO] = {"estado", "s.estado, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_ESTADO_DESC] = {"-estado", "s.estado DESC, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_TIPO_TRAMITE] = {"tipo_tramite",
+				  "s.tipo_tramite, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite",
+				       "s.tipo_tramite DESC, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_FECHA_REPARTO] = {"fecha_reparto",
+				   "s.fecha_reparto IS NULL, s.fecha_reparto, r.id"},
+    [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
+					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
+};
+
+/* One list row: what a list view shows; the sender (personal data) and the rest of the
+ * follow-up come with the filing itself (GET /api/radicados/{numero}). */
+#define STORE_VIEWS_LIST_ROW                                                                       \
+	"json_object('numero', r.numero, 'fecha_radicacion', r.fecha_radicacion,"                  \
+	" 'asunto', r.asunto, 'dependencia_origen_nombre', r.dependencia_origen_nombre,"           \
+	" 'estado_ds', r.estado_ds, 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad,"     \
+	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                    \
+	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                       \
+	" 'concluido_satisfactorio',"                                                              \
+	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
+	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version)"
+
+/* The list's optional filters: their conditions in the order of their parameters (?1..?6)
+ * and of their bits in the shape key; the first STORE_VIEWS_NFILTERS_S read seguimiento,
+ * the others radicado. */
+#define STORE_VIEWS_NFILTERS 6
+#define STORE_VIEWS_NFILTERS_S 3
+static const char *const store_views_filter_sql[STORE_VIEWS_NFILTERS] = {
+    "s.estado = ?1",	       "s.abogado_id = ?2",
+    "s.tipo_tramite = ?3",     "r.fecha_radicacion >= ?4",
+    "r.fecha_radicacion < ?5", "r.id IN (SELECT value FROM json_each(?6))",
+};
+
+/* Filter i's value in q: kind STORE_VAL_NULL when q does not filter by it. */
+static struct store_val store_views_filter(const struct store_list_query *q, int i)
+{
+	switch (i) {
+	case 0:
+		return store_text(q->estado);
+	case 1:
+		return store_id(q->abogado_id);
+	case 2:
+		return store_text(q->tipo_tramite);
+	case 3:
+		return store_text(q->desde);
+	case 4:
+		return store_text(q->hasta_excl);
+	default:
+		return store_text(q->ids_json);
+	}
+}
+
+/* The SQL LIKE parameters of the q words start here; limit and offset follow them. */
+#define STORE_VIEWS_PARAM_TERMS 7
+#define STORE_VIEWS_PARAM_LIMIT (STORE_VIEWS_PARAM_TERMS + STORE_LIST_MAX_TERMS)
+#define STORE_VIEWS_PARAM_OFFSET (STORE_VIEWS_PARAM_LIMIT + 1)
+
+int store_list_order_parse(const char *name)
+{
+	for (int i = 0; i < STORE_ORDER_COUNT; i++) {
+		if (strcmp(store_list_orders[i].name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Appends the LIKE pattern of one folded word ("%word%", with % _ \ escaped). */
+static void store_views_like(struct buf *b, const char *word, size_t n)
+{
+	buf_puts(b, "%");
+	for (size_t i = 0; i < n; i++) {
+		if (word[i] == '%' || word[i] == '_' || word[i] == '\\')
+			buf_puts(b, "\\");
+		buf_append(b, word + i, 1);
+	}
+	buf_puts(b, "%");
+}
+
+/* Splits folded q into at most STORE_LIST_MAX_TERMS LIKE patterns. Returns the count. */
+static int store_views_terms(const char *q, struct buf terms[STORE_LIST_MAX_TERMS])
+{
+	char *folded;
+	const char *p;
+	int n = 0;
+
+	if (q == NULL)
+		return 0;
+	folded = classify_fold(q);
+	p = folded;
+	while (*p != '\0' && n < STORE_LIST_MAX_TERMS) {
+		size_t len;
+
+		p += strspn(p, " \t\r\n");
+		len = strcspn(p, " \t\r\n");
+		if (len == 0)
+			break;
+		buf_init(&terms[n]);
+		store_views_like(&terms[n], p, len);
+		n++;
+		p += len;
+	}
+	free(folded);
+	return n;
+}
+
+/* The shape of a list query: which filters are present, how many words, which order. */
+static int store_views_shape_key(const struct store_list_query *q, int nterms)
+{
+	int key = 0;
+
+	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
+		if (store_views_filter(q, i).kind != STORE_VAL_NULL)
+			key |= 1 << i;
+	}
+	return key | nterms << 6 | (int)q->orden << 10;
+}
+
+/* Appends the WHERE clause of a shape ("" without filters); *uses_s and *uses_r say
+ * whether it reads seguimiento and radicado columns. */
+static void store_views_where(const struct store_list_query *q, int nterms, struct buf *b,
+			      int *uses_s, int *uses_r)
+{
+	const char *and = " WHERE ";
+
+	*uses_s = 0;
+	*uses_r = nterms > 0;
+	buf_puts(b, ""); /* b->data is a string even without filters */
+	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
+		if (store_views_filter(q, i).kind == STORE_VAL_NULL)
+			continue;
+		buf_printf(b, "%s%s", and, store_views_filter_sql[i]);
+		and = " AND ";
+		if (i < STORE_VIEWS_NFILTERS_S)
+			*uses_s = 1;
+		else
+			*uses_r = 1;
+	}
+	for (int i = 0; i < nterms; i++) {
+		buf_printf(b,
+			   "%s(r.asunto_busqueda LIKE ?%d ESCAPE '\\'"
+			   " OR r.numero LIKE ?%d ESCAPE '\\')",
+			   and, STORE_VIEWS_PARAM_TERMS + i, STORE_VIEWS_PARAM_TERMS + i);
+		and = " AND ";
+	}
+}
+
+/* A list query, its number of words and which of its two statements to build. */
+struct store_views_shape {
+	const struct store_list_query *q;
+	int nterms;
+	int page; /* 0: the count, 1: the page */
+};
+
+/* The SQL of a list shape's count or page (arg: struct store_views_shape). A new string. */
+static char *store_views_list_sql(const void *arg)
+{
+	const struct store_views_shape *sh = arg;
+	struct buf where;
+	struct buf sql;
+	int uses_s;
+	int uses_r;
+
+	buf_init(&where);
+	buf_init(&sql);
+	store_views_where(sh->q, sh->nterms, &where, &uses_s, &uses_r);
+	/* Count from the one table the filters need (each filing has exactly one follow-up),
+	 * joining only when they need both. */
+	if (sh->page)
+		buf_printf(&sql,
+			   "SELECT " STORE_VIEWS_LIST_ROW " FROM radicado r"
+			   " JOIN seguimiento s ON s.radicado_id = r.id"
+			   " LEFT JOIN usuario u ON u.id = s.abogado_id%s ORDER BY %s"
+			   " LIMIT ?%d OFFSET ?%d",
+			   where.data, store_list_orders[sh->q->orden].sql, STORE_VIEWS_PARAM_LIMIT,
+			   STORE_VIEWS_PARAM_OFFSET);
+	else if (uses_s && uses_r)
+		buf_printf(&sql,
+			   "SELECT count(*) FROM seguimiento s JOIN radicado r"
+			   " ON r.id = s.radicado_id%s",
+			   where.data);
+	else
+		buf_printf(&sql, "SELECT count(*) FROM %s%s",
+			   uses_s ? "seguimiento s" : "radicado r", where.data);
+	buf_free(&where);
+	return buf_steal(&sql);
+}
+
+/* Binds the filters present in q to st (count or page statement). 0 or -1 (st readied). */
+static int store_views_bind_filters(struct store *s, sqlite3_stmt *st,
+				    const struct store_list_query *q, struct buf *terms, int nterms)
+{
+	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
+		struct store_val v = store_views_filter(q, i);
+
+		if (v.kind != STORE_VAL_NULL && store_bind_at(s, st, i + 1, v) < 0)
+			return -1;
+	}
+	for (int i = 0; i < nterms; i++) {
+		if (store_bind_at(s, st, STORE_VIEWS_PARAM_TERMS + i, store_text(terms[i].data)) <
+		    0)
+			return -1;
+	}
+	return 0;
+}
+
+struct store_views_page_each {
+	struct buf *out;
+	int first;
+};
+
+/* Appends one list row (JSON text) to the array being written. */
+static int store_views_page_row(sqlite3_stmt *st, void *arg)
+{
+	struct store_views_page_each *e = arg;
+	const char *row = (const char *)sqlite3_column_text(st, 0);
+	int n = sqlite3_column_bytes(st, 0);
+
+	if (!e->first)
+		buf_puts(e->out, ",");
+	e->first = 0;
+	buf_append(e->out, row != NULL ? row : "null", row != NULL ? (size_t)n : 4);
+	return 0;
+}
+
+/* The count (unless q knows it) and the page of q, inside a read transaction. 0 or -1. */
+static int store_views_list_read(struct store *s, const struct store_list_query *q,
+				 sqlite3_stmt *count, sqlite3_stmt *page, struct buf *terms,
+				 int nterms, long long *total, struct buf *out)
+{
+	struct store_views_page_each e = {out, 1};
+
+	if (q->total_known >= 0) {
+		*total = q->total_known;
+	} else {
+		if (store_views_bind_filters(s, count, q, terms, nterms) < 0)
+			return -1;
+		if (store_row(s, count, "no se pudo contar el listado") != 1)
+			return -1;
+		*total = sqlite3_column_int64(count, 0);
+		store_stmt_done(count);
+	}
+	if (store_views_bind_filters(s, page, q, terms, nterms) < 0 ||
+	    store_bind_at(s, page, STORE_VIEWS_PARAM_LIMIT, store_int(q->limit),
+			  store_int(q->offset)) < 0)
+		return -1;
+	buf_puts(out, "[");
+	if (store_each(s, page, store_views_page_row, &e, "no se pudo leer el listado") < 0)
+		return -1;
+	buf_puts(out, "]");
+	return 0;
+}
+
+int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
+		    struct buf *out)
+{
+	struct buf terms[STORE_LIST_MAX_TERMS];
+	int nterms = store_views_terms(q->q, terms);
+	struct store_views_shape shape = {q, nterms, 0};
+	int key = store_views_shape_key(q, nterms);
+	sqlite3_stmt *count;
+	sqlite3_stmt *page;
+	int rc = -1;
+	int own;
+
+	if (q->orden < 0 || q->orden >= STORE_ORDER_COUNT) {
+		store_set_error(s, "orden de listado desconocido");
+		goto done;
+	}
+	count = store_stmt_shape(s, STORE_STMT_LIST_COUNT, key, store_views_list_sql, &shape,
+				 "no se pudo preparar la consulta del listado");
+	if (count == NULL)
+		goto done;
+	shape.page = 1;
+	page = store_stmt_shape(s, STORE_STMT_LIST_PAGE, key, store_views_list_sql, &shape,
+				"no se pudo preparar la consulta del listado");
+	if (page == NULL)
+		goto done;
+	/* Count and page in one read transaction, so the total matches the page (the
+	 * caller's, when it already holds one). */
+	if (store_read_begin(s, &own) < 0)
+		goto done;
+	rc = store_txn_end(s, own,
+			   store_views_list_read(s, q, count, page, terms, nterms, total, out));
+done:
+	for (int i = 0; i < nterms; i++)
+		buf_free(&terms[i]);
+	return rc;
+}
+
+/* ---- One filing, the lawyers' load, counts */
+
+/* The SQL of one filing's JSON, whose follow-up part follows the follow-up columns (arg
+ * unused). Returns a new string. */
+static char *store_views_filing_sql(const void *arg)
+{
+	struct buf b;
+
+	(void)arg;
+	buf_init(&b);
+	buf_puts(&b,
+		 "SELECT json_object('radicado', json_object('numero', r.numero,"
+		 " 'tipo_radicado', r.tipo_radicado, 'fecha_radicacion', r.fecha_radicacion,"
+		 " 'asunto', r.asunto, 'folios', r.folios, 'ruta', r.ruta,"
+		 " 'dependencia_origen', r.dependencia_origen,"
+		 " 'dependencia_origen_nombre', r.dependencia_origen_nombre,"
+		 " 'dependencia_actual', r.dependencia_actual, 'remitente', r.remitente,"
+		 " 'tipo_documental', r.tipo_documental,"
+		 " 'tipo_documental_nombre', r.tipo_documental_nombre, 'estado_ds', r.estado_ds,"
+		 " 'visto_primero', r.visto_primero, 'visto_ultimo', r.visto_ultimo),"
+		 " 'seguimiento', json_object(");
+	for (int i = 0; i < STORE_FU_COUNT; i++) {
+		const char *n = store_fu_name((enum store_fu_field)i);
+
+		if (i > 0)
+			buf_puts(&b, ", ");
+		if (store_fu_kind((enum store_fu_field)i) == STORE_FU_KIND_BOOL)
+			buf_printf(&b,
+				   "'%s', json(CASE s.%s WHEN 1 THEN 'true' WHEN 0 THEN"
+				   " 'false' END)",
+				   n, n);
+		else
+			buf_printf(&b, "'%s', s.%s", n, n);
+		if (i == STORE_FU_ABOGADO_ID)
+			buf_puts(&b, ", 'abogado', u.nombre");
+	}
+	buf_puts(&b, "), 'gestiones', json((SELECT json_group_array(json_object('id', g.id,"
+		     " 'tipo', g.tipo, 'fecha', g.fecha, 'usuario_id', g.usuario_id,"
+		     " 'usuario', gu.nombre, 'texto', g.texto, 'satisfactorio',"
+		     " json(CASE g.satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"
+		     " 'datos', json(g.datos)))"
+		     " FROM gestion g LEFT JOIN usuario gu ON gu.id = g.usuario_id"
+		     " WHERE g.radicado_id = r.id)),"
+		     " 'auditoria', json((SELECT json_group_array(json_object('id', a.id,"
+		     " 'fecha', a.fecha, 'usuario_id', a.usuario_id, 'usuario', au.nombre,"
+		     " 'campo', a.campo, 'valor_anterior', a.valor_anterior,"
+		     " 'valor_nuevo', a.valor_nuevo))"
+		     " FROM auditoria a LEFT JOIN usuario au ON au.id = a.usuario_id"
+		     " WHERE a.radicado_id = r.id)))"
+		     " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE r.numero = ?1");
+	return buf_steal(&b);
+}
+
+int store_filing_json(struct store *s, const char *numero, struct buf *out)
+{
+	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_FILING_JSON, 0, store_views_filing_sql,
+					    NULL, STORE_PREPARE_ERROR);
+	int found;
+
+	found = store_row_of(s, st, store_text(numero), "no se pudo leer el radicado");
+	if (found <= 0)
+		return found;
+	buf_append(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	store_stmt_done(st);
+	return 1;
+}
+
+struct store_views_load_each {
+	int (*cb)(const struct store_user *u, const char *estado, const char *tipo_tramite,
+		  long long count, void *arg);
+	void *arg;
+};
+
+static int store_views_load_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_views_load_each *e = arg;
+	struct store_user u;
+	int has = sqlite3_column_type(st, 5) != SQLITE_NULL;
+
+	store_read_user(st, &u);
+	return e->cb(&u, has ? store_column_text(st, 5) : NULL,
+		     has ? store_column_text(st, 6) : NULL, sqlite3_column_int64(st, 7), e->arg);
+}
+
+int store_lawyer_load(struct store *s,
+		      int (*cb)(const struct store_user *u, const char *estado,
+				const char *tipo_tramite, long long count, void *arg),
+		      void *arg)
+{
+	struct store_views_load_each e = {cb, arg};
+
+	return store_each(s, store_views_stmt(s, STORE_STMT_LAWYER_LOAD), store_views_load_row, &e,
+			  "no se pudo leer la carga por abogado");
+}
+
+int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long long n, void *arg),
+			  void *arg)
+{
+	return store_count_rows(s, store_views_stmt(s, STORE_STMT_COUNT_BY_ESTADO), cb, arg,
+				"no se pudieron contar los seguimientos");
+}
+
+/* ---- Indicators and export */
+/* One read view for indicators.c and export.c: every filing with its follow-up, its
+ * lawyer's name and the gestiones that move the business-day clock. Its SQL depends on
+ * which filters are present: each of the STORE_SLA_SHAPES shapes is built and prepared on
+ * its first use and kept in the connection's statement cache. */
+
+#define STORE_SLA_EVENT_TYPES                                                                      \
+	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura')"
+
+/* The SQL of a query shape (arg: the struct store_sla_query). Returns a new string. */
+static char *store_sla_sql(const void *arg)
+{
+	const struct store_sla_query *q = arg;
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b,
+		 "SELECT r.id, r.numero, r.fecha_radicacion, r.asunto, r.dependencia_origen,"
+		 " r.dependencia_origen_nombre, r.estado_ds, s.tipo_tramite, s.modalidad,"
+		 " s.novedad, s.tipo_gestion, s.abogado_id, u.nombre, s.fecha_reparto, s.estado,"
+		 " s.concluido_satisfactorio, s.fecha_conclusion, s.numero_contrato,"
+		 " s.contratista, s.valor, s.fecha_rp, s.fecha_aprobacion_garantias, s.fecha_arl,"
+		 " s.fecha_acta_inicio, s.publicado_secop, s.observaciones, s.devoluciones,"
+		 " (SELECT group_concat(e, ';') FROM (SELECT g.id || '|' || g.tipo || '|' ||"
+		 "  g.fecha AS e FROM gestion g WHERE g.radicado_id = r.id AND g.tipo "
+		 "IN " STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
+		 " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM (SELECT g.fecha,"
+		 "  g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo = 'observacion'"
+		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o)"
+		 " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+		 " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
+	if (q->desde != NULL || q->hasta_excl != NULL) {
+		buf_puts(&b, " AND ((1");
+		if (q->desde != NULL)
+			buf_puts(&b, " AND r.fecha_radicacion >= ?1");
+		if (q->hasta_excl != NULL)
+			buf_puts(&b, " AND r.fecha_radicacion < ?2");
+		buf_puts(&b, ")");
+		if (q->mas_abiertos)
+			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
+		buf_puts(&b, ")");
+	}
+	if (q->numero != NULL)
+		buf_puts(&b, " AND r.numero = ?3");
+	if (q->solo_abiertos)
+		buf_puts(&b, " AND s.estado IN ('repartido', 'en_revision', 'devuelto')");
+	buf_puts(&b, " ORDER BY r.fecha_radicacion, r.numero");
+	return buf_steal(&b);
+}
+
+static const char *store_sla_text_or_null(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return NULL;
+	return store_column_text(st, col);
+}
+
+static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
+{
+	r->radicado_id = sqlite3_column_int64(st, 0);
+	r->numero = store_column_text(st, 1);
+	r->fecha_radicacion = store_column_text(st, 2);
+	r->asunto = store_column_text(st, 3);
+	r->dependencia_origen = store_column_text(st, 4);
+	r->dependencia_origen_nombre = store_column_text(st, 5);
+	r->estado_ds = store_column_text(st, 6);
+	r->tipo_tramite = store_column_text(st, 7);
+	r->modalidad = store_column_text(st, 8);
+	r->novedad = store_column_text(st, 9);
+	r->tipo_gestion = store_column_text(st, 10);
+	r->abogado_id = sqlite3_column_int64(st, 11);
+	r->abogado = store_column_text(st, 12);
+	r->fecha_reparto = store_sla_text_or_null(st, 13);
+	r->estado = store_column_text(st, 14);
+	r->concluido_satisfactorio =
+	    sqlite3_column_type(st, 15) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 15) != 0;
+	r->fecha_conclusion = store_sla_text_or_null(st, 16);
+	r->numero_contrato = store_column_text(st, 17);
+	r->contratista = store_column_text(st, 18);
+	r->valor_presente = sqlite3_column_type(st, 19) != SQLITE_NULL;
+	r->valor = sqlite3_column_int64(st, 19);
+	r->fecha_rp = store_sla_text_or_null(st, 20);
+	r->fecha_aprobacion_garantias = store_sla_text_or_null(st, 21);
+	r->fecha_arl = store_sla_text_or_null(st, 22);
+	r->fecha_acta_inicio = store_sla_text_or_null(st, 23);
+	r->publicado_secop = sqlite3_column_int(st, 24) != 0;
+	r->observaciones = store_column_text(st, 25);
+	r->devoluciones = (long)sqlite3_column_int64(st, 26);
+	r->eventos = store_column_text(st, 27);
+	r->notas = store_column_text(st, 28);
+}
+
+STORE_EACH_ROW(store_sla, struct store_sla_row, store_sla_read)
+
+int store_sla_rows(struct store *s, const struct store_sla_query *q,
+		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
+{
+	/* The SQL depends only on which filters are present: one cached statement each. */
+	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
+		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
+		    (q->solo_abiertos != 0) << 4;
+	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
+					    "no se pudo preparar la consulta de plazos");
+	struct store_sla_each e = {cb, arg};
+	int rc;
+	int own;
+
+	if (st == NULL)
+		return -1;
+	if ((q->desde != NULL && store_bind_at(s, st, 1, store_text(q->desde)) < 0) ||
+	    (q->hasta_excl != NULL && store_bind_at(s, st, 2, store_text(q->hasta_excl)) < 0) ||
+	    (q->numero != NULL && store_bind_at(s, st, 3, store_text(q->numero)) < 0))
+		return -1;
+	/* One read transaction, so every row comes from the same snapshot (the caller's,
+	 * when it already holds one). */
+	if (store_read_begin(s, &own) < 0) {
+		store_stmt_done(st);
+		return -1;
+	}
+	rc = store_each(s, st, store_sla_row, &e, "no se pudieron leer los radicados");
+	return store_txn_end(s, own, rc);
+}
