@@ -25,11 +25,24 @@ rng = random.Random(4)
 # Slow every answer a little so that the backfill lasts long enough to be interrupted.
 ds.faults(1.0, ["delay"], delay_ms=20)
 
+def stored():
+    try:
+        return t.db_query(db, "SELECT count(*) FROM radicado")[0][0] if os.path.exists(db) else 0
+    except Exception:
+        return 0
+
+
 kills = 0
 counts = []
 for i in range(10):
+    # Each run is killed at a random moment after it has committed at least one more window
+    # (a fixed sleep would depend on how loaded the machine is).
+    before = stored()
     p = t.start_serve(conf, work)
-    time.sleep(rng.uniform(0.6, 2.8))
+    deadline = time.time() + 60
+    while stored() <= before and p.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0.0, 0.8))
     if p.poll() is not None:
         break
     p.send_signal(signal.SIGKILL)

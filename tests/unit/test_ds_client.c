@@ -648,7 +648,7 @@ static void test_timeout(void **state)
 	print_message("     timeout = 1 s -> la llamada terminó en %lld ms\n", took);
 	assert_contains(err, curl_easy_strerror(CURLE_OPERATION_TIMEDOUT));
 	assert_true(took >= 900); /* curl's clock and ours round differently */
-	assert_true(took < 2500);
+	assert_true(took < 3900); /* cut before the answer, due at 4 s (slack for a loaded machine) */
 	assert_int_equal(test_requests(t), 1);
 	filing_list_free(&out);
 }
