@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "classify.h"
@@ -212,6 +213,10 @@ static const char *const store_core_sql[STORE_STMT_COUNT] = {
 
 /* 1 once a connection of this process got SQLITE_CORRUPT or SQLITE_NOTADB. */
 static atomic_int store_corrupt;
+/* The primary result code of the last failed write of any connection (0 after a commit went
+ * through) and when it happened (epoch seconds of its first failure in a row). */
+static atomic_int store_write_rc;
+static atomic_llong store_write_since;
 /* store_test_fail_after: the write step that fails first (0: off), and the count so far. */
 static atomic_long store_fail_after;
 static atomic_long store_fail_count;
@@ -270,38 +275,78 @@ static int store_is_write(sqlite3_stmt *st)
 	return 0;
 }
 
+/* Remembers how the last write ended: a failure other than a lock timeout (disk full,
+ * read-only file, I/O error, corruption) until a commit goes through. */
+static void store_note_write(sqlite3_stmt *st, int rc)
+{
+	int primary = rc & 0xff;
+
+	if (primary == SQLITE_ROW || primary == SQLITE_DONE) {
+		if (atomic_load(&store_write_rc) != 0 && strncmp(sqlite3_sql(st), "COMMIT", 6) == 0)
+			atomic_store(&store_write_rc, 0);
+		return;
+	}
+	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_CONSTRAINT)
+		return;
+	if (atomic_exchange(&store_write_rc, primary) == 0)
+		atomic_store(&store_write_since, (long long)time(NULL));
+}
+
 /* The one sqlite3_step of the store: a write the test hook fails returns SQLITE_IOERR, as
  * if the disk had failed, without running. */
 static int store_step(struct store *s, sqlite3_stmt *st)
 {
 	long after = atomic_load(&store_fail_after);
+	int rc;
 
 	s->injected = 0;
 	if (after > 0 && store_is_write(st) &&
 	    atomic_fetch_add(&store_fail_count, 1) + 1 >= after) {
 		s->injected = 1;
+		store_note_write(st, SQLITE_IOERR);
 		return SQLITE_IOERR;
 	}
-	return store_note(sqlite3_step(st));
+	rc = store_note(sqlite3_step(st));
+	if (store_is_write(st))
+		store_note_write(st, rc);
+	return rc;
+}
+
+int store_write_failing(char *why, size_t whylen, long long *since)
+{
+	int rc = atomic_load(&store_write_rc);
+	const char *text;
+
+	if (rc == 0)
+		return 0;
+	switch (rc) {
+	case SQLITE_FULL:
+		text = "el disco está lleno";
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		text = "el archivo de la base no se puede escribir";
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		text = "el archivo de la base está dañado";
+		break;
+	case SQLITE_IOERR:
+		text = "error de lectura o escritura del disco";
+		break;
+	default:
+		text = sqlite3_errstr(rc);
+		break;
+	}
+	if (why != NULL && whylen > 0)
+		snprintf(why, whylen, "%s", text);
+	if (since != NULL)
+		*since = atomic_load(&store_write_since);
+	return 1;
 }
 
 /* ---- Errors and the statement cache */
-
-/* The length of the longest prefix of s[0..n) that does not end inside a UTF-8 character. */
-static size_t store_utf8_fit(const char *s, size_t n)
-{
-	size_t lead = n;
-	unsigned char c;
-	size_t need;
-
-	while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
-		lead--;
-	if (lead == 0)
-		return n; /* not UTF-8 at all: nothing to keep whole */
-	c = (unsigned char)s[lead - 1];
-	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-	return lead - 1 + need > n ? lead - 1 : n;
-}
 
 static void store_verror(char *err, size_t errlen, const char *fmt, va_list ap)
 {
@@ -311,7 +356,7 @@ static void store_verror(char *err, size_t errlen, const char *fmt, va_list ap)
 		return;
 	n = vsnprintf(err, errlen, fmt, ap);
 	if (n >= 0 && (size_t)n >= errlen)
-		err[store_utf8_fit(err, errlen - 1)] = '\0';
+		err[util_utf8_cut(err, errlen - 1)] = '\0';
 }
 
 void store_error(char *err, size_t errlen, const char *fmt, ...)
@@ -899,7 +944,7 @@ void store_cut_error(const char *error, char *out, size_t outlen)
 	size_t n = strlen(error);
 
 	if (n > outlen - 1)
-		n = store_utf8_fit(error, outlen - 1);
+		n = util_utf8_cut(error, outlen - 1);
 	memcpy(out, error, n);
 	out[n] = '\0';
 }

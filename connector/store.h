@@ -269,6 +269,12 @@ int store_corruption_seen(void);
  * run. */
 int store_check_integrity(struct store *s, char *err, size_t errlen);
 
+/* 1 when the last write of any connection of this process failed for a reason other than a
+ * lock timeout (disk full, read-only file, I/O error, corruption) and no commit has gone
+ * through since; then why (may be NULL) says it in Spanish and *since (may be NULL) when the
+ * failures began (epoch seconds). 0 otherwise. Cheap; cannot fail. */
+int store_write_failing(char *why, size_t whylen, long long *since);
+
 /* For tests: from the nth write (the nth step of an INSERT, UPDATE, DELETE or COMMIT
  * statement of any connection of this process, counted from this call) on, every write
  * fails with SQLITE_IOERR as if the disk had failed; n <= 0 turns it off. store_open arms it

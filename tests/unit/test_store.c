@@ -705,15 +705,24 @@ static void test_fault_window(void **state)
 	/* The window writes 6 times (update + cambio_sgd, insert + seguimiento, cursor,
 	 * commit): whichever fails, nothing of it stays. */
 	for (n = 1; n <= 6; n++) {
+		char why[128];
+		long long since = 0;
+
 		store_test_fail_after(n);
 		assert_int_equal(test_window(s, &f, &g), -1);
 		assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
+		/* The process knows its writes are failing, and since when (for /healthz). */
+		assert_int_equal(store_write_failing(why, sizeof(why), &since), 1);
+		assert_string_equal(why, "error de lectura o escritura del disco");
+		assert_true(since > 0);
 		store_test_fail_after(0);
 		test_window_untouched(s, "fault.db");
 	}
 	store_test_fail_after(7);
 	assert_int_equal(test_window(s, &f, &g), 0);
 	store_test_fail_after(0);
+	/* A commit that went through clears it. */
+	assert_int_equal(store_write_failing(NULL, 0, NULL), 0);
 	assert_int_equal(store_count_filings(s), 2);
 	assert_int_equal(test_query_long("fault.db", "SELECT count(*) FROM gestion"), 1);
 
