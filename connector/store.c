@@ -27,6 +27,7 @@
 #define STORE_ENV_HOOKS "SEGCONT_TEST_HOOKS"
 #define STORE_ENV_FAIL_WRITES "SEGCONT_TEST_FAIL_WRITES"
 #define STORE_FAIL_WRITES_MAX 1000000000L
+#define STORE_ENV_MAX_PAGES "SEGCONT_TEST_MAX_PAGES" /* a full disk, for tests */
 #define STORE_INTEGRITY_LEN 256
 
 /* ---- Schema: migration N is store_migrations[N - 1]; never edit a released step,
@@ -773,6 +774,22 @@ static int store_configure(struct store *s)
 	return 0;
 }
 
+/* For tests, as the fault hook: SEGCONT_TEST_MAX_PAGES=N (with SEGCONT_TEST_HOOKS=1) caps the
+ * file at N pages, so a write that needs more fails with SQLITE_FULL as on a full disk. */
+static int store_max_pages_from_env(struct store *s)
+{
+	const char *hooks = getenv(STORE_ENV_HOOKS);
+	const char *n = getenv(STORE_ENV_MAX_PAGES);
+	char sql[64];
+	long v;
+
+	if (hooks == NULL || strcmp(hooks, "1") != 0 || n == NULL ||
+	    parse_long(n, 1, STORE_FAIL_WRITES_MAX, &v) < 0)
+		return 0;
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %ld", v);
+	return store_exec(s, sql, "max_page_count");
+}
+
 struct store *store_open(const char *path, char *err, size_t errlen)
 {
 	struct store *s = NULL;
@@ -821,6 +838,8 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	if (store_register(s) < 0)
 		goto fail;
 	if (store_migrate(s) < 0)
+		goto fail;
+	if (store_max_pages_from_env(s) < 0)
 		goto fail;
 	return s;
 fail:

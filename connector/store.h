@@ -279,7 +279,8 @@ int store_write_failing(char *why, size_t whylen, long long *since);
  * statement of any connection of this process, counted from this call) on, every write
  * fails with SQLITE_IOERR as if the disk had failed; n <= 0 turns it off. store_open arms it
  * from SEGCONT_TEST_FAIL_WRITES=N, only when SEGCONT_TEST_HOOKS=1 is set too and the hook is
- * not armed already. Cannot fail. */
+ * not armed already. Cannot fail. Likewise SEGCONT_TEST_MAX_PAGES=N caps every connection's
+ * file at N pages (PRAGMA max_page_count), so writes fail with SQLITE_FULL as on a full disk. */
 void store_test_fail_after(long n);
 
 /* --- indicators and export --- */
