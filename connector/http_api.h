@@ -1,6 +1,8 @@
 /* http_api.h -- the daemon's HTTP side (libmicrohttpd): a route table (method, path
- * pattern, handler, roles), Bearer auth, JSON in and out, Spanish error bodies, the
- * follow-up workflow rules, /healthz, /metrics. */
+ * pattern, handler, roles, and what each route takes, checked before its handler runs),
+ * Bearer auth, JSON in and out, Spanish error bodies, /healthz, /metrics. The files:
+ * http_api.c (server, routes, dispatch), http_req.c (answers, checks), http_cache.c,
+ * http_metrics.c, http_radicados.c, http_reports.c; the follow-up rules are workflow.c's. */
 #ifndef SEGCONT_HTTP_API_H
 #define SEGCONT_HTTP_API_H
 
