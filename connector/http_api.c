@@ -1,5 +1,5 @@
 /* http_api.c -- the daemon's HTTP side on libmicrohttpd: start and stop, the callbacks, the
- * route table with each route's input spec, and dispatch (auth, then the spec). */
+ * route table with each route's input spec, and dispatch (protocol checks, auth, the spec). */
 #include "http_api.h"
 
 #include <arpa/inet.h>
@@ -168,6 +168,21 @@ static void http_api_find_route(struct http_request *req)
 		snprintf(req->allow + n, sizeof(req->allow) - n, "%s%s", n > 0 ? ", " : "",
 			 http_api_routes[i].method);
 	}
+}
+
+/* ---- Protocol checks, made on the handler's first call: what libmicrohttpd lets through
+ * but we refuse, each as a Spanish JSON error. */
+
+/* 0, or -1 after setting the error answer (then the connection closes). */
+static int http_api_protocol(struct http_request *req)
+{
+	if (req->uri_nul) {
+		req->close = 1;
+		http_req_error(req, 400, "caracter_nulo",
+			       "la ruta o un parámetro contiene el carácter NUL (%00)");
+		return -1;
+	}
+	return 0;
 }
 
 /* 1 when the request announces a body larger than the cap. */
@@ -375,7 +390,7 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 		snprintf(retry, sizeof(retry), "%d", req->retry_after);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry);
 	}
-	if (req->status == 413)
+	if (req->status == 413 || req->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(req->conn, (unsigned int)req->status, resp);
 	if (!http_cache_answer_put(req, resp))
@@ -387,7 +402,8 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 /* ---- libmicrohttpd's callbacks */
 
 /* Called with the raw request line's URI before libmicrohttpd decodes it: the request's
- * state starts here. The returned state is the handler's *con_cls. */
+ * state starts here, so that a %00 (which decoding would hide) is known. The returned state
+ * is the handler's *con_cls. */
 static void *http_api_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct http_request *req = xcalloc(1, sizeof(*req));
@@ -397,7 +413,7 @@ static void *http_api_uri(void *cls, const char *uri, struct MHD_Connection *con
 	req->conn = conn;
 	req->start_us = http_api_now_us();
 	req->route = -1;
-	(void)uri;
+	req->uri_nul = strstr(uri, "%00") != NULL;
 	buf_init(&req->body);
 	buf_init(&req->out);
 	buf_init(&req->canon);
@@ -419,8 +435,11 @@ static enum MHD_Result http_api_answer(void *cls, struct MHD_Connection *conn, c
 		req->method = method;
 		req->url = url;
 		http_api_find_route(req);
-		/* ...except for a body announced over the cap: refuse it before it is sent
-		 * (the connection closes; a client sending Expect: 100-continue sends nothing). */
+		/* ...except for a request refused as such, or a body announced over the cap
+		 * (refused before it is sent; a client sending Expect: 100-continue sends
+		 * nothing). */
+		if (http_api_protocol(req) < 0)
+			return http_api_queue(req);
 		if (http_api_announced_too_large(conn)) {
 			req->too_large = 1;
 			http_api_dispatch(req);

@@ -135,6 +135,7 @@ struct http_request {
 	const char *method;
 	const char *url;
 	int started;	/* the handler has been called */
+	int uri_nul;	/* the raw URI holds %00 */
 	int route;	/* index in the route table, or -1 */
 	int path_found; /* some method exists for the path */
 	struct buf body;
@@ -171,6 +172,7 @@ struct http_request {
 	char extra_value[HTTP_HEADER_VALUE_LEN];
 	char allow[48];	 /* methods of the path, for a 405 */
 	int retry_after; /* seconds, for a 503 */
+	int close;	 /* Connection: close */
 	int queued;
 	/* a handler's own ready response (web.c's files): queued with status, then destroyed */
 	struct MHD_Response *resp;
