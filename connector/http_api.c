@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,17 +172,76 @@ static void http_api_find_route(struct http_request *req)
 }
 
 /* ---- Protocol checks, made on the handler's first call: what libmicrohttpd lets through
- * but we refuse, each as a Spanish JSON error. */
+ * but we refuse, each as a Spanish JSON error (README, «API HTTP», lists what the library
+ * still answers itself). */
+
+struct http_api_headers {
+	size_t bytes;	       /* of the header lines, as sent: "name: value\r\n" */
+	int content_length;    /* how many Content-Length headers */
+	int transfer_encoding; /* a Transfer-Encoding header... */
+	int chunked;	       /* ...that says exactly chunked */
+	int host;
+};
+
+static enum MHD_Result http_api_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	struct http_api_headers *h = cls;
+
+	(void)kind;
+	h->bytes += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		h->content_length++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		h->host = 1;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		h->transfer_encoding++;
+		h->chunked = value != NULL && strcasecmp(value, "chunked") == 0;
+	}
+	return MHD_YES;
+}
 
 /* 0, or -1 after setting the error answer (then the connection closes). */
-static int http_api_protocol(struct http_request *req)
+static int http_api_protocol(struct http_request *req, const char *version)
 {
+	struct http_api_headers h;
+
+	memset(&h, 0, sizeof(h));
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, http_api_header, &h);
+	req->close = 1; /* for any refusal below */
+	if (req->uri_len > HTTP_API_URI_MAX) {
+		http_req_errorf(req, 414, "uri_demasiado_larga",
+				"la dirección de la solicitud supera %u bytes", HTTP_API_URI_MAX);
+		return -1;
+	}
+	if (h.bytes > HTTP_API_HEADERS_MAX) {
+		http_req_errorf(req, 431, "cabeceras_demasiado_grandes",
+				"las cabeceras de la solicitud superan %u bytes",
+				HTTP_API_HEADERS_MAX);
+		return -1;
+	}
 	if (req->uri_nul) {
-		req->close = 1;
 		http_req_error(req, 400, "caracter_nulo",
 			       "la ruta o un parámetro contiene el carácter NUL (%00)");
 		return -1;
 	}
+	if (!h.host && version != NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0) {
+		http_req_error(req, 400, "falta_host", "una solicitud HTTP/1.1 debe llevar Host");
+		return -1;
+	}
+	if (h.content_length > 1) {
+		http_req_error(req, 400, "cabecera_repetida",
+			       "la cabecera Content-Length aparece más de una vez");
+		return -1;
+	}
+	if (h.transfer_encoding > 0 &&
+	    (h.content_length > 0 || h.transfer_encoding > 1 || !h.chunked)) {
+		http_req_error(req, 400, "codificacion_no_admitida",
+			       "el cuerpo se envía con Content-Length o con Transfer-Encoding: "
+			       "chunked, no de otra forma");
+		return -1;
+	}
+	req->close = 0;
 	return 0;
 }
 
@@ -402,8 +462,8 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 /* ---- libmicrohttpd's callbacks */
 
 /* Called with the raw request line's URI before libmicrohttpd decodes it: the request's
- * state starts here, so that a %00 (which decoding would hide) is known. The returned state
- * is the handler's *con_cls. */
+ * state starts here, so that a %00 (which decoding would hide) and the URI's length are
+ * known. The returned state is the handler's *con_cls. */
 static void *http_api_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct http_request *req = xcalloc(1, sizeof(*req));
@@ -413,6 +473,7 @@ static void *http_api_uri(void *cls, const char *uri, struct MHD_Connection *con
 	req->conn = conn;
 	req->start_us = http_api_now_us();
 	req->route = -1;
+	req->uri_len = strlen(uri);
 	req->uri_nul = strstr(uri, "%00") != NULL;
 	buf_init(&req->body);
 	buf_init(&req->out);
@@ -426,7 +487,6 @@ static enum MHD_Result http_api_answer(void *cls, struct MHD_Connection *conn, c
 {
 	struct http_request *req = *con_cls;
 
-	(void)version;
 	if (req == NULL) /* never: the URI callback made it */
 		*con_cls = req = http_api_uri(cls, url, conn);
 	if (!req->started) {
@@ -438,7 +498,7 @@ static enum MHD_Result http_api_answer(void *cls, struct MHD_Connection *conn, c
 		/* ...except for a request refused as such, or a body announced over the cap
 		 * (refused before it is sent; a client sending Expect: 100-continue sends
 		 * nothing). */
-		if (http_api_protocol(req) < 0)
+		if (http_api_protocol(req, version) < 0)
 			return http_api_queue(req);
 		if (http_api_announced_too_large(conn)) {
 			req->too_large = 1;
@@ -475,10 +535,12 @@ static void http_api_completed(void *cls, struct MHD_Connection *conn, void **co
 	(void)conn;
 	if (req == NULL)
 		return;
-	(void)toe;
 	if (req->queued)
 		http_metrics_note(api->metrics, req->route, req->status,
 				  http_api_now_us() - req->start_us);
+	else if (!req->started && (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ||
+				   toe == MHD_REQUEST_TERMINATED_WITH_ERROR))
+		http_metrics_note(api->metrics, -2, 0, 0); /* never reached the handler */
 	buf_free(&req->body);
 	buf_free(&req->out);
 	buf_free(&req->canon);
@@ -486,6 +548,20 @@ static void http_api_completed(void *cls, struct MHD_Connection *conn, void **co
 	free(req->cache_key);
 	free(req);
 	*con_cls = NULL;
+}
+
+/* libmicrohttpd's own messages, through log.c. */
+static void http_api_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[HTTP_MSG_LEN];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_warn(HTTP_MODULE, "libmicrohttpd: %s", msg);
 }
 
 /* ---- Start and stop */
@@ -524,8 +600,10 @@ struct http_api *http_api_start(const struct config *cfg, struct sync_poller *po
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_API_CONNECTION_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_API_CONNECTION_LIMIT,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_API_PER_IP_LIMIT,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_API_CONNECTION_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_api_uri, api, MHD_OPTION_NOTIFY_COMPLETED,
-	    http_api_completed, api, MHD_OPTION_END);
+	    http_api_completed, api, MHD_OPTION_EXTERNAL_LOGGER, http_api_mhd_log, NULL,
+	    MHD_OPTION_END);
 	if (api->daemon == NULL) {
 		set_error(err, errlen, "no se pudo escuchar en %s:%ld (¿puerto ocupado?)",
 			  cfg->http_listen, cfg->http_port);

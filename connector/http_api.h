@@ -28,6 +28,13 @@
 #define HTTP_API_COUNT_CACHE 16		       /* list totals remembered per thread  */
 #define HTTP_API_VERSION_TTL_MS 250	       /* other processes' commits are seen within this */
 #define HTTP_API_RETRY_AFTER_S 1	       /* Retry-After of a 503 when the database is busy */
+/* Requests we refuse ourselves, in Spanish JSON, before libmicrohttpd's own limit: */
+#define HTTP_API_URI_MAX 4096u	   /* bytes of the request's URI: above, 414 */
+#define HTTP_API_HEADERS_MAX 8192u /* bytes of its header lines: above, 431 */
+/* libmicrohttpd's memory per connection (its default): a request line and headers that do
+ * not fit in it are answered by the library itself (414 / 431, English HTML). It also zeroes
+ * all of it between two requests of a connection, so it stays small. */
+#define HTTP_API_CONNECTION_MEMORY (32u * 1024u)
 
 struct http_api;
 struct reconcile_scheduler; /* reconcile.h */

@@ -136,6 +136,7 @@ struct http_request {
 	const char *url;
 	int started;	/* the handler has been called */
 	int uri_nul;	/* the raw URI holds %00 */
+	size_t uri_len; /* bytes of the raw URI */
 	int route;	/* index in the route table, or -1 */
 	int path_found; /* some method exists for the path */
 	struct buf body;
@@ -254,7 +255,8 @@ enum auth_result http_cache_user(struct http_request *req, struct store *s, cons
 struct http_metrics *http_metrics_new(const struct config *cfg, struct sync_poller *poller,
 				      size_t nroutes);
 void http_metrics_free(struct http_metrics *m);
-/* A finished request: its route (-1: none), status and duration. */
+/* A finished request: its route (-1: none; -2: it never reached the handler, answered by
+ * libmicrohttpd itself or cut), status and duration. */
 void http_metrics_note(struct http_metrics *m, int route, int status, long long us);
 void http_metrics_healthz(struct http_request *req);
 void http_metrics_metrics(struct http_request *req);

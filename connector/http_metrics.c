@@ -12,8 +12,8 @@
 #include "sync.h"
 #include "workflow.h"
 
-static const int http_metrics_statuses[] = {200, 201, 202, 400, 401, 403, 404,
-					    405, 409, 413, 415, 422, 500, 503};
+static const int http_metrics_statuses[] = {200, 201, 202, 400, 401, 403, 404, 405,
+					    409, 413, 414, 415, 422, 431, 500, 503};
 #define HTTP_METRICS_NSTATUS (sizeof(http_metrics_statuses) / sizeof(http_metrics_statuses[0]) + 1)
 /* Upper bounds of the latency histogram, in microseconds (+Inf is implicit). */
 static const long long http_metrics_buckets_us[] = {250,   500,	  1000,	  2500,	  5000,	   10000,
@@ -31,6 +31,7 @@ struct http_metrics {
 	struct sync_poller *poller;
 	size_t nroutes;
 	struct http_metrics_route *route; /* nroutes + 1: the last one for unmatched requests */
+	atomic_ulong unhandled;		  /* ended before the handler saw them */
 };
 
 struct http_metrics *http_metrics_new(const struct config *cfg, struct sync_poller *poller,
@@ -59,6 +60,10 @@ void http_metrics_note(struct http_metrics *m, int route, int status, long long 
 	size_t k = HTTP_METRICS_NSTATUS - 1;
 	size_t b = HTTP_METRICS_NBUCKETS - 1;
 
+	if (route == -2) {
+		atomic_fetch_add(&m->unhandled, 1);
+		return;
+	}
 	r = &m->route[route >= 0 ? (size_t)route : m->nroutes];
 	for (size_t i = 0; i < HTTP_METRICS_NSTATUS - 1; i++) {
 		if (http_metrics_statuses[i] == status)
@@ -274,6 +279,13 @@ static void http_metrics_http(struct http_metrics *m, struct buf *o)
 				   pat, meth, code, n);
 		}
 	}
+	buf_printf(o,
+		   "# HELP segcont_http_unhandled_total Solicitudes leídas hasta la ruta que no "
+		   "llegaron a segcont: libmicrohttpd respondió por sí misma (mal formadas) o la "
+		   "conexión falló.\n"
+		   "# TYPE segcont_http_unhandled_total counter\n"
+		   "segcont_http_unhandled_total %lu\n",
+		   atomic_load(&m->unhandled));
 	buf_puts(o, "# HELP segcont_http_request_duration_seconds Duración de las solicitudes.\n"
 		    "# TYPE segcont_http_request_duration_seconds histogram\n");
 	for (size_t r = 0; r <= m->nroutes; r++) {

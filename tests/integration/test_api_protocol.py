@@ -1,5 +1,9 @@
 """HTTP at the protocol level, over raw sockets against `segcont serve`: what libmicrohttpd lets
-through and segcont refuses itself as Spanish JSON (a NUL in the path or the query)."""
+through and segcont refuses itself as Spanish JSON (a NUL in the path or the query, two
+Content-Length headers, Content-Length with Transfer-Encoding, a URI or header block over
+segcont's caps, HTTP/1.1 without Host), what the library still answers itself (README, «API
+HTTP»: a malformed Content-Length, a bad HTTP version, a header line without a colon, a URI or
+headers beyond its per-connection memory)."""
 import json
 import os
 import re
@@ -112,7 +116,56 @@ t.check(st == 200, "«%%2500» (un «%%00» escrito) no es un NUL: 200 (%d)" % s
 got, st, h, b = raw(request("GET", "/static/app.js", token=None))
 t.check(st == 200, "/static/app.js sigue sirviéndose (%d)" % st)
 
+print("2. Content-Length repetido, o con Transfer-Encoding")
+path = "/api/radicados/" + numero
+ours("dos Content-Length iguales", request("PATCH", path, ["Content-Type: application/json",
+     "Content-Length: %d" % len(patch), "Content-Length: %d" % len(patch)], patch), 400,
+     "cabecera_repetida")
+ours("dos Content-Length distintos", request("PATCH", path, ["Content-Type: application/json",
+     "Content-Length: %d" % len(patch), "Content-Length: 5"], patch), 400, "cabecera_repetida")
+chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(patch), patch)
+ours("Content-Length y chunked", request("PATCH", path, ["Content-Type: application/json",
+     "Content-Length: %d" % len(patch), "Transfer-Encoding: chunked"], chunked), 400,
+     "codificacion_no_admitida")
+ours("Transfer-Encoding gzip", request("PATCH", path, ["Content-Type: application/json",
+     "Transfer-Encoding: gzip"], patch), 400, "codificacion_no_admitida")
+got, st, h, b = raw(request("PATCH", path, ["Content-Type: application/json",
+                                            "Transfer-Encoding: chunked"], chunked))
+t.check(st == 409 and json_error(st, h, b) == "version_obsoleta",
+        "un cuerpo chunked solo sí se lee (409 por la versión: %d)" % st)
+
+print("3. límites propios: URI y cabeceras")
+ours("URI de 5000 bytes", request("GET", "/api/radicados?q=" + "a" * 5000), 414,
+     "uri_demasiado_larga")
+ours("cabeceras de 10 KB", request("GET", "/api/radicados", ["X-Relleno: " + "b" * 10000]), 431,
+     "cabeceras_demasiado_grandes")
+ours("HTTP/1.1 sin Host", request("GET", "/healthz", token=None, host_header=False), 400,
+     "falta_host")
+got, st, h, b = raw(request("GET", "/healthz", token=None, host_header=False,
+                            version="HTTP/1.0"))
+t.check(st == 200, "HTTP/1.0 sin Host: 200 (%d)" % st)
+
+print("4. lo que libmicrohttpd sigue respondiendo por sí misma")
+got = library("Content-Length no numérico", request("PATCH", path, ["Content-Length: abc"]), 400)
+t.check(len(STATUS_LINE.findall(got)) >= 1, "… (y, en 0.9.75, con la línea de estado %d veces)"
+        % len(STATUS_LINE.findall(got)))
+library("Content-Length mayor que 2^64", request("PATCH", path,
+        ["Content-Length: 99999999999999999999999"]), 413)
+library("versión HTTP/2.0", request("GET", "/healthz", token=None, version="HTTP/2.0"), 505)
+library("versión HTTP/x.y", request("GET", "/healthz", token=None, version="HTTP/x.y"), 400)
+library("cabecera sin dos puntos", request("GET", "/healthz", ["sin dos puntos"], token=None), 400)
+library("URI de 40 KB", request("GET", "/api/radicados?q=" + "a" * 40000), 414)
+library("cabeceras de 40 KB", request("GET", "/api/radicados", ["X-Relleno: " + "b" * 40000]), 431)
+library("chunked mal formado", request("PATCH", path, ["Content-Type: application/json",
+        "Transfer-Encoding: chunked"], b"zz\r\nxx\r\n0\r\n\r\n"), 400)
+st, body = t.http_get(B + "/metrics")
+n = [int(x.split()[-1]) for x in body.splitlines()
+     if x.startswith("segcont_http_unhandled_total")]
+# (those whose request line was read: a bad version or a URI too long never get that far)
+t.check(n and n[0] >= 4, "/metrics cuenta las que no llegaron a segcont (%s)" % n)
+
 t.check(t.db_dump(db) == before, "nada de lo anterior cambió la base")
 st, body = t.http_get(B + "/healthz")
 t.check(st == 200 and env["proc"].poll() is None, "el servicio sigue en pie")
+
 t.finish()
