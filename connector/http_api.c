@@ -566,18 +566,39 @@ static void http_api_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- Start and stop */
 
+/* The listening address of cfg: IPv4 or IPv6 (then *flags gains MHD_USE_IPv6). 0, or -1. */
+static int http_api_address(const struct config *cfg, struct sockaddr_storage *addr,
+			    unsigned int *flags)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)addr;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)addr;
+
+	memset(addr, 0, sizeof(*addr));
+	if (inet_pton(AF_INET, cfg->http_listen, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)cfg->http_port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, cfg->http_listen, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)cfg->http_port);
+		*flags |= MHD_USE_IPv6;
+		return 0;
+	}
+	return -1;
+}
+
 struct http_api *http_api_start(const struct config *cfg, struct sync_poller *poller,
 				struct reconcile_scheduler *reconciler, char *err, size_t errlen)
 {
 	struct http_api *api = xcalloc(1, sizeof(*api));
-	struct sockaddr_in addr;
+	struct sockaddr_storage addr;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	const char *cache = getenv("SEGCONT_HTTP_CACHE");
+	int v6 = strchr(cfg->http_listen, ':') != NULL;
 	char cerr[256];
 
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons((uint16_t)cfg->http_port);
-	if (inet_pton(AF_INET, cfg->http_listen, &addr.sin_addr) != 1) {
+	if (http_api_address(cfg, &addr, &flags) < 0) {
 		set_error(err, errlen, "dirección de escucha inválida: %s", cfg->http_listen);
 		free(api);
 		return NULL;
@@ -594,8 +615,7 @@ struct http_api *http_api_start(const struct config *cfg, struct sync_poller *po
 	}
 	api->metrics = http_metrics_new(cfg, poller, HTTP_API_NROUTES);
 	api->daemon = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
-	    (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api, MHD_OPTION_SOCK_ADDR,
+	    flags, (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->http_threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_API_CONNECTION_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_API_CONNECTION_LIMIT,
@@ -605,14 +625,15 @@ struct http_api *http_api_start(const struct config *cfg, struct sync_poller *po
 	    http_api_completed, api, MHD_OPTION_EXTERNAL_LOGGER, http_api_mhd_log, NULL,
 	    MHD_OPTION_END);
 	if (api->daemon == NULL) {
-		set_error(err, errlen, "no se pudo escuchar en %s:%ld (¿puerto ocupado?)",
-			  cfg->http_listen, cfg->http_port);
+		set_error(err, errlen, "no se pudo escuchar en %s%s%s:%ld (¿puerto ocupado?)",
+			  v6 ? "[" : "", cfg->http_listen, v6 ? "]" : "", cfg->http_port);
 		http_metrics_free(api->metrics);
 		calendar_free(api->calendar);
 		free(api);
 		return NULL;
 	}
-	log_info(HTTP_MODULE, "escuchando en http://%s:%ld", cfg->http_listen, cfg->http_port);
+	log_info(HTTP_MODULE, "escuchando en http://%s%s%s:%ld", v6 ? "[" : "", cfg->http_listen,
+		 v6 ? "]" : "", cfg->http_port);
 	return api;
 }
 

@@ -39,7 +39,8 @@
 struct http_api;
 struct reconcile_scheduler; /* reconcile.h */
 
-/* Starts the server on cfg's listen address and port with cfg->http_threads threads.
+/* Starts the server on cfg's listen address (IPv4 or IPv6) and port with cfg->http_threads
+ * threads.
  * Borrows cfg, poller and reconciler (poller may be NULL: then /api/sync answers 503;
  * reconciler may be NULL: then /metrics leaves out the daily runs). Each server thread
  * opens its own store connection on first use. GET answers of the filing list, of one

@@ -3,7 +3,7 @@ through and segcont refuses itself as Spanish JSON (a NUL in the path or the que
 Content-Length headers, Content-Length with Transfer-Encoding, a URI or header block over
 segcont's caps, HTTP/1.1 without Host), what the library still answers itself (README, «API
 HTTP»: a malformed Content-Length, a bad HTTP version, a header line without a colon, a URI or
-headers beyond its per-connection memory)."""
+headers beyond its per-connection memory), and `serve` listening on IPv6 ([::1])."""
 import json
 import os
 import re
@@ -168,4 +168,34 @@ t.check(t.db_dump(db) == before, "nada de lo anterior cambió la base")
 st, body = t.http_get(B + "/healthz")
 t.check(st == 200 and env["proc"].poll() is None, "el servicio sigue en pie")
 
+print("5. escuchar en IPv6 ([::1])")
+work6 = t.tmpdir("api-ipv6")
+conf6 = t.write_config(work6, env["ds"].url, t.today_bogota().isoformat(),
+                       http__listen="::1", document_system__poll_interval="3600")
+rc, out, err = t.run_segcont("check-config", "-c", conf6)
+t.check(rc == 0, "check-config acepta listen = ::1 (%d %s)" % (rc, err.strip()[-200:]))
+port6 = int([ln.split("=")[1] for ln in open(conf6) if ln.startswith("port")][0])
+proc6 = t.start_serve(conf6, work6)
+got, st, b = b"", 0, b""
+end = time.time() + 20
+while time.time() < end and proc6.poll() is None:
+    try:
+        got, st, h, b = raw(b"GET /healthz HTTP/1.1\r\nHost: [::1]:%d\r\nConnection: close\r\n\r\n"
+                            % port6, addr=("::1", port6), timeout=5)
+        if st:
+            break
+    except OSError:
+        time.sleep(0.1)
+ok = False
+try:
+    ok = st in (200, 503) and "estado" in json.loads(b.decode())
+except ValueError:
+    pass
+t.check(ok, "serve en [::1]: GET /healthz responde JSON (%s)" % got[:60])
+log6 = open(os.path.join(work6, "serve.log")).read()
+t.check("escuchando en http://[::1]:%d" % port6 in log6, "el registro dice http://[::1]:%d"
+        % port6)
+if proc6.poll() is None:
+    proc6.terminate()
+    proc6.wait(timeout=10)
 t.finish()
