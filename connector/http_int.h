@@ -42,7 +42,7 @@ enum http_path_kind {
 
 enum http_arg_type {
 	HTTP_ARG_TEXT, /* max bytes (and max_words) */
-	HTTP_ARG_DATE, /* a real YYYY-MM-DD */
+	HTTP_ARG_DATE, /* a real YYYY-MM-DD in HTTP_API_DATE_MIN..HTTP_API_DATE_MAX */
 	HTTP_ARG_INT,  /* digits only, in [min, max] */
 	HTTP_ARG_ENUM, /* one of values (or value_at) */
 };

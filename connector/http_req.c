@@ -293,6 +293,9 @@ static int http_req_arg_value(struct http_request *req, const struct http_arg *s
 		if (!http_req_date(v))
 			return http_req_arg_refuse(
 			    req, a, 422, "«%s» debe ser una fecha real AAAA-MM-DD", a->name);
+		if (strcmp(v, HTTP_API_DATE_MIN) < 0 || strcmp(v, HTTP_API_DATE_MAX) > 0)
+			return http_req_arg_refuse(req, a, 422, "«%s» debe estar entre %s y %s",
+						   a->name, HTTP_API_DATE_MIN, HTTP_API_DATE_MAX);
 		before = a->not_before != NULL ? http_req_arg_row(spec, a->not_before) : -1;
 		if (before >= 0 && req->arg[before] != NULL && strcmp(req->arg[before], v) > 0) {
 			http_req_errorf(req, 422, "fecha_invalida", "«%s» es posterior a «%s»",

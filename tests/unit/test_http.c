@@ -128,6 +128,13 @@ static void test_query_spec(void **state)
 			   "«color» debe ser rojo, verde u ocre");
 	test_query_refused((const char *const[]){"desde", "2024-02-30", NULL}, 422,
 			   "fecha_invalida", "«desde» debe ser una fecha real AAAA-MM-DD");
+	/* dates beyond the sane range (the calendar's years, less a margin) */
+	test_query_refused((const char *const[]){"hasta", "9999-12-31", NULL}, 422,
+			   "fecha_invalida", "«hasta» debe estar entre 1984-01-01 y 9998-12-31");
+	test_query_refused((const char *const[]){"desde", "0001-01-01", NULL}, 422,
+			   "fecha_invalida", "«desde» debe estar entre 1984-01-01 y 9998-12-31");
+	test_query_refused((const char *const[]){"desde", "1983-12-31", NULL}, 422,
+			   "fecha_invalida", NULL);
 	test_query_refused(
 	    (const char *const[]){"desde", "2024-05-01", "hasta", "2024-04-01", NULL}, 422,
 	    "fecha_invalida", "«desde» es posterior a «hasta»");
@@ -235,11 +242,33 @@ static void test_body_spec(void **state)
 			  "«fecha_rp» debe ser una fecha real AAAA-MM-DD (o null)");
 }
 
+/* util_date_add, which gives the list its hasta + 1 day: strict form, bounded years. */
+static void test_date_add(void **state)
+{
+	static const char *const bad[] = {" 999-01-01", "+999-01-01",  "2024-1-011", "2024/01/01",
+					  "2024-02-30", "9999-12-31x", "",	     NULL};
+	char out[11];
+
+	(void)state;
+	assert_int_equal(util_date_add("9998-12-31", 1, out), 0);
+	assert_string_equal(out, "9999-01-01");
+	assert_int_equal(util_date_add("9999-12-31", 1, out), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(util_date_add("1984-01-01", -1, out), 0);
+	assert_string_equal(out, "1983-12-31");
+	for (int i = 0; bad[i] != NULL; i++) {
+		assert_int_equal(util_date_add(bad[i], 0, out), -1);
+		assert_string_equal(out, "");
+	}
+	assert_int_equal(util_date_add(NULL, 0, out), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_query_spec),
 	    cmocka_unit_test(test_body_spec),
+	    cmocka_unit_test(test_date_add),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
