@@ -39,6 +39,10 @@
  * not fit in it are answered by the library itself (414 / 431, English HTML). It also zeroes
  * all of it between two requests of a connection, so it stays small. */
 #define HTTP_API_CONNECTION_MEMORY (32u * 1024u)
+/* /healthz: sync passes of this process that failed without the database recording them
+ * (it cannot be written) make it 503 from this many on; one could be a race of the count. */
+#define HTTP_API_UNRECORDED_FAILURES 2
+#define HTTP_API_INTEGRITY_EVERY_S 300 /* /healthz runs the database's integrity check */
 
 struct http_api;
 struct reconcile_scheduler; /* reconcile.h */

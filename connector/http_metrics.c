@@ -1,5 +1,6 @@
 /* http_metrics.c -- /metrics and /healthz: the request counters of every route, the filings
  * and discrepancies by state, and the sync as the database and the poller both see it. */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,22 +28,59 @@ struct http_metrics_route {
 	atomic_ullong sum_us;
 };
 
+/* The poller's failed passes that the database did not record (its sync_estado cannot be
+ * written): what the poller counted minus what the database counted, since a baseline taken
+ * at start and again after each successful pass. */
+struct http_metrics_watch {
+	pthread_mutex_t lock;
+	long ok;	  /* the poller's successful passes at the baseline */
+	long failed;	  /* its failed passes at the baseline */
+	long db_failures; /* sync_estado.fallos at the baseline */
+};
+
 struct http_metrics {
 	struct sync_poller *poller;
 	size_t nroutes;
 	struct http_metrics_route *route; /* nroutes + 1: the last one for unmatched requests */
 	atomic_ulong unhandled;		  /* ended before the handler saw them */
+	struct http_metrics_watch watch;
+	/* the database's integrity, checked at most every HTTP_API_INTEGRITY_EVERY_S */
+	pthread_mutex_t integrity_lock;
+	long long integrity_checked_ms; /* 0: never */
+	int integrity_bad;
 };
 
 struct http_metrics *http_metrics_new(const struct config *cfg, struct sync_poller *poller,
 				      size_t nroutes)
 {
 	struct http_metrics *m = xcalloc(1, sizeof(*m));
+	char err[STORE_ERR_LEN];
+	struct store *s;
 
-	(void)cfg;
 	m->poller = poller;
 	m->nroutes = nroutes;
 	m->route = xcalloc(nroutes + 1, sizeof(*m->route));
+	pthread_mutex_init(&m->watch.lock, NULL);
+	pthread_mutex_init(&m->integrity_lock, NULL);
+	if (poller == NULL)
+		return m;
+	/* The database first, then the poller: a pass counted by the poller in between is one
+	 * the database recorded (it records before the poller counts). */
+	s = store_open(cfg->store_path, err, sizeof(err));
+	if (s != NULL) {
+		struct sync_state st;
+
+		if (store_sync_get(s, &st) == 0)
+			m->watch.db_failures = st.failures;
+		store_close(s);
+	}
+	{
+		struct sync_poller_stats ps;
+
+		sync_poller_stats(poller, &ps);
+		m->watch.ok = ps.passes - ps.passes_failed;
+		m->watch.failed = ps.passes_failed;
+	}
 	return m;
 }
 
@@ -50,6 +88,8 @@ void http_metrics_free(struct http_metrics *m)
 {
 	if (m == NULL)
 		return;
+	pthread_mutex_destroy(&m->watch.lock);
+	pthread_mutex_destroy(&m->integrity_lock);
 	free(m->route);
 	free(m);
 }
@@ -80,9 +120,72 @@ void http_metrics_note(struct http_metrics *m, int route, int status, long long 
 	atomic_fetch_add(&r->sum_us, (unsigned long long)(us > 0 ? us : 0));
 }
 
+/* The poller's counters (ps) and its failed passes missing from the database (st), read in
+ * that order: a pass the poller counts after reading ps was recorded before st was read,
+ * so the difference never counts a recorded failure. Zeroes without a poller. */
+static long http_metrics_unrecorded(struct http_metrics *m, const struct sync_poller_stats *ps,
+				    const struct sync_state *st)
+{
+	struct http_metrics_watch *w = &m->watch;
+	long ok = ps->passes - ps->passes_failed;
+	long n;
+
+	if (m->poller == NULL)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	if (ok > w->ok || st->failures < w->db_failures) {
+		/* a pass went through (or the database was replaced): start over */
+		w->ok = ok;
+		w->failed = ps->passes_failed;
+		w->db_failures = st->failures;
+	}
+	n = (ps->passes_failed - w->failed) - (st->failures - w->db_failures);
+	pthread_mutex_unlock(&w->lock);
+	return n > 0 ? n : 0;
+}
+
+static void http_metrics_poller(struct http_metrics *m, struct sync_poller_stats *ps)
+{
+	memset(ps, 0, sizeof(*ps));
+	if (m->poller != NULL)
+		sync_poller_stats(m->poller, ps);
+}
+
+/* 1 when the database is known to be damaged: a connection met SQLITE_CORRUPT, or the
+ * integrity check (run here at most every HTTP_API_INTEGRITY_EVERY_S) failed. */
+static int http_metrics_corrupt(struct http_metrics *m, struct store *s)
+{
+	long long now_ms = util_monotonic_ms();
+	char err[STORE_ERR_LEN];
+	int due;
+	int bad;
+
+	if (store_corruption_seen())
+		return 1;
+	pthread_mutex_lock(&m->integrity_lock);
+	due = m->integrity_checked_ms == 0 ||
+	      now_ms - m->integrity_checked_ms >= HTTP_API_INTEGRITY_EVERY_S * 1000LL;
+	if (due)
+		m->integrity_checked_ms = now_ms; /* the others use the last answer meanwhile */
+	bad = m->integrity_bad;
+	pthread_mutex_unlock(&m->integrity_lock);
+	if (!due)
+		return bad;
+	err[0] = '\0';
+	bad = store_check_integrity(s, err, sizeof(err)) != 0;
+	if (bad)
+		log_error(HTTP_MODULE, "la base de datos está dañada: %s", err);
+	pthread_mutex_lock(&m->integrity_lock);
+	m->integrity_bad = bad;
+	pthread_mutex_unlock(&m->integrity_lock);
+	return bad;
+}
+
 /* ---- GET /healthz */
 
-static json_t *http_metrics_sync_json(struct http_metrics *m, const struct sync_state *st)
+static json_t *http_metrics_sync_json(const struct sync_state *st,
+				      const struct sync_poller_stats *ps, int have_poller,
+				      long unrecorded)
 {
 	json_t *sync = json_pack(
 	    "{s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "cursor", http_req_text(st->cursor),
@@ -92,13 +195,12 @@ static json_t *http_metrics_sync_json(struct http_metrics *m, const struct sync_
 	    "fallos", (json_int_t)st->failures, "nuevos", (json_int_t)st->filings_new, "cambiados",
 	    (json_int_t)st->filings_changed);
 
-	if (m->poller != NULL) {
-		struct sync_poller_stats ps;
-
-		sync_poller_stats(m->poller, &ps);
-		json_object_set_new(sync, "en_curso", json_boolean(ps.running));
-		json_object_set_new(sync, "error_de_clave", json_boolean(ps.auth_error));
-	}
+	if (sync == NULL || !have_poller)
+		return sync;
+	json_object_set_new(sync, "en_curso", json_boolean(ps->running));
+	json_object_set_new(sync, "error_de_clave", json_boolean(ps->auth_error));
+	if (unrecorded > 0)
+		json_object_set_new(sync, "fallos_sin_registrar", json_integer(unrecorded));
 	return sync;
 }
 
@@ -106,9 +208,13 @@ void http_metrics_healthz(struct http_request *req)
 {
 	struct http_metrics *m = req->api->metrics;
 	struct store *s = http_api_store(req);
+	struct sync_poller_stats ps;
 	struct sync_state st;
 	json_t *sync;
+	long unrecorded;
+	char msg[HTTP_MSG_LEN];
 
+	http_metrics_poller(m, &ps);
 	if (s == NULL || store_sync_get(s, &st) < 0) {
 		http_req_json(req, 503,
 			      json_pack("{s:s, s:s, s:s}", "estado", "error", "base_de_datos",
@@ -116,19 +222,39 @@ void http_metrics_healthz(struct http_request *req)
 					"no se puede leer la base de datos de seguimiento"));
 		return;
 	}
-	sync = http_metrics_sync_json(m, &st);
+	unrecorded = http_metrics_unrecorded(m, &ps, &st);
+	sync = http_metrics_sync_json(&st, &ps, m->poller != NULL, unrecorded);
+	if (http_metrics_corrupt(m, s)) {
+		http_req_json(req, 503,
+			      json_pack("{s:s, s:s, s:s, s:o*}", "estado", "error", "mensaje",
+					"la base de datos de seguimiento está dañada: restáurela "
+					"de la copia de seguridad (detalle en el registro)",
+					"base_de_datos", "corrupta", "sync", sync));
+		return;
+	}
+	if (unrecorded >= HTTP_API_UNRECORDED_FAILURES) {
+		snprintf(msg, sizeof(msg),
+			 "sincronización degradada: %ld pasadas fallaron sin quedar registradas "
+			 "porque la base de datos no acepta escrituras%s",
+			 unrecorded,
+			 ps.auth_error ? "; la última, además, por una clave del servicio rechazada"
+				       : "");
+		http_req_json(req, 503,
+			      json_pack("{s:s, s:o, s:s, s:o*}", "estado", "degradado", "mensaje",
+					http_req_text(msg), "base_de_datos", "escritura_fallida",
+					"sync", sync));
+		return;
+	}
 	if (st.degraded_since[0] != '\0') {
-		char msg[256];
-
 		snprintf(msg, sizeof(msg), "sincronización degradada desde %s", st.degraded_since);
 		http_req_json(req, 503,
-			      json_pack("{s:s, s:s, s:s, s:o}", "estado", "degradado", "mensaje",
-					msg, "base_de_datos", "ok", "sync", sync));
+			      json_pack("{s:s, s:o, s:s, s:o*}", "estado", "degradado", "mensaje",
+					http_req_text(msg), "base_de_datos", "ok", "sync", sync));
 		return;
 	}
 	http_req_json(
 	    req, 200,
-	    json_pack("{s:s, s:s, s:o}", "estado", "ok", "base_de_datos", "ok", "sync", sync));
+	    json_pack("{s:s, s:s, s:o*}", "estado", "ok", "base_de_datos", "ok", "sync", sync));
 }
 
 /* ---- GET /metrics */
@@ -215,8 +341,9 @@ static int http_metrics_reconcile(struct http_request *req, struct store *s)
 	return 0;
 }
 
-/* The sync's part: the database's counters and, inside `serve`, whether a pass runs. */
-static void http_metrics_sync(struct http_metrics *m, struct buf *o, const struct sync_state *st)
+/* The sync's part: the database's counters plus the failures it could not record. */
+static void http_metrics_sync(struct http_metrics *m, struct buf *o, const struct sync_state *st,
+			      const struct sync_poller_stats *ps, long unrecorded)
 {
 	long long last =
 	    st->last_success[0] != '\0' ? http_metrics_iso_epoch(st->last_success) : -1;
@@ -232,7 +359,8 @@ static void http_metrics_sync(struct http_metrics *m, struct buf *o, const struc
 		   "# TYPE segcont_sync_filings_total counter\n"
 		   "segcont_sync_filings_total{kind=\"new\"} %ld\n"
 		   "segcont_sync_filings_total{kind=\"changed\"} %ld\n",
-		   st->passes + st->failures, st->failures, st->filings_new, st->filings_changed);
+		   st->passes + st->failures + unrecorded, st->failures + unrecorded,
+		   st->filings_new, st->filings_changed);
 	buf_printf(o,
 		   "# HELP segcont_sync_last_success_timestamp_seconds Última pasada completa.\n"
 		   "# TYPE segcont_sync_last_success_timestamp_seconds gauge\n"
@@ -240,17 +368,26 @@ static void http_metrics_sync(struct http_metrics *m, struct buf *o, const struc
 		   "# HELP segcont_sync_degraded 1 cuando la sincronización está degradada.\n"
 		   "# TYPE segcont_sync_degraded gauge\n"
 		   "segcont_sync_degraded %d\n",
-		   last > 0 ? last : 0, st->degraded_since[0] != '\0');
-	if (m->poller != NULL) {
-		struct sync_poller_stats ps;
-
-		sync_poller_stats(m->poller, &ps);
-		buf_printf(o,
-			   "# HELP segcont_sync_running 1 mientras corre una pasada.\n"
-			   "# TYPE segcont_sync_running gauge\n"
-			   "segcont_sync_running %d\n",
-			   ps.running);
-	}
+		   last > 0 ? last : 0,
+		   st->degraded_since[0] != '\0' || unrecorded >= HTTP_API_UNRECORDED_FAILURES);
+	if (m->poller == NULL)
+		return;
+	buf_printf(o,
+		   "# HELP segcont_sync_running 1 mientras corre una pasada.\n"
+		   "# TYPE segcont_sync_running gauge\n"
+		   "segcont_sync_running %d\n"
+		   "# HELP segcont_sync_unrecorded_failures Pasadas fallidas que la base de datos "
+		   "no pudo registrar (desde la última completa).\n"
+		   "# TYPE segcont_sync_unrecorded_failures gauge\n"
+		   "segcont_sync_unrecorded_failures %ld\n"
+		   "# HELP segcont_sync_process_passes_total Pasadas de este proceso (completas o "
+		   "no).\n"
+		   "# TYPE segcont_sync_process_passes_total counter\n"
+		   "segcont_sync_process_passes_total %ld\n"
+		   "# HELP segcont_sync_process_failures_total Pasadas fallidas de este proceso.\n"
+		   "# TYPE segcont_sync_process_failures_total counter\n"
+		   "segcont_sync_process_failures_total %ld\n",
+		   ps->running, unrecorded, ps->passes, ps->passes_failed);
 }
 
 /* The request counters and the latency histogram of every route. */
@@ -322,22 +459,31 @@ void http_metrics_metrics(struct http_request *req)
 	struct http_metrics *m = req->api->metrics;
 	struct store *s = http_api_store(req);
 	struct http_metrics_counts counts;
+	struct sync_poller_stats ps;
 	struct sync_state st;
 	struct buf *o = &req->out;
+	long unrecorded;
 
 	memset(&counts, 0, sizeof(counts));
+	http_metrics_poller(m, &ps);
 	if (s == NULL || store_count_by_estado(s, http_metrics_count_one, &counts) < 0 ||
 	    store_sync_get(s, &st) < 0) {
 		http_req_store_error(req, s);
 		return;
 	}
+	unrecorded = http_metrics_unrecorded(m, &ps, &st);
 	buf_reset(o);
 	buf_puts(o, "# HELP segcont_radicados Radicados por estado del seguimiento.\n"
 		    "# TYPE segcont_radicados gauge\n");
 	for (int e = 0; e < WORKFLOW_NESTADOS; e++)
 		buf_printf(o, "segcont_radicados{estado=\"%s\"} %lld\n", workflow_estado_name(e),
 			   counts.n[e]);
-	http_metrics_sync(m, o, &st);
+	http_metrics_sync(m, o, &st, &ps, unrecorded);
+	buf_printf(o,
+		   "# HELP segcont_database_corrupt 1 cuando la base de datos mostró daños.\n"
+		   "# TYPE segcont_database_corrupt gauge\n"
+		   "segcont_database_corrupt %d\n",
+		   store_corruption_seen() != 0);
 	if (http_metrics_reconcile(req, s) < 0)
 		return;
 	http_metrics_http(m, o);
