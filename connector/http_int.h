@@ -196,7 +196,8 @@ long long http_api_now_us(void);
 
 /* ---- http_req.c: answers, errors, and the checks of the route spec */
 
-/* Sets a JSON answer from obj (stolen). */
+/* Sets a JSON answer from obj (stolen). An answer that cannot be built (obj NULL, or not
+ * serialisable) becomes the 500 of http_req_fail: never an empty body. */
 void http_req_json(struct http_request *req, int status, json_t *obj);
 /* The error body of DESIGN.md: {"error": {"codigo": ..., "mensaje": ...}}. */
 void http_req_error(struct http_request *req, int status, const char *codigo, const char *mensaje);
@@ -218,7 +219,8 @@ void http_req_reconcile_error(struct http_request *req, struct store *s, enum re
 
 /* A client-supplied name for a message: out, or "?" when long or not printable UTF-8. */
 const char *http_req_shown(const char *s, char *out, size_t outlen);
-/* A JSON string of s, or null for NULL or "". New reference. */
+/* A JSON string of s, or null for NULL or ""; bytes that are not UTF-8 become '?' (a
+ * stored message cut inside a character must not make the answer unbuildable). New ref. */
 json_t *http_req_text(const char *s);
 /* Digits only into [min, max]: 0, -1 when not digits, -2 when out of range. */
 int http_req_digits(const char *s, long long min, long long max, long long *out);

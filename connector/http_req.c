@@ -11,20 +11,37 @@
 #include "log.h"
 #include "workflow.h"
 
+/* The answer when even an error body cannot be built: a constant. */
+#define HTTP_REQ_LAST_RESORT                                                                       \
+	"{\"error\":{\"codigo\":\"error_interno\",\"mensaje\":\"no se pudo construir la "          \
+	"respuesta; vea el registro del servicio\"}}"
+
 /* ---- Answers */
+
+/* Puts a JSON text (stolen, may be NULL) as the answer. 0, or -1 when there was none. */
+static int http_req_put(struct http_request *req, int status, char *text)
+{
+	if (text == NULL)
+		return -1;
+	buf_reset(&req->out);
+	buf_puts(&req->out, text);
+	free(text);
+	req->status = status;
+	req->content_type = HTTP_JSON_TYPE;
+	return 0;
+}
 
 void http_req_json(struct http_request *req, int status, json_t *obj)
 {
-	char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *text = obj != NULL ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	char why[64];
 
 	json_decref(obj);
-	buf_reset(&req->out);
-	if (text != NULL) {
-		buf_puts(&req->out, text);
-		free(text);
-	}
-	req->status = status;
-	req->content_type = HTTP_JSON_TYPE;
+	if (http_req_put(req, status, text) == 0)
+		return;
+	snprintf(why, sizeof(why), "la respuesta %d no se pudo escribir en JSON", status);
+	http_req_fail(req, NULL, why,
+		      "no se pudo construir la respuesta; vea el registro del servicio");
 }
 
 void http_req_error(struct http_request *req, int status, const char *codigo, const char *mensaje)
@@ -34,7 +51,15 @@ void http_req_error(struct http_request *req, int status, const char *codigo, co
 	if (obj == NULL) /* a message that is not UTF-8: never expected, never fatal */
 		obj = json_pack("{s:{s:s, s:s}}", "error", "codigo", codigo, "mensaje",
 				"solicitud inválida");
-	http_req_json(req, status, obj);
+	if (http_req_put(req, status,
+			 obj != NULL ? json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL) <
+	    0) {
+		buf_reset(&req->out);
+		buf_puts(&req->out, HTTP_REQ_LAST_RESORT);
+		req->status = 500;
+		req->content_type = HTTP_JSON_TYPE;
+	}
+	json_decref(obj);
 }
 
 void http_req_errorf(struct http_request *req, int status, const char *codigo, const char *fmt, ...)
@@ -112,9 +137,46 @@ const char *http_req_shown(const char *s, char *out, size_t outlen)
 	return out;
 }
 
+/* Bytes of the UTF-8 sequence starting at s (n bytes left), or 0 when it is not one. */
+static size_t http_req_utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] < 0x80		    ? 1
+		     : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+		     : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+		     : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+						    : 0;
+
+	if (len == 0 || len > n || !util_utf8_valid((const char *)s, len))
+		return 0;
+	return len;
+}
+
 json_t *http_req_text(const char *s)
 {
-	return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+	size_t n;
+	struct buf fixed;
+	json_t *j;
+
+	if (s == NULL || s[0] == '\0')
+		return json_null();
+	n = strlen(s);
+	if (util_utf8_valid(s, n))
+		return json_stringn(s, n);
+	buf_init(&fixed);
+	for (size_t i = 0; i < n;) {
+		size_t len = http_req_utf8_seq((const unsigned char *)s + i, n - i);
+
+		if (len == 0) {
+			buf_puts(&fixed, "?");
+			i++;
+			continue;
+		}
+		buf_append(&fixed, s + i, len);
+		i += len;
+	}
+	j = json_stringn(fixed.data, fixed.len);
+	buf_free(&fixed);
+	return j != NULL ? j : json_null();
 }
 
 int http_req_digits(const char *s, long long min, long long max, long long *out)

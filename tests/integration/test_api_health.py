@@ -1,11 +1,11 @@
 """/healthz and /metrics against `segcont serve`: sync passes that fail while the database
 cannot record them (a trigger refuses every write of sync_estado) make /healthz 503 with the
-reason and count in /metrics, and it recovers; a damaged database file is "corrupta" (once
-store.c's integrity check replaces connector/store_health_stub.c)."""
+reason and count in /metrics, and it recovers; a stored message cut inside a UTF-8 character
+still gives a JSON answer; a damaged database file is "corrupta" (once store.c's integrity
+check replaces connector/store_health_stub.c)."""
 import json
 import os
 import sqlite3
-import threading
 import time
 
 import segtest as t
@@ -89,7 +89,24 @@ t.check(st == 200 and "fallos_sin_registrar" not in h.get("sync", {}),
 t.check(metric("segcont_sync_unrecorded_failures") == 0 and metric("segcont_sync_degraded") == 0,
         "y /metrics vuelve a 0")
 
-print("2. una base dañada")
+print("2. un mensaje guardado cortado dentro de un carácter UTF-8")
+sql("UPDATE sync_estado SET ultimo_error = CAST(X'66616c6c6f206c6120636f6e657869c3' AS TEXT),"
+    " degradado_desde = CAST(X'323032342d30352d303254c3' AS TEXT)")
+time.sleep(0.4)  # another process wrote: seen within 250 ms
+st, h = healthz()
+t.check(st == 503 and isinstance(h, dict) and h.get("estado") == "degradado",
+        "503 con cuerpo JSON, no vacío (%s %r)" % (st, h))
+if isinstance(h, dict):
+    t.check(h["sync"]["ultimo_error"] == "fallo la conexi?", "ultimo_error reparado: %r"
+            % h["sync"]["ultimo_error"])
+    t.check(h["mensaje"] == "sincronización degradada desde 2024-05-02T?", "mensaje: %r"
+            % h["mensaje"])
+sql("UPDATE sync_estado SET degradado_desde = ''")
+time.sleep(0.4)
+st, h = healthz()
+t.check(st == 200, "sin degradación: 200 otra vez (%s)" % st)
+
+print("3. una base dañada")
 if os.path.exists(os.path.join(t.ROOT, "connector", "store_health_stub.c")):
     print("  (omitido: store_health_stub.c sigue en lugar de la verificación de store.c)")
 else:

@@ -1,5 +1,6 @@
-/* test_http.c -- unit tests of http_req.c without a server: the route spec's query and body
- * checks (status, codigo and message of each refusal). */
+/* test_http.c -- unit tests of http_req.c without a server: an answer that cannot be built is
+ * a 500 JSON error (never an empty body), stored text repaired to UTF-8,
+ * and the route spec's query and body checks (status, codigo and message of each refusal). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -52,6 +53,56 @@ static void test_error_of(const struct http_request *req, int status, const char
 	if (mensaje != NULL)
 		assert_string_equal(json_string_value(json_object_get(e, "mensaje")), mensaje);
 	assert_string_equal(req->content_type, HTTP_JSON_TYPE);
+	json_decref(j);
+}
+
+/* An answer that cannot be built -- no object, or a message json refuses (cut inside a
+ * UTF-8 character) -- is the 500 of the failure exit, with a body. */
+static void test_unbuildable_answer(void **state)
+{
+	struct http_request req;
+
+	(void)state;
+	test_req_init(&req);
+	http_req_json(&req, 200, NULL);
+	test_error_of(&req, 500, "error_interno",
+		      "no se pudo construir la respuesta; vea el registro del servicio");
+	test_req_free(&req);
+
+	test_req_init(&req);
+	http_req_json(&req, 503, json_pack("{s:s}", "mensaje", "degradada desde \xc3"));
+	test_error_of(&req, 500, "error_interno", NULL);
+	assert_int_equal(req.retry_after, 0);
+	test_req_free(&req);
+
+	/* an error whose own message is not UTF-8 keeps its status and codigo */
+	test_req_init(&req);
+	http_req_error(&req, 422, "valor_invalido", "corte \xe2\x82");
+	test_error_of(&req, 422, "valor_invalido", "solicitud inválida");
+	test_req_free(&req);
+}
+
+/* Stored text that is not UTF-8 (a message cut inside a character) still makes JSON. */
+static void test_text_repair(void **state)
+{
+	json_t *j;
+
+	(void)state;
+	j = http_req_text(NULL);
+	assert_true(json_is_null(j));
+	json_decref(j);
+	j = http_req_text("");
+	assert_true(json_is_null(j));
+	json_decref(j);
+	j = http_req_text("tiempo agotado en la conexi\xc3\xb3n");
+	assert_string_equal(json_string_value(j), "tiempo agotado en la conexi\xc3\xb3n");
+	json_decref(j);
+	j = http_req_text("conexi\xc3");
+	assert_string_equal(json_string_value(j), "conexi?");
+	json_decref(j);
+	j = http_req_text("a\xff\xfe"
+			  "b\xe2\x82\xac\xe2\x82");
+	assert_string_equal(json_string_value(j), "a??b\xe2\x82\xac??");
 	json_decref(j);
 }
 
@@ -266,8 +317,8 @@ static void test_date_add(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_query_spec),
-	    cmocka_unit_test(test_body_spec),
+	    cmocka_unit_test(test_unbuildable_answer), cmocka_unit_test(test_text_repair),
+	    cmocka_unit_test(test_query_spec),	       cmocka_unit_test(test_body_spec),
 	    cmocka_unit_test(test_date_add),
 	};
 
