@@ -79,6 +79,7 @@ void http_req_fail(struct http_request *req, struct store *s, const char *why, c
 	const char *where = r != NULL ? r->pattern : HTTP_ROUTE_OTHER;
 
 	if (s != NULL && store_last_busy(s)) {
+		log_warn(HTTP_MODULE, "%s %s: base ocupada: %s", req->method, where, why);
 		req->retry_after = HTTP_API_RETRY_AFTER_S;
 		http_req_error(req, 503, "base_ocupada",
 			       "la base de datos está ocupada; reintente en un momento");

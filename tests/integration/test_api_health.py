@@ -1,8 +1,9 @@
-"""/healthz and /metrics against `segcont serve`: sync passes that fail while the database
-cannot record them (a trigger refuses every write of sync_estado) make /healthz 503 with the
-reason and count in /metrics, and it recovers; a stored message cut inside a UTF-8 character
-still gives a JSON answer; a damaged database file is "corrupta" (once store.c's integrity
-check replaces connector/store_health_stub.c)."""
+"""/healthz, /metrics and the failure exit against `segcont serve`: sync passes that fail while
+the database cannot record them (a trigger refuses every write of sync_estado) make /healthz
+503 with the reason and count in /metrics, and it recovers; a stored message cut inside a UTF-8
+character still gives a JSON answer; a locked database is 503 base_ocupada with Retry-After and
+a failing write 500 error_interno, the cause in the log only; a damaged database file is
+"corrupta" (once store.c's integrity check replaces connector/store_health_stub.c)."""
 import json
 import os
 import sqlite3
@@ -106,7 +107,34 @@ time.sleep(0.4)
 st, h = healthz()
 t.check(st == 200, "sin degradación: 200 otra vez (%s)" % st)
 
-print("3. una base dañada")
+print("3. la salida de las fallas: base ocupada, error interno")
+before = t.db_dump(db)
+v = t.api(B, "GET", "/api/radicados/" + numero, token=DIR)[2]["seguimiento"]["version"]
+con = sqlite3.connect(db, timeout=1, isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+start = time.time()
+st, h, b = t.api(B, "PATCH", "/api/radicados/" + numero, token=DIR,
+                 body={"version": v, "observaciones": "con la base tomada"}, timeout=30)
+con.execute("ROLLBACK")
+con.close()
+t.check(st == 503 and b["error"]["codigo"] == "base_ocupada" and h.get("retry-after") == "1",
+        "base bloqueada por otro proceso: 503 base_ocupada, Retry-After: 1 (%s %s, %.1f s)"
+        % (st, b, time.time() - start))
+sql("CREATE TRIGGER prueba_falla BEFORE UPDATE ON seguimiento BEGIN"
+    " SELECT RAISE(ABORT, 'detalle-interno-de-la-prueba'); END")
+time.sleep(0.4)
+st, h, b = t.api(B, "PATCH", "/api/radicados/" + numero, token=DIR,
+                 body={"version": v, "observaciones": "falla al escribir"})
+t.check(st == 500 and b["error"]["codigo"] == "error_interno" and
+        "detalle-interno" not in json.dumps(b) and "retry-after" not in h,
+        "una escritura que falla: 500 error_interno sin detalles (%s %s)" % (st, b))
+sql("DROP TRIGGER prueba_falla")
+log = open(os.path.join(work, "serve.log")).read()
+t.check("detalle-interno-de-la-prueba" in log and "PATCH /api/radicados/{numero}" in log,
+        "la causa queda en el registro, con la ruta")
+t.check(t.db_dump(db) == before, "ninguna de las dos cambió la base")
+
+print("4. una base dañada")
 if os.path.exists(os.path.join(t.ROOT, "connector", "store_health_stub.c")):
     print("  (omitido: store_health_stub.c sigue en lugar de la verificación de store.c)")
 else:

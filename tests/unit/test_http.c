@@ -1,5 +1,5 @@
 /* test_http.c -- unit tests of http_req.c without a server: an answer that cannot be built is
- * a 500 JSON error (never an empty body), stored text repaired to UTF-8,
+ * a 500 JSON error (never an empty body), the failure exit, stored text repaired to UTF-8,
  * and the route spec's query and body checks (status, codigo and message of each refusal). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,6 +79,33 @@ static void test_unbuildable_answer(void **state)
 	test_req_init(&req);
 	http_req_error(&req, 422, "valor_invalido", "corte \xe2\x82");
 	test_error_of(&req, 422, "valor_invalido", "solicitud inválida");
+	test_req_free(&req);
+}
+
+/* The failure exit without a database, and its two messages. */
+static void test_fail_exit(void **state)
+{
+	struct http_request req;
+
+	(void)state;
+	test_req_init(&req);
+	http_req_store_error(&req, NULL);
+	test_error_of(&req, 500, "error_interno",
+		      "error interno al acceder a la base de datos; vea el registro del servicio");
+	assert_int_equal(req.retry_after, 0);
+	assert_null(strstr(req.out.data, "sin base de datos")); /* the cause: the log only */
+	test_req_free(&req);
+
+	test_req_init(&req);
+	http_req_internal_error(&req, NULL, "SELECT secreto FROM x");
+	test_error_of(&req, 500, "error_interno",
+		      "error interno del servicio; vea el registro del servicio");
+	assert_null(strstr(req.out.data, "SELECT"));
+	test_req_free(&req);
+
+	test_req_init(&req);
+	http_req_indicators_error(&req, NULL, INDICATORS_BAD_DATE, "desde mal");
+	test_error_of(&req, 422, "fecha_invalida", "desde mal");
 	test_req_free(&req);
 }
 
@@ -317,9 +344,9 @@ static void test_date_add(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_unbuildable_answer), cmocka_unit_test(test_text_repair),
-	    cmocka_unit_test(test_query_spec),	       cmocka_unit_test(test_body_spec),
-	    cmocka_unit_test(test_date_add),
+	    cmocka_unit_test(test_unbuildable_answer), cmocka_unit_test(test_fail_exit),
+	    cmocka_unit_test(test_text_repair),	       cmocka_unit_test(test_query_spec),
+	    cmocka_unit_test(test_body_spec),	       cmocka_unit_test(test_date_add),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
