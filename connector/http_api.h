@@ -28,10 +28,11 @@
 #define HTTP_API_COUNT_CACHE 16		       /* list totals remembered per thread  */
 #define HTTP_API_VERSION_TTL_MS 250	       /* other processes' commits are seen within this */
 #define HTTP_API_RETRY_AFTER_S 1	       /* Retry-After of a 503 when the database is busy */
-/* Dates of the query arguments (desde, hasta): from the calendar's first year, and a year
- * short of the last so that the day after and any due date still have a calendar. */
+/* Dates of the query arguments (desde, hasta): from the calendar's first year to the end of
+ * 2099, the range the command line's --desde and --hasta take (cli.h): a filing date beyond
+ * it is a typing error, and the day after and any due date stay well inside the calendar. */
 #define HTTP_API_DATE_MIN "1984-01-01"
-#define HTTP_API_DATE_MAX "9998-12-31"
+#define HTTP_API_DATE_MAX "2099-12-31"
 /* Requests we refuse ourselves, in Spanish JSON, before libmicrohttpd's own limit: */
 #define HTTP_API_URI_MAX 4096u	   /* bytes of the request's URI: above, 414 */
 #define HTTP_API_HEADERS_MAX 8192u /* bytes of its header lines: above, 431 */

@@ -176,14 +176,14 @@ static void test_query_spec(void **state)
 
 	(void)state;
 	assert_int_equal(test_query(&req, (const char *const[]){"n", "7", "color", "verde", "desde",
-								"1984-01-01", "hasta", "9998-12-31",
+								"1984-01-01", "hasta", "2099-12-31",
 								"q", "a b", NULL}),
 			 0);
 	assert_int_equal(req.arg_num[0], 7);
 	assert_int_equal(req.arg_num[1], 1);
-	assert_string_equal(req.arg[3], "9998-12-31");
+	assert_string_equal(req.arg[3], "2099-12-31");
 	assert_string_equal(req.canon.data,
-			    "n=7&color=verde&desde=1984-01-01&hasta=9998-12-31&q=a b&");
+			    "n=7&color=verde&desde=1984-01-01&hasta=2099-12-31&q=a b&");
 	test_req_free(&req);
 	/* an empty value reads as absent */
 	assert_int_equal(test_query(&req, (const char *const[]){"n", "", NULL}), 0);
@@ -208,9 +208,11 @@ static void test_query_spec(void **state)
 			   "fecha_invalida", "«desde» debe ser una fecha real AAAA-MM-DD");
 	/* dates beyond the sane range (the calendar's years, less a margin) */
 	test_query_refused((const char *const[]){"hasta", "9999-12-31", NULL}, 422,
-			   "fecha_invalida", "«hasta» debe estar entre 1984-01-01 y 9998-12-31");
+			   "fecha_invalida", "«hasta» debe estar entre 1984-01-01 y 2099-12-31");
 	test_query_refused((const char *const[]){"desde", "0001-01-01", NULL}, 422,
-			   "fecha_invalida", "«desde» debe estar entre 1984-01-01 y 9998-12-31");
+			   "fecha_invalida", "«desde» debe estar entre 1984-01-01 y 2099-12-31");
+	test_query_refused((const char *const[]){"hasta", "2100-01-01", NULL}, 422,
+			   "fecha_invalida", NULL);
 	test_query_refused((const char *const[]){"desde", "1983-12-31", NULL}, 422,
 			   "fecha_invalida", NULL);
 	test_query_refused(
