@@ -1,6 +1,8 @@
 /* http_api.h -- the daemon's HTTP side (libmicrohttpd): a route table (method, path
- * pattern, handler, roles), Bearer auth, JSON in and out, Spanish error bodies, the
- * follow-up workflow rules, /healthz, /metrics. */
+ * pattern, handler, roles, and what each route takes, checked before its handler runs),
+ * Bearer auth, JSON in and out, Spanish error bodies, /healthz, /metrics. The files:
+ * http_api.c (server, routes, dispatch), http_req.c (answers, checks), http_cache.c,
+ * http_metrics.c, http_radicados.c, http_reports.c; the follow-up rules are workflow.c's. */
 #ifndef SEGCONT_HTTP_API_H
 #define SEGCONT_HTTP_API_H
 
@@ -26,11 +28,28 @@
 #define HTTP_API_COUNT_CACHE 16		       /* list totals remembered per thread  */
 #define HTTP_API_VERSION_TTL_MS 250	       /* other processes' commits are seen within this */
 #define HTTP_API_RETRY_AFTER_S 1	       /* Retry-After of a 503 when the database is busy */
+/* Dates of the query arguments (desde, hasta): from the calendar's first year to the end of
+ * 2099, the range the command line's --desde and --hasta take (cli.h): a filing date beyond
+ * it is a typing error, and the day after and any due date stay well inside the calendar. */
+#define HTTP_API_DATE_MIN "1984-01-01"
+#define HTTP_API_DATE_MAX "2099-12-31"
+/* Requests we refuse ourselves, in Spanish JSON, before libmicrohttpd's own limit: */
+#define HTTP_API_URI_MAX 4096u	   /* bytes of the request's URI: above, 414 */
+#define HTTP_API_HEADERS_MAX 8192u /* bytes of its header lines: above, 431 */
+/* libmicrohttpd's memory per connection (its default): a request line and headers that do
+ * not fit in it are answered by the library itself (414 / 431, English HTML). It also zeroes
+ * all of it between two requests of a connection, so it stays small. */
+#define HTTP_API_CONNECTION_MEMORY (32u * 1024u)
+/* /healthz: sync passes of this process that failed without the database recording them
+ * (it cannot be written) make it 503 from this many on; one could be a race of the count. */
+#define HTTP_API_UNRECORDED_FAILURES 2
+#define HTTP_API_INTEGRITY_EVERY_S 300 /* /healthz runs the database's integrity check */
 
 struct http_api;
 struct reconcile_scheduler; /* reconcile.h */
 
-/* Starts the server on cfg's listen address and port with cfg->http_threads threads.
+/* Starts the server on cfg's listen address (IPv4 or IPv6) and port with cfg->http_threads
+ * threads.
  * Borrows cfg, poller and reconciler (poller may be NULL: then /api/sync answers 503;
  * reconciler may be NULL: then /metrics leaves out the daily runs). Each server thread
  * opens its own store connection on first use. GET answers of the filing list, of one

@@ -290,23 +290,31 @@ void util_today(char out[11])
 }
 
 /* Parses a strict YYYY-MM-DD into a UTC midnight epoch; timegm normalises, so a date
- * is valid only when it survives the round trip. */
+ * is valid only when it survives the round trip. Reads at most 11 bytes of date, and only
+ * digits and dashes where they belong (strptime alone would skip spaces, take a sign). */
 static int util_date_epoch(const char *date, time_t *out)
 {
 	struct tm tm;
+	struct tm asked;
 	struct tm back;
 	char *end;
 	time_t t;
 
-	if (date == NULL || strlen(date) != 10)
+	if (date == NULL || strnlen(date, 11) != 10 || date[4] != '-' || date[7] != '-')
 		return -1;
+	for (int i = 0; i < 10; i++) {
+		if (i != 4 && i != 7 && (date[i] < '0' || date[i] > '9'))
+			return -1;
+	}
 	memset(&tm, 0, sizeof(tm));
 	end = strptime(date, "%Y-%m-%d", &tm);
 	if (end == NULL || *end != '\0')
 		return -1;
+	asked = tm; /* timegm normalises tm itself (2024-02-30 becomes 2024-03-01) */
 	t = timegm(&tm);
 	gmtime_r(&t, &back);
-	if (back.tm_year != tm.tm_year || back.tm_mon != tm.tm_mon || back.tm_mday != tm.tm_mday)
+	if (back.tm_year != asked.tm_year || back.tm_mon != asked.tm_mon ||
+	    back.tm_mday != asked.tm_mday)
 		return -1;
 	*out = t;
 	return 0;

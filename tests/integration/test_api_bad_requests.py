@@ -1,6 +1,6 @@
 """The table of bad requests (tests/data/api/bad-requests.json) against `segcont serve`: each
-gets its 4xx with the JSON error body and its codigo, the server stays up, and the database
-is left exactly as it was (every table compared after every case)."""
+gets its 4xx with the JSON error body, its codigo and its exact Spanish message, the server
+stays up, and the database is left exactly as it was (every table compared after every case)."""
 import base64
 import json
 import os
@@ -129,6 +129,9 @@ for case in cases:
     ok = ok and headers.get("content-type", "").startswith("application/json")
     t.check(ok, "%s: %d %s (esperado %d %s)" % (case["name"], status, err.get("codigo"),
                                                case["status"], case["codigo"]))
+    if "mensaje" in case:
+        t.check(err.get("mensaje") == fill(case["mensaje"]),
+                "%s: el mensaje exacto (%r)" % (case["name"], err.get("mensaje")))
     if status == 401:
         t.check(headers.get("www-authenticate", "").startswith("Bearer"),
                 "%s: WWW-Authenticate" % case["name"])

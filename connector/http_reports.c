@@ -1,0 +1,263 @@
+/* http_reports.c -- the routes that read across filings or act on the office: indicators,
+ * the XLSX/CSV export, the calendar, the discrepancies, a sync pass on demand, the caller. */
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "export.h"
+#include "http_int.h"
+#include "indicators.h"
+#include "log.h"
+#include "reconcile.h"
+#include "sync.h"
+
+#define HTTP_REPORTS_STR(x) #x
+#define HTTP_REPORTS_XSTR(x) HTTP_REPORTS_STR(x)
+#define HTTP_REPORTS_YEARS                                                                         \
+	HTTP_REPORTS_XSTR(CALENDAR_MIN_YEAR) " y " HTTP_REPORTS_XSTR(CALENDAR_MAX_YEAR)
+
+/* ---- GET /api/indicadores and /api/export.* ?desde=&hasta= (indicators.c checks that desde
+ * does not follow hasta, as the command does) */
+
+const struct http_arg http_reports_period_args[] = {
+    {.name = "desde", .type = HTTP_ARG_DATE, .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
+    {.name = "hasta", .type = HTTP_ARG_DATE, .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_period_args, HTTP_MAX_ARGS);
+
+/* Cached per day (the clocks count business days). */
+void http_reports_indicadores(struct http_request *req)
+{
+	struct store *s = http_api_store(req);
+	char err[INDICATORS_ERR_LEN];
+	char today[CALENDAR_DATE_LEN];
+	struct buf key;
+	json_t *j = NULL;
+	enum indicators_rc rc;
+
+	buf_init(&key);
+	util_today(today);
+	buf_printf(&key, "I?%s#%s", req->canon.data != NULL ? req->canon.data : "", today);
+	if (http_cache_answer_get(req, s, key.data))
+		goto done;
+	rc = indicators_build(s, req->api->cfg, req->api->calendar, req->arg[0], req->arg[1], NULL,
+			      &j, err, sizeof(err));
+	if (rc != INDICATORS_OK) {
+		http_req_indicators_error(req, s, rc, err);
+		goto done;
+	}
+	http_req_json(req, 200, j);
+done:
+	buf_free(&key);
+}
+
+/* A download, never cached. */
+static void http_reports_export(struct http_request *req, enum export_format fmt)
+{
+	struct store *s = http_api_store(req);
+	char err[INDICATORS_ERR_LEN];
+	char name[EXPORT_FILENAME_LEN];
+	size_t nrows = 0;
+	enum indicators_rc rc;
+
+	buf_reset(&req->out);
+	rc = export_write(s, req->api->cfg, req->api->calendar, fmt, req->arg[0], req->arg[1], NULL,
+			  &req->out, &nrows, err, sizeof(err));
+	if (rc != INDICATORS_OK) {
+		http_req_indicators_error(req, s, rc, err);
+		return;
+	}
+	export_filename(fmt, req->arg[0], req->arg[1], name);
+	req->status = 200;
+	req->content_type = fmt == EXPORT_XLSX ? EXPORT_XLSX_CONTENT_TYPE : EXPORT_CSV_CONTENT_TYPE;
+	req->extra_header = MHD_HTTP_HEADER_CONTENT_DISPOSITION;
+	snprintf(req->extra_value, sizeof(req->extra_value), "attachment; filename=\"%s\"", name);
+	log_info(HTTP_MODULE, "exportación %s de %zu radicados para el usuario %lld",
+		 fmt == EXPORT_XLSX ? "xlsx" : "csv", nrows, req->user.id);
+}
+
+void http_reports_export_xlsx(struct http_request *req)
+{
+	http_reports_export(req, EXPORT_XLSX);
+}
+
+void http_reports_export_csv(struct http_request *req)
+{
+	http_reports_export(req, EXPORT_CSV);
+}
+
+/* ---- GET /api/calendario/festivos?anio=YYYY, /api/calendario/sumar?desde=&dias=N (a date
+ * or an instant: indicators.c reads it) */
+
+const struct http_arg http_reports_festivos_args[] = {
+    {.name = "anio",
+     .type = HTTP_ARG_INT,
+     .min = CALENDAR_MIN_YEAR,
+     .max = CALENDAR_MAX_YEAR,
+     .required = 1,
+     .status = 400,
+     .msg = "anio debe ser un año entre " HTTP_REPORTS_YEARS},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_festivos_args, HTTP_MAX_ARGS);
+
+const struct http_arg http_reports_sumar_args[] = {
+    {.name = "desde",
+     .type = HTTP_ARG_TEXT,
+     .max = INDICATORS_ISO_LEN - 1,
+     .required = 1,
+     .missing = "falta desde: una fecha AAAA-MM-DD",
+     .status = 422,
+     .codigo = "fecha_invalida",
+     .msg = "desde debe ser una fecha AAAA-MM-DD entre " HTTP_REPORTS_YEARS},
+    {.name = "dias",
+     .type = HTTP_ARG_INT,
+     .min = 0,
+     .max = INDICATORS_MAX_ADD_DAYS,
+     .required = 1,
+     .status = 400,
+     .msg = "dias debe ser un entero entre 0 y " HTTP_REPORTS_XSTR(INDICATORS_MAX_ADD_DAYS)},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_sumar_args, HTTP_MAX_ARGS);
+
+void http_reports_festivos(struct http_request *req)
+{
+	char err[INDICATORS_ERR_LEN];
+	json_t *j = NULL;
+	enum indicators_rc rc =
+	    indicators_holidays_json(req->api->calendar, req->arg[0], &j, err, sizeof(err));
+
+	if (rc != INDICATORS_OK) {
+		http_req_indicators_error(req, NULL, rc, err);
+		return;
+	}
+	http_req_json(req, 200, j);
+}
+
+void http_reports_sumar(struct http_request *req)
+{
+	char err[INDICATORS_ERR_LEN];
+	json_t *j = NULL;
+	enum indicators_rc rc = indicators_add_days_json(req->api->calendar, req->arg[0],
+							 req->arg[1], &j, err, sizeof(err));
+
+	if (rc != INDICATORS_OK) {
+		http_req_indicators_error(req, NULL, rc, err);
+		return;
+	}
+	http_req_json(req, 200, j);
+}
+
+/* ---- Reconciliation (reconcile.c): GET /api/discrepancias, POST .../{id}/resolver */
+
+static const char *const http_reports_disc_estados[] = {"abierta", "resuelta", "cerrada", "todas",
+							NULL};
+
+static const char *http_reports_kind_at(size_t i)
+{
+	return i < RECONCILE_KIND_COUNT ? reconcile_kind_name((enum reconcile_kind)i) : NULL;
+}
+
+enum { HTTP_D_ESTADO, HTTP_D_TIPO, HTTP_D_PAGINA, HTTP_D_POR_PAGINA };
+const struct http_arg http_reports_discrepancias_args[] = {
+    [HTTP_D_ESTADO] = {.name = "estado",
+		       .type = HTTP_ARG_ENUM,
+		       .values = http_reports_disc_estados},
+    [HTTP_D_TIPO] = {.name = "tipo", .type = HTTP_ARG_ENUM, .value_at = http_reports_kind_at},
+    [HTTP_D_PAGINA] = {.name = "pagina", .type = HTTP_ARG_INT, .min = 1, .max = RECONCILE_PAGE_MAX},
+    [HTTP_D_POR_PAGINA] = {.name = "por_pagina",
+			   .type = HTTP_ARG_INT,
+			   .min = 1,
+			   .max = RECONCILE_PAGE_SIZE_MAX},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_discrepancias_args, HTTP_MAX_ARGS);
+
+void http_reports_discrepancias(struct http_request *req)
+{
+	struct store *s = http_api_store(req);
+	char err[RECONCILE_ERR_LEN];
+	struct buf key;
+	json_t *j = NULL;
+	enum reconcile_status st;
+
+	buf_init(&key);
+	buf_printf(&key, "R?%s", req->canon.data != NULL ? req->canon.data : "");
+	if (http_cache_answer_get(req, s, key.data))
+		goto done;
+	st = reconcile_list_json(
+	    s, req->arg[HTTP_D_ESTADO], req->arg[HTTP_D_TIPO],
+	    req->arg[HTTP_D_PAGINA] != NULL ? (long)req->arg_num[HTTP_D_PAGINA] : 0,
+	    req->arg[HTTP_D_POR_PAGINA] != NULL ? (long)req->arg_num[HTTP_D_POR_PAGINA] : 0, &j,
+	    err, sizeof(err));
+	if (st != RECONCILE_OK) {
+		http_req_reconcile_error(req, s, st, err);
+		goto done;
+	}
+	http_req_json(req, 200, j);
+done:
+	buf_free(&key);
+}
+
+static const struct http_field http_reports_resolver_fields[] = {
+    {.name = "nota",
+     .type = HTTP_T_STRING,
+     .required = 1,
+     .hint = "diga cómo se resolvió la discrepancia"},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_resolver_fields, HTTP_MAX_FIELDS);
+const struct http_body http_reports_resolver_body = {.fields = http_reports_resolver_fields};
+
+void http_reports_resolver(struct http_request *req)
+{
+	struct store *s = http_api_store(req);
+	char err[RECONCILE_ERR_LEN];
+	json_t *row = NULL;
+	enum reconcile_status st =
+	    reconcile_resolve(s, req->param_id, req->user.id, json_string_value(req->field[0]),
+			      &row, err, sizeof(err));
+
+	if (st != RECONCILE_OK) {
+		http_req_reconcile_error(req, s, st, err);
+		return;
+	}
+	http_req_json(req, 200, row);
+}
+
+/* ---- POST /api/sync, GET /api/usuarios/yo */
+
+static const struct http_field http_reports_no_fields[] = {{.name = NULL}};
+const struct http_body http_reports_sync_body = {
+    .fields = http_reports_no_fields,
+    .optional = 1,
+    .unknown_msg = "esta operación no recibe campos: envíe {} o nada",
+};
+
+void http_reports_sync(struct http_request *req)
+{
+	if (req->api->poller == NULL) {
+		http_req_error(req, 503, "sync_no_disponible",
+			       "la sincronización no está en marcha en este proceso");
+		return;
+	}
+	sync_poller_trigger(req->api->poller);
+	log_info(HTTP_MODULE, "pasada de sincronización solicitada por el usuario %lld",
+		 req->user.id);
+	http_req_json(req, 202,
+		      json_pack("{s:s, s:s}", "estado", "solicitada", "mensaje",
+				"la pasada empieza en cuanto termine la que esté en curso; vea "
+				"/healthz"));
+}
+
+void http_reports_yo(struct http_request *req)
+{
+	http_req_json(req, 200,
+		      json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)req->user.id, "nombre",
+				req->user.nombre, "rol", req->user.rol, "activo",
+				req->user.activo));
+}
