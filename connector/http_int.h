@@ -30,11 +30,6 @@ struct http_metrics;
 #define HTTP_HEADER_VALUE_LEN 160	/* the one extra header of a buffered answer */
 #define HTTP_ROUTE_OTHER "desconocida"	/* metrics label of unmatched requests */
 
-/* The store engineer's two functions (store.h after the merge; until then
- * store_health_stub.c). Compatible redeclarations: delete these two lines at the merge. */
-int store_corruption_seen(void);
-int store_check_integrity(struct store *s, char *err, size_t errlen);
-
 /* ---- The route spec (tmux's cmd_entry: the table says what a route takes; dispatch checks
  * it and hands the handler parsed values, so no handler parses its own input). */
 

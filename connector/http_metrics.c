@@ -232,6 +232,22 @@ void http_metrics_healthz(struct http_request *req)
 					"base_de_datos", "corrupta", "sync", sync));
 		return;
 	}
+	{
+		char why[HTTP_MSG_LEN / 2];
+		char since[UTIL_ISO_LEN];
+		long long at;
+
+		if (store_write_failing(why, sizeof(why), &at)) {
+			util_time_iso(at, since);
+			snprintf(msg, sizeof(msg),
+				 "la base de datos no acepta escrituras desde %s: %s", since, why);
+			http_req_json(req, 503,
+				      json_pack("{s:s, s:o, s:s, s:o*}", "estado", "error", "mensaje",
+						http_req_text(msg), "base_de_datos",
+						"escritura_fallida", "sync", sync));
+			return;
+		}
+	}
 	if (unrecorded >= HTTP_API_UNRECORDED_FAILURES) {
 		snprintf(msg, sizeof(msg),
 			 "sincronización degradada: %ld pasadas fallaron sin quedar registradas "
