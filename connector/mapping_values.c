@@ -1,6 +1,7 @@
 /* mapping_values.c -- what every answer format does with a value: number, date, folios and
  * annulment code checks, HTML entities, the field limits, area names, classification. */
 #include <libxml/HTMLparser.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,37 +331,28 @@ static char *mapping_html_decode(const char *s)
 	return buf_steal(&b);
 }
 
-/* The field i of f. */
+/* Where each text field lives in struct filing (folios is an int: not here). */
+static const size_t mapping_field_offsets[MAPPING_NFIELDS] = {
+    [MF_NUMERO] = offsetof(struct filing, numero),
+    [MF_FECHA] = offsetof(struct filing, fecha_radicacion),
+    [MF_ASUNTO] = offsetof(struct filing, asunto),
+    [MF_FOLIOS] = 0,
+    [MF_RUTA] = offsetof(struct filing, ruta),
+    [MF_DEP_ORIGEN] = offsetof(struct filing, dependencia_origen),
+    [MF_DEP_ORIGEN_NOMBRE] = offsetof(struct filing, dependencia_origen_nombre),
+    [MF_DEP_ACTUAL] = offsetof(struct filing, dependencia_actual),
+    [MF_REMITENTE] = offsetof(struct filing, remitente),
+    [MF_TIPO_DOC] = offsetof(struct filing, tipo_documental),
+    [MF_TIPO_DOC_NOMBRE] = offsetof(struct filing, tipo_documental_nombre),
+    [MF_ESTADO] = offsetof(struct filing, estado_ds),
+};
+
+/* The text field i of f, or NULL for folios and out-of-range values. */
 static char **mapping_filing_field(struct filing *f, enum mapping_field i)
 {
-	switch (i) {
-	case MF_NUMERO:
-		return &f->numero;
-	case MF_FECHA:
-		return &f->fecha_radicacion;
-	case MF_ASUNTO:
-		return &f->asunto;
-	case MF_RUTA:
-		return &f->ruta;
-	case MF_DEP_ORIGEN:
-		return &f->dependencia_origen;
-	case MF_DEP_ORIGEN_NOMBRE:
-		return &f->dependencia_origen_nombre;
-	case MF_DEP_ACTUAL:
-		return &f->dependencia_actual;
-	case MF_REMITENTE:
-		return &f->remitente;
-	case MF_TIPO_DOC:
-		return &f->tipo_documental;
-	case MF_TIPO_DOC_NOMBRE:
-		return &f->tipo_documental_nombre;
-	case MF_ESTADO:
-		return &f->estado_ds;
-	case MF_FOLIOS:
-	case MAPPING_NFIELDS:
-		break;
-	}
-	return NULL;
+	if ((size_t)i >= MAPPING_NFIELDS || i == MF_FOLIOS)
+		return NULL;
+	return (char **)(void *)((char *)f + mapping_field_offsets[i]);
 }
 
 void mapping_set_field(const struct mapping *m, struct filing *f, enum mapping_field i,
