@@ -93,6 +93,8 @@ struct store *http_api_store(struct http_request *req)
 	*s = store_open(req->api->cfg->store_path, err, sizeof(err));
 	if (*s == NULL)
 		log_error(HTTP_MODULE, "no se pudo abrir la base de datos: %s", err);
+	else
+		store_set_sla(*s, http_radicados_sla_text, req->api);
 	return *s;
 }
 

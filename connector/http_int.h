@@ -268,6 +268,11 @@ void http_metrics_metrics(struct http_request *req);
 
 /* GET /api/radicados, GET /api/radicados/{numero} */
 void http_radicados_list(struct http_request *req);
+/* The SLA function (store_sla_fn) every HTTP thread's store connection gets: the "sla" block
+ * of a filing (indicators_sla_for with api's configuration and calendar) as JSON text. arg
+ * is the struct http_api. */
+char *http_radicados_sla_text(void *arg, struct store *s, const char *numero, const char *now,
+			      char *err, size_t errlen);
 extern const struct http_arg http_radicados_list_args[];
 void http_radicados_get(struct http_request *req);
 /* the writes: PATCH /api/radicados/{numero}, POST .../reparto, POST .../gestiones */

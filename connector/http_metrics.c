@@ -242,8 +242,8 @@ void http_metrics_healthz(struct http_request *req)
 			snprintf(msg, sizeof(msg),
 				 "la base de datos no acepta escrituras desde %s: %s", since, why);
 			http_req_json(req, 503,
-				      json_pack("{s:s, s:o, s:s, s:o*}", "estado", "error", "mensaje",
-						http_req_text(msg), "base_de_datos",
+				      json_pack("{s:s, s:o, s:s, s:o*}", "estado", "error",
+						"mensaje", http_req_text(msg), "base_de_datos",
 						"escritura_fallida", "sync", sync));
 			return;
 		}

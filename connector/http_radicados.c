@@ -120,49 +120,24 @@ static int http_radicados_list_query(struct http_request *req, struct store_list
 	return 0;
 }
 
-/* Rewrites rows (the JSON array of a list page) into out with each row's "sla" block
- * (indicators_sla_for at now, one read per row: a page holds at most
- * HTTP_API_PAGE_SIZE_MAX rows). Returns 0, or -1 after setting the error answer. */
-static int http_radicados_rows_sla(struct http_request *req, struct store *s,
-				   const struct buf *rows, const char *now, struct buf *out)
+char *http_radicados_sla_text(void *arg, struct store *s, const char *numero, const char *now,
+			      char *err, size_t errlen)
 {
-	json_t *arr =
-	    rows->len > 0 ? json_loadb(rows->data, rows->len, JSON_ALLOW_NUL, NULL) : json_array();
-	json_t *row;
-	size_t i;
-	char err[INDICATORS_ERR_LEN];
+	const struct http_api *api = arg;
+	json_t *sla = NULL;
+	enum indicators_rc rc =
+	    indicators_sla_for(s, api->cfg, api->calendar, numero, now, &sla, err, errlen);
 	char *text;
 
-	if (!json_is_array(arr)) {
-		json_decref(arr);
-		http_req_internal_error(req, s, "la página del listado no es un arreglo JSON");
-		return -1;
-	}
-	json_array_foreach(arr, i, row)
-	{
-		const char *numero = json_string_value(json_object_get(row, "numero"));
-		json_t *sla = NULL;
-		enum indicators_rc rc = INDICATORS_NOT_FOUND;
-
-		if (numero != NULL)
-			rc = indicators_sla_for(s, req->api->cfg, req->api->calendar, numero, now,
-						&sla, err, sizeof(err));
-		if (rc != INDICATORS_OK && rc != INDICATORS_NOT_FOUND) {
-			json_decref(arr);
-			http_req_internal_error(req, s, err);
-			return -1;
-		}
-		json_object_set_new(row, "sla", sla != NULL ? sla : json_null());
-	}
-	text = json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(arr);
-	if (text == NULL) {
-		http_req_internal_error(req, s, "la página del listado no se pudo escribir");
-		return -1;
-	}
-	buf_puts(out, text);
-	free(text);
-	return 0;
+	if (rc == INDICATORS_NOT_FOUND)
+		return xstrdup("null");
+	if (rc != INDICATORS_OK)
+		return NULL;
+	text = json_dumps(sla, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+	json_decref(sla);
+	if (text == NULL)
+		set_error(err, errlen, "el bloque sla no se pudo escribir");
+	return text;
 }
 
 void http_radicados_list(struct http_request *req)
@@ -178,14 +153,12 @@ void http_radicados_list(struct http_request *req)
 	struct buf ckey;
 	struct buf ids;
 	struct buf rows;
-	struct buf with_sla;
 	int vencidos;
 
 	buf_init(&key);
 	buf_init(&ckey);
 	buf_init(&ids);
 	buf_init(&rows);
-	buf_init(&with_sla);
 	if (http_radicados_list_query(req, &lq, hasta_excl, &pagina) < 0)
 		goto done;
 	vencidos = req->arg[HTTP_L_VENCIDOS] != NULL && req->arg_num[HTTP_L_VENCIDOS] == 0;
@@ -209,24 +182,22 @@ void http_radicados_list(struct http_request *req)
 		   lq.tipo_tramite ? lq.tipo_tramite : "", lq.desde ? lq.desde : "",
 		   lq.hasta_excl ? lq.hasta_excl : "", lq.q ? lq.q : "", vencidos ? today : "");
 	lq.total_known = http_cache_total_get(req, s, ckey.data);
+	util_now_iso(now);
+	lq.now = now;
 	if (s == NULL || store_list_json(s, &lq, &total, &rows) < 0) {
 		http_req_store_error(req, s);
 		goto done;
 	}
 	http_cache_total_put(req, ckey.data, total);
-	util_now_iso(now);
-	if (http_radicados_rows_sla(req, s, &rows, now, &with_sla) < 0)
-		goto done;
 	buf_reset(&req->out);
 	buf_printf(&req->out,
 		   "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,\"radicados\":", total,
 		   pagina, lq.limit);
-	buf_append(&req->out, with_sla.data, with_sla.len);
+	buf_append(&req->out, rows.data, rows.len);
 	buf_puts(&req->out, "}");
 	req->status = 200;
 	req->content_type = HTTP_JSON_TYPE;
 done:
-	buf_free(&with_sla);
 	buf_free(&rows);
 	buf_free(&ids);
 	buf_free(&ckey);
@@ -234,45 +205,6 @@ done:
 }
 
 /* ---- GET /api/radicados/{numero} */
-
-/* Adds the top-level "sla" member (indicators_sla_for of the filing now) to the filing
- * object that req->out holds. Returns 0, or -1 after setting the error answer. */
-static int http_radicados_filing_sla(struct http_request *req, struct store *s, const char *numero)
-{
-	json_t *sla = NULL;
-	char err[INDICATORS_ERR_LEN];
-	enum indicators_rc rc = indicators_sla_for(s, req->api->cfg, req->api->calendar, numero,
-						   NULL, &sla, err, sizeof(err));
-	char *text;
-
-	if (rc == INDICATORS_NOT_FOUND) { /* cannot happen: the filing was just read */
-		sla = json_null();
-	} else if (rc != INDICATORS_OK) {
-		http_req_internal_error(req, s, err);
-		return -1;
-	}
-	while (req->out.len > 0 &&
-	       (req->out.data[req->out.len - 1] == '\n' || req->out.data[req->out.len - 1] == ' '))
-		req->out.len--;
-	if (req->out.len < 2 || req->out.data[req->out.len - 1] != '}') {
-		json_decref(sla);
-		http_req_internal_error(req, s, "la ficha del radicado no es un objeto JSON");
-		return -1;
-	}
-	text = json_dumps(sla, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
-	json_decref(sla);
-	if (text == NULL) {
-		http_req_internal_error(req, s, "el bloque sla no se pudo escribir");
-		return -1;
-	}
-	req->out.len--; /* the closing brace */
-	req->out.data[req->out.len] = '\0';
-	buf_puts(&req->out, ",\"sla\":");
-	buf_puts(&req->out, text);
-	buf_puts(&req->out, "}");
-	free(text);
-	return 0;
-}
 
 /* Sets the answer of a filing (as GET shows it, with its "sla" block) with status. */
 static void http_radicados_filing(struct http_request *req, struct store *s, int status)
@@ -290,8 +222,6 @@ static void http_radicados_filing(struct http_request *req, struct store *s, int
 				req->param);
 		return;
 	}
-	if (http_radicados_filing_sla(req, s, req->param) < 0)
-		return;
 	req->status = status;
 	req->content_type = HTTP_JSON_TYPE;
 }

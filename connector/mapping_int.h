@@ -104,7 +104,7 @@ struct mapping {
 	int tz_minutes;
 	char tz_text[8];     /* "-05:00" */
 	int max_window_days; /* 0: no limit */
-	int numero_min;	   /* digits only, this many to numero_max... */
+	int numero_min;	     /* digits only, this many to numero_max... */
 	int numero_max;
 	int numero_regex_set; /* ...or a pattern (numero.pattern), at most numero_max bytes */
 	regex_t numero_regex;

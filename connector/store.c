@@ -683,15 +683,48 @@ static void store_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, classify_fold((const char *)t), -1, free);
 }
 
-/* What every connection has before migrating: segcont_fold, the WAL hook, its page cache. */
+/* segcont_sla(numero, now): the "sla" block of a filing as JSON text, from the function
+ * store_set_sla gave this connection (NULL without one; an error fails the statement). */
+static void store_sla_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct store *s = sqlite3_user_data(ctx);
+	const char *numero = (const char *)sqlite3_value_text(argv[0]);
+	const char *now = (const char *)sqlite3_value_text(argv[1]);
+	char err[STORE_ERR_LEN];
+	char *json;
+
+	(void)argc;
+	if (s->sla == NULL || numero == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	err[0] = '\0';
+	json = s->sla(s->sla_arg, s, numero, now, err, sizeof(err));
+	if (json == NULL) {
+		sqlite3_result_error(ctx, err[0] != '\0' ? err : "plazo no calculado", -1);
+		return;
+	}
+	sqlite3_result_text(ctx, json, -1, free);
+}
+
+void store_set_sla(struct store *s, store_sla_fn fn, void *arg)
+{
+	s->sla = fn;
+	s->sla_arg = arg;
+}
+
+/* What every connection has before migrating: segcont_fold, segcont_sla, the WAL hook, its
+ * page cache. */
 static int store_register(struct store *s)
 {
 	char pragma[STORE_PRAGMA_LEN];
 
 	if (sqlite3_create_function_v2(s->db, "segcont_fold", 1,
 				       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				       store_fold_fn, NULL, NULL, NULL) != SQLITE_OK) {
-		store_set_sqlite_error(s, "no se pudo registrar segcont_fold");
+				       store_fold_fn, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function_v2(s->db, "segcont_sla", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, s,
+				       store_sla_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		store_set_sqlite_error(s, "no se pudieron registrar las funciones de segcont");
 		return -1;
 	}
 	sqlite3_wal_hook(s->db, store_wal_hook, NULL);

@@ -221,9 +221,21 @@ struct store_list_query {
 	long limit;
 	long offset;
 	long long total_known; /* >= 0: the caller knows the count (then it is not taken) */
+	const char *now;       /* ISO 8601 instant every row's "sla" is worked out at */
 };
 
-/* Appends to out the JSON array of one page of filings (filing + follow-up summary) and
+/* The store writes each answer's JSON whole (SQLite's JSON functions), "sla" blocks
+ * included: those come from this function, which a higher layer (the SLA clock needs the
+ * configuration and the calendar) sets on the connection. It returns a new JSON text for
+ * filing numero at now (NULL now: the current time), or NULL with err filled; the store
+ * frees the text. Without one, "sla" is null. */
+typedef char *(*store_sla_fn)(void *arg, struct store *s, const char *numero, const char *now,
+			      char *err, size_t errlen);
+/* Sets (or with fn NULL, clears) this connection's SLA function. Cannot fail. */
+void store_set_sla(struct store *s, store_sla_fn fn, void *arg);
+
+/* Appends to out the JSON array of one page of filings (filing + follow-up summary + "sla"
+ * at q->now) and
  * stores the number of matching filings in *total (q->total_known when that is >= 0), both
  * read in one read transaction: the caller's when it holds one, else its own.
  * Returns 0 or -1. */
@@ -231,7 +243,8 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 		    struct buf *out);
 
 /* Appends to out {"radicado": {...}, "seguimiento": {...}, "gestiones": [...],
- * "auditoria": [...]}. Returns 1, 0 when numero is unknown, -1 on error. */
+ * "auditoria": [...], "sla": {...}} ("sla" at the current time). Returns 1, 0 when numero
+ * is unknown, -1 on error (an SLA function's failure included). */
 int store_filing_json(struct store *s, const char *numero, struct buf *out);
 
 /* Open load per lawyer: one call per (lawyer, estado, tipo_tramite) with its count, and one

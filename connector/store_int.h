@@ -95,6 +95,8 @@ struct store {
 	int nslots;
 	int first[STORE_STMT_COUNT];
 	int next[STORE_STMT_COUNT];
+	store_sla_fn sla; /* what segcont_sla() calls, or NULL (store_set_sla) */
+	void *sla_arg;
 };
 
 /* ---- Errors */

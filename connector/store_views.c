@@ -63,7 +63,8 @@ static const struct {
 	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                       \
 	" 'concluido_satisfactorio',"                                                              \
 	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
-	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version)"
+	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version,"                           \
+	" 'sla', json(segcont_sla(r.numero, ?14)))"
 
 /* The list's optional filters: their conditions in the order of their parameters (?1..?6)
  * and of their bits in the shape key; the first STORE_VIEWS_NFILTERS_S read seguimiento,
@@ -99,6 +100,8 @@ static struct store_val store_views_filter(const struct store_list_query *q, int
 #define STORE_VIEWS_PARAM_TERMS 7
 #define STORE_VIEWS_PARAM_LIMIT (STORE_VIEWS_PARAM_TERMS + STORE_LIST_MAX_TERMS)
 #define STORE_VIEWS_PARAM_OFFSET (STORE_VIEWS_PARAM_LIMIT + 1)
+#define STORE_VIEWS_PARAM_NOW (STORE_VIEWS_PARAM_OFFSET + 1) /* ?14 in STORE_VIEWS_LIST_ROW */
+_Static_assert(STORE_VIEWS_PARAM_NOW == 14, "STORE_VIEWS_LIST_ROW names ?14");
 
 int store_list_order_parse(const char *name)
 {
@@ -286,7 +289,7 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 	}
 	if (store_views_bind_filters(s, page, q, terms, nterms) < 0 ||
 	    store_bind_at(s, page, STORE_VIEWS_PARAM_LIMIT, store_int(q->limit),
-			  store_int(q->offset)) < 0)
+			  store_int(q->offset), store_text(q->now)) < 0)
 		return -1;
 	buf_puts(out, "[");
 	if (store_each(s, page, store_views_page_row, &e, "no se pudo leer el listado") < 0)
@@ -380,7 +383,8 @@ static char *store_views_filing_sql(const void *arg)
 		     " 'campo', a.campo, 'valor_anterior', a.valor_anterior,"
 		     " 'valor_nuevo', a.valor_nuevo))"
 		     " FROM auditoria a LEFT JOIN usuario au ON au.id = a.usuario_id"
-		     " WHERE a.radicado_id = r.id)))"
+		     " WHERE a.radicado_id = r.id)),"
+		     " 'sla', json(segcont_sla(r.numero, NULL)))"
 		     " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE r.numero = ?1");
 	return buf_steal(&b);

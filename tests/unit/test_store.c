@@ -657,6 +657,67 @@ static void test_list_inside_transaction(void **state)
 	filing_free(&f);
 }
 
+/* A test SLA function: the numero and now it was asked for, or a failure for one number. */
+static char *test_sla_fn(void *arg, struct store *s, const char *numero, const char *now, char *err,
+			 size_t errlen)
+{
+	int *calls = arg;
+
+	(void)s;
+	(*calls)++;
+	if (strcmp(numero, "20243420009992") == 0) {
+		snprintf(err, errlen, "reloj imposible para %s", numero);
+		return NULL;
+	}
+	return xasprintf("{\"numero\":\"%s\",\"ahora\":%s%s%s}", numero, now ? "\"" : "",
+			 now ? now : "null", now ? "\"" : "");
+}
+
+/* The store writes each answer whole: every list row and the filing carry "sla" from the
+ * connection's SLA function (null without one); a failing one fails the read. */
+static void test_sla_in_answers(void **state)
+{
+	struct store_list_query q = {
+	    .orden = STORE_ORDER_NUMERO, .limit = 10, .total_known = -1, .now = TEST_NOW_2};
+	struct filing f;
+	struct filing g;
+	struct store *s;
+	struct buf out;
+	long long total;
+	int calls = 0;
+
+	(void)state;
+	s = test_open("sla.db");
+	test_filing(&f, TEST_NUMERO);
+	test_filing(&g, "20243420009992");
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	buf_init(&out);
+	assert_int_equal(store_list_json(s, &q, &total, &out), 0);
+	assert_non_null(strstr(out.data, "\"sla\":null"));
+	buf_reset(&out);
+	store_set_sla(s, test_sla_fn, &calls);
+	assert_int_equal(store_list_json(s, &q, &total, &out), 0);
+	assert_non_null(strstr(out.data, "\"sla\":{\"numero\":\"" TEST_NUMERO
+					 "\",\"ahora\":\"" TEST_NOW_2 "\"}"));
+	assert_int_equal(calls, 1);
+	buf_reset(&out);
+	assert_int_equal(store_filing_json(s, TEST_NUMERO, &out), 1);
+	assert_non_null(
+	    strstr(out.data, ",\"sla\":{\"numero\":\"" TEST_NUMERO "\",\"ahora\":null}}"));
+	/* A failing SLA function fails the whole read, naming why. */
+	assert_int_equal(test_upsert(s, &g, TEST_NOW_1), STORE_UPSERT_NEW);
+	buf_reset(&out);
+	assert_int_equal(store_list_json(s, &q, &total, &out), -1);
+	assert_non_null(strstr(store_errmsg(s), "reloj imposible para 20243420009992"));
+	buf_reset(&out);
+	assert_int_equal(store_filing_json(s, "20243420009992", &out), -1);
+	store_set_sla(s, NULL, NULL);
+	buf_free(&out);
+	store_close(s);
+	filing_free(&f);
+	filing_free(&g);
+}
+
 /* One sync window as sync.c writes it: f changed, g new, the cursor moved, in one
  * transaction that the caller rolls back when any step fails. 0 or -1. */
 static int test_window(struct store *s, const struct filing *f, const struct filing *g)
@@ -949,6 +1010,7 @@ int main(void)
 	    cmocka_unit_test(test_utf8_round_trip),
 	    cmocka_unit_test(test_bulk_upserts),
 	    cmocka_unit_test(test_list_inside_transaction),
+	    cmocka_unit_test(test_sla_in_answers),
 	    cmocka_unit_test(test_fault_window),
 	    cmocka_unit_test(test_fault_from_environment),
 	    cmocka_unit_test(test_read_commit_checked),
