@@ -221,6 +221,7 @@ static atomic_llong store_write_since;
 /* store_test_fail_after: the write step that fails first (0: off), and the count so far. */
 static atomic_long store_fail_after;
 static atomic_long store_fail_count;
+static atomic_int store_fail_commits; /* store_test_fail_commits: every COMMIT fails */
 
 /* Every result code of a step, prepare, exec or open passes here. Returns rc. */
 static int store_note(int rc)
@@ -235,6 +236,11 @@ static int store_note(int rc)
 int store_corruption_seen(void)
 {
 	return atomic_load(&store_corrupt);
+}
+
+void store_test_fail_commits(int on)
+{
+	atomic_store(&store_fail_commits, on != 0);
 }
 
 void store_test_fail_after(long n)
@@ -263,13 +269,18 @@ static void store_fail_from_env(void)
 	store_test_fail_after(v);
 }
 
-/* A statement that writes, as store_test_fail_after counts them (our SQL is upper case). */
+/* A statement that writes, as store_test_fail_after counts them (our SQL is upper case): an
+ * INSERT, UPDATE or DELETE, or the COMMIT of a transaction that wrote (not of a read one). */
 static int store_is_write(sqlite3_stmt *st)
 {
-	static const char *const verbs[] = {"INSERT", "UPDATE", "DELETE", "COMMIT"};
+	static const char *const verbs[] = {"INSERT", "UPDATE", "DELETE"};
 	const char *sql = sqlite3_sql(st);
 
-	for (size_t i = 0; sql != NULL && i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+	if (sql == NULL)
+		return 0;
+	if (strncmp(sql, "COMMIT", 6) == 0)
+		return sqlite3_txn_state(sqlite3_db_handle(st), NULL) == SQLITE_TXN_WRITE;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (strncmp(sql, verbs[i], strlen(verbs[i])) == 0)
 			return 1;
 	}
@@ -298,17 +309,22 @@ static void store_note_write(sqlite3_stmt *st, int rc)
 static int store_step(struct store *s, sqlite3_stmt *st)
 {
 	long after = atomic_load(&store_fail_after);
+	int write = store_is_write(st); /* before the step: a COMMIT ends the transaction */
 	int rc;
 
 	s->injected = 0;
-	if (after > 0 && store_is_write(st) &&
-	    atomic_fetch_add(&store_fail_count, 1) + 1 >= after) {
+	if (atomic_load(&store_fail_commits) && sqlite3_sql(st) != NULL &&
+	    strncmp(sqlite3_sql(st), "COMMIT", 6) == 0) {
+		s->injected = 1;
+		return SQLITE_IOERR;
+	}
+	if (after > 0 && write && atomic_fetch_add(&store_fail_count, 1) + 1 >= after) {
 		s->injected = 1;
 		store_note_write(st, SQLITE_IOERR);
 		return SQLITE_IOERR;
 	}
 	rc = store_note(sqlite3_step(st));
-	if (store_is_write(st))
+	if (write)
 		store_note_write(st, rc);
 	return rc;
 }

@@ -288,13 +288,17 @@ int store_check_integrity(struct store *s, char *err, size_t errlen);
  * failures began (epoch seconds). 0 otherwise. Cheap; cannot fail. */
 int store_write_failing(char *why, size_t whylen, long long *since);
 
-/* For tests: from the nth write (the nth step of an INSERT, UPDATE, DELETE or COMMIT
- * statement of any connection of this process, counted from this call) on, every write
+/* For tests: from the nth write (the nth step of an INSERT, UPDATE or DELETE statement, or of
+ * the COMMIT of a transaction that wrote, of any connection of this process, counted from
+ * this call) on, every write
  * fails with SQLITE_IOERR as if the disk had failed; n <= 0 turns it off. store_open arms it
  * from SEGCONT_TEST_FAIL_WRITES=N, only when SEGCONT_TEST_HOOKS=1 is set too and the hook is
  * not armed already. Cannot fail. Likewise SEGCONT_TEST_MAX_PAGES=N caps every connection's
  * file at N pages (PRAGMA max_page_count), so writes fail with SQLITE_FULL as on a full disk. */
 void store_test_fail_after(long n);
+/* For tests: while on, every COMMIT (of a read transaction too) fails with SQLITE_IOERR.
+ * Cannot fail. */
+void store_test_fail_commits(int on);
 
 /* --- indicators and export --- */
 

@@ -923,9 +923,9 @@ static void test_read_commit_checked(void **state)
 
 	assert_int_equal(store_sla_rows(s, &q, test_count_sla, &n), 0);
 	assert_int_equal(n, 1);
-	store_test_fail_after(1);
+	store_test_fail_commits(1);
 	assert_int_equal(store_sla_rows(s, &q, test_count_sla, &n), -1);
-	store_test_fail_after(0);
+	store_test_fail_commits(0);
 	assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
 	assert_int_equal(store_begin(s), 0); /* nothing left open */
 	assert_int_equal(store_rollback(s), 0);
@@ -934,9 +934,9 @@ static void test_read_commit_checked(void **state)
 	assert_int_equal(store_rc_list(s, NULL, NULL, 10, 0, &total, test_count_rc, NULL, &n), 0);
 	assert_int_equal(total, 1);
 	assert_int_equal(n, 1);
-	store_test_fail_after(1);
+	store_test_fail_commits(1);
 	assert_int_equal(store_rc_list(s, NULL, NULL, 10, 0, &total, test_count_rc, NULL, &n), -1);
-	store_test_fail_after(0);
+	store_test_fail_commits(0);
 	assert_non_null(strstr(store_errmsg(s), "disk I/O error"));
 	assert_int_equal(store_begin(s), 0);
 	assert_int_equal(store_rollback(s), 0);
