@@ -83,7 +83,7 @@ def main():
         i = args.index("-n")
         n = int(args[i + 1])
         del args[i:i + 2]
-    binaries = args or [os.path.join(ROOT, "build", "segcont")]
+    binaries = [os.path.abspath(b) for b in args] or [os.path.join(ROOT, "build", "segcont")]
     if not os.path.exists(os.path.join(W, "segcont.db")):
         sys.exit("bench: falta build/bench/segcont.db; corra antes make bench")
     numero = open(os.path.join(W, "numero")).read().strip()
