@@ -1030,17 +1030,58 @@ static int test_json_patch(json_t *root, char *path, json_t *value)
 	}
 }
 
-static void test_broken_cases(void **state)
+/* A value column of a broken-cases table: JSON, or one of the generated values too long to
+ * write out: TEXT(n) a string of n 'x', LIST(n) a list of n strings, OBJECT(n) an object of n
+ * members "k1": "v1" ... Returns a new reference, or NULL when the text is none of these. */
+static json_t *test_case_value(const char *text)
+{
+	json_error_t jerr;
+	unsigned long n = 0;
+	char kind[8] = "";
+	char tail = 0;
+	json_t *v;
+
+	if (sscanf(text, "%7[A-Z](%lu%c", kind, &n, &tail) == 3 && tail == ')' && n < 100000) {
+		if (strcmp(kind, "TEXT") == 0) {
+			char *s = malloc(n + 1);
+
+			assert_non_null(s);
+			memset(s, 'x', n);
+			s[n] = '\0';
+			v = json_string(s);
+			free(s);
+			return v;
+		}
+		v = strcmp(kind, "LIST") == 0 ? json_array() : json_object();
+		for (unsigned long i = 1; i <= n; i++) {
+			char k[32];
+			char val[32];
+
+			snprintf(k, sizeof(k), "k%lu", i);
+			snprintf(val, sizeof(val), "v%lu", i);
+			if (json_is_array(v))
+				json_array_append_new(v, json_string(val));
+			else
+				json_object_set_new(v, k, json_string(val));
+		}
+		return v;
+	}
+	return json_loads(text, JSON_DECODE_ANY, &jerr);
+}
+
+/* Runs a broken-cases table (tests/data/mappings/NAME): each line breaks profile (with its
+ * base clasificacion.json) in one place, and mapping_load must refuse the file with a message
+ * that starts with the file's name and contains the expected text. Returns the lines run. */
+static int test_broken_table(const char *table, const char *profile)
 {
 	char path[TEST_PATH];
-	char line[TEST_LINE];
+	char line[TEST_LINE * 2];
 	json_error_t jerr;
 	FILE *fp;
 	int lineno = 0;
 	int n = 0;
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/mappings/broken-cases.tsv", TEST_DATA);
+	snprintf(path, sizeof(path), "%s/mappings/%s", TEST_DATA, table);
 	fp = fopen(path, "r");
 	if (fp == NULL)
 		fail_msg("%s: cannot open", path);
@@ -1071,7 +1112,7 @@ static void test_broken_cases(void **state)
 		root = json_load_file("mappings/clasificacion.json", 0, &jerr);
 		assert_non_null(root);
 		{
-			json_t *top = json_load_file(TEST_MAPPING, 0, &jerr);
+			json_t *top = json_load_file(profile, 0, &jerr);
 
 			assert_non_null(top);
 			json_object_del(top, "base");
@@ -1079,12 +1120,12 @@ static void test_broken_cases(void **state)
 			json_decref(top);
 		}
 		if (strcmp(val, "DELETE") != 0) {
-			v = json_loads(val, JSON_DECODE_ANY, &jerr);
+			v = test_case_value(val);
 			if (v == NULL)
-				fail_msg("%s:%d: bad JSON value: %s", path, lineno, jerr.text);
+				fail_msg("%s:%d: bad JSON value: %s", path, lineno, val);
 		}
 		{
-			char keycopy[TEST_LINE];
+			char keycopy[TEST_LINE * 2];
 
 			snprintf(keycopy, sizeof(keycopy), "%s", key);
 			if (test_json_patch(root, keycopy, v) != 0)
@@ -1100,7 +1141,8 @@ static void test_broken_cases(void **state)
 		unlink(tmp);
 		if (m != NULL) {
 			mapping_free(m);
-			fail_msg("%s:%d: %s=%s loaded, want \"%s\"", path, lineno, key, val, want);
+			fail_msg("%s:%d: %s=%.80s loaded, want \"%s\"", path, lineno, key, val,
+				 want);
 		}
 		if (strstr(err, want) == NULL || strncmp(err, tmp, strlen(tmp)) != 0)
 			fail_msg("%s:%d: err \"%s\", want \"%s: ...%s\"", path, lineno, err, tmp,
@@ -1108,7 +1150,19 @@ static void test_broken_cases(void **state)
 		n++;
 	}
 	fclose(fp);
-	assert_true(n >= 40);
+	return n;
+}
+
+static void test_broken_cases(void **state)
+{
+	(void)state;
+	assert_true(test_broken_table("broken-cases.tsv", TEST_MAPPING) >= 150);
+}
+
+static void test_broken_cases_sql(void **state)
+{
+	(void)state;
+	assert_true(test_broken_table("broken-cases-sql.tsv", "mappings/orfeo-sql.json") >= 20);
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -1196,6 +1250,7 @@ int main(void)
 	    cmocka_unit_test(test_info_date_only_when_needed),
 	    cmocka_unit_test(test_broken_files),
 	    cmocka_unit_test(test_broken_cases),
+	    cmocka_unit_test(test_broken_cases_sql),
 	    cmocka_unit_test(test_threads),
 	};
 
