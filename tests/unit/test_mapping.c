@@ -563,7 +563,8 @@ static void test_list_malformed(void **state)
 }
 
 /* Reads a TSV table "value<TAB>expected" and runs each value through the one-item list
- * template at placeholder; check gets the parsed filing (or NULL when malformed). */
+ * template at placeholder; check gets the parsed filing (or NULL when malformed). Expected
+ * "malformed": the whole answer refused; "refused": the answer read without this filing. */
 static void test_template_table(const char *table, const char *placeholder, const char *other,
 				const char *other_value,
 				void (*check)(const char *where, const struct filing *f,
@@ -587,6 +588,7 @@ static void test_template_table(const char *table, const char *placeholder, cons
 		char err[TEST_ERR];
 		char *tab;
 		char *a;
+		char *b;
 		char *body;
 		enum ds_answer ans;
 
@@ -600,7 +602,10 @@ static void test_template_table(const char *table, const char *placeholder, cons
 		*tab = '\0';
 		snprintf(where, sizeof(where), "%s:%d", path, lineno);
 		a = test_replace(tmpl, placeholder, line);
-		body = test_replace(a, other, other_value);
+		b = test_replace(a, other, other_value);
+		/* a table of neither placeholder (the subject) keeps a valid date */
+		body = test_replace(b, "@FECHARAD@", "02-05-2024 09:14:07 AM");
+		free(b);
 		filing_list_init(&l);
 		ans = test_list(body, strlen(body), &l, err);
 		if (strcmp(tab + 1, "malformed") == 0) {
@@ -609,6 +614,11 @@ static void test_template_table(const char *table, const char *placeholder, cons
 					 ds_answer_name(ans));
 			assert_int_equal(l.count, 0);
 			check(where, NULL, NULL);
+		} else if (strcmp(tab + 1, "refused") == 0) {
+			/* the answer is read, this filing left out by the field limits */
+			if (ans != DS_OK || l.count != 0)
+				fail_msg("%s: \"%s\" gave %s with %zu filings, want it refused",
+					 where, line, ds_answer_name(ans), l.count);
 		} else {
 			if (ans != DS_OK)
 				fail_msg("%s: \"%s\" gave %s (%s)", where, line,
@@ -647,6 +657,21 @@ static void test_list_dates(void **state)
 	(void)state;
 	test_template_table("list-dates.tsv", "@FECHARAD@", "@RADICADO@", "20241300012213",
 			    test_check_date);
+}
+
+static void test_check_asunto(const char *where, const struct filing *f, const char *expected)
+{
+	if (f != NULL && strcmp(f->asunto, expected) != 0)
+		fail_msg("%s: asunto \"%s\", want \"%s\"", where, f->asunto, expected);
+}
+
+/* The subject is stored through htmlspecialchars in Orfeo: its references are decoded once
+ * after the XML is read, and text that only looks like one is kept. */
+static void test_list_subjects(void **state)
+{
+	(void)state;
+	test_template_table("list-asuntos.tsv", "Prueba", "@RADICADO@", "20241300012213",
+			    test_check_asunto);
 }
 
 static void test_list_numbers(void **state)
@@ -1238,6 +1263,7 @@ int main(void)
 	    cmocka_unit_test(test_list_malformed),
 	    cmocka_unit_test(test_list_dates),
 	    cmocka_unit_test(test_list_numbers),
+	    cmocka_unit_test(test_list_subjects),
 	    cmocka_unit_test(test_info_completes_listed),
 	    cmocka_unit_test(test_info_keeps_listed_values),
 	    cmocka_unit_test(test_info_fills_empty_filing),
