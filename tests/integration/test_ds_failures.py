@@ -1,11 +1,12 @@
 """What segcont says when the document system fails, profile by profile, over real sockets:
 check-ds against fakeds answering a wrong key, dropped connections, broken answers, a refused
 date format or no filings (each exits with its status and names what to do); the orfeo-sql
-profile against a socket that accepts and never answers (a connection timeout); and against a
-real PostgreSQL (tests/integration/pgorfeo.py): a query that does not fit the database, a row
-that is not a filing, a permission revoked (also as check-ds reports it), filings over the
-mapping's limits left out, the session ended by the server, and SIGTERM in the middle of a
-query. Nothing half-read is ever stored. $SEGCONT_BIN runs another binary."""
+profile against a socket that accepts and never answers (a connection timeout, SIGTERM while
+waiting for it); and against a real PostgreSQL (tests/integration/pgorfeo.py): a query that
+does not fit the database, a row that is not a filing, a permission revoked (also as check-ds
+reports it), filings over the mapping's limits left out, the session ended by the server, and
+SIGTERM in the middle of a query. Nothing half-read is ever stored. $SEGCONT_BIN runs another
+binary."""
 import datetime
 import json
 import os
@@ -54,15 +55,15 @@ def one_line(s, n=220):
 
 
 class Silent:
-    """A TCP server that accepts connections and never says a word; accepted is set once one
-    came in."""
+    """A TCP server that accepts connections, reads what the client sends and never says a
+    word; spoke is set once a client sent its first bytes (it then waits for an answer)."""
 
     def __init__(self):
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(8)
         self.port = self.sock.getsockname()[1]
-        self.accepted = threading.Event()
+        self.spoke = threading.Event()
         self.conns = []
         threading.Thread(target=self._run, daemon=True).start()
 
@@ -73,7 +74,12 @@ class Silent:
             except OSError:
                 return
             self.conns.append(c)
-            self.accepted.set()
+            c.settimeout(30)
+            try:
+                if c.recv(1024):
+                    self.spoke.set()
+            except OSError:
+                pass
 
 
 work = t.tmpdir("dsfail")
@@ -139,6 +145,18 @@ rc, out, err = t.run_segcont("check-ds", "-c", conf, timeout=60)
 t.check(rc == 1 and "no se pudo conectar: tiempo agotado" in out and "qué hacer: el servidor "
         "no respondió bien tras los reintentos" in out,
         "check-ds: no se pudo conectar, y qué revisar (rc=%d, %s)" % (rc, one_line(out)))
+conf, db = conf_in(work, "mudo-term", url, mapping=SQL_MAPPING, document_system__timeout="60")
+silent.spoke.clear()
+p = subprocess.Popen([t.SEGCONT, "sync", "--once", "-c", conf], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True)
+t.check(silent.spoke.wait(30), "segcont se conectó al servidor mudo y espera su respuesta")
+t0 = time.monotonic()
+p.send_signal(signal.SIGTERM)
+out, err = p.communicate(timeout=30)
+secs = time.monotonic() - t0
+t.check(p.returncode == 1 and "interrumpido: el proceso se está deteniendo" in err and secs < 10,
+        "SIGTERM mientras conecta: se detiene en %.1f s sin esperar el timeout de 60 s "
+        "(rc=%d, %s)" % (secs, p.returncode, one_line(err)))
 
 print("3. orfeo-sql contra PostgreSQL")
 srv = pg.Server("fallas")
