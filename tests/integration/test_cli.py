@@ -5,7 +5,8 @@ shown once and stored only as a hash, disable and enable); a database whose writ
 (SEGCONT_TEST_HOOKS=1 SEGCONT_TEST_FAIL_WRITES=N) leaves every row as it was and says why; a
 failing standard output; and `sync --once` against fakeds with the N-th write failing, for
 every N up to the first that lets the pass through: exit 1 naming the disk error, nothing of
-the window stored, and the next pass complete. $SEGCONT_BIN runs another binary."""
+the window stored, and the next pass complete; reconcile with the document system down says it
+is incomplete and why. $SEGCONT_BIN runs another binary."""
 import datetime
 import json
 import os
@@ -222,4 +223,24 @@ t.check(rc == 1 and "error de la base de datos" in err and
         "un cambio que no se pudo escribir no queda a medias (rc=%d)" % rc)
 rc, out, err = run(["sync", "--once", "-c", sync_conf])
 t.check(rc == 0 and " 1 cambiados" in out, "la pasada siguiente lo recoge: %s" % out.strip())
+
+print("6. reconcile con el sistema documental caído")
+ds.stop()
+before = db_rows(sync_db, "SELECT count(*) FROM discrepancia")
+rc, out, err = run(["reconcile", "-c", sync_conf])
+t.check(rc == 1 and "INCOMPLETA" in out and "(hubo ventanas fallidas)" in out
+        and "segcont: conciliación incompleta: " in err,
+        "sale con 1, dice que quedó incompleta y por qué (rc=%d, %s)" % (rc, out.strip()[:160].replace("\n", " | ")))
+rc, out, err = run(["reconcile", "-c", sync_conf, "--json", "--hasta", today.isoformat()])
+try:
+    v = json.loads(out)
+except ValueError:
+    v = {}
+since = (today - datetime.timedelta(days=90)).isoformat()
+t.check(rc == 1 and v.get("completa") is False and v.get("ventanas_fallidas", 0) > 0
+        and "getRadicadosDependencia" in (v.get("error") or "") and v.get("desde") == since,
+        "--json --hasta: completa false, el error, y el periodo son los 90 días antes de --hasta "
+        "(rc=%d, %s)" % (rc, out[:200].replace("\n", " ")))
+t.check(db_rows(sync_db, "SELECT count(*) FROM discrepancia") == before,
+        "una conciliación incompleta no inventa discrepancias")
 t.finish()
