@@ -3,10 +3,10 @@ check-ds against fakeds answering a wrong key, dropped connections, broken answe
 date format or no filings (each exits with its status and names what to do); the orfeo-sql
 profile against a socket that accepts and never answers (a connection timeout, SIGTERM while
 waiting for it); and against a real PostgreSQL (tests/integration/pgorfeo.py): a query that
-does not fit the database, a row that is not a filing, a permission revoked (also as check-ds
-reports it), filings over the mapping's limits left out, the session ended by the server, and
-SIGTERM in the middle of a query. Nothing half-read is ever stored. $SEGCONT_BIN runs another
-binary."""
+does not fit the database, a row that is not a filing, every filing listed twice (stored once),
+a permission revoked (also as check-ds reports it), filings over the mapping's limits left out,
+the session ended by the server, and SIGTERM in the middle of a query. Nothing half-read is
+ever stored. $SEGCONT_BIN runs another binary."""
 import datetime
 import json
 import os
@@ -213,6 +213,14 @@ t.check(rc == 0 and "radicado rechazado por los límites del mapeo" in err
         and set(got) == set(short) and 0 < len(short) < len(exp),
         "asuntos de más de 60 bytes: esos radicados quedan fuera con un aviso, los demás (%d de "
         "%d) se guardan (rc=%d, guardados %d)" % (len(short), len(exp), rc, len(got)))
+
+conf, db = pg_conf("repetidos", queries={"list": "SELECT q.* FROM (" + list_sql + ") q UNION ALL "
+                                        "SELECT q.* FROM (" + list_sql + ") q"})
+rc, out, err = t.run_segcont("sync", "--once", "-c", conf, timeout=120)
+t.check(rc == 0 and "radicados repetidos en la respuesta; se toma el último de cada uno" in err,
+        "una consulta que da cada radicado dos veces: sale con 0 y lo avisa (rc=%d, %s)" % (
+            rc, one_line(err)))
+t.compare_with_dataset(db, exp, pg.FIELDS)
 
 srv.psql("REVOKE SELECT ON hist_eventos FROM %s" % pg.ROLE, db=pg.DBNAME)
 conf, db = pg_conf("permiso")
