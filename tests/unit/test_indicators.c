@@ -899,6 +899,28 @@ static void test_calendar_routes(void **state)
 	calendar_free(cal);
 }
 
+/* Each result answers with the HTTP status and codigo indicators.h promises. */
+static void test_status_codes(void **state)
+{
+	static const struct {
+		enum indicators_rc rc;
+		int http;
+		const char *code;
+	} cases[] = {
+	    {INDICATORS_OK, 200, "ok"},
+	    {INDICATORS_BAD_INPUT, 400, "parametro_invalido"},
+	    {INDICATORS_BAD_DATE, 422, "fecha_invalida"},
+	    {INDICATORS_NOT_FOUND, 404, "no_encontrado"},
+	    {INDICATORS_INTERNAL, 500, "error_interno"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(indicators_http_status(cases[i].rc), cases[i].http);
+		assert_string_equal(indicators_error_code(cases[i].rc), cases[i].code);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -913,6 +935,7 @@ int main(void)
 	    cmocka_unit_test(test_sla_for_and_overdue_ids),
 	    cmocka_unit_test(test_suggest_reparto),
 	    cmocka_unit_test(test_calendar_routes),
+	    cmocka_unit_test(test_status_codes),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);

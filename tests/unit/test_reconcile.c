@@ -817,6 +817,32 @@ static void test_next_due(void **state)
 			 now - 9 * 3600 + 86400);
 }
 
+/* Each status answers with the HTTP status and codigo reconcile.h promises (docs/openapi.yaml). */
+static void test_status_codes(void **state)
+{
+	static const struct {
+		enum reconcile_status st;
+		int http;
+		const char *code;
+	} cases[] = {
+	    {RECONCILE_OK, 200, "ok"},
+	    {RECONCILE_INVALID, 422, "valor_invalido"},
+	    {RECONCILE_NOT_FOUND, 404, "no_encontrada"},
+	    {RECONCILE_ALREADY_CLOSED, 409, "ya_cerrada"},
+	    {RECONCILE_BAD_NOTE, 422, "nota_invalida"},
+	    {RECONCILE_ERROR, 500, "error_interno"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(reconcile_status_http(cases[i].st), cases[i].http);
+		assert_string_equal(reconcile_status_code(cases[i].st), cases[i].code);
+	}
+	assert_string_equal(reconcile_kind_name((enum reconcile_kind)RECONCILE_KIND_COUNT), "");
+	assert_int_equal(reconcile_kind_parse(NULL), -1);
+	assert_int_equal(reconcile_kind_parse("datos_distintos "), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -830,6 +856,7 @@ int main(void)
 	    cmocka_unit_test(test_list_json),
 	    cmocka_unit_test(test_missing_detail_decides_nothing),
 	    cmocka_unit_test(test_next_due),
+	    cmocka_unit_test(test_status_codes),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);
