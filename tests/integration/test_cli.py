@@ -5,8 +5,9 @@ shown once and stored only as a hash, disable and enable); a database whose writ
 (SEGCONT_TEST_HOOKS=1 SEGCONT_TEST_FAIL_WRITES=N) leaves every row as it was and says why; a
 failing standard output; and `sync --once` against fakeds with the N-th write failing, for
 every N up to the first that lets the pass through: exit 1 naming the disk error, nothing of
-the window stored, and the next pass complete; reconcile with the document system down says it
-is incomplete and why. $SEGCONT_BIN runs another binary."""
+the window stored, and the next pass complete; details over a mapping's narrower limit are left
+out with a warning; reconcile with the document system down says it is incomplete and why.
+$SEGCONT_BIN runs another binary."""
 import datetime
 import json
 import os
@@ -223,6 +224,23 @@ t.check(rc == 1 and "error de la base de datos" in err and
         "un cambio que no se pudo escribir no queda a medias (rc=%d)" % rc)
 rc, out, err = run(["sync", "--once", "-c", sync_conf])
 t.check(rc == 0 and " 1 cambiados" in out, "la pasada siguiente lo recoge: %s" % out.strip())
+
+narrow = os.path.join(work, "remitente-corto.json")
+with open(narrow, "w") as f:
+    json.dump({"base": t.FAKEDS_MAPPING, "limits": {"remitente": {"max_bytes": 20}}}, f)
+narrow_conf = conf_in("corto", url=ds.url, document_system__backfill_from=start.isoformat(),
+                      document_system__mapping=narrow)
+narrow_db = os.path.join(work, "corto", "segcont.db")
+rc, out, err = run(["sync", "--once", "-c", narrow_conf])
+office = ds.dump(t.OFFICE)
+rows = dict((n, (d, r)) for n, d, r in db_rows(
+    narrow_db, "SELECT numero, con_detalle, remitente FROM radicado"))
+long_ones = {n for n, f in office.items() if len(f["remitente"].encode()) > 20}
+t.check(rc == 0 and "detalle rechazado por los límites del mapeo" in err and set(rows) == set(office)
+        and long_ones and all(rows[n] == (0, "") for n in long_ones)
+        and all(rows[n] == (1, office[n]["remitente"]) for n in set(office) - long_ones),
+        "un mapeo que limita el remitente a 20 bytes: esos %d radicados quedan sin detalle, con "
+        "un aviso; los demás, completos (rc=%d)" % (len(long_ones), rc))
 
 print("6. reconcile con el sistema documental caído")
 ds.stop()
