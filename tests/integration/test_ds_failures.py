@@ -4,9 +4,10 @@ date format or no filings (each exits with its status and names what to do); the
 profile against a socket that accepts and never answers (a connection timeout, SIGTERM while
 waiting for it); and against a real PostgreSQL (tests/integration/pgorfeo.py): a query that
 does not fit the database, a row that is not a filing, every filing listed twice (stored once),
-a permission revoked (also as check-ds reports it), filings over the mapping's limits left out,
-the session ended by the server, and SIGTERM in the middle of a query. Nothing half-read is
-ever stored. $SEGCONT_BIN runs another binary."""
+a permission revoked (also as check-ds reports it), check-ds's notices (failing diagnostics, a
+writable role, no arrivals), filings over the mapping's limits left out, the session ended by
+the server, and SIGTERM in the middle of a query. Nothing half-read is ever stored.
+$SEGCONT_BIN runs another binary."""
 import datetime
 import json
 import os
@@ -233,6 +234,30 @@ t.check(rc == 1 and "la consulta de llegadas falló" in out and "qué hacer: rev
         "de key_file y el usuario y la base de la url" in out,
         "check-ds: acceso negado, y qué revisar (rc=%d, %s)" % (rc, one_line(out)))
 srv.psql("GRANT SELECT ON hist_eventos TO %s" % pg.ROLE, db=pg.DBNAME)
+
+srv.psql("CREATE INDEX hist_eventos_hist_fech ON hist_eventos (hist_fech)", db=pg.DBNAME)
+conf, db = pg_conf("diagnostico", queries={"write_privilege": "SELECT no_existe",
+                                           "document_types": "SELECT 1 FROM no_existe"})
+with open(conf) as f:
+    text = f.read().replace("dependencia = %s" % t.OFFICE, "dependencia = 998")
+with open(conf, "w") as f:
+    f.write(text)
+rc, out, err = t.run_segcont("check-ds", "-c", conf, timeout=60)
+t.check(rc == 0 and "una consulta de diagnóstico falló" in out
+        and "hist_eventos tiene índice por hist_fech" in out
+        and "no hubo llegadas en" in out and "¿es correcta la dependencia 998?" in out
+        and "no se pudieron leer los tipos documentales" in out,
+        "check-ds: consultas de diagnóstico que fallan, un índice, una dependencia sin llegadas: "
+        "avisos, no problemas; sale con 0 (rc=%d, %s)" % (rc, one_line(out, 400)))
+srv.psql("DROP INDEX hist_eventos_hist_fech", db=pg.DBNAME)
+srv.psql("GRANT INSERT ON radicado TO %s" % pg.ROLE, db=pg.DBNAME)
+conf, db = pg_conf("escritura")
+rc, out, err = t.run_segcont("check-ds", "-c", conf, timeout=60)
+t.check(rc == 0 and "puede escribir en las tablas de Orfeo" in out and "REVOKE INSERT, UPDATE, "
+        "DELETE ON ALL TABLES IN SCHEMA public FROM %s" % pg.ROLE in out,
+        "check-ds: un usuario que puede escribir es un aviso con el REVOKE que lo arregla "
+        "(rc=%d, %s)" % (rc, one_line(out, 300)))
+srv.psql("REVOKE INSERT ON radicado FROM %s" % pg.ROLE, db=pg.DBNAME)
 
 slow = {"session": {"statement_timeout": 120},
         "queries": {"list": "SELECT pg_sleep(60), {{desde}}::text, {{hasta}}::text, "
