@@ -829,6 +829,37 @@ static void test_fault_from_environment(void **state)
 	filing_free(&f);
 }
 
+/* Files that cannot become segcont's database: no path, a folder, and a database at schema
+ * version 1 without its tables, whose next migration fails and is rolled back whole. */
+static void test_open_refused(void **state)
+{
+	char path[TEST_PATH_LEN];
+	char err[STORE_ERR_LEN];
+	sqlite3 *db = NULL;
+
+	(void)state;
+	err[0] = '\0';
+	assert_null(store_open("", err, sizeof(err)));
+	assert_string_equal(err, "falta la ruta de la base de datos");
+	assert_null(store_open(NULL, err, sizeof(err)));
+	err[0] = '\0';
+	assert_null(store_open(test_dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "no se pudo abrir la base de datos"));
+	assert_int_equal(strncmp(err, test_dir, strlen(test_dir)), 0);
+
+	assert_int_equal(sqlite3_open_v2(test_path("ajena.db", path), &db,
+					 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	err[0] = '\0';
+	assert_null(store_open(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "migración 2 del esquema"));
+	assert_non_null(strstr(err, "no such table"));
+	assert_int_equal(test_query_long("ajena.db", "PRAGMA user_version"), 1);
+	assert_int_equal(test_query_long("ajena.db", "SELECT count(*) FROM sqlite_master"), 0);
+}
+
 /* A full disk (SEGCONT_TEST_MAX_PAGES caps the file a few pages past its size): the write
  * that needs a page more fails with SQLITE_FULL, the transaction leaves nothing, the process
  * says its disk is full until a commit goes through; without the cap the same writes pass. */
@@ -1085,6 +1116,7 @@ int main(void)
 	    cmocka_unit_test(test_fault_window),
 	    cmocka_unit_test(test_fault_from_environment),
 	    cmocka_unit_test(test_full_disk),
+	    cmocka_unit_test(test_open_refused),
 	    cmocka_unit_test(test_read_commit_checked),
 	    cmocka_unit_test(test_error_cut_on_character),
 	    cmocka_unit_test(test_open_error_cut_on_character),
