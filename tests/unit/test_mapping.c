@@ -1190,6 +1190,102 @@ static void test_broken_cases_sql(void **state)
 	assert_true(test_broken_table("broken-cases-sql.tsv", "mappings/orfeo-sql.json") >= 20);
 }
 
+/* In place: \xHH becomes the byte, "-" nothing. Returns the length. */
+static size_t test_bytes(char *w)
+{
+	size_t o = 0;
+
+	if (strcmp(w, "-") == 0) {
+		w[0] = '\0';
+		return 0;
+	}
+	for (size_t i = 0; w[i] != '\0'; i++) {
+		unsigned int byte;
+
+		if (w[i] == '\\' && w[i + 1] == 'x' && sscanf(w + i + 2, "%2x", &byte) == 1) {
+			w[o++] = (char)byte;
+			i += 3;
+		} else {
+			w[o++] = w[i];
+		}
+	}
+	w[o] = '\0';
+	return o;
+}
+
+/* Answers in every way a server labels its bytes (tests/data/xml-encodings.tsv): the
+ * declaration wins, then valid UTF-8, then the HTTP charset; Latin-1 is read as
+ * WINDOWS-1252; an unknown encoding or a broken declaration is refused. */
+static void test_answer_encodings(void **state)
+{
+	char path[TEST_PATH];
+	char line[TEST_LINE];
+	FILE *fp;
+	int lineno = 0;
+	int n = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/xml-encodings.tsv", TEST_DATA);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *col[5];
+		char *p = line;
+		char body[TEST_LINE];
+		char err[TEST_ERR] = "";
+		struct mapping_answer_info info;
+		size_t len;
+		xmlDocPtr doc;
+		int k = 0;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		while (k < 5 && p != NULL) {
+			col[k++] = p;
+			p = strchr(p, '\t');
+			if (p != NULL)
+				*p++ = '\0';
+		}
+		if (k != 5)
+			fail_msg("%s:%d: expected 5 columns", path, lineno);
+		test_bytes(col[0]);
+		test_bytes(col[1]);
+		len = (size_t)snprintf(body, sizeof(body), "%s<a>", col[0]);
+		{
+			size_t tl = test_bytes(col[2]);
+
+			memcpy(body + len, col[2], tl);
+			len += tl;
+		}
+		len += (size_t)snprintf(body + len, sizeof(body) - len, "</a>");
+		doc = mapping_parse_xml_from(body, len, col[1][0] ? col[1] : NULL, &info, err,
+					     sizeof(err));
+		if (strncmp(col[4], "error: ", 7) == 0) {
+			if (doc != NULL || strstr(err, col[4] + 7) == NULL)
+				fail_msg("%s:%d: got \"%s\", want an error \"%s\"", path, lineno,
+					 doc != NULL ? "a document" : err, col[4] + 7);
+		} else {
+			xmlChar *text;
+
+			if (doc == NULL)
+				fail_msg("%s:%d: %s", path, lineno, err);
+			text = xmlNodeGetContent(xmlDocGetRootElement(doc));
+			if (strcmp((const char *)text, col[4]) != 0 ||
+			    strcmp(info.encoding, col[3]) != 0)
+				fail_msg("%s:%d: read \"%s\" as %s, want \"%s\" as %s", path,
+					 lineno, (const char *)text, info.encoding, col[4], col[3]);
+			assert_int_equal(info.declaration, strncmp(col[0], "<?xml", 5) == 0);
+			xmlFree(text);
+			xmlFreeDoc(doc);
+		}
+		n++;
+	}
+	fclose(fp);
+	assert_true(n >= 15);
+}
+
 /* ---------------------------------------------------------------- threads */
 
 struct test_thread {
@@ -1264,6 +1360,7 @@ int main(void)
 	    cmocka_unit_test(test_list_dates),
 	    cmocka_unit_test(test_list_numbers),
 	    cmocka_unit_test(test_list_subjects),
+	    cmocka_unit_test(test_answer_encodings),
 	    cmocka_unit_test(test_info_completes_listed),
 	    cmocka_unit_test(test_info_keeps_listed_values),
 	    cmocka_unit_test(test_info_fills_empty_filing),
