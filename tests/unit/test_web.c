@@ -156,6 +156,8 @@ static void test_accepts_gzip(void **state)
 	    {"xgzip", 0},
 	    {" , ,gzip", 1},
 	    {"gzip;q=1.000", 1},
+	    {"gzip;q=1.5", 0}, /* 1 takes only zeros after its point: malformed */
+	    {"gzip;q=1.001", 0},
 	    {"gzip;q=2", 0},
 	    {"gzip;q=", 0},
 	    {"gzip;q=0.5x", 0},
