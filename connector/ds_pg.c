@@ -3,6 +3,7 @@
 #include "ds_pg.h"
 
 #include <libpq-fe.h>
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +76,8 @@ static const char *ds_pg_message(const char *msg, char *out, size_t outlen)
 }
 
 /* Waits until the socket is ready for what the caller asked (POLLIN or POLLOUT), at most
- * DS_PG_POLL_MS. Returns 0 (ready or not yet), -1 when poll itself failed. */
+ * DS_PG_POLL_MS. Returns 0 (ready or not yet: a signal, SIGTERM say, interrupts the wait
+ * and the caller then looks at the stop flag), -1 when poll itself failed. */
 static int ds_pg_wait(PGconn *conn, short events)
 {
 	struct pollfd pfd;
@@ -85,7 +87,7 @@ static int ds_pg_wait(PGconn *conn, short events)
 	pfd.revents = 0;
 	if (pfd.fd < 0)
 		return -1;
-	return poll(&pfd, 1, DS_PG_POLL_MS) < 0 ? -1 : 0;
+	return poll(&pfd, 1, DS_PG_POLL_MS) < 0 && errno != EINTR ? -1 : 0;
 }
 
 /* What a failed connection attempt means. The server's own refusals after the password

@@ -137,8 +137,12 @@ int mapping_get_text(struct mapping_loader *ld, const json_t *obj, const char *p
 	if (mapping_get_string(ld, obj, path, key, 1, maxlen, out) < 0)
 		return -1;
 	mapping_key(full, path, key);
-	if ((*out)[0] == '\0')
+	if ((*out)[0] == '\0') {
+		/* refused: not kept (a date format's slot is not counted yet) */
+		free(*out);
+		*out = NULL;
 		return mapping_fail(ld, full, "no puede estar vacío");
+	}
 	return 0;
 }
 

@@ -154,6 +154,8 @@ static int mapping_parse_offset(const char **p, int *minutes)
 		return -1;
 	hh = (s[0] - '0') * 10 + (s[1] - '0');
 	s += 2;
+	if (*s == ':' && !mapping_digit(s[1]))
+		return -1; /* "+05:" is none of the forms */
 	if (*s == ':')
 		s++;
 	if (mapping_digit(s[0])) {

@@ -289,6 +289,32 @@ void util_today(char out[11])
 	out[10] = '\0';
 }
 
+/* 1 when s starts with layout, where each 'D' of layout is a digit and anything else
+ * itself. */
+static int util_layout(const char *s, const char *layout)
+{
+	for (; *layout != '\0'; layout++, s++) {
+		if (*layout == 'D' ? *s < '0' || *s > '9' : *s != *layout)
+			return 0;
+	}
+	return 1;
+}
+
+/* timegm of tm, when tm names a real day and time: timegm normalises (Feb 30 becomes
+ * Mar 1) in the struct it is given, so a copy is compared. 0 or -1. */
+static int util_timegm_exact(const struct tm *tm, time_t *out)
+{
+	struct tm norm = *tm;
+	time_t t = timegm(&norm);
+
+	if (norm.tm_year != tm->tm_year || norm.tm_mon != tm->tm_mon ||
+	    norm.tm_mday != tm->tm_mday || norm.tm_hour != tm->tm_hour ||
+	    norm.tm_min != tm->tm_min || norm.tm_sec != tm->tm_sec)
+		return -1;
+	*out = t;
+	return 0;
+}
+
 /* Parses a strict YYYY-MM-DD into a UTC midnight epoch; timegm normalises, so a date
  * is valid only when it survives the round trip. Reads at most 11 bytes of date, and only
  * digits and dashes where they belong (strptime alone would skip spaces, take a sign). */
@@ -364,6 +390,8 @@ int util_iso_epoch(const char *iso, long long *out)
 		*out = (long long)t + 5 * 3600; /* midnight in Bogotá */
 		return 0;
 	}
+	if (!util_layout(iso, "DDDD-DD-DDTDD:DD:DD"))
+		return -1;
 	memset(&tm, 0, sizeof(tm));
 	p = strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (p == NULL)
@@ -372,13 +400,14 @@ int util_iso_epoch(const char *iso, long long *out)
 		sign = 1;
 		hh = 0;
 		mm = 0;
-	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && util_layout(p + 1, "DD:DD") &&
 		   sscanf(p + 1, "%2d:%2d", &hh, &mm) == 2 && hh <= 14 && mm <= 59) {
 		sign = *p == '-' ? -1 : 1;
 	} else {
 		return -1;
 	}
-	t = timegm(&tm);
+	if (util_timegm_exact(&tm, &t) < 0)
+		return -1;
 	*out = (long long)t - (long long)sign * (hh * 3600 + mm * 60);
 	return 0;
 }

@@ -86,10 +86,14 @@ static int web_q_positive(const char *p, const char *end)
 			nonzero = *p == '1';
 			p++;
 			if (p < end && *p == '.') {
+				int one = nonzero;
 				int digits = 0;
 
-				for (p++; p < end && *p >= '0' && *p <= '9'; p++, digits++)
+				for (p++; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
+					if (one && *p != '0')
+						return 0; /* over 1 */
 					nonzero |= *p != '0';
+				}
 				if (digits > 3)
 					return 0;
 			}

@@ -643,6 +643,249 @@ static void test_key_permissions_warn(void **state)
 	test_rmdir(dir, files);
 }
 
+/* The required keys with absolute paths, one of them replaced (or a key added) by a line of
+ * bad-cases.tsv. Returns a new string. */
+static char *test_case_text(const char *section, const char *key, const char *value)
+{
+	const char *req[][2] = {{"url", "http://127.0.0.1:8089/webServices/servidor.php"},
+				{"mapping", DIR "mapping.json"},
+				{"dependencia", "342"},
+				{"key_file", DIR "ds.key"}};
+	struct buf b;
+	int placed = 0;
+
+	buf_init(&b);
+	buf_puts(&b, "[document_system]\n");
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		int mine = strcmp(section, "document_system") == 0 && strcmp(key, req[i][0]) == 0;
+		int path = i == 1 || i == 3;
+
+		placed |= mine;
+		if (mine)
+			buf_printf(&b, "%s = %s\n", req[i][0], value);
+		else if (path)
+			buf_printf(&b, "%s = %s/%s\n", req[i][0], test_cwd, req[i][1]);
+		else
+			buf_printf(&b, "%s = %s\n", req[i][0], req[i][1]);
+	}
+	if (!placed && strcmp(section, "$") != 0)
+		buf_printf(&b, "[%s]\n%s = %s\n", section, key, value);
+	return buf_steal(&b);
+}
+
+/* Returns a new string: text with each "{name}" of names replaced by its value. */
+static char *test_fill(const char *text, const char *const names[][2], size_t n)
+{
+	struct buf b;
+
+	buf_init(&b);
+	for (const char *p = text; *p != '\0';) {
+		size_t i;
+
+		for (i = 0; i < n; i++) {
+			size_t l = strlen(names[i][0]);
+
+			if (strncmp(p, names[i][0], l) == 0)
+				break;
+		}
+		if (i < n) {
+			buf_puts(&b, names[i][1]);
+			p += strlen(names[i][0]);
+		} else {
+			buf_append(&b, p, 1);
+			p++;
+		}
+	}
+	return buf_steal(&b);
+}
+
+static void test_bad_cases(void **state)
+{
+	char line[4096];
+	char *data = test_abs("tests/data/config");
+	char *longpath = xmalloc(2101);
+	const char *names[2][2] = {{"{data}", data}, {"{long}", longpath}};
+	char *dir = test_tempdir();
+	char *conf = xasprintf("%s/caso.conf", dir);
+	static const char *const files[] = {"caso.conf", NULL};
+	FILE *fp = fopen(DIR "bad-cases.tsv", "r");
+	int lineno = 0;
+	int n = 0;
+
+	(void)state;
+	memset(longpath, 'a', 2100);
+	longpath[2100] = '\0';
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *col[5] = {NULL};
+		char *p = line;
+		char *text;
+		char *value;
+		struct config c;
+		char err[ERR_LEN];
+		int k = 0;
+		int rc;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		while (k < 5 && p != NULL) {
+			col[k++] = p;
+			p = strchr(p, '\t');
+			if (p != NULL)
+				*p++ = '\0';
+		}
+		if (k < 4)
+			fail_msg("bad-cases.tsv:%d: expected 4 or 5 columns", lineno);
+		value = test_fill(col[2], names, 2);
+		if (strcmp(col[0], "$") == 0)
+			assert_int_equal(setenv(col[1], value, 1), 0);
+		text = test_case_text(col[0], col[1], value);
+		test_write_file(conf, text, 0644);
+		rc = config_load(&c, conf, err, sizeof(err));
+		if (strcmp(col[0], "$") == 0)
+			unsetenv(col[1]);
+		config_free(&c);
+		if (rc != -1 || strstr(err, col[3]) == NULL)
+			fail_msg(
+			    "bad-cases.tsv:%d: [%s] %s = %.60s: rc %d, err \"%s\", want \"%s\"",
+			    lineno, col[0], col[1], value, rc, err, col[3]);
+		if (col[4] != NULL && strstr(err, col[4]) != NULL)
+			fail_msg("bad-cases.tsv:%d: the message shows \"%s\": %s", lineno, col[4],
+				 err);
+		free(text);
+		free(value);
+		n++;
+	}
+	fclose(fp);
+	assert_true(n >= 40);
+	free(conf);
+	free(longpath);
+	free(data);
+	test_rmdir(dir, files);
+}
+
+/* Relative paths resolve against the file's folder, "." and ".." folded, never above "/". */
+static void test_paths_folded(void **state)
+{
+	static const char *const files[] = {"caso.conf", NULL};
+	static const struct {
+		const char *value;
+		const char *want; /* after the folder; NULL: exactly "/x.db" */
+	} cases[] = {
+	    {"a/./b/../c.db", "/a/c.db"}, {"./a//b/./../../c.db", "/c.db"},
+	    {"/../../x.db", NULL},	  {"/./x.db", NULL},
+	    {"/tmp/../x.db", NULL},
+	};
+	char *dir = test_tempdir();
+	char *conf = xasprintf("%s/caso.conf", dir);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = test_case_text("store", "path", cases[i].value);
+		char *want = cases[i].want != NULL ? xasprintf("%s%s", dir, cases[i].want)
+						   : xstrdup("/x.db");
+		struct config c;
+		char err[ERR_LEN];
+
+		test_write_file(conf, text, 0644);
+		if (config_load(&c, conf, err, sizeof(err)) != 0)
+			fail_msg("%s: %s", cases[i].value, err);
+		assert_string_equal(c.store_path, want);
+		config_free(&c);
+		free(text);
+		free(want);
+	}
+	free(conf);
+	test_rmdir(dir, files);
+}
+
+/* The file itself: a folder, one over 1 MiB, a NUL byte; a list over 512 dates; many
+ * errors cut whole with a count of the rest. */
+static void test_file_refused(void **state)
+{
+	static const char *const files[] = {"caso.conf", NULL};
+	char *dir = test_tempdir();
+	char *conf = xasprintf("%s/caso.conf", dir);
+	char *text = test_case_text("log", "level", "info");
+	struct config c;
+	char err[ERR_LEN];
+	struct buf b;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(config_load(&c, dir, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ": no es un archivo regular"));
+	config_free(&c);
+
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	for (int i = 0; i < 20000; i++) /* 58 bytes each */
+		fputs("; un comentario largo que no cambia nada, solo ocupa lugar\n", f);
+	fclose(f);
+	assert_int_equal(config_load(&c, conf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ": el archivo supera 1048576 bytes"));
+	config_free(&c);
+
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fputs("[http]\nport = 80", f);
+	fputc('\0', f);
+	fputs("81\n", f);
+	fclose(f);
+	assert_int_equal(config_load(&c, conf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "caso.conf:9: la línea contiene un byte nulo"));
+	config_free(&c);
+
+	/* 513 days of 2025-2026, 8 to a continued line: the 513th is one too many */
+	buf_init(&b);
+	buf_puts(&b, text);
+	buf_puts(&b, "[calendar]\nnon_working_days = 2025-01-01");
+	for (int i = 1; i < 513; i++) {
+		char day[11];
+
+		assert_int_equal(util_date_add("2025-01-01", i, day), 0);
+		buf_printf(&b, "%s%s", i % 8 == 0 ? ",\n  " : ", ", day);
+	}
+	buf_puts(&b, "\n");
+	test_write_file(conf, b.data, 0644);
+	buf_free(&b);
+	assert_int_equal(config_load(&c, conf, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "non_working_days admite como máximo 512 fechas"));
+	config_free(&c);
+
+	/* 30 bad lines into 300 bytes: whole lines, then how many were left out */
+	buf_init(&b);
+	buf_puts(&b, text);
+	buf_puts(&b, "[http]\n");
+	for (int i = 0; i < 30; i++)
+		buf_printf(&b, "clave%d = %d\n", i, i);
+	test_write_file(conf, b.data, 0644);
+	buf_free(&b);
+	{
+		char small[300];
+		char *tail;
+		int kept = 0;
+
+		assert_int_equal(config_load(&c, conf, small, sizeof(small)), -1);
+		config_free(&c);
+		tail = strstr(small, "\n… y ");
+		assert_non_null(tail);
+		for (char *p = small; p < tail; p++)
+			kept += *p == '\n';
+		kept++;
+		assert_true(kept >= 2);
+		assert_int_equal(atoi(tail + strlen("\n… y ")), 30 - kept);
+		assert_true(strlen(small) < sizeof(small));
+	}
+	free(text);
+	free(conf);
+	test_rmdir(dir, files);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -671,6 +914,9 @@ int main(void)
 	    cmocka_unit_test_setup(test_example_matches_table, test_setup),
 	    cmocka_unit_test_setup(test_example_loads, test_setup),
 	    cmocka_unit_test_setup(test_key_permissions_warn, test_setup),
+	    cmocka_unit_test_setup(test_bad_cases, test_setup),
+	    cmocka_unit_test_setup(test_paths_folded, test_setup),
+	    cmocka_unit_test_setup(test_file_refused, test_setup),
 	};
 
 	return cmocka_run_group_tests(tests, test_group_setup, NULL);

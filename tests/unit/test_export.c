@@ -492,6 +492,76 @@ static void test_check_xlsx(const char *path)
 	test_xlsx_close(&x);
 }
 
+/* A cell longer than Excel keeps (32,767 bytes here: characters are at most that) is cut
+ * before the limit, never inside a character, and ends with an ellipsis; CSV keeps it all. */
+static void test_xlsx_long_cell(void **state)
+{
+	struct store *s = test_scenario("largo.db");
+	struct calendar *cal = test_calendar();
+	struct config cfg;
+	char err[INDICATORS_ERR_LEN + STORE_ERR_LEN] = "";
+	char path[TEST_PATH_LEN];
+	struct test_xlsx x;
+	struct test_cell c;
+	struct buf note;
+	struct buf sql;
+	struct buf csv;
+	size_t rows = 0;
+	size_t n;
+	char ref[16];
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+
+	(void)state;
+	config_defaults(&cfg);
+	/* "dd/mm/aaaa: " and "a" put the first 'ñ' at an odd byte: the cut lands inside one */
+	buf_init(&note);
+	buf_puts(&note, "a");
+	for (int i = 0; i < 20000; i++)
+		buf_puts(&note, "\xc3\xb1");
+	buf_init(&sql);
+	buf_printf(&sql,
+		   "UPDATE seguimiento SET observaciones = '' WHERE radicado_id = 1;"
+		   "DELETE FROM gestion WHERE radicado_id = 1 AND tipo = 'observacion';"
+		   "INSERT INTO gestion (radicado_id, tipo, fecha, texto) VALUES (1, 'observacion',"
+		   " '2024-05-03T10:00:00-05:00', '%s');",
+		   note.data);
+	assert_int_equal(
+	    sqlite3_open_v2(test_path("largo.db", path), &db, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	if (sqlite3_exec(db, sql.data, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s", msg);
+	sqlite3_close(db);
+	test_path("largo.xlsx", path);
+	assert_int_equal(export_write_file(s, &cfg, cal, EXPORT_XLSX, "2024-05-01", "2024-05-31",
+					   TEST_NOW, path, &rows, err, sizeof(err)),
+			 INDICATORS_OK);
+	test_xlsx_open(&x, path);
+	snprintf(ref, sizeof(ref), "K%d", test_row_of(&x, x.sheet1, "20243420000011"));
+	test_cell(&x, x.sheet1, ref, &c);
+	assert_true(c.present);
+	n = strlen(c.v);
+	assert_true(n <= EXPORT_XLSX_MAX_STRING && n > EXPORT_XLSX_MAX_STRING - 8);
+	assert_true(util_utf8_valid(c.v, n));
+	assert_string_equal(c.v + n - strlen("…"), "…");
+	assert_memory_equal(c.v, "03/05/2024: a\xc3\xb1\xc3\xb1", 17);
+	assert_memory_equal(c.v + 13, note.data + 1, n - strlen("…") - 13);
+	free(c.v);
+	test_xlsx_close(&x);
+	/* CSV has no such limit: the whole note */
+	buf_init(&csv);
+	assert_int_equal(export_write(s, &cfg, cal, EXPORT_CSV, "2024-05-01", "2024-05-31",
+				      TEST_NOW, &csv, &rows, err, sizeof(err)),
+			 INDICATORS_OK);
+	assert_non_null(strstr(csv.data, note.data));
+	buf_free(&csv);
+	buf_free(&sql);
+	buf_free(&note);
+	config_free(&cfg);
+	calendar_free(cal);
+	store_close(s);
+}
+
 static void test_xlsx(void **state)
 {
 	struct store *s = test_scenario("xlsx.db");
@@ -699,6 +769,7 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_xlsx_long_cell),
 	    cmocka_unit_test(test_xlsx),
 	    cmocka_unit_test(test_csv),
 	    cmocka_unit_test(test_names),

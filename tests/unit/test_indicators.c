@@ -424,6 +424,132 @@ static void test_clock_paused_reopened_annulled(void **state)
 	calendar_free(cal);
 }
 
+/* Returns a new string: text with each "@MM-DD HH:MM" written as that instant of 2024 in
+ * Bogotá, and "-" (the whole text) as NULL. */
+static char *test_instants(const char *text)
+{
+	struct buf b;
+
+	if (strcmp(text, "-") == 0)
+		return NULL;
+	buf_init(&b);
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '@' && strlen(p) >= 12 && p[6] == ' ') {
+			buf_printf(&b, "2024-%.5sT%.5s:00-05:00", p + 1, p + 7);
+			p += 11;
+		} else {
+			buf_append(&b, p, 1);
+		}
+	}
+	if (b.data == NULL)
+		buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+/* The clock's JSON as one line of sla-clock-cases.tsv's last column. */
+static void test_clock_summary(json_t *j, struct buf *out)
+{
+	json_t *v;
+	size_t i;
+
+	buf_printf(out, "%s %s", json_string_value(jp(j, "reloj")),
+		   json_string_value(jp(j, "estado")));
+	if (json_is_null(jp(j, "dias_usados")))
+		buf_puts(out, " - -");
+	else
+		buf_printf(out, " %lld %lld", (long long)jint(j, "dias_usados"),
+			   (long long)jint(j, "dias_restantes"));
+	buf_printf(out, " %s rondas=[",
+		   json_is_null(jp(j, "fecha_limite")) ? "-"
+						       : json_string_value(jp(j, "fecha_limite")));
+	json_array_foreach(jp(j, "rondas"), i, v)
+	{
+		buf_printf(out, "%s%lld", i ? "," : "",
+			   (long long)json_integer_value(json_object_get(v, "dias")));
+	}
+	buf_puts(out, "] correcciones=[");
+	json_array_foreach(jp(j, "correcciones"), i, v)
+	{
+		buf_printf(out, "%s%lld%s", i ? "," : "",
+			   (long long)json_integer_value(json_object_get(v, "dias")),
+			   json_is_true(json_object_get(v, "cerrada")) ? "c" : "");
+	}
+	buf_printf(out, "] devoluciones=%lld", (long long)jint(j, "devoluciones"));
+}
+
+/* Event orders a staff member can produce by accident (a second devolucion, a reingreso
+ * without a return, gestiones before the reparto, a conclusion while the area holds the
+ * filing...) replayed from tests/data/sla-clock-cases.tsv. */
+static void test_clock_table(void **state)
+{
+	struct calendar *cal = test_calendar();
+	char line[2048];
+	FILE *fp = fopen("tests/data/sla-clock-cases.tsv", "r");
+	int lineno = 0;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *col[8];
+		char *p = line;
+		char *rep;
+		char *conc;
+		char *ev;
+		char *now;
+		struct store_sla_row r;
+		struct buf got;
+		json_t *j;
+		int k = 0;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		while (k < 8 && p != NULL) {
+			col[k++] = p;
+			p = strchr(p, '\t');
+			if (p != NULL)
+				*p++ = '\0';
+		}
+		if (k != 8)
+			fail_msg("sla-clock-cases.tsv:%d: expected 8 columns", lineno);
+		rep = test_instants(col[2]);
+		conc = test_instants(col[3]);
+		ev = test_instants(col[4]);
+		now = test_instants(col[5]);
+		test_row(&r, col[0], rep, conc, ev != NULL ? ev : "");
+		r.estado_ds = col[1];
+		j = test_sla(cal, strtol(col[6], NULL, 10), &r, now);
+		buf_init(&got);
+		test_clock_summary(j, &got);
+		if (strcmp(got.data, col[7]) != 0)
+			fail_msg("sla-clock-cases.tsv:%d: got  \"%s\"\n                       want "
+				 "\"%s\"",
+				 lineno, got.data, col[7]);
+		buf_free(&got);
+		json_decref(j);
+		free(rep);
+		free(conc);
+		free(ev);
+		free(now);
+		n++;
+	}
+	fclose(fp);
+	assert_true(n >= 16);
+	/* an instant that cannot be placed: -1, and the clock is still safe to free */
+	{
+		struct indicators_sla sla;
+		struct store_sla_row r;
+
+		test_row(&r, "repartido", NULL, NULL, "");
+		assert_int_equal(indicators_sla_compute(cal, 3, &r, "ayer", &sla), -1);
+		indicators_sla_free(&sla);
+		indicators_sla_free(NULL);
+	}
+	calendar_free(cal);
+}
+
 /* ---- The scenario's indicators */
 
 static void test_indicators_scenario(void **state)
@@ -773,6 +899,28 @@ static void test_calendar_routes(void **state)
 	calendar_free(cal);
 }
 
+/* Each result answers with the HTTP status and codigo indicators.h promises. */
+static void test_status_codes(void **state)
+{
+	static const struct {
+		enum indicators_rc rc;
+		int http;
+		const char *code;
+	} cases[] = {
+	    {INDICATORS_OK, 200, "ok"},
+	    {INDICATORS_BAD_INPUT, 400, "parametro_invalido"},
+	    {INDICATORS_BAD_DATE, 422, "fecha_invalida"},
+	    {INDICATORS_NOT_FOUND, 404, "no_encontrado"},
+	    {INDICATORS_INTERNAL, 500, "error_interno"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(indicators_http_status(cases[i].rc), cases[i].http);
+		assert_string_equal(indicators_error_code(cases[i].rc), cases[i].code);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -781,11 +929,13 @@ int main(void)
 	    cmocka_unit_test(test_clock_office_day_off),
 	    cmocka_unit_test(test_clock_legacy_and_reassignment),
 	    cmocka_unit_test(test_clock_paused_reopened_annulled),
+	    cmocka_unit_test(test_clock_table),
 	    cmocka_unit_test(test_indicators_scenario),
 	    cmocka_unit_test(test_period_far_ends),
 	    cmocka_unit_test(test_sla_for_and_overdue_ids),
 	    cmocka_unit_test(test_suggest_reparto),
 	    cmocka_unit_test(test_calendar_routes),
+	    cmocka_unit_test(test_status_codes),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);

@@ -563,7 +563,8 @@ static void test_list_malformed(void **state)
 }
 
 /* Reads a TSV table "value<TAB>expected" and runs each value through the one-item list
- * template at placeholder; check gets the parsed filing (or NULL when malformed). */
+ * template at placeholder; check gets the parsed filing (or NULL when malformed). Expected
+ * "malformed": the whole answer refused; "refused": the answer read without this filing. */
 static void test_template_table(const char *table, const char *placeholder, const char *other,
 				const char *other_value,
 				void (*check)(const char *where, const struct filing *f,
@@ -587,6 +588,7 @@ static void test_template_table(const char *table, const char *placeholder, cons
 		char err[TEST_ERR];
 		char *tab;
 		char *a;
+		char *b;
 		char *body;
 		enum ds_answer ans;
 
@@ -600,7 +602,10 @@ static void test_template_table(const char *table, const char *placeholder, cons
 		*tab = '\0';
 		snprintf(where, sizeof(where), "%s:%d", path, lineno);
 		a = test_replace(tmpl, placeholder, line);
-		body = test_replace(a, other, other_value);
+		b = test_replace(a, other, other_value);
+		/* a table of neither placeholder (the subject) keeps a valid date */
+		body = test_replace(b, "@FECHARAD@", "02-05-2024 09:14:07 AM");
+		free(b);
 		filing_list_init(&l);
 		ans = test_list(body, strlen(body), &l, err);
 		if (strcmp(tab + 1, "malformed") == 0) {
@@ -609,6 +614,11 @@ static void test_template_table(const char *table, const char *placeholder, cons
 					 ds_answer_name(ans));
 			assert_int_equal(l.count, 0);
 			check(where, NULL, NULL);
+		} else if (strcmp(tab + 1, "refused") == 0) {
+			/* the answer is read, this filing left out by the field limits */
+			if (ans != DS_OK || l.count != 0)
+				fail_msg("%s: \"%s\" gave %s with %zu filings, want it refused",
+					 where, line, ds_answer_name(ans), l.count);
 		} else {
 			if (ans != DS_OK)
 				fail_msg("%s: \"%s\" gave %s (%s)", where, line,
@@ -647,6 +657,21 @@ static void test_list_dates(void **state)
 	(void)state;
 	test_template_table("list-dates.tsv", "@FECHARAD@", "@RADICADO@", "20241300012213",
 			    test_check_date);
+}
+
+static void test_check_asunto(const char *where, const struct filing *f, const char *expected)
+{
+	if (f != NULL && strcmp(f->asunto, expected) != 0)
+		fail_msg("%s: asunto \"%s\", want \"%s\"", where, f->asunto, expected);
+}
+
+/* The subject is stored through htmlspecialchars in Orfeo: its references are decoded once
+ * after the XML is read, and text that only looks like one is kept. */
+static void test_list_subjects(void **state)
+{
+	(void)state;
+	test_template_table("list-asuntos.tsv", "Prueba", "@RADICADO@", "20241300012213",
+			    test_check_asunto);
 }
 
 static void test_list_numbers(void **state)
@@ -1030,17 +1055,58 @@ static int test_json_patch(json_t *root, char *path, json_t *value)
 	}
 }
 
-static void test_broken_cases(void **state)
+/* A value column of a broken-cases table: JSON, or one of the generated values too long to
+ * write out: TEXT(n) a string of n 'x', LIST(n) a list of n strings, OBJECT(n) an object of n
+ * members "k1": "v1" ... Returns a new reference, or NULL when the text is none of these. */
+static json_t *test_case_value(const char *text)
+{
+	json_error_t jerr;
+	unsigned long n = 0;
+	char kind[8] = "";
+	char tail = 0;
+	json_t *v;
+
+	if (sscanf(text, "%7[A-Z](%lu%c", kind, &n, &tail) == 3 && tail == ')' && n < 100000) {
+		if (strcmp(kind, "TEXT") == 0) {
+			char *s = malloc(n + 1);
+
+			assert_non_null(s);
+			memset(s, 'x', n);
+			s[n] = '\0';
+			v = json_string(s);
+			free(s);
+			return v;
+		}
+		v = strcmp(kind, "LIST") == 0 ? json_array() : json_object();
+		for (unsigned long i = 1; i <= n; i++) {
+			char k[32];
+			char val[32];
+
+			snprintf(k, sizeof(k), "k%lu", i);
+			snprintf(val, sizeof(val), "v%lu", i);
+			if (json_is_array(v))
+				json_array_append_new(v, json_string(val));
+			else
+				json_object_set_new(v, k, json_string(val));
+		}
+		return v;
+	}
+	return json_loads(text, JSON_DECODE_ANY, &jerr);
+}
+
+/* Runs a broken-cases table (tests/data/mappings/NAME): each line breaks profile (with its
+ * base clasificacion.json) in one place, and mapping_load must refuse the file with a message
+ * that starts with the file's name and contains the expected text. Returns the lines run. */
+static int test_broken_table(const char *table, const char *profile)
 {
 	char path[TEST_PATH];
-	char line[TEST_LINE];
+	char line[TEST_LINE * 2];
 	json_error_t jerr;
 	FILE *fp;
 	int lineno = 0;
 	int n = 0;
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/mappings/broken-cases.tsv", TEST_DATA);
+	snprintf(path, sizeof(path), "%s/mappings/%s", TEST_DATA, table);
 	fp = fopen(path, "r");
 	if (fp == NULL)
 		fail_msg("%s: cannot open", path);
@@ -1071,7 +1137,7 @@ static void test_broken_cases(void **state)
 		root = json_load_file("mappings/clasificacion.json", 0, &jerr);
 		assert_non_null(root);
 		{
-			json_t *top = json_load_file(TEST_MAPPING, 0, &jerr);
+			json_t *top = json_load_file(profile, 0, &jerr);
 
 			assert_non_null(top);
 			json_object_del(top, "base");
@@ -1079,12 +1145,12 @@ static void test_broken_cases(void **state)
 			json_decref(top);
 		}
 		if (strcmp(val, "DELETE") != 0) {
-			v = json_loads(val, JSON_DECODE_ANY, &jerr);
+			v = test_case_value(val);
 			if (v == NULL)
-				fail_msg("%s:%d: bad JSON value: %s", path, lineno, jerr.text);
+				fail_msg("%s:%d: bad JSON value: %s", path, lineno, val);
 		}
 		{
-			char keycopy[TEST_LINE];
+			char keycopy[TEST_LINE * 2];
 
 			snprintf(keycopy, sizeof(keycopy), "%s", key);
 			if (test_json_patch(root, keycopy, v) != 0)
@@ -1100,7 +1166,8 @@ static void test_broken_cases(void **state)
 		unlink(tmp);
 		if (m != NULL) {
 			mapping_free(m);
-			fail_msg("%s:%d: %s=%s loaded, want \"%s\"", path, lineno, key, val, want);
+			fail_msg("%s:%d: %s=%.80s loaded, want \"%s\"", path, lineno, key, val,
+				 want);
 		}
 		if (strstr(err, want) == NULL || strncmp(err, tmp, strlen(tmp)) != 0)
 			fail_msg("%s:%d: err \"%s\", want \"%s: ...%s\"", path, lineno, err, tmp,
@@ -1108,7 +1175,115 @@ static void test_broken_cases(void **state)
 		n++;
 	}
 	fclose(fp);
-	assert_true(n >= 40);
+	return n;
+}
+
+static void test_broken_cases(void **state)
+{
+	(void)state;
+	assert_true(test_broken_table("broken-cases.tsv", TEST_MAPPING) >= 150);
+}
+
+static void test_broken_cases_sql(void **state)
+{
+	(void)state;
+	assert_true(test_broken_table("broken-cases-sql.tsv", "mappings/orfeo-sql.json") >= 20);
+}
+
+/* In place: \xHH becomes the byte, "-" nothing. Returns the length. */
+static size_t test_bytes(char *w)
+{
+	size_t o = 0;
+
+	if (strcmp(w, "-") == 0) {
+		w[0] = '\0';
+		return 0;
+	}
+	for (size_t i = 0; w[i] != '\0'; i++) {
+		unsigned int byte;
+
+		if (w[i] == '\\' && w[i + 1] == 'x' && sscanf(w + i + 2, "%2x", &byte) == 1) {
+			w[o++] = (char)byte;
+			i += 3;
+		} else {
+			w[o++] = w[i];
+		}
+	}
+	w[o] = '\0';
+	return o;
+}
+
+/* Answers in every way a server labels its bytes (tests/data/xml-encodings.tsv): the
+ * declaration wins, then valid UTF-8, then the HTTP charset; Latin-1 is read as
+ * WINDOWS-1252; an unknown encoding or a broken declaration is refused. */
+static void test_answer_encodings(void **state)
+{
+	char path[TEST_PATH];
+	char line[TEST_LINE];
+	FILE *fp;
+	int lineno = 0;
+	int n = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/xml-encodings.tsv", TEST_DATA);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *col[5];
+		char *p = line;
+		char body[TEST_LINE];
+		char err[TEST_ERR] = "";
+		struct mapping_answer_info info;
+		size_t len;
+		xmlDocPtr doc;
+		int k = 0;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		while (k < 5 && p != NULL) {
+			col[k++] = p;
+			p = strchr(p, '\t');
+			if (p != NULL)
+				*p++ = '\0';
+		}
+		if (k != 5)
+			fail_msg("%s:%d: expected 5 columns", path, lineno);
+		test_bytes(col[0]);
+		test_bytes(col[1]);
+		len = (size_t)snprintf(body, sizeof(body), "%s<a>", col[0]);
+		{
+			size_t tl = test_bytes(col[2]);
+
+			memcpy(body + len, col[2], tl);
+			len += tl;
+		}
+		len += (size_t)snprintf(body + len, sizeof(body) - len, "</a>");
+		doc = mapping_parse_xml_from(body, len, col[1][0] ? col[1] : NULL, &info, err,
+					     sizeof(err));
+		if (strncmp(col[4], "error: ", 7) == 0) {
+			if (doc != NULL || strstr(err, col[4] + 7) == NULL)
+				fail_msg("%s:%d: got \"%s\", want an error \"%s\"", path, lineno,
+					 doc != NULL ? "a document" : err, col[4] + 7);
+		} else {
+			xmlChar *text;
+
+			if (doc == NULL)
+				fail_msg("%s:%d: %s", path, lineno, err);
+			text = xmlNodeGetContent(xmlDocGetRootElement(doc));
+			if (strcmp((const char *)text, col[4]) != 0 ||
+			    strcmp(info.encoding, col[3]) != 0)
+				fail_msg("%s:%d: read \"%s\" as %s, want \"%s\" as %s", path,
+					 lineno, (const char *)text, info.encoding, col[4], col[3]);
+			assert_int_equal(info.declaration, strncmp(col[0], "<?xml", 5) == 0);
+			xmlFree(text);
+			xmlFreeDoc(doc);
+		}
+		n++;
+	}
+	fclose(fp);
+	assert_true(n >= 15);
 }
 
 /* ---------------------------------------------------------------- threads */
@@ -1184,6 +1359,8 @@ int main(void)
 	    cmocka_unit_test(test_list_malformed),
 	    cmocka_unit_test(test_list_dates),
 	    cmocka_unit_test(test_list_numbers),
+	    cmocka_unit_test(test_list_subjects),
+	    cmocka_unit_test(test_answer_encodings),
 	    cmocka_unit_test(test_info_completes_listed),
 	    cmocka_unit_test(test_info_keeps_listed_values),
 	    cmocka_unit_test(test_info_fills_empty_filing),
@@ -1196,6 +1373,7 @@ int main(void)
 	    cmocka_unit_test(test_info_date_only_when_needed),
 	    cmocka_unit_test(test_broken_files),
 	    cmocka_unit_test(test_broken_cases),
+	    cmocka_unit_test(test_broken_cases_sql),
 	    cmocka_unit_test(test_threads),
 	};
 

@@ -351,6 +351,117 @@ static void test_each_kind_once(void **state)
 	config_free(&cfg);
 }
 
+/* Every row of every table of database name, in rowid order, as one new string. */
+static char *test_dump(const char *name)
+{
+	char path[TEST_PATH_LEN];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *tables = NULL;
+	struct buf b;
+
+	buf_init(&b);
+	assert_int_equal(sqlite3_open_v2(test_path(name, path), &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT name FROM sqlite_master WHERE type = 'table'"
+					    " ORDER BY name",
+					    -1, &tables, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		char *sql = xasprintf("SELECT * FROM \"%s\" ORDER BY rowid",
+				      (const char *)sqlite3_column_text(tables, 0));
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+		buf_printf(&b, "[%s]\n", (const char *)sqlite3_column_text(tables, 0));
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(st); c++) {
+				const unsigned char *v = sqlite3_column_text(st, c);
+
+				buf_printf(&b, "%s|", v != NULL ? (const char *)v : "NULL");
+			}
+			buf_puts(&b, "\n");
+		}
+		sqlite3_finalize(st);
+		free(sql);
+	}
+	sqlite3_finalize(tables);
+	sqlite3_close(db);
+	return buf_steal(&b);
+}
+
+/* Applies w with each write failing in turn, from the first until one lets the window
+ * through: each failed run returns -1 naming the database error and leaves every table as
+ * it was. Returns how many writes the window made. */
+static long test_apply_failing(struct store *s, const struct config *cfg, struct test_side *w,
+			       const char *db)
+{
+	for (long n = 1; n < 500; n++) {
+		struct reconcile_totals t;
+		char err[TEST_ERR] = "";
+		char *before = test_dump(db);
+		char *after;
+		int rc;
+
+		store_test_fail_after(n);
+		rc = reconcile_apply_window(cfg, NULL, s, &w->listed, w->asked, &w->absent,
+					    TEST_CURSOR, &t, NULL, err, sizeof(err));
+		store_test_fail_after(0);
+		if (rc == 0) {
+			free(before);
+			return n - 1;
+		}
+		if (strstr(err, "error de la base de datos: ") == NULL ||
+		    strstr(err, "disk I/O error") == NULL)
+			fail_msg("write %ld failing: \"%s\"", n, err);
+		after = test_dump(db);
+		if (strcmp(before, after) != 0)
+			fail_msg("write %ld failing left changes:\n%s\n--- was ---\n%s", n, after,
+				 before);
+		free(before);
+		free(after);
+	}
+	fail_msg("the window never went through");
+	return -1;
+}
+
+/* A disk that fails at any write of a window (found, refreshed, closed, a copy updated, a
+ * late follow-up created) leaves the database as it was; the window then goes through with
+ * the results of a run that never failed. */
+static void test_write_failures_leave_nothing(void **state)
+{
+	struct config cfg;
+	struct reconcile_totals t;
+	struct test_side w;
+	long long user;
+	struct store *s;
+	const char *db = "faults.db";
+	long writes;
+
+	(void)state;
+	test_config(&cfg);
+	s = test_scenario(db, &user);
+	test_side_disagree(&w);
+	writes = test_apply_failing(s, &cfg, &w, db);
+	/* 6 discrepancies, 3 copies updated with their gestion, a follow-up, the commit */
+	assert_true(writes >= 12);
+	test_query_equal(db, "SELECT count(*) FROM discrepancia WHERE estado = 'abierta'", "6");
+	test_query_equal(db, "SELECT count(*) FROM gestion WHERE tipo = 'cambio_sgd'", "3");
+	/* the same disagreement again: every open row refreshed */
+	assert_true(test_apply_failing(s, &cfg, &w, db) >= 1);
+	test_query_equal(db, "SELECT count(*) FROM discrepancia", "6");
+	/* the sides agree: five rows close */
+	test_side_free(&w);
+	test_side_agree(&w);
+	assert_true(test_apply_failing(s, &cfg, &w, db) >= 5);
+	test_query_equal(db, "SELECT count(*) FROM discrepancia WHERE estado = 'cerrada'", "5");
+	test_apply(s, &cfg, &w, &t);
+	assert_int_equal(test_sum(t.found) + test_sum(t.closed), 0);
+	test_side_free(&w);
+	store_close(s);
+	config_free(&cfg);
+}
+
 /* A second look at the same disagreement finds nothing new: the rows are refreshed. */
 static void test_second_run_nothing_new(void **state)
 {
@@ -706,11 +817,38 @@ static void test_next_due(void **state)
 			 now - 9 * 3600 + 86400);
 }
 
+/* Each status answers with the HTTP status and codigo reconcile.h promises (docs/openapi.yaml). */
+static void test_status_codes(void **state)
+{
+	static const struct {
+		enum reconcile_status st;
+		int http;
+		const char *code;
+	} cases[] = {
+	    {RECONCILE_OK, 200, "ok"},
+	    {RECONCILE_INVALID, 422, "valor_invalido"},
+	    {RECONCILE_NOT_FOUND, 404, "no_encontrada"},
+	    {RECONCILE_ALREADY_CLOSED, 409, "ya_cerrada"},
+	    {RECONCILE_BAD_NOTE, 422, "nota_invalida"},
+	    {RECONCILE_ERROR, 500, "error_interno"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(reconcile_status_http(cases[i].st), cases[i].http);
+		assert_string_equal(reconcile_status_code(cases[i].st), cases[i].code);
+	}
+	assert_string_equal(reconcile_kind_name((enum reconcile_kind)RECONCILE_KIND_COUNT), "");
+	assert_int_equal(reconcile_kind_parse(NULL), -1);
+	assert_int_equal(reconcile_kind_parse("datos_distintos "), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_each_kind_once),
 	    cmocka_unit_test(test_second_run_nothing_new),
+	    cmocka_unit_test(test_write_failures_leave_nothing),
 	    cmocka_unit_test(test_closes_when_sides_agree),
 	    cmocka_unit_test(test_closes_when_follow_up_closes),
 	    cmocka_unit_test(test_resolved_stays_resolved),
@@ -718,6 +856,7 @@ int main(void)
 	    cmocka_unit_test(test_list_json),
 	    cmocka_unit_test(test_missing_detail_decides_nothing),
 	    cmocka_unit_test(test_next_due),
+	    cmocka_unit_test(test_status_codes),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);

@@ -829,6 +829,89 @@ static void test_fault_from_environment(void **state)
 	filing_free(&f);
 }
 
+/* Files that cannot become segcont's database: no path, a folder, and a database at schema
+ * version 1 without its tables, whose next migration fails and is rolled back whole. */
+static void test_open_refused(void **state)
+{
+	char path[TEST_PATH_LEN];
+	char err[STORE_ERR_LEN];
+	sqlite3 *db = NULL;
+
+	(void)state;
+	err[0] = '\0';
+	assert_null(store_open("", err, sizeof(err)));
+	assert_string_equal(err, "falta la ruta de la base de datos");
+	assert_null(store_open(NULL, err, sizeof(err)));
+	err[0] = '\0';
+	assert_null(store_open(test_dir, err, sizeof(err)));
+	assert_non_null(strstr(err, "no se pudo abrir la base de datos"));
+	assert_int_equal(strncmp(err, test_dir, strlen(test_dir)), 0);
+
+	assert_int_equal(sqlite3_open_v2(test_path("ajena.db", path), &db,
+					 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	err[0] = '\0';
+	assert_null(store_open(path, err, sizeof(err)));
+	assert_non_null(strstr(err, "migración 2 del esquema"));
+	assert_non_null(strstr(err, "no such table"));
+	assert_int_equal(test_query_long("ajena.db", "PRAGMA user_version"), 1);
+	assert_int_equal(test_query_long("ajena.db", "SELECT count(*) FROM sqlite_master"), 0);
+}
+
+/* A full disk (SEGCONT_TEST_MAX_PAGES caps the file a few pages past its size): the write
+ * that needs a page more fails with SQLITE_FULL, the transaction leaves nothing, the process
+ * says its disk is full until a commit goes through; without the cap the same writes pass. */
+static void test_full_disk(void **state)
+{
+	char cap[32];
+	char why[128];
+	char numero[32];
+	struct filing f;
+	struct store *s;
+	enum store_upsert res;
+	long pages;
+	int i;
+
+	(void)state;
+	store_close(test_open("full.db"));
+	pages = test_query_long("full.db", "PRAGMA page_count");
+	snprintf(cap, sizeof(cap), "%ld", pages + 2);
+	setenv("SEGCONT_TEST_HOOKS", "1", 1);
+	setenv("SEGCONT_TEST_MAX_PAGES", cap, 1);
+	s = test_open("full.db");
+	unsetenv("SEGCONT_TEST_MAX_PAGES");
+	unsetenv("SEGCONT_TEST_HOOKS");
+	test_filing(&f, TEST_NUMERO);
+	filing_set(&f.asunto,
+		   "Solicitud de contratación directa para la prestación de servicios "
+		   "profesionales de apoyo a la gestión de la Dirección de Contratación");
+	assert_int_equal(store_begin(s), 0);
+	for (i = 0; i < 5000; i++) {
+		snprintf(numero, sizeof(numero), "2024342%07d2", i);
+		filing_set(&f.numero, numero);
+		if (store_upsert_filing(s, &f, "otro", TEST_NOW_1, &res) < 0)
+			break;
+	}
+	assert_true(i > 0 && i < 5000);
+	assert_non_null(strstr(store_errmsg(s), "database or disk is full"));
+	assert_int_equal(store_write_failing(why, sizeof(why), NULL), 1);
+	assert_string_equal(why, "el disco está lleno");
+	assert_int_equal(store_rollback(s), 0);
+	store_close(s);
+	assert_int_equal(test_query_long("full.db", "SELECT count(*) FROM radicado"), 0);
+	assert_int_equal(test_query_long("full.db", "PRAGMA page_count"), pages);
+
+	s = test_open("full.db");
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_write_failing(NULL, 0, NULL), 0);
+	store_close(s);
+	filing_free(&f);
+}
+
 /* Overwrites 200 bytes in the middle of page (1-based) of the database name. */
 static void test_damage_page(const char *name, long page)
 {
@@ -877,6 +960,25 @@ static void test_corruption(void **state)
 	assert_int_equal(store_check_integrity(s, err, sizeof(err)), -1);
 	assert_true(strlen(err) > 0);
 	assert_string_equal(store_errmsg(s), err);
+	/* Rewriting every filing reaches the damaged page: the write is refused and the
+	 * process knows it met a damaged database (for /healthz). */
+	test_filing(&f, TEST_NUMERO);
+	filing_set(&f.asunto, "otro asunto");
+	{
+		enum store_upsert res;
+		int i;
+
+		for (i = 0; i < 500; i++) {
+			snprintf(numero, sizeof(numero), "2024342%07d2", i);
+			filing_set(&f.numero, numero);
+			if (store_upsert_filing(s, &f, "otro", TEST_NOW_2, &res) < 0)
+				break;
+		}
+		assert_true(i < 500);
+		assert_non_null(strstr(store_errmsg(s), "malformed"));
+		assert_int_equal(store_corruption_seen(), 1);
+	}
+	filing_free(&f);
 	store_close(s);
 
 	/* A file that is not a database at all. */
@@ -1013,6 +1115,8 @@ int main(void)
 	    cmocka_unit_test(test_sla_in_answers),
 	    cmocka_unit_test(test_fault_window),
 	    cmocka_unit_test(test_fault_from_environment),
+	    cmocka_unit_test(test_full_disk),
+	    cmocka_unit_test(test_open_refused),
 	    cmocka_unit_test(test_read_commit_checked),
 	    cmocka_unit_test(test_error_cut_on_character),
 	    cmocka_unit_test(test_open_error_cut_on_character),

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -124,12 +126,115 @@ static void test_to_utf8(void **state)
 	buf_free(&b);
 }
 
+/* Decodes one word of util-cases.tsv in place: "" is empty, \xHH a byte. Returns its length. */
+static size_t test_unescape(char *w)
+{
+	size_t o = 0;
+
+	if (strcmp(w, "\"\"") == 0) {
+		w[0] = '\0';
+		return 0;
+	}
+	for (size_t i = 0; w[i] != '\0'; i++) {
+		unsigned int byte;
+
+		if (w[i] == '\\' && w[i + 1] == 'x' && sscanf(w + i + 2, "%2x", &byte) == 1) {
+			w[o++] = (char)byte;
+			i += 3;
+		} else {
+			w[o++] = w[i];
+		}
+	}
+	w[o] = '\0';
+	return o;
+}
+
+/* Runs one call of the table; writes what it returned into got ("error" for -1). */
+static void test_call(const char *fn, char **arg, size_t *len, int n, char *got, size_t gotlen)
+{
+	long v = 0;
+	long long e = 0;
+	char day[11];
+	struct buf b;
+	int rc = -1;
+
+	if (strcmp(fn, "parse_long") == 0 && n == 3) {
+		rc = parse_long(arg[0], strtol(arg[1], NULL, 10), strtol(arg[2], NULL, 10), &v);
+		snprintf(got, gotlen, "%ld", v);
+	} else if (strcmp(fn, "utf8_valid") == 0 && n == 1) {
+		rc = 0;
+		snprintf(got, gotlen, "%d", util_utf8_valid(arg[0], len[0]));
+	} else if (strcmp(fn, "iso_epoch") == 0 && n == 1) {
+		rc = util_iso_epoch(arg[0], &e);
+		snprintf(got, gotlen, "%lld", e);
+	} else if (strcmp(fn, "date_add") == 0 && n == 2) {
+		rc = util_date_add(arg[0], strtol(arg[1], NULL, 10), day);
+		snprintf(got, gotlen, "%s", day);
+	} else if (strcmp(fn, "date_diff") == 0 && n == 2) {
+		rc = util_date_diff(arg[0], arg[1], &v);
+		snprintf(got, gotlen, "%ld", v);
+	} else if (strcmp(fn, "to_utf8") == 0 && n == 2) {
+		buf_init(&b);
+		rc = util_to_utf8(arg[1], len[1], arg[0], &b);
+		snprintf(got, gotlen, "%s", b.data != NULL ? b.data : "");
+		buf_free(&b);
+	} else {
+		fail_msg("unknown call %s with %d arguments", fn, n);
+	}
+	if (rc < 0)
+		snprintf(got, gotlen, "error");
+}
+
+static void test_cases(void **state)
+{
+	char line[1024];
+	FILE *fp = fopen("tests/data/util-cases.tsv", "r");
+	int lineno = 0;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *args;
+		char *want;
+		char *arg[4];
+		size_t len[4];
+		char got[256];
+		int nargs = 0;
+
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		args = strchr(line, '\t');
+		want = args != NULL ? strchr(args + 1, '\t') : NULL;
+		if (want == NULL)
+			fail_msg("util-cases.tsv:%d: expected 3 columns", lineno);
+		*args++ = '\0';
+		*want++ = '\0';
+		for (char *w = strtok(args, " "); w != NULL && nargs < 4; w = strtok(NULL, " ")) {
+			arg[nargs] = w;
+			len[nargs] = test_unescape(w);
+			nargs++;
+		}
+		test_unescape(want);
+		test_call(line, arg, len, nargs, got, sizeof(got));
+		if (strcmp(got, want) != 0)
+			fail_msg("util-cases.tsv:%d: %s gave \"%s\", want \"%s\"", lineno, line,
+				 got, want);
+		n++;
+	}
+	fclose(fp);
+	assert_true(n >= 50);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_utf8_cut),   cmocka_unit_test(test_set_error_cut),
 	    cmocka_unit_test(test_log_escape), cmocka_unit_test(test_date_add_bounds),
 	    cmocka_unit_test(test_instants),   cmocka_unit_test(test_to_utf8),
+	    cmocka_unit_test(test_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -155,6 +155,17 @@ static void test_accepts_gzip(void **state)
 	    {"gzipx", 0},
 	    {"xgzip", 0},
 	    {" , ,gzip", 1},
+	    {"gzip;q=1.000", 1},
+	    {"gzip;q=1.5", 0}, /* 1 takes only zeros after its point: malformed */
+	    {"gzip;q=1.001", 0},
+	    {"gzip;q=2", 0},
+	    {"gzip;q=", 0},
+	    {"gzip;q=0.5x", 0},
+	    {"gzip;q=0.5 ;level=1", 1},
+	    {"gzip;;q=0", 0},
+	    {"gzip;level=9;q=0", 0},
+	    {"*;q=0.5", 1},
+	    {"x-gzip;q=0, deflate", 0},
 	};
 
 	(void)state;
