@@ -183,8 +183,8 @@ static void export_area(struct export_cell *c, const struct indicators_filing *f
 		c->kind = f->dependencia_origen[0] != '\0' ? EXPORT_CODE : EXPORT_EMPTY;
 		c->text = f->dependencia_origen;
 	} else if (f->dependencia_origen[0] != '\0') {
-		export_cell_owned(c, xasprintf("%s (%s)", f->dependencia_origen_nombre,
-					       f->dependencia_origen));
+		export_cell_owned(
+		    c, xasprintf("%s (%s)", f->dependencia_origen_nombre, f->dependencia_origen));
 	} else {
 		export_cell_text(c, f->dependencia_origen_nombre);
 	}

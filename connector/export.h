@@ -19,7 +19,7 @@
 #define EXPORT_DATE_FORMAT "dd/mm/yyyy"
 #define EXPORT_DATETIME_FORMAT "dd/mm/yyyy hh:mm"
 #define EXPORT_MONEY_FORMAT "\"$\" #,##0"
-#define EXPORT_TEXT_FORMAT_ID 49    /* Excel's built-in "@" (Text): typed over, a code stays text */
+#define EXPORT_TEXT_FORMAT_ID 49 /* Excel's built-in "@" (Text): typed over, a code stays text */
 #define EXPORT_XLSX_MAX_STRING 32767 /* bytes Excel keeps in a cell */
 #define EXPORT_CSV_MAX_CODE 255	     /* characters of a string constant in an Excel formula */
 #define EXPORT_FILENAME_LEN 64

@@ -119,7 +119,8 @@ int mapping_check_numero(const struct mapping *m, const char *s)
 const char *mapping_numero_rule(const struct mapping *m, char *out, size_t outlen)
 {
 	if (m->numero_regex_set)
-		snprintf(out, outlen, "hasta %d caracteres con la forma de numero.pattern del mapeo",
+		snprintf(out, outlen,
+			 "hasta %d caracteres con la forma de numero.pattern del mapeo",
 			 m->numero_max);
 	else if (m->numero_min == m->numero_max)
 		snprintf(out, outlen, "%d dígitos", m->numero_max);

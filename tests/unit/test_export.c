@@ -711,12 +711,13 @@ static void test_csv(void **state)
 static void test_numeros(void **state)
 {
 	static const char *const radicados[] = {
-	    "1-2021-23677", "2021EE7835", "3-2024-17052", "2024ER7835",	    "20201300124633",
+	    "1-2021-23677", "2021EE7835", "3-2024-17052",   "2024ER7835",     "20201300124633",
 	    "2021E7835",    "1-2-2021",	  "20243420000091", "20243420000051", "20243420000061"};
-	static const char *const contratos[] = {"1-2021", "2021E78", "CD \"2024\" 07", "=1+1",
-						"CD-045\n2024", "12:30", "=HIPERVINCULO(\"x\")\ny"};
+	static const char *const contratos[] = {
+	    "1-2021",	    "2021E78", "CD \"2024\" 07",	 "=1+1",
+	    "CD-045\n2024", "12:30",   "=HIPERVINCULO(\"x\")\ny"};
 	static const char *const csv_contratos[] = {
-	    "=\"1-2021\"", "=\"2021E78\"", "=\"CD \"\"2024\"\" 07\"", "=\"=1+1\"",
+	    "=\"1-2021\"",  "=\"2021E78\"", "=\"CD \"\"2024\"\" 07\"", "=\"=1+1\"",
 	    "CD-045\n2024", "=\"12:30\"",   "'=HIPERVINCULO(\"x\")\ny"};
 	struct store *s = test_scenario_with("numeros.db", TEST_NUMEROS);
 	struct calendar *cal = test_calendar();

@@ -365,8 +365,9 @@ static void test_numero_path(void **state)
 	    {1, "\xff\xfe",
 	     "número de radicado inválido: no tiene la forma de los números de este sistema "
 	     "documental (de 14 a 16 dígitos)"},
-	    {1, "", "número de radicado inválido: no tiene la forma de los números de este sistema "
-		    "documental (de 14 a 16 dígitos)"},
+	    {1, "",
+	     "número de radicado inválido: no tiene la forma de los números de este sistema "
+	     "documental (de 14 a 16 dígitos)"},
 	    {2, "20201300124633", NULL},
 	    {2, "1-2021-23677", NULL},
 	    {2, "3-2024-17052", NULL},
@@ -379,9 +380,10 @@ static void test_numero_path(void **state)
 	     "número de radicado inválido: «1-2021-23677' OR '1'='1» no tiene la forma de los "
 	     "números de este sistema documental (hasta 24 caracteres con la forma de "
 	     "numero.pattern del mapeo)"},
-	    {2, "../1-2021-23677", "número de radicado inválido: «../1-2021-23677» no tiene la forma "
-				 "de los números de este sistema documental (hasta 24 caracteres "
-				 "con la forma de numero.pattern del mapeo)"},
+	    {2, "../1-2021-23677",
+	     "número de radicado inválido: «../1-2021-23677» no tiene la forma "
+	     "de los números de este sistema documental (hasta 24 caracteres "
+	     "con la forma de numero.pattern del mapeo)"},
 	    {0, "1-2021-23677", NULL},
 	    {0, "2021EE7835", NULL},
 	    {0, "20201300124633", NULL},
@@ -391,11 +393,13 @@ static void test_numero_path(void **state)
 	    {0, "2021 EE7835",
 	     "número de radicado inválido: «2021 EE7835» no tiene la forma de los números de este "
 	     "sistema documental (letras, dígitos y guiones, hasta 64 caracteres)"},
-	    {0, "1.2021", "número de radicado inválido: «1.2021» no tiene la forma de los números "
-			  "de este sistema documental (letras, dígitos y guiones, hasta 64 "
-			  "caracteres)"},
-	    {0, "ñ", "número de radicado inválido: «ñ» no tiene la forma de los números de este "
-		     "sistema documental (letras, dígitos y guiones, hasta 64 caracteres)"},
+	    {0, "1.2021",
+	     "número de radicado inválido: «1.2021» no tiene la forma de los números "
+	     "de este sistema documental (letras, dígitos y guiones, hasta 64 "
+	     "caracteres)"},
+	    {0, "ñ",
+	     "número de radicado inválido: «ñ» no tiene la forma de los números de este "
+	     "sistema documental (letras, dígitos y guiones, hasta 64 caracteres)"},
 	};
 	char err[512] = "";
 	struct mapping *maps[3] = {NULL, NULL, NULL};
@@ -409,7 +413,8 @@ static void test_numero_path(void **state)
 		fail_msg("soap-otros-numeros.json: %s", err);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char msg[HTTP_MSG_LEN] = "";
-		int rc = http_api_numero_check(maps[cases[i].map], cases[i].numero, msg, sizeof(msg));
+		int rc =
+		    http_api_numero_check(maps[cases[i].map], cases[i].numero, msg, sizeof(msg));
 
 		if (rc != (cases[i].msg == NULL ? 0 : -1) ||
 		    (cases[i].msg != NULL && strcmp(msg, cases[i].msg) != 0))

@@ -604,7 +604,7 @@ static char *test_list_numeros(struct store *s, const char *q, enum store_list_o
 static void test_numeros_otros_sistemas(void **state)
 {
 	static const char *const numeros[] = {"20201300124633", "1-2021-23677", "3-2024-17052",
-					      "2021EE7835", "2024ER7835", NULL};
+					      "2021EE7835",	"2024ER7835",	NULL};
 	static const struct {
 		const char *q;
 		const char *want; /* in numero order */
