@@ -176,12 +176,18 @@ static void export_cell_number(struct export_cell *c, long long n, enum export_k
 	c->number = n;
 }
 
-static char *export_area(const struct indicators_filing *f)
+/* The requesting area: "name (code)", the name, or the bare code (then a code cell). */
+static void export_area(struct export_cell *c, const struct indicators_filing *f)
 {
-	if (f->dependencia_origen_nombre[0] != '\0' && f->dependencia_origen[0] != '\0')
-		return xasprintf("%s (%s)", f->dependencia_origen_nombre, f->dependencia_origen);
-	return xstrdup(f->dependencia_origen_nombre[0] != '\0' ? f->dependencia_origen_nombre
-							       : f->dependencia_origen);
+	if (f->dependencia_origen_nombre[0] == '\0') {
+		c->kind = f->dependencia_origen[0] != '\0' ? EXPORT_CODE : EXPORT_EMPTY;
+		c->text = f->dependencia_origen;
+	} else if (f->dependencia_origen[0] != '\0') {
+		export_cell_owned(
+		    c, xasprintf("%s (%s)", f->dependencia_origen_nombre, f->dependencia_origen));
+	} else {
+		export_cell_text(c, f->dependencia_origen_nombre);
+	}
 }
 
 /* The observaciones field, then each observacion gestion as "dd/mm/aaaa: texto". */
@@ -240,7 +246,7 @@ static void export_row(const struct indicators_filing *f, struct export_cell row
 	row[EXPORT_COL_RADICADO].kind = EXPORT_CODE;
 	row[EXPORT_COL_RADICADO].text = f->numero;
 	export_cell_time(&row[EXPORT_COL_FECHA], f->fecha_radicacion, EXPORT_DATETIME);
-	export_cell_owned(&row[EXPORT_COL_AREA], export_area(f));
+	export_area(&row[EXPORT_COL_AREA], f);
 	export_cell_text(&row[EXPORT_COL_ASUNTO], f->asunto);
 	export_cell_text(&row[EXPORT_COL_TIPO_TRAMITE],
 			 export_label("tipo_tramite", f->tipo_tramite));
@@ -284,15 +290,35 @@ static void export_row_free(struct export_cell row[EXPORT_NCOLS])
 
 /* ---- CSV */
 
-static int export_digits_only(const char *s)
+/* 1 when code can be written as an Excel formula's string constant: no control character,
+ * at most EXPORT_CSV_MAX_CODE bytes (so characters). */
+static int export_csv_code_constant(const char *code)
 {
-	if (s[0] == '\0')
+	size_t n = strlen(code);
+
+	if (n == 0 || n > EXPORT_CSV_MAX_CODE)
 		return 0;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)code[i] < 0x20 || code[i] == 0x7f)
 			return 0;
 	}
 	return 1;
+}
+
+/* A code as ="…", its '"' doubled inside the constant (CSV quoting comes after). New. */
+static char *export_csv_code(const char *code)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "=\"");
+	for (const char *p = code; *p != '\0'; p++) {
+		if (*p == '"')
+			buf_puts(&b, "\"");
+		buf_append(&b, p, 1);
+	}
+	buf_puts(&b, "\"");
+	return buf_steal(&b);
 }
 
 /* Appends one field, quoted when it holds ';', '"', CR or LF. */
@@ -321,13 +347,13 @@ static void export_csv_cell(struct buf *b, const struct export_cell *c)
 	case EXPORT_EMPTY:
 		break;
 	case EXPORT_CODE:
-		if (export_digits_only(c->text)) {
-			tmp = xasprintf("=\"%s\"", c->text);
+		if (export_csv_code_constant(c->text)) {
+			tmp = export_csv_code(c->text);
 			export_csv_field(b, tmp);
 			free(tmp);
 			break;
 		}
-		/* a code with letters is text */
+		/* a code no formula can hold is text */
 		/* fall through */
 	case EXPORT_TEXT:
 		if (strchr("=+-@\t\r", c->text[0]) != NULL && c->text[0] != '\0') {
@@ -391,6 +417,7 @@ struct export_formats {
 	lxw_format *datetime;
 	lxw_format *money;
 	lxw_format *wrap;
+	lxw_format *code;
 	lxw_format *percent;
 	lxw_format *decimal;
 };
@@ -414,6 +441,8 @@ static void export_xlsx_formats(lxw_workbook *wb, struct export_formats *fm)
 	fm->wrap = workbook_add_format(wb);
 	format_set_text_wrap(fm->wrap);
 	format_set_align(fm->wrap, LXW_ALIGN_VERTICAL_TOP);
+	fm->code = workbook_add_format(wb);
+	format_set_num_format_index(fm->code, EXPORT_TEXT_FORMAT_ID);
 	fm->percent = workbook_add_format(wb);
 	format_set_num_format(fm->percent, "0.00%");
 	fm->decimal = workbook_add_format(wb);
@@ -469,7 +498,8 @@ static void export_xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 		    c == EXPORT_COL_OBSERVACIONES || c == EXPORT_COL_ASUNTO ? fm->wrap : NULL);
 		break;
 	case EXPORT_CODE:
-		export_xlsx_string(ws, r, c, cell->text, NULL);
+		/* a string cell: never a number (2,02013E+13) nor a date, whatever it holds */
+		export_xlsx_string(ws, r, c, cell->text, fm->code);
 		break;
 	case EXPORT_NUMBER:
 		worksheet_write_number(ws, r, c, (double)cell->number, NULL);

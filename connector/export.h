@@ -19,7 +19,9 @@
 #define EXPORT_DATE_FORMAT "dd/mm/yyyy"
 #define EXPORT_DATETIME_FORMAT "dd/mm/yyyy hh:mm"
 #define EXPORT_MONEY_FORMAT "\"$\" #,##0"
+#define EXPORT_TEXT_FORMAT_ID 49 /* Excel's built-in "@" (Text): typed over, a code stays text */
 #define EXPORT_XLSX_MAX_STRING 32767 /* bytes Excel keeps in a cell */
+#define EXPORT_CSV_MAX_CODE 255	     /* characters of a string constant in an Excel formula */
 #define EXPORT_FILENAME_LEN 64
 #define EXPORT_FILE_MODE 0600 /* the export holds personal data (Ley 1581 de 2012) */
 
@@ -39,10 +41,16 @@ enum export_format { EXPORT_XLSX, EXPORT_CSV };
  * XLSX: sheet "Seguimiento" with the header frozen and filtered, dates as Excel dates with
  * dd/mm/yyyy (or dd/mm/yyyy hh:mm), Valor with a pesos format; sheet "Indicadores" with the
  * office totals, per lawyer, per tipo de trámite and per area (indicators_summary_json).
+ * Codes -- radicado and contract numbers, an area known only by its code -- are string
+ * cells with the Text format, whatever they look like (20201300124633, 1-2021-23677).
  * CSV: UTF-8 with a BOM, ';' between fields, CRLF line ends, fields holding ';', '"', CR or
  * LF quoted with '"' doubled, dates dd/mm/aaaa [hh:mm], numbers without separators;
- * a digits-only radicado or contract number is written ="…" so Excel keeps it as text, and
- * a text that starts with = + - @ gets a leading ' so Excel never runs it as a formula.
+ * every code is written as the formula ="…" (a string constant, '"' doubled) so that Excel
+ * guesses no type from it: not a number (20201300124633 as 2,02013E+13, 2021E78 as
+ * 2,021E+81), not a date (1-2021 as ene-21), not a time. A code that cannot be such a
+ * constant (a control character, over EXPORT_CSV_MAX_CODE bytes) is written as a text. A
+ * text that starts with = + - @ tab or CR gets a leading ' so Excel never runs it as a
+ * formula.
  */
 
 /* Writes the export of the period to out (appended) at now (NULL: current time). XLSX goes

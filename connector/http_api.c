@@ -16,6 +16,7 @@
 #include "http_int.h"
 #include "indicators.h"
 #include "log.h"
+#include "mapping.h"
 #include "web.h"
 #include "workflow.h"
 
@@ -336,15 +337,48 @@ static int http_api_json_content(struct http_request *req)
 	return 1;
 }
 
+/* A number is text: Orfeo's 20201300124633, 1-2021-23677, 2021EE7835... whatever the
+ * mapping's "numero" admits. libmicrohttpd hands the path over %-decoded. */
+int http_api_numero_check(const struct mapping *m, const char *numero, char *msg, size_t msglen)
+{
+	static const char fallback[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				       "0123456789-";
+	size_t n = strlen(numero);
+	char rule[HTTP_MSG_LEN / 2];
+	char shown[HTTP_NAME_SHOWN + 1];
+
+	if (m != NULL) {
+		if (n > 0 && mapping_check_numero(m, numero) == 0)
+			return 0;
+		mapping_numero_rule(m, rule, sizeof(rule));
+	} else {
+		if (n > 0 && n <= HTTP_API_NUMERO_MAX && strspn(numero, fallback) == n)
+			return 0;
+		snprintf(rule, sizeof(rule), "letras, dígitos y guiones, hasta %d caracteres",
+			 HTTP_API_NUMERO_MAX);
+	}
+	http_req_shown(numero, shown, sizeof(shown));
+	if (strcmp(shown, "?") == 0 || n == 0)
+		snprintf(msg, msglen,
+			 "número de radicado inválido: no tiene la forma de los números de este "
+			 "sistema documental (%s)",
+			 rule);
+	else
+		snprintf(msg, msglen,
+			 "número de radicado inválido: «%s» no tiene la forma de los números de "
+			 "este sistema documental (%s)",
+			 shown, rule);
+	return -1;
+}
+
 /* The path parameter of the route's kind. 0, or -1 after the 404 answer. */
 static int http_api_path(struct http_request *req, enum http_path_kind kind)
 {
-	size_t n = strlen(req->param);
+	char msg[HTTP_MSG_LEN];
 
 	if (kind == HTTP_PATH_NUMERO &&
-	    (n == 0 || n > HTTP_API_NUMERO_MAX || strspn(req->param, "0123456789") != n)) {
-		http_req_error(req, 404, "radicado_no_encontrado",
-			       "número de radicado inválido: solo dígitos, hasta 32");
+	    http_api_numero_check(req->api->map, req->param, msg, sizeof(msg)) < 0) {
+		http_req_error(req, 404, "radicado_no_encontrado", msg);
 		return -1;
 	}
 	if (kind == HTTP_PATH_DISCREPANCIA &&
@@ -590,8 +624,9 @@ static int http_api_address(const struct config *cfg, struct sockaddr_storage *a
 	return -1;
 }
 
-struct http_api *http_api_start(const struct config *cfg, struct sync_poller *poller,
-				struct reconcile_scheduler *reconciler, char *err, size_t errlen)
+struct http_api *http_api_start(const struct config *cfg, const struct mapping *m,
+				struct sync_poller *poller, struct reconcile_scheduler *reconciler,
+				char *err, size_t errlen)
 {
 	struct http_api *api = xcalloc(1, sizeof(*api));
 	struct sockaddr_storage addr;
@@ -606,6 +641,7 @@ struct http_api *http_api_start(const struct config *cfg, struct sync_poller *po
 		return NULL;
 	}
 	api->cfg = cfg;
+	api->map = m;
 	api->poller = poller;
 	api->reconciler = reconciler;
 	api->cache_enabled = cache == NULL || strcmp(cache, "0") != 0;

@@ -21,7 +21,7 @@
 #define HTTP_API_PAGE_MAX 10000000L	       /* pagina */
 #define HTTP_API_Q_MAX 200		       /* bytes of the free-text search */
 #define HTTP_API_TEXT_MAX 8000		       /* bytes of a gestion's texto or observaciones */
-#define HTTP_API_NUMERO_MAX 32		       /* digits of a filing number in a path */
+#define HTTP_API_NUMERO_MAX 64		       /* bytes of a filing number in a path (no mapping) */
 #define HTTP_API_CACHE_ENTRIES 32	       /* cached GET answers per server thread */
 #define HTTP_API_CACHE_BODY_MAX (256u * 1024u) /* larger answers are not cached */
 #define HTTP_API_AUTH_CACHE 8		       /* tokens remembered per server thread */
@@ -46,12 +46,16 @@
 #define HTTP_API_INTEGRITY_EVERY_S 300 /* /healthz runs the database's integrity check */
 
 struct http_api;
+struct mapping;		    /* mapping.h */
 struct reconcile_scheduler; /* reconcile.h */
 
 /* Starts the server on cfg's listen address (IPv4 or IPv6) and port with cfg->http_threads
  * threads.
- * Borrows cfg, poller and reconciler (poller may be NULL: then /api/sync answers 503;
- * reconciler may be NULL: then /metrics leaves out the daily runs). Each server thread
+ * Borrows cfg, m, poller and reconciler. m is the document system's mapping: a filing number
+ * in a path (/api/radicados/{numero}) is one its "numero" admits, else 404 saying the form
+ * expected; m may be NULL: then any 1 to HTTP_API_NUMERO_MAX letters, digits and hyphens are
+ * looked up. poller may be NULL: then /api/sync answers 503; reconciler may be NULL: then
+ * /metrics leaves out the daily runs. Each server thread
  * opens its own store connection on first use. GET answers of the filing list, of one
  * filing, of the indicators and of the discrepancies, and the users of recent tokens, are
  * cached per thread: any commit in this process invalidates them at once, one by another
@@ -59,8 +63,9 @@ struct reconcile_scheduler; /* reconcile.h */
  * current day only (SEGCONT_HTTP_CACHE=0 in the environment turns the answer cache off).
  * Returns NULL with err filled when the address cannot be bound or the [calendar] is
  * invalid. */
-struct http_api *http_api_start(const struct config *cfg, struct sync_poller *poller,
-				struct reconcile_scheduler *reconciler, char *err, size_t errlen);
+struct http_api *http_api_start(const struct config *cfg, const struct mapping *m,
+				struct sync_poller *poller, struct reconcile_scheduler *reconciler,
+				char *err, size_t errlen);
 /* Stops accepting, waits for the threads, frees everything. NULL is ignored. */
 void http_api_stop(struct http_api *api);
 

@@ -35,7 +35,7 @@ struct http_metrics;
 
 enum http_path_kind {
 	HTTP_PATH_NONE,
-	HTTP_PATH_NUMERO,	/* a filing number: 1..HTTP_API_NUMERO_MAX digits, else 404 */
+	HTTP_PATH_NUMERO,	/* a filing number as the mapping admits it, else 404 */
 	HTTP_PATH_DISCREPANCIA, /* a discrepancy id: 1..HTTP_INT_MAX, else 404 */
 	HTTP_PATH_FILE,		/* a static file's name (web.c looks it up) */
 };
@@ -120,6 +120,7 @@ struct http_route {
 struct http_api {
 	struct MHD_Daemon *daemon;
 	const struct config *cfg;
+	const struct mapping *map; /* NULL: numbers checked by http_api_numero_check's fallback */
 	struct sync_poller *poller;
 	struct reconcile_scheduler *reconciler;
 	struct calendar *calendar;
@@ -188,6 +189,10 @@ size_t http_api_nroutes(void);
  * be opened (logged). Borrowed. */
 struct store *http_api_store(struct http_request *req);
 long long http_api_now_us(void);
+/* Whether numero can name a filing of the document system m describes (m NULL: 1 to
+ * HTTP_API_NUMERO_MAX ASCII letters, digits and hyphens). 0, or -1 with msg filled with the
+ * Spanish message of the 404 (what is wrong and the form expected). */
+int http_api_numero_check(const struct mapping *m, const char *numero, char *msg, size_t msglen);
 
 /* ---- http_req.c: answers, errors, and the checks of the route spec */
 

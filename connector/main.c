@@ -109,7 +109,7 @@ static int main_serve(const struct cli_args *a)
 		fprintf(stderr, "segcont: %s\n", err);
 		goto stop;
 	}
-	api = http_api_start(&cfg, poller, reconciler, err, sizeof(err));
+	api = http_api_start(&cfg, m, poller, reconciler, err, sizeof(err));
 	if (api == NULL) {
 		fprintf(stderr, "segcont: %s\n", err);
 		goto stop;

@@ -147,6 +147,13 @@ enum ds_answer mapping_parse_list(const struct mapping *m, const char *body, siz
 enum ds_answer mapping_parse_info(const struct mapping *m, const char *body, size_t len,
 				  struct filing *f, char *err, size_t errlen);
 
+/* 0 when s is a radicado number as the mapping's "numero" defines it (digits min_digits to
+ * max_digits, or numero.pattern within max_length), else -1. Never fails otherwise. */
+int mapping_check_numero(const struct mapping *m, const char *s);
+/* What such a number looks like, in Spanish for a person ("de 14 a 16 dígitos"), into out
+ * (outlen bytes; cut when short). Returns out. */
+const char *mapping_numero_rule(const struct mapping *m, char *out, size_t outlen);
+
 /* Decides tipo_tramite of a filing with the mapping's classify rules. Borrowed string. */
 const char *mapping_classify(const struct mapping *m, const struct filing *f);
 /* The tipo_tramite the classify keywords give text (static), or NULL when none matches;

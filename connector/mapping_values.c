@@ -116,6 +116,19 @@ int mapping_check_numero(const struct mapping *m, const char *s)
 	return 0;
 }
 
+const char *mapping_numero_rule(const struct mapping *m, char *out, size_t outlen)
+{
+	if (m->numero_regex_set)
+		snprintf(out, outlen,
+			 "hasta %d caracteres con la forma de numero.pattern del mapeo",
+			 m->numero_max);
+	else if (m->numero_min == m->numero_max)
+		snprintf(out, outlen, "%d dígitos", m->numero_max);
+	else
+		snprintf(out, outlen, "de %d a %d dígitos", m->numero_min, m->numero_max);
+	return out;
+}
+
 const char *mapping_tipo_radicado(const struct mapping *m, const char *numero)
 {
 	size_t n = strlen(numero);

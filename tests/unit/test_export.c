@@ -27,6 +27,7 @@
 #include "util.h"
 
 #define TEST_SCENARIO "tests/data/indicators-scenario.sql"
+#define TEST_NUMEROS "tests/data/export-numeros.sql"
 #define TEST_DIR_LEN 256
 #define TEST_PATH_LEN 512
 #define TEST_NOW "2024-05-20T10:00:00-05:00"
@@ -95,13 +96,14 @@ static char *test_read_file(const char *path, size_t *len)
 	return data;
 }
 
-static struct store *test_scenario(const char *name)
+/* A store named name holding the scenario, then the SQL file extra (NULL: none). */
+static struct store *test_scenario_with(const char *name, const char *extra)
 {
 	char path[TEST_PATH_LEN];
 	char err[STORE_ERR_LEN] = "";
 	struct store *s;
 	sqlite3 *db = NULL;
-	char *sql = test_read_file(TEST_SCENARIO, NULL);
+	const char *files[] = {TEST_SCENARIO, extra};
 	char *msg = NULL;
 
 	s = store_open(test_path(name, path), err, sizeof(err));
@@ -109,11 +111,20 @@ static struct store *test_scenario(const char *name)
 		fail_msg("store_open: %s", err);
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("scenario: %s", msg);
+	for (size_t i = 0; i < 2 && files[i] != NULL; i++) {
+		char *sql = test_read_file(files[i], NULL);
+
+		if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+			fail_msg("%s: %s", files[i], msg);
+		free(sql);
+	}
 	sqlite3_close(db);
-	free(sql);
 	return s;
+}
+
+static struct store *test_scenario(const char *name)
+{
+	return test_scenario_with(name, NULL);
 }
 
 static struct calendar *test_calendar(void)
@@ -260,6 +271,21 @@ static void assert_text_cell(const struct test_xlsx *x, xmlDocPtr sheet, const c
 	free(c.v);
 }
 
+/* A code cell: a string (never a number or a date, never a formula) with the Text format. */
+static void assert_code_cell(const struct test_xlsx *x, xmlDocPtr sheet, const char *ref,
+			     const char *want)
+{
+	struct test_cell c;
+	char xp[128];
+
+	assert_text_cell(x, sheet, ref, want);
+	test_cell(x, sheet, ref, &c);
+	snprintf(xp, sizeof(xp), "//m:cellXfs/m:xf[%ld]/@numFmtId", c.s + 1);
+	if (test_xpath_long(x->styles, xp) != EXPORT_TEXT_FORMAT_ID)
+		fail_msg("%s (\"%s\") has no Text format", ref, want);
+	free(c.v);
+}
+
 static void assert_empty_cell(const struct test_xlsx *x, xmlDocPtr sheet, const char *ref)
 {
 	struct test_cell c;
@@ -389,7 +415,7 @@ static void test_check_xlsx(const char *path)
 	assert_string_equal(v, "A1:Z11");
 	free(v);
 	/* Row 2 is F1 (rows go by filing date: F1 F2 F3 F4 F11 F7 F8 F9 F5 F6). */
-	assert_text_cell(&x, x.sheet1, "A2", "20243420000011");
+	assert_code_cell(&x, x.sheet1, "A2", "20243420000011");
 	/* Fecha y hora 2024-05-02 09:00 is Excel day 45414 + 9/24 = 45414.375. */
 	assert_number_cell(&x, x.sheet1, "B2", 45414.375, EXPORT_DATETIME_FORMAT);
 	assert_number_cell(&x, x.sheet1, "B2", test_serial("2024-05-02", 9, 0),
@@ -409,7 +435,7 @@ static void test_check_xlsx(const char *path)
 			   EXPORT_DATETIME_FORMAT);
 	assert_number_cell(&x, x.sheet1, "N2", 3, "General");
 	assert_text_cell(&x, x.sheet1, "O2", "A tiempo");
-	assert_text_cell(&x, x.sheet1, "P2", "CD-045-2024");
+	assert_code_cell(&x, x.sheet1, "P2", "CD-045-2024");
 	assert_text_cell(&x, x.sheet1, "Q2", "Laura Méndez");
 	/* Valor in pesos. */
 	assert_number_cell(&x, x.sheet1, "R2", 45000000, EXPORT_MONEY_FORMAT);
@@ -423,7 +449,7 @@ static void test_check_xlsx(const char *path)
 	/* F2: one return; a digits-only contract number stays text with its leading zero;
 	 * reparto 16:45 is shown as it happened. */
 	assert_number_cell(&x, x.sheet1, "J3", 1, "General");
-	assert_text_cell(&x, x.sheet1, "P3", "0452024");
+	assert_code_cell(&x, x.sheet1, "P3", "0452024");
 	assert_number_cell(&x, x.sheet1, "I3", test_serial("2024-05-02", 16, 45),
 			   EXPORT_DATETIME_FORMAT);
 	assert_empty_cell(&x, x.sheet1, "R3");
@@ -716,7 +742,7 @@ static void test_csv(void **state)
 	assert_string_equal(c.fields[1][12], "07/05/2024 11:00");
 	assert_string_equal(c.fields[1][13], "3");
 	assert_string_equal(c.fields[1][14], "A tiempo");
-	assert_string_equal(c.fields[1][15], "CD-045-2024");
+	assert_string_equal(c.fields[1][15], "=\"CD-045-2024\"");
 	assert_string_equal(c.fields[1][17], "45000000");
 	assert_string_equal(c.fields[1][18], "08/05/2024");
 	assert_string_equal(c.fields[1][24], "07/05/2024");
@@ -749,6 +775,81 @@ static void test_csv(void **state)
 	store_close(s);
 }
 
+/* Numbers of other document systems and contract numbers Excel would misread
+ * (tests/data/export-numeros.sql): in XLSX string cells with the Text format; in CSV ="…"
+ * string constants, or a defused text when no formula can hold them. */
+static void test_numeros(void **state)
+{
+	static const char *const radicados[] = {
+	    "1-2021-23677", "2021EE7835", "3-2024-17052",   "2024ER7835",     "20201300124633",
+	    "2021E7835",    "1-2-2021",	  "20243420000091", "20243420000051", "20243420000061"};
+	static const char *const contratos[] = {
+	    "1-2021",	    "2021E78", "CD \"2024\" 07",	 "=1+1",
+	    "CD-045\n2024", "12:30",   "=HIPERVINCULO(\"x\")\ny"};
+	static const char *const csv_contratos[] = {
+	    "=\"1-2021\"",  "=\"2021E78\"", "=\"CD \"\"2024\"\" 07\"", "=\"=1+1\"",
+	    "CD-045\n2024", "=\"12:30\"",   "'=HIPERVINCULO(\"x\")\ny"};
+	struct store *s = test_scenario_with("numeros.db", TEST_NUMEROS);
+	struct calendar *cal = test_calendar();
+	struct config cfg;
+	char err[INDICATORS_ERR_LEN + STORE_ERR_LEN] = "";
+	char path[TEST_PATH_LEN];
+	char ref[16];
+	struct test_xlsx x;
+	struct test_csv c;
+	struct buf out;
+	size_t rows = 0;
+	int r;
+
+	(void)state;
+	config_defaults(&cfg);
+	test_path("numeros.xlsx", path);
+	assert_int_equal(export_write_file(s, &cfg, cal, EXPORT_XLSX, "2024-05-01", "2024-05-31",
+					   TEST_NOW, path, &rows, err, sizeof(err)),
+			 INDICATORS_OK);
+	assert_int_equal(rows, 10);
+	test_xlsx_open(&x, path);
+	for (int i = 0; i < 10; i++) {
+		snprintf(ref, sizeof(ref), "A%d", i + 2);
+		assert_code_cell(&x, x.sheet1, ref, radicados[i]);
+	}
+	for (int i = 0; i < 7; i++) {
+		snprintf(ref, sizeof(ref), "P%d", i + 2);
+		assert_code_cell(&x, x.sheet1, ref, contratos[i]);
+	}
+	/* F6 (row 11): an area known only by its code keeps its leading zero. */
+	assert_code_cell(&x, x.sheet1, "C11", "0800");
+	/* The indicators sheet lists them as they are. */
+	r = test_row_of(&x, x.sheet2, "Dentro de la meta");
+	snprintf(ref, sizeof(ref), "C%d", r);
+	assert_text_cell(&x, x.sheet2, ref, "1-2021-23677, 2021EE7835");
+	test_xlsx_close(&x);
+
+	buf_init(&out);
+	assert_int_equal(export_write(s, &cfg, cal, EXPORT_CSV, "2024-05-01", "2024-05-31",
+				      TEST_NOW, &out, &rows, err, sizeof(err)),
+			 INDICATORS_OK);
+	test_csv_parse(out.data + 3, &c);
+	assert_int_equal(c.nrecords, 11);
+	for (int i = 0; i < 10; i++) {
+		char *want = xasprintf("=\"%s\"", radicados[i]);
+
+		assert_string_equal(c.fields[i + 1][0], want);
+		free(want);
+	}
+	for (int i = 0; i < 7; i++)
+		assert_string_equal(c.fields[i + 1][15], csv_contratos[i]);
+	assert_string_equal(c.fields[10][2], "=\"0800\"");
+	/* As bytes: the constant's quotes doubled again by the CSV quoting. */
+	assert_non_null(strstr(out.data, "\r\n\"=\"\"1-2021-23677\"\"\";"));
+	assert_non_null(strstr(out.data, ";\"=\"\"CD \"\"\"\"2024\"\"\"\" 07\"\"\";"));
+	test_csv_free(&c);
+	buf_free(&out);
+	config_free(&cfg);
+	calendar_free(cal);
+	store_close(s);
+}
+
 static void test_names(void **state)
 {
 	char name[EXPORT_FILENAME_LEN];
@@ -772,6 +873,7 @@ int main(void)
 	    cmocka_unit_test(test_xlsx_long_cell),
 	    cmocka_unit_test(test_xlsx),
 	    cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_numeros),
 	    cmocka_unit_test(test_names),
 	};
 	int rc;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "http_int.h"
+#include "mapping.h"
 
 static void test_req_init(struct http_request *req)
 {
@@ -343,12 +344,104 @@ static void test_date_add(void **state)
 	assert_int_equal(util_date_add(NULL, 0, out), -1);
 }
 
+/* The path's filing number (http_api_numero_check): whatever the mapping's "numero" admits,
+ * else the Spanish message of the 404 says what is wrong and the form expected; without a
+ * mapping, letters, digits and hyphens up to HTTP_API_NUMERO_MAX. */
+static void test_numero_path(void **state)
+{
+	static const struct {
+		int map; /* 0 none, 1 orfeo-soap, 2 pattern */
+		const char *numero;
+		const char *msg; /* NULL: admitted */
+	} cases[] = {
+	    {1, "20201300124633", NULL},
+	    {1, "2024342000001231", NULL},
+	    {1, "1-2021-23677",
+	     "número de radicado inválido: «1-2021-23677» no tiene la forma de los números de "
+	     "este sistema documental (de 14 a 16 dígitos)"},
+	    {1, "1111111111111111111111111111111111111111",
+	     "número de radicado inválido: «1111111111111111111111111111111111111111» no tiene la "
+	     "forma de los números de este sistema documental (de 14 a 16 dígitos)"},
+	    {1, "\xff\xfe",
+	     "número de radicado inválido: no tiene la forma de los números de este sistema "
+	     "documental (de 14 a 16 dígitos)"},
+	    {1, "",
+	     "número de radicado inválido: no tiene la forma de los números de este sistema "
+	     "documental (de 14 a 16 dígitos)"},
+	    {2, "20201300124633", NULL},
+	    {2, "1-2021-23677", NULL},
+	    {2, "3-2024-17052", NULL},
+	    {2, "2021EE7835", NULL},
+	    {2, "2024ER7835", NULL},
+	    {2, "2021ee7835",
+	     "número de radicado inválido: «2021ee7835» no tiene la forma de los números de este "
+	     "sistema documental (hasta 24 caracteres con la forma de numero.pattern del mapeo)"},
+	    {2, "1-2021-23677' OR '1'='1",
+	     "número de radicado inválido: «1-2021-23677' OR '1'='1» no tiene la forma de los "
+	     "números de este sistema documental (hasta 24 caracteres con la forma de "
+	     "numero.pattern del mapeo)"},
+	    {2, "../1-2021-23677",
+	     "número de radicado inválido: «../1-2021-23677» no tiene la forma "
+	     "de los números de este sistema documental (hasta 24 caracteres "
+	     "con la forma de numero.pattern del mapeo)"},
+	    {0, "1-2021-23677", NULL},
+	    {0, "2021EE7835", NULL},
+	    {0, "20201300124633", NULL},
+	    {0, "11111111112222222222333333333344444444445555555555666666666677777",
+	     "número de radicado inválido: no tiene la forma de los números de este sistema "
+	     "documental (letras, dígitos y guiones, hasta 64 caracteres)"},
+	    {0, "2021 EE7835",
+	     "número de radicado inválido: «2021 EE7835» no tiene la forma de los números de este "
+	     "sistema documental (letras, dígitos y guiones, hasta 64 caracteres)"},
+	    {0, "1.2021",
+	     "número de radicado inválido: «1.2021» no tiene la forma de los números "
+	     "de este sistema documental (letras, dígitos y guiones, hasta 64 "
+	     "caracteres)"},
+	    {0, "ñ",
+	     "número de radicado inválido: «ñ» no tiene la forma de los números de este "
+	     "sistema documental (letras, dígitos y guiones, hasta 64 caracteres)"},
+	};
+	char err[512] = "";
+	struct mapping *maps[3] = {NULL, NULL, NULL};
+
+	(void)state;
+	maps[1] = mapping_load("mappings/orfeo-soap.json", err, sizeof(err));
+	if (maps[1] == NULL)
+		fail_msg("orfeo-soap.json: %s (run from the repo root)", err);
+	maps[2] = mapping_load("tests/data/mappings/soap-otros-numeros.json", err, sizeof(err));
+	if (maps[2] == NULL)
+		fail_msg("soap-otros-numeros.json: %s", err);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char msg[HTTP_MSG_LEN] = "";
+		int rc =
+		    http_api_numero_check(maps[cases[i].map], cases[i].numero, msg, sizeof(msg));
+
+		if (rc != (cases[i].msg == NULL ? 0 : -1) ||
+		    (cases[i].msg != NULL && strcmp(msg, cases[i].msg) != 0))
+			fail_msg("case %zu «%s»: %d «%s»", i, cases[i].numero, rc, msg);
+	}
+	/* 64 bytes is the fallback's bound. */
+	{
+		char msg[HTTP_MSG_LEN];
+		char n[HTTP_API_NUMERO_MAX + 2];
+
+		memset(n, '7', HTTP_API_NUMERO_MAX);
+		n[HTTP_API_NUMERO_MAX] = '\0';
+		assert_int_equal(http_api_numero_check(NULL, n, msg, sizeof(msg)), 0);
+		strcat(n, "7");
+		assert_int_equal(http_api_numero_check(NULL, n, msg, sizeof(msg)), -1);
+	}
+	mapping_free(maps[1]);
+	mapping_free(maps[2]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unbuildable_answer), cmocka_unit_test(test_fail_exit),
 	    cmocka_unit_test(test_text_repair),	       cmocka_unit_test(test_query_spec),
 	    cmocka_unit_test(test_body_spec),	       cmocka_unit_test(test_date_add),
+	    cmocka_unit_test(test_numero_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -569,6 +569,110 @@ static void test_numero_leading_zeros(void **state)
 	filing_free(&f);
 }
 
+/* The numeros of a list page (out: the JSON array store_list_json writes), joined by
+ * spaces; *total from the count. Returns a new string. */
+static char *test_list_numeros(struct store *s, const char *q, enum store_list_order orden,
+			       long long *total)
+{
+	struct store_list_query lq = {.q = q, .orden = orden, .limit = 50, .total_known = -1};
+	struct buf out;
+	struct buf nums;
+	json_t *rows;
+	json_t *row;
+	size_t i;
+
+	buf_init(&out);
+	buf_init(&nums);
+	assert_int_equal(store_list_json(s, &lq, total, &out), 0);
+	rows = json_loadb(out.data, out.len, 0, NULL);
+	assert_non_null(rows);
+	json_array_foreach(rows, i, row)
+	{
+		const json_t *n = json_object_get(row, "numero");
+
+		assert_true(json_is_string(n)); /* a number is never a JSON number */
+		buf_printf(&nums, "%s%s", i > 0 ? " " : "", json_string_value(n));
+	}
+	json_decref(rows);
+	buf_free(&out);
+	return nums.data != NULL ? buf_steal(&nums) : xstrdup("");
+}
+
+/* Numbers of other document systems are keys like Orfeo's: stored as text, read back by the
+ * exact text, found by the free-text search whole or by a fragment (letters in any case),
+ * sorted as text. */
+static void test_numeros_otros_sistemas(void **state)
+{
+	static const char *const numeros[] = {"20201300124633", "1-2021-23677", "3-2024-17052",
+					      "2021EE7835",	"2024ER7835",	NULL};
+	static const struct {
+		const char *q;
+		const char *want; /* in numero order */
+	} searches[] = {
+	    {"1-2021-23677", "1-2021-23677"},
+	    {"23677", "1-2021-23677"},
+	    {"-2024-", "3-2024-17052"},
+	    {"EE7835", "2021EE7835"},
+	    {"ee7835", "2021EE7835"},
+	    {"2021ee7835", "2021EE7835"},
+	    {"7835", "2021EE7835 2024ER7835"},
+	    {"2024er", "2024ER7835"},
+	    {"20201300124633", "20201300124633"},
+	    {"0124633", "20201300124633"},
+	    {"2021 23677", "1-2021-23677"}, /* every word */
+	    {"2021_E", ""},		    /* '_' is no wildcard */
+	    {"1%2021", ""},		    /* nor '%' */
+	    {"1-2021-2367X", ""},
+	};
+	struct filing f;
+	struct filing got;
+	struct store *s;
+	struct buf one;
+	long long total;
+	char *nums;
+
+	(void)state;
+	s = test_open("numeros.db");
+	for (int i = 0; numeros[i] != NULL; i++) {
+		test_filing(&f, numeros[i]);
+		filing_set(&f.asunto, "Solicitud de contratación");
+		assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+		/* seeing it again is the same filing */
+		assert_int_equal(test_upsert(s, &f, TEST_NOW_2), STORE_UPSERT_UNCHANGED);
+		filing_free(&f);
+	}
+	assert_int_equal(store_count_filings(s), 5);
+	test_query_equal("numeros.db",
+			 "SELECT group_concat(typeof(numero) || ':' || numero, ' ') FROM"
+			 " (SELECT numero FROM radicado ORDER BY id)",
+			 "text:20201300124633 text:1-2021-23677 text:3-2024-17052 text:2021EE7835 "
+			 "text:2024ER7835");
+	filing_init(&got);
+	assert_int_equal(store_get_filing(s, "1-2021-23677", &got), 1);
+	assert_string_equal(got.numero, "1-2021-23677");
+	assert_int_equal(store_get_filing(s, "2021ee7835", &got), 0); /* keys are exact */
+	filing_free(&got);
+	buf_init(&one);
+	assert_int_equal(store_filing_json(s, "2024ER7835", &one), 1);
+	assert_non_null(strstr(one.data, "\"numero\":\"2024ER7835\""));
+	buf_free(&one);
+	for (size_t i = 0; i < sizeof(searches) / sizeof(searches[0]); i++) {
+		nums = test_list_numeros(s, searches[i].q, STORE_ORDER_NUMERO, &total);
+		if (strcmp(nums, searches[i].want) != 0)
+			fail_msg("q=«%s»: «%s», want «%s»", searches[i].q, nums, searches[i].want);
+		free(nums);
+	}
+	/* As text, character by character, both ways. */
+	nums = test_list_numeros(s, NULL, STORE_ORDER_NUMERO, &total);
+	assert_int_equal(total, 5);
+	assert_string_equal(nums, "1-2021-23677 20201300124633 2021EE7835 2024ER7835 3-2024-17052");
+	free(nums);
+	nums = test_list_numeros(s, NULL, STORE_ORDER_NUMERO_DESC, &total);
+	assert_string_equal(nums, "3-2024-17052 2024ER7835 2021EE7835 20201300124633 1-2021-23677");
+	free(nums);
+	store_close(s);
+}
+
 static void test_utf8_round_trip(void **state)
 {
 	static const char asunto[] = "Contratación de prestación de servicios — año 2024: "
@@ -1109,6 +1213,7 @@ int main(void)
 	    cmocka_unit_test(test_auditoria_append_only),
 	    cmocka_unit_test(test_sync_state_round_trip),
 	    cmocka_unit_test(test_numero_leading_zeros),
+	    cmocka_unit_test(test_numeros_otros_sistemas),
 	    cmocka_unit_test(test_utf8_round_trip),
 	    cmocka_unit_test(test_bulk_upserts),
 	    cmocka_unit_test(test_list_inside_transaction),
