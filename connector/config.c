@@ -23,6 +23,7 @@
 #define CONFIG_DIGITS_MAX 20
 #define CONFIG_QUOTE_LEN 256 /* room for a value or path quoted in a message */
 #define CONFIG_MSG_LEN 1024
+#define CONFIG_NAME_MAX 256
 
 enum config_type {
 	CONFIG_T_INT,	   /* long in [min, max] */
@@ -31,6 +32,8 @@ enum config_type {
 	CONFIG_T_DATES,	   /* comma-separated dates into non_working_days; aux: the count */
 	CONFIG_T_DIGITS,   /* digits only */
 	CONFIG_T_URL,	   /* http://, https:// or postgresql:// without a password */
+	CONFIG_T_HTTP_URL, /* empty, or http:// or https:// without a password */
+	CONFIG_T_NAME,	   /* empty, or text without control characters or ':' */
 	CONFIG_T_ADDR,	   /* numeric IPv4 or IPv6 address */
 	CONFIG_T_PATH,	   /* a path, made absolute; need not exist */
 	CONFIG_T_FILE,	   /* a path, made absolute; must be a readable regular file */
@@ -83,6 +86,14 @@ static const struct config_key config_keys[] = {
      CONFIG_OFF(ds_key_file), CONFIG_OFF(ds_key), NULL,
      "Archivo con la clave del servicio (o la contraseña del usuario de la base de datos),\n"
      "legible solo por el usuario segcont (chmod 600)."},
+    {"document_system", "user", CONFIG_T_NAME, 0, 0, "", NULL, CONFIG_OFF(ds_user), 0, NULL,
+     "Cuenta con la que segcont se presenta al sistema, para los perfiles que la piden\n"
+     "(cmis-browser: el usuario del repositorio; su contraseña va en key_file). En OAuth2\n"
+     "es el client_id. Vacía en los perfiles orfeo-soap y orfeo-sql."},
+    {"document_system", "token_url", CONFIG_T_HTTP_URL, 0, 0, "", NULL, CONFIG_OFF(ds_token_url),
+     0, NULL,
+     "Perfiles con OAuth2: dirección del servidor de tokens, si no es la que dice el mapeo\n"
+     "(auth.token_url). Vacía: la del mapeo."},
     {"document_system", "poll_interval", CONFIG_T_INT, 5, 86400, "60", NULL,
      CONFIG_OFF(ds_poll_interval), 0, NULL, "Segundos entre dos pasadas de sincronización."},
     {"document_system", "timeout", CONFIG_T_INT, 1, 600, "20", NULL, CONFIG_OFF(ds_timeout), 0,
@@ -598,10 +609,37 @@ static int config_set(struct config *c, const struct config_key *k, const char *
 			return -1;
 		}
 		break;
+	case CONFIG_T_NAME:
+		if (strlen(value) > CONFIG_NAME_MAX) {
+			set_error(msg, msglen, "%s admite como máximo %d bytes", k->key,
+				  CONFIG_NAME_MAX);
+			return -1;
+		}
+		for (const unsigned char *p = (const unsigned char *)value; *p != '\0'; p++) {
+			if (*p < 0x20 || *p == 0x7f || *p == ':') {
+				set_error(msg, msglen,
+					  "%s no puede llevar «:» ni caracteres de control (se leyó "
+					  "«%s»)",
+					  k->key, config_quote(value, q));
+				return -1;
+			}
+		}
+		break;
+	case CONFIG_T_HTTP_URL:
 	case CONFIG_T_URL: {
 		char why[CONFIG_MSG_LEN / 2];
 		int secret = 0;
 
+		if (k->type == CONFIG_T_HTTP_URL && value[0] == '\0')
+			break;
+		if (k->type == CONFIG_T_HTTP_URL && strncasecmp(value, "http://", 7) != 0 &&
+		    strncasecmp(value, "https://", 8) != 0) {
+			set_error(msg, msglen,
+				  "%s debe ser una URL que empiece por http:// o https:// (se leyó "
+				  "«%s»)",
+				  k->key, config_quote(value, q));
+			return -1;
+		}
 		if (config_check_url(value, why, sizeof(why), &secret) < 0) {
 			if (secret)
 				set_error(msg, msglen, "%s %s", k->key, why);
@@ -1010,6 +1048,8 @@ void config_free(struct config *c)
 		case CONFIG_T_DATE:
 		case CONFIG_T_DIGITS:
 		case CONFIG_T_URL:
+		case CONFIG_T_HTTP_URL:
+		case CONFIG_T_NAME:
 		case CONFIG_T_ADDR:
 		case CONFIG_T_PATH:
 		case CONFIG_T_FILE:

@@ -20,6 +20,8 @@ struct config {
 	char *ds_dependencia; /* digits */
 	char *ds_key_file;    /* absolute path */
 	char *ds_key;	      /* read from key_file at load; wiped by config_free */
+	char *ds_user;	      /* the account (Basic user, OAuth2 client id); "" when not set */
+	char *ds_token_url;   /* OAuth2 token endpoint overriding the mapping's; "" when not set */
 	long ds_poll_interval;
 	long ds_timeout;
 	char *ds_backfill_from; /* YYYY-MM-DD */

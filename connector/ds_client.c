@@ -1,7 +1,8 @@
-/* ds_client.c -- requests to the document system: over libcurl for SOAP profiles (one
- * multi handle runs the calls of a batch concurrently, each with its own attempts and
- * backoff schedule), through ds_pg for database profiles (one query at a time, retried
- * with the same backoff). */
+/* ds_client.c -- requests to the document system: over libcurl for SOAP and JSON profiles
+ * (one multi handle runs the calls of a batch concurrently, each with its own attempts and
+ * backoff schedule; ds_json.c builds and pages the JSON ones, ds_http_auth.c adds their
+ * credentials), through ds_pg for database profiles (one query at a time, retried with the
+ * same backoff). */
 #include "ds_client.h"
 
 #include <curl/curl.h>
@@ -13,50 +14,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include "ds_client_int.h"
 #include "ds_pg.h"
 #include "log.h"
 #include "util.h"
 
 #define DS_CLIENT_POLL_MS 100 /* longest wait between checks of the stop flag */
-#define DS_CLIENT_LABEL_LEN 96
-
-enum ds_call_kind { DS_CALL_LIST, DS_CALL_INFO };
-enum ds_call_state { DS_CALL_WAITING, DS_CALL_RUNNING, DS_CALL_DONE };
-
-struct ds_call {
-	enum ds_call_kind kind;
-	char label[DS_CLIENT_LABEL_LEN];
-	char *body;
-	char *soap_action;
-	struct filing_list *list_out; /* list: borrowed */
-	struct filing *target;	      /* info: borrowed, completed on success */
-	CURL *easy;
-	struct curl_slist *headers;
-	struct buf resp;
-	int overflow;
-	char charset[32]; /* of the answer's Content-Type, "" when none */
-	long retry_after_s;
-	int attempts;
-	long long ready_at;
-	enum ds_call_state state;
-	enum ds_answer answer;
-	char err[DS_CLIENT_ERR_LEN];
-};
-
-struct ds_client {
-	const struct config *cfg;
-	const struct mapping *map;
-	atomic_int *stop;
-	CURLM *multi;
-	struct ds_pg *pg; /* format sql: the database session; NULL for SOAP */
-	long backoff_base_ms;
-	long backoff_max_ms;
-	struct ds_client_stats stats;
-	struct mapping_answer_info last_info; /* of the last answer read (SOAP) */
-};
-
-/* The outcome of one finished attempt. */
-enum ds_attempt { DS_ATTEMPT_OK, DS_ATTEMPT_RETRY, DS_ATTEMPT_FATAL };
 
 struct ds_client *ds_client_new(const struct config *cfg, const struct mapping *m, atomic_int *stop)
 {
@@ -68,7 +31,8 @@ struct ds_client *ds_client_new(const struct config *cfg, const struct mapping *
 	if (mapping_format(m) == MAPPING_FORMAT_SQL)
 		dc->pg = ds_pg_new(cfg, m, stop);
 	dc->multi = curl_multi_init();
-	if (dc->multi == NULL) {
+	dc->auth_multi = curl_multi_init();
+	if (dc->multi == NULL || dc->auth_multi == NULL) {
 		log_error("ds_client", "curl_multi_init falló");
 		abort();
 	}
@@ -84,7 +48,9 @@ void ds_client_free(struct ds_client *dc)
 	if (dc == NULL)
 		return;
 	ds_pg_free(dc->pg);
+	ds_auth_forget(dc);
 	curl_multi_cleanup(dc->multi);
+	curl_multi_cleanup(dc->auth_multi);
 	free(dc);
 }
 
@@ -93,7 +59,7 @@ void ds_client_stats(const struct ds_client *dc, struct ds_client_stats *out)
 	*out = dc->stats;
 }
 
-static int ds_client_stopped(const struct ds_client *dc)
+int ds_client_stopped(const struct ds_client *dc)
 {
 	return dc->stop != NULL && atomic_load(dc->stop) != 0;
 }
@@ -135,11 +101,46 @@ static size_t ds_client_on_header(char *ptr, size_t size, size_t nmemb, void *us
 	return n;
 }
 
-static void ds_client_start(struct ds_client *dc, struct ds_call *call)
+void ds_call_init(struct ds_call *call, enum ds_call_kind kind)
 {
-	char action[512];
-	char ctype[256];
+	memset(call, 0, sizeof(*call));
+	call->kind = kind;
+	buf_init(&call->resp);
+	mapping_page_init(&call->page);
+}
+
+void ds_call_take_request(struct ds_call *call, struct mapping_http_request *rq)
+{
+	call->post = rq->method != NULL && strcmp(rq->method, "POST") == 0;
+	call->url = rq->url;
+	rq->url = NULL;
+	call->headers = xcalloc(rq->nheaders + 1, sizeof(*call->headers));
+	for (size_t i = 0; i < rq->nheaders; i++)
+		call->headers[call->nheaders++] =
+		    xasprintf("%s: %s", rq->headers[i].name, rq->headers[i].value);
+	if (rq->content_type != NULL)
+		call->headers[call->nheaders++] = xasprintf("Content-Type: %s", rq->content_type);
+	call->body = rq->body;
+	call->body_len = rq->body_len;
+	rq->body = NULL;
+	rq->body_len = 0;
+	mapping_http_request_free(rq);
+}
+
+/* Wipes and frees a header list (it may hold a token or key). */
+static void ds_client_free_slist(struct curl_slist *l)
+{
+	for (struct curl_slist *p = l; p != NULL; p = p->next)
+		util_wipe(p->data, strlen(p->data));
+	curl_slist_free_all(l);
+}
+
+/* Starts one attempt of call on multi. Returns 0, or -1 with call->answer and call->err
+ * set when it cannot be sent (credentials missing, the token endpoint failing). */
+static int ds_client_start(struct ds_client *dc, CURLM *multi, struct ds_call *call)
+{
 	const struct config *cfg = dc->cfg;
+	struct curl_slist *l = NULL;
 
 	buf_reset(&call->resp);
 	call->overflow = 0;
@@ -150,40 +151,59 @@ static void ds_client_start(struct ds_client *dc, struct ds_call *call)
 		log_error("ds_client", "curl_easy_init falló");
 		abort();
 	}
-	snprintf(action, sizeof(action), "SOAPAction: %s", call->soap_action);
-	snprintf(ctype, sizeof(ctype), "Content-Type: %s", mapping_content_type(dc->map));
-	call->headers = curl_slist_append(NULL, ctype);
-	call->headers = curl_slist_append(call->headers, action);
-	call->headers = curl_slist_append(call->headers, "Expect:");
-	curl_easy_setopt(call->easy, CURLOPT_URL, cfg->ds_url);
+	for (size_t i = 0; i < call->nheaders; i++)
+		l = curl_slist_append(l, call->headers[i]);
+	if (call->kind == DS_CALL_JSON)
+		l = curl_slist_append(l, "Accept-Charset: utf-8");
+	l = curl_slist_append(l, "Expect:");
+	call->slist = l;
+	if (call->profile_auth && ds_auth_apply(dc, call, &call->slist) < 0) {
+		curl_easy_cleanup(call->easy);
+		call->easy = NULL;
+		return -1;
+	}
+	curl_easy_setopt(call->easy, CURLOPT_URL, call->url != NULL ? call->url : cfg->ds_url);
 	curl_easy_setopt(call->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(call->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(call->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(call->easy, CURLOPT_CONNECTTIMEOUT, (long)DS_CLIENT_CONNECT_TIMEOUT_S);
 	curl_easy_setopt(call->easy, CURLOPT_TIMEOUT, cfg->ds_timeout);
-	curl_easy_setopt(call->easy, CURLOPT_HTTPHEADER, call->headers);
-	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDS, call->body);
-	curl_easy_setopt(call->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(call->body));
+	curl_easy_setopt(call->easy, CURLOPT_HTTPHEADER, call->slist);
+	if (call->post) {
+		curl_easy_setopt(call->easy, CURLOPT_POSTFIELDS, call->body ? call->body : "");
+		curl_easy_setopt(call->easy, CURLOPT_POSTFIELDSIZE, (long)call->body_len);
+	} else {
+		curl_easy_setopt(call->easy, CURLOPT_HTTPGET, 1L);
+	}
+	if (call->user != NULL) {
+		curl_easy_setopt(call->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(call->easy, CURLOPT_USERNAME, call->user);
+		curl_easy_setopt(call->easy, CURLOPT_PASSWORD, call->password ? call->password : "");
+	}
 	curl_easy_setopt(call->easy, CURLOPT_USERAGENT, "segcont/" SEGCONT_VERSION);
 	curl_easy_setopt(call->easy, CURLOPT_WRITEFUNCTION, ds_client_on_body);
 	curl_easy_setopt(call->easy, CURLOPT_WRITEDATA, call);
 	curl_easy_setopt(call->easy, CURLOPT_HEADERFUNCTION, ds_client_on_header);
 	curl_easy_setopt(call->easy, CURLOPT_HEADERDATA, call);
 	curl_easy_setopt(call->easy, CURLOPT_PRIVATE, call);
-	curl_multi_add_handle(dc->multi, call->easy);
+	call->multi = multi;
+	curl_multi_add_handle(multi, call->easy);
 	call->state = DS_CALL_RUNNING;
 	dc->stats.requests++;
+	return 0;
 }
 
 static void ds_client_release(struct ds_client *dc, struct ds_call *call)
 {
+	(void)dc;
 	if (call->easy != NULL) {
-		curl_multi_remove_handle(dc->multi, call->easy);
+		if (call->multi != NULL)
+			curl_multi_remove_handle(call->multi, call->easy);
 		curl_easy_cleanup(call->easy);
 		call->easy = NULL;
 	}
-	curl_slist_free_all(call->headers);
-	call->headers = NULL;
+	ds_client_free_slist(call->slist);
+	call->slist = NULL;
 }
 
 /* The charset parameter of a Content-Type ("text/xml; charset=ISO-8859-1") into out ("" when
@@ -288,6 +308,10 @@ static enum ds_attempt ds_client_finish(struct ds_client *dc, struct ds_call *ca
 	}
 	curl_easy_getinfo(call->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(call->easy, CURLINFO_CONTENT_TYPE, &ctype);
+	if (call->kind == DS_CALL_JSON)
+		return ds_json_finish(dc, call, status, ctype);
+	if (call->kind == DS_CALL_TOKEN)
+		return ds_auth_token_finish(dc, call, status, ctype);
 	if (status == 200 || status == 500)
 		return ds_client_parse(dc, call, status, ctype);
 	call->answer = DS_FAULT_SERVER;
@@ -318,24 +342,52 @@ static long ds_client_backoff_ms(const struct ds_client *dc, int attempts)
 	return half + (long)randombytes_uniform((uint32_t)(ceiling - half + 1));
 }
 
+static void ds_client_wipe_free(char *s)
+{
+	if (s != NULL)
+		util_wipe(s, strlen(s));
+	free(s);
+}
+
+void ds_call_free(struct ds_client *dc, struct ds_call *call)
+{
+	ds_client_release(dc, call);
+	/* The url, headers and body may carry the service key; a token answer, the token. */
+	ds_client_wipe_free(call->url);
+	for (size_t i = 0; i < call->nheaders; i++)
+		ds_client_wipe_free(call->headers[i]);
+	free(call->headers);
+	if (call->body != NULL)
+		util_wipe(call->body, call->body_len);
+	free(call->body);
+	ds_client_wipe_free(call->user);
+	ds_client_wipe_free(call->password);
+	if (call->kind == DS_CALL_TOKEN && call->resp.data != NULL)
+		util_wipe(call->resp.data, call->resp.len);
+	buf_free(&call->resp);
+	mapping_page_free(&call->page);
+	memset(call, 0, sizeof(*call));
+}
+
 static void ds_client_free_calls(struct ds_client *dc, struct ds_call *calls, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		ds_client_release(dc, &calls[i]);
-		/* The body carries the service key. */
-		if (calls[i].body != NULL)
-			util_wipe(calls[i].body, strlen(calls[i].body));
-		free(calls[i].body);
-		free(calls[i].soap_action);
-		buf_free(&calls[i].resp);
-	}
+	for (size_t i = 0; i < n; i++)
+		ds_call_free(dc, &calls[i]);
 	free(calls);
 }
 
-/* Runs every call to completion or until one gives up. Returns DS_OK, or the failing
- * call's answer with its message in err. */
-static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls, size_t n,
-				    char *err, size_t errlen)
+/* A call that could not be started (its credentials): the run gives up with its error. */
+static enum ds_answer ds_client_start_failed(struct ds_client *dc, struct ds_call *call,
+					     char *err, size_t errlen)
+{
+	dc->stats.failures++;
+	log_error("ds_client", "%s; se abandona", call->err);
+	set_error(err, errlen, "%s", call->err);
+	return call->answer;
+}
+
+enum ds_answer ds_client_run(struct ds_client *dc, CURLM *multi, struct ds_call *calls, size_t n,
+			     char *err, size_t errlen)
 {
 	size_t done = 0;
 	size_t running = 0;
@@ -357,16 +409,19 @@ static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls,
 		/* Retries first (they waited), then new calls in order. */
 		for (size_t i = 0; i < next && (long)running < max_parallel; i++) {
 			if (calls[i].state == DS_CALL_WAITING && calls[i].ready_at <= now) {
-				ds_client_start(dc, &calls[i]);
+				if (ds_client_start(dc, multi, &calls[i]) < 0)
+					return ds_client_start_failed(dc, &calls[i], err, errlen);
 				running++;
 			}
 		}
 		while (next < n && (long)running < max_parallel) {
-			ds_client_start(dc, &calls[next++]);
+			if (ds_client_start(dc, multi, &calls[next]) < 0)
+				return ds_client_start_failed(dc, &calls[next], err, errlen);
+			next++;
 			running++;
 		}
-		curl_multi_perform(dc->multi, &still);
-		while ((msg = curl_multi_info_read(dc->multi, &left)) != NULL) {
+		curl_multi_perform(multi, &still);
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
 			struct ds_call *call = NULL;
 			enum ds_attempt at;
 
@@ -380,6 +435,13 @@ static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls,
 			if (at == DS_ATTEMPT_OK) {
 				call->state = DS_CALL_DONE;
 				done++;
+				continue;
+			}
+			if (at == DS_ATTEMPT_AGAIN) {
+				/* Sent again at once with new credentials; not an attempt. */
+				call->attempts--;
+				call->ready_at = util_monotonic_ms();
+				call->state = DS_CALL_WAITING;
 				continue;
 			}
 			if (at == DS_ATTEMPT_RETRY && call->attempts < dc->cfg->ds_max_retries) {
@@ -411,12 +473,12 @@ static enum ds_answer ds_client_run(struct ds_client *dc, struct ds_call *calls,
 		/* Refill freed slots at once: a fast server answers within perform, and
 		 * polling then would sleep the whole wait with nothing in flight. */
 		if (done < n && finished == 0)
-			curl_multi_poll(dc->multi, NULL, 0, (int)wait, NULL);
+			curl_multi_poll(multi, NULL, 0, (int)wait, NULL);
 	}
 	return DS_OK;
 }
 
-static void ds_client_escape_label(char *out, size_t outlen, const char *op, const char *arg)
+void ds_client_escape_label(char *out, size_t outlen, const char *op, const char *arg)
 {
 	char esc[64];
 
@@ -556,6 +618,8 @@ enum ds_answer ds_client_list_changes(struct ds_client *dc, const char *from, co
 	char label[DS_CLIENT_LABEL_LEN];
 	struct ds_pg_param params[4];
 
+	if (dc->pg == NULL && mapping_format(dc->map) == MAPPING_FORMAT_JSON)
+		return ds_json_list(dc, MR_MODIFIED, from, to, out, err, errlen);
 	if (dc->pg == NULL) {
 		set_error(err, errlen, "el perfil %s no lista por instante de llegada",
 			  mapping_profile(dc->map));
@@ -582,12 +646,30 @@ void ds_client_answer_info(const struct ds_client *dc, struct mapping_answer_inf
 
 /* ---------------------------------------------------------------- the calls */
 
+/* A SOAP call: POST to the configured url with the mapping's Content-Type and SOAPAction;
+ * takes body and action (freed here). */
+static void ds_client_soap_call(struct ds_client *dc, struct ds_call *call, enum ds_call_kind kind,
+				char *body, char *action)
+{
+	ds_call_init(call, kind);
+	call->post = 1;
+	call->body = body;
+	call->body_len = strlen(body);
+	call->headers = xcalloc(2, sizeof(*call->headers));
+	call->headers[call->nheaders++] =
+	    xasprintf("Content-Type: %s", mapping_content_type(dc->map));
+	call->headers[call->nheaders++] = xasprintf("SOAPAction: %s", action);
+	free(action);
+}
+
 enum ds_answer ds_client_list(struct ds_client *dc, const char *from, const char *to,
 			      struct filing_list *out, char *err, size_t errlen)
 {
 	struct ds_call *call;
 	enum ds_answer a;
 	char range[32];
+	char *body = NULL;
+	char *action = NULL;
 
 	if (dc->pg != NULL) {
 		struct ds_pg_param params[5];
@@ -605,20 +687,21 @@ enum ds_answer ds_client_list(struct ds_client *dc, const char *from, const char
 		snprintf(label, sizeof(label), "radicados de %s a %s", from, to);
 		return ds_client_pg_list(dc, label, MQ_LIST_BY_DATE, params, 5, out, err, errlen);
 	}
-	call = xcalloc(1, sizeof(*call));
-
+	if (mapping_format(dc->map) == MAPPING_FORMAT_JSON)
+		return ds_json_list(dc, MR_LIST, from, to, out, err, errlen);
 	if (mapping_build_list_request(dc->map, dc->cfg->ds_dependencia, from, to, dc->cfg->ds_key,
-				       &call->body, &call->soap_action) < 0) {
+				       &body, &action) < 0) {
 		set_error(err, errlen, "no se pudo construir la consulta de %s a %s", from, to);
-		free(call);
+		free(body);
+		free(action);
 		return DS_FAULT_CLIENT;
 	}
-	call->kind = DS_CALL_LIST;
+	call = xcalloc(1, sizeof(*call));
+	ds_client_soap_call(dc, call, DS_CALL_LIST, body, action);
 	call->list_out = out;
-	buf_init(&call->resp);
 	snprintf(range, sizeof(range), "%s..%s", from, to);
 	ds_client_escape_label(call->label, sizeof(call->label), "getRadicadosDependencia", range);
-	a = ds_client_run(dc, call, 1, err, errlen);
+	a = ds_client_run(dc, dc->multi, call, 1, err, errlen);
 	if (a == DS_OK)
 		a = call->answer == DS_EMPTY ? DS_EMPTY : DS_OK;
 	ds_client_free_calls(dc, call, 1);
@@ -635,24 +718,29 @@ enum ds_answer ds_client_details(struct ds_client *dc, struct filing **fs, size_
 		return DS_OK;
 	if (dc->pg != NULL)
 		return ds_client_pg_details(dc, fs, n, err, errlen);
+	if (mapping_format(dc->map) == MAPPING_FORMAT_JSON)
+		return ds_json_details(dc, fs, n, err, errlen);
 	calls = xcalloc(n, sizeof(*calls));
 	for (size_t i = 0; i < n; i++) {
 		struct ds_call *call = &calls[i];
+		char *body = NULL;
+		char *action = NULL;
 
-		buf_init(&call->resp);
-		call->kind = DS_CALL_INFO;
+		if (mapping_build_info_request(dc->map, fs[i]->numero, dc->cfg->ds_key, &body,
+					       &action) < 0) {
+			set_error(err, errlen, "no se pudo construir la consulta de detalle de %s",
+				  fs[i]->numero);
+			free(body);
+			free(action);
+			ds_client_free_calls(dc, calls, i);
+			return DS_FAULT_CLIENT;
+		}
+		ds_client_soap_call(dc, call, DS_CALL_INFO, body, action);
 		call->target = fs[i];
 		ds_client_escape_label(call->label, sizeof(call->label), "getInfoRadicado",
 				       fs[i]->numero);
-		if (mapping_build_info_request(dc->map, fs[i]->numero, dc->cfg->ds_key, &call->body,
-					       &call->soap_action) < 0) {
-			set_error(err, errlen, "no se pudo construir la consulta de %s",
-				  call->label);
-			ds_client_free_calls(dc, calls, i + 1);
-			return DS_FAULT_CLIENT;
-		}
 	}
-	a = ds_client_run(dc, calls, n, err, errlen);
+	a = ds_client_run(dc, dc->multi, calls, n, err, errlen);
 	ds_client_free_calls(dc, calls, n);
 	return a;
 }

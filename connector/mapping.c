@@ -1,7 +1,7 @@
 /* mapping.c -- a document system's profile (a mappings/ JSON file): loads and validates
  * the parts every format shares (profile, cursor, time zone, number and code tables,
- * classification), hands the rest to mapping_xml.c or mapping_sql.c, and holds the value
- * checks both use (numbers, dates, folios, HTML entities). */
+ * classification) and hands the rest to mapping_xml.c, mapping_sql.c or mapping_json.c;
+ * the loader's helpers every format uses (typed keys, date formats, templates). */
 #include "mapping.h"
 
 #include <jansson.h>
@@ -30,6 +30,7 @@ const struct mapping_field_spec mapping_fields[MAPPING_NFIELDS] = {
     [MF_TIPO_DOC] = {"tipo_documental", MN_NO, MN_REQUIRED},
     [MF_TIPO_DOC_NOMBRE] = {"tipo_documental_nombre", MN_NO, MN_OPTIONAL},
     [MF_ESTADO] = {"estado_ds", MN_NO, MN_OPTIONAL},
+    [MF_ID_SGD] = {"id_sgd", MN_NO, MN_NO}, /* format json only */
 };
 
 static const char *const mapping_estados[] = {"vigente", "anulacion_solicitada", "anulado", NULL};
@@ -360,7 +361,7 @@ static int mapping_load_codes(struct mapping_loader *ld, struct mapping *m, cons
 	return 0;
 }
 
-static int mapping_check_date_format(const char *f, char *bad, size_t badlen)
+int mapping_check_date_format(const char *f, char *bad, size_t badlen)
 {
 	int seen[128] = {0};
 
@@ -557,18 +558,31 @@ static int mapping_check_root_keys(struct mapping_loader *ld, const json_t *root
 	return 0;
 }
 
-/* "cursor": {"kind", "overlap_minutes"}; absent: a filing-date cursor. max_window_days (0:
- * no limit) is required for the fecha and instante kinds. */
+/* "cursor": {"kind", "overlap_minutes"}, or just the kind's name ("fecha", "token"); absent: a
+ * filing-date cursor. An instant cursor needs the object form (its overlap). The token kind
+ * needs format json (a change log request). max_window_days (0: no limit) is required. */
 static int mapping_load_cursor(struct mapping_loader *ld, struct mapping *m, const json_t *root)
 {
 	static const char *const keys[] = {"kind", "overlap_minutes", NULL};
+	const json_t *c = json_object_get(root, "cursor");
 	char *kind = NULL;
-	json_t *o;
+	json_t *o = NULL;
 	int k;
 
 	m->cursor = MAPPING_CURSOR_FECHA;
-	if (mapping_get_object(ld, root, "", "cursor", 0, &o) < 0)
-		return -1;
+	if (json_is_string(c)) {
+		k = mapping_cursor_parse(json_string_value(c));
+		if (k < 0)
+			return mapping_fail(ld, "cursor", "\"%s\" desconocido (fecha, instante o token)",
+					    json_string_value(c));
+		if (k == MAPPING_CURSOR_INSTANTE)
+			return mapping_fail(ld, "cursor",
+					    "el cursor \"instante\" va como {\"kind\": \"instante\", "
+					    "\"overlap_minutes\": N}");
+		m->cursor = (enum mapping_cursor)k;
+	} else if (mapping_get_object(ld, root, "", "cursor", 0, &o) < 0) {
+		return mapping_fail(ld, "cursor", "se esperaba un objeto o el nombre del cursor");
+	}
 	if (o != NULL) {
 		if (mapping_check_keys(ld, o, "cursor", keys) < 0 ||
 		    mapping_get_text(ld, o, "cursor", "kind", MAPPING_MAX_TEXT, &kind) < 0)
@@ -587,8 +601,9 @@ static int mapping_load_cursor(struct mapping_loader *ld, struct mapping *m, con
 				    &m->overlap_minutes) < 0)
 			goto fail;
 	}
-	if (m->cursor == MAPPING_CURSOR_TOKEN) {
-		mapping_fail(ld, "cursor.kind", "el cursor \"token\" aún no está implementado");
+	if (m->cursor == MAPPING_CURSOR_TOKEN && m->format != MAPPING_FORMAT_JSON) {
+		mapping_fail(ld, o != NULL ? "cursor.kind" : "cursor",
+			     "el cursor \"token\" solo existe en el formato \"json\"");
 		goto fail;
 	}
 	return mapping_get_int(ld, root, "", "max_window_days", 0, MAPPING_MAX_WINDOW_DAYS,
@@ -707,6 +722,8 @@ static int mapping_load_root(struct mapping_loader *ld, struct mapping *m, const
 {
 	char cerr[MAPPING_MSG_LEN];
 	char *format = NULL;
+	const char *const *format_keys;
+	int (*load)(struct mapping_loader *, struct mapping *, const json_t *);
 	json_t *o;
 	int rc = -1;
 
@@ -715,21 +732,27 @@ static int mapping_load_root(struct mapping_loader *ld, struct mapping *m, const
 		goto done;
 	if (strcmp(format, "xml") == 0) {
 		m->format = MAPPING_FORMAT_XML;
+		format_keys = mapping_xml_keys;
+		load = mapping_xml_load;
 	} else if (strcmp(format, "sql") == 0) {
 		m->format = MAPPING_FORMAT_SQL;
+		format_keys = mapping_sql_keys;
+		load = mapping_sql_load;
+	} else if (strcmp(format, "json") == 0) {
+		m->format = MAPPING_FORMAT_JSON;
+		format_keys = mapping_json_keys;
+		load = mapping_json_load;
 	} else {
-		mapping_fail(ld, "format", "\"%s\" no soportado (\"xml\" o \"sql\")", format);
+		mapping_fail(ld, "format", "\"%s\" no soportado (\"xml\", \"sql\" o \"json\")",
+			     format);
 		goto done;
 	}
-	if (mapping_check_root_keys(ld, root,
-				    m->format == MAPPING_FORMAT_XML ? mapping_xml_keys
-								    : mapping_sql_keys) < 0 ||
+	if (mapping_check_root_keys(ld, root, format_keys) < 0 ||
 	    mapping_load_cursor(ld, m, root) < 0 || mapping_load_timezone(ld, m, root) < 0 ||
 	    mapping_load_codes(ld, m, root) < 0 || mapping_load_dependencias(ld, m, root) < 0 ||
 	    mapping_load_html(ld, m, root) < 0 || mapping_load_limits(ld, m, root) < 0)
 		goto done;
-	if (m->format == MAPPING_FORMAT_XML ? mapping_xml_load(ld, m, root) < 0
-					    : mapping_sql_load(ld, m, root) < 0)
+	if (load(ld, m, root) < 0)
 		goto done;
 	if (mapping_get_object(ld, root, "", "classify", 1, &o) < 0)
 		goto done;
@@ -856,6 +879,7 @@ void mapping_free(struct mapping *m)
 	mapping_free_table(&m->dependencias);
 	mapping_xml_free(m);
 	mapping_sql_free(m);
+	mapping_json_free(m);
 	classify_free(m->rules);
 	if (m->c_locale != (locale_t)0)
 		freelocale(m->c_locale);

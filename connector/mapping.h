@@ -1,7 +1,8 @@
 /* mapping.h -- a document system's profile loaded from a mappings/ JSON file: how to build
  * its requests and how to extract filings from its answers (format xml: SOAP answers read
  * with XPath, safely; format sql: the queries a database profile runs and how its rows
- * become filings). */
+ * become filings; format json: HTTP requests built from templates and JSON answers read
+ * with JSON Pointers). */
 #ifndef SEGCONT_MAPPING_H
 #define SEGCONT_MAPPING_H
 
@@ -20,14 +21,16 @@ enum ds_answer {
 	DS_FAULT_CLIENT, /* a SOAP Client fault (e.g. range too long): our request is wrong */
 	DS_FAULT_SERVER, /* any other SOAP fault: transient, retry */
 	DS_MALFORMED,	 /* not XML, truncated, HTML page, DOCTYPE, missing structure: retry */
-	DS_REFUSED	 /* one filing breaks the mapping's field limits: left out, logged */
+	DS_REFUSED,	 /* one filing breaks the mapping's field limits: left out, logged */
+	DS_TOKEN_EXPIRED /* the change token is no longer kept by the system */
 };
 const char *ds_answer_name(enum ds_answer a);
 
 /* How the profile reaches the system. */
 enum mapping_format {
 	MAPPING_FORMAT_XML, /* SOAP over HTTP (orfeo-soap) */
-	MAPPING_FORMAT_SQL  /* the system's database, read-only (orfeo-sql) */
+	MAPPING_FORMAT_SQL, /* the system's database, read-only (orfeo-sql) */
+	MAPPING_FORMAT_JSON /* HTTP answering JSON: REST services, CMIS browser binding */
 };
 
 /* What sync pages by (the stored cursor's kind). */
@@ -54,6 +57,7 @@ enum mapping_field {
 	MF_TIPO_DOC,
 	MF_TIPO_DOC_NOMBRE,
 	MF_ESTADO,
+	MF_ID_SGD, /* "id_sgd": the system's own object id (CMIS cmis:objectId), may be "" */
 	MAPPING_NFIELDS
 };
 /* The field's name ("numero", "fecha_radicacion"...; static), and the field of a name or -1. */
@@ -176,5 +180,126 @@ void *mapping_parse_xml(const char *body, size_t len, char *err, size_t errlen);
  * be NULL. */
 void *mapping_parse_xml_from(const char *body, size_t len, const char *charset,
 			     struct mapping_answer_info *info, char *err, size_t errlen);
+
+/* ---------------------------------------------------------------- format json */
+
+/* The requests a format-json profile may describe. */
+enum mapping_request {
+	MR_LIST,	 /* filings of the office filed in [desde, hasta] (days) */
+	MR_MODIFIED,	 /* filings modified in [desde, hasta) (instants) */
+	MR_CHANGES,	 /* the change log from {{token}} */
+	MR_LATEST_TOKEN, /* the repository's current change token */
+	MR_INFO,	 /* one filing by {{numero}} */
+	MAPPING_REQUEST_COUNT
+};
+/* "list", "modified", "changes", "latest_token", "info" (static; "" when out of range). */
+const char *mapping_request_name(enum mapping_request r);
+/* 1 when the mapping is format json and describes request r, else 0. */
+int mapping_has_request(const struct mapping *m, enum mapping_request r);
+
+enum mapping_auth_kind { MA_NONE, MA_BASIC, MA_BEARER, MA_OAUTH2 };
+struct mapping_auth { /* borrowed from the mapping */
+	enum mapping_auth_kind kind;
+	const char *header, *prefix; /* bearer: "Authorization", "Bearer " by default */
+	const char *token_url;	     /* oauth2 template ({{origen}}) */
+	const char *scope;	     /* oauth2, may be NULL */
+	int client_auth_form;	     /* oauth2: client id and secret in the form, not Basic */
+};
+/* The profile's authentication (MA_NONE for other formats). Cannot fail. */
+void mapping_json_auth(const struct mapping *m, struct mapping_auth *out);
+
+enum mapping_paging_kind { MP_NONE, MP_OFFSET, MP_PAGE, MP_NEXT_LINK, MP_TOKEN };
+struct mapping_paging {
+	enum mapping_paging_kind kind;
+	long page_size, first_page, max_pages;
+	int repeats_last;
+};
+/* Request r's paging (kind MP_NONE, max_pages 1 when it has none). Cannot fail. */
+void mapping_json_paging(const struct mapping *m, enum mapping_request r, struct mapping_paging *out);
+/* 1 when request r's items carry every field (no info call needed), else 0. */
+int mapping_json_complete(const struct mapping *m, enum mapping_request r);
+/* The Accept header value of every request ("application/json"). Borrowed. */
+const char *mapping_json_accept(const struct mapping *m);
+
+struct mapping_vars { /* NULL/-1 when not given */
+	const char *url, *user, *key, *dependencia;
+	const char *desde, *hasta; /* list: YYYY-MM-DD; modified: ISO 8601 instants */
+	const char *token, *numero;
+	long offset, limit, page;
+};
+/* All NULL and -1. */
+void mapping_vars_init(struct mapping_vars *v);
+
+struct mapping_header {
+	char *name;
+	char *value;
+};
+struct mapping_http_request {
+	char *method; /* "GET" or "POST" */
+	char *url;    /* complete */
+	struct mapping_header *headers; /* the mapping's; not auth, not Accept */
+	size_t nheaders;
+	char *body; /* NULL when none */
+	size_t body_len;
+	const char *content_type; /* of the body (static), NULL when none */
+};
+/* Builds request r from the mapping's templates and v. next_url: for next_link paging after
+ * the first page, the link to follow instead of the template (absolute, or relative to
+ * v->url; another origin than v->url's is refused). Returns 0 with out filled (free with
+ * mapping_http_request_free), or -1 with err saying why (never a secret's value). */
+int mapping_json_build(const struct mapping *m, enum mapping_request r,
+		       const struct mapping_vars *v, const char *next_url,
+		       struct mapping_http_request *out, char *err, size_t errlen);
+/* Frees what mapping_json_build filled, wiping the url, the headers and the body (they may
+ * carry the key). rq may be all zero. */
+void mapping_http_request_free(struct mapping_http_request *rq);
+
+/* scheme://host[:port] of url into a new string (the caller frees), or NULL when url is not
+ * an absolute http(s) URL. */
+char *mapping_json_origin(const char *url);
+/* Expands a template that may use {{url}}, {{origen}}, {{dependencia}} and {{user}} (the
+ * oauth2 token_url) into a new string (the caller frees), or NULL with err filled. */
+char *mapping_json_expand_url(const char *tpl, const struct mapping_vars *v, char *err,
+			      size_t errlen);
+
+struct mapping_page {
+	struct filing_list filings; /* upserts, filtered, fields read (has_detail = complete) */
+	char **deleted;		    /* id_sgd of delete changes */
+	size_t ndeleted;
+	size_t items; /* items in the answer, before filter */
+	size_t ignored, refused;
+	int has_more; /* -1 unknown */
+	long total;   /* -1 unknown */
+	char *next;   /* next link / next token, NULL when none */
+	char *token;  /* latest_token's token */
+	size_t skip;  /* in: items at the start of the answer to pass over (set by the caller
+		       * before reading: a change log page that repeats the last event seen) */
+};
+void mapping_page_init(struct mapping_page *p);
+/* Frees what the page holds and leaves it as mapping_page_init does (skip kept at 0). */
+void mapping_page_free(struct mapping_page *p);
+/* Classifies and reads one answer of request r (any HTTP status; content_type may be NULL).
+ * DS_OK (page filled), DS_EMPTY (rule "empty", or info with nothing), DS_NOT_FOUND,
+ * DS_AUTH, DS_FAULT_CLIENT, DS_FAULT_SERVER, DS_MALFORMED, DS_TOKEN_EXPIRED; err says what
+ * (the server's message when there is one). On failure the page is left empty. */
+enum ds_answer mapping_json_read(const struct mapping *m, enum mapping_request r, long status,
+				 const char *content_type, const char *body, size_t len,
+				 struct mapping_page *out, char *err, size_t errlen);
+/* Completes target (already listed) with the filing an info answer gave: the fields the
+ * info request maps replace target's, the others are kept; has_detail set. Returns 0, or
+ * -1 with err when detail is of another number (then target is unchanged). */
+int mapping_json_merge_info(const struct mapping *m, struct filing *target,
+			    const struct filing *detail, char *err, size_t errlen);
+
+/* Reads one JSON Pointer (RFC 6901, "~0" "~1" escapes, with the extension "*": every element
+ * of an array or member of an object; here the first match) in doc. Returns 1 with *out set
+ * (borrowed from doc), 0 when nothing matches, -1 when pointer is not a valid pointer. */
+struct json_t;
+int mapping_json_pointer(const struct json_t *doc, const char *pointer, const struct json_t **out);
+/* Parses len bytes of JSON with the engine's rules (duplicate keys refused, nesting at most
+ * MAPPING_JSON_MAX_DEPTH, NUL refused). Returns a new reference (json_decref) or NULL with
+ * err filled (line and column). */
+#define MAPPING_JSON_MAX_DEPTH 64
+struct json_t *mapping_json_parse(const char *body, size_t len, char *err, size_t errlen);
 
 #endif

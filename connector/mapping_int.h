@@ -1,6 +1,6 @@
-/* mapping_int.h -- what the three parts of the mapping module share: struct mapping, the
- * loader's helpers (errors naming the file and key), and the value checks every answer
- * format uses. Private to mapping.c, mapping_xml.c and mapping_sql.c. */
+/* mapping_int.h -- what the parts of the mapping module share: struct mapping, the loader's
+ * helpers (errors naming the file and key), and the value checks every answer format uses.
+ * Private to mapping*.c. */
 #ifndef SEGCONT_MAPPING_INT_H
 #define SEGCONT_MAPPING_INT_H
 
@@ -137,6 +137,8 @@ struct mapping {
 	int statement_timeout_s;
 	struct mapping_date sql_date;
 	struct mapping_query queries[MAPPING_QUERY_COUNT];
+	/* format json (mapping_json_int.h) */
+	struct mapping_json *json;
 };
 
 /* ---- loading (mapping.c): every failure fills ld->err as "file: key: message". */
@@ -173,6 +175,9 @@ int mapping_get_strings(struct mapping_loader *ld, const json_t *obj, const char
 int mapping_load_date(struct mapping_loader *ld, const json_t *obj, const char *path,
 		      struct mapping_date *d);
 void mapping_free_date(struct mapping_date *d);
+/* 0 when f is a strptime/strftime format of the allowed conversions (%d %m %Y %H %I %M %S %p
+ * %%) with day, month and year; else -1 with why in bad. */
+int mapping_check_date_format(const char *f, char *bad, size_t badlen);
 /* Copies tpl into out, replacing each {{name}} (one of names[0..n)) by what put writes for
  * value i (values NULL: only check the names). Returns 0, or -1 with why in bad (never a
  * value: the key is secret). put returns 0 or -1 (value refused). */
@@ -187,11 +192,14 @@ int mapping_get_template(struct mapping_loader *ld, const json_t *obj, const cha
 /* The format-specific parts of the file, after the common ones are loaded. 0 or -1. */
 int mapping_xml_load(struct mapping_loader *ld, struct mapping *m, const json_t *root);
 int mapping_sql_load(struct mapping_loader *ld, struct mapping *m, const json_t *root);
+int mapping_json_load(struct mapping_loader *ld, struct mapping *m, const json_t *root);
 void mapping_xml_free(struct mapping *m);
 void mapping_sql_free(struct mapping *m);
+void mapping_json_free(struct mapping *m);
 /* The top-level keys each format adds to the common ones (NULL-terminated). */
 extern const char *const mapping_xml_keys[];
 extern const char *const mapping_sql_keys[];
+extern const char *const mapping_json_keys[];
 
 /* ---- XML (mapping_xml.c) helpers the safe parser shares */
 struct _xmlError;
@@ -214,6 +222,8 @@ int mapping_parse_folios(const char *s, int *out);
  * dependency name taken from the dependencias table when the answer gives none. */
 void mapping_set_field(const struct mapping *m, struct filing *f, enum mapping_field i,
 		       const char *value);
+/* Where text field i lives in f (NULL for folios and out-of-range values). Borrowed. */
+char **mapping_filing_field(struct filing *f, enum mapping_field i);
 /* Fills f's dependencia_origen_nombre from the dependencias table when it is empty. */
 void mapping_name_dependency(const struct mapping *m, struct filing *f);
 /* 0 when every text field of f keeps its limits; else -1 with err naming the field and the

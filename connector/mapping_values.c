@@ -20,9 +20,9 @@ const struct mapping_limit mapping_default_limits[MAPPING_NFIELDS] = {
     [MF_DEP_ORIGEN] = {ML_DIGITS, 10}, [MF_DEP_ORIGEN_NOMBRE] = {ML_TEXT, 512},
     [MF_DEP_ACTUAL] = {ML_DIGITS, 10}, [MF_REMITENTE] = {ML_TEXT, 512},
     [MF_TIPO_DOC] = {ML_DIGITS, 10},   [MF_TIPO_DOC_NOMBRE] = {ML_TEXT, 512},
+    [MF_ID_SGD] = {ML_TEXT, 256},
 };
 
-static char **mapping_filing_field(struct filing *f, enum mapping_field i);
 
 /* A field whose limit applies (its default max_bytes is not 0). */
 int mapping_limited(int f)
@@ -90,6 +90,8 @@ const char *ds_answer_name(enum ds_answer a)
 		return "malformed";
 	case DS_REFUSED:
 		return "refused";
+	case DS_TOKEN_EXPIRED:
+		return "token_expired";
 	}
 	return "unknown";
 }
@@ -360,10 +362,11 @@ static const size_t mapping_field_offsets[MAPPING_NFIELDS] = {
     [MF_TIPO_DOC] = offsetof(struct filing, tipo_documental),
     [MF_TIPO_DOC_NOMBRE] = offsetof(struct filing, tipo_documental_nombre),
     [MF_ESTADO] = offsetof(struct filing, estado_ds),
+    [MF_ID_SGD] = offsetof(struct filing, id_sgd),
 };
 
 /* The text field i of f, or NULL for folios and out-of-range values. */
-static char **mapping_filing_field(struct filing *f, enum mapping_field i)
+char **mapping_filing_field(struct filing *f, enum mapping_field i)
 {
 	if ((size_t)i >= MAPPING_NFIELDS || i == MF_FOLIOS)
 		return NULL;
