@@ -45,6 +45,22 @@ enum ds_answer ds_client_list_changes(struct ds_client *dc, const char *from, co
 enum ds_answer ds_client_details(struct ds_client *dc, struct filing **fs, size_t n, char *err,
 				 size_t errlen);
 
+/* ---- issue 12 §2: the change-token calls, declared by i12-sync as the spec gives them; the
+ * client's branch (i12-json) declares and defines them: keep its version at the merge and
+ * delete connector/ds_client_token_tmp.c (stand-ins that answer DS_FAULT_CLIENT). */
+
+/* Token profiles: the repository's current change token into token (size len). DS_OK or a
+ * failure with err filled. */
+enum ds_answer ds_client_latest_token(struct ds_client *dc, char *token, size_t len, char *err,
+				      size_t errlen);
+/* The change log from token, one page per callback (page->filings complete; page->deleted);
+ * next is the token after this page. cb returns 0 to go on, -1 to stop (its error).
+ * Returns DS_OK at the end of the log, DS_TOKEN_EXPIRED, or another failure. */
+typedef int (*ds_change_cb)(const struct mapping_page *page, const char *next, void *arg);
+enum ds_answer ds_client_changes(struct ds_client *dc, const char *token, ds_change_cb cb,
+				 void *arg, char *err, size_t errlen);
+/* ---- end of issue 12 §2 */
+
 /* For check-ds: the database session of a format-sql profile (NULL for SOAP; borrowed),
  * and what the XML reader noticed about the last SOAP answer. */
 struct ds_pg *ds_client_pg(struct ds_client *dc);

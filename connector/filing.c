@@ -24,6 +24,7 @@ void filing_init(struct filing *f)
 	f->tipo_documental = xstrdup("");
 	f->tipo_documental_nombre = xstrdup("");
 	f->estado_ds = xstrdup("vigente");
+	f->id_sgd = xstrdup("");
 }
 
 void filing_free(struct filing *f)
@@ -40,6 +41,7 @@ void filing_free(struct filing *f)
 	free(f->tipo_documental);
 	free(f->tipo_documental_nombre);
 	free(f->estado_ds);
+	free(f->id_sgd);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -63,6 +65,7 @@ void filing_copy(struct filing *dst, const struct filing *src)
 	filing_set(&dst->tipo_documental, src->tipo_documental);
 	filing_set(&dst->tipo_documental_nombre, src->tipo_documental_nombre);
 	filing_set(&dst->estado_ds, src->estado_ds);
+	filing_set(&dst->id_sgd, src->id_sgd);
 	dst->folios = src->folios;
 	dst->has_detail = src->has_detail;
 }
@@ -124,6 +127,15 @@ void filing_hash(const struct filing *f, int listed_only, char out[65])
 		 * their hash. */
 		if (f->tipo_documental_nombre[0] != '\0')
 			filing_hash_field(&st, f->tipo_documental_nombre);
+		/* Likewise the system's object id: Orfeo's filings have none. The listed
+		 * hash leaves it out: a list that does not give it would otherwise never
+		 * match what the detail call completed. */
+		if (f->id_sgd[0] != '\0') {
+			static const char tag[] = "id_sgd=";
+
+			crypto_hash_sha256_update(&st, (const unsigned char *)tag, sizeof(tag) - 1);
+			filing_hash_field(&st, f->id_sgd);
+		}
 	}
 	crypto_hash_sha256_final(&st, digest);
 	sodium_bin2hex(out, 65, digest, sizeof(digest));

@@ -21,6 +21,8 @@ struct filing {
 	char *tipo_documental;		 /* TDOC_CODI */
 	char *tipo_documental_nombre;	 /* the document type's name, when the system gives it */
 	char *estado_ds;		 /* vigente, anulacion_solicitada, anulado */
+	char *id_sgd; /* the system's own id of the object (CMIS cmis:objectId); "" when the
+		       * profile has none (Orfeo) */
 	int has_detail;			 /* 1 once completed by the detail call */
 };
 
@@ -43,7 +45,8 @@ struct filing *filing_list_push(struct filing_list *l);
 void filing_list_free(struct filing_list *l);
 
 /* Computes the change-detection hash of a filing's source fields (hex SHA-256, 64 chars
- * + NUL) into out. listed_only: only the fields the list call returns. */
+ * + NUL) into out. listed_only: only the fields the list call returns. id_sgd counts only
+ * in the full hash and only when not empty, so hashes stored before it existed hold. */
 void filing_hash(const struct filing *f, int listed_only, char out[65]);
 
 #endif

@@ -20,7 +20,9 @@ enum ds_answer {
 	DS_FAULT_CLIENT, /* a SOAP Client fault (e.g. range too long): our request is wrong */
 	DS_FAULT_SERVER, /* any other SOAP fault: transient, retry */
 	DS_MALFORMED,	 /* not XML, truncated, HTML page, DOCTYPE, missing structure: retry */
-	DS_REFUSED	 /* one filing breaks the mapping's field limits: left out, logged */
+	DS_REFUSED,	 /* one filing breaks the mapping's field limits: left out, logged */
+	/* issue 12 §1.5 (declared by i12-sync for the token pass; i12-json adds the same) */
+	DS_TOKEN_EXPIRED /* the change token is no longer kept */
 };
 const char *ds_answer_name(enum ds_answer a);
 
@@ -60,6 +62,7 @@ enum mapping_field {
 const char *mapping_field_name(enum mapping_field f);
 int mapping_field_index(const char *name);
 
+
 #define MAPPING_SQL_MAX_PARAMS 8 /* distinct placeholders of one query */
 
 /* The queries of a format-sql profile. */
@@ -74,6 +77,36 @@ enum mapping_query_kind {
 };
 
 struct mapping;
+
+/* ---- issue 12 §1.5, in the minimal form the token pass needs (declared by i12-sync; the
+ * JSON engine's branch i12-json declares and defines them: keep its version at the merge,
+ * and delete connector/ds_client_token_tmp.c, which holds a stand-in mapping_has_request). */
+
+/* The requests of a format-json profile. */
+enum mapping_request {
+	MR_LIST,	 /* filings of the office filed in [desde, hasta] (days) */
+	MR_MODIFIED,	 /* filings modified in [desde, hasta) (instants) */
+	MR_CHANGES,	 /* the change log from {{token}} */
+	MR_LATEST_TOKEN, /* the repository's current change token */
+	MR_INFO,	 /* one filing by {{numero}} */
+	MAPPING_REQUEST_COUNT
+};
+/* 1 when the mapping has request r, else 0. Cannot fail. */
+int mapping_has_request(const struct mapping *m, enum mapping_request r);
+
+/* One answer of a list, modified or changes request, read. */
+struct mapping_page {
+	struct filing_list filings;	 /* upserts, filtered, fields read (has_detail = complete) */
+	char **deleted;			 /* id_sgd of delete changes */
+	size_t ndeleted;
+	size_t items;			 /* items in the answer, before filter */
+	size_t ignored, refused;
+	int has_more;			 /* -1 unknown */
+	long total;			 /* -1 unknown */
+	char *next;			 /* next link / next token, NULL when none */
+	char *token;			 /* latest_token's token */
+};
+/* ---- end of issue 12 §1.5 */
 
 /* Loads and validates a mapping file. Returns a new mapping (free with mapping_free)
  * or NULL with a message naming the file in err. */

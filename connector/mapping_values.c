@@ -90,6 +90,8 @@ const char *ds_answer_name(enum ds_answer a)
 		return "malformed";
 	case DS_REFUSED:
 		return "refused";
+	case DS_TOKEN_EXPIRED: /* issue 12 §1.5 (i12-sync; i12-json adds the same) */
+		return "token_expired";
 	}
 	return "unknown";
 }
