@@ -6,7 +6,8 @@
 #include "util.h"
 
 #define DS_CLIENT_TOKEN_TMP_MSG                                                                    \
-	"el cursor de token de cambios no está disponible en esta compilación (falta el motor JSON)"
+	"el cursor de token de cambios no está disponible en esta compilación (falta el motor "  \
+	"JSON)"
 
 enum ds_answer ds_client_latest_token(struct ds_client *dc, char *token, size_t len, char *err,
 				      size_t errlen)

@@ -21,9 +21,9 @@ struct filing {
 	char *tipo_documental;		 /* TDOC_CODI */
 	char *tipo_documental_nombre;	 /* the document type's name, when the system gives it */
 	char *estado_ds;		 /* vigente, anulacion_solicitada, anulado */
-	char *id_sgd; /* the system's own id of the object (CMIS cmis:objectId); "" when the
-		       * profile has none (Orfeo) */
-	int has_detail;			 /* 1 once completed by the detail call */
+	char *id_sgd;	/* the system's own id of the object (CMIS cmis:objectId); "" when the
+			 * profile has none (Orfeo) */
+	int has_detail; /* 1 once completed by the detail call */
 };
 
 void filing_init(struct filing *f);

@@ -62,7 +62,6 @@ enum mapping_field {
 const char *mapping_field_name(enum mapping_field f);
 int mapping_field_index(const char *name);
 
-
 #define MAPPING_SQL_MAX_PARAMS 8 /* distinct placeholders of one query */
 
 /* The queries of a format-sql profile. */
@@ -96,15 +95,15 @@ int mapping_has_request(const struct mapping *m, enum mapping_request r);
 
 /* One answer of a list, modified or changes request, read. */
 struct mapping_page {
-	struct filing_list filings;	 /* upserts, filtered, fields read (has_detail = complete) */
-	char **deleted;			 /* id_sgd of delete changes */
+	struct filing_list filings; /* upserts, filtered, fields read (has_detail = complete) */
+	char **deleted;		    /* id_sgd of delete changes */
 	size_t ndeleted;
-	size_t items;			 /* items in the answer, before filter */
+	size_t items; /* items in the answer, before filter */
 	size_t ignored, refused;
-	int has_more;			 /* -1 unknown */
-	long total;			 /* -1 unknown */
-	char *next;			 /* next link / next token, NULL when none */
-	char *token;			 /* latest_token's token */
+	int has_more; /* -1 unknown */
+	long total;   /* -1 unknown */
+	char *next;   /* next link / next token, NULL when none */
+	char *token;  /* latest_token's token */
 };
 /* ---- end of issue 12 §1.5 */
 

@@ -107,8 +107,8 @@ static int store_field_int(const struct filing *f, const struct store_filing_fie
 static const char *const store_filing_sql[STORE_STMT_COUNT] = {
     [STORE_STMT_FILING_GET] = STORE_FILING_COLUMNS " WHERE numero = ?1",
     /* "id_sgd <> ''" lets SQLite use the partial index radicado_id_sgd. */
-    [STORE_STMT_FILING_BY_ID_SGD] = STORE_FILING_COLUMNS
-    " WHERE id_sgd = ?1 AND id_sgd <> '' ORDER BY id LIMIT 1",
+    [STORE_STMT_FILING_BY_ID_SGD] =
+	STORE_FILING_COLUMNS " WHERE id_sgd = ?1 AND id_sgd <> '' ORDER BY id LIMIT 1",
     [STORE_STMT_FILING_INSERT] =
 	"INSERT INTO radicado (numero, tipo_radicado, fecha_radicacion, asunto, folios,"
 	" ruta, dependencia_origen, dependencia_origen_nombre, dependencia_actual,"
@@ -149,7 +149,8 @@ static const char *const store_filing_sql[STORE_STMT_COUNT] = {
 	" ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor,"
 	" cursor_tipo = excluded.cursor_tipo",
     [STORE_STMT_SYNC_SET_PENDING] =
-	"INSERT INTO sync_estado (id, token_pendiente, token_desde) VALUES (1, ?1, coalesce(?2, ''))"
+	"INSERT INTO sync_estado (id, token_pendiente, token_desde) VALUES (1, ?1, coalesce(?2, "
+	"''))"
 	" ON CONFLICT (id) DO UPDATE SET token_pendiente = excluded.token_pendiente,"
 	" token_desde = coalesce(?2, token_desde)",
     [STORE_STMT_SYNC_SET_TOKEN_DESDE] =
@@ -188,15 +189,15 @@ static int store_bind_filing(struct store *s, sqlite3_stmt *st, const struct fil
 			return -1;
 	}
 	return store_bind_at(s, st, STORE_PARAM_HASH_DS, store_text(hash_ds),
-			     store_text(hash_lista), store_int(f->has_detail != 0),
-			     store_text(now), store_text(f->id_sgd));
+			     store_text(hash_lista), store_int(f->has_detail != 0), store_text(now),
+			     store_text(f->id_sgd));
 }
 
 /* What store_filing_load gives besides the filing (each pointer may be NULL). */
 struct store_filing_row {
-	long long *id;		   /* the row id */
-	char *hash_ds;		   /* STORE_HASH_LEN + 1 bytes: the stored source hash */
-	char *eliminado;	   /* UTIL_ISO_LEN bytes: when the system deleted it, or "" */
+	long long *id;	 /* the row id */
+	char *hash_ds;	 /* STORE_HASH_LEN + 1 bytes: the stored source hash */
+	char *eliminado; /* UTIL_ISO_LEN bytes: when the system deleted it, or "" */
 };
 
 /* Loads the stored filing numero (by_id_sgd: the one whose id_sgd is key) into f (fields
@@ -204,8 +205,8 @@ struct store_filing_row {
 static int store_filing_load(struct store *s, const char *key, int by_id_sgd, struct filing *f,
 			     const struct store_filing_row *row)
 {
-	sqlite3_stmt *st = store_filing_stmt(
-	    s, by_id_sgd ? STORE_STMT_FILING_BY_ID_SGD : STORE_STMT_FILING_GET);
+	sqlite3_stmt *st =
+	    store_filing_stmt(s, by_id_sgd ? STORE_STMT_FILING_BY_ID_SGD : STORE_STMT_FILING_GET);
 	int found;
 
 	found = store_row_of(s, st, store_text(key), "no se pudo leer el radicado");
@@ -635,8 +636,8 @@ int store_sync_set_pending(struct store *s, const char *token, const char *since
 	st = store_filing_stmt(s, STORE_STMT_SYNC_SET_PENDING);
 	if (store_bind(s, st, store_text(token), store_text(since)) < 0)
 		return store_txn_end(s, own, -1);
-	return store_txn_end(
-	    s, own, store_run(s, st, "no se pudo guardar el token de cambios pendiente"));
+	return store_txn_end(s, own,
+			     store_run(s, st, "no se pudo guardar el token de cambios pendiente"));
 }
 
 int store_sync_set_token_since(struct store *s, const char *since)
@@ -653,8 +654,8 @@ int store_sync_set_token_since(struct store *s, const char *since)
 	st = store_filing_stmt(s, STORE_STMT_SYNC_SET_TOKEN_DESDE);
 	if (store_bind(s, st, store_text(since)) < 0)
 		return store_txn_end(s, own, -1);
-	return store_txn_end(s, own,
-			     store_run(s, st, "no se pudo guardar el instante del token de cambios"));
+	return store_txn_end(
+	    s, own, store_run(s, st, "no se pudo guardar el instante del token de cambios"));
 }
 
 /* The writes of store_sync_note_pass. 0 or -1. */

@@ -29,7 +29,8 @@
 #define TEST_NOW_4 "2024-05-02T09:17:07-05:00"
 #define TEST_NUMERO "1-2024-17052"
 #define TEST_ID "d1f0c9a2-7052"
-#define TEST_DELETED "Cambio en el sistema de gestión documental: eliminado en el sistema documental"
+#define TEST_DELETED                                                                               \
+	"Cambio en el sistema de gestión documental: eliminado en el sistema documental"
 
 static char test_dir[TEST_DIR_LEN];
 
@@ -252,8 +253,9 @@ static int test_rehash_one(const char *numero, void *arg)
 
 static void test_migration_5_keeps_everything(void **state)
 {
-	static const char *const tables[] = {"radicado", "seguimiento", "gestion",	"auditoria",
-					     "usuario",	 "sync_estado", "discrepancia", "conciliacion_estado"};
+	static const char *const tables[] = {
+	    "radicado", "seguimiento", "gestion",      "auditoria",
+	    "usuario",	"sync_estado", "discrepancia", "conciliacion_estado"};
 	enum { NT = sizeof(tables) / sizeof(tables[0]) };
 	char *before[NT];
 	char *cols[NT] = {0};
@@ -431,7 +433,8 @@ static void test_delete_and_restore(void **state)
 	test_equal("del.db", "SELECT eliminado_sgd FROM radicado", TEST_NOW_2);
 	test_equal("del.db", "SELECT tipo || '|' || texto || '|' || fecha FROM gestion",
 		   "cambio_sgd|" TEST_DELETED "|" TEST_NOW_2);
-	test_equal("del.db", "SELECT datos FROM gestion", "{\"eliminado_sgd\":[null,\"" TEST_NOW_2 "\"]}");
+	test_equal("del.db", "SELECT datos FROM gestion",
+		   "{\"eliminado_sgd\":[null,\"" TEST_NOW_2 "\"]}");
 	test_equal("del.db", "SELECT usuario_id IS NULL FROM gestion", "1");
 	assert_int_equal(store_count_deleted_sgd(s), 1);
 	filing_init(&got);
