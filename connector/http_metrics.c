@@ -183,19 +183,29 @@ static int http_metrics_corrupt(struct http_metrics *m, struct store *s)
 
 /* ---- GET /healthz */
 
+/* The sync object of /healthz. deleted: filings the document system deleted (-1: unknown,
+ * left out). */
 static json_t *http_metrics_sync_json(const struct sync_state *st,
 				      const struct sync_poller_stats *ps, int have_poller,
-				      long unrecorded)
+				      long unrecorded, long deleted)
 {
 	json_t *sync = json_pack(
-	    "{s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "cursor", http_req_text(st->cursor),
+	    "{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:I}", "cursor",
+	    http_req_text(st->cursor), "cursor_tipo", http_req_text(st->cursor_kind),
 	    "ultimo_intento", http_req_text(st->last_attempt), "ultimo_exito",
 	    http_req_text(st->last_success), "degradado_desde", http_req_text(st->degraded_since),
 	    "ultimo_error", http_req_text(st->last_error), "pasadas", (json_int_t)st->passes,
 	    "fallos", (json_int_t)st->failures, "nuevos", (json_int_t)st->filings_new, "cambiados",
 	    (json_int_t)st->filings_changed);
 
-	if (sync == NULL || !have_poller)
+	if (sync == NULL)
+		return sync;
+	/* A change-token profile's backfill in progress: the token it will follow. */
+	if (st->token_pending[0] != '\0')
+		json_object_set_new(sync, "token_pendiente", http_req_text(st->token_pending));
+	if (deleted >= 0)
+		json_object_set_new(sync, "eliminados_sgd", json_integer(deleted));
+	if (!have_poller)
 		return sync;
 	json_object_set_new(sync, "en_curso", json_boolean(ps->running));
 	json_object_set_new(sync, "error_de_clave", json_boolean(ps->auth_error));
@@ -223,7 +233,8 @@ void http_metrics_healthz(struct http_request *req)
 		return;
 	}
 	unrecorded = http_metrics_unrecorded(m, &ps, &st);
-	sync = http_metrics_sync_json(&st, &ps, m->poller != NULL, unrecorded);
+	sync = http_metrics_sync_json(&st, &ps, m->poller != NULL, unrecorded,
+				      store_count_deleted_sgd(s));
 	if (http_metrics_corrupt(m, s)) {
 		http_req_json(req, 503,
 			      json_pack("{s:s, s:s, s:s, s:o*}", "estado", "error", "mensaje",
@@ -479,10 +490,14 @@ void http_metrics_metrics(struct http_request *req)
 	struct sync_state st;
 	struct buf *o = &req->out;
 	long unrecorded;
+	long deleted = -1;
 
 	memset(&counts, 0, sizeof(counts));
 	http_metrics_poller(m, &ps);
-	if (s == NULL || store_count_by_estado(s, http_metrics_count_one, &counts) < 0 ||
+	if (s != NULL)
+		deleted = store_count_deleted_sgd(s);
+	if (s == NULL || deleted < 0 ||
+	    store_count_by_estado(s, http_metrics_count_one, &counts) < 0 ||
 	    store_sync_get(s, &st) < 0) {
 		http_req_store_error(req, s);
 		return;
@@ -494,6 +509,12 @@ void http_metrics_metrics(struct http_request *req)
 	for (int e = 0; e < WORKFLOW_NESTADOS; e++)
 		buf_printf(o, "segcont_radicados{estado=\"%s\"} %lld\n", workflow_estado_name(e),
 			   counts.n[e]);
+	buf_printf(o,
+		   "# HELP segcont_radicados_eliminados_sgd Radicados que el sistema documental "
+		   "eliminó.\n"
+		   "# TYPE segcont_radicados_eliminados_sgd gauge\n"
+		   "segcont_radicados_eliminados_sgd %ld\n",
+		   deleted);
 	http_metrics_sync(m, o, &st, &ps, unrecorded);
 	buf_printf(o,
 		   "# HELP segcont_database_corrupt 1 cuando la base de datos mostró daños.\n"

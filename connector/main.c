@@ -65,10 +65,17 @@ static int main_sync(const struct cli_args *a)
 		fprintf(stderr, "segcont: sincronización incompleta: %s\n", err);
 		goto done;
 	}
-	printf("sincronización completa: %ld ventanas, %ld nuevos, %ld cambiados, %ld sin cambio "
-	       "en %.1f s\n",
-	       totals.windows, totals.filings_new, totals.filings_changed, totals.filings_unchanged,
-	       totals.elapsed_ms / 1000.0);
+	if (mapping_cursor_kind(m) == MAPPING_CURSOR_TOKEN)
+		printf("sincronización completa: %ld ventanas, %ld páginas de cambios, %ld nuevos, "
+		       "%ld cambiados, %ld sin cambio, %ld eliminados, %ld ignorados en %.1f s\n",
+		       totals.windows, totals.change_pages, totals.filings_new,
+		       totals.filings_changed, totals.filings_unchanged, totals.filings_deleted,
+		       totals.filings_ignored, totals.elapsed_ms / 1000.0);
+	else
+		printf("sincronización completa: %ld ventanas, %ld nuevos, %ld cambiados, %ld sin "
+		       "cambio en %.1f s\n",
+		       totals.windows, totals.filings_new, totals.filings_changed,
+		       totals.filings_unchanged, totals.elapsed_ms / 1000.0);
 	ret = 0;
 done:
 	ds_client_free(dc);

@@ -187,6 +187,7 @@ int reconcile_run(const struct config *cfg, const struct mapping *m, struct stor
 		  size_t errlen)
 {
 	struct sync_state sync;
+	const char *late_cursor;
 	char started[UTIL_ISO_LEN];
 	char today[11];
 	char from[11];
@@ -231,6 +232,10 @@ int reconcile_run(const struct config *cfg, const struct mapping *m, struct stor
 		    "pasada completa de la sincronización (o ejecute «segcont sync --once»)");
 		return -1;
 	}
+	/* A filing missing from the follow-up and filed before the cursor's day is one the sync
+	 * will not read again ("tardío"). A change-token cursor reads changes whatever their
+	 * date: none is late, and a token is no date to compare with. */
+	late_cursor = strcmp(sync.cursor_kind, "token") == 0 ? "" : sync.cursor;
 	strlcpy_s(from, totals->desde, sizeof(from));
 	for (;;) {
 		char to[11];
@@ -245,7 +250,7 @@ int reconcile_run(const struct config *cfg, const struct mapping *m, struct stor
 		util_date_add(from, max_days - 1, to);
 		if (strcmp(to, totals->hasta) > 0)
 			strlcpy_s(to, totals->hasta, sizeof(to));
-		if (reconcile_run_window(cfg, m, st, dc, from, to, sync.cursor, totals, events, &a,
+		if (reconcile_run_window(cfg, m, st, dc, from, to, late_cursor, totals, events, &a,
 					 werr, sizeof(werr)) < 0) {
 			totals->windows_failed++;
 			log_error(RECONCILE_MODULE, "ventana %s..%s sin conciliar: %s", from, to,

@@ -192,11 +192,26 @@ static const char store_migration_4[] =
     "ALTER TABLE sync_estado ADD COLUMN cursor_tipo TEXT NOT NULL DEFAULT 'fecha'"
     " CHECK (cursor_tipo IN ('fecha', 'instante', 'token'));";
 
+/* --- any document system (issue 12): step 5 --- */
+/* The system's own id of a filing (CMIS cmis:objectId: deletions name only it) and when the
+ * system deleted it; the change token a backfill will switch to (taken before it starts) and
+ * the instant from which the token's log is known to hold every change (the gap to re-read
+ * when the token expires). */
+static const char store_migration_5[] =
+    "ALTER TABLE radicado ADD COLUMN id_sgd TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE radicado ADD COLUMN eliminado_sgd TEXT;"
+    "CREATE INDEX radicado_id_sgd ON radicado (id_sgd) WHERE id_sgd <> '';"
+    "CREATE INDEX radicado_eliminado_sgd ON radicado (eliminado_sgd)"
+    " WHERE eliminado_sgd IS NOT NULL;"
+    "ALTER TABLE sync_estado ADD COLUMN token_pendiente TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sync_estado ADD COLUMN token_desde TEXT NOT NULL DEFAULT '';";
+
 static const char *const store_migrations[] = {
     store_migration_1,
     store_migration_2,
     store_migration_3,
     store_migration_4,
+    store_migration_5,
 };
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -55,6 +55,30 @@ int store_touch_filing(struct store *s, const char *numero, const char *now);
  * Returns 1 found, 0 not found, -1 error. */
 int store_get_filing(struct store *s, const char *numero, struct filing *f);
 
+/* Loads the filing whose id_sgd (the system's object id) is id_sgd into f, as
+ * store_get_filing; should two rows hold it, the older one. deleted (may be NULL; size
+ * deletedlen, UTIL_ISO_LEN is enough) receives when the system deleted it, or "". An empty
+ * id_sgd finds nothing. Returns 1 found, 0 not found, -1 error. */
+int store_find_by_id_sgd(struct store *s, const char *id_sgd, struct filing *f, char *deleted,
+			 size_t deletedlen);
+
+enum store_delete {
+	STORE_DELETE_MARKED,  /* marked now */
+	STORE_DELETE_ALREADY, /* it was marked before: nothing changed */
+	STORE_DELETE_UNKNOWN  /* no filing has that id_sgd: nothing changed */
+};
+/* The document system deleted the object id_sgd: inside the caller's transaction, its filing
+ * gets eliminado_sgd = now and a gestion cambio_sgd ("eliminado en el sistema documental").
+ * Idempotent: a filing already marked is left as it is. Nothing else changes (the follow-up
+ * stays; a later upsert of the filing clears the mark with its own cambio_sgd entry). numero
+ * (may be NULL; size numlen) receives the filing's number when there is one. Returns 0 and
+ * *res, or -1 on error. */
+int store_mark_deleted_sgd(struct store *s, const char *id_sgd, const char *now,
+			   enum store_delete *res, char *numero, size_t numlen);
+
+/* Number of filings the document system deleted (eliminado_sgd set). -1 on error. */
+long store_count_deleted_sgd(struct store *s);
+
 /* Number of rows in radicado. -1 on error. */
 long store_count_filings(struct store *s);
 
@@ -73,6 +97,11 @@ struct sync_state {
 	long failures;
 	long filings_new;
 	long filings_changed;
+	/* Token profiles: the change token a backfill in progress switches to when it reaches
+	 * today ("" when none), and the instant from which the log after the cursor is known to
+	 * hold every change (the gap re-read when the token expires; "" before the first). */
+	char token_pending[STORE_CURSOR_LEN]; /* sync_estado.token_pendiente */
+	char token_since[32];		      /* sync_estado.token_desde */
 };
 
 /* Reads the single sync_estado row (zeroes when never written). 0 or -1. */
@@ -80,6 +109,13 @@ int store_sync_get(struct store *s, struct sync_state *st);
 /* Moves the cursor (kind: fecha, instante or token); call inside the window's
  * transaction. 0 or -1. */
 int store_sync_set_cursor(struct store *s, const char *cursor, const char *kind);
+/* Sets token_pendiente to token ("" clears it) and, when since is not NULL, token_desde.
+ * Joins the caller's transaction, else runs in its own. 0 or -1 (a token of
+ * STORE_CURSOR_LEN bytes or more is refused). */
+int store_sync_set_pending(struct store *s, const char *token, const char *since);
+/* Sets token_desde (an ISO 8601 instant). Joins the caller's transaction, else its own.
+ * 0 or -1. */
+int store_sync_set_token_since(struct store *s, const char *since);
 /* Records the end of a pass: ok, or the error text (no secrets). Updates counters,
  * last_attempt, last_success / degraded_since. Runs its own short transaction. 0 or -1. */
 int store_sync_note_pass(struct store *s, int ok, const char *error, const char *now,

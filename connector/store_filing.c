@@ -1,5 +1,6 @@
 /* store_filing.c -- filings as the document system knows them: the idempotent upsert with
- * change detection (and its cambio_sgd gestion), touch, stored hashes, the sync state row. */
+ * change detection (and its cambio_sgd gestion), deletion in the system, touch, stored hashes,
+ * the sync state row (cursor, the change token a backfill switches to). */
 #include "store_int.h"
 
 #include <jansson.h>
@@ -15,6 +16,8 @@
 #define STORE_SYNC_ERROR_MAX (sizeof(((struct sync_state *)0)->last_error) - 1)
 #define STORE_CHANGE_PREFIX "Cambio en el sistema de gestión documental: "
 #define STORE_EMPTY_VALUE "(vacío)"
+#define STORE_DELETED_TEXT "eliminado en el sistema documental"
+#define STORE_RESTORED_TEXT "vuelve a existir en el sistema documental (eliminado el %s)"
 
 /* ---- The source fields of a filing, in column order: how each is compared, bound and
  * described in a cambio_sgd entry. */
@@ -59,11 +62,21 @@ static const struct store_filing_field store_filing_fields[] = {
 
 #define STORE_FILING_NFIELDS (sizeof(store_filing_fields) / sizeof(store_filing_fields[0]))
 /* Result columns after the source fields, and the first parameter after them (hash_ds,
- * hash_lista, con_detalle, now follow in that order). */
+ * hash_lista, con_detalle, now, id_sgd follow in that order). */
 #define STORE_COL_ID ((int)STORE_FILING_NFIELDS)
 #define STORE_COL_HASH_DS ((int)STORE_FILING_NFIELDS + 1)
 #define STORE_COL_CON_DETALLE ((int)STORE_FILING_NFIELDS + 2)
+#define STORE_COL_ID_SGD ((int)STORE_FILING_NFIELDS + 3)
+#define STORE_COL_ELIMINADO ((int)STORE_FILING_NFIELDS + 4)
 #define STORE_PARAM_HASH_DS ((int)STORE_FILING_NFIELDS + 1)
+#define STORE_PARAM_ID_SGD ((int)STORE_FILING_NFIELDS + 5)
+
+/* What store_filing_load reads (the source fields, then the STORE_COL_* columns). */
+#define STORE_FILING_COLUMNS                                                                       \
+	"SELECT numero, tipo_radicado, fecha_radicacion, asunto, folios, ruta,"                    \
+	" dependencia_origen, dependencia_origen_nombre, dependencia_actual, remitente,"           \
+	" tipo_documental, estado_ds, tipo_documental_nombre, id, hash_ds, con_detalle, id_sgd,"   \
+	" eliminado_sgd FROM radicado"
 
 static const struct {
 	const char *value;
@@ -92,43 +105,57 @@ static int store_field_int(const struct filing *f, const struct store_filing_fie
 /* The statements of this file, indexed by statement id. They bind the columns in the order
  * of store_filing_fields (?1 = numero ... ?13 = tipo_documental_nombre). */
 static const char *const store_filing_sql[STORE_STMT_COUNT] = {
-    [STORE_STMT_FILING_GET] =
-	"SELECT numero, tipo_radicado, fecha_radicacion, asunto, folios, ruta,"
-	" dependencia_origen, dependencia_origen_nombre, dependencia_actual, remitente,"
-	" tipo_documental, estado_ds, tipo_documental_nombre, id, hash_ds, con_detalle"
-	" FROM radicado WHERE numero = ?1",
+    [STORE_STMT_FILING_GET] = STORE_FILING_COLUMNS " WHERE numero = ?1",
+    /* "id_sgd <> ''" lets SQLite use the partial index radicado_id_sgd. */
+    [STORE_STMT_FILING_BY_ID_SGD] =
+	STORE_FILING_COLUMNS " WHERE id_sgd = ?1 AND id_sgd <> '' ORDER BY id LIMIT 1",
     [STORE_STMT_FILING_INSERT] =
 	"INSERT INTO radicado (numero, tipo_radicado, fecha_radicacion, asunto, folios,"
 	" ruta, dependencia_origen, dependencia_origen_nombre, dependencia_actual,"
 	" remitente, tipo_documental, estado_ds, tipo_documental_nombre, hash_ds, hash_lista,"
-	" con_detalle, visto_primero, visto_ultimo, asunto_busqueda)"
+	" con_detalle, visto_primero, visto_ultimo, asunto_busqueda, id_sgd)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-	" ?17, ?17, segcont_fold(?4))",
+	" ?17, ?17, segcont_fold(?4), ?18)",
     [STORE_STMT_FILING_UPDATE] =
 	"UPDATE radicado SET tipo_radicado = ?2, fecha_radicacion = ?3, asunto = ?4,"
 	" asunto_busqueda = segcont_fold(?4),"
 	" folios = ?5, ruta = ?6, dependencia_origen = ?7, dependencia_origen_nombre = ?8,"
 	" dependencia_actual = ?9, remitente = ?10, tipo_documental = ?11,"
 	" estado_ds = ?12, tipo_documental_nombre = ?13, hash_ds = ?14, hash_lista = ?15,"
-	" con_detalle = ?16, visto_ultimo = ?17"
+	" con_detalle = ?16, visto_ultimo = ?17, id_sgd = ?18, eliminado_sgd = NULL"
 	" WHERE numero = ?1",
     [STORE_STMT_FILING_SEEN] = "UPDATE radicado SET visto_ultimo = ?2, hash_lista = ?3,"
 			       " con_detalle = max(con_detalle, ?4)"
 			       " WHERE id = ?1",
     [STORE_STMT_FILING_TOUCH] = "UPDATE radicado SET visto_ultimo = ?2 WHERE numero = ?1",
     [STORE_STMT_FILING_COUNT] = "SELECT count(*) FROM radicado",
-    [STORE_STMT_LISTED_HASH] = "SELECT CASE WHEN con_detalle = 1 THEN hash_lista ELSE '' END,"
-			       " CASE WHEN con_detalle = 1 THEN hash_ds ELSE '' END"
-			       " FROM radicado WHERE numero = ?1",
+    /* A filing the system deleted answers "" too: seen again, it is written (and restored). */
+    [STORE_STMT_LISTED_HASH] =
+	"SELECT CASE WHEN con_detalle = 1 AND eliminado_sgd IS NULL THEN hash_lista ELSE '' END,"
+	" CASE WHEN con_detalle = 1 AND eliminado_sgd IS NULL THEN hash_ds ELSE '' END"
+	" FROM radicado WHERE numero = ?1",
+    [STORE_STMT_FILING_MARK_DELETED] =
+	"UPDATE radicado SET eliminado_sgd = ?2 WHERE id = ?1 AND eliminado_sgd IS NULL",
+    [STORE_STMT_FILING_COUNT_DELETED] =
+	"SELECT count(*) FROM radicado WHERE eliminado_sgd IS NOT NULL",
     [STORE_STMT_SYNC_GET] =
 	"SELECT cursor, ultimo_intento, ultimo_exito, degradado_desde, ultimo_error,"
-	" pasadas, fallos, nuevos, cambiados, cursor_tipo FROM sync_estado WHERE id = 1",
+	" pasadas, fallos, nuevos, cambiados, cursor_tipo, token_pendiente, token_desde"
+	" FROM sync_estado WHERE id = 1",
     [STORE_STMT_SYNC_ENSURE] =
 	"INSERT INTO sync_estado (id) VALUES (1) ON CONFLICT (id) DO NOTHING",
     [STORE_STMT_SYNC_SET_CURSOR] =
 	"INSERT INTO sync_estado (id, cursor, cursor_tipo) VALUES (1, ?1, ?2)"
 	" ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor,"
 	" cursor_tipo = excluded.cursor_tipo",
+    [STORE_STMT_SYNC_SET_PENDING] =
+	"INSERT INTO sync_estado (id, token_pendiente, token_desde) VALUES (1, ?1, coalesce(?2, "
+	"''))"
+	" ON CONFLICT (id) DO UPDATE SET token_pendiente = excluded.token_pendiente,"
+	" token_desde = coalesce(?2, token_desde)",
+    [STORE_STMT_SYNC_SET_TOKEN_DESDE] =
+	"INSERT INTO sync_estado (id, token_desde) VALUES (1, ?1)"
+	" ON CONFLICT (id) DO UPDATE SET token_desde = excluded.token_desde",
     [STORE_STMT_SYNC_NOTE_PASS] =
 	"UPDATE sync_estado SET ultimo_intento = ?1,"
 	" ultimo_exito = CASE WHEN ?2 THEN ?1 ELSE ultimo_exito END,"
@@ -148,7 +175,7 @@ static sqlite3_stmt *store_filing_stmt(struct store *s, enum store_stmt_id id)
 /* ---- Filings */
 
 /* Binds ?1..?13 (the source fields of f, in store_filing_fields order) and the hashes,
- * con_detalle and now after them. 0 or -1 (st readied). */
+ * con_detalle, now and id_sgd after them. 0 or -1 (st readied). */
 static int store_bind_filing(struct store *s, sqlite3_stmt *st, const struct filing *f,
 			     const char *hash_ds, const char *hash_lista, const char *now)
 {
@@ -162,19 +189,27 @@ static int store_bind_filing(struct store *s, sqlite3_stmt *st, const struct fil
 			return -1;
 	}
 	return store_bind_at(s, st, STORE_PARAM_HASH_DS, store_text(hash_ds),
-			     store_text(hash_lista), store_int(f->has_detail != 0),
-			     store_text(now));
+			     store_text(hash_lista), store_int(f->has_detail != 0), store_text(now),
+			     store_text(f->id_sgd));
 }
 
-/* Loads the stored filing numero into f (fields replaced). When id / hash_ds are not
- * NULL they receive the row id and the stored source hash. 1 found, 0 not, -1 error. */
-static int store_filing_load(struct store *s, const char *numero, struct filing *f, long long *id,
-			     char hash_ds[STORE_HASH_LEN + 1])
+/* What store_filing_load gives besides the filing (each pointer may be NULL). */
+struct store_filing_row {
+	long long *id;	 /* the row id */
+	char *hash_ds;	 /* STORE_HASH_LEN + 1 bytes: the stored source hash */
+	char *eliminado; /* UTIL_ISO_LEN bytes: when the system deleted it, or "" */
+};
+
+/* Loads the stored filing numero (by_id_sgd: the one whose id_sgd is key) into f (fields
+ * replaced) and what row asks for. 1 found, 0 not, -1 error. */
+static int store_filing_load(struct store *s, const char *key, int by_id_sgd, struct filing *f,
+			     const struct store_filing_row *row)
 {
-	sqlite3_stmt *st = store_filing_stmt(s, STORE_STMT_FILING_GET);
+	sqlite3_stmt *st =
+	    store_filing_stmt(s, by_id_sgd ? STORE_STMT_FILING_BY_ID_SGD : STORE_STMT_FILING_GET);
 	int found;
 
-	found = store_row_of(s, st, store_text(numero), "no se pudo leer el radicado");
+	found = store_row_of(s, st, store_text(key), "no se pudo leer el radicado");
 	if (found <= 0)
 		return found;
 	for (size_t i = 0; i < STORE_FILING_NFIELDS; i++) {
@@ -186,10 +221,14 @@ static int store_filing_load(struct store *s, const char *numero, struct filing 
 			filing_set(store_field_str(f, fd), store_column_text(st, (int)i));
 	}
 	f->has_detail = sqlite3_column_int(st, STORE_COL_CON_DETALLE) != 0;
-	if (id != NULL)
-		*id = sqlite3_column_int64(st, STORE_COL_ID);
-	if (hash_ds != NULL)
-		strlcpy_s(hash_ds, store_column_text(st, STORE_COL_HASH_DS), STORE_HASH_LEN + 1);
+	filing_set(&f->id_sgd, store_column_text(st, STORE_COL_ID_SGD));
+	if (row != NULL && row->id != NULL)
+		*row->id = sqlite3_column_int64(st, STORE_COL_ID);
+	if (row != NULL && row->hash_ds != NULL)
+		strlcpy_s(row->hash_ds, store_column_text(st, STORE_COL_HASH_DS),
+			  STORE_HASH_LEN + 1);
+	if (row != NULL && row->eliminado != NULL)
+		strlcpy_s(row->eliminado, store_column_text(st, STORE_COL_ELIMINADO), UTIL_ISO_LEN);
 	store_stmt_done(st);
 	return 1;
 }
@@ -261,10 +300,12 @@ static void store_describe_change(const struct store_filing_field *fd, const str
 }
 
 /* Writes the changed filing merged over the stored one and, when a field the office
- * already knew changed, the cambio_sgd entry. *reported = whether an entry was written. */
+ * already knew changed or the filing comes back after the system deleted it (deleted: when,
+ * else ""), the cambio_sgd entry. *reported = whether an entry was written. */
 static int store_filing_change(struct store *s, long long id, const struct filing *old,
 			       const struct filing *merged, const char *hash_ds,
-			       const char *hash_lista, const char *now, int *reported)
+			       const char *hash_lista, const char *deleted, const char *now,
+			       int *reported)
 {
 	sqlite3_stmt *st = store_filing_stmt(s, STORE_STMT_FILING_UPDATE);
 	struct buf text;
@@ -277,6 +318,10 @@ static int store_filing_change(struct store *s, long long id, const struct filin
 	*reported = 0;
 	if (st == NULL)
 		goto done;
+	if (deleted[0] != '\0') {
+		buf_printf(&text, STORE_RESTORED_TEXT, deleted);
+		json_object_set_new(datos, "eliminado_sgd", json_pack("[sn]", deleted));
+	}
 	for (size_t i = 0; i < STORE_FILING_NFIELDS; i++) {
 		const struct store_filing_field *fd = &store_filing_fields[i];
 		int same;
@@ -330,9 +375,11 @@ int store_upsert_filing(struct store *s, const struct filing *f, const char *tip
 	struct filing old;
 	struct filing merged;
 	char old_hash_ds[STORE_HASH_LEN + 1];
+	char deleted[UTIL_ISO_LEN];
 	char hash_ds[STORE_HASH_LEN + 1];
 	char hash_lista[STORE_HASH_LEN + 1];
 	long long id = 0;
+	struct store_filing_row row = {&id, old_hash_ds, deleted};
 	int found;
 	int reported;
 	int rc = -1;
@@ -342,7 +389,7 @@ int store_upsert_filing(struct store *s, const struct filing *f, const char *tip
 		store_set_error(s, "radicado sin número");
 		goto done;
 	}
-	found = store_filing_load(s, f->numero, &old, &id, old_hash_ds);
+	found = store_filing_load(s, f->numero, 0, &old, &row);
 	if (found < 0)
 		goto done;
 	if (found == 0) {
@@ -363,17 +410,21 @@ int store_upsert_filing(struct store *s, const struct filing *f, const char *tip
 				*store_field_str(&merged, fd) = *store_field_str(&old, fd);
 		}
 	}
+	/* A profile without object ids (Orfeo) keeps the one stored. */
+	if (f->id_sgd[0] == '\0')
+		merged.id_sgd = old.id_sgd;
 	merged.has_detail = f->has_detail || old.has_detail;
 	filing_hash(&merged, 0, hash_ds);
 	filing_hash(f, 1, hash_lista);
-	if (strcmp(hash_ds, old_hash_ds) == 0) {
+	if (strcmp(hash_ds, old_hash_ds) == 0 && deleted[0] == '\0') {
 		if (store_filing_seen(s, id, hash_lista, merged.has_detail, now) < 0)
 			goto done;
 		*res = STORE_UPSERT_UNCHANGED;
 		rc = 0;
 		goto done;
 	}
-	if (store_filing_change(s, id, &old, &merged, hash_ds, hash_lista, now, &reported) < 0)
+	if (store_filing_change(s, id, &old, &merged, hash_ds, hash_lista, deleted, now,
+				&reported) < 0)
 		goto done;
 	*res = reported ? STORE_UPSERT_CHANGED : STORE_UPSERT_UNCHANGED;
 	rc = 0;
@@ -401,7 +452,96 @@ int store_touch_filing(struct store *s, const char *numero, const char *now)
 
 int store_get_filing(struct store *s, const char *numero, struct filing *f)
 {
-	return store_filing_load(s, numero, f, NULL, NULL);
+	return store_filing_load(s, numero, 0, f, NULL);
+}
+
+int store_find_by_id_sgd(struct store *s, const char *id_sgd, struct filing *f, char *deleted,
+			 size_t deletedlen)
+{
+	char when[UTIL_ISO_LEN] = "";
+	struct store_filing_row row = {NULL, NULL, when};
+	int found;
+
+	if (deleted != NULL && deletedlen > 0)
+		deleted[0] = '\0';
+	if (id_sgd == NULL || id_sgd[0] == '\0')
+		return 0;
+	found = store_filing_load(s, id_sgd, 1, f, &row);
+	if (found == 1 && deleted != NULL && deletedlen > 0)
+		strlcpy_s(deleted, when, deletedlen);
+	return found;
+}
+
+/* The writes of store_mark_deleted_sgd for the row id: the mark and its gestion. 0 or -1. */
+static int store_filing_mark_deleted(struct store *s, long long id, const char *now)
+{
+	sqlite3_stmt *st = store_filing_stmt(s, STORE_STMT_FILING_MARK_DELETED);
+	json_t *datos = json_pack("{s:[ns]}", "eliminado_sgd", now);
+	char *datos_text = datos != NULL ? json_dumps(datos, JSON_COMPACT) : NULL;
+	int rc = -1;
+
+	if (datos_text == NULL) {
+		store_set_error(s, "instante de eliminación no válido");
+		goto done;
+	}
+	if (store_bind(s, st, store_int(id), store_text(now)) < 0 ||
+	    store_run(s, st, "no se pudo marcar el radicado como eliminado") < 0)
+		goto done;
+	rc = store_gestion_insert(s, id, "cambio_sgd", 0, now,
+				  STORE_CHANGE_PREFIX STORE_DELETED_TEXT, -1, datos_text);
+done:
+	free(datos_text);
+	json_decref(datos);
+	return rc;
+}
+
+int store_mark_deleted_sgd(struct store *s, const char *id_sgd, const char *now,
+			   enum store_delete *res, char *numero, size_t numlen)
+{
+	struct filing f;
+	char deleted[UTIL_ISO_LEN];
+	char hash[STORE_HASH_LEN + 1];
+	long long id = 0;
+	struct store_filing_row row = {&id, hash, deleted};
+	int found;
+	int rc = -1;
+
+	*res = STORE_DELETE_UNKNOWN;
+	if (numero != NULL && numlen > 0)
+		numero[0] = '\0';
+	if (id_sgd == NULL || id_sgd[0] == '\0')
+		return 0;
+	filing_init(&f);
+	found = store_filing_load(s, id_sgd, 1, &f, &row);
+	if (found < 0)
+		goto done;
+	rc = 0;
+	if (found == 0)
+		goto done;
+	if (numero != NULL && numlen > 0)
+		strlcpy_s(numero, f.numero, numlen);
+	if (deleted[0] != '\0') {
+		*res = STORE_DELETE_ALREADY;
+		goto done;
+	}
+	rc = store_filing_mark_deleted(s, id, now);
+	if (rc == 0)
+		*res = STORE_DELETE_MARKED;
+done:
+	filing_free(&f);
+	return rc;
+}
+
+long store_count_deleted_sgd(struct store *s)
+{
+	sqlite3_stmt *st = store_filing_stmt(s, STORE_STMT_FILING_COUNT_DELETED);
+	long n;
+
+	if (store_row(s, st, "no se pudieron contar los radicados eliminados") != 1)
+		return -1;
+	n = (long)sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return n;
 }
 
 long store_count_filings(struct store *s)
@@ -460,6 +600,8 @@ int store_sync_get(struct store *s, struct sync_state *st_out)
 	st_out->filings_new = (long)sqlite3_column_int64(st, 7);
 	st_out->filings_changed = (long)sqlite3_column_int64(st, 8);
 	strlcpy_s(st_out->cursor_kind, store_column_text(st, 9), sizeof(st_out->cursor_kind));
+	strlcpy_s(st_out->token_pending, store_column_text(st, 10), sizeof(st_out->token_pending));
+	strlcpy_s(st_out->token_since, store_column_text(st, 11), sizeof(st_out->token_since));
 	store_stmt_done(st);
 	return 0;
 }
@@ -477,6 +619,43 @@ int store_sync_set_cursor(struct store *s, const char *cursor, const char *kind)
 	if (store_bind(s, st, store_text(cursor), store_text(kind)) < 0)
 		return -1;
 	return store_run(s, st, "no se pudo guardar el cursor de sincronización");
+}
+
+int store_sync_set_pending(struct store *s, const char *token, const char *since)
+{
+	sqlite3_stmt *st;
+	int own;
+
+	if (token == NULL || strlen(token) >= sizeof(((struct sync_state *)0)->token_pending) ||
+	    (since != NULL && strlen(since) >= sizeof(((struct sync_state *)0)->token_since))) {
+		store_set_error(s, "token de cambios pendiente inválido");
+		return -1;
+	}
+	if (store_txn_begin(s, &own) < 0)
+		return -1;
+	st = store_filing_stmt(s, STORE_STMT_SYNC_SET_PENDING);
+	if (store_bind(s, st, store_text(token), store_text(since)) < 0)
+		return store_txn_end(s, own, -1);
+	return store_txn_end(s, own,
+			     store_run(s, st, "no se pudo guardar el token de cambios pendiente"));
+}
+
+int store_sync_set_token_since(struct store *s, const char *since)
+{
+	sqlite3_stmt *st;
+	int own;
+
+	if (since == NULL || strlen(since) >= sizeof(((struct sync_state *)0)->token_since)) {
+		store_set_error(s, "instante del token de cambios inválido");
+		return -1;
+	}
+	if (store_txn_begin(s, &own) < 0)
+		return -1;
+	st = store_filing_stmt(s, STORE_STMT_SYNC_SET_TOKEN_DESDE);
+	if (store_bind(s, st, store_text(since)) < 0)
+		return store_txn_end(s, own, -1);
+	return store_txn_end(
+	    s, own, store_run(s, st, "no se pudo guardar el instante del token de cambios"));
 }
 
 /* The writes of store_sync_note_pass. 0 or -1. */

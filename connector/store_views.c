@@ -58,7 +58,8 @@ static const struct {
 #define STORE_VIEWS_LIST_ROW                                                                       \
 	"json_object('numero', r.numero, 'fecha_radicacion', r.fecha_radicacion,"                  \
 	" 'asunto', r.asunto, 'dependencia_origen_nombre', r.dependencia_origen_nombre,"           \
-	" 'estado_ds', r.estado_ds, 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad,"     \
+	" 'estado_ds', r.estado_ds, 'eliminado_sgd', r.eliminado_sgd,"                             \
+	" 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad,"                               \
 	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                    \
 	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                       \
 	" 'concluido_satisfactorio',"                                                              \
@@ -354,6 +355,7 @@ static char *store_views_filing_sql(const void *arg)
 		 " 'dependencia_actual', r.dependencia_actual, 'remitente', r.remitente,"
 		 " 'tipo_documental', r.tipo_documental,"
 		 " 'tipo_documental_nombre', r.tipo_documental_nombre, 'estado_ds', r.estado_ds,"
+		 " 'id_sgd', nullif(r.id_sgd, ''), 'eliminado_sgd', r.eliminado_sgd,"
 		 " 'visto_primero', r.visto_primero, 'visto_ultimo', r.visto_ultimo),"
 		 " 'seguimiento', json_object(");
 	for (int i = 0; i < STORE_FU_COUNT; i++) {

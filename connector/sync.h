@@ -1,6 +1,7 @@
 /* sync.h -- the poll loop's one pass: windows of at most 31 days from the cursor, list,
  * detail calls for new or changed filings, then one transaction per window that upserts
- * every filing and moves the cursor. */
+ * every filing and moves the cursor; for a change-token profile, a backfill by windows and then
+ * the change log, one transaction per page. */
 #ifndef SEGCONT_SYNC_H
 #define SEGCONT_SYNC_H
 
@@ -15,9 +16,12 @@
 
 struct sync_totals {
 	long windows;
+	long change_pages; /* pages of the change log (token profiles) */
 	long filings_new;
 	long filings_changed;
 	long filings_unchanged;
+	long filings_deleted; /* marked deleted in the system (eliminado_sgd) */
+	long filings_ignored; /* changed elsewhere, never the office's; deletes of unknown ids */
 	long long elapsed_ms;
 };
 
@@ -34,6 +38,19 @@ int sync_run_pass(const struct config *cfg, const struct mapping *m, struct stor
 int sync_run_window(const struct config *cfg, const struct mapping *m, struct store *st,
 		    struct ds_client *dc, const char *from, const char *to,
 		    struct sync_totals *totals, enum ds_answer *answer, char *err, size_t errlen);
+
+/* One page of a change log, in one transaction: the filings upserted (those without their
+ * detail completed first by detail calls), then the deleted id_sgd marked
+ * (store_mark_deleted_sgd; unknown ids ignored), and the cursor moved to next (kind token; NULL
+ * or "": it stays). A filing neither stored nor held by the office (dependencia_actual equal
+ * to cfg->ds_dependencia) is ignored; a stored one is updated wherever it went, never deleted.
+ * filings is changed (deduplicated, completed) and stays the caller's; the rest is borrowed.
+ * Adds to totals. Returns 0, or -1 with err and nothing of the page written (*answer: what a
+ * failed detail call said, else DS_OK). */
+int sync_apply_change_page(const struct config *cfg, const struct mapping *m, struct store *st,
+			   struct ds_client *dc, struct filing_list *filings, char *const *deleted,
+			   size_t ndeleted, const char *next, struct sync_totals *totals,
+			   enum ds_answer *answer, char *err, size_t errlen);
 
 /* The poller: a thread running a pass every poll_interval seconds (or when triggered),
  * with its own store connection and document-system client (a struct worker; the
