@@ -10,6 +10,8 @@
 # server. Goal: segcont >= 50% of the minimal server's rate, p99 < 10 ms at 64 connections.
 # Then bench/sql_rate.py: the orfeo-sql backfill of BENCH_FILINGS filings from a real PostgreSQL
 # (started in a temporary folder), against psql reading the same rows (BENCH_SQL=0 skips it).
+# Then bench/cmis_rate.py: the cmis-browser backfill of BENCH_FILINGS filings from fakecmis,
+# against a plain client reading the same query pages (BENCH_CMIS=0 skips it).
 # Environment: BENCH_FILINGS, BENCH_DURATION (10s), BENCH_ROUNDS (3: the targets take turns and
 # each is reported by its median round), BENCH_THREADS (4, the configuration default), BENCH_REGEN=1 (rebuild
 # the database), BENCH_UNCACHED=0 (skip the cache-off runs), SEGCONT_BIN (build/segcont).
@@ -148,4 +150,10 @@ if [ "${BENCH_SQL:-1}" = 1 ]; then
 	echo
 	echo "orfeo-sql: carga inicial desde un PostgreSQL real (bench/sql_rate.py)"
 	BENCH_FILINGS=$N SEGCONT_BIN=$SEGCONT python3 bench/sql_rate.py
+fi
+
+if [ "${BENCH_CMIS:-1}" = 1 ]; then
+	echo
+	echo "cmis-browser: carga inicial desde fakecmis (bench/cmis_rate.py)"
+	BENCH_FILINGS=$N SEGCONT_BIN=$SEGCONT python3 bench/cmis_rate.py
 fi
