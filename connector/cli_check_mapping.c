@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mapping.h"
@@ -203,19 +204,30 @@ static int check_mapping_related(const char *key, const char *removed, int sibli
  * of a few plain values (a pointer, a text, a date format, numbers, a boolean) after which
  * the loader no longer stops at key nor near it. 0 when one served, else -1 (root as it
  * was). */
-static int check_mapping_substitute(const struct check_mapping *c, json_t *root, const char *key)
+static int check_mapping_substitute(const struct check_mapping *c, json_t *root, const char *key,
+				    const char *msg)
 {
 	json_t *parent;
 	json_t *old;
 	char last[256];
 	char err[CHECK_MAPPING_ERR_LEN];
+	/* "se esperaba uno de "none", "basic"...": the first choice named */
+	const char *choice = strstr(msg, "se esperaba uno de \"");
+	char *first = NULL;
 
+	if (choice != NULL) {
+		choice += strlen("se esperaba uno de \"");
+		first = xstrndup(choice, strcspn(choice, "\""));
+	}
 	check_mapping_walk(root, key, &parent, last, sizeof(last));
-	if (!json_is_object(parent))
+	if (!json_is_object(parent)) {
+		free(first);
 		return -1;
+	}
 	old = json_incref(json_object_get(parent, last));
-	for (int i = 0; i < 7; i++) {
-		json_t *cand = i == 0	? json_string("/x")
+	for (int i = first != NULL ? -1 : 0; i < 7; i++) {
+		json_t *cand = i == -1	? json_string(first)
+			       : i == 0 ? json_string("/x")
 			       : i == 1 ? json_string("x")
 			       : i == 2 ? json_string("%Y-%m-%d")
 			       : i == 3 ? json_integer(1)
@@ -224,26 +236,28 @@ static int check_mapping_substitute(const struct check_mapping *c, json_t *root,
 					: json_string("");
 		struct mapping *m;
 		char *k;
-		char *msg;
+		char *why;
 		int served;
 
 		json_object_set_new(parent, last, cand);
 		m = mapping_load_object(c->path, root, err, sizeof(err));
 		if (m != NULL) {
 			mapping_free(m);
-			json_decref(old);
-			return 0;
+			served = 1;
+		} else {
+			check_mapping_split(c->path, err, &k, &why);
+			served = !check_mapping_related(k, key, 0);
+			free(k);
+			free(why);
 		}
-		check_mapping_split(c->path, err, &k, &msg);
-		served = !check_mapping_related(k, key, 0);
-		free(k);
-		free(msg);
 		if (served) {
 			json_decref(old);
+			free(first);
 			return 0;
 		}
 	}
 	json_object_set_new(parent, last, old);
+	free(first);
 	return -1;
 }
 
@@ -309,7 +323,7 @@ static struct mapping *check_mapping_validate(struct check_mapping *c)
 				break;
 			continue;
 		}
-		if (check_mapping_substitute(c, work, key) == 0) {
+		if (check_mapping_substitute(c, work, key, msg) == 0) {
 			c->substituted[c->nsubstituted++] = xstrdup(key);
 			continue;
 		}
@@ -746,11 +760,11 @@ static json_t *check_mapping_filing_json(const struct filing *fl)
 	for (int f = 0; f < MAPPING_NFIELDS; f++) {
 		const char *v = check_mapping_value(fl, (enum mapping_field)f, num, sizeof(num));
 
-		if (f == MF_FOLIOS)
-			json_object_set_new(o, "folios", json_integer(fl->folios));
-		else
-			json_object_set_new(o, mapping_field_name((enum mapping_field)f),
-					    json_string(v) != NULL ? json_string(v) : json_null());
+		json_t *jv = f == MF_FOLIOS ? json_integer(fl->folios) : json_string(v);
+
+		/* invalid UTF-8 (never from the readers) would give NULL: null then */
+		json_object_set_new(o, mapping_field_name((enum mapping_field)f),
+				    jv != NULL ? jv : json_null());
 		if (f == MF_NUMERO)
 			json_object_set_new(o, "tipo_radicado", json_string(fl->tipo_radicado));
 	}
@@ -1059,6 +1073,11 @@ int cli_check_mapping(const struct cli_args *a)
 	}
 	if (a->peticion != NULL && a->muestra == NULL) {
 		fprintf(stderr, "segcont: --peticion va con --muestra\n");
+		return CLI_EXIT_USAGE;
+	}
+	if (access(c.path, R_OK) != 0) {
+		fprintf(stderr, "segcont: %s: no se puede leer el archivo de mapeo: %s\n", c.path,
+			strerror(errno));
 		return CLI_EXIT_USAGE;
 	}
 	m = check_mapping_validate(&c);
