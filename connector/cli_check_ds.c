@@ -630,8 +630,9 @@ static void check_ds_json_numbers(struct check_ds *c, const struct filing_list *
 		check_ds_ok(c, "la petición list filtra por la dependencia %s",
 			    c->cfg->ds_dependencia);
 	else if (filter == 0)
-		check_ds_notice(c, "la petición list no nombra la dependencia: trae los radicados "
-				   "de todas las dependencias y segcont guarda solo los de la %s",
+		check_ds_notice(c,
+				"la petición list no nombra la dependencia: trae los radicados "
+				"de todas las dependencias y segcont guarda solo los de la %s",
 				c->cfg->ds_dependencia);
 	if (l->count > 0 && mapping_maps_field(c->map, MR_LIST, MF_DEP_ACTUAL) == 1) {
 		if (office == l->count)
@@ -681,8 +682,9 @@ static void check_ds_json(struct check_ds *c)
 		check_ds_failure(c, "la lista falló", a, err);
 		goto done;
 	}
-	check_ds_ok(c, "%zu radicados en la primera página (%zu elementos, %zu ignorados por el "
-		       "filtro del mapeo, %zu rechazados por sus límites) (%s)",
+	check_ds_ok(c,
+		    "%zu radicados en la primera página (%zu elementos, %zu ignorados por el "
+		    "filtro del mapeo, %zu rechazados por sus límites) (%s)",
 		    page.filings.count, page.items, page.ignored, page.refused,
 		    check_ds_seconds(util_monotonic_ms() - t0, secs, sizeof(secs)));
 	if (page.total >= 0 || page.has_more >= 0) {
@@ -691,23 +693,25 @@ static void check_ds_json(struct check_ds *c)
 		if (page.total >= 0)
 			snprintf(total, sizeof(total), "%ld en total", page.total);
 		check_ds_ok(c, "paginación: %s, %s", total,
-			    page.has_more < 0	 ? "sin indicación de más páginas"
-			    : page.has_more ? "hay más páginas"
-					    : "no hay más páginas");
+			    page.has_more < 0 ? "sin indicación de más páginas"
+			    : page.has_more   ? "hay más páginas"
+					      : "no hay más páginas");
 	}
 	{
 		struct mapping_paging pg;
 
 		mapping_json_paging(c->map, MR_LIST, &pg);
 		if (page.has_more == 1 && pg.kind != MP_NONE && (long)page.items < pg.page_size)
-			check_ds_notice(c,
-					"el servidor corta las páginas en %zu elementos (el mapeo pide "
-					"%ld): segcont sigue pidiendo páginas hasta el final",
-					page.items, pg.page_size);
+			check_ds_notice(
+			    c,
+			    "el servidor corta las páginas en %zu elementos (el mapeo pide "
+			    "%ld): segcont sigue pidiendo páginas hasta el final",
+			    page.items, pg.page_size);
 	}
 	if (page.refused > 0)
-		check_ds_notice(c, "%zu radicados rompen los límites del mapeo (limits) y se dejarían "
-				   "fuera",
+		check_ds_notice(c,
+				"%zu radicados rompen los límites del mapeo (limits) y se dejarían "
+				"fuera",
 				page.refused);
 	check_ds_json_numbers(c, &page.filings);
 	if (au.kind != MA_NONE) {

@@ -15,9 +15,9 @@
 #define CHECK_MAPPING_MAX_ERRORS 64 /* errors reported before giving up */
 #define CHECK_MAPPING_MAX_FILES 8   /* the file and its bases (the loader allows 4 levels) */
 #define CHECK_MAPPING_ERR_LEN 2048
-#define CHECK_MAPPING_CELL 28	    /* characters of a table cell */
-#define CHECK_MAPPING_SHOWN_IDS 20  /* deleted ids listed */
-#define CHECK_MAPPING_STATUS 200    /* HTTP status of a saved answer unless --estado */
+#define CHECK_MAPPING_CELL 28	   /* characters of a table cell */
+#define CHECK_MAPPING_SHOWN_IDS 20 /* deleted ids listed */
+#define CHECK_MAPPING_STATUS 200   /* HTTP status of a saved answer unless --estado */
 
 /* One error: the file that holds the key (or the file checked), the key's dotted path ("" when
  * the error has none) and the loader's message. All owned. */
@@ -392,8 +392,9 @@ static void check_mapping_print_errors(const struct check_mapping *c, int as_jso
 			c->nerrors == 1 ? "él" : "ellos");
 	if (c->nfiles > 0 && json_object_get(c->raw[0], "profile") == NULL &&
 	    json_object_get(c->raw[0], "format") == NULL)
-		fprintf(stderr, "(%s no tiene profile ni format: si es un archivo base, que los "
-				"mapeos usan con \"base\", compruebe el mapeo que lo hereda)\n",
+		fprintf(stderr,
+			"(%s no tiene profile ni format: si es un archivo base, que los "
+			"mapeos usan con \"base\", compruebe el mapeo que lo hereda)\n",
 			c->path);
 }
 
@@ -547,11 +548,13 @@ static void check_mapping_summary_request(const struct mapping *m, enum mapping_
 		buf_printf(t, " %s", check_mapping_paging_name(pg.kind));
 		if (pg.kind != MP_NONE)
 			buf_printf(t, " (%ld por página)", pg.page_size);
-		json_object_set_new(o, "paginacion", json_string(check_mapping_paging_name(pg.kind)));
+		json_object_set_new(o, "paginacion",
+				    json_string(check_mapping_paging_name(pg.kind)));
 		if (r != MR_LATEST_TOKEN) {
-			buf_printf(t, ", %s", mapping_json_complete(m, r)
-						  ? "elementos completos"
-						  : "elementos incompletos (se completan con info)");
+			buf_printf(t, ", %s",
+				   mapping_json_complete(m, r)
+				       ? "elementos completos"
+				       : "elementos incompletos (se completan con info)");
 			json_object_set_new(o, "completos",
 					    json_boolean(mapping_json_complete(m, r)));
 		}
@@ -606,7 +609,7 @@ static void check_mapping_summary(const struct check_mapping *c, const struct ma
 	json_object_set_new(o, "archivo", json_string(c->path));
 	json_object_set_new(o, "perfil", json_string(mapping_profile(m)));
 	json_object_set_new(o, "formato",
-			    json_string(mapping_format(m) == MAPPING_FORMAT_SQL    ? "sql"
+			    json_string(mapping_format(m) == MAPPING_FORMAT_SQL	   ? "sql"
 					: mapping_format(m) == MAPPING_FORMAT_JSON ? "json"
 										   : "xml"));
 	json_object_set_new(o, "cursor", json_string(mapping_cursor_name(mapping_cursor_kind(m))));
@@ -617,7 +620,8 @@ static void check_mapping_summary(const struct check_mapping *c, const struct ma
 
 		mapping_json_auth(m, &a);
 		buf_printf(&t, "  autenticación: %s\n", check_mapping_auth_name(a.kind));
-		json_object_set_new(o, "autenticacion", json_string(check_mapping_auth_name(a.kind)));
+		json_object_set_new(o, "autenticacion",
+				    json_string(check_mapping_auth_name(a.kind)));
 	}
 	buf_printf(&t, "  peticiones:\n");
 	if (mapping_format(m) == MAPPING_FORMAT_SQL) {
@@ -821,8 +825,8 @@ static void check_mapping_table(const struct mapping *m, enum mapping_request r,
 			cols[ncols++] = -1; /* tipo_radicado, from the number or its own field */
 	}
 	for (size_t k = 0; k < ncols; k++) {
-		const char *name = cols[k] < 0 ? "tipo_radicado"
-					       : mapping_field_name((enum mapping_field)cols[k]);
+		const char *name =
+		    cols[k] < 0 ? "tipo_radicado" : mapping_field_name((enum mapping_field)cols[k]);
 
 		width[k] = check_mapping_chars(name);
 		for (size_t i = 0; i < l->count; i++) {
@@ -847,9 +851,10 @@ static void check_mapping_table(const struct mapping *m, enum mapping_request r,
 				v = cols[k] < 0 ? "tipo_radicado"
 						: mapping_field_name((enum mapping_field)cols[k]);
 			else
-				v = cols[k] < 0 ? fl->tipo_radicado
-						: check_mapping_value(fl, (enum mapping_field)cols[k],
-								      num, sizeof(num));
+				v = cols[k] < 0
+					? fl->tipo_radicado
+					: check_mapping_value(fl, (enum mapping_field)cols[k], num,
+							      sizeof(num));
 			cell = check_mapping_cell(v);
 			printf("%s%s%*s", k > 0 ? "  " : "  ", cell,
 			       k + 1 < ncols ? (int)(width[k] - check_mapping_chars(cell)) : 0, "");
@@ -880,22 +885,27 @@ static int check_mapping_parse_request(const char *name, enum mapping_request *r
 
 /* What the sample gave, besides its filings: paging values, change log, token. To out
  * (stdout, or stderr when stdout carries the JSON). */
-static void check_mapping_page_facts(FILE *out, enum mapping_request r, const struct mapping_page *p)
+static void check_mapping_page_facts(FILE *out, enum mapping_request r,
+				     const struct mapping_page *p)
 {
-	fprintf(out, "elementos en la respuesta: %zu; radicados leídos: %zu; ignorados: %zu; "
-		     "rechazados por los límites: %zu\n",
+	fprintf(out,
+		"elementos en la respuesta: %zu; radicados leídos: %zu; ignorados: %zu; "
+		"rechazados por los límites: %zu\n",
 		p->items, p->filings.count, p->ignored, p->refused);
 	if (r != MR_LATEST_TOKEN && r != MR_INFO) {
 		fprintf(out, "paginación: next %s%s%s; has_more %s; total ", p->next ? "«" : "",
 			p->next ? p->next : "(ninguno)", p->next ? "»" : "",
-			p->has_more < 0 ? "(desconocido)" : p->has_more ? "sí" : "no");
+			p->has_more < 0 ? "(desconocido)"
+			: p->has_more	? "sí"
+					: "no");
 		if (p->total >= 0)
 			fprintf(out, "%ld\n", p->total);
 		else
 			fprintf(out, "(desconocido)\n");
 	}
 	if (r == MR_CHANGES) {
-		fprintf(out, "cambios: %zu altas o modificaciones (upsert), %zu eliminaciones (delete)",
+		fprintf(out,
+			"cambios: %zu altas o modificaciones (upsert), %zu eliminaciones (delete)",
 			p->filings.count, p->ndeleted);
 		for (size_t i = 0; i < p->ndeleted && i < CHECK_MAPPING_SHOWN_IDS; i++)
 			fprintf(out, "%s%s", i == 0 ? ": id_sgd " : ", ", p->deleted[i]);
@@ -931,16 +941,16 @@ static int check_mapping_sample_json(const struct mapping *m, enum mapping_reque
 		return CLI_EXIT_FAIL;
 	}
 	json_decref(doc);
-	ans = mapping_json_read(m, r, status, "application/json", body, len, page, err,
-				sizeof(err));
+	ans =
+	    mapping_json_read(m, r, status, "application/json", body, len, page, err, sizeof(err));
 	fprintf(info, "muestra %s leída como la petición %s (HTTP %ld): %s\n", a->muestra,
 		mapping_request_name(r), status, check_mapping_meaning(ans));
 	if (ans != DS_OK && ans != DS_EMPTY) {
 		rule = strstr(err, "(regla errors.rules.");
 		fprintf(info, "  %s: %s\n", ds_answer_name(ans), err);
 		if (rule != NULL)
-			fprintf(info, "  regla que coincidió: %.*s\n",
-				(int)strcspn(rule + 7, ")"), rule + 7);
+			fprintf(info, "  regla que coincidió: %.*s\n", (int)strcspn(rule + 7, ")"),
+				rule + 7);
 		else if (ans != DS_MALFORMED)
 			fprintf(info, "  ninguna regla de errors coincidió: lo decidió el estado "
 				      "HTTP\n");
@@ -975,8 +985,7 @@ static int check_mapping_sample_xml(const struct mapping *m, enum mapping_reques
 		}
 	}
 	if (ans == DS_MALFORMED) {
-		fprintf(stderr,
-			"%s: la muestra no se puede leer como respuesta %s del mapeo: %s\n",
+		fprintf(stderr, "%s: la muestra no se puede leer como respuesta %s del mapeo: %s\n",
 			a->muestra, r == MR_LIST ? "de la lista" : "del detalle", err);
 		if (a->json)
 			printf("[]\n");
@@ -1013,8 +1022,9 @@ static int check_mapping_sample(const struct mapping *m, const struct cli_args *
 		return CLI_EXIT_USAGE;
 	}
 	if (mapping_format(m) == MAPPING_FORMAT_SQL) {
-		fprintf(stderr, "segcont: el perfil %s lee una base de datos: no tiene respuestas "
-				"que guardar, --muestra no aplica\n",
+		fprintf(stderr,
+			"segcont: el perfil %s lee una base de datos: no tiene respuestas "
+			"que guardar, --muestra no aplica\n",
 			mapping_profile(m));
 		return CLI_EXIT_USAGE;
 	}

@@ -836,8 +836,7 @@ json_t *mapping_read_file(const char *path, char *err, size_t errlen)
 	return mapping_read_json(path, 0, err, errlen);
 }
 
-struct mapping *mapping_load_object(const char *file, const json_t *root, char *err,
-				    size_t errlen)
+struct mapping *mapping_load_object(const char *file, const json_t *root, char *err, size_t errlen)
 {
 	struct mapping_loader ld = {file, err, errlen};
 	struct mapping *m;
