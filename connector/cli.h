@@ -46,6 +46,9 @@ struct cli_args {
 	const char *output; /* -o, --output */
 	const char *desde;
 	const char *hasta;
+	const char *muestra;  /* check-mapping: a saved answer */
+	const char *peticion; /* check-mapping: which request the answer is of */
+	const char *estado;   /* check-mapping: the answer's HTTP status */
 	int once;
 	int json;
 	int argc; /* the words left, in order */
@@ -136,5 +139,11 @@ int cli_user(const struct cli_args *a);	      /* cli_user.c: add, token, list...
 int cli_export(const struct cli_args *a);     /* cli_export.c */
 int cli_calendario(const struct cli_args *a); /* cli_calendario.c */
 int cli_reconcile(const struct cli_args *a);  /* cli_reconcile.c */
+int cli_check_mapping(const struct cli_args *a); /* cli_check_mapping.c */
+
+/* 1 when request r of m (list or modified; sql: its list query) names the configured office
+ * (the request written for two offices differs), 0 when it does not (every office's filings
+ * come back), -1 when that cannot be told. Cannot fail otherwise. (cli_check_mapping.c) */
+int cli_mapping_office_filter(const struct mapping *m, enum mapping_request r);
 
 #endif

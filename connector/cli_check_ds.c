@@ -1,6 +1,7 @@
 /* cli_check_ds.c -- segcont check-ds: connects to the configured document system as a sync
- * would, lists the last days, fetches one detail, and says in Spanish what it found and
- * every quirk of the installation with its fix. Exit 0 only when a sync would work. */
+ * would (SOAP, database or a format-json service), lists the last days, shows one filing, and
+ * says in Spanish what it found and every quirk of the installation with its fix. Exit 0
+ * only when a sync would work. */
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -168,6 +169,9 @@ static void check_ds_failure(struct check_ds *c, const char *what, enum ds_answe
 		fix = mapping_format(c->map) == MAPPING_FORMAT_SQL
 			  ? "revise la contraseña de key_file y el usuario y la base de la url; el "
 			    "DBA crea el usuario de solo lectura como dice docs/orfeo.md"
+		      : mapping_format(c->map) == MAPPING_FORMAT_JSON
+			  ? "revise document_system.user y la contraseña o el token de key_file, y "
+			    "que la cuenta pueda leer el repositorio"
 			  : "revise la clave del servicio en key_file";
 		break;
 	case DS_FAULT_CLIENT:
@@ -554,6 +558,194 @@ done:
 	filing_list_free(&listed);
 }
 
+/* ---------------------------------------------------------------- format-json profiles */
+
+#define CHECK_DS_SHOWN_NUMBERS 3 /* sample numbers printed */
+
+static const char *check_ds_auth_name(enum mapping_auth_kind k)
+{
+	switch (k) {
+	case MA_BASIC:
+		return "HTTP Basic con document_system.user y la contraseña de key_file";
+	case MA_BEARER:
+		return "token de key_file en un encabezado";
+	case MA_OAUTH2:
+		return "OAuth2 (client credentials: user y el secreto de key_file)";
+	case MA_NONE:
+		break;
+	}
+	return "ninguna (auth.kind none)";
+}
+
+/* The first call of the profile with a wrong password: DS_AUTH when it is refused. */
+static enum ds_answer check_ds_json_wrong_key(struct check_ds *c, const struct check_ds_window *w)
+{
+	struct config cfg = *c->cfg;
+	struct ds_client *dc;
+	struct mapping_page page;
+	char token[512];
+	char err[DS_CLIENT_ERR_LEN];
+	enum ds_answer a;
+
+	cfg.ds_key = (char *)CHECK_DS_WRONG_KEY;
+	cfg.ds_max_retries = 1;
+	dc = ds_client_new(&cfg, c->map, c->stop);
+	mapping_page_init(&page);
+	if (mapping_has_request(c->map, MR_LATEST_TOKEN))
+		a = ds_client_latest_token(dc, token, sizeof(token), err, sizeof(err));
+	else
+		a = ds_client_list_first_page(dc, w->from_day, w->to_day, &page, err, sizeof(err));
+	mapping_page_free(&page);
+	ds_client_free(dc);
+	return a;
+}
+
+/* What the first page's numbers and offices say. */
+static void check_ds_json_numbers(struct check_ds *c, const struct filing_list *l)
+{
+	size_t good = 0;
+	size_t office = 0;
+	struct buf sample;
+	char rule[128];
+	int filter = cli_mapping_office_filter(c->map, MR_LIST);
+
+	buf_init(&sample);
+	for (size_t i = 0; i < l->count; i++) {
+		good += mapping_check_numero(c->map, l->items[i].numero) == 0;
+		office += strcmp(l->items[i].dependencia_actual, c->cfg->ds_dependencia) == 0;
+		if (i < CHECK_DS_SHOWN_NUMBERS)
+			buf_printf(&sample, "%s%s", i ? ", " : "", l->items[i].numero);
+	}
+	mapping_numero_rule(c->map, rule, sizeof(rule));
+	if (l->count > 0 && good == l->count)
+		check_ds_ok(c, "los %zu números cumplen numero (%s): %s%s", l->count, rule,
+			    sample.data, l->count > CHECK_DS_SHOWN_NUMBERS ? ", …" : "");
+	else if (l->count > 0)
+		check_ds_problem(c,
+				 "%zu de %zu números no cumplen numero (%s): %s\n"
+				 "           qué hacer: ajuste numero.pattern del mapeo",
+				 l->count - good, l->count, rule, sample.data);
+	buf_free(&sample);
+	if (filter == 1)
+		check_ds_ok(c, "la petición list filtra por la dependencia %s",
+			    c->cfg->ds_dependencia);
+	else if (filter == 0)
+		check_ds_notice(c,
+				"la petición list no nombra la dependencia: trae los radicados "
+				"de todas las dependencias y segcont guarda solo los de la %s",
+				c->cfg->ds_dependencia);
+	if (l->count > 0 && mapping_maps_field(c->map, MR_LIST, MF_DEP_ACTUAL) == 1) {
+		if (office == l->count)
+			check_ds_ok(c, "los %zu están hoy en la dependencia %s", l->count,
+				    c->cfg->ds_dependencia);
+		else
+			check_ds_notice(c, "%zu de %zu están hoy en otra dependencia que la %s%s",
+					l->count - office, l->count, c->cfg->ds_dependencia,
+					filter == 1 ? " (la consulta los trajo igual: revise el "
+						      "filtro del mapeo)"
+						    : "");
+	}
+}
+
+static void check_ds_json(struct check_ds *c)
+{
+	struct mapping_auth au;
+	struct check_ds_window w;
+	struct mapping_page page;
+	char token[512];
+	char err[DS_CLIENT_ERR_LEN];
+	char secs[32];
+	long long t0;
+	enum ds_answer a;
+	int step = 1;
+
+	mapping_json_auth(c->map, &au);
+	check_ds_window(&w);
+	mapping_page_init(&page);
+	printf("Autenticación: %s\n", check_ds_auth_name(au.kind));
+	if (mapping_has_request(c->map, MR_LATEST_TOKEN)) {
+		printf("%d. Token de cambios del repositorio (latest_token)\n", step++);
+		t0 = util_monotonic_ms();
+		a = ds_client_latest_token(c->dc, token, sizeof(token), err, sizeof(err));
+		if (a != DS_OK) {
+			check_ds_failure(c, "no se pudo leer el token de cambios", a, err);
+			return;
+		}
+		check_ds_ok(c, "credenciales aceptadas; token actual «%s» (%s)", token,
+			    check_ds_seconds(util_monotonic_ms() - t0, secs, sizeof(secs)));
+	}
+	printf("%d. Primera página de la lista de la dependencia %s del %s al %s\n", step++,
+	       c->cfg->ds_dependencia, w.from_day, w.to_day);
+	t0 = util_monotonic_ms();
+	a = ds_client_list_first_page(c->dc, w.from_day, w.to_day, &page, err, sizeof(err));
+	if (a != DS_OK && a != DS_EMPTY) {
+		check_ds_failure(c, "la lista falló", a, err);
+		goto done;
+	}
+	check_ds_ok(c,
+		    "%zu radicados en la primera página (%zu elementos, %zu ignorados por el "
+		    "filtro del mapeo, %zu rechazados por sus límites) (%s)",
+		    page.filings.count, page.items, page.ignored, page.refused,
+		    check_ds_seconds(util_monotonic_ms() - t0, secs, sizeof(secs)));
+	if (page.total >= 0 || page.has_more >= 0) {
+		char total[48] = "total desconocido";
+
+		if (page.total >= 0)
+			snprintf(total, sizeof(total), "%ld en total", page.total);
+		check_ds_ok(c, "paginación: %s, %s", total,
+			    page.has_more < 0 ? "sin indicación de más páginas"
+			    : page.has_more   ? "hay más páginas"
+					      : "no hay más páginas");
+	}
+	{
+		struct mapping_paging pg;
+
+		mapping_json_paging(c->map, MR_LIST, &pg);
+		if (page.has_more == 1 && pg.kind != MP_NONE && (long)page.items < pg.page_size)
+			check_ds_notice(
+			    c,
+			    "el servidor corta las páginas en %zu elementos (el mapeo pide "
+			    "%ld): segcont sigue pidiendo páginas hasta el final",
+			    page.items, pg.page_size);
+	}
+	if (page.refused > 0)
+		check_ds_notice(c,
+				"%zu radicados rompen los límites del mapeo (limits) y se dejarían "
+				"fuera",
+				page.refused);
+	check_ds_json_numbers(c, &page.filings);
+	if (au.kind != MA_NONE) {
+		a = check_ds_json_wrong_key(c, &w);
+		if (a == DS_AUTH)
+			check_ds_ok(c, "el sistema rechaza una contraseña errónea");
+		else if (a == DS_OK || a == DS_EMPTY)
+			check_ds_notice(c, "el sistema responde igual con una contraseña errónea: "
+					   "¿pide credenciales?");
+	}
+	printf("%d. Un radicado como lo guardaría segcont\n", step++);
+	if (page.filings.count == 0) {
+		check_ds_notice(c,
+				"no hubo radicados en %d días: no hay un ejemplo que mostrar "
+				"(¿es correcta la dependencia %s?)",
+				CHECK_DS_DAYS, c->cfg->ds_dependencia);
+		goto done;
+	}
+	{
+		struct filing *last = &page.filings.items[page.filings.count - 1];
+
+		if (!mapping_json_complete(c->map, MR_LIST)) {
+			a = ds_client_details(c->dc, &last, 1, err, sizeof(err));
+			if (a != DS_OK) {
+				check_ds_failure(c, "el detalle (info) falló", a, err);
+				goto done;
+			}
+		}
+		check_ds_print_filing(c, last);
+	}
+done:
+	mapping_page_free(&page);
+}
+
 int cli_check_ds(const struct cli_args *a)
 {
 	struct config cfg;
@@ -577,6 +769,8 @@ int cli_check_ds(const struct cli_args *a)
 	       mapping_profile(m), cfg.ds_mapping, cfg.ds_dependencia, cfg.ds_url);
 	if (mapping_format(m) == MAPPING_FORMAT_SQL)
 		check_ds_sql(&c);
+	else if (mapping_format(m) == MAPPING_FORMAT_JSON)
+		check_ds_json(&c);
 	else
 		check_ds_soap(&c);
 	printf("Clasificación: ");

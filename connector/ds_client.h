@@ -64,6 +64,12 @@ typedef int (*ds_change_cb)(const struct mapping_page *page, const char *next, v
 enum ds_answer ds_client_changes(struct ds_client *dc, const char *token, ds_change_cb cb,
 				 void *arg, char *err, size_t errlen);
 
+/* For check-ds (format-json profiles): only the first page of the list request over
+ * [from, to] (YYYY-MM-DD) into out (initialised by the caller; free with mapping_page_free),
+ * with its paging values. Same return and retry rules as ds_client_list. */
+enum ds_answer ds_client_list_first_page(struct ds_client *dc, const char *from, const char *to,
+					 struct mapping_page *out, char *err, size_t errlen);
+
 /* For check-ds: the database session of a format-sql profile (NULL for SOAP; borrowed),
  * and what the XML reader noticed about the last SOAP answer. */
 struct ds_pg *ds_client_pg(struct ds_client *dc);

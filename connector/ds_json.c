@@ -478,3 +478,42 @@ enum ds_answer ds_client_changes(struct ds_client *dc, const char *token, ds_cha
 	a = ds_json_pages(dc, MR_CHANGES, &v, what, ds_json_change_page, &c, err, errlen);
 	return a == DS_EMPTY ? DS_OK : a;
 }
+
+/* ---------------------------------------------------------------- check-ds */
+
+enum ds_answer ds_client_list_first_page(struct ds_client *dc, const char *from, const char *to,
+					 struct mapping_page *out, char *err, size_t errlen)
+{
+	struct mapping_paging pg;
+	struct mapping_vars v;
+	struct ds_call call;
+	enum ds_answer a;
+
+	mapping_page_free(out);
+	if (!mapping_has_request(dc->map, MR_LIST)) {
+		set_error(err, errlen, "el perfil %s no tiene la petición list",
+			  mapping_profile(dc->map));
+		return DS_FAULT_CLIENT;
+	}
+	mapping_json_paging(dc->map, MR_LIST, &pg);
+	ds_json_vars(dc, &v);
+	v.desde = from;
+	v.hasta = to;
+	if (pg.kind == MP_OFFSET)
+		v.offset = 0;
+	if (pg.kind == MP_PAGE)
+		v.page = pg.first_page;
+	if (pg.kind != MP_NONE)
+		v.limit = pg.page_size;
+	if (ds_json_prepare(dc, MR_LIST, &v, NULL, &call, err, errlen) < 0)
+		return DS_FAULT_CLIENT;
+	snprintf(call.label, sizeof(call.label), "list %s..%s (primera página)", from, to);
+	a = ds_client_run(dc, dc->multi, &call, 1, err, errlen);
+	if (a == DS_OK) {
+		a = call.answer == DS_EMPTY ? DS_EMPTY : DS_OK;
+		*out = call.page;
+		mapping_page_init(&call.page);
+	}
+	ds_call_free(dc, &call);
+	return a;
+}

@@ -183,6 +183,15 @@ static const struct cli_cmd main_cmds[] = {
      (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_HELP, CLI_OPT_END}, 2, 3, cli_calendario},
     {"check-config", "check-config [-c ARCHIVO]",
      (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_END}, 0, 0, main_check_config},
+    {"check-mapping",
+     "check-mapping ARCHIVO [--json]\n"
+     "check-mapping ARCHIVO --muestra RESPUESTA "
+     "[--peticion list|modified|changes|latest_token|info|detail] [--estado HTTP] [--json]",
+     (const struct cli_option[]){CLI_OPT_TEXT("muestra", 0, muestra),
+				 CLI_OPT_TEXT("peticion", 0, peticion),
+				 CLI_OPT_TEXT("estado", 0, estado), CLI_OPT_FLAG("json", 0, json),
+				 CLI_OPT_HELP, CLI_OPT_END},
+     1, 1, cli_check_mapping},
     {"check-ds", "check-ds [-c ARCHIVO]", (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_END},
      0, 0, cli_check_ds},
     {"--version", "--version", (const struct cli_option[]){CLI_OPT_END}, 0, CLI_ANY_ARGS,

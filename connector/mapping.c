@@ -14,7 +14,7 @@
 
 #include "classify.h"
 #include "log.h"
-#include "mapping_int.h"
+#include "mapping_json_int.h"
 #include "util.h"
 
 const struct mapping_field_spec mapping_fields[MAPPING_NFIELDS] = {
@@ -827,34 +827,47 @@ static json_t *mapping_read_json(const char *path, int depth, char *err, size_t 
 	return base;
 }
 
-struct mapping *mapping_load(const char *path, char *err, size_t errlen)
+json_t *mapping_read_file(const char *path, char *err, size_t errlen)
 {
-	struct mapping_loader ld = {path, err, errlen};
-	json_t *root;
-	struct mapping *m;
-
 	if (path == NULL) {
 		set_error(err, errlen, "no se indicó el archivo de mapeo");
 		return NULL;
 	}
+	return mapping_read_json(path, 0, err, errlen);
+}
+
+struct mapping *mapping_load_object(const char *file, const json_t *root, char *err, size_t errlen)
+{
+	struct mapping_loader ld = {file, err, errlen};
+	struct mapping *m;
+
 	mapping_global_init();
-	root = mapping_read_json(path, 0, err, errlen);
-	if (root == NULL)
-		return NULL;
 	m = xcalloc(1, sizeof(*m));
 	m->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
 	if (m->c_locale == (locale_t)0) {
-		set_error(err, errlen, "%s: no se pudo crear el locale C", path);
+		set_error(err, errlen, "%s: no se pudo crear el locale C", file);
 		goto fail;
 	}
 	if (mapping_load_root(&ld, m, root) < 0)
 		goto fail;
-	json_decref(root);
 	return m;
 fail:
-	json_decref(root);
 	mapping_free(m);
 	return NULL;
+}
+
+struct mapping *mapping_load(const char *path, char *err, size_t errlen)
+{
+	json_t *root;
+	struct mapping *m;
+
+	mapping_global_init();
+	root = mapping_read_file(path, err, errlen);
+	if (root == NULL)
+		return NULL;
+	m = mapping_load_object(path, root, err, errlen);
+	json_decref(root);
+	return m;
 }
 
 static void mapping_free_table(struct mapping_table *t)
@@ -950,6 +963,25 @@ int mapping_field_index(const char *name)
 	for (size_t i = 0; name != NULL && i < MAPPING_NFIELDS; i++) {
 		if (strcmp(name, mapping_fields[i].name) == 0)
 			return (int)i;
+	}
+	return -1;
+}
+
+int mapping_maps_field(const struct mapping *m, enum mapping_request r, enum mapping_field f)
+{
+	if ((size_t)f >= MAPPING_NFIELDS)
+		return 0;
+	switch (m->format) {
+	case MAPPING_FORMAT_XML:
+		if (r == MR_LIST)
+			return m->list.fields[f] != NULL;
+		if (r == MR_INFO)
+			return m->info.fields[f] != NULL;
+		return 0;
+	case MAPPING_FORMAT_JSON:
+		return mapping_has_request(m, r) && m->json->req[r].fields[f].n > 0;
+	case MAPPING_FORMAT_SQL:
+		break;
 	}
 	return -1;
 }

@@ -83,6 +83,13 @@ struct mapping;
  * or NULL with a message naming the file in err. */
 struct mapping *mapping_load(const char *path, char *err, size_t errlen);
 void mapping_free(struct mapping *m);
+/* The two steps of mapping_load, for check-mapping: reads path as JSON with its "base"
+ * files merged in (a new reference: json_decref; NULL with err naming the file), and
+ * loads a mapping from such an object, messages naming file (root is only read). */
+struct json_t;
+struct json_t *mapping_read_file(const char *path, char *err, size_t errlen);
+struct mapping *mapping_load_object(const char *file, const struct json_t *root, char *err,
+				    size_t errlen);
 
 /* The profile name ("orfeo-soap"). Borrowed. */
 const char *mapping_profile(const struct mapping *m);
@@ -196,6 +203,10 @@ enum mapping_request {
 const char *mapping_request_name(enum mapping_request r);
 /* 1 when the mapping is format json and describes request r, else 0. */
 int mapping_has_request(const struct mapping *m, enum mapping_request r);
+/* 1 when request r of the mapping reads field f from its answers (format json: r's
+ * answer.fields; format xml: MR_LIST the list operation, MR_INFO the info one), 0 when it
+ * does not, -1 when the format does not say (sql: the query's columns decide). */
+int mapping_maps_field(const struct mapping *m, enum mapping_request r, enum mapping_field f);
 
 enum mapping_auth_kind { MA_NONE, MA_BASIC, MA_BEARER, MA_OAUTH2 };
 struct mapping_auth { /* borrowed from the mapping */
