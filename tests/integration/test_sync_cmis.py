@@ -576,12 +576,69 @@ t.check("segcont_radicados_eliminados_sgd 20" in metrics and
 t.check(K.stop() == 0, "segcont serve se detiene limpio")
 
 print("4c. la contraseña errónea bajo serve: ninguna petición más en el intervalo")
-t.check(time.time() - g_started > 5.5 or time.sleep(5.6 - (time.time() - g_started)) is None, "(espera)")
+# The poll interval is 5 s: by now a second pass would have run without the backoff.
+time.sleep(max(0.0, 5.6 - (time.time() - g_started)))
 t.check(G.cmis.control("/control/stats")["unauthorized"] == g_unauth,
         "serve no reintenta una clave rechazada en la pasada siguiente (%d peticiones rechazadas)" % g_unauth)
 h = t.wait_healthz(G.base).get("sync", {})
 t.check(h.get("error_de_clave") is True and "credenciales" in h.get("ultimo_error", ""),
         "/healthz: error_de_clave y el error en español: %s" % h.get("ultimo_error", "")[:160])
 G.stop()
+
+
+# ---------------------------------------------------------------------------------------
+print("6. números de otros sistemas de punta a punta (el patrón de cmis-browser.json los admite)")
+today = t.today_bogota()
+desde = (today - datetime.timedelta(days=60)).isoformat()
+for shape, form in (("sjd", r"^[0-9]-[0-9]{4}-[0-9]{1,7}$"), ("servicio", r"^[0-9]{4}(ER|EE|IE)[0-9]{1,7}$")):
+    N = Env("cmis-" + shape, "--seed", "21", "--numeros", shape,
+            "--from", (today - datetime.timedelta(days=40)).isoformat(),
+            "--to", (today - datetime.timedelta(days=1)).isoformat(), "--per-day", "3",
+            backfill=(today - datetime.timedelta(days=45)).isoformat())
+    rc, out, err = N.sync()
+    t.check(rc == 0, "%s: sync --once termina bien%s" % (shape, why(rc, err)))
+    got = compare(N, shape)
+    t.check(got and all(re.match(form, n) for n in got), "%s: todos los números tienen esa forma (%s)"
+            % (shape, sorted(got)[:2]))
+    rc, out, err = t.run_segcont("reconcile", "-c", N.conf)
+    director = t.add_user(N.conf, "Directora Gómez", "director")[1]
+    N.serve()
+    numero = sorted(got)[len(got) // 2]
+    st, _, b = t.api(N.base, "GET", "/api/radicados/" + urllib.parse.quote(numero, safe=""), token=director)
+    rad = b.get("radicado", {}) if isinstance(b, dict) else {}
+    t.check(st == 200 and rad.get("numero") == numero and rad.get("eliminado_sgd") is None and
+            rad.get("asunto") == got[numero]["asunto"],
+            "%s: GET /api/radicados/%s (%s)" % (shape, numero, st))
+    frag = numero[-5:]
+    st, _, b = t.api(N.base, "GET", "/api/radicados?q=" + urllib.parse.quote(frag) + "&por_pagina=100",
+                     token=director)
+    found = [r["numero"] for r in b.get("radicados", [])] if st == 200 else []
+    t.check(numero in found and all(frag.lower() in n.lower() for n in found),
+            "%s: la búsqueda por %r lo encuentra (%d resultados)" % (shape, frag, len(found)))
+    st, _, body = t.api(N.base, "GET", "/api/export.csv?desde=" + desde, token=director)
+    text = body.lstrip("\ufeff") if isinstance(body, str) else ""
+    firsts = {r[0] for r in list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1:] if r}
+    t.check(st == 200 and {'="%s"' % n for n in got} <= firsts,
+            "%s: export.csv lleva cada número como =\"…\" (%d filas)" % (shape, len(firsts)))
+    req = urllib.request.Request(N.base + "/api/export.xlsx?desde=" + desde,
+                                 headers={"Authorization": "Bearer " + director})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        z = zipfile.ZipFile(io.BytesIO(r.read()))
+    strings = ["".join(x.itertext()) for x in
+               ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS)]
+    xfs = ET.fromstring(z.read("xl/styles.xml")).find("m:cellXfs", NS).findall("m:xf", NS)
+    col_a = {}
+    for cell in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter("{%s}c" % NS["m"]):
+        ref = cell.get("r")
+        if ref[0] == "A" and ref[1:] != "1":
+            v = cell.find("m:v", NS)
+            col_a[ref] = (cell.get("t"), strings[int(v.text)] if cell.get("t") == "s" else None,
+                          xfs[int(cell.get("s", "0"))].get("numFmtId"))
+    t.check(set(got) <= {v for _, v, _ in col_a.values()} and
+            all(k == "s" and fmt == TEXT_FORMAT for k, _, fmt in col_a.values()),
+            "%s: export.xlsx: cada número es una celda de texto con formato Texto" % shape)
+    N.stop()
+
+print("duración: %.1f s" % (time.monotonic() - STARTED))
 
 t.finish()
