@@ -548,7 +548,7 @@ for i in range(100):
     ck.post("/control/add", new_filing("2024-07-31", asunto="Nuevo en el registro %d" % i))
 ck.close()
 log1 = int(K.cmis.token())
-K.cmis.faults(1, ["delay"], delay_ms=15)
+K.cmis.faults(1, ["delay"], delay_ms=30)
 K.serve()
 wait_until("el cursor avanza en el registro", lambda: K.state().get("cursor", "0").isdigit()
            and int(K.state()["cursor"]) > log0 + 300, 30, 0.01)
