@@ -17,6 +17,10 @@ static const int http_metrics_statuses[] = {200, 201, 202, 400, 401, 403, 404, 4
 					    409, 413, 414, 415, 422, 431, 500, 503};
 #define HTTP_METRICS_NSTATUS (sizeof(http_metrics_statuses) / sizeof(http_metrics_statuses[0]) + 1)
 /* Upper bounds of the latency histogram, in microseconds (+Inf is implicit). */
+/* The cursor kinds sync stores (sync_int.h), one segcont_sync_cursor_kind line each. */
+static const char *const http_metrics_cursor_kinds[] = {"fecha", "instante", "token"};
+#define HTTP_METRICS_NKINDS                                                                        \
+	(sizeof(http_metrics_cursor_kinds) / sizeof(http_metrics_cursor_kinds[0]))
 static const long long http_metrics_buckets_us[] = {250,   500,	  1000,	  2500,	  5000,	   10000,
 						    25000, 50000, 100000, 250000, 1000000, 2500000};
 #define HTTP_METRICS_NBUCKETS                                                                      \
@@ -397,6 +401,21 @@ static void http_metrics_sync(struct http_metrics *m, struct buf *o, const struc
 		   "segcont_sync_degraded %d\n",
 		   last > 0 ? last : 0,
 		   st->degraded_since[0] != '\0' || unrecorded >= HTTP_API_UNRECORDED_FAILURES);
+	/* The cursor's kind (what /healthz says in cursor_tipo) and whether a change-token
+	 * profile's backfill is still ahead of its pending token. */
+	buf_puts(o, "# HELP segcont_sync_cursor_kind 1 en el tipo del cursor guardado (fecha, "
+		    "instante o token).\n"
+		    "# TYPE segcont_sync_cursor_kind gauge\n");
+	for (size_t i = 0; i < HTTP_METRICS_NKINDS; i++)
+		buf_printf(o, "segcont_sync_cursor_kind{tipo=\"%s\"} %d\n",
+			   http_metrics_cursor_kinds[i],
+			   strcmp(st->cursor_kind, http_metrics_cursor_kinds[i]) == 0);
+	buf_printf(o,
+		   "# HELP segcont_sync_token_pending 1 mientras la carga inicial de un perfil de "
+		   "token de cambios no llega a hoy (hay un token pendiente).\n"
+		   "# TYPE segcont_sync_token_pending gauge\n"
+		   "segcont_sync_token_pending %d\n",
+		   st->token_pending[0] != '\0');
 	if (m->poller == NULL)
 		return;
 	buf_printf(o,

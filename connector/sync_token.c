@@ -219,7 +219,9 @@ static int sync_token_recover(struct sync_pass *p, struct sync_state *state, con
 	if (overlap <= 0)
 		overlap = SYNC_TOKEN_OVERLAP_MIN;
 	since -= (long long)overlap * 60;
-	now = (long long)time(NULL);
+	/* The gap's end is exclusive and in whole seconds: a change made in this second,
+	 * before the new token was taken, is not in the log that follows that token. */
+	now = (long long)time(NULL) + 1;
 	util_time_iso(since, from_iso);
 	log_warn(SYNC_MODULE,
 		 "el sistema documental ya no conserva el token de cambios %s (%s): se toma el "
