@@ -2,8 +2,10 @@
 a noisy machine, unlike seconds): for each binary given (default build/segcont), `serve` runs
 under callgrind on bench/run.sh's database (build/bench, made by `make bench`) with the answer
 cache off (and on, with --cache), once with no request and once with N requests of each read
-path; the difference divided by N is the cost of one request. Not a test: prints figures.
-usage: python3 bench/callgrind.py [--cache] [-n N] [BINARY...]"""
+path; the difference divided by N is the cost of one request. Both runs first send W (20)
+warm-up requests of the path, so that what each HTTP thread does once (opening its connection,
+preparing its statements) is not counted as the cost of a request. Not a test: prints figures.
+usage: python3 bench/callgrind.py [--cache] [-n N] [-w W] [BINARY...]"""
 import os
 import re
 import signal
@@ -41,7 +43,7 @@ def total_ir(path):
     return total
 
 
-def run(binary, paths, n, cache, tag):
+def run(binary, paths, n, cache, tag, warm=0):
     port = free_port()
     out = os.path.join(W, "callgrind-%s.out" % tag)
     for f in os.listdir(W):
@@ -65,7 +67,7 @@ def run(binary, paths, n, cache, tag):
                 sys.exit("bench: %s serve terminó antes de escuchar" % binary)
             time.sleep(0.2)
     for path in paths:
-        for _ in range(n):
+        for _ in range(warm + n):
             req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path),
                                          headers={"Authorization": "Bearer " + token})
             urllib.request.urlopen(req, timeout=60).read()
@@ -83,18 +85,23 @@ def main():
         i = args.index("-n")
         n = int(args[i + 1])
         del args[i:i + 2]
+    warm = 20
+    if "-w" in args:
+        i = args.index("-w")
+        warm = int(args[i + 1])
+        del args[i:i + 2]
     binaries = [os.path.abspath(b) for b in args] or [os.path.join(ROOT, "build", "segcont")]
     if not os.path.exists(os.path.join(W, "segcont.db")):
         sys.exit("bench: falta build/bench/segcont.db; corra antes make bench")
     numero = open(os.path.join(W, "numero")).read().strip()
     reads = [("GET /api/radicados?por_pagina=50", "/api/radicados?por_pagina=50"),
              ("GET /api/radicados/{numero}", "/api/radicados/" + numero)]
-    print("instrucciones por petición (callgrind, caché %s, %d peticiones)"
-          % ("on" if cache else "off", n))
+    print("instrucciones por petición (callgrind, caché %s, %d peticiones tras %d de calentamiento)"
+          % ("on" if cache else "off", n, warm))
     for b in binaries:
-        base = run(b, [], 0, cache, "base")
         for name, path in reads:
-            ir = run(b, [path], n, cache, "read")
+            base = run(b, [path], 0, cache, "base", warm)
+            ir = run(b, [path], n, cache, "read", warm)
             print("%-40s %-36s %12.0f" % (b, name, (ir - base) / n))
 
 
