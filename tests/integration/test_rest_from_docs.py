@@ -308,7 +308,9 @@ def main():
           % state.list_pages)
     check(state.auth_refused == 0, "el token bearer de key_file llega en Authorization")
     segtest.compare_with_dataset(db, expected_filings(ds), FIELDS)
-    print("  (Accept que envió segcont: %s)" % sorted(state.accept))
+    check(state.accept == {"application/json"},
+            "segcont pide Accept: application/json, el de accept del mapeo (envió %s)"
+            % sorted(state.accept))
 
     # Changes the next pass must see (its window starts the day before the cursor, today): new
     # filings of today, and filings of today and yesterday whose listed and detail fields change.
