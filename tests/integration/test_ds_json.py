@@ -95,6 +95,8 @@ class Rest:
         self.counts = {}
         self.fail_5xx = 0      # the next N list answers are 503
         self.html = False      # list answers are a login page
+        self.huge = False      # list answers of 17 MiB
+        self.deep = False      # list answers nested 200 deep
         self.bad_key = False   # the bearer key is refused (inside a 200 body)
         self.expires_in = 3600
         self.tokens = {}       # token -> still valid
@@ -193,6 +195,10 @@ class Rest:
                     with rest.lock:
                         rest.fail_5xx -= 1
                     return self.send(503, b"<html>Servicio no disponible</html>", "text/html")
+                if rest.huge:
+                    return self.send(200, b'{"data": [], "x": "' + b"a" * (17 << 20) + b'"}')
+                if rest.deep:
+                    return self.send(200, b'{"data": ' + b"[" * 200 + b"]" * 200 + b"}")
                 if rest.html:
                     return self.send(200, b"<!DOCTYPE html><html><body>Inicie sesi\xc3\xb3n"
                                      b"</body></html>", "text/html; charset=utf-8")
@@ -516,6 +522,20 @@ rc, out, err, db = run("html", rest, {}, backfill, document_system__max_retries=
 t.check(rc != 0, "la pasada falla")
 t.check("página HTML" in err and "mal formada" in err, "el error dice página HTML: %s" % err.strip()[-300:])
 t.check(rest.counts.get("list") == 3, "se reintentó hasta max_retries (%s)" % rest.counts.get("list"))
+rest.html = False
+
+print("respuestas demasiado grandes o anidadas")
+rest.counts.clear()
+rest.huge = True
+rc, out, err, db = run("huge", rest, {}, backfill, document_system__max_retries=2)
+t.check(rc != 0 and "mayor que el límite" in err,
+        "una respuesta de 17 MiB se rechaza: %s" % err.strip()[-200:])
+t.check(rest.counts.get("list") == 2, "y se reintenta hasta max_retries (%s)" % rest.counts.get("list"))
+rest.huge = False
+rest.deep = True
+rc, out, err, db = run("deep", rest, {}, backfill, document_system__max_retries=2)
+t.check(rc != 0 and "anidado a más de 64 niveles" in err,
+        "un JSON anidado 200 niveles se rechaza: %s" % err.strip()[-200:])
 rest.stop()
 
 t.finish()
