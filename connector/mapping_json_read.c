@@ -149,7 +149,8 @@ static int mj_epoch_ms(const struct mapping *m, json_t *v, char out[UTIL_ISO_LEN
 	struct tm tm;
 
 	if (json_is_integer(v)) {
-		if (json_integer_value(v) < MJ_EPOCH_MS_MIN || json_integer_value(v) > MJ_EPOCH_MS_MAX)
+		if (json_integer_value(v) < MJ_EPOCH_MS_MIN ||
+		    json_integer_value(v) > MJ_EPOCH_MS_MAX)
 			return -1;
 		ms = (long long)json_integer_value(v);
 	} else if (json_is_real(v)) {
