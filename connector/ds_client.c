@@ -153,8 +153,15 @@ static int ds_client_start(struct ds_client *dc, CURLM *multi, struct ds_call *c
 	}
 	for (size_t i = 0; i < call->nheaders; i++)
 		l = curl_slist_append(l, call->headers[i]);
-	if (call->kind == DS_CALL_JSON)
+	if (call->kind == DS_CALL_JSON) {
+		/* The mapping's "accept" (application/json by default); without it libcurl
+		 * accepts every type, and a service that negotiates may answer HTML or XML. */
+		char *accept = xasprintf("Accept: %s", mapping_json_accept(dc->map));
+
+		l = curl_slist_append(l, accept);
+		free(accept);
 		l = curl_slist_append(l, "Accept-Charset: utf-8");
+	}
 	l = curl_slist_append(l, "Expect:");
 	call->slist = l;
 	if (call->profile_auth && ds_auth_apply(dc, call, &call->slist) < 0) {

@@ -140,6 +140,7 @@ struct ds_json_cursor {
 	long offset;
 	long page;
 	long seen;
+	long largest; /* items of the fullest page so far (page kind without has_more/total) */
 	char *next;  /* link or token of the next page (owned) */
 	int done;
 };
@@ -174,8 +175,15 @@ static int ds_json_advance(const struct mapping_paging *pg, const struct mapping
 			c->done = p->has_more == 0;
 		else if (p->total >= 0)
 			c->done = c->seen >= p->total;
-		else if (pg->kind == MP_PAGE)
-			c->done = (long)p->items < pg->page_size;
+		else if (pg->kind == MP_PAGE) {
+			/* A page shorter than page_size may be a server's silent cap rather than
+			 * the last page: the end is a page shorter than an earlier one (or an
+			 * empty one), so a short first page costs one more request, never a
+			 * filing. */
+			c->done = (long)p->items < pg->page_size && (long)p->items < c->largest;
+			if ((long)p->items > c->largest)
+				c->largest = (long)p->items;
+		}
 		return 0;
 	case MP_NEXT_LINK:
 		if (p->next == NULL) {

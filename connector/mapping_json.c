@@ -482,6 +482,11 @@ static int mj_load_answer(struct mapping_loader *ld, const json_t *op, const cha
 	if (mapping_get_object(ld, op, path, "answer", 1, &ans) < 0 ||
 	    mapping_check_keys(ld, ans, apath, keys[r]) < 0)
 		return -1;
+	/* answer.token, like every pointer key of an answer, is one pointer or a list of
+	 * alternatives tried in order: the first that yields a value (present and not null)
+	 * wins. cmis-browser gives "/latestChangeLogToken" and then the same key under "*"
+	 * (any member): the repository infos at the repository URL, or under the repository
+	 * id when url names the service. */
 	if (r == MR_LATEST_TOKEN)
 		return mj_load_pointers(ld, ans, apath, "token", 1, &rq->token);
 	if (mj_load_pointers(ld, ans, apath, "items", 1, &rq->items) < 0 ||

@@ -135,6 +135,11 @@ static int mj_text(const struct mapping *m, json_t *v, char **out, char *bad, si
 	return 0;
 }
 
+/* The milliseconds an epoch_ms value may hold: years 1 to 9999 UTC. Checked before any
+ * arithmetic or conversion (an answer's INT64_MIN or 1e300 would overflow). */
+#define MJ_EPOCH_MS_MIN (-62135596800000LL)
+#define MJ_EPOCH_MS_MAX 253402300799999LL
+
 /* Milliseconds since 1970 (an integer, an integral real or a string of digits) as ISO 8601
  * in the mapping's offset. 0 or -1. */
 static int mj_epoch_ms(const struct mapping *m, json_t *v, char out[UTIL_ISO_LEN])
@@ -144,13 +149,21 @@ static int mj_epoch_ms(const struct mapping *m, json_t *v, char out[UTIL_ISO_LEN
 	struct tm tm;
 
 	if (json_is_integer(v)) {
+		if (json_integer_value(v) < MJ_EPOCH_MS_MIN ||
+		    json_integer_value(v) > MJ_EPOCH_MS_MAX)
+			return -1;
 		ms = (long long)json_integer_value(v);
-	} else if (json_is_real(v) && json_real_value(v) == (double)(long long)json_real_value(v)) {
-		ms = (long long)json_real_value(v);
+	} else if (json_is_real(v)) {
+		double d = json_real_value(v);
+
+		if (!(d >= (double)MJ_EPOCH_MS_MIN && d <= (double)MJ_EPOCH_MS_MAX) ||
+		    d != (double)(long long)d)
+			return -1;
+		ms = (long long)d;
 	} else if (json_is_string(v)) {
 		long n;
 
-		if (parse_long(json_string_value(v), -62135596800000L, 253402300799999L, &n) < 0)
+		if (parse_long(json_string_value(v), MJ_EPOCH_MS_MIN, MJ_EPOCH_MS_MAX, &n) < 0)
 			return -1;
 		ms = n;
 	} else {
