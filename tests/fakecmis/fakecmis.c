@@ -333,8 +333,8 @@ static int fakecmis_build(const struct fakecmis_options *o, struct fakecmis_repo
 		if (fakecmis_repo_load_file(r, o->dataset, err, sizeof(err)) < 0)
 			goto fail;
 	} else {
-		if (fakecmis_time_parse_date(o->from, &g.from_day) < 0 ||
-		    fakecmis_time_parse_date(o->to, &g.to_day) < 0) {
+		if (sim_time_parse_date(o->from, '-', &g.from_day) < 0 ||
+		    sim_time_parse_date(o->to, '-', &g.to_day) < 0) {
 			snprintf(err, sizeof(err), "--from y --to deben tener la forma AAAA-MM-DD");
 			goto fail;
 		}

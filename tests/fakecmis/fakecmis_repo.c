@@ -330,7 +330,7 @@ static int fakecmis_repo_complete(struct fakecmis_repo *r, struct fakecmis_objec
 			long seq = 0;
 			int y, m, d;
 
-			fakecmis_time_civil_from_days(fakecmis_time_local_day(o->fecha), &y, &m,
+			sim_time_civil_from_days(sim_time_local_day(o->fecha), &y, &m,
 						      &d);
 			fakecmis_numero_prefix(r->numeros, y, o->s[FT_DEP_RADICADORA], o->tipo,
 					       prefix, sizeof(prefix));

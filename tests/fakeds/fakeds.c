@@ -300,8 +300,8 @@ static int fakeds_build_data(const struct fakeds_options *o, struct fakeds_data 
 			goto fail;
 		return 0;
 	}
-	if (fakeds_time_parse_date(o->from, '-', &g.from_day) < 0 ||
-	    fakeds_time_parse_date(o->to, '-', &g.to_day) < 0) {
+	if (sim_time_parse_date(o->from, '-', &g.from_day) < 0 ||
+	    sim_time_parse_date(o->to, '-', &g.to_day) < 0) {
 		snprintf(err, sizeof(err), "--from y --to deben tener la forma AAAA-MM-DD");
 		goto fail;
 	}

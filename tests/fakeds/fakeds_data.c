@@ -317,11 +317,11 @@ size_t fakeds_data_first_at(const struct fakeds_data *d, long long epoch)
 json_t *fakeds_data_filing_json(const struct fakeds_filing *f)
 {
 	json_t *o = json_object();
-	char when[FAKEDS_TIME_LEN];
+	char when[SIM_TIME_LEN];
 
 	json_object_set_new(o, "numero", json_string(f->numero));
 	json_object_set_new(o, "tipo_radicado", json_string(fakeds_data_tipo(f->numero)));
-	fakeds_time_format_iso(f->epoch, when);
+	sim_time_format_iso(f->epoch, when);
 	json_object_set_new(o, "fecha_radicacion", json_string(when));
 	fakeds_time_format_db(f->epoch, f->usec, when);
 	json_object_set_new(o, "fecha_db", json_string(when));
@@ -494,7 +494,7 @@ static int fakeds_data_read_special(const char *key, json_t *v, int adding,
 		in->has_tipo = 1;
 	} else if (strcmp(key, "fecha_radicacion") == 0) {
 		if (!json_is_string(v) ||
-		    fakeds_time_parse_iso(json_string_value(v), &in->epoch) < 0) {
+		    sim_time_parse_iso(json_string_value(v), &in->epoch) < 0) {
 			set_error(err, errlen,
 				  "fecha_radicacion inválida: se espera AAAA-MM-DDTHH:MM:SS-05:00 "
 				  "o AAAA-MM-DD HH:MM:SS");
@@ -674,7 +674,7 @@ static enum fakeds_data_result fakeds_data_apply(struct fakeds_data *d, struct f
 		int y, m, dd;
 		long seq;
 
-		fakeds_time_civil_from_days(fakeds_time_local_day(f->epoch), &y, &m, &dd);
+		sim_time_civil_from_days(sim_time_local_day(f->epoch), &y, &m, &dd);
 		snprintf(prefix, sizeof(prefix), "%04d%s", y, f->s[FS_DEP_ORIGEN]);
 		seq = fakeds_data_max_seq(d, prefix, type) + 1;
 		if (seq > FAKEDS_DATA_SEQ_MAX) {
