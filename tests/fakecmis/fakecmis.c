@@ -207,7 +207,7 @@ static int fakecmis_parse_args(int argc, char **argv, struct fakecmis_options *o
 				return -1;
 			break;
 		case 'd':
-			if (fakecmis_long("--delay-ms", optarg, 0, FAKECMIS_FAULTS_MAX_DELAY_MS,
+			if (fakecmis_long("--delay-ms", optarg, 0, SIM_FAULTS_MAX_DELAY_MS,
 					  &o->delay_ms) < 0)
 				return -1;
 			break;
@@ -415,7 +415,7 @@ int main(int argc, char **argv)
 	    .max_seconds = FAKECMIS_DEFAULT_MAX_SECONDS,
 	    .fault_kinds = FAKECMIS_FAULTS_DEFAULT_KINDS,
 	    .fault_seed = 1,
-	    .delay_ms = FAKECMIS_FAULTS_DEFAULT_DELAY_MS,
+	    .delay_ms = SIM_FAULTS_DEFAULT_DELAY_MS,
 	    .seed = 1,
 	    .from = FAKECMIS_DEFAULT_FROM,
 	    .to = FAKECMIS_DEFAULT_TO,
@@ -429,7 +429,7 @@ int main(int argc, char **argv)
 	struct fakecmis_repo_options ro;
 	struct fakecmis_http_options ho;
 	struct fakecmis_repo repo;
-	struct fakecmis_faults faults;
+	struct sim_faults faults;
 	struct fakecmis_http *http = NULL;
 	char err[FAKECMIS_ERRLEN];
 	sigset_t set;
@@ -491,7 +491,7 @@ done:
 	fakecmis_http_stop(http);
 	if (port_written)
 		unlink(o.port_file);
-	fakecmis_faults_free(&faults);
+	sim_faults_free(&faults);
 	fakecmis_repo_free(&repo);
 	return rc;
 }

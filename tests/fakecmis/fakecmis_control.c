@@ -74,19 +74,19 @@ static int fakecmis_control_expire(struct fakecmis_control_req *r, json_t **out)
 
 static int fakecmis_control_stats(struct fakecmis_control_req *r, json_t **out)
 {
-	*out = fakecmis_faults_stats(r->env->faults);
+	*out = sim_faults_stats(r->env->faults);
 	return 200;
 }
 
 static int fakecmis_control_get_faults(struct fakecmis_control_req *r, json_t **out)
 {
-	*out = fakecmis_faults_config(r->env->faults);
+	*out = sim_faults_config(r->env->faults);
 	return 200;
 }
 
 static int fakecmis_control_set_faults(struct fakecmis_control_req *r, json_t **out)
 {
-	if (fakecmis_faults_configure(r->env->faults, r->in, r->err, sizeof(r->err)) < 0)
+	if (sim_faults_configure(r->env->faults, r->in, r->err, sizeof(r->err)) < 0)
 		return 400;
 	return fakecmis_control_get_faults(r, out);
 }

@@ -11,7 +11,7 @@
 /* What the control API reads and changes (borrowed). */
 struct fakecmis_control_env {
 	struct fakecmis_repo *repo;
-	struct fakecmis_faults *faults;
+	struct sim_faults *faults;
 };
 
 /* Answers one control request. path is the URL path ("/control/dump"), dependencia the

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fakecmis_time.h"
+#include "sim_rand.h"
 #include "util.h"
 
 #define FAKECMIS_GEN_PCT_OTHER_DEP 25	/* % of filings now held by another dependency */
@@ -153,7 +154,7 @@ const char *fakecmis_gen_area_name(const char *code)
 /* A draw in [0, n). */
 static unsigned long fakecmis_gen_pick(struct fakecmis_gen *g, unsigned long n)
 {
-	return (unsigned long)(fakecmis_repo_mix(&g->prng) % n);
+	return (unsigned long)(sim_rand_mix(&g->prng) % n);
 }
 
 static long fakecmis_gen_between(struct fakecmis_gen *g, long lo, long hi)

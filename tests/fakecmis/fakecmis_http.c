@@ -55,7 +55,7 @@ static const char *const fakecmis_http_cmis_headers[] = {
 struct fakecmis_http {
 	struct MHD_Daemon *daemon;
 	struct fakecmis_repo *repo;
-	struct fakecmis_faults *faults;
+	struct sim_faults *faults;
 	struct fakecmis_browser_config browser;
 	int auth;
 	int auth_html;
@@ -329,7 +329,7 @@ static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct MHD_Co
 		const char *const challenge[] = {MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 						 "Basic realm=\"" FAKECMIS_HTTP_REALM "\"", NULL};
 
-		fakecmis_faults_count_unauthorized(h->faults);
+		sim_faults_count(h->faults, FAKECMIS_FAULTS_UNAUTHORIZED);
 		if (h->auth_html)
 			return fakecmis_http_send(
 			    conn, 401, "text/html;charset=utf-8", fakecmis_http_tomcat_401,
@@ -348,7 +348,7 @@ static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct MHD_Co
 	} else if (fakecmis_http_params(conn, r, &rq, err, sizeof(err)) < 0) {
 		memset(rq.params, 0, sizeof(rq.params));
 	}
-	kind = fakecmis_faults_draw(
+	kind = (enum fakecmis_fault)sim_faults_draw(
 	    h->faults, err[0] ? FAKECMIS_SEL_OTHER : fakecmis_browser_selector(&rq), &delay_ms);
 	switch (kind) {
 	case FAKECMIS_FAULT_RESET:
@@ -529,7 +529,7 @@ int fakecmis_http_check_listen(const char *listen, char *err, size_t errlen)
 }
 
 struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
-					  struct fakecmis_repo *r, struct fakecmis_faults *f,
+					  struct fakecmis_repo *r, struct sim_faults *f,
 					  char *err, size_t errlen)
 {
 	struct fakecmis_http *h = xcalloc(1, sizeof(*h));

@@ -11,19 +11,11 @@
 #include "fakecmis_dataset.h"
 #include "fakecmis_gen.h"
 #include "fakecmis_time.h"
+#include "sim_rand.h"
 #include "util.h"
 
 #define FAKECMIS_REPO_ROOT_NAME "Raíz"
 #define FAKECMIS_REPO_PAGE_BYTES 51200 /* cmis:contentStreamLength per sheet of a filing */
-
-unsigned long long fakecmis_repo_mix(unsigned long long *state)
-{
-	unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
 
 void fakecmis_repo_init(struct fakecmis_repo *r, const struct fakecmis_repo_options *o)
 {

@@ -222,7 +222,7 @@ static int fakeds_parse_args(int argc, char **argv, struct fakeds_options *o)
 				return -1;
 			break;
 		case 'd':
-			if (fakeds_long("--delay-ms", optarg, 0, FAKEDS_FAULTS_MAX_DELAY_MS,
+			if (fakeds_long("--delay-ms", optarg, 0, SIM_FAULTS_MAX_DELAY_MS,
 					&o->delay_ms) < 0)
 				return -1;
 			break;
@@ -424,7 +424,7 @@ int main(int argc, char **argv)
 	    .ns = FAKEDS_SOAP_DEFAULT_NS,
 	    .fault_kinds = FAKEDS_FAULTS_DEFAULT_KINDS,
 	    .fault_seed = 1,
-	    .delay_ms = FAKEDS_FAULTS_DEFAULT_DELAY_MS,
+	    .delay_ms = SIM_FAULTS_DEFAULT_DELAY_MS,
 	    .seed = 1,
 	    .from = FAKEDS_DEFAULT_FROM,
 	    .to = FAKEDS_DEFAULT_TO,
@@ -434,7 +434,7 @@ int main(int argc, char **argv)
 	};
 	struct fakeds_http_options ho;
 	struct fakeds_data data;
-	struct fakeds_faults faults;
+	struct sim_faults faults;
 	struct fakeds_quirks quirks;
 	struct fakeds_http *http = NULL;
 	char err[FAKEDS_ERRLEN];
@@ -482,7 +482,7 @@ done:
 	fakeds_http_stop(http);
 	if (port_written)
 		unlink(o.port_file);
-	fakeds_faults_free(&faults);
+	sim_faults_free(&faults);
 	fakeds_data_free(&data);
 	fakeds_soap_global_cleanup();
 	return rc;

@@ -53,19 +53,19 @@ static int fakeds_control_dump(struct fakeds_control_req *r, json_t **out)
 
 static int fakeds_control_stats(struct fakeds_control_req *r, json_t **out)
 {
-	*out = fakeds_faults_stats(r->env->faults);
+	*out = sim_faults_stats(r->env->faults);
 	return 200;
 }
 
 static int fakeds_control_get_faults(struct fakeds_control_req *r, json_t **out)
 {
-	*out = fakeds_faults_config(r->env->faults);
+	*out = sim_faults_config(r->env->faults);
 	return 200;
 }
 
 static int fakeds_control_set_faults(struct fakeds_control_req *r, json_t **out)
 {
-	if (fakeds_faults_configure(r->env->faults, r->in, r->err, sizeof(r->err)) < 0)
+	if (sim_faults_configure(r->env->faults, r->in, r->err, sizeof(r->err)) < 0)
 		return 400;
 	return fakeds_control_get_faults(r, out);
 }

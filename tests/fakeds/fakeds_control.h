@@ -12,7 +12,7 @@
 /* What the control API reads and changes (borrowed). */
 struct fakeds_control_env {
 	struct fakeds_data *data;
-	struct fakeds_faults *faults;
+	struct sim_faults *faults;
 	struct fakeds_quirks *quirks;
 };
 

@@ -9,6 +9,7 @@
 
 #include "fakeds_gen.h"
 #include "fakeds_time.h"
+#include "sim_rand.h"
 #include "util.h"
 
 #define FAKEDS_DATA_MAX_CODE 20 /* digits of a numeric code field */
@@ -135,15 +136,6 @@ const char *fakeds_data_estado(const char *eanu)
 	if (strcmp(eanu, "2") == 0)
 		return "anulado";
 	return "vigente";
-}
-
-unsigned long long fakeds_data_mix(unsigned long long *state)
-{
-	unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
 }
 
 void fakeds_data_init(struct fakeds_data *d, const char *office, unsigned long long seed)
@@ -571,7 +563,7 @@ static long fakeds_data_usec_for(const struct fakeds_data *d, const char *numero
 
 	for (const char *p = numero; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return (long)(fakeds_data_mix(&h) % 1000000ULL);
+	return (long)(sim_rand_mix(&h) % 1000000ULL);
 }
 
 /* Applies a JSON object to f: a fresh filing when adding, a copy when updating. Checks the

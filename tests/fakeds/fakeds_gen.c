@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fakeds_time.h"
+#include "sim_rand.h"
 #include "util.h"
 
 #define FAKEDS_GEN_PCT_OTHER_DEP 25 /* % of filings now held by another dependency */
@@ -152,7 +153,7 @@ const char *fakeds_gen_area_name(const char *code)
 /* A draw in [0, n). */
 static unsigned long fakeds_gen_pick(struct fakeds_gen *g, unsigned long n)
 {
-	return (unsigned long)(fakeds_data_mix(&g->prng) % n);
+	return (unsigned long)(sim_rand_mix(&g->prng) % n);
 }
 
 static long fakeds_gen_between(struct fakeds_gen *g, long lo, long hi)

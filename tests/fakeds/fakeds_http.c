@@ -38,7 +38,7 @@ static const char *const fakeds_http_soap_close_headers[] = {
 struct fakeds_http {
 	struct MHD_Daemon *daemon;
 	struct fakeds_data *data;
-	struct fakeds_faults *faults;
+	struct sim_faults *faults;
 	struct fakeds_quirks *quirks;
 	char *key;
 	char *ns;
@@ -118,7 +118,7 @@ static enum MHD_Result fakeds_http_soap(struct fakeds_http *h, struct MHD_Connec
 	size_t len;
 
 	fakeds_soap_parse(r->body.data, r->body.len, action, &call);
-	kind = fakeds_faults_draw(h->faults, call.op, &delay_ms);
+	kind = (enum fakeds_fault)sim_faults_draw(h->faults, call.op, &delay_ms);
 	buf_init(&out);
 	switch (kind) {
 	case FAKEDS_FAULT_RESET:
@@ -300,7 +300,7 @@ int fakeds_http_check_listen(const char *listen, char *err, size_t errlen)
 }
 
 struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struct fakeds_data *d,
-				      struct fakeds_faults *f, struct fakeds_quirks *q, char *err,
+				      struct sim_faults *f, struct fakeds_quirks *q, char *err,
 				      size_t errlen)
 {
 	struct fakeds_http *h = xcalloc(1, sizeof(*h));
