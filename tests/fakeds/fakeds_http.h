@@ -34,8 +34,6 @@ struct fakeds_http;
 struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struct fakeds_data *d,
 				      struct sim_faults *f, struct fakeds_quirks *q, char *err,
 				      size_t errlen);
-/* Checks that listen is a loopback address. Returns 0, or -1 with err filled. */
-int fakeds_http_check_listen(const char *listen, char *err, size_t errlen);
 /* The port actually bound. */
 int fakeds_http_port(const struct fakeds_http *h);
 /* The base URL ("http://127.0.0.1:8089"). Borrowed. */
