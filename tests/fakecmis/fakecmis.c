@@ -99,15 +99,13 @@ static int fakecmis_option(void *ctx, int c, const char *arg)
 		return 0;
 	case 'N':
 		if (fakecmis_numero_named(arg, &o->numeros) < 0) {
-			fprintf(stderr,
-				"fakecmis: --numeros acepta orfeo, sjd o servicio: %s\n",
+			fprintf(stderr, "fakecmis: --numeros acepta orfeo, sjd o servicio: %s\n",
 				arg);
 			return -1;
 		}
 		return 0;
 	case 'E':
-		if (strcmp(arg, "invalidArgument") != 0 &&
-		    strcmp(arg, "constraint") != 0) {
+		if (strcmp(arg, "invalidArgument") != 0 && strcmp(arg, "constraint") != 0) {
 			fprintf(stderr,
 				"fakecmis: --expired-error acepta invalidArgument o "
 				"constraint: %s\n",
@@ -118,8 +116,7 @@ static int fakecmis_option(void *ctx, int c, const char *arg)
 		return 0;
 	case 't':
 		if (strcmp(arg, "next") != 0 && strcmp(arg, "last") != 0) {
-			fprintf(stderr, "fakecmis: --change-token acepta next o last: %s\n",
-				arg);
+			fprintf(stderr, "fakecmis: --change-token acepta next o last: %s\n", arg);
 			return -1;
 		}
 		o->token_last = strcmp(arg, "last") == 0;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "fakecmis_faults.h"
+#include "sim_control.h"
 #include "fakecmis_repo.h"
 
 /* What the control API reads and changes (borrowed). */

@@ -25,7 +25,8 @@ static void fakecmis_faults_counters(json_t *o, const unsigned long long *c)
 	json_t *sel = json_object();
 
 	for (int i = 0; i < FAKECMIS_SEL_COUNT; i++)
-		json_object_set_new(sel, fakecmis_faults_selectors[i], json_integer((json_int_t)c[i]));
+		json_object_set_new(sel, fakecmis_faults_selectors[i],
+				    json_integer((json_int_t)c[i]));
 	json_object_set_new(o, "by_selector", sel);
 	json_object_set_new(o, "unauthorized",
 			    json_integer((json_int_t)c[FAKECMIS_FAULTS_UNAUTHORIZED]));

@@ -487,8 +487,8 @@ static void fakecmis_http_completed(void *cls, struct MHD_Connection *conn, void
 }
 
 struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
-					  struct fakecmis_repo *r, struct sim_faults *f,
-					  char *err, size_t errlen)
+					  struct fakecmis_repo *r, struct sim_faults *f, char *err,
+					  size_t errlen)
 {
 	struct fakecmis_http *h = xcalloc(1, sizeof(*h));
 	struct sockaddr_storage ss;
@@ -497,8 +497,7 @@ struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
 	int ipv6;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
 
-	if (sim_net_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) <
-	    0)
+	if (sim_net_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) < 0)
 		goto fail;
 	if (ipv6)
 		flags |= MHD_USE_IPv6;

@@ -113,5 +113,4 @@ json_t *fakecmis_repo_dump(struct fakecmis_repo *r, const char *dependencia);
 json_t *fakecmis_repo_others(struct fakecmis_repo *r);
 json_t *fakecmis_repo_token(struct fakecmis_repo *r);
 
-
 #endif

@@ -62,8 +62,9 @@ static int fakeds_option(void *ctx, int c, const char *arg)
 	switch (c) {
 	case 'e':
 		if (fakeds_soap_encoding_named(arg, &o->encoding) < 0) {
-			fprintf(stderr, "fakeds: --encoding acepta iso-8859-1, utf-8 o "
-					"windows-1252: %s\n",
+			fprintf(stderr,
+				"fakeds: --encoding acepta iso-8859-1, utf-8 o "
+				"windows-1252: %s\n",
 				arg);
 			return -1;
 		}

@@ -7,6 +7,7 @@
 
 #include "fakeds_data.h"
 #include "fakeds_faults.h"
+#include "sim_control.h"
 #include "fakeds_quirks.h"
 
 /* What the control API reads and changes (borrowed). */

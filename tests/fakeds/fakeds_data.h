@@ -132,5 +132,4 @@ enum fakeds_data_result fakeds_data_update(struct fakeds_data *d, json_t *obj, j
 enum fakeds_data_result fakeds_data_remove(struct fakeds_data *d, json_t *obj, json_t **out,
 					   char *err, size_t errlen);
 
-
 #endif

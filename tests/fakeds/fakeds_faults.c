@@ -15,8 +15,8 @@ static void fakeds_faults_counters(json_t *o, const unsigned long long *c)
 	json_object_set_new(o, "info_requests", json_integer((json_int_t)c[FAKEDS_OP_INFO]));
 }
 
-void fakeds_faults_init(struct sim_faults *f, double rate, unsigned kinds,
-			unsigned long long seed, long delay_ms)
+void fakeds_faults_init(struct sim_faults *f, double rate, unsigned kinds, unsigned long long seed,
+			long delay_ms)
 {
 	sim_faults_init(f, fakeds_faults_names, FAKEDS_FAULT_COUNT, fakeds_faults_counters, rate,
 			kinds, seed, delay_ms);

@@ -28,8 +28,8 @@ enum fakeds_faults_op { FAKEDS_OP_OTHER = -1, FAKEDS_OP_LIST = 0, FAKEDS_OP_INFO
 #define FAKEDS_FAULTS_DEFAULT_KINDS ((1u << FAKEDS_FAULT_COUNT) - 1u - (1u << FAKEDS_FAULT_BADKEY))
 
 /* Sets up f with the SOAP endpoint's kinds and counters. Cannot fail. */
-void fakeds_faults_init(struct sim_faults *f, double rate, unsigned kinds,
-			unsigned long long seed, long delay_ms);
+void fakeds_faults_init(struct sim_faults *f, double rate, unsigned kinds, unsigned long long seed,
+			long delay_ms);
 /* Parses "k1,k2" into a bit set. Returns 0, or -1 with err naming the unknown kind. */
 int fakeds_faults_parse_kinds(const char *csv, unsigned *kinds, char *err, size_t errlen);
 

@@ -268,8 +268,7 @@ struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struc
 	int ipv6;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
 
-	if (sim_net_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) <
-	    0)
+	if (sim_net_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) < 0)
 		goto fail;
 	if (ipv6)
 		flags |= MHD_USE_IPv6;

@@ -183,10 +183,11 @@ int sim_faults_configure(struct sim_faults *f, json_t *obj, char *err, size_t er
 			}
 			json_array_foreach(v, i, k)
 			{
-				int kind = json_is_string(k)
-					       ? sim_faults_kind(f->names, f->nkinds, json_string_value(k),
-								    json_string_length(k))
-					       : -1;
+				int kind =
+				    json_is_string(k)
+					? sim_faults_kind(f->names, f->nkinds, json_string_value(k),
+							  json_string_length(k))
+					: -1;
 
 				if (kind < 0) {
 					set_error(err, errlen,

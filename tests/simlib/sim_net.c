@@ -10,7 +10,7 @@
 #include "util.h"
 
 int sim_net_address(const char *listen, int port, struct sockaddr_storage *ss, int *ipv6,
-			       char *host, size_t hostlen, char *err, size_t errlen)
+		    char *host, size_t hostlen, char *err, size_t errlen)
 {
 	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;

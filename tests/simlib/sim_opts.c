@@ -31,8 +31,7 @@ void sim_opts_defaults(struct sim_opts *o, long port, unsigned fault_kinds)
 	o->office = SIM_OPTS_DEFAULT_OFFICE;
 }
 
-int sim_opts_long(const char *prog, const char *name, const char *s, long min, long max,
-		  long *out)
+int sim_opts_long(const char *prog, const char *name, const char *s, long min, long max, long *out)
 {
 	if (parse_long(s, min, max, out) < 0) {
 		fprintf(stderr, "%s: %s debe ser un entero entre %ld y %ld: %s\n", prog, name, min,
@@ -136,7 +135,8 @@ static int sim_opts_one(const struct sim_opts_spec *spec, struct sim_opts *o, in
 	case 'n':
 		return sim_opts_long(prog, "--per-day", arg, 0, spec->max_per_day, &o->per_day);
 	case 'D':
-		if (strlen(arg) < 3 || strlen(arg) > 4 || strspn(arg, "0123456789") != strlen(arg)) {
+		if (strlen(arg) < 3 || strlen(arg) > 4 ||
+		    strspn(arg, "0123456789") != strlen(arg)) {
 			fprintf(stderr, "%s: --dependencia debe tener 3 o 4 dígitos\n", prog);
 			return -1;
 		}

@@ -24,16 +24,27 @@
 #define SIM_OPTS_LONG_HEAD                                                                         \
 	{"listen", required_argument, NULL, 'l'}, {"port", required_argument, NULL, 'p'},          \
 	    {"port-file", required_argument, NULL, 'P'},                                           \
-	    {"max-seconds", required_argument, NULL, 'm'}
+	{                                                                                          \
+		"max-seconds", required_argument, NULL, 'm'                                        \
+	}
 #define SIM_OPTS_LONG_DATA                                                                         \
 	{"fault-rate", required_argument, NULL, 'r'}, {"faults", required_argument, NULL, 'f'},    \
 	    {"fault-seed", required_argument, NULL, 'S'},                                          \
 	    {"delay-ms", required_argument, NULL, 'd'}, {"seed", required_argument, NULL, 's'},    \
 	    {"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},          \
 	    {"per-day", required_argument, NULL, 'n'},                                             \
-	    {"dependencia", required_argument, NULL, 'D'}
-#define SIM_OPTS_LONG_DATASET {"dataset", required_argument, NULL, 'j'}
-#define SIM_OPTS_LONG_END {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}
+	{                                                                                          \
+		"dependencia", required_argument, NULL, 'D'                                        \
+	}
+#define SIM_OPTS_LONG_DATASET                                                                      \
+	{                                                                                          \
+		"dataset", required_argument, NULL, 'j'                                            \
+	}
+#define SIM_OPTS_LONG_END                                                                          \
+	{"help", no_argument, NULL, 'h'},                                                          \
+	{                                                                                          \
+		NULL, 0, NULL, 0                                                                   \
+	}
 
 struct sim_opts {
 	const char *listen;
@@ -54,11 +65,11 @@ struct sim_opts {
 
 /* What a simulator adds to the shared parsing. */
 struct sim_opts_spec {
-	const char *prog;		  /* "fakeds": the prefix of every message */
-	const struct option *longopts;	  /* the whole table, shared rows included */
-	void (*usage)(FILE *out);	  /* --help (stdout, exit 0) and an unknown option */
+	const char *prog;	       /* "fakeds": the prefix of every message */
+	const struct option *longopts; /* the whole table, shared rows included */
+	void (*usage)(FILE *out);      /* --help (stdout, exit 0) and an unknown option */
 	int (*parse_kinds)(const char *csv, unsigned *kinds, char *err, size_t errlen);
-	long max_per_day;		  /* --per-day's bound */
+	long max_per_day; /* --per-day's bound */
 	/* One option of its own: returns 0, -1 after printing why, or 1 when c is unknown. */
 	int (*option)(void *ctx, int c, const char *arg);
 	void *ctx;
@@ -70,8 +81,7 @@ void sim_opts_defaults(struct sim_opts *o, long port, unsigned fault_kinds);
  * argument and a listen address off loopback. Returns 0, or -1 with the message printed. */
 int sim_opts_parse(int argc, char **argv, const struct sim_opts_spec *spec, struct sim_opts *o);
 /* Parses a whole number in [min, max] for option name. Returns 0, or -1 with a message. */
-int sim_opts_long(const char *prog, const char *name, const char *s, long min, long max,
-		  long *out);
+int sim_opts_long(const char *prog, const char *name, const char *s, long min, long max, long *out);
 /* Reads a secret from path, surrounding whitespace trimmed, into out (outlen bytes, at most
  * SIM_OPTS_MAX_SECRET + 1). what names it in messages as "una <what>" and "la <what> de";
  * reject_nul: a NUL byte inside makes it invalid too. Returns 0 or -1 with a message. */

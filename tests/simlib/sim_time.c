@@ -151,8 +151,8 @@ int sim_time_parse_iso(const char *s, long long *epoch)
 	return 0;
 }
 
-void sim_time_split(long long epoch, long long offset, int *y, int *mo, int *d, int *h,
-				int *mi, int *s)
+void sim_time_split(long long epoch, long long offset, int *y, int *mo, int *d, int *h, int *mi,
+		    int *s)
 {
 	long long local = epoch + offset;
 	long long days = sim_time_floor_div(local, SIM_TIME_DAY);
@@ -171,4 +171,3 @@ void sim_time_format_iso(long long epoch, char *out)
 	sim_time_split(epoch, SIM_TIME_UTC_OFFSET, &y, &mo, &d, &h, &mi, &s);
 	snprintf(out, SIM_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d-05:00", y, mo, d, h, mi, s);
 }
-
