@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "fakeds_gen.h"
 #include "fakeds_time.h"
+#include "sim_json.h"
 #include "sim_rand.h"
 #include "util.h"
 
@@ -830,26 +830,14 @@ done:
 
 int fakeds_data_load_file(struct fakeds_data *d, const char *path, char *err, size_t errlen)
 {
-	json_error_t jerr;
 	json_t *root = NULL;
 	json_t *list;
-	struct stat st;
 	size_t i;
 	json_t *item;
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-		set_error(err, errlen, "%s: no se puede leer", path);
+	root = sim_json_load_file(path, FAKEDS_DATA_MAX_FILE, err, errlen);
+	if (root == NULL)
 		goto fail;
-	}
-	if (st.st_size > FAKEDS_DATA_MAX_FILE) {
-		set_error(err, errlen, "%s: supera %ld bytes", path, FAKEDS_DATA_MAX_FILE);
-		goto fail;
-	}
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		set_error(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
-		goto fail;
-	}
 	list = json_object_get(root, "filings");
 	if (!json_is_object(root) || json_object_size(root) != 1 || !json_is_array(list)) {
 		set_error(err, errlen, "%s: se espera {\"filings\": [...]}", path);
