@@ -25,6 +25,9 @@ UNIT_BIN  = $(patsubst tests/unit/%.c,build/unit/%,$(UNIT_SRC))
 FAKEDS_SRC = $(wildcard tests/fakeds/*.c)
 FAKECMIS_SRC = $(wildcard tests/fakecmis/*.c)
 FAKECMIS_HDR = $(wildcard tests/fakecmis/*.h)
+# What both simulators share (one copy, linked into each of them).
+SIMLIB_SRC = $(wildcard tests/simlib/*.c)
+SIMLIB_HDR = $(wildcard tests/simlib/*.h)
 # Every header a binary may read: a change relinks it (tests/run.sh refuses a binary older
 # than any of them, so each input it compares is a prerequisite here).
 UNIT_HDR  = $(wildcard connector/*.h tests/unit/*.h)
@@ -65,16 +68,16 @@ build/san/web_assets.o: build/gen/web_assets.c connector/web_assets.h
 build/segcont: $(OBJ) build/obj/web_assets.o $(wildcard connector/*.h)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) build/obj/web_assets.o $(LIBS)
 
-build/fakeds: $(FAKEDS_SRC) build/obj/util.o $(wildcard tests/fakeds/*.h)
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $(FAKEDS_SRC) build/obj/util.o $(LIBS)
+build/fakeds: $(FAKEDS_SRC) $(SIMLIB_SRC) build/obj/util.o $(wildcard tests/fakeds/*.h) $(SIMLIB_HDR)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -Itests/simlib -o $@ $(FAKEDS_SRC) $(SIMLIB_SRC) build/obj/util.o $(LIBS)
 
 # The simulated CMIS repository (tests/fakecmis); fakecmis-san is the sanitizer build its
 # contract test can run against (FAKECMIS_BIN=build/fakecmis-san).
-build/fakecmis: $(FAKECMIS_SRC) $(FAKECMIS_HDR) build/obj/util.o
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -o $@ $(FAKECMIS_SRC) build/obj/util.o $(LIBS)
+build/fakecmis: $(FAKECMIS_SRC) $(SIMLIB_SRC) $(FAKECMIS_HDR) $(SIMLIB_HDR) build/obj/util.o
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Iconnector -Itests/simlib -o $@ $(FAKECMIS_SRC) $(SIMLIB_SRC) build/obj/util.o $(LIBS)
 
-build/fakecmis-san: $(FAKECMIS_SRC) $(FAKECMIS_HDR) build/san/util.o
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(SAN) -O1 $(PKG_CFLAGS) -Iconnector -o $@ $(FAKECMIS_SRC) build/san/util.o $(LIBS)
+build/fakecmis-san: $(FAKECMIS_SRC) $(SIMLIB_SRC) $(FAKECMIS_HDR) $(SIMLIB_HDR) build/san/util.o
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(SAN) -O1 $(PKG_CFLAGS) -Iconnector -Itests/simlib -o $@ $(FAKECMIS_SRC) $(SIMLIB_SRC) build/san/util.o $(LIBS)
 
 build/unit/%: tests/unit/%.c $(SAN_OBJ) build/san/web_assets.o $(UNIT_HDR)
 	@mkdir -p build/unit
@@ -122,10 +125,10 @@ install: build/segcont
 	install -m 0644 config/segcont.conf.example config/segcont.service $(DESTDIR)$(PREFIX)/share/doc/segcont/
 
 format:
-	clang-format -i connector/*.[ch] tests/unit/*.c tests/fakeds/*.c tests/fakecmis/*.[ch]
+	clang-format -i connector/*.[ch] tests/unit/*.c tests/fakeds/*.c tests/fakecmis/*.[ch] tests/simlib/*.[ch]
 
 lint:
-	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 --inline-suppr -Iconnector connector tests/fakeds tests/fakecmis
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 --inline-suppr -Iconnector -Itests/simlib connector tests/fakeds tests/fakecmis tests/simlib
 
 clean:
 	rm -rf build

@@ -32,7 +32,7 @@
 # Stale binaries are refused before anything runs: a unit binary older than its source, than
 # any object in UNIT_OBJ_DIR (what it links), than any connector/*.[ch] or tests/unit/*.h, or
 # than the web files embedded in web_assets.o; for integration, build/fakeds older than
-# tests/fakeds/*.[ch] or connector/util.[ch], and segcont older than connector/*.[ch], the
+# tests/fakeds/*.[ch], tests/simlib/*.[ch] or connector/util.[ch], and segcont older than connector/*.[ch], the
 # objects next to it (build/obj for build/segcont, build/cov/obj for build/cov/segcont) or the
 # web files. Missing binaries are refused likewise. Each refused binary is a failed case; run
 # make (`make check` and `make unit` build first, so they never trip on this).
@@ -307,7 +307,8 @@ if [ -n "$scripts" ]; then
 		;;
 	*) echo "nota: SEGCONT_BIN=$seg está fuera de build/: no se comprueba su fecha" ;;
 	esac
-	check_fresh build/fakeds tests/fakeds/*.c tests/fakeds/*.h connector/util.c connector/util.h
+	check_fresh build/fakeds tests/fakeds/*.c tests/fakeds/*.h tests/simlib/*.c tests/simlib/*.h \
+		connector/util.c connector/util.h
 fi
 if [ "$refused" -gt 0 ]; then
 	echo "no se corre nada: binarios rechazados: $refused; ejecute make (make check compila antes)"

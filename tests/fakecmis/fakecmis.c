@@ -21,38 +21,18 @@
 #include "fakecmis_numero.h"
 #include "fakecmis_repo.h"
 #include "fakecmis_time.h"
+#include "sim_opts.h"
 #include "util.h"
 
-#define FAKECMIS_DEFAULT_LISTEN "127.0.0.1"
 #define FAKECMIS_DEFAULT_PORT 8089
-#define FAKECMIS_DEFAULT_MAX_SECONDS 3600
-#define FAKECMIS_MAX_SECONDS (7L * 24 * 3600)
-#define FAKECMIS_DEFAULT_FROM "2024-01-02"
-#define FAKECMIS_DEFAULT_TO "2024-06-28"
-#define FAKECMIS_DEFAULT_PER_DAY 20
-#define FAKECMIS_DEFAULT_OFFICE "342"
 #define FAKECMIS_DEFAULT_USER "segcont"
 #define FAKECMIS_DEFAULT_PASSWORD "clave-cmis"
 #define FAKECMIS_DEFAULT_LOG_KEEP 10000
-#define FAKECMIS_MAX_SECRET 256 /* bytes of the user or the password */
-#define FAKECMIS_ERRLEN 512
 
 struct fakecmis_options {
-	const char *listen;
-	long port;
-	const char *port_file;
-	long max_seconds;
-	double fault_rate;
-	unsigned fault_kinds;
-	long fault_seed;
-	long delay_ms;
-	long seed;
-	const char *from;
-	const char *to;
-	long per_day;
-	const char *office;
+	struct sim_opts common;
 	const char *user;
-	char password[FAKECMIS_MAX_SECRET + 1];
+	char password[SIM_OPTS_MAX_SECRET + 1];
 	const char *password_file;
 	int no_auth;
 	int auth_html;
@@ -61,7 +41,6 @@ struct fakecmis_options {
 	enum fakecmis_numeros numeros;
 	int expired_constraint;
 	int token_last;
-	const char *dataset;
 };
 
 static void fakecmis_usage(FILE *out)
@@ -82,82 +61,76 @@ static void fakecmis_usage(FILE *out)
 	    FAKECMIS_BROWSER_BASE, FAKECMIS_BROWSER_REPO_ID);
 }
 
-static int fakecmis_long(const char *name, const char *s, long min, long max, long *out)
+/* The options only the CMIS repository takes. */
+static int fakecmis_option(void *ctx, int c, const char *arg)
 {
-	if (parse_long(s, min, max, out) < 0) {
-		fprintf(stderr, "fakecmis: %s debe ser un entero entre %ld y %ld: %s\n", name, min,
-			max, s);
-		return -1;
-	}
-	return 0;
-}
+	struct fakecmis_options *o = ctx;
 
-static int fakecmis_rate(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.0 && v <= 1.0)) {
-		fprintf(stderr, "fakecmis: --fault-rate debe ser un número entre 0 y 1: %s\n", s);
-		return -1;
+	switch (c) {
+	case 'u':
+		if (arg[0] == '\0' || strlen(arg) > SIM_OPTS_MAX_SECRET ||
+		    strchr(arg, ':') != NULL) {
+			fprintf(stderr,
+				"fakecmis: --user vacío, con ':' o de más de %d "
+				"bytes\n",
+				SIM_OPTS_MAX_SECRET);
+			return -1;
+		}
+		o->user = arg;
+		return 0;
+	case 'w':
+		o->password_file = arg;
+		return 0;
+	case 'A':
+		o->no_auth = 1;
+		return 0;
+	case 'H':
+		o->auth_html = 1;
+		return 0;
+	case 'c':
+		if (sim_opts_long("fakecmis", "--page-cap", arg, 1, FAKECMIS_BROWSER_MAX_PAGE_CAP,
+				  &o->page_cap) < 0)
+			return -1;
+		return 0;
+	case 'k':
+		if (sim_opts_long("fakecmis", "--log-keep", arg, 1, FAKECMIS_LOG_MAX_KEEP,
+				  &o->log_keep) < 0)
+			return -1;
+		return 0;
+	case 'N':
+		if (fakecmis_numero_named(arg, &o->numeros) < 0) {
+			fprintf(stderr, "fakecmis: --numeros acepta orfeo, sjd o servicio: %s\n",
+				arg);
+			return -1;
+		}
+		return 0;
+	case 'E':
+		if (strcmp(arg, "invalidArgument") != 0 && strcmp(arg, "constraint") != 0) {
+			fprintf(stderr,
+				"fakecmis: --expired-error acepta invalidArgument o "
+				"constraint: %s\n",
+				arg);
+			return -1;
+		}
+		o->expired_constraint = strcmp(arg, "constraint") == 0;
+		return 0;
+	case 't':
+		if (strcmp(arg, "next") != 0 && strcmp(arg, "last") != 0) {
+			fprintf(stderr, "fakecmis: --change-token acepta next o last: %s\n", arg);
+			return -1;
+		}
+		o->token_last = strcmp(arg, "last") == 0;
+		return 0;
+	default:
+		return 1;
 	}
-	*out = v;
-	return 0;
-}
-
-/* Reads the password from a file, surrounding whitespace trimmed. Returns 0 or -1. */
-static int fakecmis_read_password(const char *path, char *pw, size_t pwlen)
-{
-	char raw[FAKECMIS_MAX_SECRET * 4];
-	FILE *fp = fopen(path, "r");
-	size_t n, start = 0;
-	int rc = -1;
-
-	if (fp == NULL) {
-		fprintf(stderr, "fakecmis: no se puede leer %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	n = fread(raw, 1, sizeof(raw) - 1, fp);
-	if (!feof(fp)) {
-		fprintf(stderr, "fakecmis: %s es demasiado largo para una contraseña\n", path);
-		goto done;
-	}
-	raw[n] = '\0';
-	while (start < n && strchr(" \t\r\n", raw[start]) != NULL)
-		start++;
-	while (n > start && strchr(" \t\r\n", raw[n - 1]) != NULL)
-		raw[--n] = '\0';
-	if (n == start || n - start >= pwlen || memchr(raw + start, '\0', n - start) != NULL) {
-		fprintf(stderr, "fakecmis: la contraseña de %s está vacía o supera %zu bytes\n",
-			path, pwlen - 1);
-		goto done;
-	}
-	memcpy(pw, raw + start, n - start + 1);
-	rc = 0;
-done:
-	sodium_memzero(raw, sizeof(raw));
-	fclose(fp);
-	return rc;
 }
 
 static int fakecmis_parse_args(int argc, char **argv, struct fakecmis_options *o)
 {
 	static const struct option longopts[] = {
-	    {"listen", required_argument, NULL, 'l'},
-	    {"port", required_argument, NULL, 'p'},
-	    {"port-file", required_argument, NULL, 'P'},
-	    {"max-seconds", required_argument, NULL, 'm'},
-	    {"fault-rate", required_argument, NULL, 'r'},
-	    {"faults", required_argument, NULL, 'f'},
-	    {"fault-seed", required_argument, NULL, 'S'},
-	    {"delay-ms", required_argument, NULL, 'd'},
-	    {"seed", required_argument, NULL, 's'},
-	    {"from", required_argument, NULL, 'F'},
-	    {"to", required_argument, NULL, 'T'},
-	    {"per-day", required_argument, NULL, 'n'},
-	    {"dependencia", required_argument, NULL, 'D'},
+	    SIM_OPTS_LONG_HEAD,
+	    SIM_OPTS_LONG_DATA,
 	    {"user", required_argument, NULL, 'u'},
 	    {"password-file", required_argument, NULL, 'w'},
 	    {"no-auth", no_argument, NULL, 'A'},
@@ -167,150 +140,21 @@ static int fakecmis_parse_args(int argc, char **argv, struct fakecmis_options *o
 	    {"numeros", required_argument, NULL, 'N'},
 	    {"expired-error", required_argument, NULL, 'E'},
 	    {"change-token", required_argument, NULL, 't'},
-	    {"dataset", required_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    SIM_OPTS_LONG_DATASET,
+	    SIM_OPTS_LONG_END,
 	};
-	char err[FAKECMIS_ERRLEN];
-	int c;
+	const struct sim_opts_spec spec = {
+	    .prog = "fakecmis",
+	    .longopts = longopts,
+	    .usage = fakecmis_usage,
+	    .parse_kinds = fakecmis_faults_parse_kinds,
+	    .max_per_day = FAKECMIS_GEN_MAX_PER_DAY,
+	    .option = fakecmis_option,
+	    .ctx = o,
+	};
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			o->listen = optarg;
-			break;
-		case 'p':
-			if (fakecmis_long("--port", optarg, 0, 65535, &o->port) < 0)
-				return -1;
-			break;
-		case 'P':
-			o->port_file = optarg;
-			break;
-		case 'm':
-			if (fakecmis_long("--max-seconds", optarg, 1, FAKECMIS_MAX_SECONDS,
-					  &o->max_seconds) < 0)
-				return -1;
-			break;
-		case 'r':
-			if (fakecmis_rate(optarg, &o->fault_rate) < 0)
-				return -1;
-			break;
-		case 'f':
-			if (fakecmis_faults_parse_kinds(optarg, &o->fault_kinds, err, sizeof(err)) <
-			    0) {
-				fprintf(stderr, "fakecmis: --faults: %s\n", err);
-				return -1;
-			}
-			break;
-		case 'S':
-			if (fakecmis_long("--fault-seed", optarg, 0, LONG_MAX, &o->fault_seed) < 0)
-				return -1;
-			break;
-		case 'd':
-			if (fakecmis_long("--delay-ms", optarg, 0, FAKECMIS_FAULTS_MAX_DELAY_MS,
-					  &o->delay_ms) < 0)
-				return -1;
-			break;
-		case 's':
-			if (fakecmis_long("--seed", optarg, 0, LONG_MAX, &o->seed) < 0)
-				return -1;
-			break;
-		case 'F':
-			o->from = optarg;
-			break;
-		case 'T':
-			o->to = optarg;
-			break;
-		case 'n':
-			if (fakecmis_long("--per-day", optarg, 0, FAKECMIS_GEN_MAX_PER_DAY,
-					  &o->per_day) < 0)
-				return -1;
-			break;
-		case 'D':
-			if (strlen(optarg) < 3 || strlen(optarg) > 4 ||
-			    strspn(optarg, "0123456789") != strlen(optarg)) {
-				fprintf(stderr,
-					"fakecmis: --dependencia debe tener 3 o 4 dígitos\n");
-				return -1;
-			}
-			o->office = optarg;
-			break;
-		case 'u':
-			if (optarg[0] == '\0' || strlen(optarg) > FAKECMIS_MAX_SECRET ||
-			    strchr(optarg, ':') != NULL) {
-				fprintf(stderr,
-					"fakecmis: --user vacío, con ':' o de más de %d "
-					"bytes\n",
-					FAKECMIS_MAX_SECRET);
-				return -1;
-			}
-			o->user = optarg;
-			break;
-		case 'w':
-			o->password_file = optarg;
-			break;
-		case 'A':
-			o->no_auth = 1;
-			break;
-		case 'H':
-			o->auth_html = 1;
-			break;
-		case 'c':
-			if (fakecmis_long("--page-cap", optarg, 1, FAKECMIS_BROWSER_MAX_PAGE_CAP,
-					  &o->page_cap) < 0)
-				return -1;
-			break;
-		case 'k':
-			if (fakecmis_long("--log-keep", optarg, 1, FAKECMIS_LOG_MAX_KEEP,
-					  &o->log_keep) < 0)
-				return -1;
-			break;
-		case 'N':
-			if (fakecmis_numero_named(optarg, &o->numeros) < 0) {
-				fprintf(stderr,
-					"fakecmis: --numeros acepta orfeo, sjd o servicio: %s\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 'E':
-			if (strcmp(optarg, "invalidArgument") != 0 &&
-			    strcmp(optarg, "constraint") != 0) {
-				fprintf(stderr,
-					"fakecmis: --expired-error acepta invalidArgument o "
-					"constraint: %s\n",
-					optarg);
-				return -1;
-			}
-			o->expired_constraint = strcmp(optarg, "constraint") == 0;
-			break;
-		case 't':
-			if (strcmp(optarg, "next") != 0 && strcmp(optarg, "last") != 0) {
-				fprintf(stderr, "fakecmis: --change-token acepta next o last: %s\n",
-					optarg);
-				return -1;
-			}
-			o->token_last = strcmp(optarg, "last") == 0;
-			break;
-		case 'j':
-			o->dataset = optarg;
-			break;
-		case 'h':
-			fakecmis_usage(stdout);
-			exit(0);
-		default:
-			fakecmis_usage(stderr);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "fakecmis: argumento inesperado: %s\n", argv[optind]);
+	if (sim_opts_parse(argc, argv, &spec, &o->common) < 0)
 		return -1;
-	}
-	if (fakecmis_http_check_listen(o->listen, err, sizeof(err)) < 0) {
-		fprintf(stderr, "fakecmis: %s\n", err);
-		return -1;
-	}
 	if (o->no_auth && (o->password_file != NULL || o->user != NULL)) {
 		fprintf(stderr, "fakecmis: --no-auth no admite --user ni --password-file\n");
 		return -1;
@@ -318,31 +162,25 @@ static int fakecmis_parse_args(int argc, char **argv, struct fakecmis_options *o
 	if (o->user == NULL)
 		o->user = FAKECMIS_DEFAULT_USER;
 	if (o->password_file != NULL &&
-	    fakecmis_read_password(o->password_file, o->password, sizeof(o->password)) < 0)
+	    sim_opts_read_secret("fakecmis", "contraseña", o->password_file, 1, o->password,
+				 sizeof(o->password)) < 0)
 		return -1;
 	return 0;
 }
 
 /* Builds the repository: the --dataset file, or the generated one. Returns 0 or -1. */
-static int fakecmis_build(const struct fakecmis_options *o, struct fakecmis_repo *r)
+static int fakecmis_build(const struct sim_opts *o, struct fakecmis_repo *r)
 {
 	struct fakecmis_gen_options g;
-	char err[FAKECMIS_ERRLEN];
+	char err[SIM_OPTS_ERRLEN];
 
 	if (o->dataset != NULL) {
 		if (fakecmis_repo_load_file(r, o->dataset, err, sizeof(err)) < 0)
 			goto fail;
 	} else {
-		if (fakecmis_time_parse_date(o->from, &g.from_day) < 0 ||
-		    fakecmis_time_parse_date(o->to, &g.to_day) < 0) {
-			snprintf(err, sizeof(err), "--from y --to deben tener la forma AAAA-MM-DD");
+		if (sim_opts_days(o, FAKECMIS_GEN_MAX_DAYS, &g.from_day, &g.to_day, err,
+				  sizeof(err)) < 0)
 			goto fail;
-		}
-		if (g.to_day < g.from_day || g.to_day - g.from_day + 1 > FAKECMIS_GEN_MAX_DAYS) {
-			snprintf(err, sizeof(err), "--to debe caer entre --from y %d días después",
-				 FAKECMIS_GEN_MAX_DAYS);
-			goto fail;
-		}
 		g.per_day = o->per_day;
 		if (fakecmis_gen_run(r, &g, err, sizeof(err)) < 0)
 			goto fail;
@@ -355,72 +193,9 @@ fail:
 	return -1;
 }
 
-/* Writes the port to path through a temporary file and a rename. Returns 0 or -1. */
-static int fakecmis_write_port_file(const char *path, int port)
-{
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	FILE *fp = fopen(tmp, "w");
-	int rc = -1;
-
-	if (fp == NULL)
-		goto done;
-	if (fprintf(fp, "%d\n", port) < 0 || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-		fclose(fp);
-		unlink(tmp);
-		goto done;
-	}
-	if (fclose(fp) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		goto done;
-	}
-	rc = 0;
-done:
-	if (rc < 0)
-		fprintf(stderr, "fakecmis: no se pudo escribir %s: %s\n", path, strerror(errno));
-	free(tmp);
-	return rc;
-}
-
-/* Waits for SIGTERM/SIGINT (blocked in every thread) or the deadline. */
-static void fakecmis_wait(const sigset_t *set, long max_seconds)
-{
-	long long end = util_monotonic_ms() + max_seconds * 1000LL;
-
-	for (;;) {
-		long long left = end - util_monotonic_ms();
-		struct timespec ts;
-		int sig;
-
-		if (left <= 0) {
-			fprintf(stderr, "fakecmis: se cumplió --max-seconds (%ld s), termina\n",
-				max_seconds);
-			return;
-		}
-		ts.tv_sec = (time_t)(left / 1000);
-		ts.tv_nsec = (long)(left % 1000) * 1000000L;
-		sig = sigtimedwait(set, NULL, &ts);
-		if (sig > 0) {
-			fprintf(stderr, "fakecmis: señal %s recibida, termina\n",
-				sig == SIGTERM ? "SIGTERM" : "SIGINT");
-			return;
-		}
-	}
-}
-
 int main(int argc, char **argv)
 {
 	struct fakecmis_options o = {
-	    .listen = FAKECMIS_DEFAULT_LISTEN,
-	    .port = FAKECMIS_DEFAULT_PORT,
-	    .max_seconds = FAKECMIS_DEFAULT_MAX_SECONDS,
-	    .fault_kinds = FAKECMIS_FAULTS_DEFAULT_KINDS,
-	    .fault_seed = 1,
-	    .delay_ms = FAKECMIS_FAULTS_DEFAULT_DELAY_MS,
-	    .seed = 1,
-	    .from = FAKECMIS_DEFAULT_FROM,
-	    .to = FAKECMIS_DEFAULT_TO,
-	    .per_day = FAKECMIS_DEFAULT_PER_DAY,
-	    .office = FAKECMIS_DEFAULT_OFFICE,
 	    .password = FAKECMIS_DEFAULT_PASSWORD,
 	    .page_cap = FAKECMIS_BROWSER_DEFAULT_PAGE_CAP,
 	    .log_keep = FAKECMIS_DEFAULT_LOG_KEEP,
@@ -429,9 +204,9 @@ int main(int argc, char **argv)
 	struct fakecmis_repo_options ro;
 	struct fakecmis_http_options ho;
 	struct fakecmis_repo repo;
-	struct fakecmis_faults faults;
+	struct sim_faults faults;
 	struct fakecmis_http *http = NULL;
-	char err[FAKECMIS_ERRLEN];
+	char err[SIM_OPTS_ERRLEN];
 	sigset_t set;
 	int port_written = 0;
 	int rc = 1;
@@ -440,24 +215,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fakecmis: libsodium no arrancó\n");
 		return 1;
 	}
+	sim_opts_defaults(&o.common, FAKECMIS_DEFAULT_PORT, FAKECMIS_FAULTS_DEFAULT_KINDS);
 	if (fakecmis_parse_args(argc, argv, &o) < 0) {
 		sodium_memzero(o.password, sizeof(o.password));
 		return 2;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL); /* before any thread: all inherit the mask */
+	sim_block_signals(&set);
 
-	ro.office = o.office;
-	ro.seed = (unsigned long long)o.seed;
+	ro.office = o.common.office;
+	ro.seed = (unsigned long long)o.common.seed;
 	ro.numeros = o.numeros;
 	ro.log_keep = (size_t)o.log_keep;
 	fakecmis_repo_init(&repo, &ro);
-	fakecmis_faults_init(&faults, o.fault_rate, o.fault_kinds, (unsigned long long)o.fault_seed,
-			     o.delay_ms);
-	if (fakecmis_build(&o, &repo) < 0)
+	fakecmis_faults_init(&faults, o.common.fault_rate, o.common.fault_kinds,
+			     (unsigned long long)o.common.fault_seed, o.common.delay_ms);
+	if (fakecmis_build(&o.common, &repo) < 0)
 		goto done;
 
 	fprintf(stderr,
@@ -465,8 +237,8 @@ int main(int argc, char **argv)
 		"dependencia %s, números %s\n",
 		repo.nfilings, repo.count - repo.nfilings, repo.log.latest, repo.log.count,
 		repo.office, fakecmis_numero_name(o.numeros));
-	ho.listen = o.listen;
-	ho.port = (int)o.port;
+	ho.listen = o.common.listen;
+	ho.port = (int)o.common.port;
 	ho.user = o.no_auth ? NULL : o.user;
 	ho.password = o.password;
 	ho.auth_html = o.auth_html;
@@ -479,19 +251,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fakecmis: %s\n", err);
 		goto done;
 	}
-	if (o.port_file != NULL &&
-	    fakecmis_write_port_file(o.port_file, fakecmis_http_port(http)) < 0)
+	if (o.common.port_file != NULL &&
+	    sim_write_port_file("fakecmis", o.common.port_file, fakecmis_http_port(http)) < 0)
 		goto done;
-	port_written = o.port_file != NULL;
+	port_written = o.common.port_file != NULL;
 	printf("fakecmis: escuchando en %s%s\n", fakecmis_http_url(http), FAKECMIS_BROWSER_BASE);
 	fflush(stdout);
-	fakecmis_wait(&set, o.max_seconds);
+	sim_wait("fakecmis", &set, o.common.max_seconds, 0, NULL, NULL);
 	rc = 0;
 done:
 	fakecmis_http_stop(http);
 	if (port_written)
-		unlink(o.port_file);
-	fakecmis_faults_free(&faults);
+		unlink(o.common.port_file);
+	sim_faults_free(&faults);
 	fakecmis_repo_free(&repo);
 	return rc;
 }

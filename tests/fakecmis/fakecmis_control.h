@@ -6,12 +6,13 @@
 #include <stddef.h>
 
 #include "fakecmis_faults.h"
+#include "sim_control.h"
 #include "fakecmis_repo.h"
 
 /* What the control API reads and changes (borrowed). */
 struct fakecmis_control_env {
 	struct fakecmis_repo *repo;
-	struct fakecmis_faults *faults;
+	struct sim_faults *faults;
 };
 
 /* Answers one control request. path is the URL path ("/control/dump"), dependencia the

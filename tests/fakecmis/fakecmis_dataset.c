@@ -19,13 +19,13 @@
 json_t *fakecmis_dataset_filing_json(const struct fakecmis_object *o)
 {
 	json_t *j = json_object();
-	char when[FAKECMIS_TIME_LEN];
+	char when[SIM_TIME_LEN];
 	char *joined = fakecmis_object_remitente_joined(o);
 	json_t *cmis_rem;
 
 	json_object_set_new(j, "numero", json_string(o->s[FT_NUMERO]));
 	json_object_set_new(j, "tipo_radicado", json_string(fakecmis_tipo_name(o->tipo)));
-	fakecmis_time_format_iso(o->fecha, when);
+	sim_time_format_iso(o->fecha, when);
 	json_object_set_new(j, "fecha_radicacion", json_string(when));
 	json_object_set_new(j, "asunto", json_string(o->s[FT_ASUNTO]));
 	json_object_set_new(j, "folios", json_integer(o->folios));
@@ -279,7 +279,7 @@ static int fakecmis_dataset_filing_member(struct fakecmis_object *o, const char 
 	}
 	if (strcmp(key, "fecha_radicacion") == 0) {
 		if (!json_is_string(v) ||
-		    fakecmis_time_parse_iso(json_string_value(v), &o->fecha) < 0) {
+		    sim_time_parse_iso(json_string_value(v), &o->fecha) < 0) {
 			set_error(err, errlen,
 				  "fecha_radicacion inválida: se espera AAAA-MM-DDTHH:MM:SS-05:00 "
 				  "o AAAA-MM-DD HH:MM:SS");

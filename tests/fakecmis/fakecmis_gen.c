@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fakecmis_time.h"
+#include "sim_rand.h"
 #include "util.h"
 
 #define FAKECMIS_GEN_PCT_OTHER_DEP 25	/* % of filings now held by another dependency */
@@ -153,7 +154,7 @@ const char *fakecmis_gen_area_name(const char *code)
 /* A draw in [0, n). */
 static unsigned long fakecmis_gen_pick(struct fakecmis_gen *g, unsigned long n)
 {
-	return (unsigned long)(fakecmis_repo_mix(&g->prng) % n);
+	return (unsigned long)(sim_rand_mix(&g->prng) % n);
 }
 
 static long fakecmis_gen_between(struct fakecmis_gen *g, long lo, long hi)
@@ -505,7 +506,7 @@ static int fakecmis_gen_month(struct fakecmis_gen *g, long long day, int y, int 
 	char name[16];
 	char *path;
 	struct fakecmis_object *o;
-	long long at = ((day * 86400) - FAKECMIS_TIME_UTC_OFFSET) * 1000LL + 1000;
+	long long at = ((day * 86400) - SIM_TIME_UTC_OFFSET) * 1000LL + 1000;
 
 	if (y * 12 + m == *last_month)
 		return 0;
@@ -527,7 +528,7 @@ static int fakecmis_gen_document(struct fakecmis_gen *g, long long day, int y, l
 				 size_t errlen)
 {
 	unsigned long which = fakecmis_gen_pick(g, FAKECMIS_GEN_COUNT(fakecmis_gen_documents));
-	long long at = ((day * 86400) - FAKECMIS_TIME_UTC_OFFSET) * 1000LL +
+	long long at = ((day * 86400) - SIM_TIME_UTC_OFFSET) * 1000LL +
 		       fakecmis_gen_between(g, 15 * 3600, 17 * 3600) * 1000LL;
 	char name[160];
 	struct fakecmis_object *o;
@@ -553,7 +554,7 @@ static int fakecmis_gen_document(struct fakecmis_gen *g, long long day, int y, l
 static int fakecmis_gen_folders(struct fakecmis_gen *g, long long from_day, char *err,
 				size_t errlen)
 {
-	long long at = (((from_day - 30) * 86400) - FAKECMIS_TIME_UTC_OFFSET) * 1000LL;
+	long long at = (((from_day - 30) * 86400) - SIM_TIME_UTC_OFFSET) * 1000LL;
 	struct fakecmis_object *root = fakecmis_gen_other(g, FAKECMIS_FOLDER, "Raíz", "", at);
 	struct fakecmis_object *rad;
 
@@ -582,20 +583,20 @@ int fakecmis_gen_run(struct fakecmis_repo *r, const struct fakecmis_gen_options 
 	memset(&g, 0, sizeof(g));
 	g.r = r;
 	g.prng = r->seed * 0x2545F4914F6CDD1DULL + 1;
-	g.end_ms = ((o->to_day + 1) * 86400 - FAKECMIS_TIME_UTC_OFFSET) * 1000LL - 1;
+	g.end_ms = ((o->to_day + 1) * 86400 - SIM_TIME_UTC_OFFSET) * 1000LL - 1;
 	buf_init(&subject);
 	if (o->per_day > 0)
 		day = xcalloc((size_t)o->per_day, sizeof(*day));
 	if (fakecmis_gen_folders(&g, o->from_day, err, errlen) < 0)
 		goto fail;
 	for (long long dd = o->from_day; dd <= o->to_day; dd++) {
-		int wd = fakecmis_time_weekday(dd);
+		int wd = sim_time_weekday(dd);
 		int y, m, md;
 		long i = 0;
 
 		if (wd == 0 || wd == 6)
 			continue;
-		fakecmis_time_civil_from_days(dd, &y, &m, &md);
+		sim_time_civil_from_days(dd, &y, &m, &md);
 		if (fakecmis_gen_month(&g, dd, y, m, &last_month, err, errlen) < 0)
 			goto fail;
 		if (weekdays++ % 8 == 7 &&
@@ -605,7 +606,7 @@ int fakecmis_gen_run(struct fakecmis_repo *r, const struct fakecmis_gen_options 
 			struct fakecmis_object *f = fakecmis_object_new(FAKECMIS_RADICADO);
 
 			f->fecha =
-			    dd * 86400 + fakecmis_gen_time_of_day(&g) - FAKECMIS_TIME_UTC_OFFSET;
+			    dd * 86400 + fakecmis_gen_time_of_day(&g) - SIM_TIME_UTC_OFFSET;
 			fakecmis_gen_fill(&g, f, y, &subject);
 			day[i].f = f;
 			day[i].order = i;

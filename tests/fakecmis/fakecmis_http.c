@@ -17,6 +17,7 @@
 
 #include "fakecmis_browser.h"
 #include "fakecmis_control.h"
+#include "sim_net.h"
 #include "util.h"
 
 #define FAKECMIS_HTTP_URL_LEN 80
@@ -55,7 +56,7 @@ static const char *const fakecmis_http_cmis_headers[] = {
 struct fakecmis_http {
 	struct MHD_Daemon *daemon;
 	struct fakecmis_repo *repo;
-	struct fakecmis_faults *faults;
+	struct sim_faults *faults;
 	struct fakecmis_browser_config browser;
 	int auth;
 	int auth_html;
@@ -329,7 +330,7 @@ static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct MHD_Co
 		const char *const challenge[] = {MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 						 "Basic realm=\"" FAKECMIS_HTTP_REALM "\"", NULL};
 
-		fakecmis_faults_count_unauthorized(h->faults);
+		sim_faults_count(h->faults, FAKECMIS_FAULTS_UNAUTHORIZED);
 		if (h->auth_html)
 			return fakecmis_http_send(
 			    conn, 401, "text/html;charset=utf-8", fakecmis_http_tomcat_401,
@@ -348,7 +349,7 @@ static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct MHD_Co
 	} else if (fakecmis_http_params(conn, r, &rq, err, sizeof(err)) < 0) {
 		memset(rq.params, 0, sizeof(rq.params));
 	}
-	kind = fakecmis_faults_draw(
+	kind = (enum fakecmis_fault)sim_faults_draw(
 	    h->faults, err[0] ? FAKECMIS_SEL_OTHER : fakecmis_browser_selector(&rq), &delay_ms);
 	switch (kind) {
 	case FAKECMIS_FAULT_RESET:
@@ -485,52 +486,9 @@ static void fakecmis_http_completed(void *cls, struct MHD_Connection *conn, void
 	*con_cls = NULL;
 }
 
-/* Fills the socket address of a loopback listen address. Returns 0 or -1 with err. */
-static int fakecmis_http_address(const char *listen, int port, struct sockaddr_storage *ss,
-				 int *ipv6, char *host, size_t hostlen, char *err, size_t errlen)
-{
-	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (strcmp(listen, "localhost") == 0)
-		listen = "127.0.0.1";
-	if (inet_pton(AF_INET, listen, &in4->sin_addr) == 1) {
-		if ((ntohl(in4->sin_addr.s_addr) >> 24) != 127)
-			goto not_loopback;
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons((uint16_t)port);
-		*ipv6 = 0;
-		snprintf(host, hostlen, "%s", listen);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, listen, &in6->sin6_addr) == 1) {
-		if (!IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
-			goto not_loopback;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		*ipv6 = 1;
-		snprintf(host, hostlen, "[%s]", listen);
-		return 0;
-	}
-not_loopback:
-	set_error(err, errlen, "--listen acepta solo direcciones de loopback (127.0.0.1, ::1): %s",
-		  listen);
-	return -1;
-}
-
-int fakecmis_http_check_listen(const char *listen, char *err, size_t errlen)
-{
-	struct sockaddr_storage ss;
-	char host[64];
-	int ipv6;
-
-	return fakecmis_http_address(listen, 0, &ss, &ipv6, host, sizeof(host), err, errlen);
-}
-
 struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
-					  struct fakecmis_repo *r, struct fakecmis_faults *f,
-					  char *err, size_t errlen)
+					  struct fakecmis_repo *r, struct sim_faults *f, char *err,
+					  size_t errlen)
 {
 	struct fakecmis_http *h = xcalloc(1, sizeof(*h));
 	struct sockaddr_storage ss;
@@ -539,8 +497,7 @@ struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
 	int ipv6;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
 
-	if (fakecmis_http_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) <
-	    0)
+	if (sim_net_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) < 0)
 		goto fail;
 	if (ipv6)
 		flags |= MHD_USE_IPv6;

@@ -35,10 +35,8 @@ struct fakecmis_http;
 /* Starts serving r and f (borrowed; they must outlive the server). Returns the server, or
  * NULL with err filled (not a loopback address, port taken...). */
 struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
-					  struct fakecmis_repo *r, struct fakecmis_faults *f,
+					  struct fakecmis_repo *r, struct sim_faults *f,
 					  char *err, size_t errlen);
-/* Checks that listen is a loopback address. Returns 0, or -1 with err filled. */
-int fakecmis_http_check_listen(const char *listen, char *err, size_t errlen);
 /* The port actually bound. */
 int fakecmis_http_port(const struct fakecmis_http *h);
 /* The base URL ("http://127.0.0.1:8089"). Borrowed. */

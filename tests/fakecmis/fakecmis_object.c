@@ -349,7 +349,7 @@ void fakecmis_object_value(const struct fakecmis_object *o, enum fakecmis_prop p
 static json_t *fakecmis_value_json(enum fakecmis_prop p, const struct fakecmis_value *v,
 				   const struct fakecmis_render *r)
 {
-	char when[FAKECMIS_TIME_LEN];
+	char when[SIM_TIME_LEN];
 
 	if (v->null)
 		return json_null();

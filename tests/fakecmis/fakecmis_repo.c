@@ -6,24 +6,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "fakecmis_dataset.h"
 #include "fakecmis_gen.h"
 #include "fakecmis_time.h"
+#include "sim_json.h"
+#include "sim_rand.h"
 #include "util.h"
 
 #define FAKECMIS_REPO_ROOT_NAME "Raíz"
 #define FAKECMIS_REPO_PAGE_BYTES 51200 /* cmis:contentStreamLength per sheet of a filing */
-
-unsigned long long fakecmis_repo_mix(unsigned long long *state)
-{
-	unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
 
 void fakecmis_repo_init(struct fakecmis_repo *r, const struct fakecmis_repo_options *o)
 {
@@ -330,8 +322,7 @@ static int fakecmis_repo_complete(struct fakecmis_repo *r, struct fakecmis_objec
 			long seq = 0;
 			int y, m, d;
 
-			fakecmis_time_civil_from_days(fakecmis_time_local_day(o->fecha), &y, &m,
-						      &d);
+			sim_time_civil_from_days(sim_time_local_day(o->fecha), &y, &m, &d);
 			fakecmis_numero_prefix(r->numeros, y, o->s[FT_DEP_RADICADORA], o->tipo,
 					       prefix, sizeof(prefix));
 			for (size_t i = 0; i < r->nfilings; i++) {
@@ -434,25 +425,13 @@ static int fakecmis_repo_load_one(struct fakecmis_repo *r, json_t *item, int oth
 
 int fakecmis_repo_load_file(struct fakecmis_repo *r, const char *path, char *err, size_t errlen)
 {
-	json_error_t jerr;
 	json_t *root = NULL;
 	json_t *lists[2] = {NULL, NULL};
-	struct stat st;
 	char why[256];
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-		set_error(err, errlen, "%s: no se puede leer", path);
+	root = sim_json_load_file(path, FAKECMIS_DATASET_MAX_FILE, err, errlen);
+	if (root == NULL)
 		goto fail;
-	}
-	if (st.st_size > FAKECMIS_DATASET_MAX_FILE) {
-		set_error(err, errlen, "%s: supera %ld bytes", path, FAKECMIS_DATASET_MAX_FILE);
-		goto fail;
-	}
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		set_error(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
-		goto fail;
-	}
 	if (json_is_array(root)) {
 		lists[0] = root;
 	} else if (json_is_object(root)) {

@@ -113,7 +113,4 @@ json_t *fakecmis_repo_dump(struct fakecmis_repo *r, const char *dependencia);
 json_t *fakecmis_repo_others(struct fakecmis_repo *r);
 json_t *fakecmis_repo_token(struct fakecmis_repo *r);
 
-/* Deterministic 64-bit mixing (splitmix64), shared by the generator and the faults. */
-unsigned long long fakecmis_repo_mix(unsigned long long *state);
-
 #endif

@@ -7,12 +7,13 @@
 
 #include "fakeds_data.h"
 #include "fakeds_faults.h"
+#include "sim_control.h"
 #include "fakeds_quirks.h"
 
 /* What the control API reads and changes (borrowed). */
 struct fakeds_control_env {
 	struct fakeds_data *data;
-	struct fakeds_faults *faults;
+	struct sim_faults *faults;
 	struct fakeds_quirks *quirks;
 };
 

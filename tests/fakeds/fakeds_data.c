@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "fakeds_gen.h"
 #include "fakeds_time.h"
+#include "sim_json.h"
+#include "sim_rand.h"
 #include "util.h"
 
 #define FAKEDS_DATA_MAX_CODE 20 /* digits of a numeric code field */
@@ -135,15 +136,6 @@ const char *fakeds_data_estado(const char *eanu)
 	if (strcmp(eanu, "2") == 0)
 		return "anulado";
 	return "vigente";
-}
-
-unsigned long long fakeds_data_mix(unsigned long long *state)
-{
-	unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
 }
 
 void fakeds_data_init(struct fakeds_data *d, const char *office, unsigned long long seed)
@@ -317,11 +309,11 @@ size_t fakeds_data_first_at(const struct fakeds_data *d, long long epoch)
 json_t *fakeds_data_filing_json(const struct fakeds_filing *f)
 {
 	json_t *o = json_object();
-	char when[FAKEDS_TIME_LEN];
+	char when[SIM_TIME_LEN];
 
 	json_object_set_new(o, "numero", json_string(f->numero));
 	json_object_set_new(o, "tipo_radicado", json_string(fakeds_data_tipo(f->numero)));
-	fakeds_time_format_iso(f->epoch, when);
+	sim_time_format_iso(f->epoch, when);
 	json_object_set_new(o, "fecha_radicacion", json_string(when));
 	fakeds_time_format_db(f->epoch, f->usec, when);
 	json_object_set_new(o, "fecha_db", json_string(when));
@@ -494,7 +486,7 @@ static int fakeds_data_read_special(const char *key, json_t *v, int adding,
 		in->has_tipo = 1;
 	} else if (strcmp(key, "fecha_radicacion") == 0) {
 		if (!json_is_string(v) ||
-		    fakeds_time_parse_iso(json_string_value(v), &in->epoch) < 0) {
+		    sim_time_parse_iso(json_string_value(v), &in->epoch) < 0) {
 			set_error(err, errlen,
 				  "fecha_radicacion inválida: se espera AAAA-MM-DDTHH:MM:SS-05:00 "
 				  "o AAAA-MM-DD HH:MM:SS");
@@ -571,7 +563,7 @@ static long fakeds_data_usec_for(const struct fakeds_data *d, const char *numero
 
 	for (const char *p = numero; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return (long)(fakeds_data_mix(&h) % 1000000ULL);
+	return (long)(sim_rand_mix(&h) % 1000000ULL);
 }
 
 /* Applies a JSON object to f: a fresh filing when adding, a copy when updating. Checks the
@@ -674,7 +666,7 @@ static enum fakeds_data_result fakeds_data_apply(struct fakeds_data *d, struct f
 		int y, m, dd;
 		long seq;
 
-		fakeds_time_civil_from_days(fakeds_time_local_day(f->epoch), &y, &m, &dd);
+		sim_time_civil_from_days(sim_time_local_day(f->epoch), &y, &m, &dd);
 		snprintf(prefix, sizeof(prefix), "%04d%s", y, f->s[FS_DEP_ORIGEN]);
 		seq = fakeds_data_max_seq(d, prefix, type) + 1;
 		if (seq > FAKEDS_DATA_SEQ_MAX) {
@@ -838,26 +830,14 @@ done:
 
 int fakeds_data_load_file(struct fakeds_data *d, const char *path, char *err, size_t errlen)
 {
-	json_error_t jerr;
 	json_t *root = NULL;
 	json_t *list;
-	struct stat st;
 	size_t i;
 	json_t *item;
 
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
-		set_error(err, errlen, "%s: no se puede leer", path);
+	root = sim_json_load_file(path, FAKEDS_DATA_MAX_FILE, err, errlen);
+	if (root == NULL)
 		goto fail;
-	}
-	if (st.st_size > FAKEDS_DATA_MAX_FILE) {
-		set_error(err, errlen, "%s: supera %ld bytes", path, FAKEDS_DATA_MAX_FILE);
-		goto fail;
-	}
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		set_error(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
-		goto fail;
-	}
 	list = json_object_get(root, "filings");
 	if (!json_is_object(root) || json_object_size(root) != 1 || !json_is_array(list)) {
 		set_error(err, errlen, "%s: se espera {\"filings\": [...]}", path);

@@ -132,7 +132,4 @@ enum fakeds_data_result fakeds_data_update(struct fakeds_data *d, json_t *obj, j
 enum fakeds_data_result fakeds_data_remove(struct fakeds_data *d, json_t *obj, json_t **out,
 					   char *err, size_t errlen);
 
-/* Deterministic 64-bit mixing (splitmix64) shared by the generator and the faults. */
-unsigned long long fakeds_data_mix(unsigned long long *state);
-
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fakeds_time.h"
+#include "sim_rand.h"
 #include "util.h"
 
 #define FAKEDS_GEN_PCT_OTHER_DEP 25 /* % of filings now held by another dependency */
@@ -152,7 +153,7 @@ const char *fakeds_gen_area_name(const char *code)
 /* A draw in [0, n). */
 static unsigned long fakeds_gen_pick(struct fakeds_gen *g, unsigned long n)
 {
-	return (unsigned long)(fakeds_data_mix(&g->prng) % n);
+	return (unsigned long)(sim_rand_mix(&g->prng) % n);
 }
 
 static long fakeds_gen_between(struct fakeds_gen *g, long lo, long hi)
@@ -422,16 +423,16 @@ int fakeds_gen_run(struct fakeds_data *d, const struct fakeds_gen_options *o, ch
 	if (o->per_day > 0)
 		day = xcalloc((size_t)o->per_day, sizeof(*day));
 	for (long long dd = o->from_day; dd <= o->to_day; dd++) {
-		int wd = fakeds_time_weekday(dd);
+		int wd = sim_time_weekday(dd);
 		int y, m, md;
 
 		if (wd == 0 || wd == 6)
 			continue;
-		fakeds_time_civil_from_days(dd, &y, &m, &md);
+		sim_time_civil_from_days(dd, &y, &m, &md);
 		for (long i = 0; i < o->per_day; i++) {
 			struct fakeds_filing *f = fakeds_data_filing_new(d);
 
-			f->epoch = dd * 86400 + fakeds_gen_time_of_day(&g) - FAKEDS_TIME_UTC_OFFSET;
+			f->epoch = dd * 86400 + fakeds_gen_time_of_day(&g) - SIM_TIME_UTC_OFFSET;
 			f->usec = (long)fakeds_gen_pick(&g, 1000000);
 			fakeds_gen_fill(&g, f, y, &subject);
 			day[i].f = f;

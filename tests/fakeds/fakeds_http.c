@@ -15,6 +15,7 @@
 
 #include "fakeds_control.h"
 #include "fakeds_soap.h"
+#include "sim_net.h"
 #include "util.h"
 
 #define FAKEDS_HTTP_URL_LEN 80
@@ -38,7 +39,7 @@ static const char *const fakeds_http_soap_close_headers[] = {
 struct fakeds_http {
 	struct MHD_Daemon *daemon;
 	struct fakeds_data *data;
-	struct fakeds_faults *faults;
+	struct sim_faults *faults;
 	struct fakeds_quirks *quirks;
 	char *key;
 	char *ns;
@@ -118,7 +119,7 @@ static enum MHD_Result fakeds_http_soap(struct fakeds_http *h, struct MHD_Connec
 	size_t len;
 
 	fakeds_soap_parse(r->body.data, r->body.len, action, &call);
-	kind = fakeds_faults_draw(h->faults, call.op, &delay_ms);
+	kind = (enum fakeds_fault)sim_faults_draw(h->faults, call.op, &delay_ms);
 	buf_init(&out);
 	switch (kind) {
 	case FAKEDS_FAULT_RESET:
@@ -256,51 +257,8 @@ static void fakeds_http_completed(void *cls, struct MHD_Connection *conn, void *
 	*con_cls = NULL;
 }
 
-/* Fills the socket address of a loopback listen address. Returns 0 or -1 with err. */
-static int fakeds_http_address(const char *listen, int port, struct sockaddr_storage *ss, int *ipv6,
-			       char *host, size_t hostlen, char *err, size_t errlen)
-{
-	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (strcmp(listen, "localhost") == 0)
-		listen = "127.0.0.1";
-	if (inet_pton(AF_INET, listen, &in4->sin_addr) == 1) {
-		if ((ntohl(in4->sin_addr.s_addr) >> 24) != 127)
-			goto not_loopback;
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons((uint16_t)port);
-		*ipv6 = 0;
-		snprintf(host, hostlen, "%s", listen);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, listen, &in6->sin6_addr) == 1) {
-		if (!IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
-			goto not_loopback;
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		*ipv6 = 1;
-		snprintf(host, hostlen, "[%s]", listen);
-		return 0;
-	}
-not_loopback:
-	set_error(err, errlen, "--listen acepta solo direcciones de loopback (127.0.0.1, ::1): %s",
-		  listen);
-	return -1;
-}
-
-int fakeds_http_check_listen(const char *listen, char *err, size_t errlen)
-{
-	struct sockaddr_storage ss;
-	char host[64];
-	int ipv6;
-
-	return fakeds_http_address(listen, 0, &ss, &ipv6, host, sizeof(host), err, errlen);
-}
-
 struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struct fakeds_data *d,
-				      struct fakeds_faults *f, struct fakeds_quirks *q, char *err,
+				      struct sim_faults *f, struct fakeds_quirks *q, char *err,
 				      size_t errlen)
 {
 	struct fakeds_http *h = xcalloc(1, sizeof(*h));
@@ -310,8 +268,7 @@ struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struc
 	int ipv6;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
 
-	if (fakeds_http_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) <
-	    0)
+	if (sim_net_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) < 0)
 		goto fail;
 	if (ipv6)
 		flags |= MHD_USE_IPv6;

@@ -32,10 +32,8 @@ struct fakeds_http;
 /* Starts serving d, f and q (borrowed; they must outlive the server). Returns the server, or
  * NULL with err filled (not a loopback address, port taken...). */
 struct fakeds_http *fakeds_http_start(const struct fakeds_http_options *o, struct fakeds_data *d,
-				      struct fakeds_faults *f, struct fakeds_quirks *q, char *err,
+				      struct sim_faults *f, struct fakeds_quirks *q, char *err,
 				      size_t errlen);
-/* Checks that listen is a loopback address. Returns 0, or -1 with err filled. */
-int fakeds_http_check_listen(const char *listen, char *err, size_t errlen);
 /* The port actually bound. */
 int fakeds_http_port(const struct fakeds_http *h);
 /* The base URL ("http://127.0.0.1:8089"). Borrowed. */

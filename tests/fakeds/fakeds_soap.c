@@ -549,7 +549,7 @@ void fakeds_soap_badkey(enum fakeds_faults_op op, const struct fakeds_soap_mode 
  * detalle-real a NULL is written as installations send it, with xsi:nil. */
 static void fakeds_soap_item(struct buf *b, const struct fakeds_filing *f, unsigned quirks)
 {
-	char when[FAKEDS_TIME_LEN];
+	char when[SIM_TIME_LEN];
 	char folios[16];
 
 	snprintf(folios, sizeof(folios), "%d", f->folios);
@@ -594,8 +594,8 @@ static int fakeds_soap_cmp_number(const void *pa, const void *pb)
 static size_t fakeds_soap_items(struct fakeds_data *d, const struct fakeds_soap_call *c,
 				unsigned quirks, long long ini, long long fin, struct buf *b)
 {
-	long long from = ini * 86400 - FAKEDS_TIME_UTC_OFFSET;
-	long long to = (fin + 1) * 86400 - FAKEDS_TIME_UTC_OFFSET;
+	long long from = ini * 86400 - SIM_TIME_UTC_OFFSET;
+	long long to = (fin + 1) * 86400 - SIM_TIME_UTC_OFFSET;
 	const struct fakeds_filing **hits = NULL;
 	size_t n = 0;
 	size_t cap = 0;
@@ -632,8 +632,8 @@ static int fakeds_soap_list(struct fakeds_data *d, const struct fakeds_soap_call
 		return fakeds_soap_list_fault(b, m, FAKEDS_SOAP_NO_DEPENDENCIA);
 	if (c->fecha_ini == NULL || c->fecha_fin == NULL)
 		return fakeds_soap_list_fault(b, m, FAKEDS_SOAP_NO_DATES);
-	if (fakeds_time_parse_date(c->fecha_ini, '/', &ini) < 0 ||
-	    fakeds_time_parse_date(c->fecha_fin, '/', &fin) < 0)
+	if (sim_time_parse_date(c->fecha_ini, '/', &ini) < 0 ||
+	    sim_time_parse_date(c->fecha_fin, '/', &fin) < 0)
 		return fakeds_soap_list_fault(b, m, FAKEDS_SOAP_BAD_DATE);
 	if (fin < ini)
 		return fakeds_soap_list_fault(b, m, FAKEDS_SOAP_REVERSED);
@@ -694,7 +694,7 @@ static void fakeds_soap_given_names(const char *full, char *out, size_t outlen)
  * data lock. */
 static void fakeds_soap_info_fields(struct buf *b, const struct fakeds_filing *f, int real)
 {
-	char when[FAKEDS_TIME_LEN] = "";
+	char when[SIM_TIME_LEN] = "";
 	char given[FAKEDS_DATA_MAX_FIELD + 1];
 
 	if (f != NULL && real)
