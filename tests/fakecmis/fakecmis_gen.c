@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fakecmis_time.h"
-#include "sim_rand.h"
+#include "sim_gen.h"
 #include "util.h"
 
 #define FAKECMIS_GEN_PCT_OTHER_DEP 25	/* % of filings now held by another dependency */
@@ -20,102 +20,7 @@
 #define FAKECMIS_GEN_PERMIL_SECURITY 10 /* per mille of filings whose permissions change */
 #define FAKECMIS_GEN_SEQ_SLOTS 256	/* number sequences tracked at once */
 #define FAKECMIS_GEN_DAY_MS 86400000LL
-#define FAKECMIS_GEN_VENTANILLA FAKECMIS_REPO_VENTANILLA
-
-struct fakecmis_gen_area {
-	const char *code;
-	const char *name;
-};
-
-/* The entity's requesting areas; the last entry is the mail room. */
-static const struct fakecmis_gen_area fakecmis_gen_areas[] = {
-    {"110", "Oficina Asesora Jurídica"},
-    {"120", "Oficina Asesora de Planeación"},
-    {"130", "Oficina de Tecnologías de la Información"},
-    {"140", "Oficina de Control Interno"},
-    {"211", "Subdirección Financiera"},
-    {"212", "Subdirección de Talento Humano"},
-    {"213", "Subdirección Administrativa y Logística"},
-    {"310", "Dirección de Gestión Territorial"},
-    {FAKECMIS_GEN_VENTANILLA, "Ventanilla Única de Correspondencia"},
-};
-#define FAKECMIS_GEN_N_AREAS 8 /* the requesting areas: all entries but the mail room */
-
-static const char *const fakecmis_gen_orgs[] = {
-    "Consorcio Vías & Andenes 2023",
-    "Unión Temporal Soluciones TIC Colombia",
-    "Fondo de Desarrollo Local de Suba",
-    "Empresa de Acueducto y Alcantarillado de Bogotá E.S.P.",
-    "Compañía Aseguradora de Fianzas S.A. – Confianza",
-    "Universidad Nacional de Colombia – Sede Bogotá",
-    "Señales & Comunicaciones Núñez S.A.S.",
-};
-
-static const char *const fakecmis_gen_people[] = {
-    "María Fernanda Peña Muñoz",	 "José Luis Gómez Ávila",
-    "Ana Lucía Rodríguez Cárdenas",	 "Andrés Felipe Martínez Ortiz",
-    "Luz Ángela Díaz Beltrán",		 "Carlos Julián Pérez Núñez",
-    "Sofía Catalina Hernández Quiñones", "Jorge Iván Ramírez Londoño",
-    "Paola Andrea Suárez Güiza",	 "Héctor Fabio Castaño Ospina",
-    "Mónica Patricia Zúñiga León",	 "Óscar Eduardo Ibáñez Rincón",
-};
-
-static const char *const fakecmis_gen_objects[] = {
-    "adquisición de equipos de cómputo & periféricos",
-    "mantenimiento preventivo y correctivo del parque automotor",
-    "servicio integral de vigilancia y seguridad privada",
-    "suministro de papelería y útiles de oficina",
-    "obras de adecuación de la sede administrativa",
-    "licenciamiento de software ofimático y antivirus",
-    "servicio de aseo, cafetería y mantenimiento locativo",
-    "adquisición de pólizas del programa de seguros",
-    "interventoría técnica, administrativa y financiera de la obra de la sede",
-};
-
-/* Subject templates: {A} the requesting area or organisation, {C} a contract number, {O} an
- * object, {N} a small number, {P} a person. tdoc is TDOC_CODI; externo: also fits a letter
- * from outside. */
-struct fakecmis_gen_template {
-	const char *text;
-	const char *tdoc;
-	int externo;
-};
-
-static const struct fakecmis_gen_template fakecmis_gen_templates[] = {
-    {"Solicitud de contratación directa prestación de servicios profesionales - {A}", "1070", 0},
-    {"Solicitud de contratación directa prestación de servicios profesionales - {A}", "1070", 0},
-    {"Solicitud de contratación directa prestación de servicios de apoyo a la gestión - {A}",
-     "1070", 0},
-    {"Solicitud de contratación directa para {O}", "1070", 0},
-    {"Estudios previos proceso de licitación pública para {O}", "1073", 0},
-    {"Solicitud de apertura de licitación pública - {O}", "1073", 0},
-    {"Solicitud de proceso de selección abreviada de menor cuantía para {O}", "1073", 0},
-    {"Selección abreviada por subasta inversa: {O}", "1073", 0},
-    {"Solicitud de concurso de méritos para interventoría de {O}", "1073", 0},
-    {"Solicitud de proceso de mínima cuantía (valor < 10% de la menor cuantía) - {O}", "1073", 0},
-    {"Invitación pública de mínima cuantía para {O}", "1073", 0},
-    {"Solicitud de adición al contrato {C}", "1071", 1},
-    {"Solicitud de prórroga al contrato {C}", "1071", 1},
-    {"Solicitud de adición y prórroga al contrato {C} & otrosí N° {N}", "1071", 0},
-    {"Otrosí N° {N} al contrato {C}", "1071", 0},
-    {"Solicitud de modificación del contrato {C}", "1071", 1},
-    {"Solicitud de cesión del contrato {C} a favor de {P}", "1071", 1},
-    {"Solicitud de suspensión del contrato {C}", "1071", 1},
-    {"Solicitud de reinicio del contrato {C}", "1071", 1},
-    {"Liquidación bilateral convenio interadministrativo {C}", "1072", 1},
-    {"Solicitud de liquidación del contrato {C}", "1072", 1},
-    {"Terminación anticipada de mutuo acuerdo del contrato {C}", "1072", 1},
-    {"Derecho de petición - copia del expediente contractual {C}", "1200", 1},
-    {"Solicitud de certificación contractual de {P}", "1300", 1},
-    {"Remisión de informe de supervisión & seguimiento del contrato {C}", "1074", 0},
-    {"Invitación a capacitación en gestión documental", "0", 1},
-    /* Characters that windows-1252 has at 0x80 ... 0x9F (– “ ”), so that its bytes differ
-     * from ISO-8859-1's (numeric references) in the list as well as in the detail. */
-    {"Solicitud de contratación directa – {A} – “{O}”", "1070", 0},
-    {"Solicitud de prórroga del contrato {C} – “ampliación del plazo de ejecución”", "1071", 1},
-};
-
-static const char *const fakecmis_gen_other_tdoc[] = {"0", "0", "1001", "1075", "1100"};
+#define FAKECMIS_GEN_VENTANILLA SIM_GEN_VENTANILLA
 
 /* Other documents of the repository (type cmis:document), one every few weekdays. */
 static const char *const fakecmis_gen_documents[][2] = {
@@ -126,114 +31,14 @@ static const char *const fakecmis_gen_documents[][2] = {
      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
 };
 
-struct fakecmis_gen_seq {
-	char key[32]; /* the number's prefix + type digit */
-	long next;
-};
-
 struct fakecmis_gen {
 	struct fakecmis_repo *r;
-	unsigned long long prng;
-	struct fakecmis_gen_seq seqs[FAKECMIS_GEN_SEQ_SLOTS];
-	size_t nseqs;
+	struct sim_gen g;
 	long long end_ms; /* the last millisecond of --to, Bogotá time */
 	char radicados_id[FAKECMIS_ID_MAX + 1];
 };
 
 #define FAKECMIS_GEN_COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-const char *fakecmis_gen_area_name(const char *code)
-{
-	for (size_t i = 0; i < FAKECMIS_GEN_COUNT(fakecmis_gen_areas); i++) {
-		if (strcmp(fakecmis_gen_areas[i].code, code) == 0)
-			return fakecmis_gen_areas[i].name;
-	}
-	return NULL;
-}
-
-/* A draw in [0, n). */
-static unsigned long fakecmis_gen_pick(struct fakecmis_gen *g, unsigned long n)
-{
-	return (unsigned long)(sim_rand_mix(&g->prng) % n);
-}
-
-static long fakecmis_gen_between(struct fakecmis_gen *g, long lo, long hi)
-{
-	return lo + (long)fakecmis_gen_pick(g, (unsigned long)(hi - lo + 1));
-}
-
-/* Seconds after midnight of one filing: office hours mostly, with some just after midnight,
- * at noon, after the 16:30 closing and in the evening (as fakeds). */
-static long fakecmis_gen_time_of_day(struct fakecmis_gen *g)
-{
-	unsigned long r = fakecmis_gen_pick(g, 100);
-
-	if (r < 4)
-		return fakecmis_gen_between(g, 0, 3599);
-	if (r < 8)
-		return fakecmis_gen_between(g, 18 * 3600, 24 * 3600 - 1);
-	if (r < 18)
-		return fakecmis_gen_between(g, 16 * 3600 + 1800, 18 * 3600 - 1);
-	if (r < 28)
-		return fakecmis_gen_between(g, 12 * 3600, 13 * 3600 - 1);
-	return fakecmis_gen_between(g, 7 * 3600, 16 * 3600 + 1799);
-}
-
-static int fakecmis_gen_folios(struct fakecmis_gen *g)
-{
-	unsigned long r = fakecmis_gen_pick(g, 100);
-
-	if (r < 60)
-		return (int)fakecmis_gen_between(g, 1, 5);
-	if (r < 90)
-		return (int)fakecmis_gen_between(g, 6, 30);
-	return (int)fakecmis_gen_between(g, 31, 180);
-}
-
-static const char *fakecmis_gen_person(struct fakecmis_gen *g)
-{
-	return fakecmis_gen_people[fakecmis_gen_pick(g, FAKECMIS_GEN_COUNT(fakecmis_gen_people))];
-}
-
-/* Expands a template into out: {A} who, {C} a contract, {O} an object, {N} a small number,
- * {P} a person. */
-static void fakecmis_gen_subject(struct fakecmis_gen *g, const char *tpl, const char *who, int year,
-				 struct buf *out)
-{
-	static const char *const series[] = {"4120000", "4220000", "4320000"};
-
-	buf_reset(out);
-	for (const char *p = tpl; *p; p++) {
-		if (p[0] != '{' || p[1] == '\0' || p[2] != '}') {
-			buf_append(out, p, 1);
-			continue;
-		}
-		switch (p[1]) {
-		case 'A':
-			buf_puts(out, who);
-			break;
-		case 'C':
-			buf_printf(out, "%s-%ld-%ld", series[fakecmis_gen_pick(g, 3)],
-				   fakecmis_gen_between(g, 1, 1500),
-				   (long)year - (long)fakecmis_gen_pick(g, 3));
-			break;
-		case 'O':
-			buf_puts(out, fakecmis_gen_objects[fakecmis_gen_pick(
-					  g, FAKECMIS_GEN_COUNT(fakecmis_gen_objects))]);
-			break;
-		case 'N':
-			buf_printf(out, "%ld", fakecmis_gen_between(g, 1, 4));
-			break;
-		case 'P':
-			buf_puts(out, fakecmis_gen_person(g));
-			break;
-		default:
-			buf_append(out, p, 3);
-			break;
-		}
-		p += 2;
-	}
-}
 
 /* The next number of the shape the repository uses for (year, dependency, type): sequences
  * start somewhere in the year's past and advance with gaps. Returns 0 or -1 on overflow. */
@@ -242,29 +47,15 @@ static int fakecmis_gen_number(struct fakecmis_gen *g, int year, const char *dep
 {
 	char prefix[24];
 	char key[32];
-	struct fakecmis_gen_seq *s = NULL;
+	struct sim_gen_seq *s;
+	int orfeo = g->r->numeros == FAKECMIS_NUM_ORFEO;
 
 	fakecmis_numero_prefix(g->r->numeros, year, dep, tipo, prefix, sizeof(prefix));
 	snprintf(key, sizeof(key), "%s%c", prefix, tipo);
-	for (size_t i = 0; i < g->nseqs; i++) {
-		if (strcmp(g->seqs[i].key, key) == 0)
-			s = &g->seqs[i];
-	}
-	if (s == NULL) {
-		/* Full table: the oldest year's sequences are no longer needed. */
-		if (g->nseqs == FAKECMIS_GEN_SEQ_SLOTS) {
-			memmove(&g->seqs[0], &g->seqs[1], (g->nseqs - 1) * sizeof(g->seqs[0]));
-			g->nseqs--;
-		}
-		s = &g->seqs[g->nseqs++];
-		strlcpy_s(s->key, key, sizeof(s->key));
-		s->next = g->r->numeros == FAKECMIS_NUM_ORFEO
-			      ? fakecmis_gen_between(g, 1, 400)
-			      : fakecmis_gen_between(g, 1000, 20000);
-	}
+	s = sim_gen_seq(&g->g, key, orfeo ? 1 : 1000, orfeo ? 400 : 20000);
 	if (fakecmis_numero_make(g->r->numeros, prefix, tipo, s->next, out, outlen) < 0)
 		return -1;
-	s->next += fakecmis_gen_between(g, 1, 4);
+	sim_gen_seq_advance(&g->g, s);
 	return 0;
 }
 
@@ -274,14 +65,14 @@ static void fakecmis_gen_senders(struct fakecmis_gen *g, struct fakecmis_object 
 				 int entrada)
 {
 	const char *v[2];
-	unsigned long r = fakecmis_gen_pick(g, 100);
+	unsigned long r = sim_gen_pick(&g->g, 100);
 
 	if (!entrada) {
 		v[0] = who;
 		if (r < 80) {
 			fakecmis_object_set_remitentes(o, v, 1, 0);
 		} else if (r < 97) {
-			v[1] = fakecmis_gen_person(g);
+			v[1] = sim_gen_person(&g->g);
 			fakecmis_object_set_remitentes(o, v, 2, 1);
 		} else {
 			fakecmis_object_set_remitentes(o, v, 1, 1);
@@ -292,11 +83,11 @@ static void fakecmis_gen_senders(struct fakecmis_gen *g, struct fakecmis_object 
 		v[0] = who;
 		fakecmis_object_set_remitentes(o, v, 1, 0);
 	} else if (r < 85) {
-		v[0] = fakecmis_gen_person(g);
+		v[0] = sim_gen_person(&g->g);
 		v[1] = who;
 		fakecmis_object_set_remitentes(o, v, 2, 1);
 	} else if (r < 95) {
-		v[0] = fakecmis_gen_person(g);
+		v[0] = sim_gen_person(&g->g);
 		fakecmis_object_set_remitentes(o, v, 1, 0);
 	} else {
 		v[0] = who;
@@ -308,54 +99,36 @@ static void fakecmis_gen_senders(struct fakecmis_gen *g, struct fakecmis_object 
 static void fakecmis_gen_fill(struct fakecmis_gen *g, struct fakecmis_object *f, int year,
 			      struct buf *subject)
 {
-	int entrada = fakecmis_gen_pick(g, 100) < FAKECMIS_GEN_PCT_ENTRADA;
-	const struct fakecmis_gen_template *t;
+	int entrada = sim_gen_pick(&g->g, 100) < FAKECMIS_GEN_PCT_ENTRADA;
+	const struct sim_gen_template *t;
 	const char *who;
 
-	f->folios = fakecmis_gen_folios(g);
+	f->folios = sim_gen_folios(&g->g);
 	if (entrada) {
-		who =
-		    fakecmis_gen_orgs[fakecmis_gen_pick(g, FAKECMIS_GEN_COUNT(fakecmis_gen_orgs))];
+		who = sim_gen_org(&g->g)->name;
 		f->tipo = '2';
 		fakecmis_object_set(f, FT_DEP_RADICADORA, FAKECMIS_GEN_VENTANILLA);
-		do {
-			t = &fakecmis_gen_templates[fakecmis_gen_pick(
-			    g, FAKECMIS_GEN_COUNT(fakecmis_gen_templates))];
-		} while (!t->externo);
+		t = sim_gen_template(&g->g, 1);
 	} else {
-		const struct fakecmis_gen_area *a =
-		    &fakecmis_gen_areas[fakecmis_gen_pick(g, FAKECMIS_GEN_N_AREAS)];
+		const struct sim_gen_area *a = sim_gen_area(&g->g);
 
 		who = a->name;
 		f->tipo = '3';
 		fakecmis_object_set(f, FT_DEP_RADICADORA, a->code);
-		t = &fakecmis_gen_templates[fakecmis_gen_pick(
-		    g, FAKECMIS_GEN_COUNT(fakecmis_gen_templates))];
+		t = sim_gen_template(&g->g, 0);
 	}
 	fakecmis_gen_senders(g, f, who, entrada);
-	fakecmis_gen_subject(g, t->text, who, year, subject);
+	sim_gen_subject(&g->g, t->text, who, year, subject);
 	fakecmis_object_set(f, FT_ASUNTO, subject->data);
-	fakecmis_object_set(f, FT_TIPO_DOCUMENTAL,
-			    fakecmis_gen_pick(g, 100) < 85
-				? t->tdoc
-				: fakecmis_gen_other_tdoc[fakecmis_gen_pick(
-				      g, FAKECMIS_GEN_COUNT(fakecmis_gen_other_tdoc))]);
+	fakecmis_object_set(f, FT_TIPO_DOCUMENTAL, sim_gen_tdoc(&g->g, t));
 
 	/* Where it is now: mostly the office, else an area (moved out: an update event). */
 	fakecmis_object_set(f, FT_DEP_ACTUAL, g->r->office);
-	if (fakecmis_gen_pick(g, 100) < FAKECMIS_GEN_PCT_OTHER_DEP) {
-		const char *dep;
-
-		do {
-			dep = fakecmis_gen_areas[fakecmis_gen_pick(
-						     g, FAKECMIS_GEN_COUNT(fakecmis_gen_areas))]
-				  .code;
-		} while (strcmp(dep, g->r->office) == 0);
-		fakecmis_object_set(f, FT_DEP_ACTUAL, dep);
-	}
+	if (sim_gen_pick(&g->g, 100) < FAKECMIS_GEN_PCT_OTHER_DEP)
+		fakecmis_object_set(f, FT_DEP_ACTUAL, sim_gen_other_dep(&g->g, g->r->office));
 
 	/* Annulment: a few requested, fewer annulled. */
-	switch (fakecmis_gen_pick(g, 100)) {
+	switch (sim_gen_pick(&g->g, 100)) {
 	case 0:
 	case 1:
 		f->estado = FAKECMIS_ANULACION_SOLICITADA;
@@ -373,7 +146,7 @@ static void fakecmis_gen_fill(struct fakecmis_gen *g, struct fakecmis_object *f,
  * --to (nor before from_ms + 1). */
 static long long fakecmis_gen_later(struct fakecmis_gen *g, long long from_ms, long lo, long hi)
 {
-	long long t = from_ms + fakecmis_gen_between(g, lo, hi);
+	long long t = from_ms + sim_gen_between(&g->g, lo, hi);
 
 	if (t > g->end_ms)
 		t = g->end_ms;
@@ -423,13 +196,13 @@ static int fakecmis_gen_annex(struct fakecmis_gen *g, const struct fakecmis_obje
 	char *name = xasprintf("Anexo %s.pdf", f->s[FT_NUMERO]);
 	struct fakecmis_object *a =
 	    fakecmis_gen_other(g, FAKECMIS_ANEXO, name, f->s[FT_NUMERO],
-			       f->created_ms + fakecmis_gen_between(g, 60, 3600) * 1000LL);
+			       f->created_ms + sim_gen_between(&g->g, 60, 3600) * 1000LL);
 
 	free(name);
 	fakecmis_object_set(a, FT_NUMERO, f->s[FT_NUMERO]);
 	fakecmis_object_set(a, FT_MIME, "application/pdf");
-	a->length = fakecmis_gen_between(g, 20000, 900000);
-	if (fakecmis_gen_pick(g, 10) == 0) {
+	a->length = sim_gen_between(&g->g, 20000, 900000);
+	if (sim_gen_pick(&g->g, 10) == 0) {
 		fakecmis_gen_drop(g, a,
 				  fakecmis_gen_later(g, a->created_ms, 3600000, 5 * 86400000));
 		return 0;
@@ -478,19 +251,19 @@ static int fakecmis_gen_commit(struct fakecmis_gen *g, struct fakecmis_object *f
 	f->created_ms = f->modified_ms = f->fecha * 1000LL;
 
 	/* Filed by mistake and deleted within two hours: only the change log remembers it. */
-	if (fakecmis_gen_pick(g, 1000) < FAKECMIS_GEN_PERMIL_DELETED) {
+	if (sim_gen_pick(&g->g, 1000) < FAKECMIS_GEN_PERMIL_DELETED) {
 		fakecmis_gen_drop(g, f, fakecmis_gen_later(g, f->created_ms, 600000, 7200000));
 		return 0;
 	}
 	/* Moved out of the office, annulled, or corrected: one update some time later. */
 	moved = strcmp(f->s[FT_DEP_ACTUAL], g->r->office) != 0;
 	if (moved || f->estado != FAKECMIS_VIGENTE ||
-	    fakecmis_gen_pick(g, 100) < FAKECMIS_GEN_PCT_UPDATED)
+	    sim_gen_pick(&g->g, 100) < FAKECMIS_GEN_PCT_UPDATED)
 		f->modified_ms = fakecmis_gen_later(g, f->created_ms, 3600000, 15 * 86400000);
-	if (fakecmis_gen_pick(g, 1000) < FAKECMIS_GEN_PERMIL_SECURITY)
+	if (sim_gen_pick(&g->g, 1000) < FAKECMIS_GEN_PERMIL_SECURITY)
 		fakecmis_repo_history(g->r, f->id, f->kind, FAKECMIS_SECURITY,
 				      fakecmis_gen_later(g, f->created_ms, 60000, 86400000));
-	if (fakecmis_gen_pick(g, 100) < FAKECMIS_GEN_PCT_ANEXO &&
+	if (sim_gen_pick(&g->g, 100) < FAKECMIS_GEN_PCT_ANEXO &&
 	    fakecmis_gen_annex(g, f, err, errlen) < 0) {
 		fakecmis_object_free(f);
 		return -1;
@@ -527,12 +300,12 @@ static int fakecmis_gen_month(struct fakecmis_gen *g, long long day, int y, int 
 static int fakecmis_gen_document(struct fakecmis_gen *g, long long day, int y, long n, char *err,
 				 size_t errlen)
 {
-	unsigned long which = fakecmis_gen_pick(g, FAKECMIS_GEN_COUNT(fakecmis_gen_documents));
+	unsigned long which = sim_gen_pick(&g->g, FAKECMIS_GEN_COUNT(fakecmis_gen_documents));
 	long long at = ((day * 86400) - SIM_TIME_UTC_OFFSET) * 1000LL +
-		       fakecmis_gen_between(g, 15 * 3600, 17 * 3600) * 1000LL;
+		       sim_gen_between(&g->g, 15 * 3600, 17 * 3600) * 1000LL;
 	char name[160];
 	struct fakecmis_object *o;
-	unsigned long fate = fakecmis_gen_pick(g, 10);
+	unsigned long fate = sim_gen_pick(&g->g, 10);
 
 	if (which == 0)
 		snprintf(name, sizeof(name), fakecmis_gen_documents[0][0], n + 1);
@@ -540,7 +313,7 @@ static int fakecmis_gen_document(struct fakecmis_gen *g, long long day, int y, l
 		snprintf(name, sizeof(name), fakecmis_gen_documents[which][0], y, n + 1);
 	o = fakecmis_gen_other(g, FAKECMIS_DOCUMENT, name, "", at);
 	fakecmis_object_set(o, FT_MIME, fakecmis_gen_documents[which][1]);
-	o->length = fakecmis_gen_between(g, 30000, 4000000);
+	o->length = sim_gen_between(&g->g, 30000, 4000000);
 	if (fate == 0) {
 		fakecmis_gen_drop(g, o, fakecmis_gen_later(g, at, 86400000, 3 * 86400000));
 		return 0;
@@ -582,7 +355,7 @@ int fakecmis_gen_run(struct fakecmis_repo *r, const struct fakecmis_gen_options 
 
 	memset(&g, 0, sizeof(g));
 	g.r = r;
-	g.prng = r->seed * 0x2545F4914F6CDD1DULL + 1;
+	sim_gen_init(&g.g, r->seed, FAKECMIS_GEN_SEQ_SLOTS);
 	g.end_ms = ((o->to_day + 1) * 86400 - SIM_TIME_UTC_OFFSET) * 1000LL - 1;
 	buf_init(&subject);
 	if (o->per_day > 0)
@@ -605,8 +378,7 @@ int fakecmis_gen_run(struct fakecmis_repo *r, const struct fakecmis_gen_options 
 		for (i = 0; i < o->per_day; i++) {
 			struct fakecmis_object *f = fakecmis_object_new(FAKECMIS_RADICADO);
 
-			f->fecha =
-			    dd * 86400 + fakecmis_gen_time_of_day(&g) - SIM_TIME_UTC_OFFSET;
+			f->fecha = dd * 86400 + sim_gen_time_of_day(&g.g) - SIM_TIME_UTC_OFFSET;
 			fakecmis_gen_fill(&g, f, y, &subject);
 			day[i].f = f;
 			day[i].order = i;

@@ -23,7 +23,4 @@ struct fakecmis_gen_options {
 int fakecmis_gen_run(struct fakecmis_repo *r, const struct fakecmis_gen_options *o, char *err,
 		     size_t errlen);
 
-/* The name of a known dependency code (an area, the mail room), or NULL. Borrowed. */
-const char *fakecmis_gen_area_name(const char *code);
-
 #endif

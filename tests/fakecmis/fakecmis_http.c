@@ -3,27 +3,19 @@
  * routes to the Browser Binding or the control API, and sends the answers. */
 #include "fakecmis_http.h"
 
-#include <arpa/inet.h>
-#include <limits.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <sodium.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 #include "fakecmis_browser.h"
 #include "fakecmis_control.h"
-#include "sim_net.h"
+#include "sim_http.h"
 #include "util.h"
 
-#define FAKECMIS_HTTP_URL_LEN 80
 #define FAKECMIS_HTTP_MAX_AUTH 1024 /* bytes of an Authorization header's credentials */
 #define FAKECMIS_HTTP_FORM "application/x-www-form-urlencoded"
-#define FAKECMIS_HTTP_TEXT "text/plain; charset=UTF-8"
 #define FAKECMIS_HTTP_CONTROL_JSON "application/json; charset=UTF-8"
 
 /* What a single sign-on proxy in front of the repository answers when its session expired:
@@ -54,79 +46,22 @@ static const char *const fakecmis_http_cmis_headers[] = {
     "Cache-Control", "private, max-age=0", "Server", "Apache-Chemistry-OpenCMIS/1.1.0", NULL};
 
 struct fakecmis_http {
-	struct MHD_Daemon *daemon;
+	struct sim_http *srv;
 	struct fakecmis_repo *repo;
 	struct sim_faults *faults;
 	struct fakecmis_browser_config browser;
 	int auth;
 	int auth_html;
 	unsigned char cred_hash[crypto_generichash_BYTES]; /* of "user:password" */
-	int port;
-	atomic_int stopping;
-	char url[FAKECMIS_HTTP_URL_LEN];
 };
 
 /* Per-request state, from the first handler call to NOTIFY_COMPLETED. */
 struct fakecmis_http_request {
-	struct buf body;
-	int too_large;
-	size_t discarded; /* bytes of an oversized body thrown away */
-	size_t nfields;	  /* a POSTed form, decoded */
+	struct sim_http_request base; /* first: sim_http allocates and hands over this struct */
+	size_t nfields;		      /* a POSTed form, decoded */
 	char *keys[FAKECMIS_HTTP_MAX_FIELDS];
 	char *values[FAKECMIS_HTTP_MAX_FIELDS];
 };
-
-/* Queues an answer. data is copied when copy, else handed over (malloc'd, MHD frees it).
- * headers: NULL, or name and value pairs ended by a NULL name; extra: a second such list. */
-static enum MHD_Result fakecmis_http_send(struct MHD_Connection *conn, unsigned status,
-					  const char *ctype, const char *data, size_t len, int copy,
-					  const char *const *headers, const char *const *extra)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, (void *)data,
-					    copy ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		if (!copy)
-			free((void *)data);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	for (size_t i = 0; headers != NULL && headers[i] != NULL; i += 2)
-		MHD_add_response_header(r, headers[i], headers[i + 1]);
-	for (size_t i = 0; extra != NULL && extra[i] != NULL; i += 2)
-		MHD_add_response_header(r, extra[i], extra[i + 1]);
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static enum MHD_Result fakecmis_http_text(struct MHD_Connection *conn, unsigned status,
-					  const char *text, const char *const *headers)
-{
-	return fakecmis_http_send(conn, status, FAKECMIS_HTTP_TEXT, text, strlen(text), 1, headers,
-				  NULL);
-}
-
-/* Sleeps ms in short steps. Returns 0, or -1 when the server started stopping meanwhile. */
-static int fakecmis_http_sleep(struct fakecmis_http *h, long ms)
-{
-	long long end = util_monotonic_ms() + ms;
-
-	while (util_monotonic_ms() < end) {
-		long long left = end - util_monotonic_ms();
-		long step =
-		    left < FAKECMIS_HTTP_DELAY_STEP_MS ? (long)left : FAKECMIS_HTTP_DELAY_STEP_MS;
-		struct timespec ts = {step / 1000, (step % 1000) * 1000000L};
-
-		if (atomic_load(&h->stopping))
-			return -1;
-		if (step > 0)
-			nanosleep(&ts, NULL);
-	}
-	return atomic_load(&h->stopping) ? -1 : 0;
-}
 
 /* 1 when the request carries the Basic credentials asked (or none are asked), else 0. */
 static int fakecmis_http_authorized(const struct fakecmis_http *h, struct MHD_Connection *conn)
@@ -203,8 +138,8 @@ static char *fakecmis_http_unescape(const char *s, size_t n)
 /* Decodes the body as an urlencoded form into r's fields. Returns 0, or -1 with err. */
 static int fakecmis_http_parse_form(struct fakecmis_http_request *r, char *err, size_t errlen)
 {
-	const char *p = r->body.data ? r->body.data : "";
-	const char *end = p + r->body.len;
+	const char *p = r->base.body.data ? r->base.body.data : "";
+	const char *end = p + r->base.body.len;
 
 	while (p < end) {
 		const char *amp = memchr(p, '&', (size_t)(end - p));
@@ -313,9 +248,9 @@ static void fakecmis_http_corrupt(char *json, size_t *len)
 }
 
 /* Answers a /cmis/ request: credentials, parameters, the fault drawn, the answer. */
-static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct MHD_Connection *conn,
-					  const char *method, const char *url,
-					  struct fakecmis_http_request *r)
+static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct sim_http *srv,
+					  struct MHD_Connection *conn, const char *method,
+					  const char *url, struct fakecmis_http_request *r)
 {
 	struct fakecmis_browser_request rq;
 	const char *allow = NULL;
@@ -332,12 +267,12 @@ static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct MHD_Co
 
 		sim_faults_count(h->faults, FAKECMIS_FAULTS_UNAUTHORIZED);
 		if (h->auth_html)
-			return fakecmis_http_send(
-			    conn, 401, "text/html;charset=utf-8", fakecmis_http_tomcat_401,
-			    strlen(fakecmis_http_tomcat_401), 1, challenge, NULL);
+			return sim_http_send(conn, 401, "text/html;charset=utf-8",
+					     fakecmis_http_tomcat_401,
+					     strlen(fakecmis_http_tomcat_401), 1, challenge, NULL);
 		status = fakecmis_browser_error("unauthorized", "Authorization Required", &json);
-		return fakecmis_http_send(conn, (unsigned)status, FAKECMIS_BROWSER_JSON, json,
-					  strlen(json), 0, challenge, fakecmis_http_cmis_headers);
+		return sim_http_send(conn, (unsigned)status, FAKECMIS_BROWSER_JSON, json,
+				     strlen(json), 0, challenge, fakecmis_http_cmis_headers);
 	}
 	memset(&rq, 0, sizeof(rq));
 	rq.path = fakecmis_browser_path(url);
@@ -355,26 +290,25 @@ static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct MHD_Co
 	case FAKECMIS_FAULT_RESET:
 		return MHD_NO; /* MHD closes the connection without a word */
 	case FAKECMIS_FAULT_HTTP500:
-		return fakecmis_http_text(conn, 500, "Internal Server Error", NULL);
+		return sim_http_text(conn, 500, "Internal Server Error", NULL);
 	case FAKECMIS_FAULT_HTTP503:
-		return fakecmis_http_text(
-		    conn, 503, "Service Unavailable",
-		    (const char *const[]){MHD_HTTP_HEADER_RETRY_AFTER, "1", NULL});
+		return sim_http_text(conn, 503, "Service Unavailable",
+				     (const char *const[]){MHD_HTTP_HEADER_RETRY_AFTER, "1", NULL});
 	case FAKECMIS_FAULT_HTML:
-		return fakecmis_http_send(conn, 200, "text/html; charset=UTF-8",
-					  fakecmis_http_login_page,
-					  strlen(fakecmis_http_login_page), 1, NULL, NULL);
+		return sim_http_send(conn, 200, "text/html; charset=UTF-8",
+				     fakecmis_http_login_page, strlen(fakecmis_http_login_page), 1,
+				     NULL, NULL);
 	case FAKECMIS_FAULT_RUNTIME:
 		status = fakecmis_browser_error(
 		    "runtime", "Error de base de datos: could not obtain a JDBC connection", &json);
-		return fakecmis_http_send(conn, (unsigned)status, FAKECMIS_BROWSER_JSON, json,
-					  strlen(json), 0, fakecmis_http_cmis_headers, NULL);
+		return sim_http_send(conn, (unsigned)status, FAKECMIS_BROWSER_JSON, json,
+				     strlen(json), 0, fakecmis_http_cmis_headers, NULL);
 	case FAKECMIS_FAULT_DENIED:
 		status = fakecmis_browser_error("permissionDenied", "Access denied", &json);
-		return fakecmis_http_send(conn, (unsigned)status, FAKECMIS_BROWSER_JSON, json,
-					  strlen(json), 0, fakecmis_http_cmis_headers, NULL);
+		return sim_http_send(conn, (unsigned)status, FAKECMIS_BROWSER_JSON, json,
+				     strlen(json), 0, fakecmis_http_cmis_headers, NULL);
 	case FAKECMIS_FAULT_DELAY:
-		if (fakecmis_http_sleep(h, delay_ms) < 0)
+		if (sim_http_sleep(srv, delay_ms) < 0)
 			return MHD_NO;
 		break; /* then answers normally */
 	default:
@@ -394,7 +328,7 @@ static enum MHD_Result fakecmis_http_cmis(struct fakecmis_http *h, struct MHD_Co
 		len /= 2;
 	else if (kind == FAKECMIS_FAULT_MALFORMED)
 		fakecmis_http_corrupt(json, &len);
-	return fakecmis_http_send(
+	return sim_http_send(
 	    conn, (unsigned)status, FAKECMIS_BROWSER_JSON, json, len, 0, fakecmis_http_cmis_headers,
 	    allow != NULL ? (const char *const[]){MHD_HTTP_HEADER_ALLOW, allow, NULL} : NULL);
 }
@@ -408,82 +342,35 @@ static enum MHD_Result fakecmis_http_control(struct fakecmis_http *h, struct MHD
 	char *json = NULL;
 	int status;
 
-	status = fakecmis_control_handle(&env, method, url, dep, r->body.data, r->body.len, &json);
-	return fakecmis_http_send(conn, (unsigned)status, FAKECMIS_HTTP_CONTROL_JSON, json,
-				  strlen(json), 0, NULL, NULL);
+	status = fakecmis_control_handle(&env, method, url, dep, r->base.body.data,
+					 r->base.body.len, &json);
+	return sim_http_send(conn, (unsigned)status, FAKECMIS_HTTP_CONTROL_JSON, json, strlen(json),
+			     0, NULL, NULL);
 }
 
-static enum MHD_Result fakecmis_http_handle(void *cls, struct MHD_Connection *conn, const char *url,
-					    const char *method, const char *version,
-					    const char *upload_data, size_t *upload_data_size,
-					    void **con_cls)
+static enum MHD_Result fakecmis_http_route(void *cls, struct sim_http *srv,
+					   struct MHD_Connection *conn, const char *method,
+					   const char *url, struct sim_http_request *base)
 {
 	struct fakecmis_http *h = cls;
-	struct fakecmis_http_request *r = *con_cls;
+	struct fakecmis_http_request *r = (struct fakecmis_http_request *)base;
 
-	(void)version;
-	if (r == NULL) {
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		const char *expect =
-		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
-		long n;
-
-		r = xcalloc(1, sizeof(*r));
-		buf_init(&r->body);
-		*con_cls = r;
-		if (cl != NULL && parse_long(cl, 0, LONG_MAX, &n) == 0 &&
-		    n > (long)FAKECMIS_HTTP_MAX_BODY) {
-			r->too_large = 1;
-			/* The one answer given on the first call: a client waiting for
-			 * "100 Continue" reads it before sending anything, and a body past the
-			 * discard cap is not worth reading. */
-			if ((expect != NULL && strcasecmp(expect, "100-continue") == 0) ||
-			    n > (long)FAKECMIS_HTTP_MAX_DISCARD)
-				return fakecmis_http_text(conn, 413, "Request body too large",
-							  NULL);
-		}
-		return MHD_YES;
-	}
-	if (*upload_data_size > 0) {
-		if (!r->too_large && r->body.len + *upload_data_size <= FAKECMIS_HTTP_MAX_BODY) {
-			buf_append(&r->body, upload_data, *upload_data_size);
-		} else {
-			r->too_large = 1;
-			r->discarded += *upload_data_size;
-			buf_free(&r->body);
-			if (r->discarded > FAKECMIS_HTTP_MAX_DISCARD)
-				return MHD_NO;
-		}
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
-	if (r->too_large)
-		return fakecmis_http_text(conn, 413, "Request body too large", NULL);
 	if (strncmp(url, "/control/", strlen("/control/")) == 0)
 		return fakecmis_http_control(h, conn, method, url, r);
 	if (strcmp(url, "/cmis") == 0 || strncmp(url, "/cmis/", strlen("/cmis/")) == 0)
-		return fakecmis_http_cmis(h, conn, method, url, r);
-	return fakecmis_http_text(conn, 404, "No encontrado", NULL);
+		return fakecmis_http_cmis(h, srv, conn, method, url, r);
+	return sim_http_text(conn, 404, "No encontrado", NULL);
 }
 
-static void fakecmis_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-				    enum MHD_RequestTerminationCode why)
+/* Frees the decoded form of a request. */
+static void fakecmis_http_request_done(struct sim_http_request *base)
 {
-	struct fakecmis_http_request *r = *con_cls;
+	struct fakecmis_http_request *r = (struct fakecmis_http_request *)base;
 
-	(void)cls;
-	(void)conn;
-	(void)why;
-	if (r == NULL)
-		return;
-	buf_free(&r->body);
 	for (size_t i = 0; i < r->nfields; i++) {
 		free(r->keys[i]);
 		free(r->values[i]);
 	}
-	free(r);
-	*con_cls = NULL;
 }
 
 struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
@@ -491,16 +378,14 @@ struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
 					  size_t errlen)
 {
 	struct fakecmis_http *h = xcalloc(1, sizeof(*h));
-	struct sockaddr_storage ss;
-	const union MHD_DaemonInfo *info;
-	char host[64];
-	int ipv6;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
+	struct sim_http_config c = {o->listen,
+				    o->port,
+				    "Request body too large",
+				    fakecmis_http_route,
+				    h,
+				    sizeof(struct fakecmis_http_request),
+				    fakecmis_http_request_done};
 
-	if (sim_net_address(o->listen, o->port, &ss, &ipv6, host, sizeof(host), err, errlen) < 0)
-		goto fail;
-	if (ipv6)
-		flags |= MHD_USE_IPv6;
 	h->repo = r;
 	h->faults = f;
 	h->auth = o->user != NULL;
@@ -513,48 +398,34 @@ struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
 		sodium_memzero(cred, strlen(cred));
 		free(cred);
 	}
-	atomic_init(&h->stopping, 0);
-	h->daemon = MHD_start_daemon(
-	    flags, (uint16_t)o->port, NULL, NULL, fakecmis_http_handle, h, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FAKECMIS_HTTP_TIMEOUT,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)FAKECMIS_HTTP_MAX_CONNECTIONS,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)FAKECMIS_HTTP_MAX_CONNECTIONS,
-	    MHD_OPTION_NOTIFY_COMPLETED, fakecmis_http_completed, h, MHD_OPTION_END);
-	if (h->daemon == NULL) {
-		set_error(err, errlen, "no se pudo escuchar en %s puerto %d (¿puerto ocupado?)",
-			  o->listen, o->port);
-		goto fail;
-	}
-	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	h->port = info != NULL ? info->port : o->port;
-	snprintf(h->url, sizeof(h->url), "http://%s:%d", host, h->port);
-	h->browser.url = h->url;
 	h->browser.page_cap = o->page_cap;
 	h->browser.expired_constraint = o->expired_constraint;
 	h->browser.token_last = o->token_last;
+	h->srv = sim_http_start(&c, err, errlen);
+	if (h->srv == NULL) {
+		sodium_memzero(h->cred_hash, sizeof(h->cred_hash));
+		free(h);
+		return NULL;
+	}
+	h->browser.url = sim_http_url(h->srv);
 	return h;
-fail:
-	sodium_memzero(h->cred_hash, sizeof(h->cred_hash));
-	free(h);
-	return NULL;
 }
 
 int fakecmis_http_port(const struct fakecmis_http *h)
 {
-	return h->port;
+	return sim_http_port(h->srv);
 }
 
 const char *fakecmis_http_url(const struct fakecmis_http *h)
 {
-	return h->url;
+	return sim_http_url(h->srv);
 }
 
 void fakecmis_http_stop(struct fakecmis_http *h)
 {
 	if (h == NULL)
 		return;
-	atomic_store(&h->stopping, 1);
-	MHD_stop_daemon(h->daemon);
+	sim_http_stop(h->srv);
 	sodium_memzero(h->cred_hash, sizeof(h->cred_hash));
 	free(h);
 }

@@ -9,15 +9,8 @@
 #include "fakecmis_faults.h"
 #include "fakecmis_repo.h"
 
-#define FAKECMIS_HTTP_MAX_BODY (1024u * 1024u) /* bytes of a request body; more is a 413 */
-#define FAKECMIS_HTTP_MAX_DISCARD                                                                  \
-	(64u * 1024u * 1024u)		  /* an oversized body read to send the 413;               \
-					     past this the connection is dropped */
-#define FAKECMIS_HTTP_TIMEOUT 60	  /* seconds an idle connection is kept */
-#define FAKECMIS_HTTP_MAX_CONNECTIONS 256 /* at once, also per client address */
-#define FAKECMIS_HTTP_DELAY_STEP_MS 50	  /* a delay sleeps in steps this long */
-#define FAKECMIS_HTTP_MAX_FIELDS 64	  /* fields of a POSTed form */
-#define FAKECMIS_HTTP_REALM "sgd"	  /* of WWW-Authenticate */
+#define FAKECMIS_HTTP_MAX_FIELDS 64 /* fields of a POSTed form */
+#define FAKECMIS_HTTP_REALM "sgd"   /* of WWW-Authenticate */
 
 struct fakecmis_http_options {
 	const char *listen;   /* a loopback address: 127.x.x.x, ::1 or localhost */
@@ -35,8 +28,8 @@ struct fakecmis_http;
 /* Starts serving r and f (borrowed; they must outlive the server). Returns the server, or
  * NULL with err filled (not a loopback address, port taken...). */
 struct fakecmis_http *fakecmis_http_start(const struct fakecmis_http_options *o,
-					  struct fakecmis_repo *r, struct sim_faults *f,
-					  char *err, size_t errlen);
+					  struct fakecmis_repo *r, struct sim_faults *f, char *err,
+					  size_t errlen);
 /* The port actually bound. */
 int fakecmis_http_port(const struct fakecmis_http *h);
 /* The base URL ("http://127.0.0.1:8089"). Borrowed. */

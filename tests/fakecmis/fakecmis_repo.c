@@ -9,6 +9,7 @@
 
 #include "fakecmis_dataset.h"
 #include "fakecmis_gen.h"
+#include "sim_gen.h"
 #include "fakecmis_time.h"
 #include "sim_json.h"
 #include "sim_rand.h"
@@ -346,7 +347,7 @@ static int fakecmis_repo_complete(struct fakecmis_repo *r, struct fakecmis_objec
 		}
 		if (o->n_remitentes == 0 && !in->has_remitente) {
 			/* An internal memo's sender is its area, as in the sample. */
-			const char *area = fakecmis_gen_area_name(o->s[FT_DEP_RADICADORA]);
+			const char *area = sim_gen_area_name(o->s[FT_DEP_RADICADORA]);
 
 			if (area != NULL)
 				fakecmis_object_set_remitentes(o, &area, 1, 0);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fakeds_gen.h"
+#include "sim_gen.h"
 #include "fakeds_time.h"
 #include "sim_json.h"
 #include "sim_rand.h"
@@ -679,7 +680,7 @@ static enum fakeds_data_result fakeds_data_apply(struct fakeds_data *d, struct f
 	if (!in.has[FS_DEPE_CODI])
 		fakeds_data_filing_set(f, FS_DEPE_CODI, f->s[FS_DEP_ORIGEN]);
 	if (!in.has[FS_DEP_ORIGEN_NOMBRE]) {
-		const char *name = fakeds_gen_area_name(f->s[FS_DEP_ORIGEN]);
+		const char *name = sim_gen_area_name(f->s[FS_DEP_ORIGEN]);
 
 		fakeds_data_filing_set(f, FS_DEP_ORIGEN_NOMBRE, name ? name : "");
 	}

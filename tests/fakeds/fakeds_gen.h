@@ -6,10 +6,11 @@
 #include <stddef.h>
 
 #include "fakeds_data.h"
+#include "sim_gen.h"
 
 #define FAKEDS_GEN_MAX_PER_DAY 2000 /* filings per weekday */
 #define FAKEDS_GEN_MAX_DAYS 3700    /* calendar days from --from to --to */
-#define FAKEDS_GEN_VENTANILLA "510" /* the mail room that files what comes from outside */
+#define FAKEDS_GEN_VENTANILLA SIM_GEN_VENTANILLA
 
 struct fakeds_gen_options {
 	long long from_day; /* days since the epoch, inclusive */
@@ -21,8 +22,5 @@ struct fakeds_gen_options {
  * d->seed. Returns 0, or -1 with err filled (a sequence overflowed, dataset full). */
 int fakeds_gen_run(struct fakeds_data *d, const struct fakeds_gen_options *o, char *err,
 		   size_t errlen);
-
-/* The name of a known dependency code (an area, the mail room), or NULL. Borrowed. */
-const char *fakeds_gen_area_name(const char *code);
 
 #endif

@@ -11,13 +11,6 @@
 #include "fakeds_soap.h"
 
 #define FAKEDS_HTTP_SOAP_PATH "/webServices/servidor.php"
-#define FAKEDS_HTTP_MAX_BODY (1024u * 1024u) /* bytes of a request body; more is a 413 */
-#define FAKEDS_HTTP_MAX_DISCARD                                                                    \
-	(64u * 1024u * 1024u)		/* an oversized body read to send the 413;                 \
-					   past this the connection is dropped */
-#define FAKEDS_HTTP_TIMEOUT 60		/* seconds an idle connection is kept */
-#define FAKEDS_HTTP_MAX_CONNECTIONS 256 /* at once, also per client address */
-#define FAKEDS_HTTP_DELAY_STEP_MS 50	/* a delay sleeps in steps this long */
 
 struct fakeds_http_options {
 	const char *listen;		    /* a loopback address: 127.x.x.x, ::1 or localhost */
