@@ -4,7 +4,10 @@ under callgrind on bench/run.sh's database (build/bench, made by `make bench`) w
 cache off (and on, with --cache), once with no request and once with N requests of each read
 path; the difference divided by N is the cost of one request. Both runs first send W (20)
 warm-up requests of the path, so that what each HTTP thread does once (opening its connection,
-preparing its statements) is not counted as the cost of a request. Not a test: prints figures.
+preparing its statements) is not counted as the cost of a request. Only what runs inside the
+HTTP callback (http_api_answer) is counted, so the idle poller's retries against the absent
+document system (their number depends on the wall time) add no noise. Not a test: prints
+figures.
 usage: python3 bench/callgrind.py [--cache] [-n N] [-w W] [BINARY...]"""
 import os
 import re
@@ -51,6 +54,7 @@ def run(binary, paths, n, cache, tag, warm=0):
             os.unlink(os.path.join(W, f))
     env = dict(os.environ, SEGCONT_HTTP_PORT=str(port), SEGCONT_HTTP_CACHE="1" if cache else "0")
     p = subprocess.Popen(["valgrind", "--tool=callgrind", "--separate-threads=no",
+                          "--collect-atstart=no", "--toggle-collect=http_api_answer",
                           "--callgrind-out-file=" + out, binary, "serve", "-c",
                           os.path.join(W, "segcont.conf")], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=W)
