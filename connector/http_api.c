@@ -41,6 +41,8 @@ static const struct http_route http_api_routes[] = {
      HTTP_PATH_NUMERO, NULL, &http_radicados_reparto_body},
     {"POST", "/api/radicados/{numero}/gestiones", http_radicados_gestiones, WORKFLOW_ROLES_GESTION,
      HTTP_PATH_NUMERO, NULL, &http_radicados_gestiones_body},
+    {"POST", "/api/reparto", http_reparto_bulk, WORKFLOW_ROLES_REPARTO, HTTP_PATH_NONE, NULL,
+     &http_reparto_body},
     {"GET", "/api/abogados/carga", http_radicados_carga, AUTH_ROLES_ALL, HTTP_PATH_NONE,
      http_radicados_carga_args, NULL},
     {"POST", "/api/sync", http_reports_sync, AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN, HTTP_PATH_NONE,

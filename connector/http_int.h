@@ -67,7 +67,7 @@ struct http_arg {
 	const char *msg;
 };
 
-enum http_field_type { HTTP_T_STRING, HTTP_T_INT, HTTP_T_BOOL };
+enum http_field_type { HTTP_T_STRING, HTTP_T_INT, HTTP_T_BOOL, HTTP_T_ARRAY };
 
 /* One member of a route's JSON body (a row; the array ends with a NULL name). Shape
  * problems are 400 (tipo_invalido, campo_requerido), values 422, roles 403. */
@@ -78,7 +78,8 @@ struct http_field {
 	int required;
 	const char *hint; /* "falta «name»: <hint>"; NULL: the values, when listed */
 	int follow_up;	  /* sets the follow-up column of that name: who may is workflow's say */
-	long long min;	  /* INT: at least this (at most HTTP_INT_MAX) */
+	long long min;	  /* INT: at least this (at most HTTP_INT_MAX); ARRAY: items at least */
+	size_t max_items; /* ARRAY: items at most (its items are the handler's to check) */
 	size_t max_len;	  /* STRING: bytes at most; 0: no limit */
 	const char *const *values;	   /* STRING: the values admitted (NULL-terminated) ... */
 	const char *(*value_at)(size_t i); /* ... or these */
@@ -285,11 +286,22 @@ void http_radicados_patch(struct http_request *req);
 extern const struct http_body http_radicados_patch_body;
 void http_radicados_reparto(struct http_request *req);
 extern const struct http_body http_radicados_reparto_body;
+/* One reparto of numero to lawyer_id as POST .../reparto makes it (the workflow's checks,
+ * the follow-up's change and its audit, the gestion row), inside the caller's transaction
+ * on s, which commits or rolls back. A refusal is answered on req, its message after
+ * "<item>: "; a filing that does not exist is a 422 there. 0, or -1 answered. */
+int http_radicados_reparto_in(struct http_request *req, struct store *s, const char *numero,
+			      long long lawyer_id, const char *item);
 void http_radicados_gestiones(struct http_request *req);
 extern const struct http_body http_radicados_gestiones_body;
 /* GET /api/abogados/carga */
 void http_radicados_carga(struct http_request *req);
 extern const struct http_arg http_radicados_carga_args[];
+
+/* ---- http_reparto.c: POST /api/reparto, many repartos in one transaction */
+#define HTTP_REPARTO_MAX 200 /* assignments in one POST /api/reparto */
+void http_reparto_bulk(struct http_request *req);
+extern const struct http_body http_reparto_body;
 
 /* GET /api/indicadores, /api/export.xlsx, /api/export.csv: the same period */
 extern const struct http_arg http_reports_period_args[];

@@ -1,6 +1,7 @@
 /* http_radicados.c -- the filings' routes: the list, one filing, its writes (PATCH, reparto,
  * gestiones: one write template over workflow.c's decisions) and the lawyers' load. */
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,8 @@ void http_radicados_get(struct http_request *req)
 struct http_write {
 	struct http_request *req;
 	struct store *s;
+	const char *numero; /* the filing: the path's, or a bulk reparto's item */
+	const char *item;   /* a bulk reparto's item as messages name it; NULL: alone */
 	const struct workflow_action *action;
 	int status;	     /* of the answer when it goes through: 200 or 201 */
 	json_t *version;     /* the "version" member read by the client, or NULL */
@@ -266,21 +269,39 @@ struct http_write_ops {
 	int (*change)(struct http_write *w);
 };
 
+/* A refusal of w: the message, after "<item>: " when w is an item of a bulk reparto. */
+static void http_radicados_write_error(struct http_write *w, int status, const char *codigo,
+				       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void http_radicados_write_error(struct http_write *w, int status, const char *codigo,
+				       const char *fmt, ...)
+{
+	char msg[HTTP_MSG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (w->item != NULL)
+		http_req_errorf(w->req, status, codigo, "%s: %s", w->item, msg);
+	else
+		http_req_error(w->req, status, codigo, msg);
+}
+
 /* The answer of a workflow refusal. */
-static void http_radicados_refuse(struct http_request *req, const struct workflow_result *r)
+static void http_radicados_refuse(struct http_write *w, const struct workflow_result *r)
 {
 	switch (r->verdict) {
 	case WORKFLOW_ROLE:
-		http_req_error(req, 403, "rol_no_autorizado", r->why);
+		http_radicados_write_error(w, 403, "rol_no_autorizado", "%s", r->why);
 		break;
 	case WORKFLOW_NOT_OWN:
-		http_req_error(req, 403, "no_asignado", r->why);
+		http_radicados_write_error(w, 403, "no_asignado", "%s", r->why);
 		break;
 	case WORKFLOW_BAD_INPUT:
-		http_req_error(req, 422, "valor_invalido", r->why);
+		http_radicados_write_error(w, 422, "valor_invalido", "%s", r->why);
 		break;
 	default:
-		http_req_error(req, 422, "transicion_invalida", r->why);
+		http_radicados_write_error(w, 422, "transicion_invalida", "%s", r->why);
 		break;
 	}
 }
@@ -306,10 +327,10 @@ static int http_radicados_version(struct http_write *w)
 	snprintf(v, sizeof(v), "%lld", (long long)json_integer_value(w->version));
 	if (stored != NULL && strcmp(v, stored) == 0)
 		return 0;
-	http_req_errorf(w->req, 409, "version_obsoleta",
-			"el radicado %s cambió (versión actual %s, usted leyó la %s): vuelva a "
-			"leerlo y repita el cambio",
-			w->req->param, stored != NULL ? stored : "?", v);
+	http_radicados_write_error(w, 409, "version_obsoleta",
+				   "el radicado %s cambió (versión actual %s, usted leyó la %s): "
+				   "vuelva a leerlo y repita el cambio",
+				   w->numero, stored != NULL ? stored : "?", v);
 	return -1;
 }
 
@@ -328,17 +349,17 @@ static int http_radicados_write_checks(struct http_write *w, const struct http_w
 	c.role = w->req->role;
 	c.assigned = http_radicados_assigned(w->req, &w->old);
 	c.same_lawyer = w->same_lawyer;
-	c.numero = w->req->param;
+	c.numero = w->numero;
 	c.lawyer_id = w->lawyer_id;
 	workflow_decide(&c, &w->wr);
 	if (w->wr.verdict != WORKFLOW_OK && w->wr.before_state) {
-		http_radicados_refuse(w->req, &w->wr);
+		http_radicados_refuse(w, &w->wr);
 		return -1;
 	}
 	if (http_radicados_version(w) < 0)
 		return -1;
 	if (w->wr.verdict != WORKFLOW_OK) {
-		http_radicados_refuse(w->req, &w->wr);
+		http_radicados_refuse(w, &w->wr);
 		return -1;
 	}
 	return 0;
@@ -352,8 +373,8 @@ static int http_radicados_write_audit(struct http_write *w, const char *datos)
 	int rc = store_follow_up_write(w->s, &w->old, &w->cur, w->req->user.id, w->now, &nchanged);
 
 	if (rc == 1) {
-		http_req_errorf(w->req, 409, "version_obsoleta",
-				"el radicado %s cambió: vuelva a leerlo", w->req->param);
+		http_radicados_write_error(w, 409, "version_obsoleta",
+					   "el radicado %s cambió: vuelva a leerlo", w->numero);
 		return -1;
 	}
 	if (rc < 0 ||
@@ -372,17 +393,48 @@ static void http_radicados_write_init(struct http_write *w, struct http_request 
 {
 	memset(w, 0, sizeof(*w));
 	w->req = req;
+	w->numero = req->param;
 	w->action = workflow_find(action);
 	w->status = status;
 	w->version = version;
 	w->sat = -1;
 }
 
+/* Within the caller's transaction on w->s: reads w->numero, checks, changes and audits it.
+ * 0 written, 1 nothing to change (nothing written), -1 answered (the caller rolls back). */
+static int http_radicados_write_step(struct http_write *w, const struct http_write_ops *ops)
+{
+	char datos[WORKFLOW_DATOS_LEN];
+	int found;
+	int rc;
+
+	found = store_follow_up_get(w->s, w->numero, &w->old);
+	if (found < 0) {
+		http_req_store_error(w->req, w->s);
+		return -1;
+	}
+	if (found == 0) {
+		/* alone, the path names no filing (404); in a bulk reparto, a value does (422) */
+		http_radicados_write_error(w, w->item != NULL ? 422 : 404, "radicado_no_encontrado",
+					   "no existe el radicado %s", w->numero);
+		return -1;
+	}
+	if (http_radicados_write_checks(w, ops) < 0)
+		return -1;
+	/* change */
+	follow_up_copy(&w->cur, &w->old);
+	util_now_iso(w->now);
+	workflow_apply(&w->wr, &w->cur, w->now, w->sat > 0, w->lawyer_id, datos);
+	rc = ops->change != NULL ? ops->change(w) : 0;
+	if (rc != 0)
+		return rc;
+	/* audit */
+	return http_radicados_write_audit(w, datos);
+}
+
 static void http_radicados_write(struct http_write *w, const struct http_write_ops *ops)
 {
 	struct http_request *req = w->req;
-	char datos[WORKFLOW_DATOS_LEN];
-	int found;
 	int rc;
 
 	follow_up_init(&w->old);
@@ -393,19 +445,7 @@ static void http_radicados_write(struct http_write *w, const struct http_write_o
 		http_req_store_error(req, w->s);
 		goto done;
 	}
-	found = store_follow_up_get(w->s, req->param, &w->old);
-	if (found < 0)
-		http_req_store_error(req, w->s);
-	else if (found == 0)
-		http_req_errorf(req, 404, "radicado_no_encontrado", "no existe el radicado %s",
-				req->param);
-	if (found <= 0 || http_radicados_write_checks(w, ops) < 0)
-		goto rollback;
-	/* change */
-	follow_up_copy(&w->cur, &w->old);
-	util_now_iso(w->now);
-	workflow_apply(&w->wr, &w->cur, w->now, w->sat > 0, w->lawyer_id, datos);
-	rc = ops->change != NULL ? ops->change(w) : 0;
+	rc = http_radicados_write_step(w, ops);
 	if (rc < 0)
 		goto rollback;
 	if (rc == 1) { /* nothing differs: no write, no new version */
@@ -413,9 +453,6 @@ static void http_radicados_write(struct http_write *w, const struct http_write_o
 		http_radicados_filing(req, w->s, 200);
 		goto done;
 	}
-	/* audit */
-	if (http_radicados_write_audit(w, datos) < 0)
-		goto rollback;
 	/* end: the answer read inside the same transaction (no later write shows in it) */
 	http_radicados_filing(req, w->s, w->status);
 	if (req->status != w->status)
@@ -592,7 +629,7 @@ void http_radicados_gestiones(struct http_request *req)
 	if (workflow_check_input(w.action, req->role,
 				 texto != NULL && texto[strspn(texto, " \t\r\n")] != '\0',
 				 w.sat >= 0, &w.wr) != WORKFLOW_OK) {
-		http_radicados_refuse(req, &w.wr);
+		http_radicados_refuse(&w, &w.wr);
 		return;
 	}
 	http_radicados_write(&w, &ops);
@@ -625,8 +662,8 @@ static int http_radicados_reparto_check(struct http_write *w)
 		return -1;
 	}
 	if (found == 0 || !lawyer.activo || strcmp(lawyer.rol, "abogado") != 0) {
-		http_req_errorf(w->req, 422, "valor_invalido",
-				"el usuario %lld no es un abogado activo", w->lawyer_id);
+		http_radicados_write_error(w, 422, "valor_invalido",
+					   "el usuario %lld no es un abogado activo", w->lawyer_id);
 		return -1;
 	}
 	snprintf(idtext, sizeof(idtext), "%lld", w->lawyer_id);
@@ -644,6 +681,26 @@ void http_radicados_reparto(struct http_request *req)
 	w.lawyer_id = (long long)json_integer_value(req->field[HTTP_R_ABOGADO]);
 	w.texto = json_string_value(req->field[HTTP_R_TEXTO]);
 	http_radicados_write(&w, &ops);
+}
+
+int http_radicados_reparto_in(struct http_request *req, struct store *s, const char *numero,
+			      long long lawyer_id, const char *item)
+{
+	static const struct http_write_ops ops = {http_radicados_reparto_check, NULL};
+	struct http_write w;
+	int rc;
+
+	http_radicados_write_init(&w, req, "reparto", 200, NULL);
+	w.s = s;
+	w.numero = numero;
+	w.item = item;
+	w.lawyer_id = lawyer_id;
+	follow_up_init(&w.old);
+	follow_up_init(&w.cur);
+	rc = http_radicados_write_step(&w, &ops);
+	follow_up_free(&w.old);
+	follow_up_free(&w.cur);
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- GET /api/abogados/carga */

@@ -430,6 +430,8 @@ static const char *http_req_type_name(enum http_field_type t)
 		return "un texto";
 	case HTTP_T_INT:
 		return "un número entero";
+	case HTTP_T_ARRAY:
+		return "una lista";
 	default:
 		return "true o false";
 	}
@@ -515,6 +517,8 @@ static int http_req_body_shape(struct http_request *req, const struct http_body 
 			ok = json_is_string(val);
 		else if (f->type == HTTP_T_INT)
 			ok = json_is_integer(val);
+		else if (f->type == HTTP_T_ARRAY)
+			ok = json_is_array(val);
 		else
 			ok = json_is_boolean(val);
 		if (!ok) {
@@ -597,6 +601,16 @@ static int http_req_field_value(struct http_request *req, const struct http_fiel
 		else
 			http_req_errorf(req, 422, "valor_invalido", "«%s» es demasiado grande",
 					f->name);
+		return -1;
+	}
+	if (f->type == HTTP_T_ARRAY) {
+		size_t n = json_array_size(val);
+
+		if (n >= (size_t)f->min && n <= f->max_items)
+			return 0;
+		http_req_errorf(req, 422, "valor_invalido",
+				"«%s» debe tener entre %lld y %zu elementos (tiene %zu)", f->name,
+				f->min, f->max_items, n);
 		return -1;
 	}
 	if (f->type != HTTP_T_STRING)

@@ -241,6 +241,7 @@ static const struct http_field test_fields[] = {
     {.name = "valor", .type = HTTP_T_INT, .nullable = 1, .follow_up = 1},
     {.name = "fecha_rp", .type = HTTP_T_STRING, .nullable = 1, .follow_up = 1, .date = 1},
     {.name = "publicado_secop", .type = HTTP_T_BOOL, .follow_up = 1},
+    {.name = "lista", .type = HTTP_T_ARRAY, .min = 1, .max_items = 2},
     {.name = NULL},
 };
 static const struct http_body test_body = {
@@ -321,6 +322,18 @@ static void test_body_spec(void **state)
 	test_body_refused("{\"version\": 3, \"fecha_rp\": \"2023-02-29\"}", dir, 422,
 			  "fecha_invalida",
 			  "«fecha_rp» debe ser una fecha real AAAA-MM-DD (o null)");
+	/* a list: its type, then how many items (the items are the handler's) */
+	assert_int_equal(test_body_rc(&req, "{\"version\": 3, \"lista\": [1, \"a\"]}", dir), 0);
+	assert_int_equal(json_array_size(req.field[7]), 2);
+	test_req_free(&req);
+	test_body_refused("{\"version\": 3, \"lista\": \"x\"}", dir, 400, "tipo_invalido",
+			  "«lista» debe ser una lista");
+	test_body_refused("{\"version\": 3, \"lista\": null}", dir, 400, "tipo_invalido",
+			  "«lista» debe ser una lista");
+	test_body_refused("{\"version\": 3, \"lista\": []}", dir, 422, "valor_invalido",
+			  "«lista» debe tener entre 1 y 2 elementos (tiene 0)");
+	test_body_refused("{\"version\": 3, \"lista\": [1, 2, 3]}", dir, 422, "valor_invalido",
+			  "«lista» debe tener entre 1 y 2 elementos (tiene 3)");
 }
 
 /* util_date_add, which gives the list its hasta + 1 day: strict form, bounded years. */
