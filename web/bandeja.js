@@ -1,7 +1,9 @@
 // bandeja.js -- the inbox: the office's sheet of filings with filters, sorting, paging and
-// totals. The Director opens on the unassigned ones, a lawyer on their own.
+// totals. The Director opens on the unassigned ones, a lawyer on their own, and assigns from
+// here: a «Repartir» button in each unassigned row (the suggestion preselected) and
+// «Repartir seleccionados» for the rows ticked (POST /api/reparto, all or nothing).
 
-import { api, conParametros } from './api.js';
+import { api, conParametros, ApiError } from './api.js';
 import { h, vaciar, campo, selector, marcarError, aviso, recordarFoco } from './dom.js';
 import { ESTADOS, TIPOS_TRAMITE, etiqueta, fecha, fechaISO, miles } from './fmt.js';
 import { indicadoresActuales, slaDe, textoDias, semaforo } from './sla.js';
@@ -44,6 +46,7 @@ export async function mostrarBandeja(cont, ctx, vigente) {
   ]);
   const faltaSla = lista.radicados.some((r) => !r.sla);
   const ind = await indicadoresActuales().catch(() => null);
+  const rep = ctx.yo.rol === 'director' ? await datosReparto(lista, carga) : null;
   if (!vigente()) return;
   // A page past the end (after a filter or a change): go to the last one.
   const paginas = Math.max(1, Math.ceil(lista.total / f.por_pagina));
@@ -71,7 +74,8 @@ export async function mostrarBandeja(cont, ctx, vigente) {
     h('p', { class: 'sub' }, descripcionFiltro(f, ctx, carga))));
   cont.append(totales(f, ctx, carga, ind, recargar));
   cont.append(formularioFiltros(f, ctx, carga, recargar));
-  cont.append(tablaRadicados(lista, f, faltaSla ? ind : null, recargar));
+  if (rep) cont.append(barraReparto(rep, recargar));
+  cont.append(tablaRadicados(lista, f, faltaSla ? ind : null, recargar, rep));
   cont.append(paginacion(lista, f, paginas, recargar));
 }
 
@@ -172,13 +176,14 @@ function encabezado(titulo, clave, f, recargar) {
   return h('th', { scope: 'col', 'aria-sort': sort }, b);
 }
 
-function tablaRadicados(lista, f, ind, recargar) {
+function tablaRadicados(lista, f, ind, recargar, rep) {
   const cols = [['Radicado', 'numero'], ['Fecha', 'fecha'], ['Área solicitante'], ['Asunto'], ['Tipo de trámite', 'tipo_tramite'],
     ['Abogado'], ['Estado', 'estado'], ['Días hábiles / meta'], ['Semáforo']];
   const tbody = h('tbody');
   for (const r of lista.radicados) {
     const x = slaDe(r, r.sla, ind);
     tbody.append(h('tr', { 'data-numero': r.numero },
+      rep ? h('td', { class: 'sel' }, casillaFila(rep, r)) : null,
       h('td', { class: 'num' }, h('a', { href: '#/radicado/' + encodeURIComponent(r.numero) }, r.numero)),
       h('td', { class: 'fecha' }, fecha(r.fecha_radicacion)),
       h('td', { class: 'area', title: r.dependencia_origen_nombre || '' }, r.dependencia_origen_nombre || '—'),
@@ -188,10 +193,11 @@ function tablaRadicados(lista, f, ind, recargar) {
       h('td', {}, h('span', { class: 'estado e-' + r.estado }, etiqueta(ESTADOS, r.estado)),
         r.estado_ds === 'anulado' ? h('span', { class: 'estado e-anulado' }, 'Anulado en SGD') : null),
       h('td', { class: 'dias' }, textoDias(x)),
-      h('td', {}, semaforo(x.estado))));
+      h('td', {}, semaforo(x.estado)),
+      rep ? h('td', { class: 'celda-reparto' }, repartoFila(rep, r, recargar)) : null));
   }
   if (lista.radicados.length === 0) {
-    tbody.append(h('tr', {}, h('td', { colspan: cols.length, class: 'vacio' }, 'Ningún radicado cumple los filtros.')));
+    tbody.append(h('tr', {}, h('td', { colspan: cols.length + (rep ? 2 : 0), class: 'vacio' }, 'Ningún radicado cumple los filtros.')));
   }
   const desde = lista.total === 0 ? 0 : (lista.pagina - 1) * lista.por_pagina + 1;
   const hasta = Math.min(lista.total, lista.pagina * lista.por_pagina);
@@ -199,7 +205,9 @@ function tablaRadicados(lista, f, ind, recargar) {
     h('table', { class: 'tabla bandeja', id: 'tabla-bandeja' },
       h('caption', {}, 'Radicados: ', h('span', { id: 'total-radicados' }, miles(lista.total)),
         lista.total > 0 ? ' (se muestran del ' + miles(desde) + ' al ' + miles(hasta) + ')' : ''),
-      h('thead', {}, h('tr', {}, cols.map(([t, k]) => encabezado(t, k && ORDENABLES[k] ? k : null, f, recargar)))),
+      h('thead', {}, h('tr', {}, rep ? h('th', { scope: 'col', class: 'sel' }, rep.todos) : null,
+        cols.map(([t, k]) => encabezado(t, k && ORDENABLES[k] ? k : null, f, recargar)),
+        rep ? h('th', { scope: 'col' }, 'Reparto') : null)),
       tbody));
 }
 
@@ -216,4 +224,154 @@ function paginacion(lista, f, paginas, recargar) {
     h('span', { 'aria-live': 'polite' }, 'Página ' + miles(f.pagina) + ' de ' + miles(paginas)),
     h('button', { type: 'button', class: 'secundario', disabled: f.pagina >= paginas, onclick: ir(f.pagina + 1) }, 'Siguiente »'),
     pp.campo);
+}
+
+// ---- Reparto from the bandeja (Director)
+
+const repartible = (r) => r.estado === 'recibido' && r.estado_ds !== 'anulado';
+const tipoDe = (r) => r.tipo_tramite || 'otro';
+
+// The suggestion of each tipo de trámite among the page's unassigned rows (GET
+// /api/abogados/carga?tipo_tramite=), the active lawyers and the selection's state.
+async function datosReparto(lista, carga) {
+  const filas = lista.radicados.filter(repartible);
+  const tipos = [...new Set(filas.map(tipoDe))];
+  const sugerencias = {};
+  await Promise.all(tipos.map(async (t) => {
+    try {
+      const d = await api('GET', conParametros('/api/abogados/carga', { tipo_tramite: t }));
+      if (d.sugerencia && Array.isArray(d.sugerencia.abogados)) sugerencias[t] = d.sugerencia;
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e; // without a suggestion the rows preselect nobody
+    }
+  }));
+  const abogados = carga.abogados.filter((a) => a.activo).map((a) => ({ id: a.id, nombre: a.nombre, abiertos: a.abiertos || 0 }));
+  const rep = { filas, sugerencias, abogados, sel: new Set(), casillas: [] };
+  rep.todos = h('input', { type: 'checkbox', id: 'sel-todos', 'aria-label': 'Seleccionar todos los radicados sin repartir de esta página',
+    disabled: filas.length === 0, onchange: () => {
+      for (const c of rep.casillas) {
+        c.checked = rep.todos.checked;
+        if (c.checked) rep.sel.add(c.value); else rep.sel.delete(c.value);
+      }
+      actualizarSeleccion(rep);
+    } });
+  return rep;
+}
+
+function actualizarSeleccion(rep) {
+  const n = rep.sel.size;
+  rep.todos.checked = n > 0 && n === rep.casillas.length;
+  rep.todos.indeterminate = n > 0 && n < rep.casillas.length;
+  if (rep.cuenta) rep.cuenta.textContent = n === 1 ? '1 radicado seleccionado' : miles(n) + ' radicados seleccionados';
+  if (rep.boton) rep.boton.disabled = n === 0;
+}
+
+// A row's tick; with Shift, every row from the last one ticked to this one takes its state.
+function casillaFila(rep, r) {
+  if (!repartible(r)) return null;
+  const i = rep.casillas.length;
+  const c = h('input', { type: 'checkbox', class: 'sel-radicado', value: r.numero, 'aria-label': 'Seleccionar el radicado ' + r.numero,
+    onclick: (ev) => {
+      const desde = ev.shiftKey && rep.ultima !== undefined ? Math.min(rep.ultima, i) : i;
+      const hasta = ev.shiftKey && rep.ultima !== undefined ? Math.max(rep.ultima, i) : i;
+      for (let k = desde; k <= hasta; k++) {
+        const x = rep.casillas[k];
+        x.checked = c.checked;
+        if (x.checked) rep.sel.add(x.value); else rep.sel.delete(x.value);
+      }
+      rep.ultima = i;
+      actualizarSeleccion(rep);
+    } });
+  rep.casillas.push(c);
+  return c;
+}
+
+// The suggestion's spread, simulated here: each filing goes to the first lawyer by the
+// server's order (indicators_suggest_reparto: lower score, fewer urgent, more days left on
+// the most pressing filing, lower id), and that lawyer's score then grows by the filing's
+// meta (a new filing weighs its meta; its clock starts with meta days left) before the next.
+export function repartoSugerido(filas, sugerencias) {
+  const carga = new Map();
+  for (const s of Object.values(sugerencias)) {
+    for (const a of s.abogados) {
+      if (!carga.has(a.abogado_id)) {
+        carga.set(a.abogado_id, { id: a.abogado_id, puntaje: a.puntaje, urgentes: a.urgentes,
+          min: a.dias_restantes_min === null || a.dias_restantes_min === undefined ? Infinity : a.dias_restantes_min });
+      }
+    }
+  }
+  const antes = (a, b) => a.puntaje - b.puntaje || a.urgentes - b.urgentes || (a.min === b.min ? 0 : a.min > b.min ? -1 : 1) || a.id - b.id;
+  const plan = [];
+  for (const r of filas) {
+    const s = sugerencias[tipoDe(r)];
+    const primero = [...carga.values()].sort(antes)[0];
+    if (!s || !primero) return null;
+    primero.puntaje += s.meta;
+    primero.min = Math.min(primero.min, s.meta);
+    plan.push({ numero: r.numero, abogado_id: primero.id });
+  }
+  return plan;
+}
+
+async function enviarReparto(rep, asignaciones, recargar) {
+  const nombres = new Map(rep.abogados.map((a) => [a.id, a.nombre]));
+  try {
+    const res = await api('POST', '/api/reparto', { asignaciones });
+    const por = new Map();
+    for (const x of res.radicados) por.set(x.abogado_id, (por.get(x.abogado_id) || 0) + 1);
+    const partes = [...por].map(([id, n]) => miles(n) + ' a ' + (nombres.get(id) || 'el usuario ' + id));
+    aviso((res.repartidos === 1 ? 'Se repartió 1 radicado: ' : 'Se repartieron ' + miles(res.repartidos) + ' radicados: ') + partes.join(', ') + '.', 'ok');
+    await recargar();
+  } catch (e) {
+    aviso('No se repartió ninguno. ' + e.message, 'error');
+  }
+}
+
+function barraReparto(rep, recargar) {
+  if (rep.filas.length === 0) return null;
+  const destino = campo('Repartir a', selector([['sugerencia', 'Según la sugerencia (reparte por carga)'],
+    ...rep.abogados.map((a) => [String(a.id), a.nombre + ' (' + miles(a.abiertos) + ' abiertos)'])], 'sugerencia', { name: 'destino-reparto' }));
+  rep.cuenta = h('span', { class: 'cuenta', id: 'n-seleccionados', 'aria-live': 'polite' });
+  rep.boton = h('button', { type: 'button', class: 'primario', 'data-accion': 'repartir-seleccionados', onclick: async () => {
+    const filas = rep.filas.filter((r) => rep.sel.has(r.numero));
+    let plan;
+    if (destino.control.value === 'sugerencia') {
+      plan = repartoSugerido(filas, rep.sugerencias);
+      if (!plan) {
+        aviso('La sugerencia de reparto no está disponible; elija un abogado.', 'error');
+        return;
+      }
+    } else {
+      plan = filas.map((r) => ({ numero: r.numero, abogado_id: Number(destino.control.value) }));
+    }
+    rep.boton.disabled = true;
+    await enviarReparto(rep, plan, recargar);
+    if (rep.boton.isConnected) actualizarSeleccion(rep);
+  } }, 'Repartir seleccionados');
+  actualizarSeleccion(rep);
+  return h('div', { class: 'barra-reparto', role: 'group', 'aria-label': 'Reparto de los radicados seleccionados' },
+    rep.cuenta, destino.campo, h('div', { class: 'botones' }, rep.boton));
+}
+
+// A row's «Repartir»: the lawyer the suggestion puts first for its tipo preselected (one
+// click), or another chosen in the list.
+function repartoFila(rep, r, recargar) {
+  if (!repartible(r)) return null;
+  const s = rep.sugerencias[tipoDe(r)];
+  const sugerido = s && s.abogados.length ? s.abogados[0].abogado_id : null;
+  const opciones = rep.abogados.map((a) => [String(a.id), a.nombre + (a.id === sugerido ? ' (sugerido)' : '')]);
+  if (sugerido === null) opciones.unshift(['', 'Elija…']);
+  const sel = selector(opciones, sugerido === null ? '' : String(sugerido), { name: 'abogado-' + r.numero, 'aria-label': 'Abogado para el radicado ' + r.numero });
+  const b = h('button', { type: 'button', class: 'secundario', 'data-accion': 'repartir-' + r.numero,
+    'aria-label': 'Repartir el radicado ' + r.numero, onclick: async () => {
+      if (!sel.value) {
+        aviso('Elija el abogado del radicado ' + r.numero + '.', 'error');
+        sel.focus();
+        return;
+      }
+      b.disabled = true;
+      await enviarReparto(rep, [{ numero: r.numero, abogado_id: Number(sel.value) }], recargar);
+      if (b.isConnected) b.disabled = false;
+    } }, 'Repartir');
+  return h('div', { class: 'reparto-fila' }, sel, b);
 }
