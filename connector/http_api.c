@@ -47,7 +47,7 @@ static const struct http_route http_api_routes[] = {
      NULL, &http_reports_sync_body},
     {"GET", "/api/usuarios/yo", http_reports_yo, AUTH_ROLES_ALL, HTTP_PATH_NONE, NULL, NULL},
     {"GET", "/api/indicadores", http_reports_indicadores, AUTH_ROLES_ALL, HTTP_PATH_NONE,
-     http_reports_period_args, NULL},
+     http_reports_indicadores_args, NULL},
     {"GET", "/api/export.xlsx", http_reports_export_xlsx, AUTH_ROLES_ALL, HTTP_PATH_NONE,
      http_reports_period_args, NULL},
     {"GET", "/api/export.csv", http_reports_export_csv, AUTH_ROLES_ALL, HTTP_PATH_NONE,
