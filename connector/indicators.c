@@ -258,6 +258,16 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 				  errlen);
 }
 
+enum indicators_rc indicators_load_base(struct store *s, const struct config *cfg,
+					const struct calendar *cal, const char *desde,
+					const char *hasta, const char *now, int only_period,
+					enum indicators_base base, struct indicators_set *set,
+					char *err, size_t errlen)
+{
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, &base, set, err,
+				  errlen);
+}
+
 static void indicators_filing_free(struct indicators_filing *f)
 {
 	for (size_t i = 0; i < INDICATORS_NTEXTS; i++) {

@@ -135,6 +135,14 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 				   char *err, size_t errlen);
 void indicators_set_free(struct indicators_set *set);
 
+/* indicators_load on a base (the set's base; every filing's gestiones read too). Same
+ * returns. */
+enum indicators_rc indicators_load_base(struct store *s, const struct config *cfg,
+					const struct calendar *cal, const char *desde,
+					const char *hasta, const char *now, int only_period,
+					enum indicators_base base, struct indicators_set *set,
+					char *err, size_t errlen);
+
 /* GET /api/indicadores?desde=&hasta=: *out receives a new object {periodo, corte, metas,
  * oficina, por_abogado, por_tipo_tramite, por_modalidad, por_area, vencidos, por_vencer};
  * every count is {"n", "radicados": [numeros]} and every time figure lists its

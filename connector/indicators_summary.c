@@ -363,15 +363,18 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 	return o;
 }
 
+int indicators_summary_in_base(const struct indicators_set *set, const struct indicators_filing *f)
+{
+	return indicators_summary_actividad(set) ? indicators_summary_active(set, f)
+						 : f->en_periodo;
+}
+
 /* The filings of the period that count (not annulled; received in it, or under actividad
  * with something done in it). */
 static int indicators_summary_counts(const struct indicators_set *set,
 				     const struct indicators_filing *f)
 {
-	if (!indicators_measured(f))
-		return 0;
-	return indicators_summary_actividad(set) ? indicators_summary_active(set, f)
-						 : f->en_periodo;
+	return indicators_measured(f) && indicators_summary_in_base(set, f);
 }
 
 static json_t *indicators_summary_item_json(const struct indicators_filing *f)
