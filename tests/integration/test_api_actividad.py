@@ -140,6 +140,16 @@ st, h, e = call("GET", "/api/indicadores?desde=2026-06-01&hasta=2026-06-30&base=
 t.check(st == 422 and "actividad" in e.get("error", {}).get("mensaje", "") and "radicacion" in e["error"]["mensaje"],
         "base=tramite: 422 que nombra actividad y radicacion (%s %s)" % (st, e))
 
+print("3b. la exportación sigue la base: sus filas son las del periodo en esa base")
+for base, want in (("actividad", [1, 2, 3, 4, 5, 6]), ("radicacion", [6])):
+    st, h, body = t.api(B, "GET", "/api/export.csv?desde=2026-07-01&hasta=2026-07-31&base=" + base,
+                        token=DIR)
+    text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+    got = [i for i in range(1, 7) if F[i] in text]
+    t.check(st == 200 and got == want, "CSV de julio, base %s: filas de %s (%s)" % (base, want, got))
+st, h, e = call("GET", "/api/export.xlsx?base=otra")
+t.check(st == 422, "exportación con base desconocida: 422 (%s)" % st)
+
 print("4. el trabajo de hoy sobre radicados de hace dos meses (el caso del issue)")
 today = t.today_bogota()
 two = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1) - datetime.timedelta(days=1)
