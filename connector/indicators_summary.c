@@ -13,6 +13,7 @@
 #define INDICATORS_SUMMARY_P90 0.9
 #define INDICATORS_SUMMARY_MEDIAN 0.5
 #define INDICATORS_SUMMARY_PERCENT 100.0
+#define INDICATORS_SUMMARY_KIND_LEN 64 /* a gestion tipo and its NUL; longer ones are skipped */
 
 /* The modalities in the order the indicators list them; "" (not yet known) last. */
 static const char *const indicators_summary_modalidades[] = {
@@ -438,7 +439,7 @@ static json_t *indicators_summary_kinds_json(const struct indicators_summary_lis
 		while (*p != '\0') {
 			size_t item = strcspn(p, ";");
 			size_t len = strcspn(p, "|;");
-			char name[WORKFLOW_MSG_LEN];
+			char name[INDICATORS_SUMMARY_KIND_LEN];
 
 			if (len < item && len < sizeof(name)) {
 				memcpy(name, p, len);
