@@ -394,7 +394,7 @@ static void export_csv(const struct indicators_set *set, struct buf *out, size_t
 	for (size_t j = 0; j < set->n; j++) {
 		struct export_cell row[EXPORT_NCOLS];
 
-		if (!set->v[j].en_periodo)
+		if (!indicators_summary_in_base(set, &set->v[j]))
 			continue;
 		export_row(&set->v[j], row);
 		for (int i = 0; i < EXPORT_NCOLS; i++) {
@@ -529,7 +529,7 @@ static size_t export_xlsx_filings(lxw_workbook *wb, const struct indicators_set 
 	for (size_t j = 0; j < set->n; j++) {
 		struct export_cell row[EXPORT_NCOLS];
 
-		if (!set->v[j].en_periodo)
+		if (!indicators_summary_in_base(set, &set->v[j]))
 			continue;
 		r++;
 		export_row(&set->v[j], row);
@@ -879,13 +879,26 @@ enum indicators_rc export_write(struct store *s, const struct config *cfg,
 				const char *desde, const char *hasta, const char *now,
 				struct buf *out, size_t *nrows, char *err, size_t errlen)
 {
+	return export_write_on(s, cfg, cal, fmt, desde, hasta, INDICATORS_BASE_RADICACION, now, out,
+			       nrows, err, errlen);
+}
+
+enum indicators_rc export_write_on(struct store *s, const struct config *cfg,
+				   const struct calendar *cal, enum export_format fmt,
+				   const char *desde, const char *hasta, enum indicators_base ibase,
+				   const char *now, struct buf *out, size_t *nrows, char *err,
+				   size_t errlen)
+{
 	struct indicators_set set;
 	enum indicators_rc rc;
 	size_t rows = 0;
 	char *tmp = NULL;
 	char *base;
 
-	rc = export_load(s, cfg, cal, desde, hasta, now, &set, err, errlen);
+	rc =
+	    ibase == INDICATORS_BASE_RADICACION
+		? export_load(s, cfg, cal, desde, hasta, now, &set, err, errlen)
+		: indicators_load_base(s, cfg, cal, desde, hasta, now, 0, ibase, &set, err, errlen);
 	if (rc != INDICATORS_OK)
 		goto done;
 	if (fmt == EXPORT_CSV) {

@@ -62,6 +62,15 @@ enum indicators_rc export_write(struct store *s, const struct config *cfg,
 				const char *desde, const char *hasta, const char *now,
 				struct buf *out, size_t *nrows, char *err, size_t errlen);
 
+/* export_write on a base (indicators.h): under actividad the rows are the filings received
+ * in the period or with something done in it, and the indicators sheet counts by activity.
+ * Same returns. */
+enum indicators_rc export_write_on(struct store *s, const struct config *cfg,
+				   const struct calendar *cal, enum export_format fmt,
+				   const char *desde, const char *hasta, enum indicators_base ibase,
+				   const char *now, struct buf *out, size_t *nrows, char *err,
+				   size_t errlen);
+
 /* The same into the file path, replaced atomically (written beside it, then renamed) with
  * mode EXPORT_FILE_MODE. Same returns. */
 enum indicators_rc export_write_file(struct store *s, const struct config *cfg,

@@ -28,6 +28,36 @@ const struct http_arg http_reports_period_args[] = {
 };
 HTTP_SPEC_FITS(http_reports_period_args, HTTP_MAX_ARGS);
 
+/* GET /api/indicadores and /api/export.* ?desde=&hasta=&base=actividad|radicacion
+ * (radicacion when absent). */
+static const char *const http_reports_bases[] = {"radicacion", "actividad", NULL};
+
+enum { HTTP_I_DESDE, HTTP_I_HASTA, HTTP_I_BASE };
+const struct http_arg http_reports_indicadores_args[] = {
+    [HTTP_I_DESDE] = {.name = "desde",
+		      .type = HTTP_ARG_DATE,
+		      .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
+    [HTTP_I_HASTA] = {.name = "hasta",
+		      .type = HTTP_ARG_DATE,
+		      .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
+    [HTTP_I_BASE] = {.name = "base",
+		     .type = HTTP_ARG_ENUM,
+		     .values = http_reports_bases,
+		     .status = 422,
+		     .msg = "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» "
+			    "(lo radicado en el periodo)"},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_indicadores_args, HTTP_MAX_ARGS);
+
+/* The base a request asks for (http_reports_indicadores_args' "base"; radicacion when absent). */
+static enum indicators_base http_reports_base(const struct http_request *req)
+{
+	return req->arg[HTTP_I_BASE] != NULL && req->arg_num[HTTP_I_BASE] == 1
+		   ? INDICATORS_BASE_ACTIVIDAD
+		   : INDICATORS_BASE_RADICACION;
+}
+
 /* Cached per day (the clocks count business days). */
 void http_reports_indicadores(struct http_request *req)
 {
@@ -43,8 +73,9 @@ void http_reports_indicadores(struct http_request *req)
 	buf_printf(&key, "I?%s#%s", req->canon.data != NULL ? req->canon.data : "", today);
 	if (http_cache_answer_get(req, s, key.data))
 		goto done;
-	rc = indicators_build(s, req->api->cfg, req->api->calendar, req->arg[0], req->arg[1], NULL,
-			      &j, err, sizeof(err));
+	rc = indicators_build_on(s, req->api->cfg, req->api->calendar, req->arg[HTTP_I_DESDE],
+				 req->arg[HTTP_I_HASTA], http_reports_base(req), NULL, &j, err,
+				 sizeof(err));
 	if (rc != INDICATORS_OK) {
 		http_req_indicators_error(req, s, rc, err);
 		goto done;
@@ -64,8 +95,9 @@ static void http_reports_export(struct http_request *req, enum export_format fmt
 	enum indicators_rc rc;
 
 	buf_reset(&req->out);
-	rc = export_write(s, req->api->cfg, req->api->calendar, fmt, req->arg[0], req->arg[1], NULL,
-			  &req->out, &nrows, err, sizeof(err));
+	rc = export_write_on(s, req->api->cfg, req->api->calendar, fmt, req->arg[HTTP_I_DESDE],
+			     req->arg[HTTP_I_HASTA], http_reports_base(req), NULL, &req->out,
+			     &nrows, err, sizeof(err));
 	if (rc != INDICATORS_OK) {
 		http_req_indicators_error(req, s, rc, err);
 		return;

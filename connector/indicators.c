@@ -129,6 +129,7 @@ static const struct {
     INDICATORS_TEXT(fecha_acta_inicio),
     INDICATORS_TEXT(observaciones),
     INDICATORS_TEXT(notas),
+    INDICATORS_TEXT(gestiones),
 };
 #define INDICATORS_NTEXTS (sizeof(indicators_texts) / sizeof(indicators_texts[0]))
 
@@ -170,6 +171,13 @@ static int indicators_load_row(const struct store_sla_row *r, void *arg)
 	indicators_sla_compute(ctx->cal, indicators_meta(ctx->cfg, r->tipo_tramite), r, ctx->now,
 			       &f->sla);
 	f->devoluciones = f->sla.devoluciones > 0 ? f->sla.devoluciones : r->devoluciones;
+	f->dias_hasta_reparto = -1;
+	if (f->sla.inicio[0] != '\0') {
+		long d =
+		    calendar_business_days_between(ctx->cal, r->fecha_radicacion, f->sla.inicio);
+
+		f->dias_hasta_reparto = d < 0 ? 0 : d;
+	}
 	strlcpy_s(day, r->fecha_radicacion, sizeof(day));
 	f->en_periodo = (set->desde[0] == '\0' || strcmp(day, set->desde) >= 0) &&
 			(set->hasta[0] == '\0' || strcmp(day, set->hasta) <= 0);
@@ -190,10 +198,12 @@ static void indicators_set_init(struct indicators_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
-enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
-				   const struct calendar *cal, const char *desde, const char *hasta,
-				   const char *now, int only_period, struct indicators_set *set,
-				   char *err, size_t errlen)
+/* indicators_load on a base; the indicators (base set) also read every filing's gestiones. */
+static enum indicators_rc indicators_load_on(struct store *s, const struct config *cfg,
+					     const struct calendar *cal, const char *desde,
+					     const char *hasta, const char *now, int only_period,
+					     const enum indicators_base *base,
+					     struct indicators_set *set, char *err, size_t errlen)
 {
 	struct store_sla_query q;
 	struct indicators_load_ctx ctx;
@@ -222,6 +232,11 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 	if (set->hasta[0] != '\0' && util_date_add(set->hasta, 1, hasta_excl) == 0)
 		q.hasta_excl = hasta_excl;
 	q.mas_abiertos = !only_period;
+	if (base != NULL) {
+		set->base = *base;
+		q.con_gestiones = 1;
+		q.actividad = *base == INDICATORS_BASE_ACTIVIDAD;
+	}
 	ctx.cfg = cfg;
 	ctx.cal = cal;
 	ctx.now = now;
@@ -232,6 +247,25 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 		return INDICATORS_INTERNAL;
 	}
 	return INDICATORS_OK;
+}
+
+enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
+				   const struct calendar *cal, const char *desde, const char *hasta,
+				   const char *now, int only_period, struct indicators_set *set,
+				   char *err, size_t errlen)
+{
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, NULL, set, err,
+				  errlen);
+}
+
+enum indicators_rc indicators_load_base(struct store *s, const struct config *cfg,
+					const struct calendar *cal, const char *desde,
+					const char *hasta, const char *now, int only_period,
+					enum indicators_base base, struct indicators_set *set,
+					char *err, size_t errlen)
+{
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, &base, set, err,
+				  errlen);
 }
 
 static void indicators_filing_free(struct indicators_filing *f)
@@ -269,16 +303,30 @@ int indicators_is_load(const struct indicators_filing *f)
 		strcmp(f->estado, "devuelto") == 0);
 }
 
+const char *indicators_base_name(enum indicators_base base)
+{
+	return base == INDICATORS_BASE_ACTIVIDAD ? "actividad" : "radicacion";
+}
+
 enum indicators_rc indicators_build(struct store *s, const struct config *cfg,
 				    const struct calendar *cal, const char *desde,
 				    const char *hasta, const char *now, json_t **out, char *err,
 				    size_t errlen)
 {
+	return indicators_build_on(s, cfg, cal, desde, hasta, INDICATORS_BASE_RADICACION, now, out,
+				   err, errlen);
+}
+
+enum indicators_rc indicators_build_on(struct store *s, const struct config *cfg,
+				       const struct calendar *cal, const char *desde,
+				       const char *hasta, enum indicators_base base,
+				       const char *now, json_t **out, char *err, size_t errlen)
+{
 	struct indicators_set set;
 	enum indicators_rc rc;
 
 	*out = NULL;
-	rc = indicators_load(s, cfg, cal, desde, hasta, now, 0, &set, err, errlen);
+	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, &set, err, errlen);
 	if (rc == INDICATORS_OK)
 		*out = indicators_summary_json(&set, cfg);
 	indicators_set_free(&set);

@@ -17,10 +17,24 @@
  *
  * The clock of each filing is indicators_sla.h's (its conventions are written there).
  *
- * Period (desde / hasta, both optional, inclusive, YYYY-MM-DD): the requests RECEIVED in
- * the period, by the day of fecha_radicacion as stored (Bogotá time). Volumes, times and
- * compliance count only those filings. The current snapshot -- open load per lawyer, the
- * overdue and due-soon lists -- counts every open filing, whatever its filing date.
+ * Period (desde / hasta, both optional, inclusive, YYYY-MM-DD), on one of two bases:
+ *   - radicacion (the API's default): the requests RECEIVED in the period, by the day of
+ *     fecha_radicacion as stored (Bogotá time). Volumes, times and compliance count only
+ *     those filings, whatever the date their gestiones were made;
+ *   - actividad: what HAPPENED in the period, whatever the filing date. A filing counts when
+ *     it was received in the period or has a gestion (or fecha_reparto / fecha_conclusion)
+ *     on a day of it. recibidos: received in the period; repartidos: first reparto (the
+ *     clock's start) in the period; reasignaciones, devoluciones and every other gestion
+ *     kind: the gestiones of that kind made in the period (n counts gestiones, radicados
+ *     the filings); concluidos: filings whose latest conclusion in the period stopped the
+ *     clock on a day of it, dias_habiles the days used up to that conclusion; dentro_meta:
+ *     those conclusions within target, plus the open filings already vencido whose
+ *     fecha_limite fell in the period.
+ * tiempo_hasta_reparto: business days from arrival (fecha_radicacion) to the first reparto,
+ * calendar_business_days_between as the clock counts, of the filings received in the
+ * period and already assigned (radicacion) or assigned in the period (actividad).
+ * The current snapshot -- open load per lawyer, sin_repartir, en_curso, the overdue and
+ * due-soon lists -- counts every open filing, whatever its filing date.
  *
  * Statistics: medians and 90th percentiles interpolate linearly between ranks, as Excel's
  * MEDIANA and PERCENTIL.INC do; "% within target" is the share of concluded filings with
@@ -41,6 +55,12 @@ enum indicators_rc {
 	INDICATORS_NOT_FOUND, /* 404 "no_encontrado" */
 	INDICATORS_INTERNAL   /* 500 "error_interno" (503 when store_last_busy says so) */
 };
+
+/* Which filings a period selects (the conventions above). */
+enum indicators_base { INDICATORS_BASE_RADICACION = 0, INDICATORS_BASE_ACTIVIDAD };
+
+/* The JSON name of a base ("radicacion", "actividad"). Borrowed. */
+const char *indicators_base_name(enum indicators_base base);
 
 /* Spanish error code and HTTP status of rc. Never fail; borrowed constants. */
 const char *indicators_error_code(enum indicators_rc rc);
@@ -76,6 +96,8 @@ struct indicators_filing {
 	int publicado_secop;
 	char *observaciones;
 	char *notas; /* JSON array of [fecha, texto] */
+	char *gestiones;	 /* store_sla_row.gestiones */
+	long dias_hasta_reparto; /* arrival to the first reparto in business days; -1: none */
 	/* Returns shown in the export and counted per area: the devolucion gestiones, or the
 	 * seguimiento column when there are none (records kept before segcont). */
 	long devoluciones;
@@ -94,6 +116,7 @@ struct indicators_set {
 	char desde[CALENDAR_DATE_LEN]; /* "" when open */
 	char hasta[CALENDAR_DATE_LEN]; /* "" when open */
 	char corte[INDICATORS_ISO_LEN];
+	enum indicators_base base;
 };
 
 /* Checks a period: desde and hasta NULL or "" (open) or YYYY-MM-DD, desde <= hasta.
@@ -112,6 +135,14 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 				   char *err, size_t errlen);
 void indicators_set_free(struct indicators_set *set);
 
+/* indicators_load on a base (the set's base; every filing's gestiones read too). Same
+ * returns. */
+enum indicators_rc indicators_load_base(struct store *s, const struct config *cfg,
+					const struct calendar *cal, const char *desde,
+					const char *hasta, const char *now, int only_period,
+					enum indicators_base base, struct indicators_set *set,
+					char *err, size_t errlen);
+
 /* GET /api/indicadores?desde=&hasta=: *out receives a new object {periodo, corte, metas,
  * oficina, por_abogado, por_tipo_tramite, por_modalidad, por_area, vencidos, por_vencer};
  * every count is {"n", "radicados": [numeros]} and every time figure lists its
@@ -122,6 +153,13 @@ enum indicators_rc indicators_build(struct store *s, const struct config *cfg,
 				    const struct calendar *cal, const char *desde,
 				    const char *hasta, const char *now, json_t **out, char *err,
 				    size_t errlen);
+
+/* indicators_build on a chosen base: GET /api/indicadores?desde=&hasta=&base=. The object
+ * gains periodo.base; same returns as indicators_build. */
+enum indicators_rc indicators_build_on(struct store *s, const struct config *cfg,
+				       const struct calendar *cal, const char *desde,
+				       const char *hasta, enum indicators_base base,
+				       const char *now, json_t **out, char *err, size_t errlen);
 
 /* The "sla" block of GET /api/radicados/{numero}: *out receives indicators_sla_json of
  * that filing at now (NULL: current time). INDICATORS_NOT_FOUND for an unknown numero. */

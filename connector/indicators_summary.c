@@ -8,10 +8,12 @@
 
 #include "indicators_int.h"
 #include "util.h"
+#include "workflow.h"
 
 #define INDICATORS_SUMMARY_P90 0.9
 #define INDICATORS_SUMMARY_MEDIAN 0.5
 #define INDICATORS_SUMMARY_PERCENT 100.0
+#define INDICATORS_SUMMARY_KIND_LEN 64 /* a gestion tipo and its NUL; longer ones are skipped */
 
 /* The modalities in the order the indicators list them; "" (not yet known) last. */
 static const char *const indicators_summary_modalidades[] = {
@@ -166,47 +168,214 @@ static json_t *indicators_summary_compliance_json(const struct indicators_summar
 	return o;
 }
 
-/* The figures of a group of filings of the period (annulled ones already left out):
- * first (recibidos / asignados), sin_repartir, en_curso, concluidos, dias_habiles of the
- * concluded ones, dentro_meta. Returns a new object. */
-static json_t *indicators_summary_group_json(const struct indicators_summary_list *l,
-					     const char *first)
+/* ---- The base actividad: what happened in the period (indicators.h) */
+
+static int indicators_summary_actividad(const struct indicators_set *set)
 {
-	struct indicators_summary_list pending = {NULL, 0, 0};
-	struct indicators_summary_list open = {NULL, 0, 0};
-	struct indicators_summary_list done = {NULL, 0, 0};
+	return set->base == INDICATORS_BASE_ACTIVIDAD;
+}
+
+/* 1 when the Bogotá day of the instant iso (NULL, "": never) falls in the set's period. */
+static int indicators_summary_in_period(const struct indicators_set *set, const char *iso)
+{
+	char day[CALENDAR_DATE_LEN];
+
+	if (iso == NULL || iso[0] == '\0')
+		return 0;
+	strlcpy_s(day, iso, sizeof(day));
+	return (set->desde[0] == '\0' || strcmp(day, set->desde) >= 0) &&
+	       (set->hasta[0] == '\0' || strcmp(day, set->hasta) <= 0);
+}
+
+/* The gestiones of kind tipo in f->gestiones ("tipo|fecha;...", already those of the period
+ * under actividad, every one under radicacion). */
+static long indicators_summary_kind_count(const struct indicators_filing *f, const char *tipo)
+{
+	size_t len = strlen(tipo);
+	const char *p = f->gestiones != NULL ? f->gestiones : "";
+	long n = 0;
+
+	while (*p != '\0') {
+		size_t item = strcspn(p, ";");
+
+		if (item > len && p[len] == '|' && strncmp(p, tipo, len) == 0)
+			n++;
+		p += item;
+		if (*p == ';')
+			p++;
+	}
+	return n;
+}
+
+/* Under actividad: 1 when a conclusion on a day of the period stopped f's clock (the latest
+ * such), with the business days used up to it in *used. */
+static int indicators_summary_concluded_in(const struct indicators_set *set,
+					   const struct indicators_filing *f, long *used)
+{
+	long sum = 0;
+	int found = 0;
+
+	for (size_t i = 0; i < f->sla.n_rondas; i++) {
+		const struct indicators_round *r = &f->sla.rondas[i];
+
+		sum += r->dias;
+		if (r->termina != NULL && strcmp(r->termina, "conclusion") == 0 &&
+		    indicators_summary_in_period(set, r->fin)) {
+			*used = sum;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/* Under actividad: 1 when f was assigned (reparto or reasignacion) in the period. */
+static int indicators_summary_assigned_in(const struct indicators_set *set,
+					  const struct indicators_filing *f)
+{
+	return indicators_summary_in_period(set, f->sla.inicio) ||
+	       indicators_summary_kind_count(f, "reparto") > 0 ||
+	       indicators_summary_kind_count(f, "reasignacion") > 0;
+}
+
+/* Under actividad: 1 when something of f happened in the period. */
+static int indicators_summary_active(const struct indicators_set *set,
+				     const struct indicators_filing *f)
+{
+	long used;
+
+	return f->en_periodo || (f->gestiones != NULL && f->gestiones[0] != '\0') ||
+	       indicators_summary_in_period(set, f->sla.inicio) ||
+	       indicators_summary_concluded_in(set, f, &used);
+}
+
+/* Under actividad, dentro_meta: the conclusions of the period within target or not, and the
+ * open filings already vencido whose fecha_limite fell in it. */
+static json_t *indicators_summary_activity_compliance_json(const struct indicators_set *set,
+							   const struct indicators_summary_list *l)
+{
+	struct indicators_summary_list in = {NULL, 0, 0};
+	struct indicators_summary_list out = {NULL, 0, 0};
+	json_t *o;
+	size_t base;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct indicators_filing *f = l->v[i];
+		long used;
+
+		if (indicators_summary_concluded_in(set, f, &used)) {
+			if (used <= f->sla.meta)
+				indicators_summary_list_add(&in, f);
+			else
+				indicators_summary_list_add(&out, f);
+		} else if (indicators_summary_is_open(f) &&
+			   f->sla.estado == INDICATORS_SLA_VENCIDO &&
+			   indicators_summary_in_period(set, f->sla.fecha_limite)) {
+			indicators_summary_list_add(&out, f);
+		}
+	}
+	base = in.n + out.n;
+	o = json_pack("{s:o, s:I, s:o, s:o}", "porcentaje",
+		      base > 0 ? json_real(indicators_summary_round2(INDICATORS_SUMMARY_PERCENT *
+								     (double)in.n / (double)base))
+			       : json_null(),
+		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(&in),
+		      "fuera", indicators_summary_count_json(&out));
+	indicators_summary_list_free(&in);
+	indicators_summary_list_free(&out);
+	return o;
+}
+
+/* tiempo_hasta_reparto of l: arrival to first reparto, of the filings assigned (radicacion)
+ * or first assigned in the period (actividad). */
+static json_t *indicators_summary_to_reparto_json(const struct indicators_set *set,
+						  const struct indicators_summary_list *l)
+{
 	struct indicators_summary_times t;
-	json_t *o = json_object();
 
 	indicators_summary_times_init(&t);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
 
-		if (f->sla.reloj == INDICATORS_CLOCK_SIN_INICIAR) {
+		if (f->dias_hasta_reparto < 0)
+			continue;
+		if (indicators_summary_actividad(set) &&
+		    !indicators_summary_in_period(set, f->sla.inicio))
+			continue;
+		indicators_summary_times_add(&t, f->numero, f->dias_hasta_reparto);
+	}
+	return indicators_summary_times_json(&t);
+}
+
+/* The figures of a group of filings of the period (annulled ones already left out):
+ * first (recibidos / asignados), repartidos, sin_repartir, en_curso, concluidos,
+ * dias_habiles of the concluded ones, dentro_meta, on the set's base. Returns a new
+ * object. */
+static json_t *indicators_summary_group_json(const struct indicators_set *set,
+					     const struct indicators_summary_list *l,
+					     const char *first)
+{
+	struct indicators_summary_list head = {NULL, 0, 0};
+	struct indicators_summary_list assigned = {NULL, 0, 0};
+	struct indicators_summary_list pending = {NULL, 0, 0};
+	struct indicators_summary_list open = {NULL, 0, 0};
+	struct indicators_summary_list done = {NULL, 0, 0};
+	struct indicators_summary_times t;
+	int act = indicators_summary_actividad(set);
+	json_t *o = json_object();
+
+	indicators_summary_times_init(&t);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct indicators_filing *f = l->v[i];
+		long used;
+
+		if (!act ||
+		    (strcmp(first, "asignados") == 0 ? indicators_summary_assigned_in(set, f)
+						     : f->en_periodo))
+			indicators_summary_list_add(&head, f);
+		if (act ? indicators_summary_in_period(set, f->sla.inicio)
+			: f->sla.inicio[0] != '\0')
+			indicators_summary_list_add(&assigned, f);
+		if (f->sla.reloj == INDICATORS_CLOCK_SIN_INICIAR)
 			indicators_summary_list_add(&pending, f);
-		} else if (f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
+		else if (f->sla.reloj != INDICATORS_CLOCK_DETENIDO)
+			indicators_summary_list_add(&open, f);
+		if (act && indicators_summary_concluded_in(set, f, &used)) {
+			indicators_summary_list_add(&done, f);
+			indicators_summary_times_add(&t, f->numero, used);
+		} else if (!act && f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
 			indicators_summary_list_add(&done, f);
 			indicators_summary_times_add(&t, f->numero, f->sla.usados);
-		} else {
-			indicators_summary_list_add(&open, f);
 		}
 	}
-	json_object_set_new(o, first, indicators_summary_count_json(l));
+	json_object_set_new(o, first, indicators_summary_count_json(&head));
+	json_object_set_new(o, "repartidos", indicators_summary_count_json(&assigned));
 	json_object_set_new(o, "sin_repartir", indicators_summary_count_json(&pending));
 	json_object_set_new(o, "en_curso", indicators_summary_count_json(&open));
 	json_object_set_new(o, "concluidos", indicators_summary_count_json(&done));
 	json_object_set_new(o, "dias_habiles", indicators_summary_times_json(&t));
-	json_object_set_new(o, "dentro_meta", indicators_summary_compliance_json(l));
+	json_object_set_new(o, "dentro_meta",
+			    act ? indicators_summary_activity_compliance_json(set, l)
+				: indicators_summary_compliance_json(l));
+	indicators_summary_list_free(&head);
+	indicators_summary_list_free(&assigned);
 	indicators_summary_list_free(&pending);
 	indicators_summary_list_free(&open);
 	indicators_summary_list_free(&done);
 	return o;
 }
 
-/* The filings of the period that count (received in it, not annulled). */
-static int indicators_summary_counts(const struct indicators_filing *f)
+int indicators_summary_in_base(const struct indicators_set *set, const struct indicators_filing *f)
 {
-	return f->en_periodo && indicators_measured(f);
+	return indicators_summary_actividad(set) ? indicators_summary_active(set, f)
+						 : f->en_periodo;
+}
+
+/* The filings of the period that count (not annulled; received in it, or under actividad
+ * with something done in it). */
+static int indicators_summary_counts(const struct indicators_set *set,
+				     const struct indicators_filing *f)
+{
+	return indicators_measured(f) && indicators_summary_in_base(set, f);
 }
 
 static json_t *indicators_summary_item_json(const struct indicators_filing *f)
@@ -252,34 +421,114 @@ static json_t *indicators_summary_state_list(const struct indicators_set *set,
 	return a;
 }
 
+/* The gestion kinds the office totals list: reparto, reasignacion, those of the workflow
+ * table's gestiones, then any other found in l. Returns a new object {tipo: {n, radicados}}
+ * (n counts gestiones; radicados the filings). */
+static json_t *indicators_summary_kinds_json(const struct indicators_summary_list *l)
+{
+	json_t *o = json_object();
+	const char *tipo;
+
+	json_object_set_new(o, "reparto", json_null());
+	json_object_set_new(o, "reasignacion", json_null());
+	for (size_t i = 0; (tipo = workflow_gestion_at(i)) != NULL; i++)
+		json_object_set_new(o, tipo, json_null());
+	for (size_t i = 0; i < l->n; i++) {
+		const char *p = l->v[i]->gestiones != NULL ? l->v[i]->gestiones : "";
+
+		while (*p != '\0') {
+			size_t item = strcspn(p, ";");
+			size_t len = strcspn(p, "|;");
+			char name[INDICATORS_SUMMARY_KIND_LEN];
+
+			if (len < item && len < sizeof(name)) {
+				memcpy(name, p, len);
+				name[len] = '\0';
+				if (json_object_get(o, name) == NULL)
+					json_object_set_new(o, name, json_null());
+			}
+			p += item;
+			if (*p == ';')
+				p++;
+		}
+	}
+	return o;
+}
+
+/* Returns a new object: the kinds of names (indicators_summary_kinds_json), each with its
+ * count over l. */
+static json_t *indicators_summary_kinds_count(const json_t *names,
+					      const struct indicators_summary_list *l)
+{
+	json_t *o = json_object();
+	const char *tipo;
+	json_t *v;
+
+	json_object_foreach((json_t *)names, tipo, v)
+	{
+		struct indicators_summary_list with = {NULL, 0, 0};
+		long n = 0;
+
+		for (size_t i = 0; i < l->n; i++) {
+			long k = indicators_summary_kind_count(l->v[i], tipo);
+
+			if (k > 0) {
+				indicators_summary_list_add(&with, l->v[i]);
+				n += k;
+			}
+		}
+		json_object_set_new(o, tipo,
+				    json_pack("{s:I, s:o}", "n", (json_int_t)n, "radicados",
+					      indicators_summary_numeros(&with)));
+		indicators_summary_list_free(&with);
+	}
+	return o;
+}
+
 static json_t *indicators_summary_office_json(const struct indicators_set *set)
 {
 	struct indicators_summary_list all = {NULL, 0, 0};
 	struct indicators_summary_list annulled = {NULL, 0, 0};
 	struct indicators_summary_list returned = {NULL, 0, 0};
+	int act = indicators_summary_actividad(set);
 	long returns = 0;
 	json_t *o;
+	json_t *names;
+	json_t *kinds;
 
 	for (size_t i = 0; i < set->n; i++) {
 		const struct indicators_filing *f = &set->v[i];
+		long k;
 
-		if (!f->en_periodo)
-			continue;
 		if (!indicators_measured(f)) {
-			indicators_summary_list_add(&annulled, f);
+			if (f->en_periodo ||
+			    (act && f->gestiones != NULL && f->gestiones[0] != '\0'))
+				indicators_summary_list_add(&annulled, f);
 			continue;
 		}
+		if (!indicators_summary_counts(set, f))
+			continue;
 		indicators_summary_list_add(&all, f);
-		if (f->devoluciones > 0) {
+		/* actividad: the devolucion gestiones of the period; radicacion: every return */
+		k = act ? indicators_summary_kind_count(f, "devolucion") : f->devoluciones;
+		if (k > 0) {
 			indicators_summary_list_add(&returned, f);
-			returns += f->devoluciones;
+			returns += k;
 		}
 	}
-	o = indicators_summary_group_json(&all, "recibidos");
+	o = indicators_summary_group_json(set, &all, "recibidos");
 	json_object_set_new(o, "anulados", indicators_summary_count_json(&annulled));
 	json_object_set_new(o, "devoluciones",
 			    json_pack("{s:I, s:o}", "n", (json_int_t)returns, "radicados",
 				      indicators_summary_numeros(&returned)));
+	names = indicators_summary_kinds_json(&all);
+	kinds = indicators_summary_kinds_count(names, &all);
+	json_decref(names);
+	json_object_set_new(o, "reasignaciones",
+			    json_deep_copy(json_object_get(kinds, "reasignacion")));
+	json_object_set_new(o, "gestiones", kinds);
+	json_object_set_new(o, "tiempo_hasta_reparto",
+			    indicators_summary_to_reparto_json(set, &all));
 	indicators_summary_list_free(&all);
 	indicators_summary_list_free(&annulled);
 	indicators_summary_list_free(&returned);
@@ -364,13 +613,13 @@ static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *s
 				continue;
 			if (indicators_is_load(f))
 				indicators_summary_list_add(&load, f);
-			if (indicators_summary_counts(f))
+			if (indicators_summary_counts(set, f))
 				indicators_summary_list_add(&period, f);
 		}
 		head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lawyers[i].id,
 				 "abogado", lawyers[i].nombre, "activo", lawyers[i].activo,
 				 "carga_actual", indicators_summary_count_json(&load));
-		o = indicators_summary_group_json(&period, "asignados");
+		o = indicators_summary_group_json(set, &period, "asignados");
 		json_object_update(head, o);
 		json_decref(o);
 		json_array_append_new(a, head);
@@ -391,7 +640,7 @@ static void indicators_summary_select(const struct indicators_set *set, size_t o
 	for (size_t j = 0; j < set->n; j++) {
 		const char *v = *(char *const *)(const void *)((const char *)&set->v[j] + offset);
 
-		if (indicators_summary_counts(&set->v[j]) && strcmp(v, value) == 0)
+		if (indicators_summary_counts(set, &set->v[j]) && strcmp(v, value) == 0)
 			indicators_summary_list_add(l, &set->v[j]);
 	}
 }
@@ -409,7 +658,7 @@ static json_t *indicators_summary_per_tipo_json(const struct indicators_set *set
 					  indicators_tipos[k], &l);
 		o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
 			      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
-		json_object_update_new(o, indicators_summary_group_json(&l, "recibidos"));
+		json_object_update_new(o, indicators_summary_group_json(set, &l, "recibidos"));
 		json_array_append_new(a, o);
 		indicators_summary_list_free(&l);
 	}
@@ -432,7 +681,7 @@ static json_t *indicators_summary_per_modalidad_json(const struct indicators_set
 			continue;
 		}
 		o = json_pack("{s:s}", "modalidad", indicators_summary_modalidades[k]);
-		json_object_update_new(o, indicators_summary_group_json(&l, "recibidos"));
+		json_object_update_new(o, indicators_summary_group_json(set, &l, "recibidos"));
 		json_array_append_new(a, o);
 		indicators_summary_list_free(&l);
 	}
@@ -456,8 +705,11 @@ static int indicators_summary_area_cmp(const void *pa, const void *pb)
 	return strcmp(a->codigo, b->codigo);
 }
 
-static json_t *indicators_summary_area_json(const struct indicators_summary_area *ar)
+static json_t *indicators_summary_area_json(const struct indicators_set *set,
+					    const struct indicators_summary_area *ar)
 {
+	struct indicators_summary_list received = {NULL, 0, 0};
+	int act = indicators_summary_actividad(set);
 	struct indicators_summary_list returned = {NULL, 0, 0};
 	struct indicators_summary_list pending = {NULL, 0, 0};
 	struct indicators_summary_times t;
@@ -468,15 +720,20 @@ static json_t *indicators_summary_area_json(const struct indicators_summary_area
 	for (size_t i = 0; i < ar->l.n; i++) {
 		const struct indicators_filing *f = ar->l.v[i];
 		int open_return = 0;
+		long k = act ? indicators_summary_kind_count(f, "devolucion") : f->devoluciones;
 
-		if (f->devoluciones > 0) {
+		if (!act || f->en_periodo)
+			indicators_summary_list_add(&received, f);
+		if (k > 0) {
 			indicators_summary_list_add(&returned, f);
-			returns += f->devoluciones;
+			returns += k;
 		}
 		for (size_t c = 0; c < f->sla.n_correcciones; c++) {
 			const struct indicators_correction *co = &f->sla.correcciones[c];
 
-			if (co->cerrada)
+			/* actividad: the corrections that came back in the period */
+			if (co->cerrada &&
+			    (!act || indicators_summary_in_period(set, co->reingreso)))
 				indicators_summary_times_add(&t, f->numero, co->dias);
 			else if (co->reingreso[0] == '\0' &&
 				 f->sla.reloj != INDICATORS_CLOCK_DETENIDO)
@@ -486,14 +743,16 @@ static json_t *indicators_summary_area_json(const struct indicators_summary_area
 			indicators_summary_list_add(&pending, f);
 	}
 	o = json_pack(
-	    "{s:s, s:s, s:o, s:{s:I, s:o, s:o}, s:o, s:o}", "dependencia_origen", ar->codigo,
-	    "nombre", ar->nombre, "recibidos", indicators_summary_count_json(&ar->l),
+	    "{s:s, s:s, s:o, s:{s:I, s:o, s:o}, s:o, s:o, s:o}", "dependencia_origen", ar->codigo,
+	    "nombre", ar->nombre, "recibidos", indicators_summary_count_json(&received),
 	    "devoluciones", "n", (json_int_t)returns, "por_solicitud",
 	    ar->l.n > 0 ? json_real(indicators_summary_round2((double)returns / (double)ar->l.n))
 			: json_null(),
 	    "radicados", indicators_summary_numeros(&returned), "correccion_dias",
 	    indicators_summary_times_json(&t), "correcciones_pendientes",
-	    indicators_summary_count_json(&pending));
+	    indicators_summary_count_json(&pending), "tiempo_hasta_reparto",
+	    indicators_summary_to_reparto_json(set, &ar->l));
+	indicators_summary_list_free(&received);
 	indicators_summary_list_free(&returned);
 	indicators_summary_list_free(&pending);
 	return o;
@@ -509,7 +768,7 @@ static json_t *indicators_summary_per_area_json(const struct indicators_set *set
 		const struct indicators_filing *f = &set->v[j];
 		struct indicators_summary_area *ar = NULL;
 
-		if (!indicators_summary_counts(f))
+		if (!indicators_summary_counts(set, f))
 			continue;
 		for (size_t i = 0; i < n && ar == NULL; i++) {
 			if (strcmp(areas[i].codigo, f->dependencia_origen) == 0)
@@ -527,7 +786,7 @@ static json_t *indicators_summary_per_area_json(const struct indicators_set *set
 	}
 	qsort(areas, n, sizeof(*areas), indicators_summary_area_cmp);
 	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(a, indicators_summary_area_json(&areas[i]));
+		json_array_append_new(a, indicators_summary_area_json(set, &areas[i]));
 		indicators_summary_list_free(&areas[i].l);
 	}
 	free(areas);
@@ -545,11 +804,19 @@ json_t *indicators_summary_json(const struct indicators_set *set, const struct c
 	o = json_object();
 	json_object_set_new(
 	    o, "periodo",
-	    json_pack("{s:o, s:o, s:s}", "desde", indicators_str_or_null(set->desde), "hasta",
-		      indicators_str_or_null(set->hasta), "criterio",
-		      "Solicitudes radicadas en el periodo (fecha de radicación, hora de Bogotá, "
-		      "ambos extremos incluidos); la carga actual y las listas de vencidos y por "
-		      "vencer cuentan todo radicado abierto al corte."));
+	    json_pack("{s:o, s:o, s:s, s:s}", "desde", indicators_str_or_null(set->desde), "hasta",
+		      indicators_str_or_null(set->hasta), "base", indicators_base_name(set->base),
+		      "criterio",
+		      indicators_summary_actividad(set)
+			  ? "Lo hecho en el periodo (hora de Bogotá, ambos extremos incluidos), "
+			    "sea cual sea la fecha de radicación: recibidos, repartos, "
+			    "reasignaciones, devoluciones, conclusiones y demás gestiones del "
+			    "periodo; los tiempos de respuesta son los de las conclusiones del "
+			    "periodo. La carga actual y las listas de vencidos y por vencer "
+			    "cuentan todo radicado abierto al corte."
+			  : "Solicitudes radicadas en el periodo (fecha de radicación, hora de "
+			    "Bogotá, ambos extremos incluidos); la carga actual y las listas de "
+			    "vencidos y por vencer cuentan todo radicado abierto al corte."));
 	json_object_set_new(o, "corte", json_string(set->corte));
 	json_object_set_new(o, "metas", metas);
 	json_object_set_new(o, "oficina", indicators_summary_office_json(set));

@@ -13,4 +13,9 @@
  * Cannot fail. */
 json_t *indicators_summary_json(const struct indicators_set *set, const struct config *cfg);
 
+/* 1 when f is one of the period's filings on the set's base: received in the period
+ * (radicacion), or received in it or with something done in it (actividad). The rows of
+ * the export. Cannot fail. */
+int indicators_summary_in_base(const struct indicators_set *set, const struct indicators_filing *f);
+
 #endif

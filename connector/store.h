@@ -345,6 +345,10 @@ struct store_sla_query {
 	const char *numero;	/* just this filing */
 	int solo_abiertos;	/* only seguimiento.estado repartido, en_revision, devuelto */
 	int mas_abiertos;	/* with desde / hasta: every open filing too, whatever its date */
+	/* With desde / hasta: also the filings with activity in the period (a gestion, or
+	 * fecha_reparto or fecha_conclusion, on a day in it), whatever their filing date. */
+	int actividad;
+	int con_gestiones; /* fill store_sla_row.gestiones */
 };
 
 /* One filing with its follow-up, as indicators.c and export.c need it. Every pointer is
@@ -384,6 +388,10 @@ struct store_sla_row {
 	/* The observacion gestiones with text, as a JSON array of [fecha, texto] in (fecha, id)
 	 * order; "[]" when none. */
 	const char *notas;
+	/* With con_gestiones: every gestion (any tipo) as "tipo|fecha" joined by ';' in
+	 * (fecha, id) order -- only those on a day of [desde, hasta_excl) when actividad is set
+	 * too; "" when none or without con_gestiones. */
+	const char *gestiones;
 };
 
 /* Calls cb for each filing that q selects, in (fecha_radicacion, numero) order, inside one

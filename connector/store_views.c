@@ -450,10 +450,21 @@ int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long lo
 #define STORE_SLA_EVENT_TYPES                                                                      \
 	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura')"
 
+/* Appends " AND <col> >= ?1 AND <col> < ?2" for the bounds q has (instants and dates
+ * compare as text: a stored instant starts with its Bogotá day). */
+static void store_sla_range(struct buf *b, const struct store_sla_query *q, const char *col)
+{
+	if (q->desde != NULL)
+		buf_printf(b, " AND %s >= ?1", col);
+	if (q->hasta_excl != NULL)
+		buf_printf(b, " AND %s < ?2", col);
+}
+
 /* The SQL of a query shape (arg: the struct store_sla_query). Returns a new string. */
 static char *store_sla_sql(const void *arg)
 {
 	const struct store_sla_query *q = arg;
+	int ranged = q->desde != NULL || q->hasta_excl != NULL;
 	struct buf b;
 
 	buf_init(&b);
@@ -469,18 +480,34 @@ static char *store_sla_sql(const void *arg)
 		 "IN " STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
 		 " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM (SELECT g.fecha,"
 		 "  g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo = 'observacion'"
-		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o)"
-		 " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
-		 " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
-	if (q->desde != NULL || q->hasta_excl != NULL) {
+		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o),");
+	if (q->con_gestiones) {
+		buf_puts(&b, " (SELECT group_concat(e, ';') FROM (SELECT g.tipo || '|' || g.fecha"
+			     " AS e FROM gestion g WHERE g.radicado_id = r.id");
+		if (q->actividad)
+			store_sla_range(&b, q, "g.fecha");
+		buf_puts(&b, " ORDER BY g.fecha, g.id))");
+	} else {
+		buf_puts(&b, " ''");
+	}
+	buf_puts(&b, " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
+	if (ranged) {
 		buf_puts(&b, " AND ((1");
-		if (q->desde != NULL)
-			buf_puts(&b, " AND r.fecha_radicacion >= ?1");
-		if (q->hasta_excl != NULL)
-			buf_puts(&b, " AND r.fecha_radicacion < ?2");
+		store_sla_range(&b, q, "r.fecha_radicacion");
 		buf_puts(&b, ")");
 		if (q->mas_abiertos)
 			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
+		if (q->actividad) {
+			buf_puts(&b,
+				 " OR EXISTS (SELECT 1 FROM gestion g WHERE g.radicado_id = r.id");
+			store_sla_range(&b, q, "g.fecha");
+			buf_puts(&b, ") OR (s.fecha_reparto IS NOT NULL");
+			store_sla_range(&b, q, "s.fecha_reparto");
+			buf_puts(&b, ") OR (s.fecha_conclusion IS NOT NULL");
+			store_sla_range(&b, q, "s.fecha_conclusion");
+			buf_puts(&b, ")");
+		}
 		buf_puts(&b, ")");
 	}
 	if (q->numero != NULL)
@@ -531,6 +558,7 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->devoluciones = (long)sqlite3_column_int64(st, 26);
 	r->eventos = store_column_text(st, 27);
 	r->notas = store_column_text(st, 28);
+	r->gestiones = store_column_text(st, 29);
 }
 
 STORE_EACH_ROW(store_sla, struct store_sla_row, store_sla_read)
@@ -541,7 +569,8 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 	/* The SQL depends only on which filters are present: one cached statement each. */
 	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
 		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
-		    (q->solo_abiertos != 0) << 4;
+		    (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
+		    (q->con_gestiones != 0) << 6;
 	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
 					    "no se pudo preparar la consulta de plazos");
 	struct store_sla_each e = {cb, arg};

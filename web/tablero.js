@@ -1,6 +1,8 @@
 // tablero.js -- the dashboard: per-lawyer load and response times against the targets,
 // per-modality compliance, returns per requesting area, over a chosen period, as charts
-// and tables; the export (XLSX / CSV) of the same period.
+// and tables; the export (XLSX / CSV) of the same period. It opens on the current month
+// counted by activity (what was done in it, base=actividad); a control switches to the
+// filing date (base=radicacion).
 
 import { api, ApiError, conParametros, descargar } from './api.js';
 import { h, campo, marcarError, aviso, tabla } from './dom.js';
@@ -8,16 +10,32 @@ import { TIPOS_TRAMITE, MODALIDADES, etiqueta, fecha, fechaISO, hoyISO, sumarDia
 import { barras } from './charts.js';
 
 const CLAVE = 'segcont.tablero.periodo';
+const BASES = {
+  actividad: { etiqueta: 'Lo hecho en el periodo', corta: 'actividad' },
+  radicacion: { etiqueta: 'Lo radicado en el periodo', corta: 'fecha de radicación' },
+};
 
 function periodoInicial() {
   try {
     const p = JSON.parse(sessionStorage.getItem(CLAVE) || 'null');
-    if (p && p.desde && p.hasta) return p;
+    if (p && p.desde && p.hasta) return { desde: p.desde, hasta: p.hasta, base: BASES[p.base] ? p.base : 'actividad' };
   } catch (e) {
     // start again
   }
   const hoy = hoyISO();
-  return { desde: sumarDias(hoy, -89), hasta: hoy };
+  return { desde: hoy.slice(0, 8) + '01', hasta: hoy, base: 'actividad' };
+}
+
+// What the figures count, in words: the base and the period.
+function criterio(p, ind) {
+  const corte = ind && ind.corte ? ' al ' + fecha(ind.corte) : '';
+  const periodo = ' del ' + fecha(p.desde) + ' al ' + fecha(p.hasta);
+  if (p.base === 'actividad') {
+    return 'Base: actividad. Lo hecho' + periodo + ' (repartos, devoluciones, conclusiones y demás gestiones), sea cual sea la fecha de radicación' +
+      '; la carga actual y los vencidos cuentan todo radicado abierto' + corte + '.';
+  }
+  return 'Base: fecha de radicación. Solicitudes radicadas' + periodo + ', con lo hecho en ellas en cualquier fecha' +
+    '; la carga actual y los vencidos cuentan todo radicado abierto' + corte + '.';
 }
 
 const dias = (x) => (x === null || x === undefined ? '' : numero(x, 1));
@@ -29,7 +47,7 @@ export async function mostrarTablero(cont, ctx, vigente) {
   let sinIndicadores = null;
   const [carga] = await Promise.all([
     api('GET', '/api/abogados/carga'),
-    api('GET', conParametros('/api/indicadores', { desde: p.desde, hasta: p.hasta })).then((d) => { ind = d; }, (e) => {
+    api('GET', conParametros('/api/indicadores', { desde: p.desde, hasta: p.hasta, base: p.base })).then((d) => { ind = d; }, (e) => {
       if (e instanceof ApiError && e.rutaAusente) sinIndicadores = 'Los indicadores (tiempos de respuesta, cumplimiento, devoluciones) aún no están disponibles en este servidor. Se muestra la carga actual de cada abogado.';
       else sinIndicadores = 'No se pudieron calcular los indicadores: ' + e.message;
     }),
@@ -37,8 +55,7 @@ export async function mostrarTablero(cont, ctx, vigente) {
   if (!vigente()) return;
   cont.append(h('div', { class: 'cabecera-vista' },
     h('h1', { tabindex: '-1' }, 'Tablero de indicadores'),
-    h('p', { class: 'sub' }, 'Solicitudes radicadas del ' + fecha(p.desde) + ' al ' + fecha(p.hasta) +
-      '; la carga actual y los vencidos cuentan todo radicado abierto' + (ind && ind.corte ? ' al ' + fecha(ind.corte) : '') + '.')));
+    h('p', { class: 'sub', id: 'criterio-tablero', 'data-base': p.base }, criterio(p, ind))));
   cont.append(formularioPeriodo(p, () => {
     sessionStorage.setItem(CLAVE, JSON.stringify(p));
     // the router (app.js) draws the current view again
@@ -46,7 +63,7 @@ export async function mostrarTablero(cont, ctx, vigente) {
   }));
   if (sinIndicadores) cont.append(h('p', { class: 'nota', role: 'note' }, sinIndicadores));
   if (ind) {
-    cont.append(resumen(ind));
+    cont.append(resumen(ind, p.base));
     cont.append(seccionAbogados(ind));
     cont.append(seccionTipos(ind));
     cont.append(seccionModalidades(ind));
@@ -63,8 +80,12 @@ function formularioPeriodo(p, aplicar) {
   const hasta = campo('Hasta', h('input', Object.assign({ name: 'hasta', value: fecha(p.hasta) }, attrs)));
   const rapido = (texto, d, hs) => h('button', { type: 'button', class: 'enlace', onclick: () => { p.desde = d; p.hasta = hs; aplicar(); } }, texto);
   const hoy = hoyISO();
+  const opcion = (valor) => h('label', { class: 'opcion' },
+    h('input', { type: 'radio', name: 'base', value: valor, checked: p.base === valor,
+      onchange: () => { p.base = valor; aplicar(); } }), ' ' + BASES[valor].etiqueta);
+  const base = h('fieldset', { class: 'base-tablero' }, h('legend', {}, 'Contar'), opcion('actividad'), opcion('radicacion'));
   const form = h('form', { class: 'filtros periodo', 'aria-label': 'Periodo del tablero' },
-    desde.campo, hasta.campo,
+    desde.campo, hasta.campo, base,
     h('div', { class: 'botones' }, h('button', { type: 'submit', class: 'primario' }, 'Actualizar')),
     h('div', { class: 'botones rapidos' }, h('span', { class: 'tenue' }, 'Atajos:'),
       rapido('Este mes', hoy.slice(0, 8) + '01', hoy),
@@ -93,7 +114,7 @@ function formularioPeriodo(p, aplicar) {
 
 async function bajar(formato, p) {
   try {
-    const r = await descargar(conParametros('/api/export.' + formato, { desde: p.desde, hasta: p.hasta }),
+    const r = await descargar(conParametros('/api/export.' + formato, { desde: p.desde, hasta: p.hasta, base: p.base }),
       'seguimiento-' + p.desde + '-a-' + p.hasta + '.' + formato);
     aviso('Descargado ' + r.nombre + ' (' + miles(r.bytes) + ' bytes).', 'ok');
   } catch (e) {
@@ -108,17 +129,22 @@ function tarjeta(titulo, valor, detalle) {
     h('span', { class: 'titulo' }, titulo), detalle ? h('small', { class: 'tenue' }, detalle) : null);
 }
 
-function resumen(ind) {
+function resumen(ind, base) {
   const o = ind.oficina || {};
   const dm = o.dentro_meta || {};
-  return h('section', { class: 'totales', 'aria-label': 'Resumen de la oficina en el periodo' },
-    tarjeta('Recibidos', miles(n(o.recibidos))),
-    tarjeta('Sin repartir', miles(n(o.sin_repartir))),
-    tarjeta('En curso', miles(n(o.en_curso))),
-    tarjeta('Concluidos', miles(n(o.concluidos))),
-    tarjeta('Devoluciones', miles(n(o.devoluciones))),
-    tarjeta('Dentro de la meta', porcentaje(dm.porcentaje), dm.base ? 'de ' + dm.base + ' con resultado' : 'sin resultados aún'),
-    tarjeta('Mediana de respuesta', o.dias_habiles && o.dias_habiles.mediana !== null ? dias(o.dias_habiles.mediana) + ' días' : null));
+  const th = o.tiempo_hasta_reparto;
+  const act = base === 'actividad';
+  const conId = (el, id) => { el.setAttribute('data-cifra', id); return el; };
+  return h('section', { class: 'totales', 'aria-label': 'Resumen de la oficina en el periodo (base: ' + BASES[base].corta + ')' },
+    conId(tarjeta('Recibidos', miles(n(o.recibidos))), 'recibidos'),
+    conId(tarjeta('Repartidos', miles(n(o.repartidos)), act && n(o.reasignaciones) ? miles(n(o.reasignaciones)) + ' reasignaciones aparte' : null), 'repartidos'),
+    conId(tarjeta('Sin repartir', miles(n(o.sin_repartir))), 'sin_repartir'),
+    conId(tarjeta('En curso', miles(n(o.en_curso))), 'en_curso'),
+    conId(tarjeta('Concluidos', miles(n(o.concluidos))), 'concluidos'),
+    conId(tarjeta('Devoluciones', miles(n(o.devoluciones))), 'devoluciones'),
+    conId(tarjeta('Dentro de la meta', porcentaje(dm.porcentaje), dm.base ? 'de ' + miles(dm.base) + ' con resultado' : 'sin resultados aún'), 'dentro_meta'),
+    conId(tarjeta('Mediana de respuesta', o.dias_habiles && o.dias_habiles.mediana !== null ? dias(o.dias_habiles.mediana) + ' días' : null), 'mediana'),
+    conId(tarjeta('Tiempo hasta el reparto', th && th.mediana !== null ? dias(th.mediana) + ' días' : null, th && th.n ? 'mediana de ' + miles(th.n) + ' repartos' : null), 'hasta_reparto'));
 }
 
 // A dashboard section: its charts side by side, then the table with the same figures.
@@ -203,15 +229,16 @@ function seccionAreas(ind) {
   });
   const t = h('table', { class: 'tabla', id: 'tabla-areas' },
     h('caption', {}, 'Devoluciones por área solicitante'),
-    h('thead', {}, h('tr', {}, ['Área', 'Recibidos', 'Devoluciones', 'Por solicitud', 'Corrección (mediana, días)', 'Pendientes de corregir'].map((x) => h('th', { scope: 'col' }, x)))),
+    h('thead', {}, h('tr', {}, ['Área', 'Recibidos', 'Devoluciones', 'Por solicitud', 'Corrección (mediana, días)', 'Pendientes de corregir', 'Hasta el reparto (mediana, días)'].map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, lista.length ? lista.map((a) => h('tr', { 'data-area': a.dependencia_origen },
       h('th', { scope: 'row' }, (a.nombre || '—') + ' (' + a.dependencia_origen + ')'),
       h('td', { class: 'cifra' }, miles(n(a.recibidos))),
       h('td', { class: 'cifra', 'data-col': 'devoluciones' }, miles(n(a.devoluciones))),
       h('td', { class: 'cifra' }, a.devoluciones && a.devoluciones.por_solicitud !== null ? numero(a.devoluciones.por_solicitud, 2) : '—'),
       h('td', { class: 'cifra' }, dias(a.correccion_dias && a.correccion_dias.mediana) || '—'),
-      h('td', { class: 'cifra' }, miles(n(a.correcciones_pendientes)))))
-      : h('tr', {}, h('td', { colspan: 6, class: 'vacio' }, 'Sin solicitudes en el periodo.'))));
+      h('td', { class: 'cifra' }, miles(n(a.correcciones_pendientes))),
+      h('td', { class: 'cifra', 'data-col': 'hasta_reparto' }, dias(a.tiempo_hasta_reparto && a.tiempo_hasta_reparto.mediana) || '—')))
+      : h('tr', {}, h('td', { colspan: 7, class: 'vacio' }, 'Sin solicitudes en el periodo.'))));
   return seccion('titulo-areas', 'Devoluciones por área solicitante', [graf], t);
 }
 

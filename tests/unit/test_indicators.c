@@ -899,6 +899,72 @@ static void test_calendar_routes(void **state)
 	calendar_free(cal);
 }
 
+/* The same office on the base actividad for Thu 16 - Fri 17 May 2024: what was done on those
+ * two days, whatever the filing date, against the base radicacion of the same days. */
+static void test_indicators_activity(void **state)
+{
+	struct store *s = test_scenario("act.db");
+	struct calendar *cal = test_calendar();
+	struct config cfg;
+	char err[INDICATORS_ERR_LEN] = "";
+	json_t *j = NULL;
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(indicators_build_on(s, &cfg, cal, "2024-05-16", "2024-05-17",
+					     INDICATORS_BASE_ACTIVIDAD, TEST_NOW, &j, err,
+					     sizeof(err)),
+			 INDICATORS_OK);
+	assert_str_at(j, "periodo.base", "actividad");
+	/* Received on those days: F5, F6 (both given the same day, before and at the cut). */
+	assert_figure(j, "oficina.recibidos", F5 "," F6);
+	assert_figure(j, "oficina.repartidos", F5 "," F6);
+	/* Concluded on those days: F2 (05-16, 3 days) and F11 (05-17, 4 days), filed on 05-02
+	 * and 05-07: median 3.5. F3 (legacy, concluded 05-14) is outside. */
+	assert_figure(j, "oficina.concluidos", F2 "," F11);
+	assert_real_at(j, "oficina.dias_habiles.mediana", 3.5);
+	/* No return on those days (F11's were on 05-08 and 05-10). */
+	assert_int_equal(jint(j, "oficina.devoluciones.n"), 0);
+	assert_int_equal(jint(j, "oficina.reasignaciones.n"), 0);
+	assert_int_equal(jint(j, "oficina.gestiones.reparto.n"), 2);
+	assert_int_equal(jint(j, "oficina.gestiones.conclusion.n"), 2);
+	assert_int_equal(jint(j, "oficina.gestiones.devolucion.n"), 0);
+	/* F2 within (3 <= 3), F11 late (4 > 3); F4 is vencido but its fecha_limite (05-14) fell
+	 * before the period: 1 / 2 = 50 %. */
+	assert_int_equal(jint(j, "oficina.dentro_meta.base"), 2);
+	assert_real_at(j, "oficina.dentro_meta.porcentaje", 50.0);
+	/* Arrival to reparto: F5 and F6 were given the day they arrived: 0 days each. */
+	assert_int_equal(jint(j, "oficina.tiempo_hasta_reparto.n"), 2);
+	assert_real_at(j, "oficina.tiempo_hasta_reparto.mediana", 0.0);
+	json_decref(j);
+
+	/* radicacion, same days: only F5 and F6, neither concluded. */
+	assert_int_equal(indicators_build_on(s, &cfg, cal, "2024-05-16", "2024-05-17",
+					     INDICATORS_BASE_RADICACION, TEST_NOW, &j, err,
+					     sizeof(err)),
+			 INDICATORS_OK);
+	assert_str_at(j, "periodo.base", "radicacion");
+	assert_figure(j, "oficina.recibidos", F5 "," F6);
+	assert_figure(j, "oficina.repartidos", F5 "," F6);
+	assert_int_equal(jint(j, "oficina.concluidos.n"), 0);
+	assert_int_equal(jint(j, "oficina.gestiones.reparto.n"), 2);
+	json_decref(j);
+
+	/* May by radicacion: F4's arrival (05-06 10:00) to its reparto (05-06 11:00) is 0, F11's
+	 * 0, F1's (05-02 09:00 -> 05-02 10:00) 0, F2's (15:00 -> 16:45) 0, F7's 0; F3 legacy
+	 * (05-03 08:00 -> fecha_reparto 05-03) 0; F5, F6 0; F8 not given: 8 measurements. */
+	assert_int_equal(indicators_build_on(s, &cfg, cal, "2024-05-01", "2024-05-31",
+					     INDICATORS_BASE_RADICACION, TEST_NOW, &j, err,
+					     sizeof(err)),
+			 INDICATORS_OK);
+	assert_int_equal(jint(j, "oficina.tiempo_hasta_reparto.n"), 8);
+	assert_int_equal(jint(j, "oficina.reasignaciones.n"), 1);
+	json_decref(j);
+	config_free(&cfg);
+	calendar_free(cal);
+	store_close(s);
+}
+
 /* Each result answers with the HTTP status and codigo indicators.h promises. */
 static void test_status_codes(void **state)
 {
@@ -931,6 +997,7 @@ int main(void)
 	    cmocka_unit_test(test_clock_paused_reopened_annulled),
 	    cmocka_unit_test(test_clock_table),
 	    cmocka_unit_test(test_indicators_scenario),
+	    cmocka_unit_test(test_indicators_activity),
 	    cmocka_unit_test(test_period_far_ends),
 	    cmocka_unit_test(test_sla_for_and_overdue_ids),
 	    cmocka_unit_test(test_suggest_reparto),
