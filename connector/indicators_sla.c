@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "util.h"
+#include "workflow.h"
 
 #define INDICATORS_SLA_MODULE "indicators"
 #define INDICATORS_SLA_TIPO_LEN 16 /* the longest gestion tipo ("reasignacion") and its NUL */
@@ -333,7 +334,7 @@ int indicators_sla_compute(const struct calendar *cal, long meta, const struct s
 	out->meta = meta;
 	if (!indicators_sla_valid_instant(cal, now))
 		return -1;
-	if (strcmp(r->estado, "anulado") == 0 || strcmp(r->estado_ds, "anulado") == 0) {
+	if (workflow_estado_is_outcome(r->estado) || strcmp(r->estado_ds, "anulado") == 0) {
 		out->reloj = INDICATORS_CLOCK_NO_APLICA;
 		out->estado = INDICATORS_SLA_NO_APLICA;
 		return 0;
