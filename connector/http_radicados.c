@@ -604,10 +604,11 @@ static int http_radicados_gestion_check(struct http_write *w)
 	if (w->dependencia_destino == NULL || own == NULL ||
 	    strcmp(w->dependencia_destino, own) != 0)
 		return 0;
-	http_req_errorf(w->req, 422, "valor_invalido",
-			"«dependencia_destino» es %s, la dependencia de esta oficina: un traslado va "
-			"a otra dependencia",
-			own);
+	http_req_errorf(
+	    w->req, 422, "valor_invalido",
+	    "«dependencia_destino» es %s, la dependencia de esta oficina: un traslado va "
+	    "a otra dependencia",
+	    own);
 	return -1;
 }
 

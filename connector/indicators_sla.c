@@ -278,8 +278,9 @@ static void indicators_sla_replay_event(struct indicators_sla_replay *st,
 			/* back to devuelto: the area holds it again, from the reapertura */
 			struct indicators_correction *c;
 
-			sla->correcciones = xrealloc(sla->correcciones, (sla->n_correcciones + 1) *
-									    sizeof(*sla->correcciones));
+			sla->correcciones =
+			    xrealloc(sla->correcciones,
+				     (sla->n_correcciones + 1) * sizeof(*sla->correcciones));
 			c = &sla->correcciones[sla->n_correcciones++];
 			memset(c, 0, sizeof(*c));
 			strlcpy_s(c->devolucion, ev->fecha, sizeof(c->devolucion));

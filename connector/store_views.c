@@ -448,7 +448,7 @@ int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long lo
  * its first use and kept in the connection's statement cache. */
 
 #define STORE_SLA_EVENT_TYPES                                                                      \
-	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura',"   \
+	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura',"       \
 	" 'archivo', 'traslado', 'anulacion')"
 
 /* The SQL of a query shape (arg: the struct store_sla_query). Returns a new string. */

@@ -16,7 +16,7 @@
 	"está concluido; solo el Director puede reabrirlo (gestión «reapertura»)"
 #define WORKFLOW_WHY_NO_GESTIONES "no admite gestiones"
 #define WORKFLOW_WHY_DESENLACE                                                                     \
-	"salió de la cola con un desenlace; solo el Director puede reabrirlo (gestión "           \
+	"salió de la cola con un desenlace; solo el Director puede reabrirlo (gestión "          \
 	"«reapertura»)"
 #define WORKFLOW_WHY_CONFIRM_ANNUL "confirme su anulación (gestión «anulacion»)"
 
@@ -39,7 +39,7 @@
 	[WORKFLOW_REPARTIDO] = WORKFLOW_TO(to_, g, WORKFLOW_FX_OUTCOME),                           \
 	[WORKFLOW_EN_REVISION] = WORKFLOW_TO(to_, g, WORKFLOW_FX_OUTCOME),                         \
 	[WORKFLOW_DEVUELTO] = WORKFLOW_TO(to_, g, WORKFLOW_FX_OUTCOME),                            \
-	[WORKFLOW_CONCLUIDO] = WORKFLOW_NO("está concluido: ya salió de la cola"),                \
+	[WORKFLOW_CONCLUIDO] = WORKFLOW_NO("está concluido: ya salió de la cola"),                 \
 	WORKFLOW_NO_OUTCOMES
 
 /* ---- The action table: one row per action; its cells say, per estado, what happens.
@@ -195,7 +195,8 @@ static const struct workflow_action workflow_actions[] = {
 	.roles = AUTH_ROLE_DIRECTOR,
 	.role_why = "solo el Director puede archivar, trasladar o confirmar la anulación de un "
 		    "radicado",
-	.flags = WORKFLOW_F_GESTION | WORKFLOW_F_MOTIVO_OK | WORKFLOW_F_DESTINO | WORKFLOW_F_NO_TEXT,
+	.flags =
+	    WORKFLOW_F_GESTION | WORKFLOW_F_MOTIVO_OK | WORKFLOW_F_DESTINO | WORKFLOW_F_NO_TEXT,
 	.annul_why = WORKFLOW_WHY_CONFIRM_ANNUL,
 	.next = {WORKFLOW_OUTCOME("trasladado", "traslado")},
     },
@@ -207,8 +208,8 @@ static const struct workflow_action workflow_actions[] = {
 	.roles = AUTH_ROLE_DIRECTOR,
 	.role_why = "solo el Director puede archivar, trasladar o confirmar la anulación de un "
 		    "radicado",
-	.flags = WORKFLOW_F_GESTION | WORKFLOW_F_MOTIVO_OK | WORKFLOW_F_NO_TEXT |
-		 WORKFLOW_F_DS_ANNUL,
+	.flags =
+	    WORKFLOW_F_GESTION | WORKFLOW_F_MOTIVO_OK | WORKFLOW_F_NO_TEXT | WORKFLOW_F_DS_ANNUL,
 	.annul_why = "ya está confirmada",
 	.next =
 	    {
@@ -257,8 +258,8 @@ static const struct workflow_action workflow_actions[] = {
 #define WORKFLOW_NACTIONS (sizeof(workflow_actions) / sizeof(workflow_actions[0]))
 
 static const char *const workflow_estados[WORKFLOW_NESTADOS] = {
-    "recibido", "repartido", "en_revision", "devuelto", "concluido", "anulado", "archivado",
-    "trasladado"};
+    "recibido",	 "repartido", "en_revision", "devuelto",
+    "concluido", "anulado",   "archivado",   "trasladado"};
 
 /* ---- The fields PATCH sets, and who may set each. The workflow's own fields (estado,
  * abogado_id, fecha_reparto, concluido_*, fecha_conclusion, devoluciones) are not here: they
@@ -418,8 +419,8 @@ enum workflow_verdict workflow_check_input(const struct workflow_action *a, int 
 /* 1 when the document system says the filing is annulled or its annulment requested. */
 static int workflow_ds_annulled(const char *estado_ds)
 {
-	return estado_ds != NULL &&
-	       (strcmp(estado_ds, "anulado") == 0 || strcmp(estado_ds, "anulacion_solicitada") == 0);
+	return estado_ds != NULL && (strcmp(estado_ds, "anulado") == 0 ||
+				     strcmp(estado_ds, "anulacion_solicitada") == 0);
 }
 
 enum workflow_verdict workflow_decide(const struct workflow_case *c, struct workflow_result *r)
@@ -450,10 +451,11 @@ enum workflow_verdict workflow_decide(const struct workflow_case *c, struct work
 				       a->annul_why);
 	}
 	if ((a->flags & WORKFLOW_F_DS_ANNUL) != 0 && !workflow_ds_annulled(c->estado_ds))
-		return workflow_refuse(r, WORKFLOW_TRANSITION, 0,
-				       "el radicado %s no está anulado ni con anulación solicitada en "
-				       "el sistema documental: no hay anulación que confirmar",
-				       numero);
+		return workflow_refuse(
+		    r, WORKFLOW_TRANSITION, 0,
+		    "el radicado %s no está anulado ni con anulación solicitada en "
+		    "el sistema documental: no hay anulación que confirmar",
+		    numero);
 	if (cell == NULL || cell->to == NULL)
 		return workflow_refuse(
 		    r, WORKFLOW_TRANSITION, 0, "no se puede %s un radicado en estado %s: %s",
@@ -530,7 +532,8 @@ void workflow_apply(const struct workflow_result *r, struct follow_up *cur, cons
 				 "{\"estado_anterior\":\"%s\",\"dependencia_destino\":\"%s\"}",
 				 r->from, r->dependencia_destino);
 		else
-			snprintf(datos, WORKFLOW_DATOS_LEN, "{\"estado_anterior\":\"%s\"}", r->from);
+			snprintf(datos, WORKFLOW_DATOS_LEN, "{\"estado_anterior\":\"%s\"}",
+				 r->from);
 		follow_up_set(cur, STORE_FU_ESTADO_ANTERIOR, r->from);
 	}
 	if ((r->effects & WORKFLOW_FX_RESTORE) != 0) {

@@ -69,8 +69,8 @@ enum workflow_flag {
 	WORKFLOW_F_NOT_TO_SAME = 1 << 5, /* refused when it names the lawyer already assigned */
 	WORKFLOW_F_MOTIVO = 1 << 6,	 /* motivo is required (not only white space) */
 	WORKFLOW_F_MOTIVO_OK = 1 << 7,	 /* motivo is admitted (and refused elsewhere) */
-	WORKFLOW_F_DESTINO = 1 << 8, /* dependencia_destino is required (and refused elsewhere) */
-	WORKFLOW_F_NO_TEXT = 1 << 9, /* texto is refused: the reason goes in motivo */
+	WORKFLOW_F_DESTINO = 1 << 8,   /* dependencia_destino is required (and refused elsewhere) */
+	WORKFLOW_F_NO_TEXT = 1 << 9,   /* texto is refused: the reason goes in motivo */
 	WORKFLOW_F_DS_ANNUL = 1 << 10, /* only when the document system says anulado or
 					  anulacion_solicitada */
 };
@@ -143,9 +143,9 @@ struct workflow_result {
 
 /* What a gestion's body brings, for the checks made before the filing is read. */
 struct workflow_input {
-	int has_text;	 /* texto with something besides white space */
-	int sat_given;	 /* satisfactorio true or false */
-	int has_motivo;	 /* motivo given (has_motivo_text: with something besides white space) */
+	int has_text;	/* texto with something besides white space */
+	int sat_given;	/* satisfactorio true or false */
+	int has_motivo; /* motivo given (has_motivo_text: with something besides white space) */
 	int has_motivo_text;
 	int has_destino; /* dependencia_destino given */
 };

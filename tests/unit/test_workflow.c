@@ -40,9 +40,9 @@ struct test_rule {
 static struct test_rule test_rules[TEST_MAX_RULES];
 static int test_nrules;
 
-static const char *const test_estados[] = {
-    "recibido", "repartido",  "en_revision", "devuelto", "concluido",
-    "anulado",	"archivado", "trasladado",  "?"};
+static const char *const test_estados[] = {"recibido",	"repartido",  "en_revision",
+					   "devuelto",	"concluido",  "anulado",
+					   "archivado", "trasladado", "?"};
 static const char *const test_ds[] = {"vigente", "anulacion_solicitada", "anulado"};
 static const int test_roles[] = {AUTH_ROLE_DIRECTOR, AUTH_ROLE_ABOGADO, AUTH_ROLE_APOYO,
 				 AUTH_ROLE_ADMIN};
@@ -451,8 +451,8 @@ static void test_apply(void **state)
 	workflow_apply(&r, &fu, now, 0, 0, datos);
 	assert_string_equal(fu.v[STORE_FU_ESTADO], "trasladado");
 	assert_string_equal(fu.v[STORE_FU_ESTADO_ANTERIOR], "en_revision");
-	assert_string_equal(datos,
-			    "{\"estado_anterior\":\"en_revision\",\"dependencia_destino\":\"500\"}");
+	assert_string_equal(
+	    datos, "{\"estado_anterior\":\"en_revision\",\"dependencia_destino\":\"500\"}");
 	c.action = workflow_find("reapertura");
 	c.estado = "trasladado";
 	c.estado_anterior = "en_revision";
