@@ -56,6 +56,8 @@ static const struct export_code_label export_labels[] = {
     {"estado", "devuelto", "Devuelto"},
     {"estado", "concluido", "Concluido"},
     {"estado", "anulado", "Anulado"},
+    {"estado", "archivado", "Archivado"},
+    {"estado", "trasladado", "Trasladado"},
 };
 
 const char *export_label(const char *code_kind, const char *code)

@@ -27,6 +27,7 @@ struct http_metrics;
 #define HTTP_PARAM_LEN 128		/* bytes of a path parameter */
 #define HTTP_MAX_ARGS 16		/* query arguments a route declares */
 #define HTTP_MAX_FIELDS 24		/* body fields a route declares */
+#define HTTP_DEPENDENCIA_MAX 20		/* digits of a dependency code (traslado) */
 #define HTTP_HEADER_VALUE_LEN 160	/* the one extra header of a buffered answer */
 #define HTTP_ROUTE_OTHER "desconocida"	/* metrics label of unmatched requests */
 
@@ -86,6 +87,7 @@ struct http_field {
 	int see_docs; /* a refused value points at docs/openapi.yaml instead of listing */
 	int date;     /* STRING: a real YYYY-MM-DD */
 	int not_null; /* null refused as a value (422 "no puede quedar vacío") */
+	int digits;   /* STRING: a dependency's code, the digits 0-9 only (at least one) */
 };
 
 /* A route's body: fields, and what else it says. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "config.h"
 #include "http_int.h"
 #include "indicators.h"
 #include "log.h"
@@ -256,6 +257,7 @@ struct http_write {
 	int same_lawyer;     /* ... who is the one already assigned */
 	const char *texto;   /* of the gestion row */
 	int sat;	     /* satisfactorio of the gestion row: 0, 1, or -1 */
+	const char *dependencia_destino; /* traslado: the dependency named (borrowed) */
 	struct follow_up old;
 	struct follow_up cur;
 	struct workflow_result wr;
@@ -351,6 +353,8 @@ static int http_radicados_write_checks(struct http_write *w, const struct http_w
 	c.same_lawyer = w->same_lawyer;
 	c.numero = w->numero;
 	c.lawyer_id = w->lawyer_id;
+	c.estado_anterior = w->old.v[STORE_FU_ESTADO_ANTERIOR];
+	c.dependencia_destino = w->dependencia_destino;
 	workflow_decide(&c, &w->wr);
 	if (w->wr.verdict != WORKFLOW_OK && w->wr.before_state) {
 		http_radicados_refuse(w, &w->wr);
@@ -596,7 +600,14 @@ void http_radicados_patch(struct http_request *req)
 
 /* ---- POST /api/radicados/{numero}/gestiones */
 
-enum { HTTP_G_TIPO, HTTP_G_TEXTO, HTTP_G_SATISFACTORIO, HTTP_G_VERSION };
+enum {
+	HTTP_G_TIPO,
+	HTTP_G_TEXTO,
+	HTTP_G_SATISFACTORIO,
+	HTTP_G_VERSION,
+	HTTP_G_MOTIVO,
+	HTTP_G_DESTINO
+};
 static const struct http_field http_radicados_gestion_fields[] = {
     [HTTP_G_TIPO] = {.name = "tipo",
 		     .type = HTTP_T_STRING,
@@ -608,15 +619,48 @@ static const struct http_field http_radicados_gestion_fields[] = {
 		      .max_len = HTTP_API_TEXT_MAX},
     [HTTP_G_SATISFACTORIO] = {.name = "satisfactorio", .type = HTTP_T_BOOL, .nullable = 1},
     [HTTP_G_VERSION] = {.name = "version", .type = HTTP_T_INT, .min = 1},
+    /* the outcomes: why (archivo, traslado, anulacion) and where to (traslado) */
+    [HTTP_G_MOTIVO] = {.name = "motivo",
+		       .type = HTTP_T_STRING,
+		       .nullable = 1,
+		       .max_len = HTTP_API_TEXT_MAX},
+    [HTTP_G_DESTINO] = {.name = "dependencia_destino",
+			.type = HTTP_T_STRING,
+			.digits = 1,
+			.max_len = HTTP_DEPENDENCIA_MAX},
     {.name = NULL},
 };
 HTTP_SPEC_FITS(http_radicados_gestion_fields, HTTP_MAX_FIELDS);
 const struct http_body http_radicados_gestiones_body = {.fields = http_radicados_gestion_fields};
 
+/* A traslado goes to another dependency than the office's own. */
+static int http_radicados_gestion_check(struct http_write *w)
+{
+	const char *own = w->req->api->cfg != NULL ? w->req->api->cfg->ds_dependencia : NULL;
+
+	if (w->dependencia_destino == NULL || own == NULL ||
+	    strcmp(w->dependencia_destino, own) != 0)
+		return 0;
+	http_req_errorf(
+	    w->req, 422, "valor_invalido",
+	    "«dependencia_destino» es %s, la dependencia de esta oficina: un traslado va "
+	    "a otra dependencia",
+	    own);
+	return -1;
+}
+
+/* 1 when s has something besides white space. */
+static int http_radicados_has_text(const char *s)
+{
+	return s != NULL && s[strspn(s, " \t\r\n")] != '\0';
+}
+
 void http_radicados_gestiones(struct http_request *req)
 {
-	static const struct http_write_ops ops = {NULL, NULL};
+	static const struct http_write_ops ops = {http_radicados_gestion_check, NULL};
 	json_t *sat = req->field[HTTP_G_SATISFACTORIO];
+	const char *motivo = json_string_value(req->field[HTTP_G_MOTIVO]);
+	struct workflow_input in;
 	struct http_write w;
 	const char *texto;
 
@@ -624,11 +668,17 @@ void http_radicados_gestiones(struct http_request *req)
 				  workflow_gestion_at((size_t)req->field_enum[HTTP_G_TIPO]), 201,
 				  req->field[HTTP_G_VERSION]);
 	texto = json_string_value(req->field[HTTP_G_TEXTO]);
-	w.texto = texto;
 	w.sat = sat != NULL && json_is_boolean(sat) ? json_is_true(sat) : -1;
-	if (workflow_check_input(w.action, req->role,
-				 texto != NULL && texto[strspn(texto, " \t\r\n")] != '\0',
-				 w.sat >= 0, &w.wr) != WORKFLOW_OK) {
+	w.dependencia_destino = json_string_value(req->field[HTTP_G_DESTINO]);
+	memset(&in, 0, sizeof(in));
+	in.has_text = http_radicados_has_text(texto);
+	in.sat_given = w.sat >= 0;
+	in.has_motivo = motivo != NULL;
+	in.has_motivo_text = http_radicados_has_text(motivo);
+	in.has_destino = w.dependencia_destino != NULL;
+	/* an outcome's reason is the text of its gestion row */
+	w.texto = in.has_motivo ? motivo : texto;
+	if (workflow_check_input(w.action, req->role, &in, &w.wr) != WORKFLOW_OK) {
 		http_radicados_refuse(&w, &w.wr);
 		return;
 	}

@@ -622,6 +622,12 @@ static int http_req_field_value(struct http_request *req, const struct http_fiel
 				f->nullable ? " (o null)" : "");
 		return -1;
 	}
+	if (f->digits && (s[0] == '\0' || s[strspn(s, "0123456789")] != '\0')) {
+		http_req_errorf(req, 422, "valor_invalido",
+				"«%s» debe ser el código de una dependencia: solo dígitos",
+				f->name);
+		return -1;
+	}
 	if (f->values != NULL || f->value_at != NULL) {
 		struct buf list;
 

@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "util.h"
+#include "workflow.h"
 
 #define INDICATORS_SLA_MODULE "indicators"
 #define INDICATORS_SLA_TIPO_LEN 16 /* the longest gestion tipo ("reasignacion") and its NUL */
@@ -151,7 +152,21 @@ struct indicators_sla_replay {
 	const struct calendar *cal;
 	struct indicators_sla *sla;
 	int started, paused, stopped, round_open;
+	int paused_at_outcome; /* an outcome came while the area held the filing */
 };
+
+/* The outcome gestiones (workflow.c: archivo, traslado, anulacion) as static names, or
+ * NULL for another tipo. */
+static const char *indicators_sla_outcome(const char *tipo)
+{
+	static const char *const outcomes[] = {"archivo", "traslado", "anulacion"};
+
+	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++) {
+		if (strcmp(tipo, outcomes[i]) == 0)
+			return outcomes[i];
+	}
+	return NULL;
+}
 
 static long indicators_sla_between(const struct calendar *cal, const char *from, const char *to)
 {
@@ -241,13 +256,39 @@ static void indicators_sla_replay_event(struct indicators_sla_replay *st,
 		}
 		st->stopped = 1;
 		strlcpy_s(sla->fin, ev->fecha, sizeof(sla->fin));
+	} else if (indicators_sla_outcome(ev->tipo) != NULL) {
+		/* out of the queue: the time until a reapertura counts for no one */
+		if (st->stopped)
+			return;
+		indicators_sla_close_round(st, ev->fecha, indicators_sla_outcome(ev->tipo));
+		if (st->paused) {
+			struct indicators_correction *c = indicators_sla_last_correction(st);
+
+			c->dias = indicators_sla_between(st->cal, c->devolucion, ev->fecha);
+			st->paused = 0;
+			st->paused_at_outcome = 1;
+		}
+		st->stopped = 1;
 	} else if (strcmp(ev->tipo, "reapertura") == 0) {
 		if (!st->stopped)
 			return;
 		st->stopped = 0;
 		sla->fin[0] = '\0';
-		if (st->started)
+		if (st->paused_at_outcome) {
+			/* back to devuelto: the area holds it again, from the reapertura */
+			struct indicators_correction *c;
+
+			sla->correcciones =
+			    xrealloc(sla->correcciones,
+				     (sla->n_correcciones + 1) * sizeof(*sla->correcciones));
+			c = &sla->correcciones[sla->n_correcciones++];
+			memset(c, 0, sizeof(*c));
+			strlcpy_s(c->devolucion, ev->fecha, sizeof(c->devolucion));
+			st->paused = 1;
+			st->paused_at_outcome = 0;
+		} else if (st->started) {
 			indicators_sla_open_round(st, ev->fecha);
+		}
 	}
 }
 
@@ -333,7 +374,7 @@ int indicators_sla_compute(const struct calendar *cal, long meta, const struct s
 	out->meta = meta;
 	if (!indicators_sla_valid_instant(cal, now))
 		return -1;
-	if (strcmp(r->estado, "anulado") == 0 || strcmp(r->estado_ds, "anulado") == 0) {
+	if (workflow_estado_is_outcome(r->estado) || strcmp(r->estado_ds, "anulado") == 0) {
 		out->reloj = INDICATORS_CLOCK_NO_APLICA;
 		out->estado = INDICATORS_SLA_NO_APLICA;
 		return 0;

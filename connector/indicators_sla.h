@@ -20,9 +20,13 @@
  *   - a devolucion closes the current review round and pauses the clock: the requesting
  *     area holds the request; the next reingreso opens a new round;
  *   - a conclusion closes the round and stops the clock; a reapertura opens a new round;
+ *   - an outcome (archivo, traslado, anulacion) closes the round (and a pause) and stops
+ *     the clock; its reapertura opens a new round, or a new pause when the filing was
+ *     returned (devuelto) when it left the queue: the time out of the queue counts for no one;
  *   - a filing whose seguimiento.estado is concluido but has no conclusion gestion stops
- *     at fecha_conclusion (else at its last gestion); estado anulado, or estado_ds anulado
- *     in the document system, means no clock at all (no_aplica).
+ *     at fecha_conclusion (else at its last gestion); an outcome estado (anulado, archivado,
+ *     trasladado), or estado_ds anulado in the document system, means no clock at all
+ *     (no_aplica): no fecha límite, never overdue.
  * Each round counts calendar_business_days_between(round start, round end): the business
  * days after the start's effective day (a start after closing time counts from the next
  * business day) up to and including the end's day; an open round ends "now". Days used is

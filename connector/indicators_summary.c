@@ -485,6 +485,28 @@ static json_t *indicators_summary_kinds_count(const json_t *names,
 	return o;
 }
 
+/* The outcomes that took filings of the period out of the queue, each on its own:
+ * {"archivado": {n, radicados}, "trasladado": {...}, "anulado": {...}} by the follow-up's
+ * estado (an annulment seen only in the document system is not one: it stays in
+ * "anulados"). Returns a new object. */
+static json_t *indicators_summary_outcomes_json(const struct indicators_set *set)
+{
+	static const char *const outcomes[] = {"archivado", "trasladado", "anulado"};
+	json_t *o = json_object();
+
+	for (size_t k = 0; k < sizeof(outcomes) / sizeof(outcomes[0]); k++) {
+		struct indicators_summary_list l = {NULL, 0, 0};
+
+		for (size_t i = 0; i < set->n; i++) {
+			if (set->v[i].en_periodo && strcmp(set->v[i].estado, outcomes[k]) == 0)
+				indicators_summary_list_add(&l, &set->v[i]);
+		}
+		json_object_set_new(o, outcomes[k], indicators_summary_count_json(&l));
+		indicators_summary_list_free(&l);
+	}
+	return o;
+}
+
 static json_t *indicators_summary_office_json(const struct indicators_set *set)
 {
 	struct indicators_summary_list all = {NULL, 0, 0};
@@ -501,8 +523,10 @@ static json_t *indicators_summary_office_json(const struct indicators_set *set)
 		long k;
 
 		if (!indicators_measured(f)) {
-			if (f->en_periodo ||
-			    (act && f->gestiones != NULL && f->gestiones[0] != '\0'))
+			/* archived and transferred filings count among the outcomes only */
+			if ((f->en_periodo ||
+			     (act && f->gestiones != NULL && f->gestiones[0] != '\0')) &&
+			    strcmp(f->estado, "archivado") != 0 && strcmp(f->estado, "trasladado") != 0)
 				indicators_summary_list_add(&annulled, f);
 			continue;
 		}
@@ -518,6 +542,7 @@ static json_t *indicators_summary_office_json(const struct indicators_set *set)
 	}
 	o = indicators_summary_group_json(set, &all, "recibidos");
 	json_object_set_new(o, "anulados", indicators_summary_count_json(&annulled));
+	json_object_set_new(o, "desenlaces", indicators_summary_outcomes_json(set));
 	json_object_set_new(o, "devoluciones",
 			    json_pack("{s:I, s:o}", "n", (json_int_t)returns, "radicados",
 				      indicators_summary_numeros(&returned)));

@@ -206,12 +206,88 @@ static const char store_migration_5[] =
     "ALTER TABLE sync_estado ADD COLUMN token_pendiente TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE sync_estado ADD COLUMN token_desde TEXT NOT NULL DEFAULT '';";
 
+/* --- outcomes that take a filing out of the queue (issue 13): step 6 --- */
+/* The estados archivado and trasladado, the gestiones archivo, traslado and anulacion, and
+ * the estado an outcome left (reapertura goes back to it): SQLite changes a CHECK only by
+ * rebuilding the table, so seguimiento and gestion are copied into new ones (no table
+ * refers to either; their indexes are made again). */
+static const char store_migration_6[] =
+    "CREATE TABLE seguimiento_6 ("
+    " radicado_id INTEGER PRIMARY KEY REFERENCES radicado (id),"
+    " tipo_tramite TEXT NOT NULL DEFAULT 'otro' CHECK (tipo_tramite IN ("
+    "  'contratacion_directa', 'proceso_seleccion', 'novedad_contractual',"
+    "  'liquidacion_terminacion', 'otro')),"
+    " modalidad TEXT NOT NULL DEFAULT '' CHECK (modalidad IN ('', 'licitacion_publica',"
+    "  'seleccion_abreviada', 'concurso_meritos', 'contratacion_directa', 'minima_cuantia',"
+    "  'acuerdo_marco', 'regimen_especial')),"
+    " novedad TEXT NOT NULL DEFAULT '' CHECK (novedad IN ('', 'adicion', 'prorroga',"
+    "  'modificacion', 'suspension', 'reinicio', 'cesion', 'terminacion_anticipada')),"
+    " tipo_gestion TEXT NOT NULL DEFAULT '',"
+    " abogado_id INTEGER REFERENCES usuario (id),"
+    " fecha_reparto TEXT,"
+    " estado TEXT NOT NULL DEFAULT 'recibido' CHECK (estado IN ('recibido', 'repartido',"
+    "  'en_revision', 'devuelto', 'concluido', 'anulado', 'archivado', 'trasladado')),"
+    " concluido_satisfactorio INTEGER CHECK (concluido_satisfactorio IN (0, 1)),"
+    " fecha_conclusion TEXT,"
+    " numero_contrato TEXT NOT NULL DEFAULT '',"
+    " contratista TEXT NOT NULL DEFAULT '',"
+    " objeto TEXT NOT NULL DEFAULT '',"
+    " valor INTEGER CHECK (valor IS NULL OR valor >= 0),"
+    " fecha_suscripcion TEXT,"
+    " fecha_rp TEXT,"
+    " fecha_aprobacion_garantias TEXT,"
+    " fecha_arl TEXT,"
+    " fecha_acta_inicio TEXT,"
+    " publicado_secop INTEGER NOT NULL DEFAULT 0 CHECK (publicado_secop IN (0, 1)),"
+    " linea_paa TEXT NOT NULL DEFAULT '',"
+    " observaciones TEXT NOT NULL DEFAULT '',"
+    " devoluciones INTEGER NOT NULL DEFAULT 0 CHECK (devoluciones >= 0),"
+    " version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),"
+    " creado TEXT NOT NULL,"
+    " actualizado TEXT NOT NULL,"
+    " estado_anterior TEXT NOT NULL DEFAULT '' CHECK (estado_anterior IN ('', 'recibido',"
+    "  'repartido', 'en_revision', 'devuelto'))"
+    ");"
+    "INSERT INTO seguimiento_6 (radicado_id, tipo_tramite, modalidad, novedad, tipo_gestion,"
+    " abogado_id, fecha_reparto, estado, concluido_satisfactorio, fecha_conclusion,"
+    " numero_contrato, contratista, objeto, valor, fecha_suscripcion, fecha_rp,"
+    " fecha_aprobacion_garantias, fecha_arl, fecha_acta_inicio, publicado_secop, linea_paa,"
+    " observaciones, devoluciones, version, creado, actualizado)"
+    " SELECT radicado_id, tipo_tramite, modalidad, novedad, tipo_gestion, abogado_id,"
+    " fecha_reparto, estado, concluido_satisfactorio, fecha_conclusion, numero_contrato,"
+    " contratista, objeto, valor, fecha_suscripcion, fecha_rp, fecha_aprobacion_garantias,"
+    " fecha_arl, fecha_acta_inicio, publicado_secop, linea_paa, observaciones, devoluciones,"
+    " version, creado, actualizado FROM seguimiento;"
+    "DROP TABLE seguimiento;"
+    "ALTER TABLE seguimiento_6 RENAME TO seguimiento;"
+    "CREATE INDEX seguimiento_estado ON seguimiento (estado);"
+    "CREATE INDEX seguimiento_abogado ON seguimiento (abogado_id, estado);"
+    "CREATE TABLE gestion_6 ("
+    " id INTEGER PRIMARY KEY,"
+    " radicado_id INTEGER NOT NULL REFERENCES radicado (id),"
+    " tipo TEXT NOT NULL CHECK (tipo IN ('reparto', 'reasignacion', 'devolucion',"
+    "  'reingreso', 'observacion', 'conclusion', 'reapertura', 'cambio_sgd', 'archivo',"
+    "  'traslado', 'anulacion')),"
+    " usuario_id INTEGER REFERENCES usuario (id),"
+    " fecha TEXT NOT NULL,"
+    " texto TEXT NOT NULL DEFAULT '',"
+    " satisfactorio INTEGER CHECK (satisfactorio IN (0, 1)),"
+    " datos TEXT CHECK (datos IS NULL OR json_valid(datos))"
+    ");"
+    "INSERT INTO gestion_6 (id, radicado_id, tipo, usuario_id, fecha, texto, satisfactorio,"
+    " datos) SELECT id, radicado_id, tipo, usuario_id, fecha, texto, satisfactorio, datos"
+    " FROM gestion;"
+    "DROP TABLE gestion;"
+    "ALTER TABLE gestion_6 RENAME TO gestion;"
+    "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha);";
+
 static const char *const store_migrations[] = {
     store_migration_1,
     store_migration_2,
     store_migration_3,
     store_migration_4,
     store_migration_5,
+    store_migration_6,
 };
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))

@@ -180,6 +180,7 @@ enum store_fu_field {
 	STORE_FU_VERSION,
 	STORE_FU_CREADO,
 	STORE_FU_ACTUALIZADO,
+	STORE_FU_ESTADO_ANTERIOR, /* the estado an outcome (archivo ...) left; "" otherwise */
 	STORE_FU_COUNT
 };
 

@@ -62,6 +62,7 @@ static const struct {
     [STORE_FU_VERSION] = {"version", STORE_FU_KIND_INT},
     [STORE_FU_CREADO] = {"creado", STORE_FU_KIND_TIME},
     [STORE_FU_ACTUALIZADO] = {"actualizado", STORE_FU_KIND_TIME},
+    [STORE_FU_ESTADO_ANTERIOR] = {"estado_anterior", STORE_FU_KIND_TEXT},
 };
 
 const char *store_fu_name(enum store_fu_field f)

@@ -448,7 +448,8 @@ int store_count_by_estado(struct store *s, int (*cb)(const char *estado, long lo
  * its first use and kept in the connection's statement cache. */
 
 #define STORE_SLA_EVENT_TYPES                                                                      \
-	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura')"
+	"('reparto', 'reasignacion', 'devolucion', 'reingreso', 'conclusion', 'reapertura',"       \
+	" 'archivo', 'traslado', 'anulacion')"
 
 /* Appends " AND <col> >= ?1 AND <col> < ?2" for the bounds q has (instants and dates
  * compare as text: a stored instant starts with its Bogotá day). */

@@ -15,6 +15,10 @@
 #define WORKFLOW_WHY_CONCLUIDO                                                                     \
 	"está concluido; solo el Director puede reabrirlo (gestión «reapertura»)"
 #define WORKFLOW_WHY_NO_GESTIONES "no admite gestiones"
+#define WORKFLOW_WHY_DESENLACE                                                                     \
+	"salió de la cola con un desenlace; solo el Director puede reabrirlo (gestión "          \
+	"«reapertura»)"
+#define WORKFLOW_WHY_CONFIRM_ANNUL "confirme su anulación (gestión «anulacion»)"
 
 /* A cell that leads to estado to (WORKFLOW_SAME: stays) writing gestion g with effects fx. */
 #define WORKFLOW_TO(to_, g, fx)                                                                    \
@@ -25,10 +29,25 @@
 	{                                                                                          \
 		.why = (reason)                                                                    \
 	}
+/* The cells of the outcome estados for an action that has nothing to do there. */
+#define WORKFLOW_NO_OUTCOMES                                                                       \
+	[WORKFLOW_ARCHIVADO] = WORKFLOW_NO(WORKFLOW_WHY_DESENLACE),                                \
+	[WORKFLOW_TRASLADADO] = WORKFLOW_NO(WORKFLOW_WHY_DESENLACE)
+/* An outcome (archivo, traslado): from any open estado, keeping the estado left. */
+#define WORKFLOW_OUTCOME(to_, g)                                                                   \
+	[WORKFLOW_RECIBIDO] = WORKFLOW_TO(to_, g, WORKFLOW_FX_OUTCOME),                            \
+	[WORKFLOW_REPARTIDO] = WORKFLOW_TO(to_, g, WORKFLOW_FX_OUTCOME),                           \
+	[WORKFLOW_EN_REVISION] = WORKFLOW_TO(to_, g, WORKFLOW_FX_OUTCOME),                         \
+	[WORKFLOW_DEVUELTO] = WORKFLOW_TO(to_, g, WORKFLOW_FX_OUTCOME),                            \
+	[WORKFLOW_CONCLUIDO] = WORKFLOW_NO("está concluido: ya salió de la cola"),                 \
+	WORKFLOW_NO_OUTCOMES
 
 /* ---- The action table: one row per action; its cells say, per estado, what happens.
- * An annulled filing (estado anulado, or anulado in the document system) takes nothing: that
- * is decided before the cells, so the anulado column stays empty. */
+ * An annulled filing (estado anulado, or anulado in the document system) takes only the
+ * cells marked on_annulled (the confirmation of the annulment, the reapertura of an
+ * outcome): the rest is refused before the cells, so the anulado column is mostly empty.
+ * The outcomes (archivo, traslado, anulacion) take a filing out of the queue; reapertura
+ * brings it back to the estado it had (estado_anterior, recibido when none is known). */
 
 static const struct workflow_action workflow_actions[] = {
     {
@@ -50,6 +69,7 @@ static const struct workflow_action workflow_actions[] = {
 		    WORKFLOW_TO(WORKFLOW_SAME, "reasignacion", WORKFLOW_FX_ASSIGN),
 		[WORKFLOW_CONCLUIDO] =
 		    WORKFLOW_NO("primero el Director debe reabrirlo (gestión «reapertura»)"),
+		WORKFLOW_NO_OUTCOMES,
 	    },
     },
     {
@@ -69,6 +89,7 @@ static const struct workflow_action workflow_actions[] = {
 		[WORKFLOW_EN_REVISION] = WORKFLOW_TO(WORKFLOW_SAME, "observacion", 0),
 		[WORKFLOW_DEVUELTO] = WORKFLOW_TO(WORKFLOW_SAME, "observacion", 0),
 		[WORKFLOW_CONCLUIDO] = WORKFLOW_NO(WORKFLOW_WHY_CONCLUIDO),
+		WORKFLOW_NO_OUTCOMES,
 	    },
     },
     {
@@ -89,6 +110,7 @@ static const struct workflow_action workflow_actions[] = {
 		[WORKFLOW_DEVUELTO] =
 		    WORKFLOW_NO("ya está en el área solicitante; registre primero su reingreso"),
 		[WORKFLOW_CONCLUIDO] = WORKFLOW_NO(WORKFLOW_WHY_CONCLUIDO),
+		WORKFLOW_NO_OUTCOMES,
 	    },
     },
     {
@@ -104,6 +126,7 @@ static const struct workflow_action workflow_actions[] = {
 		[WORKFLOW_EN_REVISION] = WORKFLOW_NO("solo reingresa un radicado devuelto"),
 		[WORKFLOW_DEVUELTO] = WORKFLOW_TO("en_revision", "reingreso", 0),
 		[WORKFLOW_CONCLUIDO] = WORKFLOW_NO(WORKFLOW_WHY_CONCLUIDO),
+		WORKFLOW_NO_OUTCOMES,
 	    },
     },
     {
@@ -121,6 +144,7 @@ static const struct workflow_action workflow_actions[] = {
 		[WORKFLOW_DEVUELTO] = WORKFLOW_NO("está en el área solicitante; registre "
 						  "primero el reingreso de su respuesta"),
 		[WORKFLOW_CONCLUIDO] = WORKFLOW_NO(WORKFLOW_WHY_CONCLUIDO),
+		WORKFLOW_NO_OUTCOMES,
 	    },
     },
     {
@@ -139,6 +163,77 @@ static const struct workflow_action workflow_actions[] = {
 		[WORKFLOW_DEVUELTO] = WORKFLOW_NO("solo se reabre un radicado concluido"),
 		/* a new review round */
 		[WORKFLOW_CONCLUIDO] = WORKFLOW_TO("en_revision", "reapertura", WORKFLOW_FX_REOPEN),
+		/* an outcome undone: back to the estado it left */
+		[WORKFLOW_ANULADO] = {.to = WORKFLOW_PREVIOUS,
+				      .gestion = "reapertura",
+				      .effects = WORKFLOW_FX_RESTORE,
+				      .on_annulled = 1},
+		[WORKFLOW_ARCHIVADO] = {.to = WORKFLOW_PREVIOUS,
+					.gestion = "reapertura",
+					.effects = WORKFLOW_FX_RESTORE,
+					.on_annulled = 1},
+		[WORKFLOW_TRASLADADO] = {.to = WORKFLOW_PREVIOUS,
+					 .gestion = "reapertura",
+					 .effects = WORKFLOW_FX_RESTORE,
+					 .on_annulled = 1},
+	    },
+    },
+    {
+	.name = "archivo",
+	.verb = "archivar",
+	.roles = AUTH_ROLE_DIRECTOR,
+	.role_why = "solo el Director puede archivar, trasladar o confirmar la anulación de un "
+		    "radicado",
+	.flags = WORKFLOW_F_GESTION | WORKFLOW_F_MOTIVO | WORKFLOW_F_MOTIVO_OK | WORKFLOW_F_NO_TEXT,
+	.text_for = "archivar (por qué no es una solicitud de contratación)",
+	.annul_why = WORKFLOW_WHY_CONFIRM_ANNUL,
+	.next = {WORKFLOW_OUTCOME("archivado", "archivo")},
+    },
+    {
+	.name = "traslado",
+	.verb = "trasladar",
+	.roles = AUTH_ROLE_DIRECTOR,
+	.role_why = "solo el Director puede archivar, trasladar o confirmar la anulación de un "
+		    "radicado",
+	.flags =
+	    WORKFLOW_F_GESTION | WORKFLOW_F_MOTIVO_OK | WORKFLOW_F_DESTINO | WORKFLOW_F_NO_TEXT,
+	.annul_why = WORKFLOW_WHY_CONFIRM_ANNUL,
+	.next = {WORKFLOW_OUTCOME("trasladado", "traslado")},
+    },
+    {
+	/* the Director confirms what the document system shows: anulado, or its annulment
+	 * requested (the office stops working on it either way) */
+	.name = "anulacion",
+	.verb = "confirmar la anulación de",
+	.roles = AUTH_ROLE_DIRECTOR,
+	.role_why = "solo el Director puede archivar, trasladar o confirmar la anulación de un "
+		    "radicado",
+	.flags =
+	    WORKFLOW_F_GESTION | WORKFLOW_F_MOTIVO_OK | WORKFLOW_F_NO_TEXT | WORKFLOW_F_DS_ANNUL,
+	.annul_why = "ya está confirmada",
+	.next =
+	    {
+		[WORKFLOW_RECIBIDO] = {.to = "anulado",
+				       .gestion = "anulacion",
+				       .effects = WORKFLOW_FX_OUTCOME,
+				       .on_annulled = 1},
+		[WORKFLOW_REPARTIDO] = {.to = "anulado",
+					.gestion = "anulacion",
+					.effects = WORKFLOW_FX_OUTCOME,
+					.on_annulled = 1},
+		[WORKFLOW_EN_REVISION] = {.to = "anulado",
+					  .gestion = "anulacion",
+					  .effects = WORKFLOW_FX_OUTCOME,
+					  .on_annulled = 1},
+		[WORKFLOW_DEVUELTO] = {.to = "anulado",
+				       .gestion = "anulacion",
+				       .effects = WORKFLOW_FX_OUTCOME,
+				       .on_annulled = 1},
+		/* refusals that say why even when the filing is annulled */
+		[WORKFLOW_CONCLUIDO] = {.why = "está concluido: ya salió de la cola",
+					.on_annulled = 1},
+		[WORKFLOW_ARCHIVADO] = {.why = WORKFLOW_WHY_DESENLACE, .on_annulled = 1},
+		[WORKFLOW_TRASLADADO] = {.why = WORKFLOW_WHY_DESENLACE, .on_annulled = 1},
 	    },
     },
     {
@@ -155,13 +250,16 @@ static const struct workflow_action workflow_actions[] = {
 		[WORKFLOW_EN_REVISION] = WORKFLOW_TO(WORKFLOW_SAME, NULL, 0),
 		[WORKFLOW_DEVUELTO] = WORKFLOW_TO(WORKFLOW_SAME, NULL, 0),
 		[WORKFLOW_CONCLUIDO] = WORKFLOW_TO(WORKFLOW_SAME, NULL, 0),
+		[WORKFLOW_ARCHIVADO] = WORKFLOW_TO(WORKFLOW_SAME, NULL, 0),
+		[WORKFLOW_TRASLADADO] = WORKFLOW_TO(WORKFLOW_SAME, NULL, 0),
 	    },
     },
 };
 #define WORKFLOW_NACTIONS (sizeof(workflow_actions) / sizeof(workflow_actions[0]))
 
 static const char *const workflow_estados[WORKFLOW_NESTADOS] = {
-    "recibido", "repartido", "en_revision", "devuelto", "concluido", "anulado"};
+    "recibido",	 "repartido", "en_revision", "devuelto",
+    "concluido", "anulado",   "archivado",   "trasladado"};
 
 /* ---- The fields PATCH sets, and who may set each. The workflow's own fields (estado,
  * abogado_id, fecha_reparto, concluido_*, fecha_conclusion, devoluciones) are not here: they
@@ -230,6 +328,13 @@ int workflow_estado_parse(const char *name)
 	return -1;
 }
 
+int workflow_estado_is_outcome(const char *name)
+{
+	int e = workflow_estado_parse(name);
+
+	return e == WORKFLOW_ANULADO || e == WORKFLOW_ARCHIVADO || e == WORKFLOW_TRASLADADO;
+}
+
 const char *workflow_estado_name(int e)
 {
 	return e >= 0 && e < WORKFLOW_NESTADOS ? workflow_estados[e] : "";
@@ -275,20 +380,47 @@ static enum workflow_verdict workflow_check_role(const struct workflow_action *a
 			       auth_role_name(role), a->verb);
 }
 
-enum workflow_verdict workflow_check_input(const struct workflow_action *a, int role, int has_text,
-					   int sat_given, struct workflow_result *r)
+enum workflow_verdict workflow_check_input(const struct workflow_action *a, int role,
+					   const struct workflow_input *in,
+					   struct workflow_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	if ((a->flags & WORKFLOW_F_SAT) != 0 && !sat_given)
+	if ((a->flags & WORKFLOW_F_SAT) != 0 && !in->sat_given)
 		return workflow_refuse(r, WORKFLOW_BAD_INPUT, 1,
 				       "la conclusión necesita «satisfactorio»: true o false");
-	if ((a->flags & WORKFLOW_F_SAT) == 0 && sat_given)
+	if ((a->flags & WORKFLOW_F_SAT) == 0 && in->sat_given)
 		return workflow_refuse(r, WORKFLOW_BAD_INPUT, 1,
 				       "«satisfactorio» solo corresponde a la conclusión");
-	if ((a->flags & WORKFLOW_F_TEXT) != 0 && !has_text)
+	if ((a->flags & WORKFLOW_F_TEXT) != 0 && !in->has_text)
 		return workflow_refuse(r, WORKFLOW_BAD_INPUT, 1, "«texto» es obligatorio para %s",
 				       a->text_for != NULL ? a->text_for : a->name);
+	if ((a->flags & WORKFLOW_F_NO_TEXT) != 0 && in->has_text)
+		return workflow_refuse(r, WORKFLOW_BAD_INPUT, 1,
+				       "«texto» no corresponde a la gestión «%s»: el motivo va en "
+				       "«motivo»",
+				       a->name);
+	if ((a->flags & WORKFLOW_F_MOTIVO_OK) == 0 && in->has_motivo)
+		return workflow_refuse(r, WORKFLOW_BAD_INPUT, 1,
+				       "«motivo» solo corresponde al archivo, al traslado y a la "
+				       "anulación");
+	if ((a->flags & WORKFLOW_F_MOTIVO) != 0 && !in->has_motivo_text)
+		return workflow_refuse(r, WORKFLOW_BAD_INPUT, 1, "«motivo» es obligatorio para %s",
+				       a->text_for != NULL ? a->text_for : a->name);
+	if ((a->flags & WORKFLOW_F_DESTINO) == 0 && in->has_destino)
+		return workflow_refuse(r, WORKFLOW_BAD_INPUT, 1,
+				       "«dependencia_destino» solo corresponde al traslado");
+	if ((a->flags & WORKFLOW_F_DESTINO) != 0 && !in->has_destino)
+		return workflow_refuse(r, WORKFLOW_BAD_INPUT, 1,
+				       "«dependencia_destino» es obligatoria para trasladar: el "
+				       "código de la dependencia que recibe el radicado");
 	return workflow_check_role(a, role, r);
+}
+
+/* 1 when the document system says the filing is annulled or its annulment requested. */
+static int workflow_ds_annulled(const char *estado_ds)
+{
+	return estado_ds != NULL && (strcmp(estado_ds, "anulado") == 0 ||
+				     strcmp(estado_ds, "anulacion_solicitada") == 0);
 }
 
 enum workflow_verdict workflow_decide(const struct workflow_case *c, struct workflow_result *r)
@@ -306,8 +438,10 @@ enum workflow_verdict workflow_decide(const struct workflow_case *c, struct work
 				       "el radicado %s no está asignado a usted: solo el abogado "
 				       "asignado o el Director pueden modificarlo",
 				       numero);
-	if (e == WORKFLOW_ANULADO ||
-	    (c->estado_ds != NULL && strcmp(c->estado_ds, "anulado") == 0)) {
+	cell = e >= 0 ? &a->next[e] : NULL;
+	if ((e == WORKFLOW_ANULADO ||
+	     (c->estado_ds != NULL && strcmp(c->estado_ds, "anulado") == 0)) &&
+	    (cell == NULL || !cell->on_annulled)) {
 		if ((a->flags & WORKFLOW_F_NAMED_ANNUL) != 0)
 			return workflow_refuse(r, WORKFLOW_ANNULLED, 1,
 					       "no se puede %s el radicado %s: %s", a->verb, numero,
@@ -316,7 +450,12 @@ enum workflow_verdict workflow_decide(const struct workflow_case *c, struct work
 				       "no se puede %s un radicado anulado: %s", a->verb,
 				       a->annul_why);
 	}
-	cell = e >= 0 ? &a->next[e] : NULL;
+	if ((a->flags & WORKFLOW_F_DS_ANNUL) != 0 && !workflow_ds_annulled(c->estado_ds))
+		return workflow_refuse(
+		    r, WORKFLOW_TRANSITION, 0,
+		    "el radicado %s no está anulado ni con anulación solicitada en "
+		    "el sistema documental: no hay anulación que confirmar",
+		    numero);
 	if (cell == NULL || cell->to == NULL)
 		return workflow_refuse(
 		    r, WORKFLOW_TRANSITION, 0, "no se puede %s un radicado en estado %s: %s",
@@ -333,8 +472,19 @@ enum workflow_verdict workflow_decide(const struct workflow_case *c, struct work
 		r->to = cell->to_by_assigned;
 	if (strcmp(r->to, WORKFLOW_SAME) == 0)
 		r->to = workflow_estados[e];
+	if (strcmp(r->to, WORKFLOW_PREVIOUS) == 0) {
+		int before = workflow_estado_parse(c->estado_anterior);
+
+		/* an estado left by an outcome is an open one; anything else: the start */
+		if (before < 0 || before == WORKFLOW_CONCLUIDO ||
+		    workflow_estado_is_outcome(c->estado_anterior))
+			before = WORKFLOW_RECIBIDO;
+		r->to = workflow_estados[before];
+	}
+	r->from = workflow_estados[e];
 	r->gestion = cell->gestion;
 	r->effects = cell->effects;
+	r->dependencia_destino = c->dependencia_destino;
 	return WORKFLOW_OK;
 }
 
@@ -373,6 +523,23 @@ void workflow_apply(const struct workflow_result *r, struct follow_up *cur, cons
 	if ((r->effects & WORKFLOW_FX_REOPEN) != 0) {
 		follow_up_set(cur, STORE_FU_CONCLUIDO_SATISFACTORIO, NULL);
 		follow_up_set(cur, STORE_FU_FECHA_CONCLUSION, NULL);
+	}
+	if ((r->effects & WORKFLOW_FX_OUTCOME) != 0) {
+		/* the destination is digits (the route checks it): no JSON escaping needed */
+		if (r->dependencia_destino != NULL && r->dependencia_destino[0] != '\0' &&
+		    r->dependencia_destino[strspn(r->dependencia_destino, "0123456789")] == '\0')
+			snprintf(datos, WORKFLOW_DATOS_LEN,
+				 "{\"estado_anterior\":\"%s\",\"dependencia_destino\":\"%s\"}",
+				 r->from, r->dependencia_destino);
+		else
+			snprintf(datos, WORKFLOW_DATOS_LEN, "{\"estado_anterior\":\"%s\"}",
+				 r->from);
+		follow_up_set(cur, STORE_FU_ESTADO_ANTERIOR, r->from);
+	}
+	if ((r->effects & WORKFLOW_FX_RESTORE) != 0) {
+		snprintf(datos, WORKFLOW_DATOS_LEN, "{\"desde\":\"%s\",\"a\":\"%s\"}", r->from,
+			 r->to);
+		follow_up_set(cur, STORE_FU_ESTADO_ANTERIOR, NULL);
 	}
 }
 

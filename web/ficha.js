@@ -1,12 +1,13 @@
 // ficha.js -- one filing: the document system's data, the follow-up fields each role may
 // edit, the workflow actions (repartir, observación, devolver, reingreso, concluir,
-// reabrir), the SLA clock and the history. Every write names the version it read; a stale
+// reabrir; the Director's outcomes archivar, trasladar, confirmar anulación), the SLA clock
+// and the history. Every write names the version it read; a stale
 // one (409) shows what the other person changed and lets the user apply theirs again.
 
 import { api, ApiError, conParametros } from './api.js';
 import { h, vaciar, campo, selector, marcarError, aviso, dialogo, datos, tabla, nuevoId, recordarFoco } from './dom.js';
 import {
-  ESTADOS, TIPOS_TRAMITE, MODALIDADES, NOVEDADES, GESTIONES, CAMPOS, etiqueta, fecha,
+  ESTADOS, TIPOS_TRAMITE, MODALIDADES, NOVEDADES, GESTIONES, CAMPOS, DESENLACES, etiqueta, fecha,
   fechaHora, fechaISO, dinero, leerDinero, valorLegible,
 } from './fmt.js';
 import { indicadoresActuales, olvidarIndicadores, slaDe, textoDias, semaforo } from './sla.js';
@@ -49,9 +50,17 @@ function derechos(f) {
   const anulado = sg.estado === 'anulado' || f.d.radicado.estado_ds === 'anulado';
   const asignado = sg.abogado_id !== null && sg.abogado_id === yo.id;
   const propio = yo.rol !== 'abogado' || asignado;
+  const desenlace = DESENLACES.includes(sg.estado);
+  const abierto = ['recibido', 'repartido', 'en_revision', 'devuelto'].includes(sg.estado);
+  const dsAnulado = ['anulado', 'anulacion_solicitada'].includes(f.d.radicado.estado_ds);
   return {
     anulado,
     asignado,
+    desenlace,
+    // the Director's outcomes (the server decides the same in workflow.c's table)
+    sacarDeLaCola: abierto && !anulado && puede.reabrir,
+    confirmarAnulacion: abierto && dsAnulado && puede.reabrir,
+    reabrirDesenlace: desenlace && puede.reabrir,
     editarSeguimiento: !anulado && puede.editarSeguimiento && propio,
     editarContrato: !anulado && puede.editarContrato && propio,
     gestionar: !anulado && puede.gestionar && propio,
@@ -308,15 +317,23 @@ function seccionAcciones(f) {
   const e = f.d.seguimiento.estado;
   const botones = [];
   const boton = (texto, accion, clase) => botones.push(h('button', { type: 'button', class: clase || 'secundario', 'data-accion': accion, onclick: () => ACCIONES[accion](f) }, texto));
-  if (der.repartir && e !== 'concluido') boton(e === 'recibido' ? 'Repartir' : 'Reasignar', 'repartir', 'primario');
+  if (der.repartir && e !== 'concluido' && !der.desenlace) boton(e === 'recibido' ? 'Repartir' : 'Reasignar', 'repartir', 'primario');
   if (der.gestionar && ['repartido', 'en_revision', 'devuelto'].includes(e)) boton('Registrar observación', 'observacion');
   if (der.gestionar && ['repartido', 'en_revision'].includes(e)) boton('Devolver al área', 'devolucion');
   if (der.gestionar && e === 'devuelto') boton('Registrar reingreso', 'reingreso', 'primario');
   if (der.gestionar && ['repartido', 'en_revision'].includes(e)) boton('Concluir', 'conclusion', 'primario');
   if (der.reabrir && e === 'concluido') boton('Reabrir', 'reapertura');
+  if (der.sacarDeLaCola) {
+    boton('Archivar', 'archivo');
+    boton('Trasladar', 'traslado');
+  }
+  if (der.confirmarAnulacion) boton('Confirmar anulación', 'anulacion');
+  if (der.reabrirDesenlace) boton('Reabrir', 'reapertura', 'primario');
+  const des = der.desenlace ? ultimoDesenlace(f) : null;
   let nota = null;
   if (botones.length === 0) {
-    nota = der.anulado ? 'El radicado está anulado: no admite gestiones.'
+    nota = des ? textoDesenlace(des) + ' Solo la Dirección puede reabrirlo.'
+      : der.anulado ? 'El radicado está anulado: no admite gestiones.'
       : e === 'recibido' ? 'Pendiente de reparto por la Dirección.'
         : f.ctx.yo.rol === 'abogado' && !der.asignado ? 'Este radicado no está asignado a usted.'
           : e === 'concluido' ? 'Concluido' + (f.d.seguimiento.fecha_conclusion ? ' el ' + fecha(f.d.seguimiento.fecha_conclusion) : '') + '.'
@@ -330,8 +347,21 @@ function seccionAcciones(f) {
       ['Fecha de reparto', fecha(sg.fecha_reparto)],
       ['Devoluciones', String(sg.devoluciones ?? 0)],
       ['Conclusión', sg.concluido_satisfactorio === null || sg.concluido_satisfactorio === undefined ? '' : (sg.concluido_satisfactorio ? 'Satisfactoria' : 'No satisfactoria') + (sg.fecha_conclusion ? ', ' + fecha(sg.fecha_conclusion) : '')],
-    ]),
+    ].concat(der.desenlace ? [['Desenlace', h('span', { id: 'desenlace' }, des ? textoDesenlace(des) : etiqueta(ESTADOS, sg.estado) + '.')]] : [])),
     botones.length ? h('div', { class: 'botones acciones' }, botones) : h('p', { class: 'tenue' }, nota));
+}
+
+// The last outcome gestión (archivo, traslado, anulacion) of the filing, or null.
+function ultimoDesenlace(f) {
+  const g = f.d.gestiones.filter((x) => ['archivo', 'traslado', 'anulacion'].includes(x.tipo));
+  return g.length ? g[g.length - 1] : null;
+}
+
+// «Archivado el 01/12/2026 por …: motivo.» as a person reads it.
+function textoDesenlace(g) {
+  const que = { archivo: 'Archivado', traslado: 'Trasladado', anulacion: 'Anulación confirmada' }[g.tipo];
+  const destino = g.tipo === 'traslado' && g.datos && g.datos.dependencia_destino ? ' a la dependencia ' + g.datos.dependencia_destino : '';
+  return que + destino + ' el ' + fecha(g.fecha) + (g.usuario ? ' por ' + g.usuario : '') + (g.texto ? ': ' + g.texto : '') + '.';
 }
 
 // Sends a workflow write and refreshes the filing; 409/422 show why, from the server.
@@ -369,16 +399,26 @@ function enfocarAcciones(f) {
   if (t) t.focus({ preventScroll: !b });
 }
 
-function areaTexto(etiquetaTexto, requerido, ayuda) {
+function areaTexto(etiquetaTexto, requerido, ayuda, nombre) {
   return campo(etiquetaTexto + (requerido ? ' (obligatorio)' : ' (opcional)'),
-    h('textarea', { rows: 4, maxlength: 8000, required: requerido, name: 'texto' }), ayuda);
+    h('textarea', { rows: 4, maxlength: 8000, required: requerido, name: nombre || 'texto' }), ayuda);
 }
 
+// op.campo: the body member the text goes in ('texto', or 'motivo' for the outcomes);
+// op.destino: ask for the dependency a traslado goes to.
 function dialogoGestion(f, tipo, titulo, op) {
-  const texto = areaTexto(op.etiqueta, op.requerido, op.ayuda);
+  const miembro = op.campo || 'texto';
+  const texto = areaTexto(op.etiqueta, op.requerido, op.ayuda, miembro);
   let si = null;
   let no = null;
+  let destino = null;
   const partes = [];
+  if (op.destino) {
+    destino = campo('Código de la dependencia de destino (obligatorio)',
+      h('input', { type: 'text', name: 'dependencia_destino', inputmode: 'numeric', autocomplete: 'off', maxlength: 20, required: true }),
+      'Solo dígitos, como en el sistema documental: por ejemplo 500.');
+    partes.push(destino.campo);
+  }
   if (op.satisfactorio) {
     si = h('input', { type: 'radio', name: 'satisfactorio', value: 'si', id: nuevoId('r'), checked: true });
     no = h('input', { type: 'radio', name: 'satisfactorio', value: 'no', id: nuevoId('r') });
@@ -390,6 +430,13 @@ function dialogoGestion(f, tipo, titulo, op) {
   dialogo(titulo, h('div', { class: 'cuerpo-dialogo' }, op.explicacion ? h('p', {}, op.explicacion) : null, partes), [
     { texto: op.boton, clase: 'primario', alPulsar: async (dlg) => {
       const t = texto.control.value.trim();
+      const dest = destino ? destino.control.value.trim() : '';
+      if (destino && !/^[0-9]{1,20}$/.test(dest)) {
+        marcarError(destino.control, dest ? 'Escriba solo dígitos: el código de la dependencia.' : 'Este campo es obligatorio.');
+        destino.control.focus();
+        return false;
+      }
+      if (destino) marcarError(destino.control, null);
       if (op.requerido && !t) {
         marcarError(texto.control, 'Este campo es obligatorio.');
         texto.control.focus();
@@ -397,7 +444,8 @@ function dialogoGestion(f, tipo, titulo, op) {
       }
       marcarError(texto.control, null);
       const cuerpo = { tipo };
-      if (t) cuerpo.texto = t;
+      if (t) cuerpo[miembro] = t;
+      if (destino) cuerpo.dependencia_destino = dest;
       if (op.satisfactorio) cuerpo.satisfactorio = si.checked;
       try {
         return await enviar(f, '/gestiones', cuerpo, op.hecho);
@@ -429,6 +477,22 @@ const ACCIONES = {
   }),
   reapertura: (f) => dialogoGestion(f, 'reapertura', 'Reabrir el radicado', {
     etiqueta: 'Motivo', requerido: true, boton: 'Reabrir', hecho: 'Radicado reabierto.',
+    explicacion: DESENLACES.includes(f.d.seguimiento.estado)
+      ? 'El radicado vuelve a la cola en el estado que tenía: «' + etiqueta(ESTADOS, f.d.seguimiento.estado_anterior || 'recibido') + '».'
+      : null,
+  }),
+  archivo: (f) => dialogoGestion(f, 'archivo', 'Archivar el radicado', {
+    etiqueta: 'Motivo', campo: 'motivo', requerido: true, boton: 'Archivar', hecho: 'Radicado archivado: salió de la cola.',
+    explicacion: 'Para lo que no es una solicitud de contratación (un derecho de petición, una invitación…). Sale de «Sin repartir» y de la carga, sin plazo; la Dirección puede reabrirlo.',
+    ayuda: 'Por qué no es una solicitud de contratación.',
+  }),
+  traslado: (f) => dialogoGestion(f, 'traslado', 'Trasladar a otra dependencia', {
+    etiqueta: 'Motivo', campo: 'motivo', requerido: false, destino: true, boton: 'Trasladar', hecho: 'Radicado trasladado: salió de la cola.',
+    explicacion: 'El radicado lo atiende otra dependencia. Sale de «Sin repartir» y de la carga, sin plazo; la Dirección puede reabrirlo.',
+  }),
+  anulacion: (f) => dialogoGestion(f, 'anulacion', 'Confirmar la anulación', {
+    etiqueta: 'Nota', campo: 'motivo', requerido: false, boton: 'Confirmar anulación', hecho: 'Anulación confirmada: el radicado salió de la cola.',
+    explicacion: 'El sistema documental muestra este radicado como ' + (f.d.radicado.estado_ds === 'anulado' ? 'anulado' : 'con anulación solicitada') + '. Al confirmarlo sale de la cola, sin plazo.',
   }),
 };
 

@@ -80,7 +80,12 @@ export const ESTADOS = {
   devuelto: 'Devuelto',
   concluido: 'Concluido',
   anulado: 'Anulado',
+  archivado: 'Archivado',
+  trasladado: 'Trasladado',
 };
+
+// The estados of a filing taken out of the queue by the Director (undone by «Reabrir»).
+export const DESENLACES = ['archivado', 'trasladado', 'anulado'];
 
 export const TIPOS_TRAMITE = {
   contratacion_directa: 'Contratación directa',
@@ -128,6 +133,9 @@ export const GESTIONES = {
   reingreso: 'Reingreso',
   conclusion: 'Conclusión',
   reapertura: 'Reapertura',
+  archivo: 'Archivo',
+  traslado: 'Traslado',
+  anulacion: 'Anulación confirmada',
   cambio_sgd: 'Cambio en el sistema documental',
 };
 
@@ -170,6 +178,7 @@ export const CAMPOS = {
   linea_paa: 'Línea del PAA',
   observaciones: 'Observaciones',
   devoluciones: 'Devoluciones',
+  estado_anterior: 'Estado antes del desenlace',
   gestion: 'Gestión',
 };
 
@@ -183,7 +192,9 @@ export function etiqueta(tabla, code) {
 export function valorLegible(campoNombre, v) {
   if (v === null || v === undefined || v === '') return '(vacío)';
   switch (campoNombre) {
-    case 'estado': return etiqueta(ESTADOS, v);
+    case 'estado':
+    case 'estado_anterior':
+      return etiqueta(ESTADOS, v);
     case 'tipo_tramite': return etiqueta(TIPOS_TRAMITE, v);
     case 'modalidad': return etiqueta(MODALIDADES, v);
     case 'novedad': return etiqueta(NOVEDADES, v);

@@ -405,6 +405,39 @@ static void test_clock_paused_reopened_annulled(void **state)
 	assert_str_at(j, "fecha_limite", "2024-05-10");
 	assert_null_at(j, "fin");
 	json_decref(j);
+	/* Archived Tue 05-07 after round 1 (05-02, 05-07] = {03, 06, 07} = 3, reopened Fri
+	 * 05-10: the days out of the queue do not count; round 2 on Wed 05-15 is (05-10, 05-15]
+	 * = {14, 15} = 2 (Mon 05-13 a holiday). While archived: no clock at all. */
+	test_row(&r, "en_revision", "2024-05-02T10:00:00-05:00", NULL,
+		 "1|reparto|2024-05-02T10:00:00-05:00;2|archivo|2024-05-07T10:00:00-05:00;"
+		 "3|reapertura|2024-05-10T10:00:00-05:00");
+	j = test_sla(cal, 3, &r, "2024-05-15T10:00:00-05:00");
+	assert_str_at(j, "reloj", "corriendo");
+	assert_int_equal(jint(j, "dias_usados"), 5);
+	assert_str_at(j, "rondas[0].termina", "archivo");
+	assert_int_equal(jint(j, "rondas[1].dias"), 2);
+	json_decref(j);
+	for (int k = 0; k < 2; k++) {
+		test_row(&r, k == 0 ? "archivado" : "trasladado", "2024-05-02T10:00:00-05:00", NULL,
+			 "1|reparto|2024-05-02T10:00:00-05:00");
+		j = test_sla(cal, 3, &r, TEST_NOW);
+		assert_str_at(j, "reloj", "no_aplica");
+		assert_null_at(j, "fecha_limite");
+		assert_null_at(j, "dias_restantes");
+		json_decref(j);
+	}
+	/* Transferred while returned (the area held it), reopened: returned again, paused from
+	 * the reapertura; the first correction (05-09, 05-10] = 1. */
+	test_row(&r, "devuelto", "2024-05-08T10:00:00-05:00", NULL,
+		 "1|reparto|2024-05-08T10:00:00-05:00;2|devolucion|2024-05-09T09:00:00-05:00;"
+		 "3|traslado|2024-05-10T09:00:00-05:00;4|reapertura|2024-05-14T09:00:00-05:00");
+	j = test_sla(cal, 3, &r, "2024-05-15T10:00:00-05:00");
+	assert_str_at(j, "reloj", "pausado");
+	assert_int_equal(jint(j, "dias_usados"), 1);
+	assert_int_equal(jint(j, "correcciones[0].dias"), 1);
+	assert_int_equal(jint(j, "correcciones[1].dias"), 1);
+	assert_int_equal(jint(j, "devoluciones"), 1);
+	json_decref(j);
 	/* Annulled: no clock. Not given yet: not started. */
 	test_row(&r, "anulado", "2024-05-02T10:00:00-05:00", NULL, "");
 	j = test_sla(cal, 3, &r, TEST_NOW);

@@ -40,8 +40,9 @@ struct test_rule {
 static struct test_rule test_rules[TEST_MAX_RULES];
 static int test_nrules;
 
-static const char *const test_estados[] = {
-    "recibido", "repartido", "en_revision", "devuelto", "concluido", "anulado", "?"};
+static const char *const test_estados[] = {"recibido",	"repartido",  "en_revision",
+					   "devuelto",	"concluido",  "anulado",
+					   "archivado", "trasladado", "?"};
 static const char *const test_ds[] = {"vigente", "anulacion_solicitada", "anulado"};
 static const int test_roles[] = {AUTH_ROLE_DIRECTOR, AUTH_ROLE_ABOGADO, AUTH_ROLE_APOYO,
 				 AUTH_ROLE_ADMIN};
@@ -165,7 +166,9 @@ static void test_effects(unsigned fx, char *out, size_t len)
 		     {WORKFLOW_FX_START_CLOCK, "reloj"},
 		     {WORKFLOW_FX_COUNT_RETURN, "devolucion"},
 		     {WORKFLOW_FX_CONCLUDE, "conclusion"},
-		     {WORKFLOW_FX_REOPEN, "reapertura"}};
+		     {WORKFLOW_FX_REOPEN, "reapertura"},
+		     {WORKFLOW_FX_OUTCOME, "desenlace"},
+		     {WORKFLOW_FX_RESTORE, "restaura"}};
 
 	out[0] = '\0';
 	for (size_t i = 0; i < TEST_N(names); i++) {
@@ -265,33 +268,51 @@ static void test_every_step(void **state)
 	assert_true(combos >= 7 * TEST_N(test_estados) * TEST_N(test_ds) * TEST_N(test_roles) * 4);
 }
 
-/* Every action x texto x satisfactorio x role: workflow_check_input. */
+/* Every action x texto x satisfactorio x motivo x dependencia_destino x role:
+ * workflow_check_input. */
 static void test_every_input(void **state)
 {
+	static const char *const motivos[] = {"no", "blanco", "si"};
+
 	(void)state;
 	for (size_t a = 0; workflow_action_at(a) != NULL; a++) {
 		const struct workflow_action *act = workflow_action_at(a);
 
 		for (int text = 0; text < 2; text++)
 			for (int sat = 0; sat < 2; sat++)
-				for (size_t ro = 0; ro < TEST_N(test_roles); ro++) {
-					const char *values[4] = {act->name, text ? "si" : "no",
-								 sat ? "si" : "no",
-								 auth_role_name(test_roles[ro])};
-					struct workflow_result res;
-					const struct test_rule *r = test_find("entrada", values, 4);
-					const char *v;
+				for (size_t m = 0; m < TEST_N(motivos); m++)
+					for (int dest = 0; dest < 2; dest++)
+						for (size_t ro = 0; ro < TEST_N(test_roles); ro++) {
+							const char *values[6] = {
+							    act->name,
+							    text ? "si" : "no",
+							    sat ? "si" : "no",
+							    motivos[m],
+							    dest ? "si" : "no",
+							    auth_role_name(test_roles[ro])};
+							struct workflow_input in = {
+							    .has_text = text,
+							    .sat_given = sat,
+							    .has_motivo = m > 0,
+							    .has_motivo_text = m == 2,
+							    .has_destino = dest};
+							struct workflow_result res;
+							const struct test_rule *r =
+							    test_find("entrada", values, 6);
+							const char *v;
 
-					test_expect(r != NULL, &(struct test_rule){0}, "no line",
-						    "", values, 4);
-					v = test_verdict_name(workflow_check_input(
-					    act, test_roles[ro], text, sat, &res));
-					test_expect(strcmp(r->res[0], v) == 0, r, "verdict", v,
-						    values, 4);
-					if (r->msg != NULL)
-						test_expect(strcmp(r->msg, res.why) == 0, r,
-							    "message", res.why, values, 4);
-				}
+							test_expect(r != NULL,
+								    &(struct test_rule){0},
+								    "no line", "", values, 6);
+							v = test_verdict_name(workflow_check_input(
+							    act, test_roles[ro], &in, &res));
+							test_expect(strcmp(r->res[0], v) == 0, r,
+								    "verdict", v, values, 6);
+							if (r->msg != NULL)
+								test_expect(
+								    strcmp(r->msg, res.why) == 0, r,
+								    "message", res.why, values, 6);
+						}
 	}
 }
 
@@ -421,6 +442,54 @@ static void test_apply(void **state)
 	assert_null(fu.v[STORE_FU_CONCLUIDO_SATISFACTORIO]);
 	assert_null(fu.v[STORE_FU_FECHA_CONCLUSION]);
 	assert_string_equal(fu.v[STORE_FU_ESTADO], "en_revision");
+
+	/* An outcome keeps the estado it left; reapertura goes back to it. */
+	c.action = workflow_find("traslado");
+	c.estado = "en_revision";
+	c.dependencia_destino = "500";
+	assert_int_equal(workflow_decide(&c, &r), WORKFLOW_OK);
+	workflow_apply(&r, &fu, now, 0, 0, datos);
+	assert_string_equal(fu.v[STORE_FU_ESTADO], "trasladado");
+	assert_string_equal(fu.v[STORE_FU_ESTADO_ANTERIOR], "en_revision");
+	assert_string_equal(
+	    datos, "{\"estado_anterior\":\"en_revision\",\"dependencia_destino\":\"500\"}");
+	c.action = workflow_find("reapertura");
+	c.estado = "trasladado";
+	c.estado_anterior = "en_revision";
+	c.dependencia_destino = NULL;
+	assert_int_equal(workflow_decide(&c, &r), WORKFLOW_OK);
+	workflow_apply(&r, &fu, now, 0, 0, datos);
+	assert_string_equal(fu.v[STORE_FU_ESTADO], "en_revision");
+	assert_null(fu.v[STORE_FU_ESTADO_ANTERIOR]);
+	assert_string_equal(datos, "{\"desde\":\"trasladado\",\"a\":\"en_revision\"}");
+	/* an annulment confirmed on a filing with its annulment requested, then undone */
+	c.action = workflow_find("anulacion");
+	c.estado = "devuelto";
+	c.estado_ds = "anulacion_solicitada";
+	assert_int_equal(workflow_decide(&c, &r), WORKFLOW_OK);
+	workflow_apply(&r, &fu, now, 0, 0, datos);
+	assert_string_equal(fu.v[STORE_FU_ESTADO], "anulado");
+	assert_string_equal(datos, "{\"estado_anterior\":\"devuelto\"}");
+	c.action = workflow_find("reapertura");
+	c.estado = "anulado";
+	c.estado_anterior = "devuelto";
+	assert_int_equal(workflow_decide(&c, &r), WORKFLOW_OK);
+	assert_string_equal(r.to, "devuelto");
+	/* an estado_anterior that is no open estado (a hand-edited row): back to recibido */
+	c.estado_anterior = "concluido";
+	assert_int_equal(workflow_decide(&c, &r), WORKFLOW_OK);
+	assert_string_equal(r.to, "recibido");
+	c.estado_anterior = "archivado";
+	assert_int_equal(workflow_decide(&c, &r), WORKFLOW_OK);
+	assert_string_equal(r.to, "recibido");
+	/* a destination that is not digits never reaches datos unescaped */
+	c.action = workflow_find("traslado");
+	c.estado = "recibido";
+	c.estado_ds = "vigente";
+	c.dependencia_destino = "5\"0";
+	assert_int_equal(workflow_decide(&c, &r), WORKFLOW_OK);
+	workflow_apply(&r, &fu, now, 0, 0, datos);
+	assert_string_equal(datos, "{\"estado_anterior\":\"recibido\"}");
 	follow_up_free(&fu);
 }
 
