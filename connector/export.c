@@ -21,6 +21,15 @@
 #define EXPORT_READ_CHUNK 65536
 #define EXPORT_HEADER_COLOR 0xDDEBF7
 #define EXPORT_ELLIPSIS "…"
+#define EXPORT_PAPER_A4 9 /* Excel's paper code (1 would be carta) */
+/* The semáforo as the web paints it (web/app.css: --verde, --ambar, --rojo), a pale fill
+ * behind the same colour as text, so that it also reads in black and white. */
+#define EXPORT_GREEN_FILL 0xE8F5E9
+#define EXPORT_GREEN_TEXT 0x2E7D32
+#define EXPORT_AMBER_FILL 0xFFF3E0
+#define EXPORT_AMBER_TEXT 0xA15C00
+#define EXPORT_RED_FILL 0xFDECEA
+#define EXPORT_RED_TEXT 0xC62828
 
 /* ---- Labels */
 
@@ -80,8 +89,12 @@ enum export_kind {
 	EXPORT_DATETIME, /* date and time */
 };
 
+/* The semáforo colour of a cell (XLSX only). */
+enum export_tone { EXPORT_TONE_NONE, EXPORT_TONE_GREEN, EXPORT_TONE_AMBER, EXPORT_TONE_RED };
+
 struct export_cell {
 	enum export_kind kind;
+	enum export_tone tone;
 	const char *text;	    /* TEXT, CODE */
 	char *owned;		    /* when text was built for the cell */
 	long long number;	    /* NUMBER, MONEY */
@@ -96,17 +109,24 @@ enum export_col {
 	EXPORT_COL_TIPO_TRAMITE,
 	EXPORT_COL_MODALIDAD,
 	EXPORT_COL_TIPO_GESTION,
+	EXPORT_COL_NOVEDAD,
+	EXPORT_COL_LINEA_PAA,
 	EXPORT_COL_ABOGADO,
 	EXPORT_COL_FECHA_REPARTO,
 	EXPORT_COL_DEVOLUCIONES,
+	EXPORT_COL_MOTIVOS_DEVOLUCION,
+	EXPORT_COL_FECHAS_REINGRESO,
 	EXPORT_COL_OBSERVACIONES,
 	EXPORT_COL_CONCLUIDO,
 	EXPORT_COL_FECHA_CONCLUSION,
+	EXPORT_COL_NOTA_CONCLUSION,
 	EXPORT_COL_DIAS,
 	EXPORT_COL_ESTADO_SLA,
 	EXPORT_COL_CONTRATO,
 	EXPORT_COL_CONTRATISTA,
+	EXPORT_COL_OBJETO,
 	EXPORT_COL_VALOR,
+	EXPORT_COL_FECHA_SUSCRIPCION,
 	EXPORT_COL_RP,
 	EXPORT_COL_GARANTIAS,
 	EXPORT_COL_ARL,
@@ -118,36 +138,45 @@ enum export_col {
 	EXPORT_NCOLS
 };
 
+/* Each column: its header, its width in characters and whether its text wraps. */
 static const struct {
 	const char *header;
 	double width;
+	int wrap;
 } export_columns[EXPORT_NCOLS] = {
-    [EXPORT_COL_RADICADO] = {"Radicado", 17},
-    [EXPORT_COL_FECHA] = {"Fecha y hora", 16},
-    [EXPORT_COL_AREA] = {"Área solicitante", 30},
-    [EXPORT_COL_ASUNTO] = {"Asunto", 50},
-    [EXPORT_COL_TIPO_TRAMITE] = {"Tipo de trámite", 22},
-    [EXPORT_COL_MODALIDAD] = {"Modalidad", 22},
-    [EXPORT_COL_TIPO_GESTION] = {"Tipo de gestión", 20},
-    [EXPORT_COL_ABOGADO] = {"Abogado", 24},
-    [EXPORT_COL_FECHA_REPARTO] = {"Fecha de reparto", 16},
-    [EXPORT_COL_DEVOLUCIONES] = {"Devoluciones", 12},
-    [EXPORT_COL_OBSERVACIONES] = {"Observaciones", 45},
-    [EXPORT_COL_CONCLUIDO] = {"Concluido", 12},
-    [EXPORT_COL_FECHA_CONCLUSION] = {"Fecha de conclusión", 16},
-    [EXPORT_COL_DIAS] = {"Días hábiles", 11},
-    [EXPORT_COL_ESTADO_SLA] = {"Estado SLA", 16},
-    [EXPORT_COL_CONTRATO] = {"Número de contrato", 18},
-    [EXPORT_COL_CONTRATISTA] = {"Contratista", 28},
-    [EXPORT_COL_VALOR] = {"Valor", 18},
-    [EXPORT_COL_RP] = {"Legalización: RP", 14},
-    [EXPORT_COL_GARANTIAS] = {"Legalización: garantías", 14},
-    [EXPORT_COL_ARL] = {"Legalización: ARL", 14},
-    [EXPORT_COL_ACTA_INICIO] = {"Legalización: acta de inicio", 14},
-    [EXPORT_COL_SECOP] = {"Legalización: SECOP", 12},
-    [EXPORT_COL_META] = {"Meta (días hábiles)", 11},
-    [EXPORT_COL_FECHA_LIMITE] = {"Fecha límite", 12},
-    [EXPORT_COL_ESTADO] = {"Estado del seguimiento", 16},
+    [EXPORT_COL_RADICADO] = {"Radicado", 17, 0},
+    [EXPORT_COL_FECHA] = {"Fecha y hora", 16, 0},
+    [EXPORT_COL_AREA] = {"Área solicitante", 30, 0},
+    [EXPORT_COL_ASUNTO] = {"Asunto", 50, 1},
+    [EXPORT_COL_TIPO_TRAMITE] = {"Tipo de trámite", 22, 0},
+    [EXPORT_COL_MODALIDAD] = {"Modalidad", 22, 0},
+    [EXPORT_COL_TIPO_GESTION] = {"Tipo de gestión", 20, 0},
+    [EXPORT_COL_NOVEDAD] = {"Novedad", 16, 0},
+    [EXPORT_COL_LINEA_PAA] = {"Línea del PAA", 14, 0},
+    [EXPORT_COL_ABOGADO] = {"Abogado", 24, 0},
+    [EXPORT_COL_FECHA_REPARTO] = {"Fecha de reparto", 16, 0},
+    [EXPORT_COL_DEVOLUCIONES] = {"Devoluciones", 12, 0},
+    [EXPORT_COL_MOTIVOS_DEVOLUCION] = {"Devoluciones: fecha y motivo", 45, 1},
+    [EXPORT_COL_FECHAS_REINGRESO] = {"Fechas de reingreso", 14, 1},
+    [EXPORT_COL_OBSERVACIONES] = {"Observaciones", 45, 1},
+    [EXPORT_COL_CONCLUIDO] = {"Concluido", 12, 0},
+    [EXPORT_COL_FECHA_CONCLUSION] = {"Fecha de conclusión", 16, 0},
+    [EXPORT_COL_NOTA_CONCLUSION] = {"Nota de conclusión", 40, 1},
+    [EXPORT_COL_DIAS] = {"Días hábiles", 11, 0},
+    [EXPORT_COL_ESTADO_SLA] = {"Estado SLA", 16, 0},
+    [EXPORT_COL_CONTRATO] = {"Número de contrato", 18, 0},
+    [EXPORT_COL_CONTRATISTA] = {"Contratista", 28, 0},
+    [EXPORT_COL_OBJETO] = {"Objeto", 45, 1},
+    [EXPORT_COL_VALOR] = {"Valor", 18, 0},
+    [EXPORT_COL_FECHA_SUSCRIPCION] = {"Fecha de suscripción", 12, 0},
+    [EXPORT_COL_RP] = {"Legalización: RP", 14, 0},
+    [EXPORT_COL_GARANTIAS] = {"Legalización: garantías", 14, 0},
+    [EXPORT_COL_ARL] = {"Legalización: ARL", 14, 0},
+    [EXPORT_COL_ACTA_INICIO] = {"Legalización: acta de inicio", 14, 0},
+    [EXPORT_COL_SECOP] = {"Legalización: SECOP", 12, 0},
+    [EXPORT_COL_META] = {"Meta (días hábiles)", 11, 0},
+    [EXPORT_COL_FECHA_LIMITE] = {"Fecha límite", 12, 0},
+    [EXPORT_COL_ESTADO] = {"Estado del seguimiento", 16, 0},
 };
 
 static void export_cell_text(struct export_cell *c, const char *text)
@@ -218,6 +247,79 @@ static char *export_observations(const struct indicators_filing *f)
 	return buf_steal(&b);
 }
 
+/* Appends "dd/mm/aaaa" of the instant iso (nothing when it is not one). */
+static void export_put_day(struct buf *b, const char *iso)
+{
+	struct calendar_local t;
+
+	if (iso != NULL && calendar_local_time(iso, &t) == 0)
+		buf_printf(b, "%02d/%02d/%04d", t.d, t.m, t.y);
+}
+
+/* The milestones of a filing (indicators_filing.hitos) as the sheet shows them: every
+ * devolución as "dd/mm/aaaa: motivo", one a line, in order; every reingreso date, one a
+ * line; the note of the last conclusion. */
+struct export_milestones {
+	char *devoluciones;
+	char *reingresos;
+	char *nota_conclusion;
+};
+
+static void export_milestones(const struct indicators_filing *f, struct export_milestones *m)
+{
+	json_t *list = json_loads(f->hitos != NULL ? f->hitos : "[]", 0, NULL);
+	const char *nota = "";
+	struct buf dev, rein;
+	size_t i;
+	json_t *h;
+
+	buf_init(&dev);
+	buf_init(&rein);
+	json_array_foreach(list, i, h)
+	{
+		const char *tipo = json_string_value(json_array_get(h, 0));
+		const char *fecha = json_string_value(json_array_get(h, 1));
+		const char *texto = json_string_value(json_array_get(h, 2));
+
+		if (tipo == NULL)
+			continue;
+		if (texto == NULL)
+			texto = "";
+		if (strcmp(tipo, "devolucion") == 0) {
+			if (dev.len > 0)
+				buf_puts(&dev, "\n");
+			export_put_day(&dev, fecha);
+			if (texto[0] != '\0')
+				buf_printf(&dev, ": %s", texto);
+		} else if (strcmp(tipo, "reingreso") == 0) {
+			if (rein.len > 0)
+				buf_puts(&rein, "\n");
+			export_put_day(&rein, fecha);
+		} else if (strcmp(tipo, "conclusion") == 0) {
+			nota = texto;
+		}
+	}
+	m->devoluciones = buf_steal(&dev);
+	m->reingresos = buf_steal(&rein);
+	/* a reopened filing's old note is not its outcome */
+	m->nota_conclusion = xstrdup(strcmp(f->estado, "concluido") == 0 ? nota : "");
+	json_decref(list);
+}
+
+static enum export_tone export_sla_tone(enum indicators_state st)
+{
+	switch (st) {
+	case INDICATORS_SLA_A_TIEMPO:
+		return EXPORT_TONE_GREEN;
+	case INDICATORS_SLA_POR_VENCER:
+		return EXPORT_TONE_AMBER;
+	case INDICATORS_SLA_VENCIDO:
+		return EXPORT_TONE_RED;
+	default:
+		return EXPORT_TONE_NONE;
+	}
+}
+
 static const char *export_concluded(const struct indicators_filing *f)
 {
 	if (strcmp(f->estado, "concluido") != 0)
@@ -241,8 +343,10 @@ static void export_row(const struct indicators_filing *f, struct export_cell row
 	int measured =
 	    sla->reloj != INDICATORS_CLOCK_NO_APLICA && sla->reloj != INDICATORS_CLOCK_SIN_INICIAR;
 	const char *gestion = f->tipo_gestion;
+	struct export_milestones m;
 
 	memset(row, 0, sizeof(struct export_cell) * EXPORT_NCOLS);
+	export_milestones(f, &m);
 	row[EXPORT_COL_RADICADO].kind = EXPORT_CODE;
 	row[EXPORT_COL_RADICADO].text = f->numero;
 	export_cell_time(&row[EXPORT_COL_FECHA], f->fecha_radicacion, EXPORT_DATETIME);
@@ -254,23 +358,32 @@ static void export_row(const struct indicators_filing *f, struct export_cell row
 	if (gestion[0] == '\0')
 		gestion = export_label("novedad", f->novedad);
 	export_cell_text(&row[EXPORT_COL_TIPO_GESTION], gestion);
+	if (f->novedad[0] != '\0')
+		export_cell_text(&row[EXPORT_COL_NOVEDAD], export_label("novedad", f->novedad));
+	export_cell_text(&row[EXPORT_COL_LINEA_PAA], f->linea_paa);
 	export_cell_text(&row[EXPORT_COL_ABOGADO], f->abogado);
 	export_cell_time(&row[EXPORT_COL_FECHA_REPARTO],
 			 sla->inicio[0] != '\0' ? sla->inicio : f->fecha_reparto, EXPORT_DATETIME);
 	export_cell_number(&row[EXPORT_COL_DEVOLUCIONES], f->devoluciones, EXPORT_NUMBER);
+	export_cell_owned(&row[EXPORT_COL_MOTIVOS_DEVOLUCION], m.devoluciones);
+	export_cell_owned(&row[EXPORT_COL_FECHAS_REINGRESO], m.reingresos);
 	export_cell_owned(&row[EXPORT_COL_OBSERVACIONES], export_observations(f));
 	export_cell_text(&row[EXPORT_COL_CONCLUIDO], export_concluded(f));
 	export_cell_time(&row[EXPORT_COL_FECHA_CONCLUSION],
 			 f->fecha_conclusion != NULL ? f->fecha_conclusion : sla->fin,
 			 EXPORT_DATETIME);
+	export_cell_owned(&row[EXPORT_COL_NOTA_CONCLUSION], m.nota_conclusion);
 	if (measured)
 		export_cell_number(&row[EXPORT_COL_DIAS], sla->usados, EXPORT_NUMBER);
 	export_cell_owned(&row[EXPORT_COL_ESTADO_SLA], export_sla_label(sla));
+	row[EXPORT_COL_ESTADO_SLA].tone = export_sla_tone(sla->estado);
 	row[EXPORT_COL_CONTRATO].kind = f->numero_contrato[0] != '\0' ? EXPORT_CODE : EXPORT_EMPTY;
 	row[EXPORT_COL_CONTRATO].text = f->numero_contrato;
 	export_cell_text(&row[EXPORT_COL_CONTRATISTA], f->contratista);
+	export_cell_text(&row[EXPORT_COL_OBJETO], f->objeto);
 	if (f->valor_presente)
 		export_cell_number(&row[EXPORT_COL_VALOR], f->valor, EXPORT_MONEY);
+	export_cell_time(&row[EXPORT_COL_FECHA_SUSCRIPCION], f->fecha_suscripcion, EXPORT_DATE);
 	export_cell_time(&row[EXPORT_COL_RP], f->fecha_rp, EXPORT_DATE);
 	export_cell_time(&row[EXPORT_COL_GARANTIAS], f->fecha_aprobacion_garantias, EXPORT_DATE);
 	export_cell_time(&row[EXPORT_COL_ARL], f->fecha_arl, EXPORT_DATE);
@@ -420,7 +533,18 @@ struct export_formats {
 	lxw_format *code;
 	lxw_format *percent;
 	lxw_format *decimal;
+	lxw_format *tone[EXPORT_TONE_RED + 1]; /* the semáforo; [EXPORT_TONE_NONE] NULL */
 };
+
+static lxw_format *export_xlsx_tone(lxw_workbook *wb, lxw_color_t fill, lxw_color_t text)
+{
+	lxw_format *f = workbook_add_format(wb);
+
+	format_set_pattern(f, LXW_PATTERN_SOLID);
+	format_set_bg_color(f, fill);
+	format_set_font_color(f, text);
+	return f;
+}
 
 static void export_xlsx_formats(lxw_workbook *wb, struct export_formats *fm)
 {
@@ -447,6 +571,22 @@ static void export_xlsx_formats(lxw_workbook *wb, struct export_formats *fm)
 	format_set_num_format(fm->percent, "0.00%");
 	fm->decimal = workbook_add_format(wb);
 	format_set_num_format(fm->decimal, "0.##");
+	fm->tone[EXPORT_TONE_NONE] = NULL;
+	fm->tone[EXPORT_TONE_GREEN] = export_xlsx_tone(wb, EXPORT_GREEN_FILL, EXPORT_GREEN_TEXT);
+	fm->tone[EXPORT_TONE_AMBER] = export_xlsx_tone(wb, EXPORT_AMBER_FILL, EXPORT_AMBER_TEXT);
+	fm->tone[EXPORT_TONE_RED] = export_xlsx_tone(wb, EXPORT_RED_FILL, EXPORT_RED_TEXT);
+	format_set_bold(fm->tone[EXPORT_TONE_RED]);
+}
+
+/* Every sheet prints landscape on A4, as wide as one page; the first rows rows (0: none)
+ * repeat on each page. */
+static void export_xlsx_print(lxw_worksheet *ws, lxw_row_t rows)
+{
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, EXPORT_PAPER_A4);
+	worksheet_fit_to_pages(ws, 1, 0);
+	if (rows > 0)
+		worksheet_repeat_rows(ws, 0, rows - 1);
 }
 
 /* Writes text cut to what a cell holds, at a UTF-8 boundary. */
@@ -493,9 +633,11 @@ static void export_xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 	case EXPORT_EMPTY:
 		break;
 	case EXPORT_TEXT:
-		export_xlsx_string(
-		    ws, r, c, cell->text,
-		    c == EXPORT_COL_OBSERVACIONES || c == EXPORT_COL_ASUNTO ? fm->wrap : NULL);
+		if (cell->tone != EXPORT_TONE_NONE)
+			export_xlsx_string(ws, r, c, cell->text, fm->tone[cell->tone]);
+		else
+			export_xlsx_string(ws, r, c, cell->text,
+					   export_columns[c].wrap ? fm->wrap : NULL);
 		break;
 	case EXPORT_CODE:
 		/* a string cell: never a number (2,02013E+13) nor a date, whatever it holds */
@@ -539,6 +681,7 @@ static size_t export_xlsx_filings(lxw_workbook *wb, const struct indicators_set 
 	}
 	worksheet_freeze_panes(ws, 1, 0);
 	worksheet_autofilter(ws, 0, 0, r, EXPORT_NCOLS - 1);
+	export_xlsx_print(ws, 1);
 	return r;
 }
 
@@ -568,32 +711,10 @@ static void export_sheet_number(struct export_sheet *sh, lxw_col_t c, const json
 		worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), sh->fm->decimal);
 }
 
-/* The numeros of a figure joined by ", ". Returns a new string. */
-static char *export_join_numeros(const json_t *figure)
-{
-	const json_t *list = json_object_get(figure, "radicados");
-	struct buf b;
-	size_t i;
-	json_t *v;
-
-	buf_init(&b);
-	json_array_foreach(list, i, v)
-	{
-		if (i > 0)
-			buf_puts(&b, ", ");
-		buf_puts(&b, json_string_value(v));
-	}
-	return buf_steal(&b);
-}
-
 static void export_sheet_count_row(struct export_sheet *sh, const char *label, const json_t *figure)
 {
-	char *nums = export_join_numeros(figure);
-
 	worksheet_write_string(sh->ws, sh->row, 0, label, NULL);
 	export_sheet_number(sh, 1, json_object_get(figure, "n"), 0);
-	export_xlsx_string(sh->ws, sh->row, 2, nums, sh->fm->wrap);
-	free(nums);
 	sh->row++;
 }
 
@@ -621,7 +742,7 @@ static json_t *export_list_figure(const json_t *items)
 
 static void export_sheet_office(struct export_sheet *sh, const json_t *summary)
 {
-	static const char *const titles[] = {"Oficina", "Valor", "Radicados", NULL};
+	static const char *const titles[] = {"Oficina", "Valor", NULL};
 	const json_t *of = json_object_get(summary, "oficina");
 	const json_t *dias = json_object_get(of, "dias_habiles");
 	const json_t *meta = json_object_get(of, "dentro_meta");
@@ -639,12 +760,6 @@ static void export_sheet_office(struct export_sheet *sh, const json_t *summary)
 	export_sheet_value_row(sh, "Percentil 90 de días hábiles", json_object_get(dias, "p90"), 0);
 	worksheet_write_string(sh->ws, sh->row, 0, "Dentro de la meta", NULL);
 	export_sheet_number(sh, 1, json_object_get(meta, "porcentaje"), 1);
-	{
-		char *nums = export_join_numeros(json_object_get(meta, "dentro"));
-
-		export_xlsx_string(sh->ws, sh->row, 2, nums, sh->fm->wrap);
-		free(nums);
-	}
 	sh->row++;
 	export_sheet_count_row(sh, "Devoluciones", json_object_get(of, "devoluciones"));
 	export_sheet_count_row(sh, "Vencidos al corte (todo radicado abierto)", vencidos);
@@ -670,15 +785,13 @@ static void export_sheet_lawyers(struct export_sheet *sh, const json_t *summary)
 	static const char *const titles[] = {
 	    "Abogado",		 "Carga actual",	 "Asignados en el periodo",
 	    "Concluidos",	 "Mediana días hábiles", "Percentil 90",
-	    "Dentro de la meta", "Radicados en carga",	 NULL};
+	    "Dentro de la meta", NULL};
 	size_t i;
 	json_t *a;
 
 	export_sheet_header(sh, titles);
 	json_array_foreach(json_object_get(summary, "por_abogado"), i, a)
 	{
-		char *nums = export_join_numeros(json_object_get(a, "carga_actual"));
-
 		worksheet_write_string(sh->ws, sh->row, 0,
 				       json_string_value(json_object_get(a, "abogado")), NULL);
 		export_sheet_number(sh, 1, json_object_get(json_object_get(a, "carga_actual"), "n"),
@@ -686,8 +799,6 @@ static void export_sheet_lawyers(struct export_sheet *sh, const json_t *summary)
 		export_sheet_number(sh, 2, json_object_get(json_object_get(a, "asignados"), "n"),
 				    0);
 		export_sheet_group_cells(sh, 3, a);
-		export_xlsx_string(sh->ws, sh->row, 7, nums, sh->fm->wrap);
-		free(nums);
 		sh->row++;
 	}
 	sh->row++;
@@ -718,6 +829,19 @@ static void export_sheet_tipos(struct export_sheet *sh, const json_t *summary)
 	sh->row++;
 }
 
+/* An area of por_area as "name (code)", or its code. Returns a new string. */
+static char *export_area_label(const json_t *a)
+{
+	const char *nombre = json_string_value(json_object_get(a, "nombre"));
+	const char *codigo = json_string_value(json_object_get(a, "dependencia_origen"));
+
+	if (codigo == NULL)
+		codigo = "";
+	if (nombre != NULL && nombre[0] != '\0')
+		return xasprintf("%s (%s)", nombre, codigo);
+	return xstrdup(codigo);
+}
+
 static void export_sheet_areas(struct export_sheet *sh, const json_t *summary)
 {
 	static const char *const titles[] = {"Área solicitante",
@@ -733,10 +857,7 @@ static void export_sheet_areas(struct export_sheet *sh, const json_t *summary)
 	json_array_foreach(json_object_get(summary, "por_area"), i, a)
 	{
 		const json_t *dev = json_object_get(a, "devoluciones");
-		const char *nombre = json_string_value(json_object_get(a, "nombre"));
-		const char *codigo = json_string_value(json_object_get(a, "dependencia_origen"));
-		char *label =
-		    nombre[0] != '\0' ? xasprintf("%s (%s)", nombre, codigo) : xstrdup(codigo);
+		char *label = export_area_label(a);
 
 		export_xlsx_string(sh->ws, sh->row, 0, label, NULL);
 		free(label);
@@ -762,9 +883,13 @@ static void export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set
 	sh.row = 0;
 	worksheet_set_column(sh.ws, 0, 0, 42, NULL);
 	worksheet_set_column(sh.ws, 1, 6, 14, NULL);
-	worksheet_set_column(sh.ws, 7, 7, 40, NULL);
+	export_xlsx_print(sh.ws, 0);
 	worksheet_write_string(sh.ws, sh.row++, 0, "Indicadores del seguimiento de contratación",
 			       fm->title);
+	worksheet_write_string(sh.ws, sh.row++, 0,
+			       "Los radicados de cada cifra están en la hoja «" EXPORT_SHEET_FIGURES
+			       "», uno por fila.",
+			       NULL);
 	if (set->desde[0] == '\0' && set->hasta[0] == '\0')
 		period = xstrdup("Todos los radicados");
 	else
@@ -788,6 +913,188 @@ static void export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set
 	export_sheet_lawyers(&sh, summary);
 	export_sheet_tipos(&sh, summary);
 	export_sheet_areas(&sh, summary);
+}
+
+/* ---- The filings behind each figure: one row per (figure, filing), never a list in a
+ * cell (Excel keeps 32,767 characters in one). */
+
+/* Spanish names of the figures of indicators_summary_json; a figure not listed here is
+ * named by its JSON key, so a new one still shows. */
+static const struct {
+	const char *key;
+	const char *label;
+} export_figures[] = {
+    {"recibidos", "Recibidos"},
+    {"asignados", "Asignados en el periodo"},
+    {"repartidos", "Repartidos"},
+    {"carga_actual", "Carga actual"},
+    {"sin_repartir", "Sin repartir"},
+    {"en_curso", "En curso"},
+    {"concluidos", "Concluidos"},
+    {"anulados", "Anulados"},
+    {"devoluciones", "Devoluciones"},
+    {"dentro", "Dentro de la meta"},
+    {"fuera", "Fuera de la meta"},
+    {"dias_habiles", "Días hábiles (concluidos)"},
+    {"correccion_dias", "Días de corrección del área"},
+    {"correcciones_pendientes", "Correcciones pendientes"},
+};
+
+#define EXPORT_FIGURES_DEPTH 2 /* figures sit in a group or one object below (dentro_meta) */
+
+static const char *export_figure_label(const char *key)
+{
+	for (size_t i = 0; i < sizeof(export_figures) / sizeof(export_figures[0]); i++) {
+		if (strcmp(export_figures[i].key, key) == 0)
+			return export_figures[i].label;
+	}
+	return key;
+}
+
+struct export_figure_rows {
+	lxw_worksheet *ws;
+	const struct export_formats *fm;
+	lxw_row_t row;
+	const char *section;
+	const char *group;
+};
+
+/* One row: section, group, figure, radicado (a code cell) and, for a time, its days. */
+static void export_figure_row(struct export_figure_rows *fr, const char *label,
+			      const char *numero, const json_t *dias)
+{
+	if (numero == NULL)
+		return;
+	fr->row++;
+	worksheet_write_string(fr->ws, fr->row, 0, fr->section, NULL);
+	export_xlsx_string(fr->ws, fr->row, 1, fr->group, NULL);
+	worksheet_write_string(fr->ws, fr->row, 2, label, NULL);
+	export_xlsx_string(fr->ws, fr->row, 3, numero, fr->fm->code);
+	if (json_is_number(dias))
+		worksheet_write_number(fr->ws, fr->row, 4, json_number_value(dias), NULL);
+}
+
+/* Every figure of a group: {"radicados": [...]} counts, {"mediciones": [{numero, dias}]}
+ * times, and the objects that hold more of them (dentro_meta). */
+static void export_figure_group(struct export_figure_rows *fr, const json_t *group, int depth)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)group, key, v)
+	{
+		const json_t *nums = json_object_get(v, "radicados");
+		const json_t *meds = json_object_get(v, "mediciones");
+		size_t i;
+		json_t *e;
+
+		if (!json_is_object(v))
+			continue;
+		if (json_is_array(nums)) {
+			json_array_foreach(nums, i, e)
+			{
+				export_figure_row(fr, export_figure_label(key),
+						  json_string_value(e), NULL);
+			}
+		} else if (json_is_array(meds)) {
+			json_array_foreach(meds, i, e)
+			{
+				export_figure_row(
+				    fr, export_figure_label(key),
+				    json_string_value(json_object_get(e, "numero")),
+				    json_object_get(e, "dias"));
+			}
+		} else if (depth < EXPORT_FIGURES_DEPTH) {
+			export_figure_group(fr, v, depth + 1);
+		}
+	}
+}
+
+/* The groups of an array of the summary, each named by name(group). */
+static void export_figure_groups(struct export_figure_rows *fr, const char *section,
+				 const json_t *groups, char *(*name)(const json_t *g))
+{
+	size_t i;
+	json_t *g;
+
+	fr->section = section;
+	json_array_foreach(groups, i, g)
+	{
+		char *n = name(g);
+
+		fr->group = n;
+		export_figure_group(fr, g, 1);
+		free(n);
+	}
+}
+
+static char *export_lawyer_name(const json_t *g)
+{
+	const char *n = json_string_value(json_object_get(g, "abogado"));
+
+	return xstrdup(n != NULL ? n : "");
+}
+
+static char *export_tipo_name(const json_t *g)
+{
+	const char *c = json_string_value(json_object_get(g, "tipo_tramite"));
+
+	return xstrdup(c != NULL ? export_label("tipo_tramite", c) : "");
+}
+
+static char *export_modalidad_name(const json_t *g)
+{
+	const char *c = json_string_value(json_object_get(g, "modalidad"));
+
+	return xstrdup(c != NULL ? export_label("modalidad", c) : "");
+}
+
+/* The snapshot lists (vencidos, por_vencer): items with a numero. */
+static void export_figure_list(struct export_figure_rows *fr, const char *label,
+			       const json_t *items)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(items, i, e)
+	{
+		export_figure_row(fr, label, json_string_value(json_object_get(e, "numero")),
+				  NULL);
+	}
+}
+
+static void export_xlsx_figures(lxw_workbook *wb, const json_t *summary,
+				const struct export_formats *fm)
+{
+	static const char *const titles[] = {"Sección",	 "Grupo",	 "Indicador",
+					     "Radicado", "Días hábiles", NULL};
+	static const double widths[] = {18, 34, 30, 18, 12};
+	struct export_figure_rows fr;
+
+	fr.ws = workbook_add_worksheet(wb, EXPORT_SHEET_FIGURES);
+	fr.fm = fm;
+	fr.row = 0;
+	for (lxw_col_t c = 0; titles[c] != NULL; c++) {
+		worksheet_set_column(fr.ws, c, c, widths[c], NULL);
+		worksheet_write_string(fr.ws, 0, c, titles[c], fm->header);
+	}
+	fr.section = "Oficina";
+	fr.group = "";
+	export_figure_group(&fr, json_object_get(summary, "oficina"), 1);
+	fr.section = "Al corte";
+	export_figure_list(&fr, "Vencidos", json_object_get(summary, "vencidos"));
+	export_figure_list(&fr, "Por vencer", json_object_get(summary, "por_vencer"));
+	export_figure_groups(&fr, "Abogado", json_object_get(summary, "por_abogado"),
+			     export_lawyer_name);
+	export_figure_groups(&fr, "Tipo de trámite", json_object_get(summary, "por_tipo_tramite"),
+			     export_tipo_name);
+	export_figure_groups(&fr, "Modalidad", json_object_get(summary, "por_modalidad"),
+			     export_modalidad_name);
+	export_figure_groups(&fr, "Área solicitante", json_object_get(summary, "por_area"),
+			     export_area_label);
+	worksheet_freeze_panes(fr.ws, 1, 0);
+	worksheet_autofilter(fr.ws, 0, 0, fr.row, 4);
+	export_xlsx_print(fr.ws, 1);
 }
 
 static const char *export_tmpdir(void)
@@ -818,6 +1125,7 @@ static int export_xlsx_path(const struct indicators_set *set, const struct confi
 	*nrows = export_xlsx_filings(wb, set, &fm);
 	summary = indicators_summary_json(set, cfg);
 	export_xlsx_indicators(wb, set, summary, &fm);
+	export_xlsx_figures(wb, summary, &fm);
 	json_decref(summary);
 	e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {

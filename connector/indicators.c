@@ -129,6 +129,10 @@ static const struct {
     INDICATORS_TEXT(fecha_acta_inicio),
     INDICATORS_TEXT(observaciones),
     INDICATORS_TEXT(notas),
+    INDICATORS_TEXT(objeto),
+    INDICATORS_TEXT(fecha_suscripcion),
+    INDICATORS_TEXT(linea_paa),
+    INDICATORS_TEXT(hitos),
 };
 #define INDICATORS_NTEXTS (sizeof(indicators_texts) / sizeof(indicators_texts[0]))
 

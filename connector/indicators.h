@@ -76,6 +76,10 @@ struct indicators_filing {
 	int publicado_secop;
 	char *observaciones;
 	char *notas; /* JSON array of [fecha, texto] */
+	char *objeto;
+	char *fecha_suscripcion; /* NULL */
+	char *linea_paa;
+	char *hitos; /* JSON array of [tipo, fecha, texto]: devolucion, reingreso, conclusion */
 	/* Returns shown in the export and counted per area: the devolucion gestiones, or the
 	 * seguimiento column when there are none (records kept before segcont). */
 	long devoluciones;

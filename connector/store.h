@@ -384,6 +384,14 @@ struct store_sla_row {
 	/* The observacion gestiones with text, as a JSON array of [fecha, texto] in (fecha, id)
 	 * order; "[]" when none. */
 	const char *notas;
+	/* The contract's data the export shows: objeto, linea_paa ("" when unset) and
+	 * fecha_suscripcion (NULL). */
+	const char *objeto;
+	const char *fecha_suscripcion;
+	const char *linea_paa;
+	/* The devolucion, reingreso and conclusion gestiones as a JSON array of
+	 * [tipo, fecha, texto] in (fecha, id) order; "[]" when none. */
+	const char *hitos;
 };
 
 /* Calls cb for each filing that q selects, in (fecha_radicacion, numero) order, inside one
