@@ -157,7 +157,7 @@ records = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 by_first = {r[0]: r for r in records[1:] if r}
 for n in SHAPES:
     t.check('="%s"' % n in by_first, "CSV: %s como =\"%s\"" % (n, n))
-t.check(by_first.get('="%s"' % N, [""] * 16)[15] == '="1-2021"',
+t.check(by_first.get('="%s"' % N, [""] * 21)[20] == '="1-2021"',
         "CSV: el contrato 1-2021 como =\"1-2021\" (no ene-21)")
 t.check(all(k.startswith('="') for k in by_first), "CSV: todo radicado va como =\"…\"")
 t.check(body.count("\r\n") == len(records), "CSV: CRLF")
@@ -195,7 +195,7 @@ t.check(set(SHAPES) <= values, "XLSX: los cinco números en la columna Radicado"
 t.check(all(k == "s" and fmt == TEXT_FORMAT and not f for k, _, fmt, f in col_a.values()),
         "XLSX: cada radicado es una celda de texto (t=\"s\") con el formato Texto, nunca número ni fecha")
 row_n = [r for r, (_, v, _, _) in col_a.items() if v == N]
-col_p = cells("P")
+col_p = cells("U")  # Número de contrato
 t.check(row_n and col_p.get(row_n[0], (None,) * 4)[:3] == ("s", "1-2021", TEXT_FORMAT),
         "XLSX: el contrato 1-2021 es texto: %s" % (col_p.get(row_n[0]) if row_n else None,))
 t.check("20201300124633" in strings and not any("E+" in (v or "") for _, v, _, _ in col_a.values()),
