@@ -782,10 +782,14 @@ static void export_sheet_group_cells(struct export_sheet *sh, lxw_col_t c, const
 
 static void export_sheet_lawyers(struct export_sheet *sh, const json_t *summary)
 {
-	static const char *const titles[] = {
-	    "Abogado",		 "Carga actual",	 "Asignados en el periodo",
-	    "Concluidos",	 "Mediana días hábiles", "Percentil 90",
-	    "Dentro de la meta", NULL};
+	static const char *const titles[] = {"Abogado",
+					     "Carga actual",
+					     "Asignados en el periodo",
+					     "Concluidos",
+					     "Mediana días hábiles",
+					     "Percentil 90",
+					     "Dentro de la meta",
+					     NULL};
 	size_t i;
 	json_t *a;
 
@@ -960,8 +964,8 @@ struct export_figure_rows {
 };
 
 /* One row: section, group, figure, radicado (a code cell) and, for a time, its days. */
-static void export_figure_row(struct export_figure_rows *fr, const char *label,
-			      const char *numero, const json_t *dias)
+static void export_figure_row(struct export_figure_rows *fr, const char *label, const char *numero,
+			      const json_t *dias)
 {
 	if (numero == NULL)
 		return;
@@ -999,10 +1003,9 @@ static void export_figure_group(struct export_figure_rows *fr, const json_t *gro
 		} else if (json_is_array(meds)) {
 			json_array_foreach(meds, i, e)
 			{
-				export_figure_row(
-				    fr, export_figure_label(key),
-				    json_string_value(json_object_get(e, "numero")),
-				    json_object_get(e, "dias"));
+				export_figure_row(fr, export_figure_label(key),
+						  json_string_value(json_object_get(e, "numero")),
+						  json_object_get(e, "dias"));
 			}
 		} else if (depth < EXPORT_FIGURES_DEPTH) {
 			export_figure_group(fr, v, depth + 1);
@@ -1058,8 +1061,7 @@ static void export_figure_list(struct export_figure_rows *fr, const char *label,
 
 	json_array_foreach(items, i, e)
 	{
-		export_figure_row(fr, label, json_string_value(json_object_get(e, "numero")),
-				  NULL);
+		export_figure_row(fr, label, json_string_value(json_object_get(e, "numero")), NULL);
 	}
 }
 

@@ -497,10 +497,12 @@ static void test_check_xlsx(const char *path)
 	assert_number_cell(&x, x.sheet1, "X2", 45000000, EXPORT_MONEY_FORMAT);
 	/* Legalization dates: date only. */
 	assert_number_cell(&x, x.sheet1, "Z2", test_serial("2024-05-08", 0, 0), EXPORT_DATE_FORMAT);
-	assert_number_cell(&x, x.sheet1, "AC2", test_serial("2024-05-10", 0, 0), EXPORT_DATE_FORMAT);
+	assert_number_cell(&x, x.sheet1, "AC2", test_serial("2024-05-10", 0, 0),
+			   EXPORT_DATE_FORMAT);
 	assert_text_cell(&x, x.sheet1, "AD2", "Sí");
 	assert_number_cell(&x, x.sheet1, "AE2", 3, "General");
-	assert_number_cell(&x, x.sheet1, "AF2", test_serial("2024-05-07", 0, 0), EXPORT_DATE_FORMAT);
+	assert_number_cell(&x, x.sheet1, "AF2", test_serial("2024-05-07", 0, 0),
+			   EXPORT_DATE_FORMAT);
 	assert_text_cell(&x, x.sheet1, "AG2", "Concluido");
 	/* F2: one return; a digits-only contract number stays text with its leading zero;
 	 * reparto 16:45 is shown as it happened. */
@@ -887,8 +889,7 @@ static void test_numeros(void **state)
 	(void)r;
 	assert_int_equal(test_figure_rows(&x, "Oficina", "", "Dentro de la meta", "1-2021-23677"),
 			 1);
-	assert_int_equal(test_figure_rows(&x, "Oficina", "", "Dentro de la meta", "2021EE7835"),
-			 1);
+	assert_int_equal(test_figure_rows(&x, "Oficina", "", "Dentro de la meta", "2021EE7835"), 1);
 	test_xlsx_close(&x);
 
 	buf_init(&out);
