@@ -565,39 +565,41 @@ static void export_xlsx_formats(lxw_workbook *wb, struct export_formats *fm)
 
 /* Every sheet prints landscape on A4, as wide as one page; the first rows rows (0: none)
  * repeat on each page. */
-void export_xlsx_print(lxw_worksheet *ws, lxw_row_t rows)
+lxw_error export_xlsx_print(lxw_worksheet *ws, lxw_row_t rows)
 {
 	worksheet_set_landscape(ws);
 	worksheet_set_paper(ws, EXPORT_PAPER_A4);
 	worksheet_fit_to_pages(ws, 1, 0);
-	if (rows > 0)
-		worksheet_repeat_rows(ws, 0, rows - 1);
+	if (rows == 0)
+		return LXW_NO_ERROR;
+	return worksheet_repeat_rows(ws, 0, rows - 1);
 }
 
 /* Writes text cut to what a cell holds, at a UTF-8 boundary. */
-void export_xlsx_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *fmt)
+lxw_error export_xlsx_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+			     lxw_format *fmt)
 {
 	size_t len = strlen(s);
 	char *cut;
+	lxw_error e;
 
 	if (s[0] == '\0')
-		return;
-	if (len <= EXPORT_XLSX_MAX_STRING) {
-		worksheet_write_string(ws, r, c, s, fmt);
-		return;
-	}
+		return LXW_NO_ERROR;
+	if (len <= EXPORT_XLSX_MAX_STRING)
+		return worksheet_write_string(ws, r, c, s, fmt);
 	len = EXPORT_XLSX_MAX_STRING - strlen(EXPORT_ELLIPSIS);
 	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
 		len--;
 	cut = xmalloc(len + strlen(EXPORT_ELLIPSIS) + 1);
 	memcpy(cut, s, len);
 	strcpy(cut + len, EXPORT_ELLIPSIS);
-	worksheet_write_string(ws, r, c, cut, fmt);
+	e = worksheet_write_string(ws, r, c, cut, fmt);
 	free(cut);
+	return e;
 }
 
-void export_xlsx_time(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const struct calendar_local *t,
-		      lxw_format *fmt)
+lxw_error export_xlsx_time(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+			   const struct calendar_local *t, lxw_format *fmt)
 {
 	lxw_datetime dt;
 
@@ -607,66 +609,164 @@ void export_xlsx_time(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const struct 
 	dt.hour = t->hh;
 	dt.min = t->mi;
 	dt.sec = t->ss;
-	worksheet_write_datetime(ws, r, c, &dt, fmt);
+	return worksheet_write_datetime(ws, r, c, &dt, fmt);
 }
 
-static void export_xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
-			     const struct export_cell *cell, const struct export_formats *fm)
+/* ---- Tables that continue on further sheets */
+
+static lxw_row_t export_row_limit = LXW_ROW_MAX;
+
+void export_xlsx_set_row_limit(lxw_row_t rows)
+{
+	export_row_limit = rows >= 2 && rows <= LXW_ROW_MAX ? rows : LXW_ROW_MAX;
+}
+
+void export_rows_check(struct export_rows *xr, lxw_error e)
+{
+	if (e == LXW_NO_ERROR || xr->err != LXW_NO_ERROR)
+		return;
+	xr->err = e;
+	if (xr->ws != NULL && xr->ws->name != NULL)
+		snprintf(xr->failed, sizeof(xr->failed), "%s", xr->ws->name);
+	else
+		snprintf(xr->failed, sizeof(xr->failed), "%s", xr->name);
+}
+
+/* The filter over every row of the current sheet. */
+static void export_rows_finish(struct export_rows *xr)
+{
+	if (xr->ws != NULL && xr->err == LXW_NO_ERROR)
+		export_rows_check(xr, worksheet_autofilter(xr->ws, 0, 0, xr->row, xr->ncols - 1));
+}
+
+/* A new sheet of the table with its header, widths, frozen header and print setup. */
+static void export_rows_sheet(struct export_rows *xr)
+{
+	char name[LXW_MAX_SHEETNAME_LENGTH];
+
+	xr->sheets++;
+	if (xr->sheets == 1)
+		snprintf(name, sizeof(name), "%s", xr->name);
+	else
+		snprintf(name, sizeof(name), "%s (%u)", xr->name, xr->sheets);
+	xr->ws = workbook_add_worksheet(xr->wb, name);
+	xr->row = 0;
+	if (xr->ws == NULL) {
+		xr->err = LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE;
+		snprintf(xr->failed, sizeof(xr->failed), "%s", name);
+		return;
+	}
+	for (lxw_col_t c = 0; c < xr->ncols; c++) {
+		export_rows_check(xr, worksheet_set_column(xr->ws, c, c, xr->widths[c], NULL));
+		export_rows_check(
+		    xr, worksheet_write_string(xr->ws, 0, c, xr->titles[c], xr->fm->header));
+	}
+	worksheet_freeze_panes(xr->ws, 1, 0);
+	export_rows_check(xr, export_xlsx_print(xr->ws, 1));
+}
+
+lxw_error export_rows_open(struct export_rows *xr, lxw_workbook *wb, const char *name,
+			   const char *const *titles, const double *widths,
+			   const struct export_formats *fm)
+{
+	memset(xr, 0, sizeof(*xr));
+	xr->wb = wb;
+	xr->fm = fm;
+	xr->name = name;
+	xr->titles = titles;
+	xr->widths = widths;
+	while (titles[xr->ncols] != NULL)
+		xr->ncols++;
+	xr->limit = export_row_limit;
+	xr->err = LXW_NO_ERROR;
+	export_rows_sheet(xr);
+	return xr->err;
+}
+
+lxw_row_t export_rows_next(struct export_rows *xr)
+{
+	if (xr->err != LXW_NO_ERROR)
+		return 0;
+	if (xr->row + 1 >= xr->limit) {
+		export_rows_finish(xr);
+		if (xr->err == LXW_NO_ERROR)
+			export_rows_sheet(xr);
+		if (xr->err != LXW_NO_ERROR)
+			return 0;
+	}
+	return ++xr->row;
+}
+
+lxw_error export_rows_close(struct export_rows *xr)
+{
+	export_rows_finish(xr);
+	return xr->err;
+}
+
+static lxw_error export_xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+				  const struct export_cell *cell, const struct export_formats *fm)
 {
 	switch (cell->kind) {
 	case EXPORT_EMPTY:
 		break;
 	case EXPORT_TEXT:
 		if (cell->tone != EXPORT_TONE_NONE)
-			export_xlsx_string(ws, r, c, cell->text, fm->tone[cell->tone]);
-		else
-			export_xlsx_string(ws, r, c, cell->text,
-					   export_columns[c].wrap ? fm->wrap : NULL);
-		break;
+			return export_xlsx_string(ws, r, c, cell->text, fm->tone[cell->tone]);
+		return export_xlsx_string(ws, r, c, cell->text,
+					  export_columns[c].wrap ? fm->wrap : NULL);
 	case EXPORT_CODE:
 		/* a string cell: never a number (2,02013E+13) nor a date, whatever it holds */
-		export_xlsx_string(ws, r, c, cell->text, fm->code);
-		break;
+		return export_xlsx_string(ws, r, c, cell->text, fm->code);
 	case EXPORT_NUMBER:
-		worksheet_write_number(ws, r, c, (double)cell->number, NULL);
-		break;
+		return worksheet_write_number(ws, r, c, (double)cell->number, NULL);
 	case EXPORT_MONEY:
-		worksheet_write_number(ws, r, c, (double)cell->number, fm->money);
-		break;
+		return worksheet_write_number(ws, r, c, (double)cell->number, fm->money);
 	case EXPORT_DATE:
-		export_xlsx_time(ws, r, c, &cell->time, fm->date);
-		break;
+		return export_xlsx_time(ws, r, c, &cell->time, fm->date);
 	case EXPORT_DATETIME:
-		export_xlsx_time(ws, r, c, &cell->time, fm->datetime);
-		break;
+		return export_xlsx_time(ws, r, c, &cell->time, fm->datetime);
 	}
+	return LXW_NO_ERROR;
 }
 
-static size_t export_xlsx_filings(lxw_workbook *wb, const struct indicators_set *set,
-				  const struct export_formats *fm)
+/* The sheet «Seguimiento» and its continuations: one row per filing of the period. Returns
+ * the first failure (its sheet in failed); *nrows the filings written. */
+static lxw_error export_xlsx_filings(lxw_workbook *wb, const struct indicators_set *set,
+				     const struct export_formats *fm, size_t *nrows,
+				     char failed[LXW_MAX_SHEETNAME_LENGTH])
 {
-	lxw_worksheet *ws = workbook_add_worksheet(wb, EXPORT_SHEET_FILINGS);
-	lxw_row_t r = 0;
+	const char *titles[EXPORT_NCOLS + 1];
+	double widths[EXPORT_NCOLS];
+	struct export_rows xr;
+	lxw_error e;
 
 	for (int i = 0; i < EXPORT_NCOLS; i++) {
-		worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, export_columns[i].width, NULL);
-		worksheet_write_string(ws, 0, (lxw_col_t)i, export_columns[i].header, fm->header);
+		titles[i] = export_columns[i].header;
+		widths[i] = export_columns[i].width;
 	}
-	for (size_t j = 0; j < set->n; j++) {
+	titles[EXPORT_NCOLS] = NULL;
+	*nrows = 0;
+	export_rows_open(&xr, wb, EXPORT_SHEET_FILINGS, titles, widths, fm);
+	for (size_t j = 0; j < set->n && xr.err == LXW_NO_ERROR; j++) {
 		struct export_cell row[EXPORT_NCOLS];
+		lxw_row_t r;
 
 		if (!set->v[j].en_periodo)
 			continue;
-		r++;
+		r = export_rows_next(&xr);
+		if (r == 0)
+			break;
 		export_row(&set->v[j], row);
 		for (int i = 0; i < EXPORT_NCOLS; i++)
-			export_xlsx_cell(ws, r, (lxw_col_t)i, &row[i], fm);
+			export_rows_check(&xr,
+					  export_xlsx_cell(xr.ws, r, (lxw_col_t)i, &row[i], fm));
 		export_row_free(row);
+		(*nrows)++;
 	}
-	worksheet_freeze_panes(ws, 1, 0);
-	worksheet_autofilter(ws, 0, 0, r, EXPORT_NCOLS - 1);
-	export_xlsx_print(ws, 1);
-	return r;
+	e = export_rows_close(&xr);
+	if (e != LXW_NO_ERROR)
+		snprintf(failed, LXW_MAX_SHEETNAME_LENGTH, "%s", xr.failed);
+	return e;
 }
 
 static const char *export_tmpdir(void)
@@ -676,7 +776,9 @@ static const char *export_tmpdir(void)
 	return t != NULL && t[0] != '\0' ? t : "/tmp";
 }
 
-/* Writes the workbook to path. Returns 0, or -1 with err filled. */
+/* Writes the workbook to path, with constant memory: each row goes to the sheet's temporary
+ * file as soon as the next begins, strings inline. Returns 0, or -1 with err filled (a
+ * failure of any sheet is a failure of the whole export: never a short file). */
 static int export_xlsx_path(const struct indicators_set *set, const struct config *cfg,
 			    const char *path, size_t *nrows, char *err, size_t errlen)
 {
@@ -684,6 +786,7 @@ static int export_xlsx_path(const struct indicators_set *set, const struct confi
 	lxw_workbook *wb;
 	struct export_formats fm;
 	json_t *summary;
+	char failed[LXW_MAX_SHEETNAME_LENGTH] = "";
 	lxw_error e;
 
 	memset(&opt, 0, sizeof(opt));
@@ -694,11 +797,22 @@ static int export_xlsx_path(const struct indicators_set *set, const struct confi
 		return -1;
 	}
 	export_xlsx_formats(wb, &fm);
-	*nrows = export_xlsx_filings(wb, set, &fm);
-	summary = indicators_summary_json(set, cfg);
-	export_xlsx_indicators(wb, set, summary, &fm);
-	export_xlsx_figures(wb, summary, &fm);
-	json_decref(summary);
+	e = export_xlsx_filings(wb, set, &fm, nrows, failed);
+	if (e == LXW_NO_ERROR) {
+		summary = indicators_summary_json(set, cfg);
+		e = export_xlsx_indicators(wb, set, summary, &fm);
+		if (e != LXW_NO_ERROR)
+			snprintf(failed, sizeof(failed), "%s", EXPORT_SHEET_INDICATORS);
+		else
+			e = export_xlsx_figures(wb, summary, &fm, failed);
+		json_decref(summary);
+	}
+	if (e != LXW_NO_ERROR) {
+		set_error(err, errlen, "no se pudo escribir la hoja «%s» del libro de Excel: %s",
+			  failed, lxw_strerror(e));
+		workbook_close(wb); /* frees it; the file is discarded by the caller */
+		return -1;
+	}
 	e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
 		set_error(err, errlen, "no se pudo escribir el libro de Excel: %s",

@@ -14,12 +14,31 @@ struct export_sheet {
 	lxw_worksheet *ws;
 	const struct export_formats *fm;
 	lxw_row_t row;
+	lxw_error err; /* the first failure of libxlsxwriter */
 };
+
+static void export_sheet_keep(struct export_sheet *sh, lxw_error e)
+{
+	if (sh->err == LXW_NO_ERROR)
+		sh->err = e;
+}
+
+static void export_sheet_text(struct export_sheet *sh, lxw_row_t r, lxw_col_t c, const char *s,
+			      lxw_format *fmt)
+{
+	export_sheet_keep(sh, worksheet_write_string(sh->ws, r, c, s, fmt));
+}
+
+static void export_sheet_num(struct export_sheet *sh, lxw_row_t r, lxw_col_t c, double v,
+			     lxw_format *fmt)
+{
+	export_sheet_keep(sh, worksheet_write_number(sh->ws, r, c, v, fmt));
+}
 
 static void export_sheet_header(struct export_sheet *sh, const char *const *titles)
 {
 	for (lxw_col_t c = 0; titles[c] != NULL; c++)
-		worksheet_write_string(sh->ws, sh->row, c, titles[c], sh->fm->header);
+		export_sheet_text(sh, sh->row, c, titles[c], sh->fm->header);
 	sh->row++;
 }
 
@@ -29,15 +48,14 @@ static void export_sheet_number(struct export_sheet *sh, lxw_col_t c, const json
 	if (!json_is_number(v))
 		return;
 	if (percent)
-		worksheet_write_number(sh->ws, sh->row, c, json_number_value(v) / 100.0,
-				       sh->fm->percent);
+		export_sheet_num(sh, sh->row, c, json_number_value(v) / 100.0, sh->fm->percent);
 	else
-		worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), sh->fm->decimal);
+		export_sheet_num(sh, sh->row, c, json_number_value(v), sh->fm->decimal);
 }
 
 static void export_sheet_count_row(struct export_sheet *sh, const char *label, const json_t *figure)
 {
-	worksheet_write_string(sh->ws, sh->row, 0, label, NULL);
+	export_sheet_text(sh, sh->row, 0, label, NULL);
 	export_sheet_number(sh, 1, json_object_get(figure, "n"), 0);
 	sh->row++;
 }
@@ -45,7 +63,7 @@ static void export_sheet_count_row(struct export_sheet *sh, const char *label, c
 static void export_sheet_value_row(struct export_sheet *sh, const char *label, const json_t *v,
 				   int percent)
 {
-	worksheet_write_string(sh->ws, sh->row, 0, label, NULL);
+	export_sheet_text(sh, sh->row, 0, label, NULL);
 	export_sheet_number(sh, 1, v, percent);
 	sh->row++;
 }
@@ -82,7 +100,7 @@ static void export_sheet_office(struct export_sheet *sh, const json_t *summary)
 	export_sheet_value_row(sh, "Mediana de días hábiles (concluidos)",
 			       json_object_get(dias, "mediana"), 0);
 	export_sheet_value_row(sh, "Percentil 90 de días hábiles", json_object_get(dias, "p90"), 0);
-	worksheet_write_string(sh->ws, sh->row, 0, "Dentro de la meta", NULL);
+	export_sheet_text(sh, sh->row, 0, "Dentro de la meta", NULL);
 	export_sheet_number(sh, 1, json_object_get(meta, "porcentaje"), 1);
 	sh->row++;
 	export_sheet_count_row(sh, "Devoluciones", json_object_get(of, "devoluciones"));
@@ -120,8 +138,8 @@ static void export_sheet_lawyers(struct export_sheet *sh, const json_t *summary)
 	export_sheet_header(sh, titles);
 	json_array_foreach(json_object_get(summary, "por_abogado"), i, a)
 	{
-		worksheet_write_string(sh->ws, sh->row, 0,
-				       json_string_value(json_object_get(a, "abogado")), NULL);
+		export_sheet_text(sh, sh->row, 0, json_string_value(json_object_get(a, "abogado")),
+				  NULL);
 		export_sheet_number(sh, 1, json_object_get(json_object_get(a, "carga_actual"), "n"),
 				    0);
 		export_sheet_number(sh, 2, json_object_get(json_object_get(a, "asignados"), "n"),
@@ -143,11 +161,10 @@ static void export_sheet_tipos(struct export_sheet *sh, const json_t *summary)
 	export_sheet_header(sh, titles);
 	json_array_foreach(json_object_get(summary, "por_tipo_tramite"), i, t)
 	{
-		worksheet_write_string(
-		    sh->ws, sh->row, 0,
-		    export_label("tipo_tramite",
-				 json_string_value(json_object_get(t, "tipo_tramite"))),
-		    NULL);
+		export_sheet_text(sh, sh->row, 0,
+				  export_label("tipo_tramite", json_string_value(json_object_get(
+								   t, "tipo_tramite"))),
+				  NULL);
 		export_sheet_number(sh, 1, json_object_get(t, "meta"), 0);
 		export_sheet_number(sh, 2, json_object_get(json_object_get(t, "recibidos"), "n"),
 				    0);
@@ -187,7 +204,7 @@ static void export_sheet_areas(struct export_sheet *sh, const json_t *summary)
 		const json_t *dev = json_object_get(a, "devoluciones");
 		char *label = export_area_label(a);
 
-		export_xlsx_string(sh->ws, sh->row, 0, label, NULL);
+		export_sheet_keep(sh, export_xlsx_string(sh->ws, sh->row, 0, label, NULL));
 		free(label);
 		export_sheet_number(sh, 1, json_object_get(json_object_get(a, "recibidos"), "n"),
 				    0);
@@ -199,41 +216,44 @@ static void export_sheet_areas(struct export_sheet *sh, const json_t *summary)
 	}
 }
 
-void export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set *set,
-			    const json_t *summary, const struct export_formats *fm)
+lxw_error export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set *set,
+				 const json_t *summary, const struct export_formats *fm)
 {
 	struct export_sheet sh;
 	struct calendar_local t;
 	char *period;
 
 	sh.ws = workbook_add_worksheet(wb, EXPORT_SHEET_INDICATORS);
+	if (sh.ws == NULL)
+		return LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE;
 	sh.fm = fm;
 	sh.row = 0;
-	worksheet_set_column(sh.ws, 0, 0, 42, NULL);
-	worksheet_set_column(sh.ws, 1, 6, 14, NULL);
-	export_xlsx_print(sh.ws, 0);
-	worksheet_write_string(sh.ws, sh.row++, 0, "Indicadores del seguimiento de contratación",
-			       fm->title);
-	worksheet_write_string(sh.ws, sh.row++, 0,
-			       "Los radicados de cada cifra están en la hoja «" EXPORT_SHEET_FIGURES
-			       "», uno por fila.",
-			       NULL);
+	sh.err = LXW_NO_ERROR;
+	export_sheet_keep(&sh, worksheet_set_column(sh.ws, 0, 0, 42, NULL));
+	export_sheet_keep(&sh, worksheet_set_column(sh.ws, 1, 6, 14, NULL));
+	export_sheet_keep(&sh, export_xlsx_print(sh.ws, 0));
+	export_sheet_text(&sh, sh.row++, 0, "Indicadores del seguimiento de contratación",
+			  fm->title);
+	export_sheet_text(&sh, sh.row++, 0,
+			  "Los radicados de cada cifra están en la hoja «" EXPORT_SHEET_FIGURES
+			  "», uno por fila.",
+			  NULL);
 	if (set->desde[0] == '\0' && set->hasta[0] == '\0')
 		period = xstrdup("Todos los radicados");
 	else
 		period = xasprintf("Radicados desde %s hasta %s",
 				   set->desde[0] != '\0' ? set->desde : "el inicio",
 				   set->hasta[0] != '\0' ? set->hasta : "hoy");
-	worksheet_write_string(sh.ws, sh.row, 0, "Periodo", NULL);
-	worksheet_write_string(sh.ws, sh.row++, 1, period, NULL);
+	export_sheet_text(&sh, sh.row, 0, "Periodo", NULL);
+	export_sheet_text(&sh, sh.row++, 1, period, NULL);
 	free(period);
-	worksheet_write_string(sh.ws, sh.row, 0, "Corte", NULL);
+	export_sheet_text(&sh, sh.row, 0, "Corte", NULL);
 	if (calendar_local_time(set->corte, &t) == 0)
-		export_xlsx_time(sh.ws, sh.row, 1, &t, fm->datetime);
+		export_sheet_keep(&sh, export_xlsx_time(sh.ws, sh.row, 1, &t, fm->datetime));
 	sh.row++;
-	worksheet_write_string(sh.ws, sh.row, 0, "Criterio", NULL);
-	worksheet_write_string(
-	    sh.ws, sh.row++, 1,
+	export_sheet_text(&sh, sh.row, 0, "Criterio", NULL);
+	export_sheet_text(
+	    &sh, sh.row++, 1,
 	    json_string_value(json_object_get(json_object_get(summary, "periodo"), "criterio")),
 	    NULL);
 	sh.row++;
@@ -241,6 +261,7 @@ void export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set *set,
 	export_sheet_lawyers(&sh, summary);
 	export_sheet_tipos(&sh, summary);
 	export_sheet_areas(&sh, summary);
+	return sh.err;
 }
 
 /* ---- The filings behind each figure: one row per (figure, filing), never a list in a
@@ -280,9 +301,7 @@ static const char *export_figure_label(const char *key)
 }
 
 struct export_figure_rows {
-	lxw_worksheet *ws;
-	const struct export_formats *fm;
-	lxw_row_t row;
+	struct export_rows rows;
 	const char *section;
 	const char *group;
 };
@@ -291,15 +310,21 @@ struct export_figure_rows {
 static void export_figure_row(struct export_figure_rows *fr, const char *label, const char *numero,
 			      const json_t *dias)
 {
+	struct export_rows *xr = &fr->rows;
+	lxw_row_t r;
+
 	if (numero == NULL)
 		return;
-	fr->row++;
-	worksheet_write_string(fr->ws, fr->row, 0, fr->section, NULL);
-	export_xlsx_string(fr->ws, fr->row, 1, fr->group, NULL);
-	worksheet_write_string(fr->ws, fr->row, 2, label, NULL);
-	export_xlsx_string(fr->ws, fr->row, 3, numero, fr->fm->code);
+	r = export_rows_next(xr);
+	if (r == 0)
+		return; /* a failure, kept in xr->err */
+	export_rows_check(xr, worksheet_write_string(xr->ws, r, 0, fr->section, NULL));
+	export_rows_check(xr, export_xlsx_string(xr->ws, r, 1, fr->group, NULL));
+	export_rows_check(xr, worksheet_write_string(xr->ws, r, 2, label, NULL));
+	export_rows_check(xr, export_xlsx_string(xr->ws, r, 3, numero, xr->fm->code));
 	if (json_is_number(dias))
-		worksheet_write_number(fr->ws, fr->row, 4, json_number_value(dias), NULL);
+		export_rows_check(
+		    xr, worksheet_write_number(xr->ws, r, 4, json_number_value(dias), NULL));
 }
 
 /* Every figure of a group: {"radicados": [...]} counts, {"mediciones": [{numero, dias}]}
@@ -389,20 +414,18 @@ static void export_figure_list(struct export_figure_rows *fr, const char *label,
 	}
 }
 
-void export_xlsx_figures(lxw_workbook *wb, const json_t *summary, const struct export_formats *fm)
+lxw_error export_xlsx_figures(lxw_workbook *wb, const json_t *summary,
+			      const struct export_formats *fm,
+			      char failed[LXW_MAX_SHEETNAME_LENGTH])
 {
 	static const char *const titles[] = {"Sección",	 "Grupo",	 "Indicador",
 					     "Radicado", "Días hábiles", NULL};
 	static const double widths[] = {18, 34, 30, 18, 12};
 	struct export_figure_rows fr;
 
-	fr.ws = workbook_add_worksheet(wb, EXPORT_SHEET_FIGURES);
-	fr.fm = fm;
-	fr.row = 0;
-	for (lxw_col_t c = 0; titles[c] != NULL; c++) {
-		worksheet_set_column(fr.ws, c, c, widths[c], NULL);
-		worksheet_write_string(fr.ws, 0, c, titles[c], fm->header);
-	}
+	lxw_error e;
+
+	export_rows_open(&fr.rows, wb, EXPORT_SHEET_FIGURES, titles, widths, fm);
 	fr.section = "Oficina";
 	fr.group = "";
 	export_figure_group(&fr, json_object_get(summary, "oficina"), 1);
@@ -417,7 +440,8 @@ void export_xlsx_figures(lxw_workbook *wb, const json_t *summary, const struct e
 			     export_modalidad_name);
 	export_figure_groups(&fr, "Área solicitante", json_object_get(summary, "por_area"),
 			     export_area_label);
-	worksheet_freeze_panes(fr.ws, 1, 0);
-	worksheet_autofilter(fr.ws, 0, 0, fr.row, 4);
-	export_xlsx_print(fr.ws, 1);
+	e = export_rows_close(&fr.rows);
+	if (e != LXW_NO_ERROR)
+		snprintf(failed, LXW_MAX_SHEETNAME_LENGTH, "%s", fr.rows.failed);
+	return e;
 }
