@@ -790,6 +790,7 @@ static int export_xlsx_path(const struct indicators_set *set, const struct confi
 	lxw_error e;
 
 	memset(&opt, 0, sizeof(opt));
+	opt.constant_memory = LXW_TRUE;
 	opt.tmpdir = (char *)export_tmpdir();
 	wb = workbook_new_opt(path, &opt);
 	if (wb == NULL) {

@@ -47,7 +47,9 @@ def read_xlsx(data):
     for name in z.namelist():
         if name.endswith(".xml") or name.endswith(".rels"):
             parts[name] = ET.fromstring(z.read(name))  # raises on a malformed part
-    strings = ["".join(si.itertext()) for si in parts["xl/sharedStrings.xml"].findall("m:si", NS)]
+    # shared strings, or none when every string is inline (constant_memory)
+    shared = parts.get("xl/sharedStrings.xml")
+    strings = ["".join(si.itertext()) for si in shared.findall("m:si", NS)] if shared is not None else []
 
     def sheet(n):
         rows = []
@@ -55,6 +57,11 @@ def read_xlsx(data):
             cells = {}
             for c in row.findall("m:c", NS):
                 v = c.find("m:v", NS)
+                inline = c.find("m:is", NS)
+                if c.get("t") == "inlineStr" and inline is not None:
+                    # an inline string is a string cell like a shared one
+                    cells[col_index(c.get("r"))] = ("".join(inline.itertext()), int(c.get("s", "0")), "s")
+                    continue
                 if v is None:
                     continue
                 text = strings[int(v.text)] if c.get("t") == "s" else v.text
