@@ -22,6 +22,7 @@
 #include "calendar.h"
 #include "config.h"
 #include "export.h"
+#include "export_int.h"
 #include "indicators.h"
 #include "store.h"
 #include "util.h"
@@ -725,6 +726,117 @@ static void test_xlsx(void **state)
 	store_close(s);
 }
 
+/* Every row below the header of the sheets named name, "name (2)"…, as "A|B|C|D|E" lines
+ * (in order) in out; each sheet's header A1 must be header and no sheet over limit rows.
+ * Returns the sheets. */
+static int test_table_rows(const char *path, const char *name, const char *header, int ncols,
+			   int limit, struct buf *out)
+{
+	xmlDocPtr wbk = test_unzip_xml(path, "xl/workbook.xml");
+	struct test_xlsx x;
+	int sheets = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.strings = test_unzip_part(path, "xl/sharedStrings.xml", 1);
+	for (int i = 1;; i++) {
+		char xp[128], member[64], want[64], ref[16];
+		char *sheet_name, *filter;
+		xmlDocPtr sh;
+		int r;
+
+		snprintf(xp, sizeof(xp), "//m:sheet[%d]/@name", i);
+		sheet_name = test_xpath(wbk, xp);
+		if (sheet_name == NULL)
+			break;
+		if (sheets == 0)
+			snprintf(want, sizeof(want), "%s", name);
+		else
+			snprintf(want, sizeof(want), "%s (%d)", name, sheets + 1);
+		if (strcmp(sheet_name, want) != 0) {
+			free(sheet_name);
+			continue;
+		}
+		free(sheet_name);
+		sheets++;
+		snprintf(member, sizeof(member), "xl/worksheets/sheet%d.xml", i);
+		sh = test_unzip_xml(path, member);
+		assert_text_cell(&x, sh, "A1", header);
+		filter = test_xpath(sh, "//m:autoFilter/@ref");
+		assert_non_null(filter);
+		free(filter);
+		for (r = 2;; r++) {
+			struct test_cell c;
+
+			test_cell(&x, sh, test_ref(0, r, ref), &c);
+			if (!c.present) {
+				free(c.v);
+				break;
+			}
+			free(c.v);
+			for (int col = 0; col < ncols; col++) {
+				test_cell(&x, sh, test_ref(col, r, ref), &c);
+				buf_printf(out, "%s%s", col > 0 ? "|" : "", c.present ? c.v : "");
+				free(c.v);
+			}
+			buf_puts(out, "\n");
+		}
+		assert_true(r - 1 <= limit);
+		xmlFreeDoc(sh);
+	}
+	if (x.strings != NULL)
+		xmlFreeDoc(x.strings);
+	xmlFreeDoc(wbk);
+	return sheets;
+}
+
+/* A table over the rows a sheet holds goes on «(2)», «(3)»…, every row once, in order, each
+ * sheet with its header: the same rows as one sheet holds without the limit. */
+static void test_xlsx_overflow(void **state)
+{
+	struct store *s = test_scenario("desborde.db");
+	struct calendar *cal = test_calendar();
+	struct config cfg;
+	char err[INDICATORS_ERR_LEN + STORE_ERR_LEN] = "";
+	char path[TEST_PATH_LEN];
+	struct buf one_f, many_f, one_s, many_s;
+	size_t rows = 0;
+	int sheets;
+
+	(void)state;
+	config_defaults(&cfg);
+	buf_init(&one_f);
+	buf_init(&many_f);
+	buf_init(&one_s);
+	buf_init(&many_s);
+	test_path("una.xlsx", path);
+	assert_int_equal(export_write_file(s, &cfg, cal, EXPORT_XLSX, "2024-05-01", "2024-05-31",
+					   TEST_NOW, path, &rows, err, sizeof(err)),
+			 INDICATORS_OK);
+	assert_int_equal(
+	    test_table_rows(path, EXPORT_SHEET_FIGURES, "Sección", 5, LXW_ROW_MAX, &one_f), 1);
+	assert_int_equal(
+	    test_table_rows(path, EXPORT_SHEET_FILINGS, "Radicado", 3, LXW_ROW_MAX, &one_s), 1);
+	export_xlsx_set_row_limit(5); /* a header and 4 rows a sheet */
+	test_path("varias.xlsx", path);
+	assert_int_equal(export_write_file(s, &cfg, cal, EXPORT_XLSX, "2024-05-01", "2024-05-31",
+					   TEST_NOW, path, &rows, err, sizeof(err)),
+			 INDICATORS_OK);
+	export_xlsx_set_row_limit(0);
+	assert_int_equal(rows, 10);
+	sheets = test_table_rows(path, EXPORT_SHEET_FIGURES, "Sección", 5, 5, &many_f);
+	assert_true(sheets > 2);
+	assert_string_equal(many_f.data, one_f.data);
+	assert_int_equal(test_table_rows(path, EXPORT_SHEET_FILINGS, "Radicado", 3, 5, &many_s), 3);
+	assert_string_equal(many_s.data, one_s.data);
+	buf_free(&one_f);
+	buf_free(&many_f);
+	buf_free(&one_s);
+	buf_free(&many_s);
+	config_free(&cfg);
+	calendar_free(cal);
+	store_close(s);
+}
+
 /* ---- Reading a CSV back */
 
 struct test_csv {
@@ -961,11 +1073,9 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_xlsx_long_cell),
-	    cmocka_unit_test(test_xlsx),
-	    cmocka_unit_test(test_csv),
-	    cmocka_unit_test(test_numeros),
-	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_xlsx_long_cell), cmocka_unit_test(test_xlsx),
+	    cmocka_unit_test(test_xlsx_overflow),  cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_numeros),	   cmocka_unit_test(test_names),
 	};
 	int rc;
 
