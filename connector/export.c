@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "export_int.h"
 #include "indicators_summary.h"
 #include "log.h"
 
@@ -21,6 +22,15 @@
 #define EXPORT_READ_CHUNK 65536
 #define EXPORT_HEADER_COLOR 0xDDEBF7
 #define EXPORT_ELLIPSIS "…"
+#define EXPORT_PAPER_A4 9 /* Excel's paper code (1 would be carta) */
+/* The semáforo as the web paints it (web/app.css: --verde, --ambar, --rojo), a pale fill
+ * behind the same colour as text, so that it also reads in black and white. */
+#define EXPORT_GREEN_FILL 0xE8F5E9
+#define EXPORT_GREEN_TEXT 0x2E7D32
+#define EXPORT_AMBER_FILL 0xFFF3E0
+#define EXPORT_AMBER_TEXT 0xA15C00
+#define EXPORT_RED_FILL 0xFDECEA
+#define EXPORT_RED_TEXT 0xC62828
 
 /* ---- Labels */
 
@@ -84,6 +94,7 @@ enum export_kind {
 
 struct export_cell {
 	enum export_kind kind;
+	enum export_tone tone;
 	const char *text;	    /* TEXT, CODE */
 	char *owned;		    /* when text was built for the cell */
 	long long number;	    /* NUMBER, MONEY */
@@ -98,17 +109,24 @@ enum export_col {
 	EXPORT_COL_TIPO_TRAMITE,
 	EXPORT_COL_MODALIDAD,
 	EXPORT_COL_TIPO_GESTION,
+	EXPORT_COL_NOVEDAD,
+	EXPORT_COL_LINEA_PAA,
 	EXPORT_COL_ABOGADO,
 	EXPORT_COL_FECHA_REPARTO,
 	EXPORT_COL_DEVOLUCIONES,
+	EXPORT_COL_MOTIVOS_DEVOLUCION,
+	EXPORT_COL_FECHAS_REINGRESO,
 	EXPORT_COL_OBSERVACIONES,
 	EXPORT_COL_CONCLUIDO,
 	EXPORT_COL_FECHA_CONCLUSION,
+	EXPORT_COL_NOTA_CONCLUSION,
 	EXPORT_COL_DIAS,
 	EXPORT_COL_ESTADO_SLA,
 	EXPORT_COL_CONTRATO,
 	EXPORT_COL_CONTRATISTA,
+	EXPORT_COL_OBJETO,
 	EXPORT_COL_VALOR,
+	EXPORT_COL_FECHA_SUSCRIPCION,
 	EXPORT_COL_RP,
 	EXPORT_COL_GARANTIAS,
 	EXPORT_COL_ARL,
@@ -120,36 +138,45 @@ enum export_col {
 	EXPORT_NCOLS
 };
 
+/* Each column: its header, its width in characters and whether its text wraps. */
 static const struct {
 	const char *header;
 	double width;
+	int wrap;
 } export_columns[EXPORT_NCOLS] = {
-    [EXPORT_COL_RADICADO] = {"Radicado", 17},
-    [EXPORT_COL_FECHA] = {"Fecha y hora", 16},
-    [EXPORT_COL_AREA] = {"Área solicitante", 30},
-    [EXPORT_COL_ASUNTO] = {"Asunto", 50},
-    [EXPORT_COL_TIPO_TRAMITE] = {"Tipo de trámite", 22},
-    [EXPORT_COL_MODALIDAD] = {"Modalidad", 22},
-    [EXPORT_COL_TIPO_GESTION] = {"Tipo de gestión", 20},
-    [EXPORT_COL_ABOGADO] = {"Abogado", 24},
-    [EXPORT_COL_FECHA_REPARTO] = {"Fecha de reparto", 16},
-    [EXPORT_COL_DEVOLUCIONES] = {"Devoluciones", 12},
-    [EXPORT_COL_OBSERVACIONES] = {"Observaciones", 45},
-    [EXPORT_COL_CONCLUIDO] = {"Concluido", 12},
-    [EXPORT_COL_FECHA_CONCLUSION] = {"Fecha de conclusión", 16},
-    [EXPORT_COL_DIAS] = {"Días hábiles", 11},
-    [EXPORT_COL_ESTADO_SLA] = {"Estado SLA", 16},
-    [EXPORT_COL_CONTRATO] = {"Número de contrato", 18},
-    [EXPORT_COL_CONTRATISTA] = {"Contratista", 28},
-    [EXPORT_COL_VALOR] = {"Valor", 18},
-    [EXPORT_COL_RP] = {"Legalización: RP", 14},
-    [EXPORT_COL_GARANTIAS] = {"Legalización: garantías", 14},
-    [EXPORT_COL_ARL] = {"Legalización: ARL", 14},
-    [EXPORT_COL_ACTA_INICIO] = {"Legalización: acta de inicio", 14},
-    [EXPORT_COL_SECOP] = {"Legalización: SECOP", 12},
-    [EXPORT_COL_META] = {"Meta (días hábiles)", 11},
-    [EXPORT_COL_FECHA_LIMITE] = {"Fecha límite", 12},
-    [EXPORT_COL_ESTADO] = {"Estado del seguimiento", 16},
+    [EXPORT_COL_RADICADO] = {"Radicado", 17, 0},
+    [EXPORT_COL_FECHA] = {"Fecha y hora", 16, 0},
+    [EXPORT_COL_AREA] = {"Área solicitante", 30, 0},
+    [EXPORT_COL_ASUNTO] = {"Asunto", 50, 1},
+    [EXPORT_COL_TIPO_TRAMITE] = {"Tipo de trámite", 22, 0},
+    [EXPORT_COL_MODALIDAD] = {"Modalidad", 22, 0},
+    [EXPORT_COL_TIPO_GESTION] = {"Tipo de gestión", 20, 0},
+    [EXPORT_COL_NOVEDAD] = {"Novedad", 16, 0},
+    [EXPORT_COL_LINEA_PAA] = {"Línea del PAA", 14, 0},
+    [EXPORT_COL_ABOGADO] = {"Abogado", 24, 0},
+    [EXPORT_COL_FECHA_REPARTO] = {"Fecha de reparto", 16, 0},
+    [EXPORT_COL_DEVOLUCIONES] = {"Devoluciones", 12, 0},
+    [EXPORT_COL_MOTIVOS_DEVOLUCION] = {"Devoluciones: fecha y motivo", 45, 1},
+    [EXPORT_COL_FECHAS_REINGRESO] = {"Fechas de reingreso", 14, 1},
+    [EXPORT_COL_OBSERVACIONES] = {"Observaciones", 45, 1},
+    [EXPORT_COL_CONCLUIDO] = {"Concluido", 12, 0},
+    [EXPORT_COL_FECHA_CONCLUSION] = {"Fecha de conclusión", 16, 0},
+    [EXPORT_COL_NOTA_CONCLUSION] = {"Nota de conclusión", 40, 1},
+    [EXPORT_COL_DIAS] = {"Días hábiles", 11, 0},
+    [EXPORT_COL_ESTADO_SLA] = {"Estado SLA", 16, 0},
+    [EXPORT_COL_CONTRATO] = {"Número de contrato", 18, 0},
+    [EXPORT_COL_CONTRATISTA] = {"Contratista", 28, 0},
+    [EXPORT_COL_OBJETO] = {"Objeto", 45, 1},
+    [EXPORT_COL_VALOR] = {"Valor", 18, 0},
+    [EXPORT_COL_FECHA_SUSCRIPCION] = {"Fecha de suscripción", 12, 0},
+    [EXPORT_COL_RP] = {"Legalización: RP", 14, 0},
+    [EXPORT_COL_GARANTIAS] = {"Legalización: garantías", 14, 0},
+    [EXPORT_COL_ARL] = {"Legalización: ARL", 14, 0},
+    [EXPORT_COL_ACTA_INICIO] = {"Legalización: acta de inicio", 14, 0},
+    [EXPORT_COL_SECOP] = {"Legalización: SECOP", 12, 0},
+    [EXPORT_COL_META] = {"Meta (días hábiles)", 11, 0},
+    [EXPORT_COL_FECHA_LIMITE] = {"Fecha límite", 12, 0},
+    [EXPORT_COL_ESTADO] = {"Estado del seguimiento", 16, 0},
 };
 
 static void export_cell_text(struct export_cell *c, const char *text)
@@ -220,6 +247,79 @@ static char *export_observations(const struct indicators_filing *f)
 	return buf_steal(&b);
 }
 
+/* Appends "dd/mm/aaaa" of the instant iso (nothing when it is not one). */
+static void export_put_day(struct buf *b, const char *iso)
+{
+	struct calendar_local t;
+
+	if (iso != NULL && calendar_local_time(iso, &t) == 0)
+		buf_printf(b, "%02d/%02d/%04d", t.d, t.m, t.y);
+}
+
+/* The milestones of a filing (indicators_filing.hitos) as the sheet shows them: every
+ * devolución as "dd/mm/aaaa: motivo", one a line, in order; every reingreso date, one a
+ * line; the note of the last conclusion. */
+struct export_milestones {
+	char *devoluciones;
+	char *reingresos;
+	char *nota_conclusion;
+};
+
+static void export_milestones(const struct indicators_filing *f, struct export_milestones *m)
+{
+	json_t *list = json_loads(f->hitos != NULL ? f->hitos : "[]", 0, NULL);
+	const char *nota = "";
+	struct buf dev, rein;
+	size_t i;
+	json_t *h;
+
+	buf_init(&dev);
+	buf_init(&rein);
+	json_array_foreach(list, i, h)
+	{
+		const char *tipo = json_string_value(json_array_get(h, 0));
+		const char *fecha = json_string_value(json_array_get(h, 1));
+		const char *texto = json_string_value(json_array_get(h, 2));
+
+		if (tipo == NULL)
+			continue;
+		if (texto == NULL)
+			texto = "";
+		if (strcmp(tipo, "devolucion") == 0) {
+			if (dev.len > 0)
+				buf_puts(&dev, "\n");
+			export_put_day(&dev, fecha);
+			if (texto[0] != '\0')
+				buf_printf(&dev, ": %s", texto);
+		} else if (strcmp(tipo, "reingreso") == 0) {
+			if (rein.len > 0)
+				buf_puts(&rein, "\n");
+			export_put_day(&rein, fecha);
+		} else if (strcmp(tipo, "conclusion") == 0) {
+			nota = texto;
+		}
+	}
+	m->devoluciones = buf_steal(&dev);
+	m->reingresos = buf_steal(&rein);
+	/* a reopened filing's old note is not its outcome */
+	m->nota_conclusion = xstrdup(strcmp(f->estado, "concluido") == 0 ? nota : "");
+	json_decref(list);
+}
+
+static enum export_tone export_sla_tone(enum indicators_state st)
+{
+	switch (st) {
+	case INDICATORS_SLA_A_TIEMPO:
+		return EXPORT_TONE_GREEN;
+	case INDICATORS_SLA_POR_VENCER:
+		return EXPORT_TONE_AMBER;
+	case INDICATORS_SLA_VENCIDO:
+		return EXPORT_TONE_RED;
+	default:
+		return EXPORT_TONE_NONE;
+	}
+}
+
 static const char *export_concluded(const struct indicators_filing *f)
 {
 	if (strcmp(f->estado, "concluido") != 0)
@@ -243,8 +343,10 @@ static void export_row(const struct indicators_filing *f, struct export_cell row
 	int measured =
 	    sla->reloj != INDICATORS_CLOCK_NO_APLICA && sla->reloj != INDICATORS_CLOCK_SIN_INICIAR;
 	const char *gestion = f->tipo_gestion;
+	struct export_milestones m;
 
 	memset(row, 0, sizeof(struct export_cell) * EXPORT_NCOLS);
+	export_milestones(f, &m);
 	row[EXPORT_COL_RADICADO].kind = EXPORT_CODE;
 	row[EXPORT_COL_RADICADO].text = f->numero;
 	export_cell_time(&row[EXPORT_COL_FECHA], f->fecha_radicacion, EXPORT_DATETIME);
@@ -256,23 +358,32 @@ static void export_row(const struct indicators_filing *f, struct export_cell row
 	if (gestion[0] == '\0')
 		gestion = export_label("novedad", f->novedad);
 	export_cell_text(&row[EXPORT_COL_TIPO_GESTION], gestion);
+	if (f->novedad[0] != '\0')
+		export_cell_text(&row[EXPORT_COL_NOVEDAD], export_label("novedad", f->novedad));
+	export_cell_text(&row[EXPORT_COL_LINEA_PAA], f->linea_paa);
 	export_cell_text(&row[EXPORT_COL_ABOGADO], f->abogado);
 	export_cell_time(&row[EXPORT_COL_FECHA_REPARTO],
 			 sla->inicio[0] != '\0' ? sla->inicio : f->fecha_reparto, EXPORT_DATETIME);
 	export_cell_number(&row[EXPORT_COL_DEVOLUCIONES], f->devoluciones, EXPORT_NUMBER);
+	export_cell_owned(&row[EXPORT_COL_MOTIVOS_DEVOLUCION], m.devoluciones);
+	export_cell_owned(&row[EXPORT_COL_FECHAS_REINGRESO], m.reingresos);
 	export_cell_owned(&row[EXPORT_COL_OBSERVACIONES], export_observations(f));
 	export_cell_text(&row[EXPORT_COL_CONCLUIDO], export_concluded(f));
 	export_cell_time(&row[EXPORT_COL_FECHA_CONCLUSION],
 			 f->fecha_conclusion != NULL ? f->fecha_conclusion : sla->fin,
 			 EXPORT_DATETIME);
+	export_cell_owned(&row[EXPORT_COL_NOTA_CONCLUSION], m.nota_conclusion);
 	if (measured)
 		export_cell_number(&row[EXPORT_COL_DIAS], sla->usados, EXPORT_NUMBER);
 	export_cell_owned(&row[EXPORT_COL_ESTADO_SLA], export_sla_label(sla));
+	row[EXPORT_COL_ESTADO_SLA].tone = export_sla_tone(sla->estado);
 	row[EXPORT_COL_CONTRATO].kind = f->numero_contrato[0] != '\0' ? EXPORT_CODE : EXPORT_EMPTY;
 	row[EXPORT_COL_CONTRATO].text = f->numero_contrato;
 	export_cell_text(&row[EXPORT_COL_CONTRATISTA], f->contratista);
+	export_cell_text(&row[EXPORT_COL_OBJETO], f->objeto);
 	if (f->valor_presente)
 		export_cell_number(&row[EXPORT_COL_VALOR], f->valor, EXPORT_MONEY);
+	export_cell_time(&row[EXPORT_COL_FECHA_SUSCRIPCION], f->fecha_suscripcion, EXPORT_DATE);
 	export_cell_time(&row[EXPORT_COL_RP], f->fecha_rp, EXPORT_DATE);
 	export_cell_time(&row[EXPORT_COL_GARANTIAS], f->fecha_aprobacion_garantias, EXPORT_DATE);
 	export_cell_time(&row[EXPORT_COL_ARL], f->fecha_arl, EXPORT_DATE);
@@ -412,17 +523,15 @@ static void export_csv(const struct indicators_set *set, struct buf *out, size_t
 
 /* ---- XLSX */
 
-struct export_formats {
-	lxw_format *header;
-	lxw_format *title;
-	lxw_format *date;
-	lxw_format *datetime;
-	lxw_format *money;
-	lxw_format *wrap;
-	lxw_format *code;
-	lxw_format *percent;
-	lxw_format *decimal;
-};
+static lxw_format *export_xlsx_tone(lxw_workbook *wb, lxw_color_t fill, lxw_color_t text)
+{
+	lxw_format *f = workbook_add_format(wb);
+
+	format_set_pattern(f, LXW_PATTERN_SOLID);
+	format_set_bg_color(f, fill);
+	format_set_font_color(f, text);
+	return f;
+}
 
 static void export_xlsx_formats(lxw_workbook *wb, struct export_formats *fm)
 {
@@ -449,33 +558,50 @@ static void export_xlsx_formats(lxw_workbook *wb, struct export_formats *fm)
 	format_set_num_format(fm->percent, "0.00%");
 	fm->decimal = workbook_add_format(wb);
 	format_set_num_format(fm->decimal, "0.##");
+	fm->tone[EXPORT_TONE_NONE] = NULL;
+	fm->tone[EXPORT_TONE_GREEN] = export_xlsx_tone(wb, EXPORT_GREEN_FILL, EXPORT_GREEN_TEXT);
+	fm->tone[EXPORT_TONE_AMBER] = export_xlsx_tone(wb, EXPORT_AMBER_FILL, EXPORT_AMBER_TEXT);
+	fm->tone[EXPORT_TONE_RED] = export_xlsx_tone(wb, EXPORT_RED_FILL, EXPORT_RED_TEXT);
+	format_set_bold(fm->tone[EXPORT_TONE_RED]);
+}
+
+/* Every sheet prints landscape on A4, as wide as one page; the first rows rows (0: none)
+ * repeat on each page. */
+lxw_error export_xlsx_print(lxw_worksheet *ws, lxw_row_t rows)
+{
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, EXPORT_PAPER_A4);
+	worksheet_fit_to_pages(ws, 1, 0);
+	if (rows == 0)
+		return LXW_NO_ERROR;
+	return worksheet_repeat_rows(ws, 0, rows - 1);
 }
 
 /* Writes text cut to what a cell holds, at a UTF-8 boundary. */
-static void export_xlsx_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
-			       lxw_format *fmt)
+lxw_error export_xlsx_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+			     lxw_format *fmt)
 {
 	size_t len = strlen(s);
 	char *cut;
+	lxw_error e;
 
 	if (s[0] == '\0')
-		return;
-	if (len <= EXPORT_XLSX_MAX_STRING) {
-		worksheet_write_string(ws, r, c, s, fmt);
-		return;
-	}
+		return LXW_NO_ERROR;
+	if (len <= EXPORT_XLSX_MAX_STRING)
+		return worksheet_write_string(ws, r, c, s, fmt);
 	len = EXPORT_XLSX_MAX_STRING - strlen(EXPORT_ELLIPSIS);
 	while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
 		len--;
 	cut = xmalloc(len + strlen(EXPORT_ELLIPSIS) + 1);
 	memcpy(cut, s, len);
 	strcpy(cut + len, EXPORT_ELLIPSIS);
-	worksheet_write_string(ws, r, c, cut, fmt);
+	e = worksheet_write_string(ws, r, c, cut, fmt);
 	free(cut);
+	return e;
 }
 
-static void export_xlsx_time(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
-			     const struct calendar_local *t, lxw_format *fmt)
+lxw_error export_xlsx_time(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+			   const struct calendar_local *t, lxw_format *fmt)
 {
 	lxw_datetime dt;
 
@@ -485,311 +611,164 @@ static void export_xlsx_time(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 	dt.hour = t->hh;
 	dt.min = t->mi;
 	dt.sec = t->ss;
-	worksheet_write_datetime(ws, r, c, &dt, fmt);
+	return worksheet_write_datetime(ws, r, c, &dt, fmt);
 }
 
-static void export_xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
-			     const struct export_cell *cell, const struct export_formats *fm)
+/* ---- Tables that continue on further sheets */
+
+static lxw_row_t export_row_limit = LXW_ROW_MAX;
+
+void export_xlsx_set_row_limit(lxw_row_t rows)
+{
+	export_row_limit = rows >= 2 && rows <= LXW_ROW_MAX ? rows : LXW_ROW_MAX;
+}
+
+void export_rows_check(struct export_rows *xr, lxw_error e)
+{
+	if (e == LXW_NO_ERROR || xr->err != LXW_NO_ERROR)
+		return;
+	xr->err = e;
+	if (xr->ws != NULL && xr->ws->name != NULL)
+		snprintf(xr->failed, sizeof(xr->failed), "%s", xr->ws->name);
+	else
+		snprintf(xr->failed, sizeof(xr->failed), "%s", xr->name);
+}
+
+/* The filter over every row of the current sheet. */
+static void export_rows_finish(struct export_rows *xr)
+{
+	if (xr->ws != NULL && xr->err == LXW_NO_ERROR)
+		export_rows_check(xr, worksheet_autofilter(xr->ws, 0, 0, xr->row, xr->ncols - 1));
+}
+
+/* A new sheet of the table with its header, widths, frozen header and print setup. */
+static void export_rows_sheet(struct export_rows *xr)
+{
+	char name[LXW_MAX_SHEETNAME_LENGTH];
+
+	xr->sheets++;
+	if (xr->sheets == 1)
+		snprintf(name, sizeof(name), "%s", xr->name);
+	else
+		snprintf(name, sizeof(name), "%s (%u)", xr->name, xr->sheets);
+	xr->ws = workbook_add_worksheet(xr->wb, name);
+	xr->row = 0;
+	if (xr->ws == NULL) {
+		xr->err = LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE;
+		snprintf(xr->failed, sizeof(xr->failed), "%s", name);
+		return;
+	}
+	for (lxw_col_t c = 0; c < xr->ncols; c++) {
+		export_rows_check(xr, worksheet_set_column(xr->ws, c, c, xr->widths[c], NULL));
+		export_rows_check(
+		    xr, worksheet_write_string(xr->ws, 0, c, xr->titles[c], xr->fm->header));
+	}
+	worksheet_freeze_panes(xr->ws, 1, 0);
+	export_rows_check(xr, export_xlsx_print(xr->ws, 1));
+}
+
+lxw_error export_rows_open(struct export_rows *xr, lxw_workbook *wb, const char *name,
+			   const char *const *titles, const double *widths,
+			   const struct export_formats *fm)
+{
+	memset(xr, 0, sizeof(*xr));
+	xr->wb = wb;
+	xr->fm = fm;
+	xr->name = name;
+	xr->titles = titles;
+	xr->widths = widths;
+	while (titles[xr->ncols] != NULL)
+		xr->ncols++;
+	xr->limit = export_row_limit;
+	xr->err = LXW_NO_ERROR;
+	export_rows_sheet(xr);
+	return xr->err;
+}
+
+lxw_row_t export_rows_next(struct export_rows *xr)
+{
+	if (xr->err != LXW_NO_ERROR)
+		return 0;
+	if (xr->row + 1 >= xr->limit) {
+		export_rows_finish(xr);
+		if (xr->err == LXW_NO_ERROR)
+			export_rows_sheet(xr);
+		if (xr->err != LXW_NO_ERROR)
+			return 0;
+	}
+	return ++xr->row;
+}
+
+lxw_error export_rows_close(struct export_rows *xr)
+{
+	export_rows_finish(xr);
+	return xr->err;
+}
+
+static lxw_error export_xlsx_cell(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+				  const struct export_cell *cell, const struct export_formats *fm)
 {
 	switch (cell->kind) {
 	case EXPORT_EMPTY:
 		break;
 	case EXPORT_TEXT:
-		export_xlsx_string(
-		    ws, r, c, cell->text,
-		    c == EXPORT_COL_OBSERVACIONES || c == EXPORT_COL_ASUNTO ? fm->wrap : NULL);
-		break;
+		if (cell->tone != EXPORT_TONE_NONE)
+			return export_xlsx_string(ws, r, c, cell->text, fm->tone[cell->tone]);
+		return export_xlsx_string(ws, r, c, cell->text,
+					  export_columns[c].wrap ? fm->wrap : NULL);
 	case EXPORT_CODE:
 		/* a string cell: never a number (2,02013E+13) nor a date, whatever it holds */
-		export_xlsx_string(ws, r, c, cell->text, fm->code);
-		break;
+		return export_xlsx_string(ws, r, c, cell->text, fm->code);
 	case EXPORT_NUMBER:
-		worksheet_write_number(ws, r, c, (double)cell->number, NULL);
-		break;
+		return worksheet_write_number(ws, r, c, (double)cell->number, NULL);
 	case EXPORT_MONEY:
-		worksheet_write_number(ws, r, c, (double)cell->number, fm->money);
-		break;
+		return worksheet_write_number(ws, r, c, (double)cell->number, fm->money);
 	case EXPORT_DATE:
-		export_xlsx_time(ws, r, c, &cell->time, fm->date);
-		break;
+		return export_xlsx_time(ws, r, c, &cell->time, fm->date);
 	case EXPORT_DATETIME:
-		export_xlsx_time(ws, r, c, &cell->time, fm->datetime);
-		break;
+		return export_xlsx_time(ws, r, c, &cell->time, fm->datetime);
 	}
+	return LXW_NO_ERROR;
 }
 
-static size_t export_xlsx_filings(lxw_workbook *wb, const struct indicators_set *set,
-				  const struct export_formats *fm)
+/* The sheet «Seguimiento» and its continuations: one row per filing of the period. Returns
+ * the first failure (its sheet in failed); *nrows the filings written. */
+static lxw_error export_xlsx_filings(lxw_workbook *wb, const struct indicators_set *set,
+				     const struct export_formats *fm, size_t *nrows,
+				     char failed[LXW_MAX_SHEETNAME_LENGTH])
 {
-	lxw_worksheet *ws = workbook_add_worksheet(wb, EXPORT_SHEET_FILINGS);
-	lxw_row_t r = 0;
+	const char *titles[EXPORT_NCOLS + 1];
+	double widths[EXPORT_NCOLS];
+	struct export_rows xr;
+	lxw_error e;
 
 	for (int i = 0; i < EXPORT_NCOLS; i++) {
-		worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, export_columns[i].width, NULL);
-		worksheet_write_string(ws, 0, (lxw_col_t)i, export_columns[i].header, fm->header);
+		titles[i] = export_columns[i].header;
+		widths[i] = export_columns[i].width;
 	}
-	for (size_t j = 0; j < set->n; j++) {
+	titles[EXPORT_NCOLS] = NULL;
+	*nrows = 0;
+	export_rows_open(&xr, wb, EXPORT_SHEET_FILINGS, titles, widths, fm);
+	for (size_t j = 0; j < set->n && xr.err == LXW_NO_ERROR; j++) {
 		struct export_cell row[EXPORT_NCOLS];
+		lxw_row_t r;
 
 		if (!indicators_summary_in_base(set, &set->v[j]))
 			continue;
-		r++;
+		r = export_rows_next(&xr);
+		if (r == 0)
+			break;
 		export_row(&set->v[j], row);
 		for (int i = 0; i < EXPORT_NCOLS; i++)
-			export_xlsx_cell(ws, r, (lxw_col_t)i, &row[i], fm);
+			export_rows_check(&xr,
+					  export_xlsx_cell(xr.ws, r, (lxw_col_t)i, &row[i], fm));
 		export_row_free(row);
+		(*nrows)++;
 	}
-	worksheet_freeze_panes(ws, 1, 0);
-	worksheet_autofilter(ws, 0, 0, r, EXPORT_NCOLS - 1);
-	return r;
-}
-
-/* The indicators sheet: a small writer that keeps the current row. */
-struct export_sheet {
-	lxw_worksheet *ws;
-	const struct export_formats *fm;
-	lxw_row_t row;
-};
-
-static void export_sheet_header(struct export_sheet *sh, const char *const *titles)
-{
-	for (lxw_col_t c = 0; titles[c] != NULL; c++)
-		worksheet_write_string(sh->ws, sh->row, c, titles[c], sh->fm->header);
-	sh->row++;
-}
-
-/* A JSON number or null into a cell, with fmt (percentages arrive as 0..100). */
-static void export_sheet_number(struct export_sheet *sh, lxw_col_t c, const json_t *v, int percent)
-{
-	if (!json_is_number(v))
-		return;
-	if (percent)
-		worksheet_write_number(sh->ws, sh->row, c, json_number_value(v) / 100.0,
-				       sh->fm->percent);
-	else
-		worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), sh->fm->decimal);
-}
-
-/* The numeros of a figure joined by ", ". Returns a new string. */
-static char *export_join_numeros(const json_t *figure)
-{
-	const json_t *list = json_object_get(figure, "radicados");
-	struct buf b;
-	size_t i;
-	json_t *v;
-
-	buf_init(&b);
-	json_array_foreach(list, i, v)
-	{
-		if (i > 0)
-			buf_puts(&b, ", ");
-		buf_puts(&b, json_string_value(v));
-	}
-	return buf_steal(&b);
-}
-
-static void export_sheet_count_row(struct export_sheet *sh, const char *label, const json_t *figure)
-{
-	char *nums = export_join_numeros(figure);
-
-	worksheet_write_string(sh->ws, sh->row, 0, label, NULL);
-	export_sheet_number(sh, 1, json_object_get(figure, "n"), 0);
-	export_xlsx_string(sh->ws, sh->row, 2, nums, sh->fm->wrap);
-	free(nums);
-	sh->row++;
-}
-
-static void export_sheet_value_row(struct export_sheet *sh, const char *label, const json_t *v,
-				   int percent)
-{
-	worksheet_write_string(sh->ws, sh->row, 0, label, NULL);
-	export_sheet_number(sh, 1, v, percent);
-	sh->row++;
-}
-
-/* A figure {"n", "radicados"} for a list of items (vencidos, por_vencer). New reference. */
-static json_t *export_list_figure(const json_t *items)
-{
-	json_t *nums = json_array();
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(items, i, v)
-	{
-		json_array_append(nums, json_object_get(v, "numero"));
-	}
-	return json_pack("{s:I, s:o}", "n", (json_int_t)json_array_size(nums), "radicados", nums);
-}
-
-static void export_sheet_office(struct export_sheet *sh, const json_t *summary)
-{
-	static const char *const titles[] = {"Oficina", "Valor", "Radicados", NULL};
-	const json_t *of = json_object_get(summary, "oficina");
-	const json_t *dias = json_object_get(of, "dias_habiles");
-	const json_t *meta = json_object_get(of, "dentro_meta");
-	json_t *vencidos = export_list_figure(json_object_get(summary, "vencidos"));
-	json_t *por_vencer = export_list_figure(json_object_get(summary, "por_vencer"));
-
-	export_sheet_header(sh, titles);
-	export_sheet_count_row(sh, "Recibidos en el periodo", json_object_get(of, "recibidos"));
-	export_sheet_count_row(sh, "Sin repartir", json_object_get(of, "sin_repartir"));
-	export_sheet_count_row(sh, "En curso", json_object_get(of, "en_curso"));
-	export_sheet_count_row(sh, "Concluidos", json_object_get(of, "concluidos"));
-	export_sheet_count_row(sh, "Anulados", json_object_get(of, "anulados"));
-	export_sheet_value_row(sh, "Mediana de días hábiles (concluidos)",
-			       json_object_get(dias, "mediana"), 0);
-	export_sheet_value_row(sh, "Percentil 90 de días hábiles", json_object_get(dias, "p90"), 0);
-	worksheet_write_string(sh->ws, sh->row, 0, "Dentro de la meta", NULL);
-	export_sheet_number(sh, 1, json_object_get(meta, "porcentaje"), 1);
-	{
-		char *nums = export_join_numeros(json_object_get(meta, "dentro"));
-
-		export_xlsx_string(sh->ws, sh->row, 2, nums, sh->fm->wrap);
-		free(nums);
-	}
-	sh->row++;
-	export_sheet_count_row(sh, "Devoluciones", json_object_get(of, "devoluciones"));
-	export_sheet_count_row(sh, "Vencidos al corte (todo radicado abierto)", vencidos);
-	export_sheet_count_row(sh, "Por vencer al corte (todo radicado abierto)", por_vencer);
-	json_decref(vencidos);
-	json_decref(por_vencer);
-	sh->row++;
-}
-
-static void export_sheet_group_cells(struct export_sheet *sh, lxw_col_t c, const json_t *g)
-{
-	const json_t *dias = json_object_get(g, "dias_habiles");
-
-	export_sheet_number(sh, c, json_object_get(json_object_get(g, "concluidos"), "n"), 0);
-	export_sheet_number(sh, c + 1, json_object_get(dias, "mediana"), 0);
-	export_sheet_number(sh, c + 2, json_object_get(dias, "p90"), 0);
-	export_sheet_number(sh, c + 3,
-			    json_object_get(json_object_get(g, "dentro_meta"), "porcentaje"), 1);
-}
-
-static void export_sheet_lawyers(struct export_sheet *sh, const json_t *summary)
-{
-	static const char *const titles[] = {
-	    "Abogado",		 "Carga actual",	 "Asignados en el periodo",
-	    "Concluidos",	 "Mediana días hábiles", "Percentil 90",
-	    "Dentro de la meta", "Radicados en carga",	 NULL};
-	size_t i;
-	json_t *a;
-
-	export_sheet_header(sh, titles);
-	json_array_foreach(json_object_get(summary, "por_abogado"), i, a)
-	{
-		char *nums = export_join_numeros(json_object_get(a, "carga_actual"));
-
-		worksheet_write_string(sh->ws, sh->row, 0,
-				       json_string_value(json_object_get(a, "abogado")), NULL);
-		export_sheet_number(sh, 1, json_object_get(json_object_get(a, "carga_actual"), "n"),
-				    0);
-		export_sheet_number(sh, 2, json_object_get(json_object_get(a, "asignados"), "n"),
-				    0);
-		export_sheet_group_cells(sh, 3, a);
-		export_xlsx_string(sh->ws, sh->row, 7, nums, sh->fm->wrap);
-		free(nums);
-		sh->row++;
-	}
-	sh->row++;
-}
-
-static void export_sheet_tipos(struct export_sheet *sh, const json_t *summary)
-{
-	static const char *const titles[] = {
-	    "Tipo de trámite",	    "Meta (días hábiles)", "Recibidos",		"Concluidos",
-	    "Mediana días hábiles", "Percentil 90",	   "Dentro de la meta", NULL};
-	size_t i;
-	json_t *t;
-
-	export_sheet_header(sh, titles);
-	json_array_foreach(json_object_get(summary, "por_tipo_tramite"), i, t)
-	{
-		worksheet_write_string(
-		    sh->ws, sh->row, 0,
-		    export_label("tipo_tramite",
-				 json_string_value(json_object_get(t, "tipo_tramite"))),
-		    NULL);
-		export_sheet_number(sh, 1, json_object_get(t, "meta"), 0);
-		export_sheet_number(sh, 2, json_object_get(json_object_get(t, "recibidos"), "n"),
-				    0);
-		export_sheet_group_cells(sh, 3, t);
-		sh->row++;
-	}
-	sh->row++;
-}
-
-static void export_sheet_areas(struct export_sheet *sh, const json_t *summary)
-{
-	static const char *const titles[] = {"Área solicitante",
-					     "Recibidos",
-					     "Devoluciones",
-					     "Devoluciones por solicitud",
-					     "Mediana de corrección (días hábiles)",
-					     NULL};
-	size_t i;
-	json_t *a;
-
-	export_sheet_header(sh, titles);
-	json_array_foreach(json_object_get(summary, "por_area"), i, a)
-	{
-		const json_t *dev = json_object_get(a, "devoluciones");
-		const char *nombre = json_string_value(json_object_get(a, "nombre"));
-		const char *codigo = json_string_value(json_object_get(a, "dependencia_origen"));
-		char *label =
-		    nombre[0] != '\0' ? xasprintf("%s (%s)", nombre, codigo) : xstrdup(codigo);
-
-		export_xlsx_string(sh->ws, sh->row, 0, label, NULL);
-		free(label);
-		export_sheet_number(sh, 1, json_object_get(json_object_get(a, "recibidos"), "n"),
-				    0);
-		export_sheet_number(sh, 2, json_object_get(dev, "n"), 0);
-		export_sheet_number(sh, 3, json_object_get(dev, "por_solicitud"), 0);
-		export_sheet_number(
-		    sh, 4, json_object_get(json_object_get(a, "correccion_dias"), "mediana"), 0);
-		sh->row++;
-	}
-}
-
-static void export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set *set,
-				   const json_t *summary, const struct export_formats *fm)
-{
-	struct export_sheet sh;
-	struct calendar_local t;
-	char *period;
-
-	sh.ws = workbook_add_worksheet(wb, EXPORT_SHEET_INDICATORS);
-	sh.fm = fm;
-	sh.row = 0;
-	worksheet_set_column(sh.ws, 0, 0, 42, NULL);
-	worksheet_set_column(sh.ws, 1, 6, 14, NULL);
-	worksheet_set_column(sh.ws, 7, 7, 40, NULL);
-	worksheet_write_string(sh.ws, sh.row++, 0, "Indicadores del seguimiento de contratación",
-			       fm->title);
-	if (set->desde[0] == '\0' && set->hasta[0] == '\0')
-		period = xstrdup("Todos los radicados");
-	else
-		period = xasprintf("Radicados desde %s hasta %s",
-				   set->desde[0] != '\0' ? set->desde : "el inicio",
-				   set->hasta[0] != '\0' ? set->hasta : "hoy");
-	worksheet_write_string(sh.ws, sh.row, 0, "Periodo", NULL);
-	worksheet_write_string(sh.ws, sh.row++, 1, period, NULL);
-	free(period);
-	worksheet_write_string(sh.ws, sh.row, 0, "Corte", NULL);
-	if (calendar_local_time(set->corte, &t) == 0)
-		export_xlsx_time(sh.ws, sh.row, 1, &t, fm->datetime);
-	sh.row++;
-	worksheet_write_string(sh.ws, sh.row, 0, "Criterio", NULL);
-	worksheet_write_string(
-	    sh.ws, sh.row++, 1,
-	    json_string_value(json_object_get(json_object_get(summary, "periodo"), "criterio")),
-	    NULL);
-	sh.row++;
-	export_sheet_office(&sh, summary);
-	export_sheet_lawyers(&sh, summary);
-	export_sheet_tipos(&sh, summary);
-	export_sheet_areas(&sh, summary);
+	e = export_rows_close(&xr);
+	if (e != LXW_NO_ERROR)
+		snprintf(failed, LXW_MAX_SHEETNAME_LENGTH, "%s", xr.failed);
+	return e;
 }
 
 static const char *export_tmpdir(void)
@@ -799,7 +778,9 @@ static const char *export_tmpdir(void)
 	return t != NULL && t[0] != '\0' ? t : "/tmp";
 }
 
-/* Writes the workbook to path. Returns 0, or -1 with err filled. */
+/* Writes the workbook to path, with constant memory: each row goes to the sheet's temporary
+ * file as soon as the next begins, strings inline. Returns 0, or -1 with err filled (a
+ * failure of any sheet is a failure of the whole export: never a short file). */
 static int export_xlsx_path(const struct indicators_set *set, const struct config *cfg,
 			    const char *path, size_t *nrows, char *err, size_t errlen)
 {
@@ -807,9 +788,11 @@ static int export_xlsx_path(const struct indicators_set *set, const struct confi
 	lxw_workbook *wb;
 	struct export_formats fm;
 	json_t *summary;
+	char failed[LXW_MAX_SHEETNAME_LENGTH] = "";
 	lxw_error e;
 
 	memset(&opt, 0, sizeof(opt));
+	opt.constant_memory = LXW_TRUE;
 	opt.tmpdir = (char *)export_tmpdir();
 	wb = workbook_new_opt(path, &opt);
 	if (wb == NULL) {
@@ -817,10 +800,22 @@ static int export_xlsx_path(const struct indicators_set *set, const struct confi
 		return -1;
 	}
 	export_xlsx_formats(wb, &fm);
-	*nrows = export_xlsx_filings(wb, set, &fm);
-	summary = indicators_summary_json(set, cfg);
-	export_xlsx_indicators(wb, set, summary, &fm);
-	json_decref(summary);
+	e = export_xlsx_filings(wb, set, &fm, nrows, failed);
+	if (e == LXW_NO_ERROR) {
+		summary = indicators_summary_json(set, cfg);
+		e = export_xlsx_indicators(wb, set, summary, &fm);
+		if (e != LXW_NO_ERROR)
+			snprintf(failed, sizeof(failed), "%s", EXPORT_SHEET_INDICATORS);
+		else
+			e = export_xlsx_figures(wb, summary, &fm, failed);
+		json_decref(summary);
+	}
+	if (e != LXW_NO_ERROR) {
+		set_error(err, errlen, "no se pudo escribir la hoja «%s» del libro de Excel: %s",
+			  failed, lxw_strerror(e));
+		workbook_close(wb); /* frees it; the file is discarded by the caller */
+		return -1;
+	}
 	e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
 		set_error(err, errlen, "no se pudo escribir el libro de Excel: %s",

@@ -16,6 +16,7 @@
 #define EXPORT_CSV_CONTENT_TYPE "text/csv; charset=utf-8"
 #define EXPORT_SHEET_FILINGS "Seguimiento"
 #define EXPORT_SHEET_INDICATORS "Indicadores"
+#define EXPORT_SHEET_FIGURES "Radicados por indicador"
 #define EXPORT_DATE_FORMAT "dd/mm/yyyy"
 #define EXPORT_DATETIME_FORMAT "dd/mm/yyyy hh:mm"
 #define EXPORT_MONEY_FORMAT "\"$\" #,##0"

@@ -130,6 +130,10 @@ static const struct {
     INDICATORS_TEXT(observaciones),
     INDICATORS_TEXT(notas),
     INDICATORS_TEXT(gestiones),
+    INDICATORS_TEXT(objeto),
+    INDICATORS_TEXT(fecha_suscripcion),
+    INDICATORS_TEXT(linea_paa),
+    INDICATORS_TEXT(hitos),
 };
 #define INDICATORS_NTEXTS (sizeof(indicators_texts) / sizeof(indicators_texts[0]))
 

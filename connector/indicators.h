@@ -98,6 +98,10 @@ struct indicators_filing {
 	char *notas; /* JSON array of [fecha, texto] */
 	char *gestiones;	 /* store_sla_row.gestiones */
 	long dias_hasta_reparto; /* arrival to the first reparto in business days; -1: none */
+	char *objeto;
+	char *fecha_suscripcion; /* NULL */
+	char *linea_paa;
+	char *hitos; /* JSON array of [tipo, fecha, texto]: devolucion, reingreso, conclusion */
 	/* Returns shown in the export and counted per area: the devolucion gestiones, or the
 	 * seguimiento column when there are none (records kept before segcont). */
 	long devoluciones;

@@ -393,6 +393,14 @@ struct store_sla_row {
 	 * (fecha, id) order -- only those on a day of [desde, hasta_excl) when actividad is set
 	 * too; "" when none or without con_gestiones. */
 	const char *gestiones;
+	/* The contract's data the export shows: objeto, linea_paa ("" when unset) and
+	 * fecha_suscripcion (NULL). */
+	const char *objeto;
+	const char *fecha_suscripcion;
+	const char *linea_paa;
+	/* The devolucion, reingreso and conclusion gestiones as a JSON array of
+	 * [tipo, fecha, texto] in (fecha, id) order; "[]" when none. */
+	const char *hitos;
 };
 
 /* Calls cb for each filing that q selects, in (fecha_radicacion, numero) order, inside one

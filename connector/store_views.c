@@ -461,6 +461,10 @@ static void store_sla_range(struct buf *b, const struct store_sla_query *q, cons
 		buf_printf(b, " AND %s < ?2", col);
 }
 
+/* The gestiones whose dates and texts the export shows (devolución reasons, reingreso
+ * dates, the conclusion note). */
+#define STORE_SLA_MILESTONE_TYPES "('devolucion', 'reingreso', 'conclusion')"
+
 /* The SQL of a query shape (arg: the struct store_sla_query). Returns a new string. */
 static char *store_sla_sql(const void *arg)
 {
@@ -481,7 +485,11 @@ static char *store_sla_sql(const void *arg)
 		 "IN " STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
 		 " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM (SELECT g.fecha,"
 		 "  g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo = 'observacion'"
-		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o),");
+		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o),"
+		 " s.objeto, s.fecha_suscripcion, s.linea_paa,"
+		 " (SELECT json_group_array(json_array(h.tipo, h.fecha, h.texto)) FROM (SELECT"
+		 "  g.tipo, g.fecha, g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo"
+		 "  IN " STORE_SLA_MILESTONE_TYPES " ORDER BY g.fecha, g.id) h),");
 	if (q->con_gestiones) {
 		buf_puts(&b, " (SELECT group_concat(e, ';') FROM (SELECT g.tipo || '|' || g.fecha"
 			     " AS e FROM gestion g WHERE g.radicado_id = r.id");
@@ -559,7 +567,11 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->devoluciones = (long)sqlite3_column_int64(st, 26);
 	r->eventos = store_column_text(st, 27);
 	r->notas = store_column_text(st, 28);
-	r->gestiones = store_column_text(st, 29);
+	r->objeto = store_column_text(st, 29);
+	r->fecha_suscripcion = store_sla_text_or_null(st, 30);
+	r->linea_paa = store_column_text(st, 31);
+	r->hitos = store_column_text(st, 32);
+	r->gestiones = store_column_text(st, 33);
 }
 
 STORE_EACH_ROW(store_sla, struct store_sla_row, store_sla_read)

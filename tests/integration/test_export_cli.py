@@ -48,8 +48,9 @@ t.check(rc == 0, "xlsx de mayo (rc=%d, %s)" % (rc, err.strip()))
 with zipfile.ZipFile(out_xlsx) as z:
     book = z.read("xl/workbook.xml").decode()
     sheet = z.read("xl/worksheets/sheet1.xml").decode()
-t.check('name="Seguimiento"' in book and 'name="Indicadores"' in book, "dos hojas")
-t.check('<autoFilter ref="A1:Z11"/>' in sheet and 'state="frozen"' in sheet,
+t.check('name="Seguimiento"' in book and 'name="Indicadores"' in book and
+        'name="Radicados por indicador"' in book, "tres hojas")
+t.check('<autoFilter ref="A1:AG11"/>' in sheet and 'state="frozen"' in sheet,
         "encabezado fijo con filtros sobre 10 filas")
 t.check(not [n for n in os.listdir(work) if n.startswith("mayo.xlsx.")], "sin temporales")
 try:

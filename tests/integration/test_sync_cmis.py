@@ -624,16 +624,23 @@ for shape, form in (("sjd", r"^[0-9]-[0-9]{4}-[0-9]{1,7}$"), ("servicio", r"^[0-
                                  headers={"Authorization": "Bearer " + director})
     with urllib.request.urlopen(req, timeout=30) as r:
         z = zipfile.ZipFile(io.BytesIO(r.read()))
-    strings = ["".join(x.itertext()) for x in
-               ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS)]
+    # shared strings, or none when every string is inline (constant_memory)
+    strings = (["".join(x.itertext()) for x in
+                ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS)]
+               if "xl/sharedStrings.xml" in z.namelist() else [])
     xfs = ET.fromstring(z.read("xl/styles.xml")).find("m:cellXfs", NS).findall("m:xf", NS)
     col_a = {}
     for cell in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter("{%s}c" % NS["m"]):
         ref = cell.get("r")
         if ref[0] == "A" and ref[1:] != "1":
             v = cell.find("m:v", NS)
+            fmt = xfs[int(cell.get("s", "0"))].get("numFmtId")
+            if cell.get("t") == "inlineStr" and cell.find("m:is", NS) is not None:
+                # an inline string is a string cell like a shared one
+                col_a[ref] = ("s", "".join(cell.find("m:is", NS).itertext()), fmt)
+                continue
             col_a[ref] = (cell.get("t"), strings[int(v.text)] if cell.get("t") == "s" else None,
-                          xfs[int(cell.get("s", "0"))].get("numFmtId"))
+                          fmt)
     t.check(set(got) <= {v for _, v, _ in col_a.values()} and
             all(k == "s" and fmt == TEXT_FORMAT for k, _, fmt in col_a.values()),
             "%s: export.xlsx: cada número es una celda de texto con formato Texto" % shape)

@@ -22,6 +22,7 @@
 #include "calendar.h"
 #include "config.h"
 #include "export.h"
+#include "export_int.h"
 #include "indicators.h"
 #include "store.h"
 #include "util.h"
@@ -34,7 +35,7 @@
 #define TEST_CLOSING 990
 #define TEST_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #define TEST_EPS 1e-6
-#define TEST_NCOLS 26
+#define TEST_NCOLS 33
 #define TEST_MAX_FIELDS 64
 #define TEST_MAX_RECORDS 64
 
@@ -139,7 +140,8 @@ static struct calendar *test_calendar(void)
 
 /* ---- Reading an XLSX back: unzip -p, libxml2, XPath */
 
-static xmlDocPtr test_unzip_xml(const char *xlsx, const char *member)
+/* A part of the XLSX, parsed; NULL when optional and absent. */
+static xmlDocPtr test_unzip_part(const char *xlsx, const char *member, int optional)
 {
 	char cmd[TEST_PATH_LEN * 2];
 	FILE *p;
@@ -152,8 +154,12 @@ static xmlDocPtr test_unzip_xml(const char *xlsx, const char *member)
 	if (p == NULL)
 		fail_msg("cannot run unzip");
 	data = test_read_stream(p, &len);
-	if (pclose(p) != 0 || len == 0)
+	if (pclose(p) != 0 || len == 0) {
+		free(data);
+		if (optional)
+			return NULL;
 		fail_msg("unzip -p %s %s failed (is unzip installed?)", xlsx, member);
+	}
 	doc = xmlReadMemory(data, (int)len, member, NULL, XML_PARSE_NONET);
 	free(data);
 	if (doc == NULL)
@@ -161,26 +167,35 @@ static xmlDocPtr test_unzip_xml(const char *xlsx, const char *member)
 	return doc;
 }
 
+static xmlDocPtr test_unzip_xml(const char *xlsx, const char *member)
+{
+	return test_unzip_part(xlsx, member, 0);
+}
+
 struct test_xlsx {
-	xmlDocPtr strings, styles, workbook, sheet1, sheet2;
+	xmlDocPtr strings, styles, workbook, sheet1, sheet2, sheet3;
 };
 
 static void test_xlsx_open(struct test_xlsx *x, const char *path)
 {
-	x->strings = test_unzip_xml(path, "xl/sharedStrings.xml");
+	/* shared strings, or none when every string is inline (constant_memory) */
+	x->strings = test_unzip_part(path, "xl/sharedStrings.xml", 1);
 	x->styles = test_unzip_xml(path, "xl/styles.xml");
 	x->workbook = test_unzip_xml(path, "xl/workbook.xml");
 	x->sheet1 = test_unzip_xml(path, "xl/worksheets/sheet1.xml");
 	x->sheet2 = test_unzip_xml(path, "xl/worksheets/sheet2.xml");
+	x->sheet3 = test_unzip_xml(path, "xl/worksheets/sheet3.xml");
 }
 
 static void test_xlsx_close(struct test_xlsx *x)
 {
-	xmlFreeDoc(x->strings);
+	if (x->strings != NULL)
+		xmlFreeDoc(x->strings);
 	xmlFreeDoc(x->styles);
 	xmlFreeDoc(x->workbook);
 	xmlFreeDoc(x->sheet1);
 	xmlFreeDoc(x->sheet2);
+	xmlFreeDoc(x->sheet3);
 }
 
 /* The text of the first node xpath selects in doc, as a new string; NULL when none. */
@@ -236,6 +251,14 @@ static void test_cell(const struct test_xlsx *x, xmlDocPtr sheet, const char *re
 	s = test_xpath(sheet, xp);
 	snprintf(xp, sizeof(xp), "//m:c[@r='%s']/m:v", ref);
 	v = test_xpath(sheet, xp);
+	if (t != NULL && strcmp(t, "inlineStr") == 0) {
+		/* an inline string is a string cell like a shared one */
+		free(v);
+		snprintf(xp, sizeof(xp), "//m:c[@r='%s']/m:is", ref);
+		v = test_xpath(sheet, xp);
+		free(t);
+		t = xstrdup("str-inline");
+	}
 	snprintf(xp, sizeof(xp), "//m:c[@r='%s']/m:f", ref);
 	f = test_xpath(sheet, xp);
 	c->present = v != NULL;
@@ -243,9 +266,13 @@ static void test_cell(const struct test_xlsx *x, xmlDocPtr sheet, const char *re
 	strlcpy_s(c->t, t != NULL ? t : "n", sizeof(c->t));
 	if (s == NULL || parse_long(s, 0, 100000, &c->s) < 0)
 		c->s = 0;
-	if (v != NULL && strcmp(c->t, "s") == 0) {
+	if (strcmp(c->t, "str-inline") == 0) {
+		strlcpy_s(c->t, "s", sizeof(c->t));
+		c->v = v;
+	} else if (v != NULL && strcmp(c->t, "s") == 0) {
 		long idx;
 
+		assert_non_null(x->strings);
 		assert_int_equal(parse_long(v, 0, 1000000, &idx), 0);
 		snprintf(xp, sizeof(xp), "//m:si[%ld]", idx + 1);
 		c->v = test_xpath(x->strings, xp);
@@ -350,6 +377,50 @@ static int test_row_of(const struct test_xlsx *x, xmlDocPtr sheet, const char *l
 	return -1;
 }
 
+/* The A1 reference of the 0-based column col in row (A..Z, then AA..). Returns out. */
+static const char *test_ref(int col, int row, char out[16])
+{
+	if (col < 26)
+		snprintf(out, 16, "%c%d", 'A' + col, row);
+	else
+		snprintf(out, 16, "%c%c%d", 'A' + col / 26 - 1, 'A' + col % 26, row);
+	return out;
+}
+
+/* Rows of the filings sheet (sheet3) with this section, group, figure and radicado (a code
+ * cell); NULL numero: any. Counts them. */
+static int test_figure_rows(const struct test_xlsx *x, const char *section, const char *group,
+			    const char *figure, const char *numero)
+{
+	int n = 0;
+
+	for (int r = 2;; r++) {
+		const char *want[4] = {section, group, figure, numero};
+		struct test_cell c[4];
+		char ref[16];
+		int hit = 1;
+
+		for (int i = 0; i < 4; i++)
+			test_cell(x, x->sheet3, test_ref(i, r, ref), &c[i]);
+		if (!c[0].present) {
+			for (int i = 0; i < 4; i++)
+				free(c[i].v);
+			break;
+		}
+		for (int i = 0; i < 4; i++) {
+			const char *v = c[i].present ? c[i].v : "";
+
+			if (want[i] != NULL && strcmp(v, want[i]) != 0)
+				hit = 0;
+			free(c[i].v);
+		}
+		if (hit && numero != NULL)
+			assert_code_cell(x, x->sheet3, test_ref(3, r, ref), numero);
+		n += hit;
+	}
+	return n;
+}
+
 /* Serial days since 1899-12-30 of a Bogotá date and time, as Excel stores it. */
 static double test_serial(const char *date, int hh, int mi)
 {
@@ -368,17 +439,24 @@ static void test_check_xlsx(const char *path)
 							"Tipo de trámite",
 							"Modalidad",
 							"Tipo de gestión",
+							"Novedad",
+							"Línea del PAA",
 							"Abogado",
 							"Fecha de reparto",
 							"Devoluciones",
+							"Devoluciones: fecha y motivo",
+							"Fechas de reingreso",
 							"Observaciones",
 							"Concluido",
 							"Fecha de conclusión",
+							"Nota de conclusión",
 							"Días hábiles",
 							"Estado SLA",
 							"Número de contrato",
 							"Contratista",
+							"Objeto",
 							"Valor",
+							"Fecha de suscripción",
 							"Legalización: RP",
 							"Legalización: garantías",
 							"Legalización: ARL",
@@ -401,10 +479,9 @@ static void test_check_xlsx(const char *path)
 	free(v);
 	/* The header row, frozen, with a filter over the 10 filings of May (F10 is April). */
 	for (int i = 0; i < TEST_NCOLS; i++) {
-		char ref[8];
+		char ref[16];
 
-		snprintf(ref, sizeof(ref), "%c1", 'A' + i);
-		assert_text_cell(&x, x.sheet1, ref, headers[i]);
+		assert_text_cell(&x, x.sheet1, test_ref(i, 1, ref), headers[i]);
 	}
 	v = test_xpath(x.sheet1, "//m:sheetView/m:pane[@state='frozen']/@ySplit");
 	assert_non_null(v);
@@ -412,7 +489,7 @@ static void test_check_xlsx(const char *path)
 	free(v);
 	v = test_xpath(x.sheet1, "//m:autoFilter/@ref");
 	assert_non_null(v);
-	assert_string_equal(v, "A1:Z11");
+	assert_string_equal(v, "A1:AG11");
 	free(v);
 	/* Row 2 is F1 (rows go by filing date: F1 F2 F3 F4 F11 F7 F8 F9 F5 F6). */
 	assert_code_cell(&x, x.sheet1, "A2", "20243420000011");
@@ -424,51 +501,64 @@ static void test_check_xlsx(const char *path)
 	assert_text_cell(&x, x.sheet1, "D2", "Prestación de servicios; apoyo \"jurídico\"");
 	assert_text_cell(&x, x.sheet1, "E2", "Contratación directa");
 	assert_text_cell(&x, x.sheet1, "G2", "Elaboración de contrato");
-	assert_text_cell(&x, x.sheet1, "H2", "Ana Ruiz");
-	assert_number_cell(&x, x.sheet1, "I2", test_serial("2024-05-02", 10, 0),
+	assert_text_cell(&x, x.sheet1, "J2", "Ana Ruiz");
+	assert_number_cell(&x, x.sheet1, "K2", test_serial("2024-05-02", 10, 0),
 			   EXPORT_DATETIME_FORMAT);
-	assert_number_cell(&x, x.sheet1, "J2", 0, "General");
-	assert_text_cell(&x, x.sheet1, "K2",
+	assert_number_cell(&x, x.sheet1, "L2", 0, "General");
+	assert_text_cell(&x, x.sheet1, "O2",
 			 "Primera línea\nSegunda; línea\n03/05/2024: Revisar el CDP");
-	assert_text_cell(&x, x.sheet1, "L2", "Sí");
-	assert_number_cell(&x, x.sheet1, "M2", test_serial("2024-05-07", 11, 0),
+	assert_text_cell(&x, x.sheet1, "P2", "Sí");
+	/* The note of the conclusion; no returns, so no reasons nor reingresos. */
+	assert_text_cell(&x, x.sheet1, "R2", "Contrato elaborado");
+	assert_empty_cell(&x, x.sheet1, "M2");
+	assert_empty_cell(&x, x.sheet1, "N2");
+	assert_number_cell(&x, x.sheet1, "Q2", test_serial("2024-05-07", 11, 0),
 			   EXPORT_DATETIME_FORMAT);
-	assert_number_cell(&x, x.sheet1, "N2", 3, "General");
-	assert_text_cell(&x, x.sheet1, "O2", "A tiempo");
-	assert_code_cell(&x, x.sheet1, "P2", "CD-045-2024");
-	assert_text_cell(&x, x.sheet1, "Q2", "Laura Méndez");
+	assert_number_cell(&x, x.sheet1, "S2", 3, "General");
+	assert_text_cell(&x, x.sheet1, "T2", "A tiempo");
+	assert_code_cell(&x, x.sheet1, "U2", "CD-045-2024");
+	assert_text_cell(&x, x.sheet1, "V2", "Laura Méndez");
 	/* Valor in pesos. */
-	assert_number_cell(&x, x.sheet1, "R2", 45000000, EXPORT_MONEY_FORMAT);
+	assert_number_cell(&x, x.sheet1, "X2", 45000000, EXPORT_MONEY_FORMAT);
 	/* Legalization dates: date only. */
-	assert_number_cell(&x, x.sheet1, "S2", test_serial("2024-05-08", 0, 0), EXPORT_DATE_FORMAT);
-	assert_number_cell(&x, x.sheet1, "V2", test_serial("2024-05-10", 0, 0), EXPORT_DATE_FORMAT);
-	assert_text_cell(&x, x.sheet1, "W2", "Sí");
-	assert_number_cell(&x, x.sheet1, "X2", 3, "General");
-	assert_number_cell(&x, x.sheet1, "Y2", test_serial("2024-05-07", 0, 0), EXPORT_DATE_FORMAT);
-	assert_text_cell(&x, x.sheet1, "Z2", "Concluido");
+	assert_number_cell(&x, x.sheet1, "Z2", test_serial("2024-05-08", 0, 0), EXPORT_DATE_FORMAT);
+	assert_number_cell(&x, x.sheet1, "AC2", test_serial("2024-05-10", 0, 0),
+			   EXPORT_DATE_FORMAT);
+	assert_text_cell(&x, x.sheet1, "AD2", "Sí");
+	assert_number_cell(&x, x.sheet1, "AE2", 3, "General");
+	assert_number_cell(&x, x.sheet1, "AF2", test_serial("2024-05-07", 0, 0),
+			   EXPORT_DATE_FORMAT);
+	assert_text_cell(&x, x.sheet1, "AG2", "Concluido");
 	/* F2: one return; a digits-only contract number stays text with its leading zero;
 	 * reparto 16:45 is shown as it happened. */
-	assert_number_cell(&x, x.sheet1, "J3", 1, "General");
-	assert_code_cell(&x, x.sheet1, "P3", "0452024");
-	assert_number_cell(&x, x.sheet1, "I3", test_serial("2024-05-02", 16, 45),
+	assert_number_cell(&x, x.sheet1, "L3", 1, "General");
+	assert_text_cell(&x, x.sheet1, "M3", "06/05/2024: Falta el estudio previo");
+	assert_text_cell(&x, x.sheet1, "N3", "10/05/2024");
+	assert_empty_cell(&x, x.sheet1, "R3"); /* concluded without a note */
+	assert_code_cell(&x, x.sheet1, "U3", "0452024");
+	assert_number_cell(&x, x.sheet1, "K3", test_serial("2024-05-02", 16, 45),
 			   EXPORT_DATETIME_FORMAT);
-	assert_empty_cell(&x, x.sheet1, "R3");
+	assert_empty_cell(&x, x.sheet1, "X3");
 	/* F11 (row 6): late, not satisfactory, two returns. */
-	assert_text_cell(&x, x.sheet1, "O6", "Vencido");
-	assert_text_cell(&x, x.sheet1, "L6", "Sí (no satisfactorio)");
-	assert_number_cell(&x, x.sheet1, "J6", 2, "General");
+	assert_text_cell(&x, x.sheet1, "T6", "Vencido");
+	assert_text_cell(&x, x.sheet1, "P6", "Sí (no satisfactorio)");
+	assert_number_cell(&x, x.sheet1, "L6", 2, "General");
+	/* every return with its reason, every reingreso, in order */
+	assert_text_cell(&x, x.sheet1, "M6", "08/05/2024: Falta el CDP\n10/05/2024: CDP sin firma");
+	assert_text_cell(&x, x.sheet1, "N6", "09/05/2024\n15/05/2024");
 	/* F7 (row 7): returned, clock paused, no due date. */
-	assert_text_cell(&x, x.sheet1, "O7", "A tiempo (devuelto al área)");
-	assert_empty_cell(&x, x.sheet1, "Y7");
+	assert_text_cell(&x, x.sheet1, "T7", "A tiempo (devuelto al área)");
+	assert_empty_cell(&x, x.sheet1, "AF7");
 	/* F8 (row 8) not given; F9 (row 9) annulled: no days, no target. */
-	assert_text_cell(&x, x.sheet1, "O8", "Sin repartir");
-	assert_empty_cell(&x, x.sheet1, "N8");
-	assert_text_cell(&x, x.sheet1, "O9", "No aplica");
-	assert_empty_cell(&x, x.sheet1, "X9");
+	assert_text_cell(&x, x.sheet1, "T8", "Sin repartir");
+	assert_empty_cell(&x, x.sheet1, "S8");
+	assert_text_cell(&x, x.sheet1, "T9", "No aplica");
+	assert_empty_cell(&x, x.sheet1, "AE9");
 	/* F5 (row 10): a subject that looks like a formula is a plain string. */
 	assert_text_cell(&x, x.sheet1, "D10", "=HIPERVINCULO(\"x\") contratación directa");
-	assert_text_cell(&x, x.sheet1, "O10", "Por vencer");
+	assert_text_cell(&x, x.sheet1, "T10", "Por vencer");
 	assert_text_cell(&x, x.sheet1, "G11", "Prórroga");
+	assert_text_cell(&x, x.sheet1, "H11", "Prórroga");
 
 	/* The indicators sheet: the same figures as test_indicators. */
 	r = test_row_of(&x, x.sheet2, "Recibidos en el periodo");
@@ -484,8 +574,9 @@ static void test_check_xlsx(const char *path)
 
 		snprintf(ref, sizeof(ref), "B%d", r);
 		assert_number_cell(&x, x.sheet2, ref, 0.4, "0.00%");
+		/* the filings are on their own sheet, never joined in a cell */
 		snprintf(ref, sizeof(ref), "C%d", r);
-		assert_text_cell(&x, x.sheet2, ref, "20243420000011, 20243420000021");
+		assert_empty_cell(&x, x.sheet2, ref);
 	}
 	r = test_row_of(&x, x.sheet2, "Mediana de días hábiles (concluidos)");
 	{
@@ -563,7 +654,7 @@ static void test_xlsx_long_cell(void **state)
 					   TEST_NOW, path, &rows, err, sizeof(err)),
 			 INDICATORS_OK);
 	test_xlsx_open(&x, path);
-	snprintf(ref, sizeof(ref), "K%d", test_row_of(&x, x.sheet1, "20243420000011"));
+	snprintf(ref, sizeof(ref), "O%d", test_row_of(&x, x.sheet1, "20243420000011"));
 	test_cell(&x, x.sheet1, ref, &c);
 	assert_true(c.present);
 	n = strlen(c.v);
@@ -630,6 +721,117 @@ static void test_xlsx(void **state)
 					   sizeof(err)),
 			 INDICATORS_BAD_DATE);
 	assert_int_not_equal(access(path, F_OK), 0);
+	config_free(&cfg);
+	calendar_free(cal);
+	store_close(s);
+}
+
+/* Every row below the header of the sheets named name, "name (2)"…, as "A|B|C|D|E" lines
+ * (in order) in out; each sheet's header A1 must be header and no sheet over limit rows.
+ * Returns the sheets. */
+static int test_table_rows(const char *path, const char *name, const char *header, int ncols,
+			   int limit, struct buf *out)
+{
+	xmlDocPtr wbk = test_unzip_xml(path, "xl/workbook.xml");
+	struct test_xlsx x;
+	int sheets = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.strings = test_unzip_part(path, "xl/sharedStrings.xml", 1);
+	for (int i = 1;; i++) {
+		char xp[128], member[64], want[64], ref[16];
+		char *sheet_name, *filter;
+		xmlDocPtr sh;
+		int r;
+
+		snprintf(xp, sizeof(xp), "//m:sheet[%d]/@name", i);
+		sheet_name = test_xpath(wbk, xp);
+		if (sheet_name == NULL)
+			break;
+		if (sheets == 0)
+			snprintf(want, sizeof(want), "%s", name);
+		else
+			snprintf(want, sizeof(want), "%s (%d)", name, sheets + 1);
+		if (strcmp(sheet_name, want) != 0) {
+			free(sheet_name);
+			continue;
+		}
+		free(sheet_name);
+		sheets++;
+		snprintf(member, sizeof(member), "xl/worksheets/sheet%d.xml", i);
+		sh = test_unzip_xml(path, member);
+		assert_text_cell(&x, sh, "A1", header);
+		filter = test_xpath(sh, "//m:autoFilter/@ref");
+		assert_non_null(filter);
+		free(filter);
+		for (r = 2;; r++) {
+			struct test_cell c;
+
+			test_cell(&x, sh, test_ref(0, r, ref), &c);
+			if (!c.present) {
+				free(c.v);
+				break;
+			}
+			free(c.v);
+			for (int col = 0; col < ncols; col++) {
+				test_cell(&x, sh, test_ref(col, r, ref), &c);
+				buf_printf(out, "%s%s", col > 0 ? "|" : "", c.present ? c.v : "");
+				free(c.v);
+			}
+			buf_puts(out, "\n");
+		}
+		assert_true(r - 1 <= limit);
+		xmlFreeDoc(sh);
+	}
+	if (x.strings != NULL)
+		xmlFreeDoc(x.strings);
+	xmlFreeDoc(wbk);
+	return sheets;
+}
+
+/* A table over the rows a sheet holds goes on «(2)», «(3)»…, every row once, in order, each
+ * sheet with its header: the same rows as one sheet holds without the limit. */
+static void test_xlsx_overflow(void **state)
+{
+	struct store *s = test_scenario("desborde.db");
+	struct calendar *cal = test_calendar();
+	struct config cfg;
+	char err[INDICATORS_ERR_LEN + STORE_ERR_LEN] = "";
+	char path[TEST_PATH_LEN];
+	struct buf one_f, many_f, one_s, many_s;
+	size_t rows = 0;
+	int sheets;
+
+	(void)state;
+	config_defaults(&cfg);
+	buf_init(&one_f);
+	buf_init(&many_f);
+	buf_init(&one_s);
+	buf_init(&many_s);
+	test_path("una.xlsx", path);
+	assert_int_equal(export_write_file(s, &cfg, cal, EXPORT_XLSX, "2024-05-01", "2024-05-31",
+					   TEST_NOW, path, &rows, err, sizeof(err)),
+			 INDICATORS_OK);
+	assert_int_equal(
+	    test_table_rows(path, EXPORT_SHEET_FIGURES, "Sección", 5, LXW_ROW_MAX, &one_f), 1);
+	assert_int_equal(
+	    test_table_rows(path, EXPORT_SHEET_FILINGS, "Radicado", 3, LXW_ROW_MAX, &one_s), 1);
+	export_xlsx_set_row_limit(5); /* a header and 4 rows a sheet */
+	test_path("varias.xlsx", path);
+	assert_int_equal(export_write_file(s, &cfg, cal, EXPORT_XLSX, "2024-05-01", "2024-05-31",
+					   TEST_NOW, path, &rows, err, sizeof(err)),
+			 INDICATORS_OK);
+	export_xlsx_set_row_limit(0);
+	assert_int_equal(rows, 10);
+	sheets = test_table_rows(path, EXPORT_SHEET_FIGURES, "Sección", 5, 5, &many_f);
+	assert_true(sheets > 2);
+	assert_string_equal(many_f.data, one_f.data);
+	assert_int_equal(test_table_rows(path, EXPORT_SHEET_FILINGS, "Radicado", 3, 5, &many_s), 3);
+	assert_string_equal(many_s.data, one_s.data);
+	buf_free(&one_f);
+	buf_free(&many_f);
+	buf_free(&one_s);
+	buf_free(&many_s);
 	config_free(&cfg);
 	calendar_free(cal);
 	store_close(s);
@@ -731,28 +933,28 @@ static void test_csv(void **state)
 	assert_int_equal(c.nrecords, 11);
 	for (int r = 0; r < c.nrecords; r++)
 		assert_int_equal(c.nfields[r], TEST_NCOLS);
-	assert_string_equal(c.fields[0][13], "Días hábiles");
+	assert_string_equal(c.fields[0][18], "Días hábiles");
 	/* F1: radicado kept as text for Excel, dates dd/mm/aaaa [hh:mm], pesos without
 	 * separators, the observations with their line breaks. */
 	assert_string_equal(c.fields[1][0], "=\"20243420000011\"");
 	assert_string_equal(c.fields[1][1], "02/05/2024 09:00");
 	assert_string_equal(c.fields[1][3], "Prestación de servicios; apoyo \"jurídico\"");
-	assert_string_equal(c.fields[1][10],
+	assert_string_equal(c.fields[1][14],
 			    "Primera línea\nSegunda; línea\n03/05/2024: Revisar el CDP");
-	assert_string_equal(c.fields[1][12], "07/05/2024 11:00");
-	assert_string_equal(c.fields[1][13], "3");
-	assert_string_equal(c.fields[1][14], "A tiempo");
-	assert_string_equal(c.fields[1][15], "=\"CD-045-2024\"");
-	assert_string_equal(c.fields[1][17], "45000000");
-	assert_string_equal(c.fields[1][18], "08/05/2024");
-	assert_string_equal(c.fields[1][24], "07/05/2024");
+	assert_string_equal(c.fields[1][16], "07/05/2024 11:00");
+	assert_string_equal(c.fields[1][18], "3");
+	assert_string_equal(c.fields[1][19], "A tiempo");
+	assert_string_equal(c.fields[1][20], "=\"CD-045-2024\"");
+	assert_string_equal(c.fields[1][23], "45000000");
+	assert_string_equal(c.fields[1][25], "08/05/2024");
+	assert_string_equal(c.fields[1][31], "07/05/2024");
 	/* F2: a digits-only contract number keeps its leading zero. */
-	assert_string_equal(c.fields[2][15], "=\"0452024\"");
-	assert_string_equal(c.fields[2][17], "");
+	assert_string_equal(c.fields[2][20], "=\"0452024\"");
+	assert_string_equal(c.fields[2][23], "");
 	/* F5 (record 9): a subject starting with '=' is defused. */
 	assert_string_equal(c.fields[9][0], "=\"20243420000051\"");
 	assert_string_equal(c.fields[9][3], "'=HIPERVINCULO(\"x\") contratación directa");
-	assert_string_equal(c.fields[9][14], "Por vencer");
+	assert_string_equal(c.fields[9][19], "Por vencer");
 	test_csv_free(&c);
 	buf_free(&out);
 
@@ -814,15 +1016,16 @@ static void test_numeros(void **state)
 		assert_code_cell(&x, x.sheet1, ref, radicados[i]);
 	}
 	for (int i = 0; i < 7; i++) {
-		snprintf(ref, sizeof(ref), "P%d", i + 2);
+		snprintf(ref, sizeof(ref), "U%d", i + 2);
 		assert_code_cell(&x, x.sheet1, ref, contratos[i]);
 	}
 	/* F6 (row 11): an area known only by its code keeps its leading zero. */
 	assert_code_cell(&x, x.sheet1, "C11", "0800");
-	/* The indicators sheet lists them as they are. */
-	r = test_row_of(&x, x.sheet2, "Dentro de la meta");
-	snprintf(ref, sizeof(ref), "C%d", r);
-	assert_text_cell(&x, x.sheet2, ref, "1-2021-23677, 2021EE7835");
+	/* The filings sheet lists them as they are, as code cells. */
+	(void)r;
+	assert_int_equal(test_figure_rows(&x, "Oficina", "", "Dentro de la meta", "1-2021-23677"),
+			 1);
+	assert_int_equal(test_figure_rows(&x, "Oficina", "", "Dentro de la meta", "2021EE7835"), 1);
 	test_xlsx_close(&x);
 
 	buf_init(&out);
@@ -838,7 +1041,7 @@ static void test_numeros(void **state)
 		free(want);
 	}
 	for (int i = 0; i < 7; i++)
-		assert_string_equal(c.fields[i + 1][15], csv_contratos[i]);
+		assert_string_equal(c.fields[i + 1][20], csv_contratos[i]);
 	assert_string_equal(c.fields[10][2], "=\"0800\"");
 	/* As bytes: the constant's quotes doubled again by the CSV quoting. */
 	assert_non_null(strstr(out.data, "\r\n\"=\"\"1-2021-23677\"\"\";"));
@@ -870,11 +1073,9 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_xlsx_long_cell),
-	    cmocka_unit_test(test_xlsx),
-	    cmocka_unit_test(test_csv),
-	    cmocka_unit_test(test_numeros),
-	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_xlsx_long_cell), cmocka_unit_test(test_xlsx),
+	    cmocka_unit_test(test_xlsx_overflow),  cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_numeros),	   cmocka_unit_test(test_names),
 	};
 	int rc;
 
