@@ -632,7 +632,7 @@ for shape, form in (("sjd", r"^[0-9]-[0-9]{4}-[0-9]{1,7}$"), ("servicio", r"^[0-
     col_a = {}
     for cell in ET.fromstring(z.read("xl/worksheets/sheet1.xml")).iter("{%s}c" % NS["m"]):
         ref = cell.get("r")
-        if ref[0] == "A" and ref[1:] != "1":
+        if ref[0] == "A" and ref[1:].isdigit() and ref[1:] != "1":  # column A, not AA..AG
             v = cell.find("m:v", NS)
             fmt = xfs[int(cell.get("s", "0"))].get("numFmtId")
             if cell.get("t") == "inlineStr" and cell.find("m:is", NS) is not None:
