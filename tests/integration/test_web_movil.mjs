@@ -75,9 +75,15 @@ async function impresion(page, vista, archivo) {
   check(estilo.h2 === null || estilo.h2 === 'rgb(0, 0, 0)', 'al imprimir ' + vista + ' los títulos salen en negro');
   check(estilo.fila === null || estilo.fila === 'avoid', 'al imprimir ' + vista + ' las filas de las tablas no se parten (' + estilo.fila + ')');
   check(estilo.cabecera === null || estilo.cabecera === 'table-header-group', 'al imprimir ' + vista + ' la cabecera de las tablas se repite en cada hoja');
+  // on an A4 sheet (210 mm at 96 px per inch, less the page margins) nothing is cut at the side
+  const antes = page.viewportSize();
+  await page.setViewportSize({ width: 700, height: 990 });
+  const hoja = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: innerWidth }));
+  check(hoja.sw <= hoja.iw, 'al imprimir ' + vista + ' en A4 nada se sale por el lado (scrollWidth ' + hoja.sw + ' en ' + hoja.iw + ')');
   await page.pdf({ path: path.join(ARTIFACTS, archivo.replace(/\.png$/, '.pdf')), format: 'A4', printBackground: true }).catch((e) => fatal('no se pudo generar el PDF: ' + e.message));
   await page.screenshot({ path: path.join(ARTIFACTS, archivo), fullPage: true });
   console.log('  captura: tests/artifacts/' + archivo);
+  await page.setViewportSize(antes);
   await page.emulateMedia({ media: 'screen' });
 }
 
