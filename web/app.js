@@ -28,6 +28,8 @@ const ctx = { yo: null, puede: null };
 const vista = () => document.getElementById('vista');
 
 function mostrarIngreso(mensaje) {
+  menuMovil(false);
+  document.getElementById('boton-menu').hidden = true;
   document.getElementById('menu').hidden = true;
   document.getElementById('sesion').hidden = true;
   const cont = vaciar(vista());
@@ -73,6 +75,7 @@ function entrar(yo) {
   document.getElementById('rol').textContent = etiqueta(ROLES, yo.rol);
   document.getElementById('sesion').hidden = false;
   document.getElementById('menu').hidden = false;
+  document.getElementById('boton-menu').hidden = false;
   document.getElementById('sincronizar').hidden = !ctx.puede.sincronizar;
   estadoSync();
   if (!location.hash.startsWith('#/') || location.hash === '#/') {
@@ -162,7 +165,34 @@ async function enrutar() {
   }
 }
 
+// On a narrow screen the header folds its sections and session behind «Menú» (app.css shows
+// the button only there); on a wide one the button is not displayed and this state does nothing.
+function menuMovil(abrir) {
+  const boton = document.getElementById('boton-menu');
+  boton.setAttribute('aria-expanded', String(abrir));
+  boton.closest('.barra').classList.toggle('abierta', abrir);
+}
+
+function prepararMenu() {
+  const boton = document.getElementById('boton-menu');
+  const barra = boton.closest('.barra');
+  boton.addEventListener('click', () => {
+    menuMovil(boton.getAttribute('aria-expanded') !== 'true'); // focus stays here; Tab goes on into the sections
+  });
+  barra.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && boton.getAttribute('aria-expanded') === 'true') {
+      menuMovil(false);
+      boton.focus();
+    }
+  });
+  // choosing a section closes the menu; so does Salir
+  barra.addEventListener('click', (ev) => {
+    if (ev.target.closest('#menu a, #salir')) menuMovil(false);
+  });
+}
+
 function iniciar() {
+  prepararMenu();
   alExpirarSesion(() => salir('Su sesión terminó: el token ya no es válido. Ingrese de nuevo.'));
   document.getElementById('salir').addEventListener('click', () => salir(''));
   document.getElementById('sincronizar').addEventListener('click', sincronizar);
