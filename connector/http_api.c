@@ -63,6 +63,11 @@ static const struct http_route http_api_routes[] = {
     {"POST", "/api/discrepancias/{id}/resolver", http_reports_resolver,
      AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN, HTTP_PATH_DISCREPANCIA, NULL,
      &http_reports_resolver_body},
+    {"POST", "/api/discrepancias/resolver", http_reports_resolver_many,
+     AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN, HTTP_PATH_NONE, NULL, &http_reports_resolver_many_body},
+    {"POST", "/api/discrepancias/{id}/aplicar", http_reports_aplicar,
+     AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN, HTTP_PATH_DISCREPANCIA, NULL,
+     &http_reports_aplicar_body},
     {"GET", "/", http_api_web, 0, HTTP_PATH_NONE, NULL, NULL},
     {"GET", "/static/{archivo}", http_api_web, 0, HTTP_PATH_FILE, NULL, NULL},
 };

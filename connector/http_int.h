@@ -320,6 +320,11 @@ extern const struct http_arg http_reports_sumar_args[];
 void http_reports_discrepancias(struct http_request *req);
 extern const struct http_arg http_reports_discrepancias_args[];
 void http_reports_resolver(struct http_request *req);
+/* POST /api/discrepancias/resolver, POST /api/discrepancias/{id}/aplicar */
+void http_reports_resolver_many(struct http_request *req);
+extern const struct http_body http_reports_resolver_many_body;
+void http_reports_aplicar(struct http_request *req);
+extern const struct http_body http_reports_aplicar_body;
 extern const struct http_body http_reports_resolver_body;
 /* POST /api/sync, GET /api/usuarios/yo */
 void http_reports_sync(struct http_request *req);

@@ -261,6 +261,109 @@ void http_reports_resolver(struct http_request *req)
 	http_req_json(req, 200, row);
 }
 
+/* ---- POST /api/discrepancias/resolver (many, one note) and .../{id}/aplicar: both by
+ * reconcile_resolve_many, the code path of the single resolve */
+
+/* Answers a resolution of ids (n of them): 200 {"resueltas", "discrepancias": [row...]},
+ * or the error; in a list (bulk) a failing item is a 422 that names it. */
+static void http_reports_resolve_ids(struct http_request *req, const long long *ids, size_t n,
+				     const char *nota, int apply, int bulk)
+{
+	struct store *s = http_api_store(req);
+	char err[RECONCILE_ERR_LEN];
+	size_t bad = 0;
+	json_t *rows;
+	enum reconcile_status st;
+
+	if (s == NULL) {
+		http_req_store_error(req, s);
+		return;
+	}
+	st = reconcile_resolve_many(s, ids, n, req->user.id, nota, apply, &bad, err, sizeof(err));
+	if (st != RECONCILE_OK && st != RECONCILE_ERROR && bulk && st != RECONCILE_BAD_NOTE) {
+		http_req_errorf(req, 422, reconcile_status_code(st), "elemento %zu de «ids»: %s",
+				bad + 1, err);
+		return;
+	}
+	if (st != RECONCILE_OK) {
+		http_req_reconcile_error(req, s, st, err);
+		return;
+	}
+	rows = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *row = NULL;
+
+		if (reconcile_get_json(s, ids[i], &row, err, sizeof(err)) != RECONCILE_OK) {
+			json_decref(rows);
+			http_req_internal_error(req, s, err);
+			return;
+		}
+		json_array_append_new(rows, row);
+	}
+	log_info(HTTP_MODULE, "%zu discrepancias resueltas%s por el usuario %lld", n,
+		 apply ? " aplicando el dato del sistema documental" : "", req->user.id);
+	http_req_json(req, 200,
+		      json_pack("{s:I, s:o}", "resueltas", (json_int_t)n, "discrepancias", rows));
+}
+
+enum { HTTP_RM_IDS, HTTP_RM_NOTA, HTTP_RM_APLICAR };
+static const struct http_field http_reports_resolver_many_fields[] = {
+    [HTTP_RM_IDS] = {.name = "ids",
+		     .type = HTTP_T_ARRAY,
+		     .required = 1,
+		     .hint = "la lista de identificadores de las discrepancias que se resuelven",
+		     .min = 1,
+		     .max_items = RECONCILE_BULK_MAX},
+    [HTTP_RM_NOTA] = {.name = "nota",
+		      .type = HTTP_T_STRING,
+		      .required = 1,
+		      .hint = "diga cómo se resolvieron las discrepancias"},
+    [HTTP_RM_APLICAR] = {.name = "aplicar_dato", .type = HTTP_T_BOOL},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_resolver_many_fields, HTTP_MAX_FIELDS);
+const struct http_body http_reports_resolver_many_body = {.fields =
+							      http_reports_resolver_many_fields};
+
+void http_reports_resolver_many(struct http_request *req)
+{
+	json_t *list = req->field[HTTP_RM_IDS];
+	size_t n = json_array_size(list);
+	long long *ids = xcalloc(n, sizeof(*ids));
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(list, i);
+
+		if (!json_is_integer(v) || json_integer_value(v) < 1) {
+			http_req_errorf(req, 422, "valor_invalido",
+					"elemento %zu de «ids»: debe ser un identificador de "
+					"discrepancia (un entero positivo)",
+					i + 1);
+			free(ids);
+			return;
+		}
+		ids[i] = (long long)json_integer_value(v);
+	}
+	http_reports_resolve_ids(req, ids, n, json_string_value(req->field[HTTP_RM_NOTA]),
+				 json_is_true(req->field[HTTP_RM_APLICAR]), 1);
+	free(ids);
+}
+
+static const struct http_field http_reports_aplicar_fields[] = {
+    {.name = "nota", .type = HTTP_T_STRING, .hint = "una nota opcional sobre el dato aplicado"},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_aplicar_fields, HTTP_MAX_FIELDS);
+const struct http_body http_reports_aplicar_body = {.fields = http_reports_aplicar_fields,
+						    .optional = 1};
+
+void http_reports_aplicar(struct http_request *req)
+{
+	long long id = req->param_id;
+
+	http_reports_resolve_ids(req, &id, 1, json_string_value(req->field[0]), 1, 0);
+}
+
 /* ---- POST /api/sync, GET /api/usuarios/yo */
 
 static const struct http_field http_reports_no_fields[] = {{.name = NULL}};

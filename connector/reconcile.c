@@ -77,6 +77,7 @@ int reconcile_status_http(enum reconcile_status st)
 		return 200;
 	case RECONCILE_INVALID:
 	case RECONCILE_BAD_NOTE:
+	case RECONCILE_NOT_APPLICABLE:
 		return 422;
 	case RECONCILE_NOT_FOUND:
 		return 404;
@@ -100,6 +101,8 @@ const char *reconcile_status_code(enum reconcile_status st)
 		return "ya_cerrada";
 	case RECONCILE_BAD_NOTE:
 		return "nota_invalida";
+	case RECONCILE_NOT_APPLICABLE:
+		return "no_aplicable";
 	default:
 		return "error_interno";
 	}
@@ -301,44 +304,90 @@ static int reconcile_note(const char *nota, char **out, char *err, size_t errlen
 	return 0;
 }
 
-enum reconcile_status reconcile_resolve(struct store *s, long long id, long long usuario_id,
-					const char *nota, json_t **out, char *err, size_t errlen)
+enum reconcile_status reconcile_resolve_many(struct store *s, const long long *ids, size_t n,
+					     long long usuario_id, const char *nota, int apply,
+					     size_t *bad, char *err, size_t errlen)
 {
-	enum reconcile_status ret;
+	enum reconcile_status ret = RECONCILE_OK;
 	char now[UTIL_ISO_LEN];
 	char *clean = NULL;
-	json_t *row = NULL;
-	int rc;
+	long long id = 0;
+	int rc = 1;
 
-	*out = NULL;
-	if (id <= 0) {
-		set_error(err, errlen, "no hay una discrepancia con id %lld", id);
-		return RECONCILE_NOT_FOUND;
-	}
+	*bad = 0;
+	if (apply && nota == NULL)
+		nota = "se aplicó el dato del sistema documental";
 	if (reconcile_note(nota, &clean, err, errlen) < 0)
 		return RECONCILE_BAD_NOTE;
 	util_now_iso(now);
-	rc = store_rc_resolve(s, id, usuario_id, clean, now);
-	free(clean);
-	if (rc < 0) {
+	if (store_begin(s) < 0) {
+		free(clean);
 		set_error(err, errlen, "error de la base de datos: %s", store_errmsg(s));
 		return RECONCILE_ERROR;
 	}
-	if (rc == 0) {
+	for (size_t i = 0; i < n && rc == 1; i++) {
+		*bad = i;
+		id = ids[i];
+		rc = id > 0 ? store_rc_resolve_in(s, id, usuario_id, clean, now, apply) : 0;
+	}
+	free(clean);
+	if (rc == 1) {
+		if (store_commit(s) == 0)
+			return RECONCILE_OK;
+		rc = -1;
+	}
+	store_rollback(s);
+	switch (rc) {
+	case 0:
 		set_error(err, errlen, "no hay una discrepancia con id %lld", id);
 		return RECONCILE_NOT_FOUND;
-	}
-	ret = reconcile_get_json(s, id, &row, err, errlen);
-	if (ret != RECONCILE_OK)
-		return ret;
-	if (rc == 2) {
-		set_error(err, errlen, "la discrepancia %lld ya está %s", id,
-			  json_string_value(json_object_get(row, "estado")));
+	case 2: {
+		json_t *row = NULL;
+
+		ret = reconcile_get_json(s, id, &row, err, errlen);
+		if (ret != RECONCILE_OK)
+			return ret;
+		if (strcmp(json_string_value(json_object_get(row, "estado")), "abierta") == 0)
+			/* resolved by an earlier item of the same list, rolled back since */
+			set_error(err, errlen, "la discrepancia %lld está repetida en la lista",
+				  id);
+		else
+			set_error(err, errlen, "la discrepancia %lld ya está %s", id,
+				  json_string_value(json_object_get(row, "estado")));
 		json_decref(row);
 		return RECONCILE_ALREADY_CLOSED;
 	}
-	log_info(RECONCILE_MODULE, "discrepancia #%lld resuelta por el usuario %lld", id,
-		 usuario_id);
-	*out = row;
-	return RECONCILE_OK;
+	case 3:
+		set_error(err, errlen,
+			  "la discrepancia %lld no es de datos distintos: no hay un dato del "
+			  "sistema documental que aplicar",
+			  id);
+		return RECONCILE_NOT_APPLICABLE;
+	case 4:
+		set_error(err, errlen,
+			  "el radicado de la discrepancia %lld no está en el seguimiento: no hay "
+			  "dónde aplicar el dato",
+			  id);
+		return RECONCILE_NOT_APPLICABLE;
+	default:
+		set_error(err, errlen, "error de la base de datos: %s", store_errmsg(s));
+		return RECONCILE_ERROR;
+	}
+}
+
+enum reconcile_status reconcile_resolve(struct store *s, long long id, long long usuario_id,
+					const char *nota, json_t **out, char *err, size_t errlen)
+{
+	size_t bad;
+	enum reconcile_status ret;
+
+	*out = NULL;
+	ret = reconcile_resolve_many(s, &id, 1, usuario_id, nota, 0, &bad, err, errlen);
+	if (ret != RECONCILE_OK)
+		return ret;
+	ret = reconcile_get_json(s, id, out, err, errlen);
+	if (ret == RECONCILE_OK)
+		log_info(RECONCILE_MODULE, "discrepancia #%lld resuelta por el usuario %lld", id,
+			 usuario_id);
+	return ret;
 }

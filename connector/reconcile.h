@@ -56,6 +56,7 @@
 #define RECONCILE_WAIT_SYNC_S 5	     /* ... and waits for a first complete sync pass */
 #define RECONCILE_SCHED_RECHECK_S 60 /* longest sleep between looks at the clock */
 #define RECONCILE_ERR_LEN 1024
+#define RECONCILE_BULK_MAX 500 /* discrepancies resolved in one request */
 
 enum reconcile_kind {
 	RECONCILE_FALTA_EN_SEGUIMIENTO,
@@ -157,6 +158,7 @@ enum reconcile_status {
 	RECONCILE_NOT_FOUND,	  /* 404 no_encontrada: no discrepancy with that id */
 	RECONCILE_ALREADY_CLOSED, /* 409 ya_cerrada: resolved or closed already */
 	RECONCILE_BAD_NOTE,	  /* 422 nota_invalida: empty, too long, control characters */
+	RECONCILE_NOT_APPLICABLE, /* 422 no_aplicable: aplicar on a kind but datos_distintos */
 	RECONCILE_ERROR		  /* database error: store_errmsg / store_last_busy tell */
 };
 /* The HTTP status and the error "codigo" of a status (for RECONCILE_ERROR: 500 and
@@ -191,5 +193,16 @@ enum reconcile_status reconcile_get_json(struct store *s, long long id, json_t *
  * filled and *out NULL. */
 enum reconcile_status reconcile_resolve(struct store *s, long long id, long long usuario_id,
 					const char *nota, json_t **out, char *err, size_t errlen);
+
+/* Resolves the n discrepancies ids with one nota, all or nothing in one transaction, by
+ * the code path of reconcile_resolve (store_rc_resolve_in). With apply (datos_distintos
+ * only) each filing first receives the system's asunto, fecha_radicacion and
+ * dependencia_origen recorded in the row's evidencia_sgd, audited per field; nota may
+ * then be NULL (a standard note). On failure nothing is written, *bad is the index of the
+ * first item that failed and the status says why: NOT_FOUND, ALREADY_CLOSED (also a
+ * repeated id), NOT_APPLICABLE, BAD_NOTE (*bad 0) or ERROR, with err filled. */
+enum reconcile_status reconcile_resolve_many(struct store *s, const long long *ids, size_t n,
+					     long long usuario_id, const char *nota, int apply,
+					     size_t *bad, char *err, size_t errlen);
 
 #endif

@@ -484,6 +484,15 @@ int store_rc_seen(struct store *s, long long id, const char *now);
  * resuelta: nota). Returns 1 done, 0 unknown id, 2 not open (nothing written), -1 error. */
 int store_rc_resolve(struct store *s, long long id, long long usuario_id, const char *nota,
 		     const char *now);
+/* Inside the caller's transaction: store_rc_resolve's writes. With apply (kind
+ * datos_distintos only) it first writes into radicado each of asunto, fecha_radicacion and
+ * dependencia_origen that the row's evidencia_sgd holds and the stored filing differs from,
+ * one auditoria row per field changed (campo = the field, stored value -> the system's),
+ * and the resolution's auditoria row says the system's data was applied. Returns 1 done,
+ * 0 unknown id, 2 not open, 3 apply on another kind, 4 apply with the filing unknown (in
+ * 0, 2, 3 and 4 nothing was written), -1 error (the caller rolls back). */
+int store_rc_resolve_in(struct store *s, long long id, long long usuario_id, const char *nota,
+			const char *now, int apply);
 /* Calls cb with row id. Returns 1, 0 when unknown, -1 on error. */
 int store_rc_get(struct store *s, long long id, int (*cb)(const struct store_rc_row *r, void *arg),
 		 void *arg);

@@ -3,6 +3,7 @@
  * their resolution and audit, and the record of its runs. */
 #include "store_int.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,16 @@ static const char *const store_rc_sql[STORE_STMT_COUNT] = {
     [STORE_STMT_RC_AUDIT] =
 	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
 	" valor_nuevo) VALUES ((SELECT id FROM radicado WHERE numero = ?1), ?2, ?3, ?4, ?5, ?6)",
+    [STORE_STMT_RC_EVIDENCE_SGD] =
+	"SELECT coalesce(evidencia_sgd, '{}'), coalesce(evidencia_local, '{}')"
+	" FROM discrepancia WHERE id = ?1",
+    [STORE_STMT_RC_FILING_DATA] = "SELECT asunto, fecha_radicacion, dependencia_origen"
+				  " FROM radicado WHERE numero = ?1",
+    [STORE_STMT_RC_SET_ASUNTO] = "UPDATE radicado SET asunto = ?2,"
+				 " asunto_busqueda = segcont_fold(?2) WHERE numero = ?1",
+    [STORE_STMT_RC_SET_FECHA] = "UPDATE radicado SET fecha_radicacion = ?2 WHERE numero = ?1",
+    [STORE_STMT_RC_SET_DEP_ORIGEN] =
+	"UPDATE radicado SET dependencia_origen = ?2 WHERE numero = ?1",
     [STORE_STMT_RC_GET] = STORE_RC_ROW_COLS " WHERE d.id = ?1",
     [STORE_STMT_RC_COUNT] = "SELECT count(*) FROM discrepancia d" STORE_RC_FILTER,
     [STORE_STMT_RC_PAGE] =
@@ -244,14 +255,89 @@ static int store_rc_audit(struct store *s, long long id, const char *numero, con
 	return rc;
 }
 
-/* The reads and writes of store_rc_resolve, inside its transaction: 1 resolved, 0 unknown
- * id, 2 not open, -1 error. */
-static int store_rc_resolve_write(struct store *s, long long id, long long usuario_id,
-				  const char *nota, const char *now)
+/* The source fields «aplicar el dato del sistema documental» writes: those datos_distintos
+ * compares (reconcile_apply.c), each with its UPDATE. */
+static const struct {
+	const char *name;
+	enum store_stmt_id set;
+} store_rc_data_fields[] = {
+    {"asunto", STORE_STMT_RC_SET_ASUNTO},
+    {"fecha_radicacion", STORE_STMT_RC_SET_FECHA},
+    {"dependencia_origen", STORE_STMT_RC_SET_DEP_ORIGEN},
+};
+#define STORE_RC_NDATA (sizeof(store_rc_data_fields) / sizeof(store_rc_data_fields[0]))
+
+/* Inside the resolving transaction: writes into radicado numero each field of
+ * discrepancy id's evidencia_sgd that differs from the stored one, and writes an auditoria
+ * row per field of evidencia_sgd (campo, previous value -> the system's), the previous value
+ * being the stored one when it differed, else the office's as the row recorded it
+ * (evidencia_local: reconcile's upsert had already copied the system's). 1 done, 4 the
+ * filing is unknown, -1. */
+static int store_rc_apply_data(struct store *s, long long id, const char *numero,
+			       long long usuario_id, const char *now)
+{
+	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_EVIDENCE_SGD);
+	char *stored[STORE_RC_NDATA] = {NULL};
+	json_t *ev;
+	json_t *office;
+	int found;
+	int rc = 1;
+
+	found =
+	    store_row_of(s, st, store_int(id), "no se pudo leer la evidencia de la discrepancia");
+	if (found <= 0)
+		return -1;
+	ev = json_loads(store_column_text(st, 0), 0, NULL);
+	office = json_loads(store_column_text(st, 1), 0, NULL);
+	store_stmt_done(st);
+	st = store_rc_stmt(s, STORE_STMT_RC_FILING_DATA);
+	found = store_row_of(s, st, store_text(numero), "no se pudo leer el radicado");
+	if (found <= 0) {
+		json_decref(ev);
+		json_decref(office);
+		return found < 0 ? -1 : 4;
+	}
+	for (size_t i = 0; i < STORE_RC_NDATA; i++)
+		stored[i] = xstrdup(store_column_text(st, (int)i));
+	store_stmt_done(st);
+	for (size_t i = 0; i < STORE_RC_NDATA && rc == 1; i++) {
+		const char *name = store_rc_data_fields[i].name;
+		const char *v = json_string_value(json_object_get(ev, name));
+		const char *before = stored[i];
+
+		if (v == NULL)
+			continue;
+		if (strcmp(v, stored[i]) != 0) {
+			st = store_rc_stmt(s, store_rc_data_fields[i].set);
+			if (store_bind(s, st, store_text(numero), store_text(v)) < 0 ||
+			    store_run(s, st, "no se pudo aplicar el dato del sistema documental") <
+				0) {
+				rc = -1;
+				break;
+			}
+		} else if (json_string_value(json_object_get(office, name)) != NULL) {
+			before = json_string_value(json_object_get(office, name));
+		}
+		st = store_rc_stmt(s, STORE_STMT_RC_AUDIT);
+		if (store_bind(s, st, store_text(numero), store_id(usuario_id), store_text(now),
+			       store_text(name), store_text(before), store_text(v)) < 0 ||
+		    store_run(s, st, "no se pudo escribir la auditoría del dato aplicado") < 0)
+			rc = -1;
+	}
+	for (size_t i = 0; i < STORE_RC_NDATA; i++)
+		free(stored[i]);
+	json_decref(ev);
+	json_decref(office);
+	return rc;
+}
+
+int store_rc_resolve_in(struct store *s, long long id, long long usuario_id, const char *nota,
+			const char *now, int apply)
 {
 	sqlite3_stmt *st = store_rc_stmt(s, STORE_STMT_RC_STATE_OF);
 	char *numero;
 	char *tipo;
+	char *audited;
 	int found;
 	int rc = -1;
 
@@ -262,15 +348,27 @@ static int store_rc_resolve_write(struct store *s, long long id, long long usuar
 		store_stmt_done(st);
 		return 2;
 	}
+	if (apply && strcmp(store_column_text(st, 2), "datos_distintos") != 0) {
+		store_stmt_done(st);
+		return 3;
+	}
 	numero = xstrdup(store_column_text(st, 1));
 	tipo = xstrdup(store_column_text(st, 2));
 	store_stmt_done(st);
-	st = store_rc_stmt(s, STORE_STMT_RC_RESOLVE);
-	if (store_bind(s, st, store_int(id), store_id(usuario_id), store_text(nota),
-		       store_text(now)) == 0 &&
-	    store_run(s, st, "no se pudo resolver la discrepancia") == 0 &&
-	    store_rc_audit(s, id, numero, tipo, usuario_id, nota, now) == 0)
-		rc = 1;
+	audited = apply ? xasprintf("con el dato del sistema documental aplicado: %s", nota)
+			: xstrdup(nota);
+	if (apply)
+		rc = store_rc_apply_data(s, id, numero, usuario_id, now);
+	if (!apply || rc == 1) {
+		rc = -1;
+		st = store_rc_stmt(s, STORE_STMT_RC_RESOLVE);
+		if (store_bind(s, st, store_int(id), store_id(usuario_id), store_text(nota),
+			       store_text(now)) == 0 &&
+		    store_run(s, st, "no se pudo resolver la discrepancia") == 0 &&
+		    store_rc_audit(s, id, numero, tipo, usuario_id, audited, now) == 0)
+			rc = 1;
+	}
+	free(audited);
 	free(numero);
 	free(tipo);
 	return rc;
@@ -283,7 +381,7 @@ int store_rc_resolve(struct store *s, long long id, long long usuario_id, const 
 
 	if (store_begin(s) < 0)
 		return -1;
-	rc = store_rc_resolve_write(s, id, usuario_id, nota, now);
+	rc = store_rc_resolve_in(s, id, usuario_id, nota, now, 0);
 	if (rc == 0 || rc == 2) {
 		/* Nothing was written. */
 		store_rollback(s);

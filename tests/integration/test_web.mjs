@@ -277,29 +277,28 @@ async function browserTest(env) {
   check(await page.getByRole('button', { name: /^Guardar/ }).count() === 0, 'ni botones para guardar cambios');
   await signOut(page);
 
-  console.log('8. la Directora resuelve una discrepancia, si la conciliación encontró alguna');
+  console.log('8. la Directora resuelve una discrepancia de la conciliación');
   await signIn(page, base, director);
   await nav(page, 'Conciliación').click();
-  await page.locator('.nota, .discrepancias').first().waitFor();
-  const items = page.locator('.discrepancias > li');
+  await page.locator('.nota, #tabla-conciliacion').first().waitFor();
+  const rows = '#tabla-conciliacion tbody tr[data-id]';
+  const items = page.locator(rows);
   const n = await items.count();
-  if (n === 0) {
-    console.log('  (no hay discrepancias abiertas o la ruta aún no existe)');
-  } else {
-    const numeroDisc = await items.first().locator('h2 a').textContent();
+  if (check(n > 0, 'la conciliación del arranque dejó discrepancias abiertas (' + n + ')')) {
+    const numeroDisc = await items.first().locator('td a').first().textContent();
     const idDisc = await items.first().getAttribute('data-id');
-    await items.first().getByRole('button', { name: 'Resolver' }).click();
+    await items.first().getByRole('button', { name: 'Resolver', exact: true }).click();
     await dlg.waitFor();
     await dlg.getByRole('button', { name: 'Marcar como resuelta' }).click();
     check(await dlg.getByText('Escriba la nota.').isVisible(), 'resolver sin nota no se permite');
     await dlg.getByLabel('Nota de resolución (obligatoria)').fill('Revisado con el área: no requiere cambios.');
     await dlg.getByRole('button', { name: 'Marcar como resuelta' }).click();
     await page.locator('#aviso', { hasText: 'resuelta' }).waitFor();
-    await page.locator('.nota, .discrepancias').first().waitFor();
-    check(await page.locator('.discrepancias > li[data-id="' + idDisc + '"]').count() === 0,
+    await page.locator('.nota, #tabla-conciliacion').first().waitFor();
+    check(await page.locator(rows + '[data-id="' + idDisc + '"]').count() === 0,
       'la discrepancia del radicado ' + numeroDisc + ' sale de las abiertas');
     await page.getByRole('button', { name: 'Resueltas' }).click();
-    await page.locator('.discrepancias > li', { hasText: 'Revisado con el área' }).first().waitFor();
+    await page.locator(rows, { hasText: 'Revisado con el área' }).first().waitFor();
     check(true, 'aparece entre las resueltas con su nota');
   }
   await signOut(page);
