@@ -241,6 +241,7 @@ static int store_cache_slots(enum store_stmt_id id)
 	switch (id) {
 	case STORE_STMT_LIST_COUNT:
 	case STORE_STMT_LIST_PAGE:
+	case STORE_STMT_LIST_MEMBER:
 		return STORE_LIST_SHAPES;
 	case STORE_STMT_SLA_ROWS:
 		return STORE_SLA_SHAPES;

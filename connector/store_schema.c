@@ -253,6 +253,62 @@ static const char store_migration_6[] =
     "ALTER TABLE gestion_6 RENAME TO gestion;"
     "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha);";
 
+/* --- search (issue 13): step 7 --- */
+/* seguimiento_texto: an FTS5 index (rowid = radicado id; accents and case folded by
+ * unicode61 remove_diacritics 2) of the follow-up's contract number, contratista, objeto
+ * and observaciones (the field and the observacion gestiones) and of the devolución
+ * reasons, filled from seguimiento_texto_fuente and kept in sync by triggers on seguimiento
+ * and gestion, whichever code writes them; a filing without any of those texts has no row.
+ * radicado_numero_clave finds a number typed with spaces or dashes. */
+static const char store_migration_7[] =
+    "CREATE VIRTUAL TABLE seguimiento_texto USING fts5(numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones, tokenize = 'unicode61 remove_diacritics 2');"
+    "CREATE VIEW seguimiento_texto_fuente AS SELECT * FROM (SELECT s.radicado_id AS radicado_id,"
+    " s.numero_contrato AS numero_contrato, s.contratista AS contratista, s.objeto AS objeto,"
+    " trim(s.observaciones || ' ' || coalesce((SELECT group_concat(g.texto, ' ') FROM gestion g"
+    "  WHERE g.radicado_id = s.radicado_id AND g.tipo = 'observacion'), '')) AS observaciones,"
+    " coalesce((SELECT group_concat(g.texto, ' ') FROM gestion g"
+    "  WHERE g.radicado_id = s.radicado_id AND g.tipo = 'devolucion'), '') AS devoluciones"
+    " FROM seguimiento s)"
+    " WHERE numero_contrato <> '' OR contratista <> '' OR objeto <> '' OR observaciones <> ''"
+    " OR devoluciones <> '';"
+    "INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto, observaciones,"
+    " devoluciones) SELECT * FROM seguimiento_texto_fuente;"
+    "CREATE TRIGGER seguimiento_texto_ai AFTER INSERT ON seguimiento BEGIN"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER seguimiento_texto_au AFTER UPDATE ON seguimiento"
+    " WHEN OLD.numero_contrato IS NOT NEW.numero_contrato OR OLD.contratista IS NOT"
+    " NEW.contratista OR OLD.objeto IS NOT NEW.objeto OR OLD.observaciones IS NOT"
+    " NEW.observaciones OR OLD.radicado_id IS NOT NEW.radicado_id BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid IN (OLD.radicado_id, NEW.radicado_id);"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER seguimiento_texto_ad AFTER DELETE ON seguimiento BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid = OLD.radicado_id; END;"
+    "CREATE TRIGGER gestion_texto_ai AFTER INSERT ON gestion"
+    " WHEN NEW.tipo IN ('observacion', 'devolucion') BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid = NEW.radicado_id;"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER gestion_texto_au AFTER UPDATE ON gestion"
+    " WHEN OLD.tipo IN ('observacion', 'devolucion') OR NEW.tipo IN ('observacion',"
+    " 'devolucion') BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid IN (OLD.radicado_id, NEW.radicado_id);"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id IN (OLD.radicado_id, NEW.radicado_id); END;"
+    "CREATE TRIGGER gestion_texto_ad AFTER DELETE ON gestion"
+    " WHEN OLD.tipo IN ('observacion', 'devolucion') BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid = OLD.radicado_id;"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id = OLD.radicado_id; END;"
+    "CREATE INDEX radicado_numero_clave ON radicado (replace(replace(numero, ' ', ''), '-', ''));";
+
 const char *const store_schema_migrations[] = {
     store_migration_1,
     store_migration_2,
@@ -260,6 +316,7 @@ const char *const store_schema_migrations[] = {
     store_migration_4,
     store_migration_5,
     store_migration_6,
+    store_migration_7,
 };
 
 const int store_schema_count =
