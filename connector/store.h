@@ -252,8 +252,8 @@ struct store_list_query {
 	const char *tipo_tramite;
 	const char *desde;	/* YYYY-MM-DD, filing date from (inclusive) */
 	const char *hasta_excl; /* YYYY-MM-DD, filing date before (exclusive) */
-	const char *q; /* free text: every word (folded) in asunto or numero, or a word
-			* prefix in the follow-up's texts (seguimiento_texto, FTS5) */
+	const char *q;		/* free text: every word (folded) in asunto or numero, or a word
+				 * prefix in the follow-up's texts (seguimiento_texto, FTS5) */
 	const char *ids_json;	/* JSON array of radicado ids to keep (vencidos), or NULL */
 	enum store_list_order orden;
 	long limit;

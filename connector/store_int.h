@@ -68,7 +68,7 @@ enum store_stmt_id {
 	STORE_STMT_LIST_PAGE,  /* STORE_LIST_SHAPES slots */
 	STORE_STMT_LIST_NUMBER,
 	STORE_STMT_LIST_MEMBER, /* STORE_LIST_SHAPES slots */
-	STORE_STMT_SLA_ROWS,   /* STORE_SLA_SHAPES slots */
+	STORE_STMT_SLA_ROWS,	/* STORE_SLA_SHAPES slots */
 	/* store_reconcile.c: discrepancies and reconciliation runs */
 	STORE_STMT_RC_LOCAL_GET,
 	STORE_STMT_RC_LOCAL_RANGE,

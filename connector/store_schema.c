@@ -310,13 +310,8 @@ static const char store_migration_7[] =
     "CREATE INDEX radicado_numero_clave ON radicado (replace(replace(numero, ' ', ''), '-', ''));";
 
 const char *const store_schema_migrations[] = {
-    store_migration_1,
-    store_migration_2,
-    store_migration_3,
-    store_migration_4,
-    store_migration_5,
-    store_migration_6,
-    store_migration_7,
+    store_migration_1, store_migration_2, store_migration_3, store_migration_4,
+    store_migration_5, store_migration_6, store_migration_7,
 };
 
 const int store_schema_count =

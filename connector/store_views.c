@@ -112,13 +112,17 @@ _Static_assert(STORE_VIEWS_PARAM_NOW == 14, "STORE_VIEWS_LIST_ROW names ?14");
 /* The FTS5 queries of the q words, then the filing a membership test asks about. */
 #define STORE_VIEWS_PARAM_FTS (STORE_VIEWS_PARAM_NOW + 1)
 #define STORE_VIEWS_PARAM_MEMBER (STORE_VIEWS_PARAM_FTS + STORE_LIST_MAX_TERMS)
+#define STORE_VIEWS_PARAM_NUMBER (STORE_VIEWS_PARAM_MEMBER + 1) /* q as a number's key */
 #define STORE_VIEWS_NUMBER_MAX 64 /* bytes of a number typed in q, separators removed */
 
-/* The q words: each one's LIKE pattern and FTS5 query. */
+/* The q words: each one's LIKE pattern and FTS5 query; and q as a filing number's key
+ * (when it reads as one), which the list finds as well as the words. */
 struct store_views_words {
 	struct buf like[STORE_LIST_MAX_TERMS];
 	struct buf fts[STORE_LIST_MAX_TERMS];
 	int n;
+	int is_number;
+	char number[STORE_VIEWS_NUMBER_MAX + 1];
 };
 
 int store_list_order_parse(const char *name)
@@ -142,6 +146,29 @@ static void store_views_like(struct buf *b, const char *word, size_t n)
 	buf_puts(b, "%");
 }
 
+/* The key of q when it reads as a filing number: letters and digits (one at least) with
+ * spaces or dashes between them, which are dropped. Returns 1 with key, or 0. */
+static int store_views_number_key(const char *q, char key[STORE_VIEWS_NUMBER_MAX + 1])
+{
+	size_t n = 0;
+	int digits = 0;
+
+	for (const char *p = q; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == ' ' || c == '-' || c == '\t')
+			continue;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return 0;
+		if (n == STORE_VIEWS_NUMBER_MAX)
+			return 0;
+		digits += c >= '0' && c <= '9';
+		key[n++] = (char)c;
+	}
+	key[n] = '\0';
+	return digits > 0;
+}
+
 /* Appends the FTS5 query of one folded word: the word as one quoted phrase (a " doubled)
  * whose last token may be a prefix, so nothing a user types (", *, NEAR, -, parentheses)
  * is FTS5 syntax. A word without any token is an empty phrase, which matches nothing. */
@@ -163,8 +190,10 @@ static void store_views_terms(const char *q, struct store_views_words *w)
 	const char *p;
 
 	w->n = 0;
+	w->is_number = 0;
 	if (q == NULL)
 		return;
+	w->is_number = store_views_number_key(q, w->number);
 	folded = classify_fold(q);
 	p = folded;
 	while (*p != '\0' && w->n < STORE_LIST_MAX_TERMS) {
@@ -194,7 +223,8 @@ static void store_views_words_free(struct store_views_words *w)
 }
 
 /* The shape of a list query: which filters are present, how many words, which order. */
-static int store_views_shape_key(const struct store_list_query *q, int nterms)
+static int store_views_shape_key(const struct store_list_query *q,
+				 const struct store_views_words *w)
 {
 	int key = 0;
 
@@ -202,18 +232,18 @@ static int store_views_shape_key(const struct store_list_query *q, int nterms)
 		if (store_views_filter(q, i).kind != STORE_VAL_NULL)
 			key |= 1 << i;
 	}
-	return key | nterms << 6 | (int)q->orden << 10;
+	return key | w->n << 6 | (w->n > 0 && w->is_number) << 9 | (int)q->orden << 10;
 }
 
 /* Appends the WHERE clause of a shape ("" without filters); *uses_s and *uses_r say
  * whether it reads seguimiento and radicado columns. */
-static void store_views_where(const struct store_list_query *q, int nterms, struct buf *b,
-			      int *uses_s, int *uses_r)
+static void store_views_where(const struct store_list_query *q, const struct store_views_words *w,
+			      struct buf *b, int *uses_s, int *uses_r)
 {
 	const char *and = " WHERE ";
 
 	*uses_s = 0;
-	*uses_r = nterms > 0;
+	*uses_r = w->n > 0;
 	buf_puts(b, ""); /* b->data is a string even without filters */
 	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
 		if (store_views_filter(q, i).kind == STORE_VAL_NULL)
@@ -225,7 +255,12 @@ static void store_views_where(const struct store_list_query *q, int nterms, stru
 		else
 			*uses_r = 1;
 	}
-	for (int i = 0; i < nterms; i++) {
+	if (w->n == 0)
+		return;
+	/* Every word, or the number typed whole. */
+	buf_printf(b, "%s(", and);
+	and = w->is_number ? "((" : "(";
+	for (int i = 0; i < w->n; i++) {
 		buf_printf(b,
 			   "%s(r.asunto_busqueda LIKE ?%d ESCAPE '\\'"
 			   " OR r.numero LIKE ?%d ESCAPE '\\' OR r.id IN (SELECT rowid FROM"
@@ -234,12 +269,16 @@ static void store_views_where(const struct store_list_query *q, int nterms, stru
 			   STORE_VIEWS_PARAM_FTS + i);
 		and = " AND ";
 	}
+	if (w->is_number)
+		buf_printf(b, ") OR replace(replace(r.numero, ' ', ''), '-', '') = ?%d",
+			   STORE_VIEWS_PARAM_NUMBER);
+	buf_puts(b, "))");
 }
 
 /* A list query, its number of words and which of its statements to build. */
 struct store_views_shape {
 	const struct store_list_query *q;
-	int nterms;
+	const struct store_views_words *w;
 	int page; /* 0: the count, 1: the page, 2: whether one filing is in the list */
 };
 
@@ -254,7 +293,7 @@ static char *store_views_list_sql(const void *arg)
 
 	buf_init(&where);
 	buf_init(&sql);
-	store_views_where(sh->q, sh->nterms, &where, &uses_s, &uses_r);
+	store_views_where(sh->q, sh->w, &where, &uses_s, &uses_r);
 	/* Count from the one table the filters need (each filing has exactly one follow-up),
 	 * joining only when they need both. */
 	if (sh->page == 2)
@@ -286,7 +325,8 @@ static char *store_views_list_sql(const void *arg)
 
 /* Binds the filters present in q to st (count or page statement). 0 or -1 (st readied). */
 static int store_views_bind_filters(struct store *s, sqlite3_stmt *st,
-				    const struct store_list_query *q, const struct store_views_words *w)
+				    const struct store_list_query *q,
+				    const struct store_views_words *w)
 {
 	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
 		struct store_val v = store_views_filter(q, i);
@@ -300,6 +340,9 @@ static int store_views_bind_filters(struct store *s, sqlite3_stmt *st,
 		    store_bind_at(s, st, STORE_VIEWS_PARAM_FTS + i, store_text(w->fts[i].data)) < 0)
 			return -1;
 	}
+	if (w->n > 0 && w->is_number &&
+	    store_bind_at(s, st, STORE_VIEWS_PARAM_NUMBER, store_text(w->number)) < 0)
+		return -1;
 	return 0;
 }
 
@@ -325,7 +368,8 @@ static int store_views_page_row(sqlite3_stmt *st, void *arg)
 /* The count (unless q knows it) and the page of q, inside a read transaction. 0 or -1. */
 static int store_views_list_read(struct store *s, const struct store_list_query *q,
 				 sqlite3_stmt *count, sqlite3_stmt *page,
-				 const struct store_views_words *w, long long *total, struct buf *out)
+				 const struct store_views_words *w, long long *total,
+				 struct buf *out)
 {
 	struct store_views_page_each e = {out, 1};
 
@@ -350,35 +394,11 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 	return 0;
 }
 
-/* The key of q when it reads as a filing number: letters and digits (one at least) with
- * spaces or dashes between them, which are dropped. Returns 1 with key, or 0. */
-static int store_views_number_key(const char *q, char key[STORE_VIEWS_NUMBER_MAX + 1])
-{
-	size_t n = 0;
-	int digits = 0;
-
-	for (const char *p = q; *p != '\0'; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == ' ' || c == '-' || c == '\t')
-			continue;
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-			return 0;
-		if (n == STORE_VIEWS_NUMBER_MAX)
-			return 0;
-		digits += c >= '0' && c <= '9';
-		key[n++] = (char)c;
-	}
-	key[n] = '\0';
-	return digits > 0;
-}
-
 /* Sets q->numero_exacto (see store.h) inside the caller's read transaction. 0 or -1. */
 static int store_views_number(struct store *s, const struct store_list_query *q,
 			      const struct store_views_words *w, int key)
 {
-	struct store_views_shape shape = {q, w->n, 2};
-	char number[STORE_VIEWS_NUMBER_MAX + 1];
+	struct store_views_shape shape = {q, w, 2};
 	sqlite3_stmt *st;
 	sqlite3_stmt *member;
 	long long id;
@@ -386,12 +406,12 @@ static int store_views_number(struct store *s, const struct store_list_query *q,
 	int rc;
 
 	buf_reset(q->numero_exacto);
-	if (q->q == NULL || !store_views_number_key(q->q, number)) {
+	if (!w->is_number) {
 		buf_puts(q->numero_exacto, "null");
 		return 0;
 	}
 	st = store_views_stmt(s, STORE_STMT_LIST_NUMBER);
-	if (st == NULL || store_bind_at(s, st, 1, store_text(number)) < 0)
+	if (st == NULL || store_bind_at(s, st, 1, store_text(w->number)) < 0)
 		return -1;
 	rc = store_row(s, st, "no se pudo buscar el número de radicado");
 	if (rc <= 0) {
@@ -420,7 +440,7 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 		    struct buf *out)
 {
 	struct store_views_words w;
-	struct store_views_shape shape = {q, 0, 0};
+	struct store_views_shape shape = {q, &w, 0};
 	int key;
 	sqlite3_stmt *count;
 	sqlite3_stmt *page;
@@ -428,8 +448,7 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	int own;
 
 	store_views_terms(q->q, &w);
-	shape.nterms = w.n;
-	key = store_views_shape_key(q, w.n);
+	key = store_views_shape_key(q, &w);
 	if (q->orden < 0 || q->orden >= STORE_ORDER_COUNT) {
 		store_set_error(s, "orden de listado desconocido");
 		goto done;

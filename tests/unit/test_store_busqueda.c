@@ -208,10 +208,30 @@ static void test_follow_up_texts(void **state)
 static void test_hostile_syntax(void **state)
 {
 	static const char *const hostile[] = {
-	    "\"",	 "\"\"",    "*",	    "puente*",	    "NEAR",	     "NEAR(puente obra)",
-	    "-",	 "-puente", "puente OR obra", "puente AND NOT", "objeto:puente", "^puente",
-	    "(puente", "puente)", "{objeto}: x",    "'",	    "\\",	     "«»",
-	    "a\"b\"c", "+",	    "%",	    "_",	    ":",	     "NOT",
+	    "\"",
+	    "\"\"",
+	    "*",
+	    "puente*",
+	    "NEAR",
+	    "NEAR(puente obra)",
+	    "-",
+	    "-puente",
+	    "puente OR obra",
+	    "puente AND NOT",
+	    "objeto:puente",
+	    "^puente",
+	    "(puente",
+	    "puente)",
+	    "{objeto}: x",
+	    "'",
+	    "\\",
+	    "«»",
+	    "a\"b\"c",
+	    "+",
+	    "%",
+	    "_",
+	    ":",
+	    "NOT",
 	};
 	struct store *s = test_open("hostil.db");
 	char *got;
@@ -257,6 +277,15 @@ static void test_numero_exacto(void **state)
 	got = test_find(s, "20261100-002193", "recibido", &exact);
 	free(got);
 	assert_non_null(strstr(exact.data, "\"numero\":\"20261100002193\""));
+	/* The list finds a number typed with dashes too (not by its words). */
+	got = test_find(s, "20261100-002193", NULL, &exact);
+	assert_string_equal(got, "20261100002193");
+	free(got);
+	assert_non_null(strstr(exact.data, "\"fuera_de_filtros\":false"));
+	got = test_find(s, "2026 1100 0021 9", NULL, &exact); /* words, not the number */
+	assert_string_equal(got, "20261100002193 20261100002194");
+	free(got);
+	assert_string_equal(exact.data, "null");
 	got = test_find(s, "20261100002193", "concluido", &exact);
 	assert_string_equal(got, "20261100002193");
 	free(got);
