@@ -259,7 +259,7 @@ static const char store_migration_6[] =
  * and observaciones (the field and the observacion gestiones) and of the devolución
  * reasons, filled from seguimiento_texto_fuente and kept in sync by triggers on seguimiento
  * and gestion, whichever code writes them; a filing without any of those texts has no row.
- * radicado_numero_clave finds a number typed with spaces or dashes. */
+ * radicado_numero_clave finds a number typed with spaces, dashes or small letters. */
 static const char store_migration_7[] =
     "CREATE VIRTUAL TABLE seguimiento_texto USING fts5(numero_contrato, contratista, objeto,"
     " observaciones, devoluciones, tokenize = 'unicode61 remove_diacritics 2');"
@@ -307,7 +307,8 @@ static const char store_migration_7[] =
     " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
     " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
     " WHERE radicado_id = OLD.radicado_id; END;"
-    "CREATE INDEX radicado_numero_clave ON radicado (replace(replace(numero, ' ', ''), '-', ''));";
+    "CREATE INDEX radicado_numero_clave"
+    " ON radicado (upper(replace(replace(numero, ' ', ''), '-', '')));";
 
 const char *const store_schema_migrations[] = {
     store_migration_1, store_migration_2, store_migration_3, store_migration_4,

@@ -28,7 +28,7 @@ static const char *const store_views_sql[STORE_STMT_COUNT] = {
 	"SELECT r.id, json_object('numero', r.numero, 'estado', s.estado, 'abogado', u.nombre)"
 	" FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 	" LEFT JOIN usuario u ON u.id = s.abogado_id"
-	" WHERE replace(replace(r.numero, ' ', ''), '-', '') = ?1 ORDER BY r.id LIMIT 1",
+	" WHERE upper(replace(replace(r.numero, ' ', ''), '-', '')) = ?1 ORDER BY r.id LIMIT 1",
 };
 
 static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
@@ -147,7 +147,8 @@ static void store_views_like(struct buf *b, const char *word, size_t n)
 }
 
 /* The key of q when it reads as a filing number: letters and digits (one at least) with
- * spaces or dashes between them, which are dropped. Returns 1 with key, or 0. */
+ * spaces or dashes between them, which are dropped, letters in capitals (the expression
+ * of the index radicado_numero_clave). Returns 1 with key, or 0. */
 static int store_views_number_key(const char *q, char key[STORE_VIEWS_NUMBER_MAX + 1])
 {
 	size_t n = 0;
@@ -163,7 +164,7 @@ static int store_views_number_key(const char *q, char key[STORE_VIEWS_NUMBER_MAX
 		if (n == STORE_VIEWS_NUMBER_MAX)
 			return 0;
 		digits += c >= '0' && c <= '9';
-		key[n++] = (char)c;
+		key[n++] = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
 	}
 	key[n] = '\0';
 	return digits > 0;
@@ -270,7 +271,7 @@ static void store_views_where(const struct store_list_query *q, const struct sto
 		and = " AND ";
 	}
 	if (w->is_number)
-		buf_printf(b, ") OR replace(replace(r.numero, ' ', ''), '-', '') = ?%d",
+		buf_printf(b, ") OR upper(replace(replace(r.numero, ' ', ''), '-', '')) = ?%d",
 			   STORE_VIEWS_PARAM_NUMBER);
 	buf_puts(b, "))");
 }

@@ -294,6 +294,11 @@ static void test_numero_exacto(void **state)
 	free(got);
 	assert_string_equal(exact.data, "{\"numero\":\"1-2021-23677\",\"estado\":\"recibido\","
 					"\"abogado\":null,\"fuera_de_filtros\":true}");
+	test_add(s, "2021EE7835", "Solicitud del Servicio Civil");
+	got = test_find(s, "2021 ee-7835", "concluido", &exact);
+	assert_string_equal(got, "");
+	free(got);
+	assert_non_null(strstr(exact.data, "\"numero\":\"2021EE7835\""));
 	got = test_find(s, "1 2021 23677", NULL, &exact);
 	assert_string_equal(got, "1-2021-23677");
 	free(got);
