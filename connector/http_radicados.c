@@ -155,8 +155,10 @@ void http_radicados_list(struct http_request *req)
 	struct buf ckey;
 	struct buf ids;
 	struct buf rows;
+	struct buf exact;
 	int vencidos;
 
+	buf_init(&exact);
 	buf_init(&key);
 	buf_init(&ckey);
 	buf_init(&ids);
@@ -186,6 +188,8 @@ void http_radicados_list(struct http_request *req)
 	lq.total_known = http_cache_total_get(req, s, ckey.data);
 	util_now_iso(now);
 	lq.now = now;
+	if (lq.q != NULL)
+		lq.numero_exacto = &exact;
 	if (s == NULL || store_list_json(s, &lq, &total, &rows) < 0) {
 		http_req_store_error(req, s);
 		goto done;
@@ -196,10 +200,13 @@ void http_radicados_list(struct http_request *req)
 		   "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,\"radicados\":", total,
 		   pagina, lq.limit);
 	buf_append(&req->out, rows.data, rows.len);
+	if (lq.numero_exacto != NULL)
+		buf_printf(&req->out, ",\"numero_exacto\":%s", exact.data);
 	buf_puts(&req->out, "}");
 	req->status = 200;
 	req->content_type = HTTP_JSON_TYPE;
 done:
+	buf_free(&exact);
 	buf_free(&rows);
 	buf_free(&ids);
 	buf_free(&ckey);

@@ -252,13 +252,18 @@ struct store_list_query {
 	const char *tipo_tramite;
 	const char *desde;	/* YYYY-MM-DD, filing date from (inclusive) */
 	const char *hasta_excl; /* YYYY-MM-DD, filing date before (exclusive) */
-	const char *q;		/* free text: every word in asunto or numero, folded */
+	const char *q;		/* free text: every word (folded) in asunto or numero, or a word
+				 * prefix in the follow-up's texts (seguimiento_texto, FTS5) */
 	const char *ids_json;	/* JSON array of radicado ids to keep (vencidos), or NULL */
 	enum store_list_order orden;
 	long limit;
 	long offset;
 	long long total_known; /* >= 0: the caller knows the count (then it is not taken) */
 	const char *now;       /* ISO 8601 instant every row's "sla" is worked out at */
+	/* When not NULL and q is a filing's number (spaces and dashes ignored), gets
+	 * {"numero", "estado", "abogado", "fuera_de_filtros"} of that filing, whatever the
+	 * filters (fuera_de_filtros: the other filters or words leave it out); else "null". */
+	struct buf *numero_exacto;
 };
 
 /* The store writes each answer's JSON whole (SQLite's JSON functions), "sla" blocks

@@ -15,6 +15,12 @@
 #define STORE_SLA_SHAPES (1 << 7)
 #define STORE_PREPARE_ERROR "no se pudo preparar una consulta"
 
+/* The schema's migrations (store_schema.c): migration N is store_schema_migrations[N - 1],
+ * store_schema_count of them; each runs inside the opening transaction, then
+ * PRAGMA user_version = N. */
+extern const char *const store_schema_migrations[];
+extern const int store_schema_count;
+
 /* Every statement a connection keeps, one range per file; each file holds the SQL of its
  * range in a table indexed by these ids. A statement has one slot in the cache, or one per
  * query shape when its SQL depends on which filters are present. */
@@ -60,7 +66,9 @@ enum store_stmt_id {
 	STORE_STMT_COUNT_BY_ESTADO,
 	STORE_STMT_LIST_COUNT, /* STORE_LIST_SHAPES slots */
 	STORE_STMT_LIST_PAGE,  /* STORE_LIST_SHAPES slots */
-	STORE_STMT_SLA_ROWS,   /* STORE_SLA_SHAPES slots */
+	STORE_STMT_LIST_NUMBER,
+	STORE_STMT_LIST_MEMBER, /* STORE_LIST_SHAPES slots */
+	STORE_STMT_SLA_ROWS,	/* STORE_SLA_SHAPES slots */
 	/* store_reconcile.c: discrepancies and reconciliation runs */
 	STORE_STMT_RC_LOCAL_GET,
 	STORE_STMT_RC_LOCAL_RANGE,

@@ -23,6 +23,12 @@ static const char *const store_views_sql[STORE_STMT_COUNT] = {
 	" GROUP BY u.id, s.estado, s.tipo_tramite"
 	" ORDER BY u.nombre, u.id, s.estado, s.tipo_tramite",
     [STORE_STMT_COUNT_BY_ESTADO] = "SELECT estado, count(*) FROM seguimiento GROUP BY estado",
+    /* The expression of the index radicado_numero_clave. */
+    [STORE_STMT_LIST_NUMBER] =
+	"SELECT r.id, json_object('numero', r.numero, 'estado', s.estado, 'abogado', u.nombre)"
+	" FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+	" LEFT JOIN usuario u ON u.id = s.abogado_id"
+	" WHERE upper(replace(replace(r.numero, ' ', ''), '-', '')) = ?1 ORDER BY r.id LIMIT 1",
 };
 
 static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
@@ -103,6 +109,21 @@ static struct store_val store_views_filter(const struct store_list_query *q, int
 #define STORE_VIEWS_PARAM_OFFSET (STORE_VIEWS_PARAM_LIMIT + 1)
 #define STORE_VIEWS_PARAM_NOW (STORE_VIEWS_PARAM_OFFSET + 1) /* ?14 in STORE_VIEWS_LIST_ROW */
 _Static_assert(STORE_VIEWS_PARAM_NOW == 14, "STORE_VIEWS_LIST_ROW names ?14");
+/* The FTS5 queries of the q words, then the filing a membership test asks about. */
+#define STORE_VIEWS_PARAM_FTS (STORE_VIEWS_PARAM_NOW + 1)
+#define STORE_VIEWS_PARAM_MEMBER (STORE_VIEWS_PARAM_FTS + STORE_LIST_MAX_TERMS)
+#define STORE_VIEWS_PARAM_NUMBER (STORE_VIEWS_PARAM_MEMBER + 1) /* q as a number's key */
+#define STORE_VIEWS_NUMBER_MAX 64 /* bytes of a number typed in q, separators removed */
+
+/* The q words: each one's LIKE pattern and FTS5 query; and q as a filing number's key
+ * (when it reads as one), which the list finds as well as the words. */
+struct store_views_words {
+	struct buf like[STORE_LIST_MAX_TERMS];
+	struct buf fts[STORE_LIST_MAX_TERMS];
+	int n;
+	int is_number;
+	char number[STORE_VIEWS_NUMBER_MAX + 1];
+};
 
 int store_list_order_parse(const char *name)
 {
@@ -125,35 +146,86 @@ static void store_views_like(struct buf *b, const char *word, size_t n)
 	buf_puts(b, "%");
 }
 
-/* Splits folded q into at most STORE_LIST_MAX_TERMS LIKE patterns. Returns the count. */
-static int store_views_terms(const char *q, struct buf terms[STORE_LIST_MAX_TERMS])
+/* The key of q when it reads as a filing number: letters and digits (one at least) with
+ * spaces or dashes between them, which are dropped, letters in capitals (the expression
+ * of the index radicado_numero_clave). Returns 1 with key, or 0. */
+static int store_views_number_key(const char *q, char key[STORE_VIEWS_NUMBER_MAX + 1])
+{
+	size_t n = 0;
+	int digits = 0;
+
+	for (const char *p = q; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == ' ' || c == '-' || c == '\t')
+			continue;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return 0;
+		if (n == STORE_VIEWS_NUMBER_MAX)
+			return 0;
+		digits += c >= '0' && c <= '9';
+		key[n++] = (char)(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+	}
+	key[n] = '\0';
+	return digits > 0;
+}
+
+/* Appends the FTS5 query of one folded word: the word as one quoted phrase (a " doubled)
+ * whose last token may be a prefix, so nothing a user types (", *, NEAR, -, parentheses)
+ * is FTS5 syntax. A word without any token is an empty phrase, which matches nothing. */
+static void store_views_fts(struct buf *b, const char *word, size_t n)
+{
+	buf_puts(b, "\"");
+	for (size_t i = 0; i < n; i++) {
+		if (word[i] == '"')
+			buf_puts(b, "\"");
+		buf_append(b, word + i, 1);
+	}
+	buf_puts(b, "\"*");
+}
+
+/* Splits folded q into at most STORE_LIST_MAX_TERMS words into w. Cannot fail. */
+static void store_views_terms(const char *q, struct store_views_words *w)
 {
 	char *folded;
 	const char *p;
-	int n = 0;
 
+	w->n = 0;
+	w->is_number = 0;
 	if (q == NULL)
-		return 0;
+		return;
+	w->is_number = store_views_number_key(q, w->number);
 	folded = classify_fold(q);
 	p = folded;
-	while (*p != '\0' && n < STORE_LIST_MAX_TERMS) {
+	while (*p != '\0' && w->n < STORE_LIST_MAX_TERMS) {
 		size_t len;
 
 		p += strspn(p, " \t\r\n");
 		len = strcspn(p, " \t\r\n");
 		if (len == 0)
 			break;
-		buf_init(&terms[n]);
-		store_views_like(&terms[n], p, len);
-		n++;
+		buf_init(&w->like[w->n]);
+		store_views_like(&w->like[w->n], p, len);
+		buf_init(&w->fts[w->n]);
+		store_views_fts(&w->fts[w->n], p, len);
+		w->n++;
 		p += len;
 	}
 	free(folded);
-	return n;
+}
+
+static void store_views_words_free(struct store_views_words *w)
+{
+	for (int i = 0; i < w->n; i++) {
+		buf_free(&w->like[i]);
+		buf_free(&w->fts[i]);
+	}
+	w->n = 0;
 }
 
 /* The shape of a list query: which filters are present, how many words, which order. */
-static int store_views_shape_key(const struct store_list_query *q, int nterms)
+static int store_views_shape_key(const struct store_list_query *q,
+				 const struct store_views_words *w)
 {
 	int key = 0;
 
@@ -161,18 +233,18 @@ static int store_views_shape_key(const struct store_list_query *q, int nterms)
 		if (store_views_filter(q, i).kind != STORE_VAL_NULL)
 			key |= 1 << i;
 	}
-	return key | nterms << 6 | (int)q->orden << 10;
+	return key | w->n << 6 | (w->n > 0 && w->is_number) << 9 | (int)q->orden << 10;
 }
 
 /* Appends the WHERE clause of a shape ("" without filters); *uses_s and *uses_r say
  * whether it reads seguimiento and radicado columns. */
-static void store_views_where(const struct store_list_query *q, int nterms, struct buf *b,
-			      int *uses_s, int *uses_r)
+static void store_views_where(const struct store_list_query *q, const struct store_views_words *w,
+			      struct buf *b, int *uses_s, int *uses_r)
 {
 	const char *and = " WHERE ";
 
 	*uses_s = 0;
-	*uses_r = nterms > 0;
+	*uses_r = w->n > 0;
 	buf_puts(b, ""); /* b->data is a string even without filters */
 	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
 		if (store_views_filter(q, i).kind == STORE_VAL_NULL)
@@ -184,20 +256,31 @@ static void store_views_where(const struct store_list_query *q, int nterms, stru
 		else
 			*uses_r = 1;
 	}
-	for (int i = 0; i < nterms; i++) {
+	if (w->n == 0)
+		return;
+	/* Every word, or the number typed whole. */
+	buf_printf(b, "%s(", and);
+	and = w->is_number ? "((" : "(";
+	for (int i = 0; i < w->n; i++) {
 		buf_printf(b,
 			   "%s(r.asunto_busqueda LIKE ?%d ESCAPE '\\'"
-			   " OR r.numero LIKE ?%d ESCAPE '\\')",
-			   and, STORE_VIEWS_PARAM_TERMS + i, STORE_VIEWS_PARAM_TERMS + i);
+			   " OR r.numero LIKE ?%d ESCAPE '\\' OR r.id IN (SELECT rowid FROM"
+			   " seguimiento_texto WHERE seguimiento_texto MATCH ?%d))",
+			   and, STORE_VIEWS_PARAM_TERMS + i, STORE_VIEWS_PARAM_TERMS + i,
+			   STORE_VIEWS_PARAM_FTS + i);
 		and = " AND ";
 	}
+	if (w->is_number)
+		buf_printf(b, ") OR upper(replace(replace(r.numero, ' ', ''), '-', '')) = ?%d",
+			   STORE_VIEWS_PARAM_NUMBER);
+	buf_puts(b, "))");
 }
 
-/* A list query, its number of words and which of its two statements to build. */
+/* A list query, its number of words and which of its statements to build. */
 struct store_views_shape {
 	const struct store_list_query *q;
-	int nterms;
-	int page; /* 0: the count, 1: the page */
+	const struct store_views_words *w;
+	int page; /* 0: the count, 1: the page, 2: whether one filing is in the list */
 };
 
 /* The SQL of a list shape's count or page (arg: struct store_views_shape). A new string. */
@@ -211,10 +294,17 @@ static char *store_views_list_sql(const void *arg)
 
 	buf_init(&where);
 	buf_init(&sql);
-	store_views_where(sh->q, sh->nterms, &where, &uses_s, &uses_r);
+	store_views_where(sh->q, sh->w, &where, &uses_s, &uses_r);
 	/* Count from the one table the filters need (each filing has exactly one follow-up),
 	 * joining only when they need both. */
-	if (sh->page)
+	if (sh->page == 2)
+		buf_printf(&sql,
+			   "SELECT count(*) FROM radicado r JOIN seguimiento s"
+			   " ON s.radicado_id = r.id WHERE r.id = ?%d%s%s%s",
+			   STORE_VIEWS_PARAM_MEMBER, where.len > 0 ? " AND (" : "",
+			   where.len > 0 ? where.data + strlen(" WHERE ") : "",
+			   where.len > 0 ? ")" : "");
+	else if (sh->page)
 		buf_printf(&sql,
 			   "SELECT " STORE_VIEWS_LIST_ROW " FROM radicado r"
 			   " JOIN seguimiento s ON s.radicado_id = r.id"
@@ -236,7 +326,8 @@ static char *store_views_list_sql(const void *arg)
 
 /* Binds the filters present in q to st (count or page statement). 0 or -1 (st readied). */
 static int store_views_bind_filters(struct store *s, sqlite3_stmt *st,
-				    const struct store_list_query *q, struct buf *terms, int nterms)
+				    const struct store_list_query *q,
+				    const struct store_views_words *w)
 {
 	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
 		struct store_val v = store_views_filter(q, i);
@@ -244,11 +335,15 @@ static int store_views_bind_filters(struct store *s, sqlite3_stmt *st,
 		if (v.kind != STORE_VAL_NULL && store_bind_at(s, st, i + 1, v) < 0)
 			return -1;
 	}
-	for (int i = 0; i < nterms; i++) {
-		if (store_bind_at(s, st, STORE_VIEWS_PARAM_TERMS + i, store_text(terms[i].data)) <
-		    0)
+	for (int i = 0; i < w->n; i++) {
+		if (store_bind_at(s, st, STORE_VIEWS_PARAM_TERMS + i, store_text(w->like[i].data)) <
+			0 ||
+		    store_bind_at(s, st, STORE_VIEWS_PARAM_FTS + i, store_text(w->fts[i].data)) < 0)
 			return -1;
 	}
+	if (w->n > 0 && w->is_number &&
+	    store_bind_at(s, st, STORE_VIEWS_PARAM_NUMBER, store_text(w->number)) < 0)
+		return -1;
 	return 0;
 }
 
@@ -273,22 +368,23 @@ static int store_views_page_row(sqlite3_stmt *st, void *arg)
 
 /* The count (unless q knows it) and the page of q, inside a read transaction. 0 or -1. */
 static int store_views_list_read(struct store *s, const struct store_list_query *q,
-				 sqlite3_stmt *count, sqlite3_stmt *page, struct buf *terms,
-				 int nterms, long long *total, struct buf *out)
+				 sqlite3_stmt *count, sqlite3_stmt *page,
+				 const struct store_views_words *w, long long *total,
+				 struct buf *out)
 {
 	struct store_views_page_each e = {out, 1};
 
 	if (q->total_known >= 0) {
 		*total = q->total_known;
 	} else {
-		if (store_views_bind_filters(s, count, q, terms, nterms) < 0)
+		if (store_views_bind_filters(s, count, q, w) < 0)
 			return -1;
 		if (store_row(s, count, "no se pudo contar el listado") != 1)
 			return -1;
 		*total = sqlite3_column_int64(count, 0);
 		store_stmt_done(count);
 	}
-	if (store_views_bind_filters(s, page, q, terms, nterms) < 0 ||
+	if (store_views_bind_filters(s, page, q, w) < 0 ||
 	    store_bind_at(s, page, STORE_VIEWS_PARAM_LIMIT, store_int(q->limit),
 			  store_int(q->offset), store_text(q->now)) < 0)
 		return -1;
@@ -299,18 +395,61 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 	return 0;
 }
 
+/* Sets q->numero_exacto (see store.h) inside the caller's read transaction. 0 or -1. */
+static int store_views_number(struct store *s, const struct store_list_query *q,
+			      const struct store_views_words *w, int key)
+{
+	struct store_views_shape shape = {q, w, 2};
+	sqlite3_stmt *st;
+	sqlite3_stmt *member;
+	long long id;
+	int inside;
+	int rc;
+
+	buf_reset(q->numero_exacto);
+	if (!w->is_number) {
+		buf_puts(q->numero_exacto, "null");
+		return 0;
+	}
+	st = store_views_stmt(s, STORE_STMT_LIST_NUMBER);
+	if (st == NULL || store_bind_at(s, st, 1, store_text(w->number)) < 0)
+		return -1;
+	rc = store_row(s, st, "no se pudo buscar el número de radicado");
+	if (rc <= 0) {
+		buf_puts(q->numero_exacto, "null");
+		return rc;
+	}
+	id = sqlite3_column_int64(st, 0);
+	buf_puts(q->numero_exacto, store_column_text(st, 1));
+	store_stmt_done(st);
+	member = store_stmt_shape(s, STORE_STMT_LIST_MEMBER, key, store_views_list_sql, &shape,
+				  "no se pudo preparar la consulta del listado");
+	if (member == NULL || store_views_bind_filters(s, member, q, w) < 0 ||
+	    store_bind_at(s, member, STORE_VIEWS_PARAM_MEMBER, store_id(id)) < 0 ||
+	    store_row(s, member, "no se pudo buscar el número de radicado") != 1)
+		return -1;
+	inside = sqlite3_column_int64(member, 0) > 0;
+	store_stmt_done(member);
+	/* json_object's text ends with its closing brace. */
+	if (q->numero_exacto->len > 0)
+		q->numero_exacto->len--;
+	buf_printf(q->numero_exacto, ",\"fuera_de_filtros\":%s}", inside ? "false" : "true");
+	return 0;
+}
+
 int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
 		    struct buf *out)
 {
-	struct buf terms[STORE_LIST_MAX_TERMS];
-	int nterms = store_views_terms(q->q, terms);
-	struct store_views_shape shape = {q, nterms, 0};
-	int key = store_views_shape_key(q, nterms);
+	struct store_views_words w;
+	struct store_views_shape shape = {q, &w, 0};
+	int key;
 	sqlite3_stmt *count;
 	sqlite3_stmt *page;
 	int rc = -1;
 	int own;
 
+	store_views_terms(q->q, &w);
+	key = store_views_shape_key(q, &w);
 	if (q->orden < 0 || q->orden >= STORE_ORDER_COUNT) {
 		store_set_error(s, "orden de listado desconocido");
 		goto done;
@@ -324,15 +463,16 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 				"no se pudo preparar la consulta del listado");
 	if (page == NULL)
 		goto done;
-	/* Count and page in one read transaction, so the total matches the page (the
+	/* Count, page and number in one read transaction, so the total matches the page (the
 	 * caller's, when it already holds one). */
 	if (store_read_begin(s, &own) < 0)
 		goto done;
-	rc = store_txn_end(s, own,
-			   store_views_list_read(s, q, count, page, terms, nterms, total, out));
+	rc = store_views_list_read(s, q, count, page, &w, total, out);
+	if (rc == 0 && q->numero_exacto != NULL)
+		rc = store_views_number(s, q, &w, key);
+	rc = store_txn_end(s, own, rc);
 done:
-	for (int i = 0; i < nterms; i++)
-		buf_free(&terms[i]);
+	store_views_words_free(&w);
 	return rc;
 }
 

@@ -74,6 +74,8 @@ export async function mostrarBandeja(cont, ctx, vigente) {
     h('p', { class: 'sub' }, descripcionFiltro(f, ctx, carga))));
   cont.append(totales(f, ctx, carga, ind, recargar));
   cont.append(formularioFiltros(f, ctx, carga, recargar));
+  const exacto = avisoNumeroExacto(lista.numero_exacto);
+  if (exacto) cont.append(exacto);
   if (rep) cont.append(barraReparto(rep, recargar));
   cont.append(tablaRadicados(lista, f, faltaSla ? ind : null, recargar, rep));
   cont.append(paginacion(lista, f, paginas, recargar));
@@ -174,6 +176,18 @@ function encabezado(titulo, clave, f, recargar) {
     recargar();
   } }, titulo, h('span', { class: 'flecha', 'aria-hidden': 'true' }, activo ? (desc ? ' ▼' : ' ▲') : ''));
   return h('th', { scope: 'col', 'aria-sort': sort }, b);
+}
+
+// The filing whose number was typed in «Buscar» (GET /api/radicados's numero_exacto):
+// where it is and a link to its ficha, above all when the filters in force hide it.
+function avisoNumeroExacto(ne) {
+  if (!ne) return null;
+  const donde = ['El radicado ', h('a', { href: '#/radicado/' + encodeURIComponent(ne.numero) }, ne.numero),
+    ' está en estado «' + etiqueta(ESTADOS, ne.estado) + '»', ne.abogado ? ', asignado a ' + ne.abogado : ''];
+  return ne.fuera_de_filtros
+    ? h('p', { class: 'nota', id: 'numero-exacto', role: 'status' }, donde, '; los filtros en vigor no lo muestran. ',
+      h('a', { href: '#/radicado/' + encodeURIComponent(ne.numero) }, 'Abrir su ficha'), '.')
+    : h('p', { class: 'nota', id: 'numero-exacto', role: 'status' }, donde, ' y aparece en la lista.');
 }
 
 function tablaRadicados(lista, f, ind, recargar, rep) {

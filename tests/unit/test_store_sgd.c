@@ -284,8 +284,8 @@ static void test_migration_5_keeps_everything(void **state)
 		before[i] = test_table_text("old.db", tables[i], &cols[i]);
 
 	s = test_open("old.db");
-	assert_int_equal(store_schema_version(), 6);
-	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 6);
+	assert_int_equal(store_schema_version(), 7);
+	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 7);
 	/* Every row and column that was there is there, unchanged. */
 	for (int i = 0; i < NT; i++) {
 		char *after = test_table_text("old.db", tables[i], &cols[i]);
@@ -305,6 +305,11 @@ static void test_migration_5_keeps_everything(void **state)
 		   "type = 'index' AND name IN ('radicado_id_sgd', 'radicado_eliminado_sgd') "
 		   "ORDER BY name)",
 		   "radicado_eliminado_sgd,radicado_id_sgd");
+	/* Step 7 indexed the texts already there: filing 2's observacion «Falta el CDP». */
+	test_equal("old.db",
+		   "SELECT group_concat(rowid) FROM seguimiento_texto WHERE seguimiento_texto"
+		   " MATCH 'cdp'",
+		   "2");
 	assert_int_equal(store_sync_get(s, &st), 0);
 	assert_string_equal(st.cursor_kind, "fecha");
 	assert_true(st.cursor[0] != '\0');
@@ -328,7 +333,7 @@ static void test_migration_5_keeps_everything(void **state)
 
 	/* Opening again applies nothing. */
 	s = test_open("old.db");
-	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 6);
+	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 7);
 	store_close(s);
 }
 

@@ -1,0 +1,319 @@
+/* store_schema.c -- the schema's numbered migrations, the SQL store.c runs in order when it
+ * opens a database older than this program. */
+#include "store_int.h"
+
+/* ---- Schema: migration N is store_schema_migrations[N - 1]; never edit a released step,
+ * append a new one. Each runs inside the opening transaction, followed by
+ * PRAGMA user_version = N. */
+
+/* clang-format off */
+static const char store_migration_1[] =
+	"CREATE TABLE usuario ("
+	" id INTEGER PRIMARY KEY,"
+	" nombre TEXT NOT NULL CHECK (nombre <> ''),"
+	" rol TEXT NOT NULL CHECK (rol IN ('director', 'abogado', 'apoyo', 'admin')),"
+	" token_hash TEXT UNIQUE,"
+	" activo INTEGER NOT NULL DEFAULT 1 CHECK (activo IN (0, 1)),"
+	" creado TEXT NOT NULL"
+	");"
+	"CREATE TABLE radicado ("
+	" id INTEGER PRIMARY KEY,"
+	" numero TEXT NOT NULL UNIQUE CHECK (numero <> ''),"
+	" tipo_radicado TEXT NOT NULL DEFAULT '',"
+	" fecha_radicacion TEXT NOT NULL DEFAULT '',"
+	" asunto TEXT NOT NULL DEFAULT '',"
+	" folios INTEGER NOT NULL DEFAULT 0,"
+	" ruta TEXT NOT NULL DEFAULT '',"
+	" dependencia_origen TEXT NOT NULL DEFAULT '',"
+	" dependencia_origen_nombre TEXT NOT NULL DEFAULT '',"
+	" dependencia_actual TEXT NOT NULL DEFAULT '',"
+	" remitente TEXT NOT NULL DEFAULT '',"
+	" tipo_documental TEXT NOT NULL DEFAULT '',"
+	" estado_ds TEXT NOT NULL DEFAULT 'vigente'"
+	"  CHECK (estado_ds IN ('vigente', 'anulacion_solicitada', 'anulado')),"
+	" con_detalle INTEGER NOT NULL DEFAULT 0 CHECK (con_detalle IN (0, 1)),"
+	" hash_ds TEXT NOT NULL,"
+	" hash_lista TEXT NOT NULL,"
+	" visto_primero TEXT NOT NULL,"
+	" visto_ultimo TEXT NOT NULL"
+	");"
+	"CREATE INDEX radicado_fecha ON radicado (fecha_radicacion);"
+	"CREATE TABLE seguimiento ("
+	" radicado_id INTEGER PRIMARY KEY REFERENCES radicado (id),"
+	" tipo_tramite TEXT NOT NULL DEFAULT 'otro' CHECK (tipo_tramite IN ("
+	"  'contratacion_directa', 'proceso_seleccion', 'novedad_contractual',"
+	"  'liquidacion_terminacion', 'otro')),"
+	" modalidad TEXT NOT NULL DEFAULT '' CHECK (modalidad IN ('', 'licitacion_publica',"
+	"  'seleccion_abreviada', 'concurso_meritos', 'contratacion_directa', 'minima_cuantia',"
+	"  'acuerdo_marco', 'regimen_especial')),"
+	" novedad TEXT NOT NULL DEFAULT '' CHECK (novedad IN ('', 'adicion', 'prorroga',"
+	"  'modificacion', 'suspension', 'reinicio', 'cesion', 'terminacion_anticipada')),"
+	" tipo_gestion TEXT NOT NULL DEFAULT '',"
+	" abogado_id INTEGER REFERENCES usuario (id),"
+	" fecha_reparto TEXT,"
+	" estado TEXT NOT NULL DEFAULT 'recibido' CHECK (estado IN ('recibido', 'repartido',"
+	"  'en_revision', 'devuelto', 'concluido', 'anulado')),"
+	" concluido_satisfactorio INTEGER CHECK (concluido_satisfactorio IN (0, 1)),"
+	" fecha_conclusion TEXT,"
+	" numero_contrato TEXT NOT NULL DEFAULT '',"
+	" contratista TEXT NOT NULL DEFAULT '',"
+	" objeto TEXT NOT NULL DEFAULT '',"
+	" valor INTEGER CHECK (valor IS NULL OR valor >= 0),"
+	" fecha_suscripcion TEXT,"
+	" fecha_rp TEXT,"
+	" fecha_aprobacion_garantias TEXT,"
+	" fecha_arl TEXT,"
+	" fecha_acta_inicio TEXT,"
+	" publicado_secop INTEGER NOT NULL DEFAULT 0 CHECK (publicado_secop IN (0, 1)),"
+	" linea_paa TEXT NOT NULL DEFAULT '',"
+	" observaciones TEXT NOT NULL DEFAULT '',"
+	" devoluciones INTEGER NOT NULL DEFAULT 0 CHECK (devoluciones >= 0),"
+	" version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),"
+	" creado TEXT NOT NULL,"
+	" actualizado TEXT NOT NULL"
+	");"
+	"CREATE INDEX seguimiento_estado ON seguimiento (estado);"
+	"CREATE INDEX seguimiento_abogado ON seguimiento (abogado_id, estado);"
+	"CREATE TABLE gestion ("
+	" id INTEGER PRIMARY KEY,"
+	" radicado_id INTEGER NOT NULL REFERENCES radicado (id),"
+	" tipo TEXT NOT NULL CHECK (tipo IN ('reparto', 'reasignacion', 'devolucion',"
+	"  'reingreso', 'observacion', 'conclusion', 'reapertura', 'cambio_sgd')),"
+	" usuario_id INTEGER REFERENCES usuario (id),"
+	" fecha TEXT NOT NULL,"
+	" texto TEXT NOT NULL DEFAULT '',"
+	" satisfactorio INTEGER CHECK (satisfactorio IN (0, 1)),"
+	" datos TEXT CHECK (datos IS NULL OR json_valid(datos))"
+	");"
+	"CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha);"
+	"CREATE TABLE auditoria ("
+	" id INTEGER PRIMARY KEY,"
+	" radicado_id INTEGER REFERENCES radicado (id),"
+	" usuario_id INTEGER REFERENCES usuario (id),"
+	" fecha TEXT NOT NULL,"
+	" campo TEXT NOT NULL,"
+	" valor_anterior TEXT,"
+	" valor_nuevo TEXT"
+	");"
+	"CREATE INDEX auditoria_radicado ON auditoria (radicado_id, id);"
+	"CREATE TRIGGER auditoria_sin_cambios BEFORE UPDATE ON auditoria BEGIN"
+	" SELECT RAISE(ABORT, 'la auditoría solo admite agregar filas'); END;"
+	"CREATE TRIGGER auditoria_sin_borrado BEFORE DELETE ON auditoria BEGIN"
+	" SELECT RAISE(ABORT, 'la auditoría solo admite agregar filas'); END;"
+	"CREATE TABLE sync_estado ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" cursor TEXT NOT NULL DEFAULT '',"
+	" ultimo_intento TEXT NOT NULL DEFAULT '',"
+	" ultimo_exito TEXT NOT NULL DEFAULT '',"
+	" degradado_desde TEXT NOT NULL DEFAULT '',"
+	" ultimo_error TEXT NOT NULL DEFAULT '',"
+	" pasadas INTEGER NOT NULL DEFAULT 0,"
+	" fallos INTEGER NOT NULL DEFAULT 0,"
+	" nuevos INTEGER NOT NULL DEFAULT 0,"
+	" cambiados INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO sync_estado (id) VALUES (1);"
+	"CREATE TABLE discrepancia ("
+	" id INTEGER PRIMARY KEY,"
+	" numero TEXT NOT NULL,"
+	" tipo TEXT NOT NULL CHECK (tipo IN ('falta_en_seguimiento', 'ya_no_en_dependencia',"
+	"  'anulado_en_sgd', 'datos_distintos', 'concluido_sin_radicado', 'no_encontrado')),"
+	" estado TEXT NOT NULL DEFAULT 'abierta' CHECK (estado IN ('abierta', 'resuelta',"
+	"  'cerrada')),"
+	" evidencia_sgd TEXT CHECK (evidencia_sgd IS NULL OR json_valid(evidencia_sgd)),"
+	" evidencia_local TEXT CHECK (evidencia_local IS NULL OR json_valid(evidencia_local)),"
+	" encontrada TEXT NOT NULL,"
+	" cerrada_en TEXT,"
+	" resuelta_por INTEGER REFERENCES usuario (id),"
+	" nota TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE UNIQUE INDEX discrepancia_abierta ON discrepancia (numero, tipo)"
+	" WHERE estado = 'abierta';"
+	"CREATE INDEX discrepancia_estado ON discrepancia (estado, encontrada);";
+/* clang-format on */
+
+/* --- follow-up API: step 2 --- */
+/* A folded copy of asunto (lowercase ASCII, no accents) for the list's free-text search;
+ * segcont_fold is registered on every connection before migrating. */
+static const char store_migration_2[] =
+    "ALTER TABLE radicado ADD COLUMN asunto_busqueda TEXT NOT NULL DEFAULT '';"
+    "UPDATE radicado SET asunto_busqueda = segcont_fold(asunto);";
+
+/* --- reconciliation: step 3 --- */
+/* vista_ultima: the last run that saw a discrepancy's disagreement; an index to find the
+ * rows of a (numero, tipo) whatever their state; the record of reconciliation runs. */
+static const char store_migration_3[] =
+    "ALTER TABLE discrepancia ADD COLUMN vista_ultima TEXT NOT NULL DEFAULT '';"
+    "UPDATE discrepancia SET vista_ultima = encontrada;"
+    "CREATE INDEX discrepancia_numero ON discrepancia (numero, tipo, id);"
+    "CREATE TABLE conciliacion_estado ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " ultimo_intento TEXT NOT NULL DEFAULT '',"
+    " ultimo_exito TEXT NOT NULL DEFAULT '',"
+    " ultimo_error TEXT NOT NULL DEFAULT '',"
+    " corridas INTEGER NOT NULL DEFAULT 0,"
+    " fallos INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "INSERT INTO conciliacion_estado (id) VALUES (1);";
+
+/* --- real document systems: step 4 --- */
+/* The document type's name (database profiles give it) and the kind of the sync cursor:
+ * a filing date, an arrival instant or an opaque change token, as the mapping pages. */
+static const char store_migration_4[] =
+    "ALTER TABLE radicado ADD COLUMN tipo_documental_nombre TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sync_estado ADD COLUMN cursor_tipo TEXT NOT NULL DEFAULT 'fecha'"
+    " CHECK (cursor_tipo IN ('fecha', 'instante', 'token'));";
+
+/* --- any document system (issue 12): step 5 --- */
+/* The system's own id of a filing (CMIS cmis:objectId: deletions name only it) and when the
+ * system deleted it; the change token a backfill will switch to (taken before it starts) and
+ * the instant from which the token's log is known to hold every change (the gap to re-read
+ * when the token expires). */
+static const char store_migration_5[] =
+    "ALTER TABLE radicado ADD COLUMN id_sgd TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE radicado ADD COLUMN eliminado_sgd TEXT;"
+    "CREATE INDEX radicado_id_sgd ON radicado (id_sgd) WHERE id_sgd <> '';"
+    "CREATE INDEX radicado_eliminado_sgd ON radicado (eliminado_sgd)"
+    " WHERE eliminado_sgd IS NOT NULL;"
+    "ALTER TABLE sync_estado ADD COLUMN token_pendiente TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE sync_estado ADD COLUMN token_desde TEXT NOT NULL DEFAULT '';";
+
+/* --- outcomes that take a filing out of the queue (issue 13): step 6 --- */
+/* The estados archivado and trasladado, the gestiones archivo, traslado and anulacion, and
+ * the estado an outcome left (reapertura goes back to it): SQLite changes a CHECK only by
+ * rebuilding the table, so seguimiento and gestion are copied into new ones (no table
+ * refers to either; their indexes are made again). */
+static const char store_migration_6[] =
+    "CREATE TABLE seguimiento_6 ("
+    " radicado_id INTEGER PRIMARY KEY REFERENCES radicado (id),"
+    " tipo_tramite TEXT NOT NULL DEFAULT 'otro' CHECK (tipo_tramite IN ("
+    "  'contratacion_directa', 'proceso_seleccion', 'novedad_contractual',"
+    "  'liquidacion_terminacion', 'otro')),"
+    " modalidad TEXT NOT NULL DEFAULT '' CHECK (modalidad IN ('', 'licitacion_publica',"
+    "  'seleccion_abreviada', 'concurso_meritos', 'contratacion_directa', 'minima_cuantia',"
+    "  'acuerdo_marco', 'regimen_especial')),"
+    " novedad TEXT NOT NULL DEFAULT '' CHECK (novedad IN ('', 'adicion', 'prorroga',"
+    "  'modificacion', 'suspension', 'reinicio', 'cesion', 'terminacion_anticipada')),"
+    " tipo_gestion TEXT NOT NULL DEFAULT '',"
+    " abogado_id INTEGER REFERENCES usuario (id),"
+    " fecha_reparto TEXT,"
+    " estado TEXT NOT NULL DEFAULT 'recibido' CHECK (estado IN ('recibido', 'repartido',"
+    "  'en_revision', 'devuelto', 'concluido', 'anulado', 'archivado', 'trasladado')),"
+    " concluido_satisfactorio INTEGER CHECK (concluido_satisfactorio IN (0, 1)),"
+    " fecha_conclusion TEXT,"
+    " numero_contrato TEXT NOT NULL DEFAULT '',"
+    " contratista TEXT NOT NULL DEFAULT '',"
+    " objeto TEXT NOT NULL DEFAULT '',"
+    " valor INTEGER CHECK (valor IS NULL OR valor >= 0),"
+    " fecha_suscripcion TEXT,"
+    " fecha_rp TEXT,"
+    " fecha_aprobacion_garantias TEXT,"
+    " fecha_arl TEXT,"
+    " fecha_acta_inicio TEXT,"
+    " publicado_secop INTEGER NOT NULL DEFAULT 0 CHECK (publicado_secop IN (0, 1)),"
+    " linea_paa TEXT NOT NULL DEFAULT '',"
+    " observaciones TEXT NOT NULL DEFAULT '',"
+    " devoluciones INTEGER NOT NULL DEFAULT 0 CHECK (devoluciones >= 0),"
+    " version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),"
+    " creado TEXT NOT NULL,"
+    " actualizado TEXT NOT NULL,"
+    " estado_anterior TEXT NOT NULL DEFAULT '' CHECK (estado_anterior IN ('', 'recibido',"
+    "  'repartido', 'en_revision', 'devuelto'))"
+    ");"
+    "INSERT INTO seguimiento_6 (radicado_id, tipo_tramite, modalidad, novedad, tipo_gestion,"
+    " abogado_id, fecha_reparto, estado, concluido_satisfactorio, fecha_conclusion,"
+    " numero_contrato, contratista, objeto, valor, fecha_suscripcion, fecha_rp,"
+    " fecha_aprobacion_garantias, fecha_arl, fecha_acta_inicio, publicado_secop, linea_paa,"
+    " observaciones, devoluciones, version, creado, actualizado)"
+    " SELECT radicado_id, tipo_tramite, modalidad, novedad, tipo_gestion, abogado_id,"
+    " fecha_reparto, estado, concluido_satisfactorio, fecha_conclusion, numero_contrato,"
+    " contratista, objeto, valor, fecha_suscripcion, fecha_rp, fecha_aprobacion_garantias,"
+    " fecha_arl, fecha_acta_inicio, publicado_secop, linea_paa, observaciones, devoluciones,"
+    " version, creado, actualizado FROM seguimiento;"
+    "DROP TABLE seguimiento;"
+    "ALTER TABLE seguimiento_6 RENAME TO seguimiento;"
+    "CREATE INDEX seguimiento_estado ON seguimiento (estado);"
+    "CREATE INDEX seguimiento_abogado ON seguimiento (abogado_id, estado);"
+    "CREATE TABLE gestion_6 ("
+    " id INTEGER PRIMARY KEY,"
+    " radicado_id INTEGER NOT NULL REFERENCES radicado (id),"
+    " tipo TEXT NOT NULL CHECK (tipo IN ('reparto', 'reasignacion', 'devolucion',"
+    "  'reingreso', 'observacion', 'conclusion', 'reapertura', 'cambio_sgd', 'archivo',"
+    "  'traslado', 'anulacion')),"
+    " usuario_id INTEGER REFERENCES usuario (id),"
+    " fecha TEXT NOT NULL,"
+    " texto TEXT NOT NULL DEFAULT '',"
+    " satisfactorio INTEGER CHECK (satisfactorio IN (0, 1)),"
+    " datos TEXT CHECK (datos IS NULL OR json_valid(datos))"
+    ");"
+    "INSERT INTO gestion_6 (id, radicado_id, tipo, usuario_id, fecha, texto, satisfactorio,"
+    " datos) SELECT id, radicado_id, tipo, usuario_id, fecha, texto, satisfactorio, datos"
+    " FROM gestion;"
+    "DROP TABLE gestion;"
+    "ALTER TABLE gestion_6 RENAME TO gestion;"
+    "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha);";
+
+/* --- search (issue 13): step 7 --- */
+/* seguimiento_texto: an FTS5 index (rowid = radicado id; accents and case folded by
+ * unicode61 remove_diacritics 2) of the follow-up's contract number, contratista, objeto
+ * and observaciones (the field and the observacion gestiones) and of the devolución
+ * reasons, filled from seguimiento_texto_fuente and kept in sync by triggers on seguimiento
+ * and gestion, whichever code writes them; a filing without any of those texts has no row.
+ * radicado_numero_clave finds a number typed with spaces, dashes or small letters. */
+static const char store_migration_7[] =
+    "CREATE VIRTUAL TABLE seguimiento_texto USING fts5(numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones, tokenize = 'unicode61 remove_diacritics 2');"
+    "CREATE VIEW seguimiento_texto_fuente AS SELECT * FROM (SELECT s.radicado_id AS radicado_id,"
+    " s.numero_contrato AS numero_contrato, s.contratista AS contratista, s.objeto AS objeto,"
+    " trim(s.observaciones || ' ' || coalesce((SELECT group_concat(g.texto, ' ') FROM gestion g"
+    "  WHERE g.radicado_id = s.radicado_id AND g.tipo = 'observacion'), '')) AS observaciones,"
+    " coalesce((SELECT group_concat(g.texto, ' ') FROM gestion g"
+    "  WHERE g.radicado_id = s.radicado_id AND g.tipo = 'devolucion'), '') AS devoluciones"
+    " FROM seguimiento s)"
+    " WHERE numero_contrato <> '' OR contratista <> '' OR objeto <> '' OR observaciones <> ''"
+    " OR devoluciones <> '';"
+    "INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto, observaciones,"
+    " devoluciones) SELECT * FROM seguimiento_texto_fuente;"
+    "CREATE TRIGGER seguimiento_texto_ai AFTER INSERT ON seguimiento BEGIN"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER seguimiento_texto_au AFTER UPDATE ON seguimiento"
+    " WHEN OLD.numero_contrato IS NOT NEW.numero_contrato OR OLD.contratista IS NOT"
+    " NEW.contratista OR OLD.objeto IS NOT NEW.objeto OR OLD.observaciones IS NOT"
+    " NEW.observaciones OR OLD.radicado_id IS NOT NEW.radicado_id BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid IN (OLD.radicado_id, NEW.radicado_id);"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER seguimiento_texto_ad AFTER DELETE ON seguimiento BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid = OLD.radicado_id; END;"
+    "CREATE TRIGGER gestion_texto_ai AFTER INSERT ON gestion"
+    " WHEN NEW.tipo IN ('observacion', 'devolucion') BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid = NEW.radicado_id;"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER gestion_texto_au AFTER UPDATE ON gestion"
+    " WHEN OLD.tipo IN ('observacion', 'devolucion') OR NEW.tipo IN ('observacion',"
+    " 'devolucion') BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid IN (OLD.radicado_id, NEW.radicado_id);"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id IN (OLD.radicado_id, NEW.radicado_id); END;"
+    "CREATE TRIGGER gestion_texto_ad AFTER DELETE ON gestion"
+    " WHEN OLD.tipo IN ('observacion', 'devolucion') BEGIN"
+    " DELETE FROM seguimiento_texto WHERE rowid = OLD.radicado_id;"
+    " INSERT INTO seguimiento_texto (rowid, numero_contrato, contratista, objeto,"
+    " observaciones, devoluciones) SELECT * FROM seguimiento_texto_fuente"
+    " WHERE radicado_id = OLD.radicado_id; END;"
+    "CREATE INDEX radicado_numero_clave"
+    " ON radicado (upper(replace(replace(numero, ' ', ''), '-', '')));";
+
+const char *const store_schema_migrations[] = {
+    store_migration_1, store_migration_2, store_migration_3, store_migration_4,
+    store_migration_5, store_migration_6, store_migration_7,
+};
+
+const int store_schema_count =
+    (int)(sizeof(store_schema_migrations) / sizeof(store_schema_migrations[0]));
