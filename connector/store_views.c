@@ -32,10 +32,10 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 
 /* ---- The filing list */
 
-/* ORDER BY one member of the row's SLA block, nulls last, then the oldest filing first. */
-#define STORE_VIEWS_SLA_ORDER(member, dir)                                                         \
-	"json_extract(segcont_sla(r.numero, ?17), '$." member "') IS NULL,"                        \
-	" json_extract(segcont_sla(r.numero, ?17), '$." member "')" dir ","                        \
+/* ORDER BY one member of the row's SLA block, then the oldest filing first; nulls (no
+ * clock) become last, whichever the direction, so that the block is worked out once a row. */
+#define STORE_VIEWS_SLA_ORDER(member, last, dir)                                                   \
+	"coalesce(json_extract(segcont_sla(r.numero, ?17), '$." member "'), " last ")" dir ","     \
 	" r.fecha_radicacion, r.id"
 
 /* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
@@ -58,13 +58,15 @@ static const struct {
     [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
 					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
     /* By the SLA block the row shows (segcont_sla at the list's instant, ?17); filings
-     * without a clock (unassigned, concluded) last. */
-    [STORE_ORDER_FECHA_LIMITE] = {"fecha_limite", STORE_VIEWS_SLA_ORDER("fecha_limite", "")},
+     * without one (unassigned: no fecha límite) last. */
+    [STORE_ORDER_FECHA_LIMITE] = {"fecha_limite",
+				  STORE_VIEWS_SLA_ORDER("fecha_limite", "'9999-12-31'", "")},
     [STORE_ORDER_FECHA_LIMITE_DESC] = {"-fecha_limite",
-				       STORE_VIEWS_SLA_ORDER("fecha_limite", " DESC")},
-    [STORE_ORDER_DIAS_RESTANTES] = {"dias_restantes", STORE_VIEWS_SLA_ORDER("dias_restantes", "")},
+				       STORE_VIEWS_SLA_ORDER("fecha_limite", "''", " DESC")},
+    [STORE_ORDER_DIAS_RESTANTES] = {"dias_restantes",
+				    STORE_VIEWS_SLA_ORDER("dias_restantes", "1e18", "")},
     [STORE_ORDER_DIAS_RESTANTES_DESC] = {"-dias_restantes",
-					 STORE_VIEWS_SLA_ORDER("dias_restantes", " DESC")},
+					 STORE_VIEWS_SLA_ORDER("dias_restantes", "-1e18", " DESC")},
 };
 
 /* A signed contract's (numero_contrato set) legalization items still missing, by their
