@@ -35,8 +35,10 @@ static const char *const http_radicados_novedades[] = {
     "suspension", "reinicio", "cesion",	  "terminacion_anticipada",
     NULL};
 static const char *const http_radicados_orders[] = {
-    "fecha",	    "-fecha",	     "numero",	      "-numero",	"estado", "-estado",
-    "tipo_tramite", "-tipo_tramite", "fecha_reparto", "-fecha_reparto", NULL};
+    "fecha",	    "-fecha",	     "numero",	       "-numero",	  "estado",
+    "-estado",	    "tipo_tramite",  "-tipo_tramite",  "fecha_reparto",	  "-fecha_reparto",
+    "fecha_limite", "-fecha_limite", "dias_restantes", "-dias_restantes", NULL};
+static const char *const http_radicados_semaforos[] = {"vencido", "por_vencer", "a_tiempo", NULL};
 static const char *const http_radicados_flag[] = {"1", "0", NULL};
 static const char *const http_radicados_open[] = {"repartido", "en_revision", "devuelto", NULL};
 
@@ -57,7 +59,11 @@ enum {
 	HTTP_L_VENCIDOS,
 	HTTP_L_ORDEN,
 	HTTP_L_PAGINA,
-	HTTP_L_POR_PAGINA
+	HTTP_L_POR_PAGINA,
+	HTTP_L_ABIERTOS,
+	HTTP_L_SEMAFORO,
+	HTTP_L_LEGALIZACION,
+	HTTP_L_CONTEOS
 };
 const struct http_arg http_radicados_list_args[] = {
     [HTTP_L_ESTADO] = {.name = "estado",
@@ -86,6 +92,22 @@ const struct http_arg http_radicados_list_args[] = {
 			   .type = HTTP_ARG_INT,
 			   .min = 1,
 			   .max = HTTP_API_PAGE_SIZE_MAX},
+    [HTTP_L_ABIERTOS] = {.name = "abiertos",
+			 .type = HTTP_ARG_ENUM,
+			 .values = http_radicados_flag,
+			 .status = 400},
+    [HTTP_L_SEMAFORO] = {.name = "semaforo",
+			 .type = HTTP_ARG_ENUM,
+			 .values = http_radicados_semaforos,
+			 .status = 400},
+    [HTTP_L_LEGALIZACION] = {.name = "legalizacion_pendiente",
+			     .type = HTTP_ARG_ENUM,
+			     .values = http_radicados_flag,
+			     .status = 400},
+    [HTTP_L_CONTEOS] = {.name = "conteos",
+			.type = HTTP_ARG_ENUM,
+			.values = http_radicados_flag,
+			.status = 400},
     {.name = NULL},
 };
 HTTP_SPEC_FITS(http_radicados_list_args, HTTP_MAX_ARGS);
@@ -113,6 +135,11 @@ static int http_radicados_list_query(struct http_request *req, struct store_list
 	}
 	if (v[HTTP_L_Q] != NULL && v[HTTP_L_Q][strspn(v[HTTP_L_Q], " \t\r\n")] != '\0')
 		lq->q = v[HTTP_L_Q];
+	/* A flag's value "1" has index 0. */
+	lq->abiertos = v[HTTP_L_ABIERTOS] != NULL && req->arg_num[HTTP_L_ABIERTOS] == 0;
+	lq->semaforo = v[HTTP_L_SEMAFORO];
+	lq->legalizacion_pendiente =
+	    v[HTTP_L_LEGALIZACION] != NULL && req->arg_num[HTTP_L_LEGALIZACION] == 0;
 	if (v[HTTP_L_ORDEN] != NULL)
 		lq->orden = (enum store_list_order)store_list_order_parse(
 		    http_radicados_orders[req->arg_num[HTTP_L_ORDEN]]);
@@ -142,6 +169,30 @@ char *http_radicados_sla_text(void *arg, struct store *s, const char *numero, co
 	return text;
 }
 
+/* The filings of lq's filters (the SLA filter aside) whose SLA block says vencido and
+ * por_vencer: the counters that follow the list's filters. 0, or -1 with the store's error. */
+static int http_radicados_counts(struct store *s, const struct store_list_query *lq,
+				 long long *vencidos, long long *por_vencer)
+{
+	struct store_list_query c = *lq;
+	struct buf none;
+	int rc;
+
+	buf_init(&none);
+	c.limit = 0;
+	c.offset = 0;
+	c.total_known = -1;
+	c.orden = STORE_ORDER_FECHA_DESC;
+	c.semaforo = "vencido";
+	rc = s == NULL ? -1 : store_list_json(s, &c, vencidos, &none);
+	buf_reset(&none);
+	c.semaforo = "por_vencer";
+	if (rc == 0)
+		rc = store_list_json(s, &c, por_vencer, &none);
+	buf_free(&none);
+	return rc;
+}
+
 void http_radicados_list(struct http_request *req)
 {
 	struct store *s = http_api_store(req);
@@ -151,6 +202,8 @@ void http_radicados_list(struct http_request *req)
 	char now[UTIL_ISO_LEN];
 	long long pagina;
 	long long total;
+	long long venc_n = -1;
+	long long porv_n = -1;
 	struct buf key;
 	struct buf ckey;
 	struct buf ids;
@@ -182,9 +235,12 @@ void http_radicados_list(struct http_request *req)
 		}
 		lq.ids_json = ids.data;
 	}
-	buf_printf(&ckey, "%s|%lld|%s|%s|%s|%s|%s", lq.estado ? lq.estado : "", lq.abogado_id,
-		   lq.tipo_tramite ? lq.tipo_tramite : "", lq.desde ? lq.desde : "",
-		   lq.hasta_excl ? lq.hasta_excl : "", lq.q ? lq.q : "", vencidos ? today : "");
+	/* The SLA filters depend on the day as well. */
+	buf_printf(&ckey, "%s|%lld|%s|%s|%s|%s|%s|%d|%s%s|%d", lq.estado ? lq.estado : "",
+		   lq.abogado_id, lq.tipo_tramite ? lq.tipo_tramite : "", lq.desde ? lq.desde : "",
+		   lq.hasta_excl ? lq.hasta_excl : "", lq.q ? lq.q : "", vencidos ? today : "",
+		   lq.abiertos, lq.semaforo != NULL ? lq.semaforo : "",
+		   lq.semaforo != NULL ? today : "", lq.legalizacion_pendiente);
 	lq.total_known = http_cache_total_get(req, s, ckey.data);
 	util_now_iso(now);
 	lq.now = now;
@@ -195,10 +251,18 @@ void http_radicados_list(struct http_request *req)
 		goto done;
 	}
 	http_cache_total_put(req, ckey.data, total);
+	if (req->arg[HTTP_L_CONTEOS] != NULL && req->arg_num[HTTP_L_CONTEOS] == 0 &&
+	    http_radicados_counts(s, &lq, &venc_n, &porv_n) < 0) {
+		http_req_store_error(req, s);
+		goto done;
+	}
 	buf_reset(&req->out);
-	buf_printf(&req->out,
-		   "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,\"radicados\":", total,
-		   pagina, lq.limit);
+	buf_printf(&req->out, "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,", total, pagina,
+		   lq.limit);
+	if (venc_n >= 0)
+		buf_printf(&req->out, "\"conteos\":{\"vencidos\":%lld,\"por_vencer\":%lld},",
+			   venc_n, porv_n);
+	buf_puts(&req->out, "\"radicados\":");
 	buf_append(&req->out, rows.data, rows.len);
 	if (lq.numero_exacto != NULL)
 		buf_printf(&req->out, ",\"numero_exacto\":%s", exact.data);

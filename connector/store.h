@@ -241,6 +241,10 @@ enum store_list_order {
 	STORE_ORDER_TIPO_TRAMITE_DESC,
 	STORE_ORDER_FECHA_REPARTO,
 	STORE_ORDER_FECHA_REPARTO_DESC,
+	STORE_ORDER_FECHA_LIMITE, /* the SLA block's fecha_limite, filings without one last */
+	STORE_ORDER_FECHA_LIMITE_DESC,
+	STORE_ORDER_DIAS_RESTANTES, /* the SLA block's dias_restantes, likewise */
+	STORE_ORDER_DIAS_RESTANTES_DESC,
 	STORE_ORDER_COUNT
 };
 int store_list_order_parse(const char *name);
@@ -255,6 +259,9 @@ struct store_list_query {
 	const char *q;		/* free text: every word (folded) in asunto or numero, or a word
 				 * prefix in the follow-up's texts (seguimiento_texto, FTS5) */
 	const char *ids_json;	/* JSON array of radicado ids to keep (vencidos), or NULL */
+	int abiertos;		/* only open filings (repartido, en_revision, devuelto) */
+	const char *semaforo;	/* only open filings whose SLA block has this estado, or NULL */
+	int legalizacion_pendiente; /* only signed contracts with a legalization item missing */
 	enum store_list_order orden;
 	long limit;
 	long offset;

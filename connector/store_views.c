@@ -38,6 +38,12 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 
 /* ---- The filing list */
 
+/* ORDER BY one member of the row's SLA block, then the oldest filing first; nulls (no
+ * clock) become last, whichever the direction, so that the block is worked out once a row. */
+#define STORE_VIEWS_SLA_ORDER(member, last, dir)                                                   \
+	"coalesce(json_extract(segcont_sla(r.numero, ?17), '$." member "'), " last ")" dir ","     \
+	" r.fecha_radicacion, r.id"
+
 /* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
 static const struct {
 	const char *name;
@@ -57,7 +63,30 @@ static const struct {
 				   "s.fecha_reparto IS NULL, s.fecha_reparto, r.id"},
     [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
 					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
+    /* By the SLA block the row shows (segcont_sla at the list's instant, ?17); filings
+     * without one (unassigned: no fecha límite) last. */
+    [STORE_ORDER_FECHA_LIMITE] = {"fecha_limite",
+				  STORE_VIEWS_SLA_ORDER("fecha_limite", "'9999-12-31'", "")},
+    [STORE_ORDER_FECHA_LIMITE_DESC] = {"-fecha_limite",
+				       STORE_VIEWS_SLA_ORDER("fecha_limite", "''", " DESC")},
+    [STORE_ORDER_DIAS_RESTANTES] = {"dias_restantes",
+				    STORE_VIEWS_SLA_ORDER("dias_restantes", "1e18", "")},
+    [STORE_ORDER_DIAS_RESTANTES_DESC] = {"-dias_restantes",
+					 STORE_VIEWS_SLA_ORDER("dias_restantes", "-1e18", " DESC")},
 };
+
+/* A signed contract's (numero_contrato set) legalization items still missing, by their
+ * follow-up field names (SECOP: publicado_secop not true); null without a contract. */
+#define STORE_VIEWS_LEGAL_MISSING                                                                  \
+	"CASE WHEN coalesce(s.numero_contrato, '') = '' THEN NULL ELSE"                            \
+	" json((SELECT json_group_array(f) FROM ("                                                 \
+	" SELECT 1 k, 'fecha_rp' f WHERE s.fecha_rp IS NULL"                                       \
+	" UNION ALL SELECT 2, 'fecha_aprobacion_garantias'"                                        \
+	" WHERE s.fecha_aprobacion_garantias IS NULL"                                              \
+	" UNION ALL SELECT 3, 'fecha_arl' WHERE s.fecha_arl IS NULL"                               \
+	" UNION ALL SELECT 4, 'fecha_acta_inicio' WHERE s.fecha_acta_inicio IS NULL"               \
+	" UNION ALL SELECT 5, 'publicado_secop' WHERE coalesce(s.publicado_secop, 0) <> 1"         \
+	" ORDER BY k))) END"
 
 /* One list row: what a list view shows; the sender (personal data) and the rest of the
  * follow-up come with the filing itself (GET /api/radicados/{numero}). */
@@ -71,17 +100,31 @@ static const struct {
 	" 'concluido_satisfactorio',"                                                              \
 	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
 	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version,"                           \
-	" 'sla', json(segcont_sla(r.numero, ?14)))"
+	" 'legalizacion_pendiente', " STORE_VIEWS_LEGAL_MISSING ","                                \
+	" 'sla', json(segcont_sla(r.numero, ?17)))"
 
-/* The list's optional filters: their conditions in the order of their parameters (?1..?6)
- * and of their bits in the shape key; the first STORE_VIEWS_NFILTERS_S read seguimiento,
- * the others radicado. */
-#define STORE_VIEWS_NFILTERS 6
-#define STORE_VIEWS_NFILTERS_S 3
-static const char *const store_views_filter_sql[STORE_VIEWS_NFILTERS] = {
-    "s.estado = ?1",	       "s.abogado_id = ?2",
-    "s.tipo_tramite = ?3",     "r.fecha_radicacion >= ?4",
-    "r.fecha_radicacion < ?5", "r.id IN (SELECT value FROM json_each(?6))",
+/* The list's optional filters: their conditions in the order of their parameters (?1..?9)
+ * and of their bits in the shape key, and the tables each reads (1: seguimiento, 2:
+ * radicado). */
+#define STORE_VIEWS_NFILTERS 9
+#define STORE_VIEWS_OPEN "s.estado IN ('repartido', 'en_revision', 'devuelto')"
+static const struct {
+	const char *sql;
+	int tables;
+} store_views_filters[STORE_VIEWS_NFILTERS] = {
+    {"s.estado = ?1", 1},
+    {"s.abogado_id = ?2", 1},
+    {"s.tipo_tramite = ?3", 1},
+    {"r.fecha_radicacion >= ?4", 2},
+    {"r.fecha_radicacion < ?5", 2},
+    {"r.id IN (SELECT value FROM json_each(?6))", 2},
+    {"(?7 = 1 AND " STORE_VIEWS_OPEN ")", 1},
+    /* The SLA state as the row's block says (at the current time). */
+    {"(" STORE_VIEWS_OPEN " AND json_extract(segcont_sla(r.numero, NULL), '$.estado') = ?8)", 3},
+    {"(?9 = 1 AND coalesce(s.numero_contrato, '') <> '' AND (s.fecha_rp IS NULL"
+     " OR s.fecha_aprobacion_garantias IS NULL OR s.fecha_arl IS NULL"
+     " OR s.fecha_acta_inicio IS NULL OR coalesce(s.publicado_secop, 0) <> 1))",
+     1},
 };
 
 /* Filter i's value in q: kind STORE_VAL_NULL when q does not filter by it. */
@@ -98,17 +141,23 @@ static struct store_val store_views_filter(const struct store_list_query *q, int
 		return store_text(q->desde);
 	case 4:
 		return store_text(q->hasta_excl);
-	default:
+	case 5:
 		return store_text(q->ids_json);
+	case 6:
+		return q->abiertos ? store_int(1) : store_text(NULL);
+	case 7:
+		return store_text(q->semaforo);
+	default:
+		return q->legalizacion_pendiente ? store_int(1) : store_text(NULL);
 	}
 }
 
 /* The SQL LIKE parameters of the q words start here; limit and offset follow them. */
-#define STORE_VIEWS_PARAM_TERMS 7
+#define STORE_VIEWS_PARAM_TERMS 10
 #define STORE_VIEWS_PARAM_LIMIT (STORE_VIEWS_PARAM_TERMS + STORE_LIST_MAX_TERMS)
 #define STORE_VIEWS_PARAM_OFFSET (STORE_VIEWS_PARAM_LIMIT + 1)
-#define STORE_VIEWS_PARAM_NOW (STORE_VIEWS_PARAM_OFFSET + 1) /* ?14 in STORE_VIEWS_LIST_ROW */
-_Static_assert(STORE_VIEWS_PARAM_NOW == 14, "STORE_VIEWS_LIST_ROW names ?14");
+#define STORE_VIEWS_PARAM_NOW (STORE_VIEWS_PARAM_OFFSET + 1) /* ?17 in STORE_VIEWS_LIST_ROW */
+_Static_assert(STORE_VIEWS_PARAM_NOW == 17, "STORE_VIEWS_LIST_ROW and the SLA orders name ?17");
 /* The FTS5 queries of the q words, then the filing a membership test asks about. */
 #define STORE_VIEWS_PARAM_FTS (STORE_VIEWS_PARAM_NOW + 1)
 #define STORE_VIEWS_PARAM_MEMBER (STORE_VIEWS_PARAM_FTS + STORE_LIST_MAX_TERMS)
@@ -233,7 +282,9 @@ static int store_views_shape_key(const struct store_list_query *q,
 		if (store_views_filter(q, i).kind != STORE_VAL_NULL)
 			key |= 1 << i;
 	}
-	return key | w->n << 6 | (w->n > 0 && w->is_number) << 9 | (int)q->orden << 10;
+	return key | w->n << STORE_VIEWS_NFILTERS |
+	       (w->n > 0 && w->is_number) << (STORE_VIEWS_NFILTERS + 3) |
+	       (int)q->orden << (STORE_VIEWS_NFILTERS + 4);
 }
 
 /* Appends the WHERE clause of a shape ("" without filters); *uses_s and *uses_r say
@@ -249,12 +300,10 @@ static void store_views_where(const struct store_list_query *q, const struct sto
 	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
 		if (store_views_filter(q, i).kind == STORE_VAL_NULL)
 			continue;
-		buf_printf(b, "%s%s", and, store_views_filter_sql[i]);
+		buf_printf(b, "%s%s", and, store_views_filters[i].sql);
 		and = " AND ";
-		if (i < STORE_VIEWS_NFILTERS_S)
-			*uses_s = 1;
-		else
-			*uses_r = 1;
+		*uses_s |= (store_views_filters[i].tables & 1) != 0;
+		*uses_r |= (store_views_filters[i].tables & 2) != 0;
 	}
 	if (w->n == 0)
 		return;

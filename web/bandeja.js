@@ -2,6 +2,11 @@
 // totals. The Director opens on the unassigned ones, a lawyer on their own, and assigns from
 // here: a «Repartir» button in each unassigned row (the suggestion preselected) and
 // «Repartir seleccionados» for the rows ticked (POST /api/reparto, all or nothing).
+// A lawyer opens on their own open filings by fecha límite; «Vencidos» and «Por vencer»
+// count under the filters in force and filter by themselves keeping the others; apoyo and
+// the Director see «Pendientes de legalización». The view (filters, order, page) lives in
+// the address (#/bandeja?…): reload, back/forward and a pasted link restore it, and the
+// scroll position goes in history.state.
 
 import { api, conParametros, ApiError } from './api.js';
 import { h, vaciar, campo, selector, marcarError, aviso, recordarFoco } from './dom.js';
@@ -10,53 +15,162 @@ import { indicadoresActuales, slaDe, textoDias, semaforo } from './sla.js';
 
 const CLAVE = 'segcont.bandeja.';
 const POR_PAGINA = [25, 50, 100];
-const ORDENABLES = { numero: 'Radicado', fecha: 'Fecha', tipo_tramite: 'Tipo de trámite', estado: 'Estado' };
+const ORDENABLES = { numero: 'Radicado', fecha: 'Fecha', tipo_tramite: 'Tipo de trámite', estado: 'Estado',
+  fecha_limite: 'Fecha límite', dias_restantes: 'Días restantes' };
+const ORDENES = ['fecha', 'numero', 'estado', 'tipo_tramite', 'fecha_reparto', 'fecha_limite', 'dias_restantes'];
+const SEMAFOROS = { vencido: 'Vencidos', por_vencer: 'Por vencer', a_tiempo: 'A tiempo' };
+const FALTANTES = { fecha_rp: 'RP', fecha_aprobacion_garantias: 'Garantías', fecha_arl: 'ARL',
+  fecha_acta_inicio: 'Acta de inicio', publicado_secop: 'SECOP' };
+
+// No filter at all: what a view's address starts from (so a pasted link is the same view
+// whoever opens it).
+function filtrosVacios() {
+  return { estado: '', abogado_id: '', tipo_tramite: '', desde: '', hasta: '', q: '', abiertos: false, semaforo: '',
+    legalizacion: false, orden: '-fecha', pagina: 1, por_pagina: 50 };
+}
 
 function filtrosIniciales(ctx) {
-  const base = { estado: '', abogado_id: '', tipo_tramite: '', desde: '', hasta: '', q: '', vencidos: false,
-    orden: '-fecha', pagina: 1, por_pagina: 50 };
+  const base = filtrosVacios();
   if (ctx.yo.rol === 'director') return Object.assign(base, { estado: 'recibido', orden: 'fecha' });
-  if (ctx.yo.rol === 'abogado') return Object.assign(base, { abogado_id: String(ctx.yo.id) });
+  if (ctx.yo.rol === 'abogado') return Object.assign(base, { abogado_id: String(ctx.yo.id), abiertos: true, orden: 'fecha_limite' });
   return base;
 }
 
+// ---- The view in the address: #/bandeja?estado=…&orden=…
+
+const FECHA_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+// The filters a hash's query names (null without a query); values not understood are
+// left at their empty default.
+export function filtrosDeHash(hash) {
+  const i = hash.indexOf('?');
+  if (i < 0) return null;
+  const p = new URLSearchParams(hash.slice(i + 1));
+  const f = filtrosVacios();
+  const txt = (k) => (p.get(k) || '').trim();
+  if (txt('estado') && Object.prototype.hasOwnProperty.call(ESTADOS, txt('estado'))) f.estado = txt('estado');
+  if (/^[1-9]\d{0,17}$/.test(txt('abogado_id'))) f.abogado_id = txt('abogado_id');
+  if (txt('tipo_tramite') && Object.prototype.hasOwnProperty.call(TIPOS_TRAMITE, txt('tipo_tramite'))) f.tipo_tramite = txt('tipo_tramite');
+  if (FECHA_RE.test(txt('desde'))) f.desde = txt('desde');
+  if (FECHA_RE.test(txt('hasta'))) f.hasta = txt('hasta');
+  f.q = (p.get('q') || '').slice(0, 200);
+  f.abiertos = p.get('abiertos') === '1';
+  if (Object.prototype.hasOwnProperty.call(SEMAFOROS, txt('semaforo'))) f.semaforo = txt('semaforo');
+  f.legalizacion = p.get('legalizacion_pendiente') === '1';
+  if (ORDENES.includes(txt('orden').replace(/^-/, ''))) f.orden = txt('orden');
+  const pag = Number(txt('pagina'));
+  if (Number.isInteger(pag) && pag >= 1) f.pagina = pag;
+  if (POR_PAGINA.includes(Number(txt('por_pagina')))) f.por_pagina = Number(txt('por_pagina'));
+  return f;
+}
+
+// The hash of a view: every filter in force, the order always, the page when not the first.
+export function hashDeFiltros(f) {
+  const p = new URLSearchParams();
+  for (const k of ['estado', 'abogado_id', 'tipo_tramite', 'desde', 'hasta', 'q', 'semaforo']) {
+    if (f[k]) p.set(k, String(f[k]));
+  }
+  if (f.abiertos) p.set('abiertos', '1');
+  if (f.legalizacion) p.set('legalizacion_pendiente', '1');
+  p.set('orden', f.orden);
+  if (f.pagina > 1) p.set('pagina', String(f.pagina));
+  if (f.por_pagina !== 50) p.set('por_pagina', String(f.por_pagina));
+  return '#/bandeja?' + p.toString();
+}
+
+// The address's view; a bare #/bandeja (the menu's link) is this tab's last view, or the
+// role's default.
 function leerFiltros(ctx) {
+  const deHash = filtrosDeHash(location.hash);
+  if (deHash) return deHash;
   try {
     const g = JSON.parse(sessionStorage.getItem(CLAVE + ctx.yo.id) || 'null');
-    if (g && typeof g === 'object') return Object.assign(filtrosIniciales(ctx), g);
+    if (g && typeof g === 'object') return Object.assign(filtrosVacios(), g);
   } catch (e) {
     // a damaged saved state: start again
   }
   return filtrosIniciales(ctx);
 }
 
-function guardarFiltros(ctx, f) {
+// Keeps this tab's last view and puts it in the address: a new history entry when the
+// view changed (nueva), the same entry otherwise (the first showing of a bare #/bandeja).
+function guardarFiltros(ctx, f, nueva) {
   sessionStorage.setItem(CLAVE + ctx.yo.id, JSON.stringify(f));
+  const hash = hashDeFiltros(f);
+  if (location.hash === hash) return;
+  if (nueva) {
+    guardarScroll();
+    history.pushState({ scrollY: Math.round(window.scrollY) }, '', hash);
+  } else {
+    history.replaceState(history.state, '', hash);
+  }
+}
+
+// The scroll position of the current history entry, kept as the user scrolls; restored
+// when the entry is shown again (back/forward, reload).
+function guardarScroll() {
+  const st = Object.assign({}, history.state || {}, { scrollY: Math.round(window.scrollY) });
+  history.replaceState(st, '', location.href);
+}
+let seguirScroll = false;
+let pintando = 0; // while a view is drawn (the page empty, short), its scroll is not the user's
+function vigilarScroll() {
+  if (seguirScroll) return;
+  seguirScroll = true;
+  if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+  let pendiente = null;
+  window.addEventListener('scroll', () => {
+    if (pendiente !== null) clearTimeout(pendiente);
+    pendiente = setTimeout(() => {
+      pendiente = null;
+      if (pintando === 0 && location.hash.startsWith('#/bandeja')) guardarScroll();
+    }, 150);
+  }, { passive: true });
 }
 
 export async function mostrarBandeja(cont, ctx, vigente) {
+  vigilarScroll();
+  // The entry's own position, read before anything is drawn; set again once it is.
+  const y = history.state && Number.isFinite(history.state.scrollY) ? history.state.scrollY : 0;
+  pintando += 1;
+  try {
+    await pintarBandeja(cont, ctx, vigente);
+  } finally {
+    // After the router's focus on the title (which scrolls to it).
+    setTimeout(() => {
+      if (vigente()) window.scrollTo(0, y);
+      pintando -= 1;
+    }, 0);
+  }
+}
+
+async function pintarBandeja(cont, ctx, vigente) {
   const f = leerFiltros(ctx);
-  const [lista, carga] = await Promise.all([
+  const legal = ctx.yo.rol === 'apoyo' || ctx.yo.rol === 'director';
+  const [lista, carga, pendLegal] = await Promise.all([
     api('GET', conParametros('/api/radicados', {
       estado: f.estado, abogado_id: f.abogado_id, tipo_tramite: f.tipo_tramite, desde: f.desde,
-      hasta: f.hasta, q: f.q, vencidos: f.vencidos ? 1 : '', orden: f.orden, pagina: f.pagina,
-      por_pagina: f.por_pagina,
+      hasta: f.hasta, q: f.q, abiertos: f.abiertos ? 1 : '', semaforo: f.semaforo,
+      legalizacion_pendiente: f.legalizacion ? 1 : '', orden: f.orden, pagina: f.pagina,
+      por_pagina: f.por_pagina, conteos: 1,
     })),
     api('GET', '/api/abogados/carga'),
+    legal ? api('GET', '/api/radicados?legalizacion_pendiente=1&por_pagina=1').then((d) => d.total) : null,
   ]);
   const faltaSla = lista.radicados.some((r) => !r.sla);
-  const ind = await indicadoresActuales().catch(() => null);
+  const ind = faltaSla ? await indicadoresActuales().catch(() => null) : null;
   const rep = ctx.yo.rol === 'director' ? await datosReparto(lista, carga) : null;
   if (!vigente()) return;
   // A page past the end (after a filter or a change): go to the last one.
   const paginas = Math.max(1, Math.ceil(lista.total / f.por_pagina));
   if (f.pagina > paginas) {
     f.pagina = paginas;
-    guardarFiltros(ctx, f);
-    return mostrarBandeja(vaciar(cont), ctx, vigente);
+    guardarFiltros(ctx, f, false);
+    return pintarBandeja(vaciar(cont), ctx, vigente);
   }
+  guardarFiltros(ctx, f, false);
   const recargar = async () => {
-    guardarFiltros(ctx, f);
+    guardarFiltros(ctx, f, true);
     const volver = recordarFoco();
     try {
       await mostrarBandeja(vaciar(cont), ctx, vigente);
@@ -72,16 +186,25 @@ export async function mostrarBandeja(cont, ctx, vigente) {
   cont.append(h('div', { class: 'cabecera-vista' },
     h('h1', { tabindex: '-1' }, 'Bandeja de radicados'),
     h('p', { class: 'sub' }, descripcionFiltro(f, ctx, carga))));
-  cont.append(totales(f, ctx, carga, ind, recargar));
+  cont.append(totales(f, ctx, carga, lista.conteos, pendLegal, recargar));
   cont.append(formularioFiltros(f, ctx, carga, recargar));
   const exacto = avisoNumeroExacto(lista.numero_exacto);
   if (exacto) cont.append(exacto);
   if (rep) cont.append(barraReparto(rep, recargar));
-  cont.append(tablaRadicados(lista, f, faltaSla ? ind : null, recargar, rep));
+  cont.append(tablaRadicados(lista, f, ind, recargar, rep));
   cont.append(paginacion(lista, f, paginas, recargar));
 }
 
 function descripcionFiltro(f, ctx, carga) {
+  const extra = (f.semaforo ? ' Solo ' + SEMAFOROS[f.semaforo].toLowerCase() + '.' : '');
+  return descripcionBase(f, ctx, carga) + extra;
+}
+
+function descripcionBase(f, ctx, carga) {
+  if (f.legalizacion) return 'Contratos firmados con la legalización pendiente (RP, garantías, ARL, acta de inicio o SECOP).';
+  if (f.abiertos && f.abogado_id && String(f.abogado_id) === String(ctx.yo.id)) {
+    return 'Sus radicados abiertos' + (f.orden === 'fecha_limite' ? ', del plazo más próximo al más lejano.' : '.');
+  }
   if (f.estado === 'recibido' && !f.abogado_id && !f.q) {
     return 'Radicados sin repartir' + (f.orden === 'fecha' ? ', del más antiguo al más reciente.' : '.');
   }
@@ -93,28 +216,44 @@ function descripcionFiltro(f, ctx, carga) {
   return 'Todos los radicados de la oficina que cumplen los filtros.';
 }
 
-function totales(f, ctx, carga, ind, recargar) {
+// The cards: the office's queue and load, and «Vencidos» / «Por vencer» under the filters in
+// force (conteos of GET /api/radicados), which filter by themselves keeping the others.
+function totales(f, ctx, carga, conteos, pendLegal, recargar) {
   const enCurso = carga.abogados.reduce((n, a) => n + (a.abiertos || 0), 0);
   const items = [];
-  const tarjeta = (titulo, valor, alPulsar, clase) => {
-    const cuerpo = [h('span', { class: 'cifra' }, valor === null ? '—' : miles(valor)), h('span', { class: 'titulo' }, titulo)];
-    return alPulsar
-      ? h('button', { type: 'button', class: ['tarjeta', clase], onclick: alPulsar, 'aria-label': titulo + ': ' + (valor === null ? 'sin dato' : valor) + '. Mostrar' }, cuerpo)
-      : h('div', { class: ['tarjeta', clase] }, cuerpo);
+  const tarjeta = (id, titulo, valor, alPulsar, clase, activa, detalle) => {
+    const cuerpo = [h('span', { class: 'cifra' }, valor === null || valor === undefined ? '—' : miles(valor)), h('span', { class: 'titulo' }, titulo)];
+    const attrs = { class: ['tarjeta', clase], 'data-cifra': id };
+    if (!alPulsar) return h('div', attrs, cuerpo);
+    return h('button', Object.assign(attrs, { type: 'button', onclick: alPulsar, 'aria-pressed': activa ? 'true' : 'false',
+      'aria-label': titulo + (detalle || '') + ': ' + (valor === null || valor === undefined ? 'sin dato' : miles(valor)) + '. Mostrar' }), cuerpo);
   };
   const aplicar = (cambios) => () => {
-    Object.assign(f, { estado: '', abogado_id: '', tipo_tramite: '', desde: '', hasta: '', q: '', vencidos: false, pagina: 1 }, cambios);
+    Object.assign(f, filtrosVacios(), { por_pagina: f.por_pagina }, cambios);
     recargar();
   };
-  items.push(tarjeta('Sin repartir', carga.sin_repartir, aplicar({ estado: 'recibido', orden: 'fecha' })));
-  items.push(tarjeta('En curso (asignados)', enCurso, null));
+  // «Vencidos» / «Por vencer»: the SLA filter on (or off again), the other filters kept.
+  const semaforo = (valor) => () => {
+    f.semaforo = f.semaforo === valor ? '' : valor;
+    f.pagina = 1;
+    recargar();
+  };
+  items.push(tarjeta('sin_repartir', 'Sin repartir', carga.sin_repartir, aplicar({ estado: 'recibido', orden: 'fecha' }), null,
+    f.estado === 'recibido' && !f.abogado_id));
+  items.push(tarjeta('en_curso', 'En curso (asignados)', enCurso, null));
   if (ctx.yo.rol === 'abogado') {
     const mio = carga.abogados.find((a) => a.id === ctx.yo.id);
-    items.push(tarjeta('Mis abiertos', mio ? mio.abiertos : 0, aplicar({ abogado_id: String(ctx.yo.id) })));
+    items.push(tarjeta('mis_abiertos', 'Mis abiertos', mio ? mio.abiertos : 0,
+      aplicar({ abogado_id: String(ctx.yo.id), abiertos: true, orden: 'fecha_limite' }), null,
+      f.abiertos && String(f.abogado_id) === String(ctx.yo.id) && !f.semaforo));
   }
-  items.push(tarjeta('Vencidos', ind ? (ind.vencidos || []).length : null, aplicar({ vencidos: true }), 'rojo'));
-  items.push(tarjeta('Por vencer', ind ? (ind.por_vencer || []).length : null, null, 'ambar'));
-  return h('section', { class: 'totales', 'aria-label': 'Totales de la oficina' }, items);
+  const conFiltros = ' (con los filtros actuales)';
+  items.push(tarjeta('vencidos', 'Vencidos', conteos ? conteos.vencidos : null, semaforo('vencido'), 'rojo', f.semaforo === 'vencido', conFiltros));
+  items.push(tarjeta('por_vencer', 'Por vencer', conteos ? conteos.por_vencer : null, semaforo('por_vencer'), 'ambar', f.semaforo === 'por_vencer', conFiltros));
+  if (pendLegal !== null && pendLegal !== undefined) {
+    items.push(tarjeta('legalizacion', 'Pendientes de legalización', pendLegal, aplicar({ legalizacion: true, orden: 'fecha' }), null, f.legalizacion));
+  }
+  return h('section', { class: 'totales', 'aria-label': 'Totales' }, items);
 }
 
 function formularioFiltros(f, ctx, carga, recargar) {
@@ -127,14 +266,18 @@ function formularioFiltros(f, ctx, carga, recargar) {
   const desde = campo('Radicado desde', h('input', Object.assign({ name: 'desde', value: fecha(f.desde) }, attrsFecha)));
   const hasta = campo('Radicado hasta', h('input', Object.assign({ name: 'hasta', value: fecha(f.hasta) }, attrsFecha)));
   const q = campo('Buscar', h('input', { type: 'search', name: 'q', value: f.q, placeholder: 'número o asunto', maxlength: 200 }));
-  const venc = h('input', { type: 'checkbox', name: 'vencidos', id: 'filtro-vencidos', checked: !!f.vencidos });
+  const sem = campo('Semáforo', selector([['', 'Todos'], ...Object.entries(SEMAFOROS)], f.semaforo, { name: 'semaforo' }));
+  const abiertos = h('input', { type: 'checkbox', name: 'abiertos', id: 'filtro-abiertos', checked: !!f.abiertos });
+  const legal = h('input', { type: 'checkbox', name: 'legalizacion_pendiente', id: 'filtro-legalizacion', checked: !!f.legalizacion });
   const form = h('form', { class: 'filtros', role: 'search', 'aria-label': 'Filtros de la bandeja' },
     estado.campo, abogado.campo, tipo.campo, desde.campo, hasta.campo, q.campo,
-    h('div', { class: 'campo casilla' }, venc, h('label', { for: 'filtro-vencidos' }, 'Solo vencidos')),
+    sem.campo,
+    h('div', { class: 'campo casilla' }, abiertos, h('label', { for: 'filtro-abiertos' }, 'Solo abiertos')),
+    h('div', { class: 'campo casilla' }, legal, h('label', { for: 'filtro-legalizacion' }, 'Pendientes de legalización')),
     h('div', { class: 'botones' },
       h('button', { type: 'submit', class: 'primario' }, 'Filtrar'),
       h('button', { type: 'button', class: 'secundario', onclick: () => {
-        Object.assign(f, filtrosIniciales(ctx), { estado: '', abogado_id: '', orden: '-fecha' });
+        Object.assign(f, filtrosVacios(), { por_pagina: f.por_pagina });
         recargar();
       } }, 'Ver todos')));
   form.addEventListener('submit', (ev) => {
@@ -157,8 +300,9 @@ function formularioFiltros(f, ctx, carga, recargar) {
     }
     Object.assign(f, {
       estado: estado.control.value, abogado_id: abogado.control.value, tipo_tramite: tipo.control.value,
-      desde: fechas.desde, hasta: fechas.hasta, q: q.control.value.trim(), vencidos: venc.checked, pagina: 1,
+      desde: fechas.desde, hasta: fechas.hasta, q: q.control.value.trim(), pagina: 1,
     });
+    Object.assign(f, { semaforo: sem.control.value, abiertos: abiertos.checked, legalizacion: legal.checked });
     recargar();
   });
   return form;
@@ -192,7 +336,8 @@ function avisoNumeroExacto(ne) {
 
 function tablaRadicados(lista, f, ind, recargar, rep) {
   const cols = [['Radicado', 'numero'], ['Fecha', 'fecha'], ['Área solicitante'], ['Asunto'], ['Tipo de trámite', 'tipo_tramite'],
-    ['Abogado'], ['Estado', 'estado'], ['Días hábiles / meta'], ['Semáforo']];
+    ['Abogado'], ['Estado', 'estado'], ['Fecha límite', 'fecha_limite'], ['Días hábiles / meta', 'dias_restantes'], ['Semáforo']];
+  if (f.legalizacion) cols.push(['Falta por legalizar']);
   const tbody = h('tbody');
   for (const r of lista.radicados) {
     const x = slaDe(r, r.sla, ind);
@@ -206,8 +351,10 @@ function tablaRadicados(lista, f, ind, recargar, rep) {
       h('td', {}, r.abogado || h('span', { class: 'tenue' }, 'Sin asignar')),
       h('td', {}, h('span', { class: 'estado e-' + r.estado }, etiqueta(ESTADOS, r.estado)),
         r.estado_ds === 'anulado' ? h('span', { class: 'estado e-anulado' }, 'Anulado en SGD') : null),
-      h('td', { class: 'dias' }, textoDias(x)),
+      h('td', { class: 'fecha limite' }, r.sla && r.sla.fecha_limite && x.estado !== 'no_aplica' ? fecha(r.sla.fecha_limite) : '—'),
+      h('td', { class: 'dias', title: r.sla && Number.isFinite(r.sla.dias_restantes) ? 'Días hábiles restantes: ' + r.sla.dias_restantes : null }, textoDias(x)),
       h('td', {}, semaforo(x.estado)),
+      f.legalizacion ? h('td', { class: 'faltantes' }, faltantes(r)) : null,
       rep ? h('td', { class: 'celda-reparto' }, repartoFila(rep, r, recargar)) : null));
   }
   if (lista.radicados.length === 0) {
@@ -223,6 +370,13 @@ function tablaRadicados(lista, f, ind, recargar, rep) {
         cols.map(([t, k]) => encabezado(t, k && ORDENABLES[k] ? k : null, f, recargar)),
         rep ? h('th', { scope: 'col' }, 'Reparto') : null)),
       tbody));
+}
+
+// What a signed contract still lacks, as the office names it («RP, ARL, SECOP»).
+function faltantes(r) {
+  const l = Array.isArray(r.legalizacion_pendiente) ? r.legalizacion_pendiente : [];
+  if (l.length === 0) return h('span', { class: 'tenue' }, 'Nada');
+  return h('ul', { class: 'lista-faltantes' }, l.map((k) => h('li', { 'data-falta': k }, FALTANTES[k] || k)));
 }
 
 function paginacion(lista, f, paginas, recargar) {

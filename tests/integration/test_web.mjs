@@ -232,7 +232,11 @@ async function browserTest(env) {
   await nav(page, 'Bandeja').click();
   await page.locator('#tabla-bandeja').waitFor();
   const fila = page.locator('#tabla-bandeja tbody tr[data-numero="' + numero + '"]');
-  check((await fila.locator('.estado').first().textContent()) === 'Concluido', 'la bandeja del abogado lo muestra «Concluido»');
+  check(await fila.count() === 0, 'la lista de trabajo del abogado (sus abiertos) ya no lo trae');
+  await page.getByLabel('Solo abiertos').uncheck();
+  await page.getByRole('button', { name: 'Filtrar' }).click();
+  await fila.waitFor();
+  check((await fila.locator('.estado').first().textContent()) === 'Concluido', 'sin «Solo abiertos», la bandeja del abogado lo muestra «Concluido»');
   await nav(page, 'Tablero').click();
   await page.locator('#tabla-carga').waitFor();
   check((await cargaA1.textContent()) === '0', 'el tablero ya no cuenta el radicado como carga abierta');
