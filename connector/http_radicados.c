@@ -183,6 +183,7 @@ static int http_radicados_counts(struct store *s, const struct store_list_query 
 	c.offset = 0;
 	c.total_known = -1;
 	c.orden = STORE_ORDER_FECHA_DESC;
+	c.numero_exacto = NULL; /* the list's own answer says where a typed number is */
 	c.semaforo = "vencido";
 	rc = s == NULL ? -1 : store_list_json(s, &c, vencidos, &none);
 	buf_reset(&none);

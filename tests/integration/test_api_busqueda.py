@@ -104,6 +104,10 @@ for typed in (espacios, guiones, N3):
 st, b = buscar(espacios, estado="concluido")
 t.check(st == 200 and b["numero_exacto"]["fuera_de_filtros"] is False and N3 in numeros(b),
         "bajo «Concluido» está en la lista y fuera_de_filtros es false")
+st, b = buscar(espacios, estado="concluido", conteos="1")
+t.check(st == 200 and b["numero_exacto"]["fuera_de_filtros"] is False and "conteos" in b,
+        "con conteos=1 (como la pide la Bandeja) sigue en la lista: los conteos no pisan "
+        "numero_exacto (%s)" % b.get("numero_exacto"))
 st, b = buscar(guiones)
 t.check(st == 200 and numeros(b) == [N3] and b["numero_exacto"]["fuera_de_filtros"] is False,
         "sin filtros, con guiones, la lista lo muestra: %s" % numeros(b))
