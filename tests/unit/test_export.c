@@ -2,7 +2,6 @@
  * (run from the repo root): the XLSX opened back (unzip -p, then libxml2 on the sheet XML:
  * headers, real dates with a date style, pesos, frozen header and filter, the indicators
  * sheet) and the CSV read back (BOM, ';', CRLF, quoting, dd/mm/aaaa, formula guard). */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,10 +25,10 @@
 #include "indicators.h"
 #include "store.h"
 #include "util.h"
+#include "test_tmpdir.h"
 
 #define TEST_SCENARIO "tests/data/indicators-scenario.sql"
 #define TEST_NUMEROS "tests/data/export-numeros.sql"
-#define TEST_DIR_LEN 256
 #define TEST_PATH_LEN 512
 #define TEST_NOW "2024-05-20T10:00:00-05:00"
 #define TEST_CLOSING 990
@@ -39,30 +38,19 @@
 #define TEST_MAX_FIELDS 64
 #define TEST_MAX_RECORDS 64
 
-static char test_dir[TEST_DIR_LEN];
 
 /* ---- Helpers */
-
-static int test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int test_setup(void **state)
 {
 	(void)state;
-	snprintf(test_dir, sizeof(test_dir), "%s/segcont-export-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(test_dir) != NULL ? 0 : -1;
+	return test_tmpdir_make("export");
 }
 
 static int test_teardown(void **state)
 {
 	(void)state;
-	return nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	return test_tmpdir_remove();
 }
 
 static const char *test_path(const char *name, char out[TEST_PATH_LEN])

@@ -2,7 +2,6 @@
  * return over a holiday weekend, the 16:30 cut, reassignment, reopening, office days off),
  * and every figure of the indicators, the reparto suggestion and the vencidos filter on the
  * office of tests/data/indicators-scenario.sql (run from the repo root), computed by hand. */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,9 +19,9 @@
 #include "indicators.h"
 #include "store.h"
 #include "util.h"
+#include "test_tmpdir.h"
 
 #define TEST_SCENARIO "tests/data/indicators-scenario.sql"
-#define TEST_DIR_LEN 256
 #define TEST_PATH_LEN 512
 #define TEST_NOW "2024-05-20T10:00:00-05:00" /* Monday */
 #define TEST_CLOSING 990		     /* 16:30 */
@@ -41,30 +40,19 @@
 #define F10 "20243420000101"
 #define F11 "20243420000111"
 
-static char test_dir[TEST_DIR_LEN];
 
 /* ---- Helpers */
-
-static int test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int test_setup(void **state)
 {
 	(void)state;
-	snprintf(test_dir, sizeof(test_dir), "%s/segcont-indicators-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(test_dir) != NULL ? 0 : -1;
+	return test_tmpdir_make("indicators");
 }
 
 static int test_teardown(void **state)
 {
 	(void)state;
-	return nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	return test_tmpdir_remove();
 }
 
 static struct calendar *test_calendar(void)

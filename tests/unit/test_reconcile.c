@@ -3,7 +3,6 @@
  * evidence by reconcile_apply_window, refreshed not repeated, closed when the sides agree,
  * resolved ones kept resolved; resolution (audited) and its errors; the list for the HTTP
  * API; the daily schedule. */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,8 +21,8 @@
 #include "reconcile.h"
 #include "store.h"
 #include "util.h"
+#include "test_tmpdir.h"
 
-#define TEST_DIR_LEN 256
 #define TEST_PATH_LEN 512
 #define TEST_ERR 1024
 #define TEST_OFFICE "342"
@@ -38,7 +37,6 @@
 #define TEST_F "20242110000063" /* listed, absent here: falta_en_seguimiento */
 #define TEST_G "20242110000073" /* agrees everywhere */
 
-static char test_dir[TEST_DIR_LEN];
 
 /* ---- Helpers */
 
@@ -261,26 +259,16 @@ static struct store *test_scenario(const char *name, long long *user)
 	return s;
 }
 
-static int test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int test_setup(void **state)
 {
 	(void)state;
-	snprintf(test_dir, sizeof(test_dir), "%s/segcont-reconcile-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(test_dir) != NULL ? 0 : -1;
+	return test_tmpdir_make("reconcile");
 }
 
 static int test_teardown(void **state)
 {
 	(void)state;
-	return nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	return test_tmpdir_remove();
 }
 
 /* ---- Tests */

@@ -1,7 +1,6 @@
 /* test_store.c -- unit tests of store*.c on real SQLite files in a temporary folder:
  * migrations, refusal of newer schemas, idempotent upserts, change detection, sync state,
  * transactions (the caller's joined, failed writes and commits), corruption, messages. */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,8 +17,8 @@
 #include "filing.h"
 #include "store.h"
 #include "util.h"
+#include "test_tmpdir.h"
 
-#define TEST_DIR_LEN 256
 #define TEST_PATH_LEN 512
 #define TEST_BULK_COUNT 10000
 #define TEST_NOW_1 "2024-05-02T09:14:07-05:00"
@@ -27,7 +26,6 @@
 #define TEST_NOW_3 "2024-05-02T09:16:07-05:00"
 #define TEST_NUMERO "20243420001232"
 
-static char test_dir[TEST_DIR_LEN];
 
 /* ---- Helpers */
 
@@ -125,26 +123,16 @@ static enum store_upsert test_upsert(struct store *s, const struct filing *f, co
 	return res;
 }
 
-static int test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int test_setup(void **state)
 {
 	(void)state;
-	snprintf(test_dir, sizeof(test_dir), "%s/segcont-store-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(test_dir) != NULL ? 0 : -1;
+	return test_tmpdir_make("store");
 }
 
 static int test_teardown(void **state)
 {
 	(void)state;
-	return nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	return test_tmpdir_remove();
 }
 
 /* ---- Tests */

@@ -2,7 +2,6 @@
  * the follow-up's texts found by a word or word prefix through seguimiento_texto (FTS5,
  * accents and case folded), kept in sync by its triggers, FTS5 syntax typed by a user read
  * as plain words, and a filing number typed with spaces or dashes found whatever the filters. */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,12 +17,11 @@
 #include "filing.h"
 #include "store.h"
 #include "util.h"
+#include "test_tmpdir.h"
 
-#define TEST_DIR_LEN 256
 #define TEST_PATH_LEN 512
 #define TEST_NOW "2026-11-20T09:14:07-05:00"
 
-static char test_dir[TEST_DIR_LEN];
 
 static struct store *test_open(const char *name)
 {
@@ -133,26 +131,16 @@ static void test_expect(struct store *s, const char *q, const char *want)
 	free(got);
 }
 
-static int test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int test_setup(void **state)
 {
 	(void)state;
-	snprintf(test_dir, sizeof(test_dir), "%s/segcont-busqueda-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(test_dir) != NULL ? 0 : -1;
+	return test_tmpdir_make("busqueda");
 }
 
 static int test_teardown(void **state)
 {
 	(void)state;
-	return nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	return test_tmpdir_remove();
 }
 
 /* Each text of the follow-up is found by a word or a word's beginning, whatever its

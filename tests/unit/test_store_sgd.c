@@ -2,7 +2,6 @@
  * temporary folder: migration 5 from a real schema-4 database (nothing lost, hashes held), the
  * system's object id (id_sgd) on upserts, deletion in the system and restoration, the change
  * token a backfill switches to, and the filing's JSON. */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,8 +18,8 @@
 #include "filing.h"
 #include "store.h"
 #include "util.h"
+#include "test_tmpdir.h"
 
-#define TEST_DIR_LEN 256
 #define TEST_PATH_LEN 512
 #define TEST_SCHEMA_4 "tests/data/store/schema-4.sql"
 #define TEST_NOW_1 "2024-05-02T09:14:07-05:00"
@@ -32,7 +31,6 @@
 #define TEST_DELETED                                                                               \
 	"Cambio en el sistema de gestión documental: eliminado en el sistema documental"
 
-static char test_dir[TEST_DIR_LEN];
 
 /* ---- Helpers */
 
@@ -212,26 +210,16 @@ static enum store_delete test_delete(struct store *s, const char *id_sgd, const 
 	return res;
 }
 
-static int test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int test_setup(void **state)
 {
 	(void)state;
-	snprintf(test_dir, sizeof(test_dir), "%s/segcont-store-sgd-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(test_dir) != NULL ? 0 : -1;
+	return test_tmpdir_make("store-sgd");
 }
 
 static int test_teardown(void **state)
 {
 	(void)state;
-	return nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	return test_tmpdir_remove();
 }
 
 /* ---- Migration 5 */

@@ -1,7 +1,6 @@
 /* test_worker.c -- unit tests of worker.c: the timed wait of a background thread returns on
  * its timeout, early on a trigger or on stop, and keeps its bound when the wall clock is
  * stepped (the test's clock_gettime below moves CLOCK_REALTIME an hour ahead). */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -20,8 +19,8 @@
 #include "mapping.h"
 #include "util.h"
 #include "worker.h"
+#include "test_tmpdir.h"
 
-#define TEST_DIR_LEN 256
 #define TEST_ERR 1024
 #define TEST_MAPPING "mappings/orfeo-soap.json"
 #define TEST_STEP_S 3600     /* the wall clock's step: an hour */
@@ -29,7 +28,6 @@
 #define TEST_GIVE_UP_MS 5000 /* a wait still running after this is stuck */
 #define TEST_POLL_MS 20
 
-static char test_dir[TEST_DIR_LEN];
 static atomic_int test_clock_step; /* seconds added to CLOCK_REALTIME while set */
 
 /* The process's clock_gettime: the real clock (a direct system call), with CLOCK_REALTIME
@@ -44,27 +42,17 @@ int clock_gettime(clockid_t id, struct timespec *ts)
 	return rc;
 }
 
-static int test_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int test_setup(void **state)
 {
 	(void)state;
 	mapping_global_init();
-	snprintf(test_dir, sizeof(test_dir), "%s/segcont-worker-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(test_dir) != NULL ? 0 : -1;
+	return test_tmpdir_make("worker");
 }
 
 static int test_teardown(void **state)
 {
 	(void)state;
-	return nftw(test_dir, test_rm, 16, FTW_DEPTH | FTW_PHYS);
+	return test_tmpdir_remove();
 }
 
 /* One worker whose thread makes a single worker_wait of secs and records how long it took. */
