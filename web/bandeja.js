@@ -352,7 +352,7 @@ function tablaRadicados(lista, f, ind, recargar, rep) {
       h('td', {}, h('span', { class: 'estado e-' + r.estado }, etiqueta(ESTADOS, r.estado)),
         r.estado_ds === 'anulado' ? h('span', { class: 'estado e-anulado' }, 'Anulado en SGD') : null),
       h('td', { class: 'fecha limite' }, r.sla && r.sla.fecha_limite && x.estado !== 'no_aplica' ? fecha(r.sla.fecha_limite) : '—'),
-      h('td', { class: 'dias', title: r.sla && Number.isFinite(r.sla.dias_restantes) ? 'Días hábiles restantes: ' + r.sla.dias_restantes : null }, textoDias(x)),
+      h('td', { class: 'dias', title: r.sla && r.sla.reloj !== 'detenido' && Number.isFinite(r.sla.dias_restantes) ? 'Días hábiles restantes: ' + miles(r.sla.dias_restantes) : null }, textoDias(x)),
       h('td', {}, semaforo(x.estado)),
       f.legalizacion ? h('td', { class: 'faltantes' }, faltantes(r)) : null,
       rep ? h('td', { class: 'celda-reparto' }, repartoFila(rep, r, recargar)) : null));
@@ -498,7 +498,7 @@ async function enviarReparto(rep, asignaciones, recargar) {
 function barraReparto(rep, recargar) {
   if (rep.filas.length === 0) return null;
   const destino = campo('Repartir a', selector([['sugerencia', 'Según la sugerencia (reparte por carga)'],
-    ...rep.abogados.map((a) => [String(a.id), a.nombre + ' (' + miles(a.abiertos) + ' abiertos)'])], 'sugerencia', { name: 'destino-reparto' }));
+    ...rep.abogados.map((a) => [String(a.id), a.nombre + ' (' + miles(a.abiertos) + (a.abiertos === 1 ? ' abierto)' : ' abiertos)')])], 'sugerencia', { name: 'destino-reparto' }));
   rep.cuenta = h('span', { class: 'cuenta', id: 'n-seleccionados', 'aria-live': 'polite' });
   rep.boton = h('button', { type: 'button', class: 'primario', 'data-accion': 'repartir-seleccionados', onclick: async () => {
     const filas = rep.filas.filter((r) => rep.sel.has(r.numero));

@@ -3,6 +3,7 @@
 // with the same figures, which is what a person copies into a report.
 
 import { h, s, nuevoId } from './dom.js';
+import { numero } from './fmt.js';
 
 const ANCHO = 640;
 const ETIQUETA = 200; // px for the row labels
@@ -19,7 +20,7 @@ function recortar(t, n) {
 // valor null draws no bar and shows "sin datos"; meta draws a target mark on the row.
 export function barras(op) {
   const datos = op.datos || [];
-  const formato = op.formato || ((v) => String(v));
+  const formato = op.formato || ((v) => numero(v, 1));
   const max = Math.max(1, ...datos.map((d) => Math.max(Number(d.valor) || 0, Number(d.meta) || 0)));
   const area = ANCHO - ETIQUETA - VALOR;
   const alto = ARRIBA * 2 + Math.max(1, datos.length) * FILA;

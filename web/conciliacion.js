@@ -7,7 +7,7 @@
 
 import { api, ApiError, conParametros } from './api.js';
 import { h, campo, marcarError, aviso, dialogo, datos, selector, vaciar } from './dom.js';
-import { TIPOS_DISCREPANCIA, CAMPOS, etiqueta, fechaHora, valorLegible } from './fmt.js';
+import { TIPOS_DISCREPANCIA, CAMPOS, etiqueta, fechaHora, valorLegible, miles, plural } from './fmt.js';
 
 const ESTADOS = { abierta: 'Abiertas', resuelta: 'Resueltas', cerrada: 'Cerradas', todas: 'Todas' };
 // A row's estado as staff read it.
@@ -57,7 +57,7 @@ export function tipoLegible(x) {
   return etiqueta(TIPOS_DISCREPANCIA, x.tipo);
 }
 
-const cuenta = (n) => (n === 1 ? '1 discrepancia' : n.toLocaleString('es-CO') + ' discrepancias');
+const cuenta = (n) => plural(n, 'discrepancia', 'discrepancias');
 
 async function leer() {
   const d = await api('GET', conParametros('/api/discrepancias', { estado: estadoVista, tipo: tipoVista || undefined, por_pagina: POR_PAGINA }));
@@ -108,9 +108,9 @@ export async function mostrarConciliacion(cont, ctx, vigente) {
 function pintar(v, { d, lista }) {
   const total = d && typeof d.total === 'number' ? d.total : lista.length;
   const porTipo = d && d.por_tipo ? Object.entries(d.por_tipo).filter(([, k]) => k > 0)
-    .map(([t, k]) => etiqueta(TIPOS_FILTRO, t) + ': ' + k.toLocaleString('es-CO')).join(' · ') : '';
+    .map(([t, k]) => etiqueta(TIPOS_FILTRO, t) + ': ' + miles(k)).join(' · ') : '';
   v.resumen.textContent = cuenta(total) + (tipoVista ? ' de «' + etiqueta(TIPOS_FILTRO, tipoVista) + '»' : '') +
-    (total > lista.length ? ' (se muestran las ' + lista.length.toLocaleString('es-CO') + ' primeras)' : '') +
+    (total > lista.length ? ' (se muestran las ' + miles(lista.length) + ' primeras)' : '') +
     (porTipo ? '. Por tipo, en este estado: ' + porTipo : '') + '.';
   const conc = d && d.conciliacion;
   vaciar(v.estadoConc);
@@ -135,7 +135,7 @@ function pintar(v, { d, lista }) {
   const todas = h('input', { type: 'checkbox', id: 'sel-todas', 'aria-label': 'Seleccionar todas las abiertas de la lista' });
   const actualizar = () => {
     const n = v.seleccion.size;
-    contador.textContent = n === 0 ? 'Ninguna seleccionada' : n === 1 ? '1 seleccionada' : n.toLocaleString('es-CO') + ' seleccionadas';
+    contador.textContent = n === 0 ? 'Ninguna seleccionada' : plural(n, 'seleccionada', 'seleccionadas');
     enBloque.disabled = n === 0;
     todas.checked = n > 0 && n === casillas.length;
     todas.indeterminate = n > 0 && n < casillas.length;
@@ -231,12 +231,12 @@ function resolverVarias(v, filas) {
   const una = filas.length === 1;
   const nota = campo('Nota de resolución (obligatoria)', h('textarea', { rows: 4, maxlength: 2000, required: true, name: 'nota' }),
     una ? 'Qué se hizo o por qué no requiere cambios; queda registrada con su nombre.'
-      : 'La misma nota queda en cada una de las ' + filas.length + ' discrepancias, con su nombre.');
-  const titulo = una ? 'Resolver la discrepancia del radicado ' + filas[0].numero : 'Resolver ' + filas.length + ' discrepancias';
+      : 'La misma nota queda en cada una de las ' + plural(filas.length, 'discrepancia', 'discrepancias') + ', con su nombre.');
+  const titulo = una ? 'Resolver la discrepancia del radicado ' + filas[0].numero : 'Resolver ' + plural(filas.length, 'discrepancia', 'discrepancias');
   const cuerpo = h('div', { class: 'cuerpo-dialogo' },
     una ? '' : h('p', {}, 'Radicados: ' + filas.map((x) => x.numero).join(', ') + '.'), nota.campo);
   dialogo(titulo, cuerpo, [
-    { texto: una ? 'Marcar como resuelta' : 'Marcar las ' + filas.length + ' como resueltas', clase: 'primario', alPulsar: async (dlg) => {
+    { texto: una ? 'Marcar como resuelta' : 'Marcar las ' + miles(filas.length) + ' como resueltas', clase: 'primario', alPulsar: async (dlg) => {
       const t = nota.control.value.trim();
       if (!t) {
         marcarError(nota.control, 'Escriba la nota.');
@@ -252,7 +252,7 @@ function resolverVarias(v, filas) {
       for (const x of filas) v.seleccion.delete(String(x.id));
       try {
         await recargar(v);
-        aviso(una ? 'Discrepancia del radicado ' + filas[0].numero + ' resuelta.' : filas.length + ' discrepancias resueltas con la misma nota.', 'ok');
+        aviso(una ? 'Discrepancia del radicado ' + filas[0].numero + ' resuelta.' : plural(filas.length, 'discrepancia resuelta', 'discrepancias resueltas') + ' con la misma nota.', 'ok');
       } catch (e) {
         aviso(e.message, 'error');
       }

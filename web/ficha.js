@@ -8,7 +8,7 @@ import { api, ApiError, conParametros } from './api.js';
 import { h, vaciar, campo, selector, marcarError, aviso, dialogo, datos, tabla, nuevoId, recordarFoco } from './dom.js';
 import {
   ESTADOS, TIPOS_TRAMITE, MODALIDADES, NOVEDADES, GESTIONES, CAMPOS, DESENLACES, etiqueta, fecha,
-  fechaHora, fechaISO, dinero, leerDinero, valorLegible,
+  fechaHora, fechaISO, dinero, leerDinero, valorLegible, miles, plural,
 } from './fmt.js';
 import { indicadoresActuales, olvidarIndicadores, slaDe, textoDias, semaforo } from './sla.js';
 
@@ -93,7 +93,21 @@ function pintar(f) {
     seccionSla(f, x),
     seccionHistorial(f));
   cont.append(h('div', { class: 'ficha' }, principal, lateral));
+  colocarAcciones();
 }
+
+// On a narrow screen the ficha is one column (app.css) and Acciones come first, after a
+// conflict notice: moved in the document, not only drawn first, so that Tab and a screen
+// reader meet them in the order the eye does. On a wide screen they head the right column.
+const UNA_COLUMNA = window.matchMedia('(max-width: 1100px)');
+function colocarAcciones() {
+  const ficha = document.querySelector('#vista .ficha');
+  const acciones = ficha && ficha.querySelector('section[aria-labelledby="titulo-acciones"]');
+  if (!acciones) return;
+  if (UNA_COLUMNA.matches) ficha.querySelector('#conflicto').after(acciones);
+  else ficha.querySelector('.ficha-lateral').prepend(acciones);
+}
+UNA_COLUMNA.addEventListener('change', colocarAcciones);
 
 function seccionSgd(r) {
   return h('section', { class: 'panel', 'aria-labelledby': 'titulo-sgd' },
@@ -345,7 +359,7 @@ function seccionAcciones(f) {
     datos([
       ['Abogado', sg.abogado || 'Sin asignar'],
       ['Fecha de reparto', fecha(sg.fecha_reparto)],
-      ['Devoluciones', String(sg.devoluciones ?? 0)],
+      ['Devoluciones', miles(sg.devoluciones ?? 0)],
       ['Conclusión', sg.concluido_satisfactorio === null || sg.concluido_satisfactorio === undefined ? '' : (sg.concluido_satisfactorio ? 'Satisfactoria' : 'No satisfactoria') + (sg.fecha_conclusion ? ', ' + fecha(sg.fecha_conclusion) : '')],
     ].concat(der.desenlace ? [['Desenlace', h('span', { id: 'desenlace' }, des ? textoDesenlace(des) : etiqueta(ESTADOS, sg.estado) + '.')]] : [])),
     botones.length ? h('div', { class: 'botones acciones' }, botones) : h('p', { class: 'tenue' }, nota));
@@ -550,12 +564,12 @@ async function dialogoReparto(f) {
     const radio = h('input', { type: 'radio', name: 'abogado', value: String(a.id), id: nuevoId('ab'), disabled: a.id === sg.abogado_id, checked: sugerido && a.id === sugerido.id });
     return h('tr', {},
       h('td', {}, h('div', { class: 'casilla' }, radio, h('label', { for: radio.id }, a.nombre, a.id === sg.abogado_id ? ' (asignado ahora)' : ''))),
-      h('td', { class: 'cifra' }, String(a.abiertos ?? 0)),
-      h('td', { class: 'cifra' }, String(a.porEstado.repartido ?? '—')),
-      h('td', { class: 'cifra' }, String(a.porEstado.en_revision ?? '—')),
-      h('td', { class: 'cifra' }, String(a.porEstado.devuelto ?? '—')),
+      h('td', { class: 'cifra' }, miles(a.abiertos ?? 0)),
+      h('td', { class: 'cifra' }, cifra(a.porEstado.repartido)),
+      h('td', { class: 'cifra' }, cifra(a.porEstado.en_revision)),
+      h('td', { class: 'cifra' }, cifra(a.porEstado.devuelto)),
       h('td', {}, a.posicion ? (a.posicion === 1 ? h('strong', { class: 'sugerido' }, '1.º · sugerido') : a.posicion + '.º') : '—',
-        a.puntaje !== null && a.puntaje !== undefined ? h('small', { class: 'tenue bloque' }, 'puntaje ' + a.puntaje + (a.urgentes ? ', ' + a.urgentes + ' urgentes' : '')) : null));
+        a.puntaje !== null && a.puntaje !== undefined ? h('small', { class: 'tenue bloque' }, 'puntaje ' + miles(a.puntaje) + (a.urgentes ? ', ' + plural(a.urgentes, 'urgente', 'urgentes') : '')) : null));
   });
   const tablaCarga = h('table', { class: 'tabla compacta' },
     h('caption', {}, 'Carga abierta de cada abogado'),
@@ -567,7 +581,7 @@ async function dialogoReparto(f) {
     : h('p', { class: 'nota' }, 'La sugerencia de reparto aún no está disponible en este servidor; la lista está ordenada por carga abierta.');
   dialogo((sg.estado === 'recibido' ? 'Repartir' : 'Reasignar') + ' el radicado ' + f.d.radicado.numero,
     h('div', { class: 'cuerpo-dialogo' },
-      h('p', {}, 'Tipo de trámite: ' + etiqueta(TIPOS_TRAMITE, sg.tipo_tramite) + (n.meta ? ' (meta: ' + n.meta + ' días hábiles)' : '') + '.'),
+      h('p', {}, 'Tipo de trámite: ' + etiqueta(TIPOS_TRAMITE, sg.tipo_tramite) + (n.meta ? ' (meta: ' + plural(n.meta, 'día hábil', 'días hábiles') + ')' : '') + '.'),
       tablaCarga, explic, texto.campo),
     [
       { texto: sg.estado === 'recibido' ? 'Repartir' : 'Reasignar', clase: 'primario', alPulsar: async (dlg) => {
@@ -593,21 +607,40 @@ async function dialogoReparto(f) {
 
 // ---- Clock and history
 
+const cifra = (v) => (v === null || v === undefined ? '—' : miles(v));
+
+// After the traffic light of a concluded filing: «(4 de 10 días hábiles)», «(3 días hábiles de más)».
+function resultadoMeta(x) {
+  if (!Number.isFinite(x.usados) || !Number.isFinite(x.meta)) return '';
+  return x.usados <= x.meta
+    ? ' (' + miles(x.usados) + ' de ' + plural(x.meta, 'día hábil', 'días hábiles') + ')'
+    : ' (' + plural(x.usados - x.meta, 'día hábil', 'días hábiles') + ' de más)';
+}
+
+// A running or paused clock shows its days left; a concluded filing the days it used and
+// whether it met the target; one out of the queue (archivado, trasladado, anulado) no clock.
 function seccionSla(f, x) {
   const s = f.d.sla;
-  const filas = [
-    ['Días hábiles usados / meta', textoDias(x)],
-    ['Semáforo', semaforo(x.estado)],
-    ['Fecha límite', fecha(x.fechaLimite)],
-  ];
+  const est = f.d.seguimiento.estado;
+  const fuera = DESENLACES.includes(est);
+  const concluido = est === 'concluido' || x.detenido;
+  const filas = [['Días hábiles usados / meta', textoDias(x)]];
+  if (fuera) {
+    filas.push(['Plazo', 'Sin plazo: el radicado salió de la cola (' + etiqueta(ESTADOS, est).toLowerCase() + ').']);
+  } else if (concluido) {
+    filas.push(['Resultado', h('span', { id: 'resultado-meta' }, semaforo(x.estado), resultadoMeta(x))]);
+    filas.push(['Fecha límite', fecha(x.fechaLimite)]);
+  } else {
+    filas.push(['Semáforo', semaforo(x.estado)], ['Fecha límite', fecha(x.fechaLimite)]);
+    if (s) filas.push(['Días restantes', cifra(s.dias_restantes)]);
+  }
   if (s) {
-    filas.push(['Días restantes', s.dias_restantes === null || s.dias_restantes === undefined ? '' : String(s.dias_restantes)]);
     filas.push(['Reloj', { corriendo: 'Corriendo', pausado: 'Pausado (en el área)', detenido: 'Detenido', sin_iniciar: 'Sin iniciar', no_aplica: 'No aplica' }[s.reloj] || s.reloj]);
   }
   const partes = [datos(filas)];
   if (s && Array.isArray(s.rondas) && s.rondas.length) {
     partes.push(tabla('Rondas de revisión', [{ titulo: 'Desde' }, { titulo: 'Hasta' }, { titulo: 'Terminó en' }, { titulo: 'Días', clase: 'cifra' }],
-      s.rondas.map((r) => [fecha(r.inicio), r.fin ? fecha(r.fin) : 'en curso', r.termina ? etiqueta(GESTIONES, r.termina) : '', String(r.dias)]), { clase: 'tabla compacta' }));
+      s.rondas.map((r) => [fecha(r.inicio), r.fin ? fecha(r.fin) : 'en curso', r.termina ? etiqueta(GESTIONES, r.termina) : '', miles(r.dias)]), { clase: 'tabla compacta' }));
   }
   if (!s && !f.ind) partes.push(h('p', { class: 'tenue' }, 'El cálculo de días hábiles aún no está disponible en este servidor.'));
   return h('section', { class: 'panel', 'aria-labelledby': 'titulo-sla' }, h('h2', { id: 'titulo-sla' }, 'Plazo (días hábiles)'), partes);
@@ -628,8 +661,8 @@ function seccionHistorial(f) {
   const aud = [...f.d.auditoria].reverse().filter((a) => a.campo !== 'gestion').map((a) => [fechaHora(a.fecha), a.usuario || 'Sistema', etiqueta(CAMPOS, a.campo), valorAud(a, a.valor_anterior), valorAud(a, a.valor_nuevo)]);
   return h('section', { class: 'panel', 'aria-labelledby': 'titulo-historial' },
     h('h2', { id: 'titulo-historial' }, 'Historial'),
-    tabla('Gestiones', [{ titulo: 'Fecha' }, { titulo: 'Gestión' }, { titulo: 'Por' }, { titulo: 'Detalle' }], gest, { clase: 'tabla compacta', vacio: 'Sin gestiones todavía.' }),
-    h('details', { class: 'auditoria' }, h('summary', {}, 'Auditoría de cambios (' + aud.length + ')'),
-      tabla('Auditoría', [{ titulo: 'Fecha' }, { titulo: 'Usuario' }, { titulo: 'Campo' }, { titulo: 'Antes' }, { titulo: 'Después' }], aud, { clase: 'tabla compacta', vacio: 'Sin cambios registrados.', captionOculta: true })));
+    tabla('Gestiones', [{ titulo: 'Fecha' }, { titulo: 'Gestión' }, { titulo: 'Por' }, { titulo: 'Detalle', clase: 'texto-libre' }], gest, { clase: 'tabla compacta', vacio: 'Sin gestiones todavía.' }),
+    h('details', { class: 'auditoria' }, h('summary', {}, 'Auditoría de cambios (' + miles(aud.length) + ')'),
+      tabla('Auditoría', [{ titulo: 'Fecha' }, { titulo: 'Usuario' }, { titulo: 'Campo' }, { titulo: 'Antes', clase: 'texto-libre' }, { titulo: 'Después', clase: 'texto-libre' }], aud, { clase: 'tabla compacta', vacio: 'Sin cambios registrados.', captionOculta: true })));
 }
 

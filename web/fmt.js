@@ -69,6 +69,27 @@ export function numero(x, decimales) {
   return miles(ent) + (dec ? ',' + dec : '');
 }
 
+// A count and its noun, singular for exactly one: plural(1, 'día', 'días') -> "1 día",
+// plural(20000, 'radicado', 'radicados') -> "20.000 radicados", plural(2.5, 'día', 'días') -> "2,5 días".
+export function plural(n, uno, varios) {
+  return numero(n, 1) + ' ' + (Math.abs(Number(n)) === 1 ? uno : varios);
+}
+
+// How long ago an instant was, in whole units: "hace 5 minutos", "hace 1 hora", "hace 3 días";
+// "hace un momento" under a minute; '' when unreadable or in the future.
+export function haceCuanto(iso, ahoraMs) {
+  const t = Date.parse(iso || '');
+  if (Number.isNaN(t)) return '';
+  const seg = ((ahoraMs === undefined ? Date.now() : ahoraMs) - t) / 1000;
+  if (seg < -60) return '';
+  if (seg < 60) return 'hace un momento';
+  const min = Math.floor(seg / 60);
+  if (min < 60) return 'hace ' + plural(min, 'minuto', 'minutos');
+  const horas = Math.floor(min / 60);
+  if (horas < 48) return 'hace ' + plural(horas, 'hora', 'horas');
+  return 'hace ' + plural(Math.floor(horas / 24), 'día', 'días');
+}
+
 export function porcentaje(x) {
   return x === null || x === undefined ? '' : numero(x, 1) + ' %';
 }
@@ -123,6 +144,9 @@ export const SEMAFORO = {
   vencido: 'Vencido',
   sin_iniciar: 'Sin iniciar',
   no_aplica: 'No aplica',
+  // a concluded filing: no clock left, only whether it met its target
+  dentro_meta: 'Dentro de la meta',
+  fuera_meta: 'Fuera de la meta',
 };
 
 export const GESTIONES = {

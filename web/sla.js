@@ -5,7 +5,7 @@
 
 import { api, ApiError, conParametros } from './api.js';
 import { h } from './dom.js';
-import { SEMAFORO, etiqueta, hoyISO } from './fmt.js';
+import { SEMAFORO, etiqueta, hoyISO, miles } from './fmt.js';
 
 const VIGENCIA_MS = 60 * 1000;
 let cache = null; // {cuando, datos} ; datos null when the route is absent
@@ -42,7 +42,10 @@ const ABIERTOS = ['repartido', 'en_revision', 'devuelto'];
 // {usados, meta, estado} of a list row (or of a filing's seguimiento plus its sla block).
 export function slaDe(fila, sla, ind) {
   if (sla && typeof sla === 'object') {
-    return { usados: sla.dias_usados, meta: sla.meta, estado: sla.estado, fechaLimite: sla.fecha_limite };
+    // a stopped clock (concluded) has no days left: what it shows is whether it met the target
+    const estado = sla.reloj === 'detenido' && Number.isFinite(sla.dias_usados)
+      ? (sla.dias_usados <= sla.meta ? 'dentro_meta' : 'fuera_meta') : sla.estado;
+    return { usados: sla.dias_usados, meta: sla.meta, estado, fechaLimite: sla.fecha_limite, detenido: sla.reloj === 'detenido' };
   }
   const r = { usados: null, meta: null, estado: null, fechaLimite: null };
   // What needs no calendar: the clock starts at reparto and never runs for an annulled one.
@@ -66,8 +69,8 @@ export function slaDe(fila, sla, ind) {
 }
 
 export function textoDias(x) {
-  const u = x.usados === null || x.usados === undefined ? '—' : String(x.usados);
-  const m = x.meta === null || x.meta === undefined ? '—' : String(x.meta);
+  const u = x.usados === null || x.usados === undefined ? '—' : miles(x.usados);
+  const m = x.meta === null || x.meta === undefined ? '—' : miles(x.meta);
   return u + ' / ' + m;
 }
 

@@ -6,7 +6,7 @@
 
 import { api, ApiError, conParametros, descargar } from './api.js';
 import { h, campo, marcarError, aviso, tabla } from './dom.js';
-import { TIPOS_TRAMITE, MODALIDADES, etiqueta, fecha, fechaISO, hoyISO, sumarDias, miles, numero, porcentaje } from './fmt.js';
+import { TIPOS_TRAMITE, MODALIDADES, etiqueta, fecha, fechaISO, hoyISO, sumarDias, miles, numero, plural, porcentaje } from './fmt.js';
 import { barras } from './charts.js';
 
 const CLAVE = 'segcont.tablero.periodo';
@@ -137,14 +137,14 @@ function resumen(ind, base) {
   const conId = (el, id) => { el.setAttribute('data-cifra', id); return el; };
   return h('section', { class: 'totales', 'aria-label': 'Resumen de la oficina en el periodo (base: ' + BASES[base].corta + ')' },
     conId(tarjeta('Recibidos', miles(n(o.recibidos))), 'recibidos'),
-    conId(tarjeta('Repartidos', miles(n(o.repartidos)), act && n(o.reasignaciones) ? miles(n(o.reasignaciones)) + ' reasignaciones aparte' : null), 'repartidos'),
+    conId(tarjeta('Repartidos', miles(n(o.repartidos)), act && n(o.reasignaciones) ? plural(n(o.reasignaciones), 'reasignación', 'reasignaciones') + ' aparte' : null), 'repartidos'),
     conId(tarjeta('Sin repartir', miles(n(o.sin_repartir))), 'sin_repartir'),
     conId(tarjeta('En curso', miles(n(o.en_curso))), 'en_curso'),
     conId(tarjeta('Concluidos', miles(n(o.concluidos))), 'concluidos'),
     conId(tarjeta('Devoluciones', miles(n(o.devoluciones))), 'devoluciones'),
     conId(tarjeta('Dentro de la meta', porcentaje(dm.porcentaje), dm.base ? 'de ' + miles(dm.base) + ' con resultado' : 'sin resultados aún'), 'dentro_meta'),
-    conId(tarjeta('Mediana de respuesta', o.dias_habiles && o.dias_habiles.mediana !== null ? dias(o.dias_habiles.mediana) + ' días' : null), 'mediana'),
-    conId(tarjeta('Tiempo hasta el reparto', th && th.mediana !== null ? dias(th.mediana) + ' días' : null, th && th.n ? 'mediana de ' + miles(th.n) + ' repartos' : null), 'hasta_reparto'));
+    conId(tarjeta('Mediana de respuesta', o.dias_habiles && o.dias_habiles.mediana !== null ? plural(o.dias_habiles.mediana, 'día', 'días') : null), 'mediana'),
+    conId(tarjeta('Tiempo hasta el reparto', th && th.mediana !== null ? plural(th.mediana, 'día', 'días') : null, th && th.n ? 'mediana de ' + plural(th.n, 'reparto', 'repartos') : null), 'hasta_reparto'));
 }
 
 // A dashboard section: its charts side by side, then the table with the same figures.
@@ -199,7 +199,7 @@ function seccionTipos(ind) {
   const t = tabla('Tiempos y cumplimiento por tipo de trámite',
     [{ titulo: 'Tipo de trámite' }, { titulo: 'Meta (días)', clase: 'cifra' }, { titulo: 'Recibidos', clase: 'cifra' }, { titulo: 'En curso', clase: 'cifra' },
       { titulo: 'Concluidos', clase: 'cifra' }, { titulo: 'Mediana', clase: 'cifra' }, { titulo: 'P90', clase: 'cifra' }, { titulo: 'Dentro de la meta', clase: 'cifra' }],
-    lista.map((x) => [etiqueta(TIPOS_TRAMITE, x.tipo_tramite), String(x.meta), miles(n(x.recibidos)), miles(n(x.en_curso)), miles(n(x.concluidos)),
+    lista.map((x) => [etiqueta(TIPOS_TRAMITE, x.tipo_tramite), miles(x.meta), miles(n(x.recibidos)), miles(n(x.en_curso)), miles(n(x.concluidos)),
       dias(x.dias_habiles && x.dias_habiles.mediana), dias(x.dias_habiles && x.dias_habiles.p90), porcentaje(x.dentro_meta && x.dentro_meta.porcentaje)]));
   return seccion('titulo-tipos', 'Tiempos de respuesta frente a las metas', [graf], t);
 }
@@ -245,12 +245,12 @@ function seccionAreas(ind) {
 function seccionListas(ind) {
   const filas = (lista) => (lista || []).map((x) => [
     h('a', { href: '#/radicado/' + encodeURIComponent(x.numero) }, x.numero), x.asunto, x.abogado || 'Sin asignar',
-    etiqueta(TIPOS_TRAMITE, x.tipo_tramite), x.dias_usados + ' / ' + x.meta, fecha(x.fecha_limite)]);
+    etiqueta(TIPOS_TRAMITE, x.tipo_tramite), miles(x.dias_usados) + ' / ' + miles(x.meta), fecha(x.fecha_limite)]);
   const cols = [{ titulo: 'Radicado' }, { titulo: 'Asunto', clase: 'asunto' }, { titulo: 'Abogado' }, { titulo: 'Tipo de trámite' }, { titulo: 'Días / meta', clase: 'cifra' }, { titulo: 'Fecha límite' }];
   return h('section', { class: 'panel', 'aria-labelledby': 'titulo-listas' },
     h('h2', { id: 'titulo-listas' }, 'Vencidos y por vencer (todo lo abierto)'),
-    tabla('Vencidos (' + (ind.vencidos || []).length + ')', cols, filas(ind.vencidos), { vacio: 'Ningún radicado vencido.' }),
-    tabla('Por vencer (' + (ind.por_vencer || []).length + ')', cols, filas(ind.por_vencer), { vacio: 'Ningún radicado por vencer.' }));
+    tabla('Vencidos (' + miles((ind.vencidos || []).length) + ')', cols, filas(ind.vencidos), { vacio: 'Ningún radicado vencido.' }),
+    tabla('Por vencer (' + miles((ind.por_vencer || []).length) + ')', cols, filas(ind.por_vencer), { vacio: 'Ningún radicado por vencer.' }));
 }
 
 // Without /api/indicadores: the current load from /api/abogados/carga only.
