@@ -4,7 +4,7 @@
 
 import { api, token, guardarToken, olvidarToken, alExpirarSesion, ApiError } from './api.js';
 import { h, vaciar, aviso, campo } from './dom.js';
-import { ROLES, etiqueta, fechaHora } from './fmt.js';
+import { ROLES, etiqueta, fechaHora, haceCuanto } from './fmt.js';
 import { mostrarBandeja } from './bandeja.js';
 import { mostrarFicha } from './ficha.js';
 import { mostrarTablero } from './tablero.js';
@@ -93,6 +93,26 @@ function salir(mensaje) {
   mostrarIngreso(mensaje);
 }
 
+// An instant as the footer says it: "02/12/2026 14:05 (hace 12 minutos)".
+function cuando(iso) {
+  const hace = haceCuanto(iso);
+  return fechaHora(iso) + (hace ? ' (' + hace + ')' : '');
+}
+
+const INSTANTE = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?/g;
+
+// The footer's warning when /healthz is not ok: a degraded sync says since when, in the
+// page's date format; any other message keeps its words with its instants made readable.
+function textoAlertaSync(d) {
+  const sync = d.sync || {};
+  if (d.estado === 'degradado' && sync.degradado_desde && /^sincronización degradada desde /.test(d.mensaje || '')) {
+    return 'Atención: la sincronización con el sistema documental está degradada desde el ' + cuando(sync.degradado_desde) + '.' +
+      (sync.ultimo_exito ? ' Última sincronización completa: ' + fechaHora(sync.ultimo_exito) + '.' : '');
+  }
+  if (!d.mensaje) return 'Atención: la sincronización no está al día.';
+  return 'Atención: ' + d.mensaje.replace(INSTANTE, (m) => fechaHora(m)) + '.';
+}
+
 // The sync state from /healthz, in the footer (no token needed).
 async function estadoSync() {
   const pie = document.getElementById('pie-sync');
@@ -102,11 +122,11 @@ async function estadoSync() {
     const sync = d.sync || {};
     if (d.estado === 'ok') {
       pie.textContent = sync.ultimo_exito
-        ? 'Última sincronización con el sistema documental: ' + fechaHora(sync.ultimo_exito)
+        ? 'Última sincronización con el sistema documental: ' + cuando(sync.ultimo_exito)
         : 'Aún no hay una sincronización completa con el sistema documental.';
       pie.className = 'pie-sync';
     } else {
-      pie.textContent = d.mensaje ? 'Atención: ' + d.mensaje : 'Atención: la sincronización no está al día.';
+      pie.textContent = textoAlertaSync(d);
       pie.className = 'pie-sync alerta';
     }
   } catch (e) {
