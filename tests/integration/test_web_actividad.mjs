@@ -71,7 +71,7 @@ await runMain(180000, async (env, work) => {
   check(await cifra(page, 'repartidos').textContent() === '6', 'Repartidos: 6 (' + await cifra(page, 'repartidos').textContent() + ')');
   check(await cifra(page, 'concluidos').textContent() === '3', 'Concluidos: 3 (' + await cifra(page, 'concluidos').textContent() + ')');
   check(await cifra(page, 'devoluciones').textContent() === '2', 'Devoluciones: 2 (' + await cifra(page, 'devoluciones').textContent() + ')');
-  check(/días/.test(await cifra(page, 'hasta_reparto').textContent()), 'muestra el tiempo hasta el reparto: ' + await cifra(page, 'hasta_reparto').textContent());
+  check(/\d día/.test(await cifra(page, 'hasta_reparto').textContent()), 'muestra el tiempo hasta el reparto: ' + await cifra(page, 'hasta_reparto').textContent());
   const concA1 = page.locator('#tabla-carga tr[data-abogado-id="' + a1.id + '"] td[data-col="concluidos"]');
   check(await concA1.textContent() === '2', a1.nombre + ' concluyó 2 hoy (' + await concA1.textContent() + ')');
   await checkNames(page, 'el tablero por actividad');
