@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ROOT, check, fatal, apiJson, run, signIn, signOut, nav, waitEstado, launchBrowser, runMain } from './webharness.mjs';
 
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-const AXE_SRC = fs.readFileSync(AXE, 'utf8');
+let AXE_SRC = null; // read in browserTest: a missing module is one readable failure
 const WIDTHS = [{ width: 1366, height: 768 }, { width: 390, height: 844 }];
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
@@ -54,6 +54,11 @@ async function bandeja(page) {
 }
 
 async function browserTest(env) {
+  if (!fs.existsSync(AXE)) {
+    fatal('falta ' + path.relative(ROOT, AXE) + ' (lo instala `make deps` con npm ci: axe-core de package.json)');
+    return;
+  }
+  AXE_SRC = fs.readFileSync(AXE, 'utf8');
   const base = 'http://127.0.0.1:' + env.httpPort;
   const { director, a1 } = env.users;
   const apoyoAdd = run(['user', 'add', '-c', env.conf, '--nombre', 'Apoyo Diana Mora', '--rol', 'apoyo', '--json']);
