@@ -222,11 +222,11 @@ function totales(f, ctx, carga, conteos, pendLegal, recargar) {
   const enCurso = carga.abogados.reduce((n, a) => n + (a.abiertos || 0), 0);
   const items = [];
   const tarjeta = (id, titulo, valor, alPulsar, clase, activa, detalle) => {
-    const cuerpo = [h('span', { class: 'cifra' }, valor === null || valor === undefined ? '—' : miles(valor)), h('span', { class: 'titulo' }, titulo)];
+    const cuerpo = [h('span', { class: 'cifra' }, valor === null || valor === undefined ? '—' : miles(valor)), ' ', h('span', { class: 'titulo' }, titulo)];
     const attrs = { class: ['tarjeta', clase], 'data-cifra': id };
     if (!alPulsar) return h('div', attrs, cuerpo);
     return h('button', Object.assign(attrs, { type: 'button', onclick: alPulsar, 'aria-pressed': activa ? 'true' : 'false',
-      'aria-label': titulo + (detalle || '') + ': ' + (valor === null || valor === undefined ? 'sin dato' : miles(valor)) + '. Mostrar' }), cuerpo);
+      'aria-label': (valor === null || valor === undefined ? 'sin dato' : miles(valor)) + ' ' + titulo + (detalle || '') + '. Mostrar' }), cuerpo);
   };
   const aplicar = (cambios) => () => {
     Object.assign(f, filtrosVacios(), { por_pagina: f.por_pagina }, cambios);

@@ -150,7 +150,7 @@ function resumen(ind, base) {
 // A dashboard section: its charts side by side, then the table with the same figures.
 function seccion(id, titulo, graficos, tablaDatos) {
   return h('section', { class: 'panel seccion-tablero', 'aria-labelledby': id }, h('h2', { id }, titulo),
-    h('div', { class: 'graficos' }, graficos), h('div', { class: 'tabla-envoltura sin-borde' }, tablaDatos));
+    h('div', { class: 'graficos' }, graficos), h('div', { class: 'tabla-envoltura sin-borde', tabindex: '0', role: 'region', 'aria-label': 'Tabla: ' + titulo }, tablaDatos));
 }
 
 function filaCarga(tr, id) {
@@ -247,7 +247,7 @@ function seccionListas(ind) {
     h('a', { href: '#/radicado/' + encodeURIComponent(x.numero) }, x.numero), x.asunto, x.abogado || 'Sin asignar',
     etiqueta(TIPOS_TRAMITE, x.tipo_tramite), miles(x.dias_usados) + ' / ' + miles(x.meta), fecha(x.fecha_limite)]);
   const cols = [{ titulo: 'Radicado' }, { titulo: 'Asunto', clase: 'asunto' }, { titulo: 'Abogado' }, { titulo: 'Tipo de trámite' }, { titulo: 'Días / meta', clase: 'cifra' }, { titulo: 'Fecha límite' }];
-  return h('section', { class: 'panel', 'aria-labelledby': 'titulo-listas' },
+  return h('section', { class: 'panel', 'aria-labelledby': 'titulo-listas', tabindex: '0' }, // it scrolls on a phone: the keyboard reaches it
     h('h2', { id: 'titulo-listas' }, 'Vencidos y por vencer (todo lo abierto)'),
     tabla('Vencidos (' + miles((ind.vencidos || []).length) + ')', cols, filas(ind.vencidos), { vacio: 'Ningún radicado vencido.' }),
     tabla('Por vencer (' + miles((ind.por_vencer || []).length) + ')', cols, filas(ind.por_vencer), { vacio: 'Ningún radicado por vencer.' }));
