@@ -68,6 +68,11 @@ static const struct http_route http_api_routes[] = {
     {"POST", "/api/discrepancias/{id}/aplicar", http_reports_aplicar,
      AUTH_ROLE_DIRECTOR | AUTH_ROLE_ADMIN, HTTP_PATH_DISCREPANCIA, NULL,
      &http_reports_aplicar_body},
+    {"GET", "/api/vistas", http_vistas_list, AUTH_ROLES_ALL, HTTP_PATH_NONE, http_api_no_args,
+     NULL},
+    {"POST", "/api/vistas", http_vistas_save, AUTH_ROLES_ALL, HTTP_PATH_NONE, NULL,
+     &http_vistas_body},
+    {"DELETE", "/api/vistas/{id}", http_vistas_delete, AUTH_ROLES_ALL, HTTP_PATH_VISTA, NULL, NULL},
     {"GET", "/", http_api_web, 0, HTTP_PATH_NONE, NULL, NULL},
     {"GET", "/static/{archivo}", http_api_web, 0, HTTP_PATH_FILE, NULL, NULL},
 };
@@ -392,6 +397,12 @@ static int http_api_path(struct http_request *req, enum http_path_kind kind)
 	    http_req_digits(req->param, 1, HTTP_INT_MAX, &req->param_id) != 0) {
 		http_req_error(req, 404, "no_encontrada",
 			       "identificador de discrepancia inválido: debe ser un número");
+		return -1;
+	}
+	if (kind == HTTP_PATH_VISTA &&
+	    http_req_digits(req->param, 1, HTTP_INT_MAX, &req->param_id) != 0) {
+		http_req_error(req, 404, "vista_no_encontrada",
+			       "identificador de vista inválido: debe ser un número");
 		return -1;
 	}
 	return 0;

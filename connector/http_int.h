@@ -39,6 +39,7 @@ enum http_path_kind {
 	HTTP_PATH_NUMERO,	/* a filing number as the mapping admits it, else 404 */
 	HTTP_PATH_DISCREPANCIA, /* a discrepancy id: 1..HTTP_INT_MAX, else 404 */
 	HTTP_PATH_FILE,		/* a static file's name (web.c looks it up) */
+	HTTP_PATH_VISTA,	/* a saved view's id: 1..HTTP_INT_MAX, else 404 */
 };
 
 enum http_arg_type {
@@ -304,6 +305,13 @@ extern const struct http_arg http_radicados_carga_args[];
 #define HTTP_REPARTO_MAX 200 /* assignments in one POST /api/reparto */
 void http_reparto_bulk(struct http_request *req);
 extern const struct http_body http_reparto_body;
+
+/* ---- http_vistas.c: GET, POST /api/vistas, DELETE /api/vistas/{id} (the caller's own) */
+#define HTTP_VISTA_NAME_MAX 60 /* characters of a view's name */
+void http_vistas_list(struct http_request *req);
+void http_vistas_save(struct http_request *req);
+extern const struct http_body http_vistas_body;
+void http_vistas_delete(struct http_request *req);
 
 /* GET /api/indicadores, /api/export.xlsx, /api/export.csv: the same period */
 extern const struct http_arg http_reports_period_args[];

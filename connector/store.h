@@ -530,4 +530,39 @@ int store_rc_state_get(struct store *s, struct store_rc_state *out);
  * transaction (or the caller's). 0 or -1. */
 int store_rc_note_run(struct store *s, int ok, const char *error, const char *started);
 
+/* ---- Saved views (store_vistas.c): each user's named Bandeja views */
+
+#define STORE_VISTA_MAX 50	     /* views one user keeps */
+#define STORE_VISTA_NAME_BYTES 255   /* bytes of a name (the API admits 60 characters) */
+#define STORE_VISTA_QUERY_BYTES 2000 /* bytes of a view's query string */
+
+struct store_vista {
+	long long id;
+	char nombre[STORE_VISTA_NAME_BYTES + 1];
+	char consulta[STORE_VISTA_QUERY_BYTES + 1];
+	char creada[32];
+	char actualizada[32];
+};
+
+/* Hands usuario_id's views, sorted by name (accents and case folded, then as written), to
+ * cb until it returns non-zero. Returns 0, cb's non-zero value, or -1 with the error. */
+int store_vista_list(struct store *s, long long usuario_id,
+		     int (*cb)(const struct store_vista *v, void *arg), void *arg);
+
+enum store_vista_saved {
+	STORE_VISTA_ERROR = -1,
+	STORE_VISTA_CREATED,
+	STORE_VISTA_REPLACED, /* the user had a view of that name: its consulta replaced */
+	STORE_VISTA_FULL,     /* a new name and the user already has STORE_VISTA_MAX */
+};
+/* Saves usuario_id's view nombre (at most STORE_VISTA_NAME_BYTES) with consulta (at most
+ * STORE_VISTA_QUERY_BYTES) at now, in one transaction (or the caller's): a new row, or the
+ * row of that name with its consulta and actualizada replaced. Fills out with the row
+ * saved (not on FULL or ERROR). */
+enum store_vista_saved store_vista_save(struct store *s, long long usuario_id, const char *nombre,
+					const char *consulta, const char *now,
+					struct store_vista *out);
+/* Deletes view id when it is usuario_id's: 1 deleted, 0 no such view of that user, -1. */
+int store_vista_delete(struct store *s, long long usuario_id, long long id);
+
 #endif

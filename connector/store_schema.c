@@ -310,9 +310,25 @@ static const char store_migration_7[] =
     "CREATE INDEX radicado_numero_clave"
     " ON radicado (upper(replace(replace(numero, ' ', ''), '-', '')));";
 
+/* --- saved views (issue 13): step 8 --- */
+/* vista: a user's named Bandeja view, the query string of its address
+ * ("estado=recibido&orden=-fecha"); a name once per user, the user's views listed by name. */
+/* clang-format off */
+static const char store_migration_8[] =
+    "CREATE TABLE vista ("
+    " id INTEGER PRIMARY KEY,"
+    " usuario_id INTEGER NOT NULL REFERENCES usuario (id),"
+    " nombre TEXT NOT NULL CHECK (nombre <> ''),"
+    " consulta TEXT NOT NULL DEFAULT '',"
+    " creada TEXT NOT NULL,"
+    " actualizada TEXT NOT NULL,"
+    " UNIQUE (usuario_id, nombre)"
+    ");";
+/* clang-format on */
+
 const char *const store_schema_migrations[] = {
     store_migration_1, store_migration_2, store_migration_3, store_migration_4,
-    store_migration_5, store_migration_6, store_migration_7,
+    store_migration_5, store_migration_6, store_migration_7, store_migration_8,
 };
 
 const int store_schema_count =

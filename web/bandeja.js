@@ -6,12 +6,13 @@
 // count under the filters in force and filter by themselves keeping the others; apoyo and
 // the Director see «Pendientes de legalización». The view (filters, order, page) lives in
 // the address (#/bandeja?…): reload, back/forward and a pasted link restore it, and the
-// scroll position goes in history.state.
+// scroll position goes in history.state. «Mis vistas» (vistas.js) keeps it under a name.
 
 import { api, conParametros, ApiError } from './api.js';
 import { h, vaciar, campo, selector, marcarError, aviso, recordarFoco } from './dom.js';
 import { ESTADOS, TIPOS_TRAMITE, etiqueta, fecha, fechaISO, miles } from './fmt.js';
 import { indicadoresActuales, slaDe, textoDias, semaforo } from './sla.js';
+import { barraVistas } from './vistas.js';
 
 const CLAVE = 'segcont.bandeja.';
 const POR_PAGINA = [25, 50, 100];
@@ -147,7 +148,7 @@ export async function mostrarBandeja(cont, ctx, vigente) {
 async function pintarBandeja(cont, ctx, vigente) {
   const f = leerFiltros(ctx);
   const legal = ctx.yo.rol === 'apoyo' || ctx.yo.rol === 'director';
-  const [lista, carga, pendLegal] = await Promise.all([
+  const [lista, carga, pendLegal, vistas] = await Promise.all([
     api('GET', conParametros('/api/radicados', {
       estado: f.estado, abogado_id: f.abogado_id, tipo_tramite: f.tipo_tramite, desde: f.desde,
       hasta: f.hasta, q: f.q, abiertos: f.abiertos ? 1 : '', semaforo: f.semaforo,
@@ -156,6 +157,7 @@ async function pintarBandeja(cont, ctx, vigente) {
     })),
     api('GET', '/api/abogados/carga'),
     legal ? api('GET', '/api/radicados?legalizacion_pendiente=1&por_pagina=1').then((d) => d.total) : null,
+    api('GET', '/api/vistas').then((d) => d.vistas, () => null),
   ]);
   const faltaSla = lista.radicados.some((r) => !r.sla);
   const ind = faltaSla ? await indicadoresActuales().catch(() => null) : null;
@@ -188,6 +190,7 @@ async function pintarBandeja(cont, ctx, vigente) {
     h('p', { class: 'sub' }, descripcionFiltro(f, ctx, carga))));
   cont.append(totales(f, ctx, carga, lista.conteos, pendLegal, recargar));
   cont.append(formularioFiltros(f, ctx, carga, recargar));
+  cont.append(barraVistas(vistas));
   const exacto = avisoNumeroExacto(lista.numero_exacto);
   if (exacto) cont.append(exacto);
   if (rep) cont.append(barraReparto(rep, recargar));

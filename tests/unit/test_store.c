@@ -139,8 +139,8 @@ static int test_teardown(void **state)
 
 static void test_migrations_from_empty(void **state)
 {
-	static const char *const tables[] = {"radicado",  "seguimiento", "gestion",	"usuario",
-					     "auditoria", "sync_estado", "discrepancia"};
+	static const char *const tables[] = {"radicado",  "seguimiento", "gestion",	 "usuario",
+					     "auditoria", "sync_estado", "discrepancia", "vista"};
 	char path[TEST_PATH_LEN];
 	char sql[TEST_PATH_LEN];
 	struct stat sb;

@@ -272,8 +272,8 @@ static void test_migration_5_keeps_everything(void **state)
 		before[i] = test_table_text("old.db", tables[i], &cols[i]);
 
 	s = test_open("old.db");
-	assert_int_equal(store_schema_version(), 7);
-	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 7);
+	assert_int_equal(store_schema_version(), 8);
+	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 8);
 	/* Every row and column that was there is there, unchanged. */
 	for (int i = 0; i < NT; i++) {
 		char *after = test_table_text("old.db", tables[i], &cols[i]);
@@ -293,6 +293,8 @@ static void test_migration_5_keeps_everything(void **state)
 		   "type = 'index' AND name IN ('radicado_id_sgd', 'radicado_eliminado_sgd') "
 		   "ORDER BY name)",
 		   "radicado_eliminado_sgd,radicado_id_sgd");
+	/* Step 8's saved views: the table, empty. */
+	assert_int_equal(test_long("old.db", "SELECT count(*) FROM vista"), 0);
 	/* Step 7 indexed the texts already there: filing 2's observacion «Falta el CDP». */
 	test_equal("old.db",
 		   "SELECT group_concat(rowid) FROM seguimiento_texto WHERE seguimiento_texto"
@@ -321,7 +323,7 @@ static void test_migration_5_keeps_everything(void **state)
 
 	/* Opening again applies nothing. */
 	s = test_open("old.db");
-	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 7);
+	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 8);
 	store_close(s);
 }
 
