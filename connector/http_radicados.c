@@ -628,6 +628,62 @@ const struct http_body http_radicados_patch_body = {
     .need_one_besides = "version",
 };
 
+/* The legalization dates: none before the subscription date. */
+static const enum store_fu_field http_radicados_legal_dates[] = {
+    STORE_FU_FECHA_RP, STORE_FU_FECHA_APROBACION_GARANTIAS, STORE_FU_FECHA_ARL,
+    STORE_FU_FECHA_ACTA_INICIO};
+#define HTTP_LEGAL_DATES                                                                           \
+	(sizeof(http_radicados_legal_dates) / sizeof(http_radicados_legal_dates[0]))
+
+/* 1 when w's PATCH changes field f (old and cur differ). */
+static int http_radicados_changes(const struct http_write *w, enum store_fu_field f)
+{
+	const char *a = w->old.v[f];
+	const char *b = w->cur.v[f];
+
+	return (a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0);
+}
+
+/* w->cur's dates after a PATCH: a changed date not after today (Bogotá), a legalization
+ * date not before the subscription date when either of the two changed. Stored values
+ * the PATCH leaves alone are not judged. 0, or -1 answered (422). */
+static int http_radicados_patch_dates(struct http_write *w)
+{
+	const char *susc = w->cur.v[STORE_FU_FECHA_SUSCRIPCION];
+	int susc_changed = http_radicados_changes(w, STORE_FU_FECHA_SUSCRIPCION);
+	char today[CALENDAR_DATE_LEN];
+
+	util_today(today);
+	if (susc_changed && susc != NULL && strcmp(susc, today) > 0) {
+		http_radicados_write_error(w, 422, "valor_invalido",
+					   "«fecha_suscripcion» (%s) es posterior a hoy (%s)", susc,
+					   today);
+		return -1;
+	}
+	for (size_t i = 0; i < HTTP_LEGAL_DATES; i++) {
+		enum store_fu_field f = http_radicados_legal_dates[i];
+		const char *v = w->cur.v[f];
+		int mine = http_radicados_changes(w, f);
+
+		if (v == NULL || (!mine && !susc_changed))
+			continue;
+		if (mine && strcmp(v, today) > 0) {
+			http_radicados_write_error(w, 422, "valor_invalido",
+						   "«%s» (%s) es posterior a hoy (%s)",
+						   store_fu_name(f), v, today);
+			return -1;
+		}
+		if (susc != NULL && strcmp(v, susc) < 0) {
+			http_radicados_write_error(
+			    w, 422, "valor_invalido",
+			    "«%s» (%s) es anterior a la fecha de suscripción del contrato (%s)",
+			    store_fu_name(f), v, susc);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Sets every member of the body on w->cur. 0, or 1 when nothing differs. */
 static int http_radicados_patch_change(struct http_write *w)
 {
@@ -658,7 +714,9 @@ static int http_radicados_patch_change(struct http_write *w)
 			changed++;
 		}
 	}
-	return changed > 0 ? 0 : 1;
+	if (changed == 0)
+		return 1;
+	return http_radicados_patch_dates(w);
 }
 
 void http_radicados_patch(struct http_request *req)
