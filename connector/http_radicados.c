@@ -441,6 +441,42 @@ static int http_radicados_write_checks(struct http_write *w, const struct http_w
 	return 0;
 }
 
+/* The open anulado_en_sgd discrepancies of one filing, for the anulación that confirms them. */
+#define HTTP_ANUL_MAX 8
+struct http_anul_ids {
+	long long id[HTTP_ANUL_MAX];
+	int n;
+};
+
+static int http_radicados_anul_collect(const struct store_rc_row *r, void *arg)
+{
+	struct http_anul_ids *ids = arg;
+
+	if (strcmp(r->tipo, "anulado_en_sgd") == 0 && ids->n < HTTP_ANUL_MAX)
+		ids->id[ids->n++] = r->id;
+	return 0;
+}
+
+/* After the gestión anulacion on w: its open anulado_en_sgd discrepancies resolved in the
+ * same transaction, with a note naming the gestión and who. 0, or -1 (store error). */
+static int http_radicados_anul_resolve(struct http_write *w)
+{
+	struct http_anul_ids ids = {.n = 0};
+	char *nota;
+	int rc = 0;
+
+	if (store_rc_open_of(w->s, w->numero, http_radicados_anul_collect, &ids) < 0)
+		return -1;
+	nota = xasprintf("anulación confirmada con la gestión «anulacion» por %s",
+			 w->req->user.nombre);
+	for (int i = 0; i < ids.n && rc == 0; i++) {
+		if (store_rc_resolve_in(w->s, ids.id[i], w->req->user.id, nota, w->now, 0) < 0)
+			rc = -1;
+	}
+	free(nota);
+	return rc;
+}
+
 /* Audit: cur over old with its auditoria rows, then the gestion row the workflow names
  * (with datos, "" for none). 0, or -1 answered. */
 static int http_radicados_write_audit(struct http_write *w, const char *datos)
@@ -456,7 +492,9 @@ static int http_radicados_write_audit(struct http_write *w, const char *datos)
 	if (rc < 0 ||
 	    (w->wr.gestion != NULL &&
 	     store_gestion_add(w->s, w->old.radicado_id, w->wr.gestion, w->req->user.id, w->now,
-			       w->texto, w->sat, datos[0] != '\0' ? datos : NULL) < 0)) {
+			       w->texto, w->sat, datos[0] != '\0' ? datos : NULL) < 0) ||
+	    (w->wr.gestion != NULL && strcmp(w->wr.gestion, "anulacion") == 0 &&
+	     http_radicados_anul_resolve(w) < 0)) {
 		http_req_store_error(w->req, w->s);
 		return -1;
 	}

@@ -2,7 +2,9 @@
 PATCH refuses (422, Spanish, naming the field) a legalization date (RP, garantías, ARL, acta de
 inicio) before the subscription date, stored or in the same PATCH, and any of these dates or the
 subscription date after today (Bogotá); stored data that already breaks the rule does not make an
-unrelated PATCH fail."""
+unrelated PATCH fail. The gestión anulacion resolves the filing's open anulado_en_sgd
+discrepancy in the same transaction (a note naming the gestión and who); reapertura does not
+reopen it."""
 import datetime
 import sqlite3
 
@@ -12,6 +14,7 @@ env = t.start_api("api-legalizacion")
 B, db = env["base"], env["db"]
 U = env["users"]
 DIR, APO = U["director"][1], U["apoyo"][1]
+DIR_ID = U["director"][0]
 today = t.today_bogota()
 TOMORROW = (today + datetime.timedelta(days=1)).isoformat()
 TODAY = today.isoformat()
@@ -95,5 +98,34 @@ t.check(st == 422 and "«fecha_rp» (2026-05-01)" in mensaje(b),
 st, h, b = patch(N3, {"fecha_rp": "2026-05-02"})
 t.check(st == 422 and "«fecha_rp» (2026-05-02) es anterior" in mensaje(b),
         "cambiar el RP lo juzga contra la suscripción guardada (%s)" % mensaje(b))
+
+print("4. la anulación resuelve su discrepancia anulado_en_sgd")
+rows = q("SELECT d.id, d.numero FROM discrepancia d JOIN radicado r ON r.numero = d.numero "
+         "JOIN seguimiento s ON s.radicado_id = r.id WHERE d.tipo = 'anulado_en_sgd' "
+         "AND d.estado = 'abierta' AND s.estado = 'recibido' ORDER BY d.id")
+t.check(len(rows) >= 1, "la conciliación de base abrió discrepancias anulado_en_sgd (%d)" % len(rows))
+DID, AN = rows[0]
+st, h, b = call("GET", "/api/discrepancias?estado=abierta&tipo=anulado_en_sgd&por_pagina=100")
+t.check(st == 200 and DID in [d["id"] for d in b["discrepancias"]], "Conciliación la lista abierta")
+st, h, b = call("POST", "/api/radicados/%s/gestiones" % AN, body={"tipo": "anulacion"})
+t.check(st == 201 and b["seguimiento"]["estado"] == "anulado", "anulación confirmada (%s)" % mensaje(b))
+d = q("SELECT estado, resuelta_por, nota, cerrada_en FROM discrepancia WHERE id = ?", DID)[0]
+t.check(d[0] == "resuelta" and d[1] == DIR_ID and d[3],
+        "la discrepancia queda resuelta por la Directora: %s" % (d,))
+t.check(d[2] == "anulación confirmada con la gestión «anulacion» por Directora Gómez",
+        "la nota dice la gestión y quién: %s" % d[2])
+aud = q("SELECT count(*) FROM auditoria WHERE campo = ? AND usuario_id = ?",
+        "discrepancia #%d anulado_en_sgd" % DID, DIR_ID)[0][0]
+t.check(aud == 1, "una fila de auditoría de la discrepancia")
+st, h, b = call("GET", "/api/discrepancias?estado=abierta&tipo=anulado_en_sgd&por_pagina=100")
+t.check(st == 200 and DID not in [x["id"] for x in b["discrepancias"]], "Conciliación ya no la lista")
+others = [r[0] for r in rows[1:]]
+st, h, b = call("POST", "/api/radicados/%s/gestiones" % AN,
+                body={"tipo": "reapertura", "texto": "se revisa de nuevo"})
+t.check(st == 201 and b["seguimiento"]["estado"] == "recibido", "reapertura de la anulación")
+t.check(q("SELECT estado FROM discrepancia WHERE id = ?", DID)[0][0] == "resuelta",
+        "la reapertura no reabre la discrepancia")
+t.check(all(q("SELECT estado FROM discrepancia WHERE id = ?", i)[0][0] == "abierta" for i in others),
+        "las discrepancias de otros radicados siguen abiertas")
 
 t.finish()
