@@ -11,6 +11,7 @@
 #include "http_int.h"
 #include "indicators.h"
 #include "log.h"
+#include "mapping.h"
 #include "workflow.h"
 
 /* ---- Domain values */
@@ -280,7 +281,31 @@ done:
 
 /* ---- GET /api/radicados/{numero} */
 
-/* Sets the answer of a filing (as GET shows it, with its "sla" block) with status. */
+/* Adds "imagen_url" (the document system's viewer, when the mapping gives its template) as
+ * the last member of the filing's JSON object in out. */
+static void http_radicados_imagen(const struct http_request *req, struct buf *out)
+{
+	char *url = mapping_imagen_url(req->api->map, req->param);
+	json_t *v;
+	char *text;
+
+	if (url == NULL)
+		return;
+	while (out->len > 0 && out->data[out->len - 1] != '}')
+		out->len--;
+	if (out->len > 1) {
+		v = json_string(url);
+		text = json_dumps(v, JSON_ENCODE_ANY);
+		out->len--;
+		buf_printf(out, ",\"imagen_url\":%s}", text != NULL ? text : "null");
+		free(text);
+		json_decref(v);
+	}
+	free(url);
+}
+
+/* Sets the answer of a filing (as GET shows it, with its "sla" block and, when the mapping
+ * has one, its "imagen_url") with status. */
 static void http_radicados_filing(struct http_request *req, struct store *s, int status)
 {
 	int found;
@@ -296,6 +321,7 @@ static void http_radicados_filing(struct http_request *req, struct store *s, int
 				req->param);
 		return;
 	}
+	http_radicados_imagen(req, &req->out);
 	req->status = status;
 	req->content_type = HTTP_JSON_TYPE;
 }
