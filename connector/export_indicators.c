@@ -187,6 +187,8 @@ static char *export_area_label(const json_t *a)
 
 	if (codigo == NULL)
 		codigo = "";
+	if (nombre != NULL && nombre[0] != '\0' && codigo[0] == '\0')
+		return xstrdup(nombre);
 	if (nombre != NULL && nombre[0] != '\0')
 		return xasprintf("%s (%s)", nombre, codigo);
 	return xstrdup(codigo);
