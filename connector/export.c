@@ -956,15 +956,15 @@ enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
 				     const char *desde, const char *hasta, const char *now,
 				     const char *path, size_t *nrows, char *err, size_t errlen)
 {
-	return export_write_file_on(s, cfg, cal, fmt, desde, hasta, EXPORT_PAPER_DEFAULT, now,
-				    path, nrows, err, errlen);
+	return export_write_file_on(s, cfg, cal, fmt, desde, hasta, EXPORT_PAPER_DEFAULT, now, path,
+				    nrows, err, errlen);
 }
 
 enum indicators_rc export_write_file_on(struct store *s, const struct config *cfg,
 					const struct calendar *cal, enum export_format fmt,
-					const char *desde, const char *hasta, enum export_paper paper,
-					const char *now, const char *path, size_t *nrows, char *err,
-					size_t errlen)
+					const char *desde, const char *hasta,
+					enum export_paper paper, const char *now, const char *path,
+					size_t *nrows, char *err, size_t errlen)
 {
 	struct indicators_set set;
 	enum indicators_rc rc;

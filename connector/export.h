@@ -86,9 +86,9 @@ enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
 /* export_write_file printing on paper (export_write_file: EXPORT_PAPER_DEFAULT). */
 enum indicators_rc export_write_file_on(struct store *s, const struct config *cfg,
 					const struct calendar *cal, enum export_format fmt,
-					const char *desde, const char *hasta, enum export_paper paper,
-					const char *now, const char *path, size_t *nrows, char *err,
-					size_t errlen);
+					const char *desde, const char *hasta,
+					enum export_paper paper, const char *now, const char *path,
+					size_t *nrows, char *err, size_t errlen);
 
 /* A download name for Content-Disposition: "seguimiento-DESDE-a-HASTA.xlsx", with "inicio"
  * or "hoy" for an open end ("seguimiento-todo.csv" when both are open). Never fails. */

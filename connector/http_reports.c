@@ -123,8 +123,8 @@ static void http_reports_export(struct http_request *req, enum export_format fmt
 	if (fmt == EXPORT_XLSX && req->arg[HTTP_I_PAPEL] != NULL)
 		export_paper_parse(http_reports_papeles[req->arg_num[HTTP_I_PAPEL]], &paper);
 	rc = export_write_on(s, req->api->cfg, req->api->calendar, fmt, req->arg[HTTP_I_DESDE],
-			     req->arg[HTTP_I_HASTA], http_reports_base(req), paper, NULL,
-			     &req->out, &nrows, err, sizeof(err));
+			     req->arg[HTTP_I_HASTA], http_reports_base(req), paper, NULL, &req->out,
+			     &nrows, err, sizeof(err));
 	if (rc != INDICATORS_OK) {
 		http_req_indicators_error(req, s, rc, err);
 		return;

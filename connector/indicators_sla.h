@@ -101,9 +101,9 @@ struct indicators_sla {
 
 /* Computes the clock of r at the instant now (ISO 8601) against target meta (business
  * days). Reads r->estado, r->estado_ds, r->fecha_reparto, r->fecha_conclusion,
- * r->fecha_radicacion, r->abogado_id and r->eventos only; gestiones with a malformed date are skipped. Allocates the arrays of
- * out (free with indicators_sla_free). Returns 0, or -1 when now is malformed (out is then
- * empty but still safe to free). */
+ * r->fecha_radicacion, r->abogado_id and r->eventos only; gestiones with a malformed date are
+ * skipped. Allocates the arrays of out (free with indicators_sla_free). Returns 0, or -1 when now
+ * is malformed (out is then empty but still safe to free). */
 int indicators_sla_compute(const struct calendar *cal, long meta, const struct store_sla_row *r,
 			   const char *now, struct indicators_sla *out);
 void indicators_sla_free(struct indicators_sla *sla);

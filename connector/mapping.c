@@ -533,9 +533,9 @@ void mapping_free_date(struct mapping_date *d)
 
 /* The top-level keys of every format. */
 static const char *const mapping_common_keys[] = {
-    "profile",	     "format",	  "timezone_offset", "max_window_days", "cursor",   "numero",
-    "tipo_radicado", "estado_ds", "dependencias",    "html_entities",	"classify", "base",
-    "limits",	     "imagen_url", NULL};
+    "profile",	"format",	 "timezone_offset", "max_window_days", "cursor",
+    "numero",	"tipo_radicado", "estado_ds",	    "dependencias",    "html_entities",
+    "classify", "base",		 "limits",	    "imagen_url",      NULL};
 
 /* Refuses top-level keys that neither the common part nor the format knows. */
 static int mapping_check_root_keys(struct mapping_loader *ld, const json_t *root,
@@ -680,15 +680,15 @@ static int mapping_load_imagen(struct mapping_loader *ld, struct mapping *m, con
 {
 	const char *u;
 
-	if (mapping_get_string(ld, root, "", "imagen_url", 0, MAPPING_MAX_TEXT, &m->imagen_url) <
-	    0)
+	if (mapping_get_string(ld, root, "", "imagen_url", 0, MAPPING_MAX_TEXT, &m->imagen_url) < 0)
 		return -1;
 	u = m->imagen_url;
 	if (u == NULL)
 		return 0;
 	if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
 		return mapping_fail(ld, "imagen_url",
-				    "debe ser una dirección http:// o https:// (\"%s\" no lo es)", u);
+				    "debe ser una dirección http:// o https:// (\"%s\" no lo es)",
+				    u);
 	if (strstr(u, MAPPING_IMAGEN_VAR) == NULL)
 		return mapping_fail(ld, "imagen_url",
 				    "debe llevar " MAPPING_IMAGEN_VAR
@@ -718,8 +718,9 @@ char *mapping_imagen_url(const struct mapping *m, const char *numero)
 			continue;
 		}
 		for (const unsigned char *p = (const unsigned char *)numero; *p != '\0'; p++) {
-			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			    *p == '-' || *p == '.' || *p == '_' || *p == '~')
+			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
+			    *p == '~')
 				buf_printf(&b, "%c", *p);
 			else
 				buf_printf(&b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);

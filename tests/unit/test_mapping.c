@@ -1208,11 +1208,13 @@ static void test_imagen_url(void **state)
 	if (m == NULL)
 		fail_msg("%s", err);
 	u = mapping_imagen_url(m, "20201300124633");
-	assert_string_equal(u, "https://orfeo.example/bodega/20201300124633?ver=20201300124633&x=1");
+	assert_string_equal(u,
+			    "https://orfeo.example/bodega/20201300124633?ver=20201300124633&x=1");
 	free(u);
 	u = mapping_imagen_url(m, "1-2021 E/7~8.á");
-	assert_string_equal(u, "https://orfeo.example/bodega/1-2021%20E%2F7~8.%C3%A1?ver=1-2021%20E%2F7~8."
-			       "%C3%A1&x=1");
+	assert_string_equal(
+	    u, "https://orfeo.example/bodega/1-2021%20E%2F7~8.%C3%A1?ver=1-2021%20E%2F7~8."
+	       "%C3%A1&x=1");
 	free(u);
 	mapping_free(m);
 }
