@@ -43,6 +43,7 @@ struct cli_args {
 	const char *rol;
 	const char *id;
 	const char *formato;
+	const char *papel;  /* export: a4 or carta (NULL: a4) */
 	const char *output; /* -o, --output */
 	const char *desde;
 	const char *hasta;

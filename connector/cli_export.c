@@ -12,14 +12,15 @@
 /* Writes the export to standard output. Same returns as export_write. */
 static enum indicators_rc cli_export_stdout(struct store *st, const struct config *cfg,
 					    const struct calendar *cal, enum export_format fmt,
-					    const struct cli_args *a, size_t *rows, char *err,
-					    size_t errlen)
+					    enum export_paper paper, const struct cli_args *a,
+					    size_t *rows, char *err, size_t errlen)
 {
 	struct buf b;
 	enum indicators_rc rc;
 
 	buf_init(&b);
-	rc = export_write(st, cfg, cal, fmt, a->desde, a->hasta, NULL, &b, rows, err, errlen);
+	rc = export_write_on(st, cfg, cal, fmt, a->desde, a->hasta, INDICATORS_BASE_RADICACION,
+			     paper, NULL, &b, rows, err, errlen);
 	if (rc == INDICATORS_OK &&
 	    (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)) {
 		set_error(err, errlen, "no se pudo escribir en la salida estándar");
@@ -32,6 +33,7 @@ static enum indicators_rc cli_export_stdout(struct store *st, const struct confi
 int cli_export(const struct cli_args *a)
 {
 	enum export_format fmt;
+	enum export_paper paper = EXPORT_PAPER_DEFAULT;
 	struct config cfg;
 	struct store *st = NULL;
 	struct calendar *cal = NULL;
@@ -53,6 +55,10 @@ int cli_export(const struct cli_args *a)
 		fprintf(stderr, "segcont: formato desconocido «%s»: use xlsx o csv\n", a->formato);
 		return CLI_EXIT_USAGE;
 	}
+	if (a->papel != NULL && export_paper_parse(a->papel, &paper) < 0) {
+		fprintf(stderr, "segcont: papel desconocido «%s»: use a4 o carta\n", a->papel);
+		return CLI_EXIT_USAGE;
+	}
 	if (indicators_check_period(a->desde, a->hasta, err, sizeof(err)) != INDICATORS_OK) {
 		fprintf(stderr, "segcont: %s\n", err);
 		return CLI_EXIT_USAGE;
@@ -67,10 +73,10 @@ int cli_export(const struct cli_args *a)
 	}
 	to_stdout = strcmp(a->output, "-") == 0;
 	if (to_stdout)
-		rc = cli_export_stdout(st, &cfg, cal, fmt, a, &rows, err, sizeof(err));
+		rc = cli_export_stdout(st, &cfg, cal, fmt, paper, a, &rows, err, sizeof(err));
 	else
-		rc = export_write_file(st, &cfg, cal, fmt, a->desde, a->hasta, NULL, a->output,
-				       &rows, err, sizeof(err));
+		rc = export_write_file_on(st, &cfg, cal, fmt, a->desde, a->hasta, paper, NULL,
+					  a->output, &rows, err, sizeof(err));
 	if (rc != INDICATORS_OK) {
 		fprintf(stderr, "segcont: %s\n", err);
 		ret = rc == INDICATORS_BAD_INPUT || rc == INDICATORS_BAD_DATE ? CLI_EXIT_USAGE

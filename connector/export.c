@@ -22,7 +22,6 @@
 #define EXPORT_READ_CHUNK 65536
 #define EXPORT_HEADER_COLOR 0xDDEBF7
 #define EXPORT_ELLIPSIS "…"
-#define EXPORT_PAPER_A4 9 /* Excel's paper code (1 would be carta) */
 /* The semáforo as the web paints it (web/app.css: --verde, --ambar, --rojo), a pale fill
  * behind the same colour as text, so that it also reads in black and white. */
 #define EXPORT_GREEN_FILL 0xE8F5E9
@@ -565,12 +564,23 @@ static void export_xlsx_formats(lxw_workbook *wb, struct export_formats *fm)
 	format_set_bold(fm->tone[EXPORT_TONE_RED]);
 }
 
-/* Every sheet prints landscape on A4, as wide as one page; the first rows rows (0: none)
- * repeat on each page. */
-lxw_error export_xlsx_print(lxw_worksheet *ws, lxw_row_t rows)
+int export_paper_parse(const char *name, enum export_paper *out)
+{
+	if (name != NULL && strcmp(name, "a4") == 0)
+		*out = EXPORT_PAPER_A4;
+	else if (name != NULL && strcmp(name, "carta") == 0)
+		*out = EXPORT_PAPER_CARTA;
+	else
+		return -1;
+	return 0;
+}
+
+/* Every sheet prints landscape on fm->paper, as wide as one page; the first rows rows (0:
+ * none) repeat on each page. */
+lxw_error export_xlsx_print(lxw_worksheet *ws, lxw_row_t rows, const struct export_formats *fm)
 {
 	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, EXPORT_PAPER_A4);
+	worksheet_set_paper(ws, (uint8_t)fm->paper);
 	worksheet_fit_to_pages(ws, 1, 0);
 	if (rows == 0)
 		return LXW_NO_ERROR;
@@ -664,7 +674,7 @@ static void export_rows_sheet(struct export_rows *xr)
 		    xr, worksheet_write_string(xr->ws, 0, c, xr->titles[c], xr->fm->header));
 	}
 	worksheet_freeze_panes(xr->ws, 1, 0);
-	export_rows_check(xr, export_xlsx_print(xr->ws, 1));
+	export_rows_check(xr, export_xlsx_print(xr->ws, 1, xr->fm));
 }
 
 lxw_error export_rows_open(struct export_rows *xr, lxw_workbook *wb, const char *name,
@@ -782,7 +792,8 @@ static const char *export_tmpdir(void)
  * file as soon as the next begins, strings inline. Returns 0, or -1 with err filled (a
  * failure of any sheet is a failure of the whole export: never a short file). */
 static int export_xlsx_path(const struct indicators_set *set, const struct config *cfg,
-			    const char *path, size_t *nrows, char *err, size_t errlen)
+			    enum export_paper paper, const char *path, size_t *nrows, char *err,
+			    size_t errlen)
 {
 	lxw_workbook_options opt;
 	lxw_workbook *wb;
@@ -800,6 +811,7 @@ static int export_xlsx_path(const struct indicators_set *set, const struct confi
 		return -1;
 	}
 	export_xlsx_formats(wb, &fm);
+	fm.paper = (int)paper;
 	e = export_xlsx_filings(wb, set, &fm, nrows, failed);
 	if (e == LXW_NO_ERROR) {
 		summary = indicators_summary_json(set, cfg);
@@ -876,15 +888,15 @@ enum indicators_rc export_write(struct store *s, const struct config *cfg,
 				const char *desde, const char *hasta, const char *now,
 				struct buf *out, size_t *nrows, char *err, size_t errlen)
 {
-	return export_write_on(s, cfg, cal, fmt, desde, hasta, INDICATORS_BASE_RADICACION, now, out,
-			       nrows, err, errlen);
+	return export_write_on(s, cfg, cal, fmt, desde, hasta, INDICATORS_BASE_RADICACION,
+			       EXPORT_PAPER_DEFAULT, now, out, nrows, err, errlen);
 }
 
 enum indicators_rc export_write_on(struct store *s, const struct config *cfg,
 				   const struct calendar *cal, enum export_format fmt,
 				   const char *desde, const char *hasta, enum indicators_base ibase,
-				   const char *now, struct buf *out, size_t *nrows, char *err,
-				   size_t errlen)
+				   enum export_paper paper, const char *now, struct buf *out,
+				   size_t *nrows, char *err, size_t errlen)
 {
 	struct indicators_set set;
 	enum indicators_rc rc;
@@ -905,7 +917,7 @@ enum indicators_rc export_write_on(struct store *s, const struct config *cfg,
 	base = xasprintf("%s/segcont-export", export_tmpdir());
 	tmp = export_temp_beside(base, err, errlen);
 	free(base);
-	if (tmp == NULL || export_xlsx_path(&set, cfg, tmp, &rows, err, errlen) < 0) {
+	if (tmp == NULL || export_xlsx_path(&set, cfg, paper, tmp, &rows, err, errlen) < 0) {
 		rc = INDICATORS_INTERNAL;
 		goto done;
 	}
@@ -944,6 +956,16 @@ enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
 				     const char *desde, const char *hasta, const char *now,
 				     const char *path, size_t *nrows, char *err, size_t errlen)
 {
+	return export_write_file_on(s, cfg, cal, fmt, desde, hasta, EXPORT_PAPER_DEFAULT, now, path,
+				    nrows, err, errlen);
+}
+
+enum indicators_rc export_write_file_on(struct store *s, const struct config *cfg,
+					const struct calendar *cal, enum export_format fmt,
+					const char *desde, const char *hasta,
+					enum export_paper paper, const char *now, const char *path,
+					size_t *nrows, char *err, size_t errlen)
+{
 	struct indicators_set set;
 	enum indicators_rc rc;
 	size_t rows = 0;
@@ -974,7 +996,7 @@ enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
 		goto done;
 	}
 	if (fmt == EXPORT_XLSX) {
-		if (export_xlsx_path(&set, cfg, tmp, &rows, err, errlen) < 0)
+		if (export_xlsx_path(&set, cfg, paper, tmp, &rows, err, errlen) < 0)
 			rc = INDICATORS_INTERNAL;
 	} else {
 		struct buf b;

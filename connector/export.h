@@ -27,6 +27,11 @@
 #define EXPORT_FILE_MODE 0600 /* the export holds personal data (Ley 1581 de 2012) */
 
 enum export_format { EXPORT_XLSX, EXPORT_CSV };
+/* The XLSX's paper, as Excel's paper codes (CSV has none). */
+enum export_paper { EXPORT_PAPER_CARTA = 1, EXPORT_PAPER_A4 = 9 };
+#define EXPORT_PAPER_DEFAULT EXPORT_PAPER_A4
+/* The paper named "a4" or "carta": 0 and *out, or -1 for any other name. */
+int export_paper_parse(const char *name, enum export_paper *out);
 
 /*
  * The rows: the filings RECEIVED in [desde, hasta] (by fecha_radicacion, both optional,
@@ -64,13 +69,13 @@ enum indicators_rc export_write(struct store *s, const struct config *cfg,
 				struct buf *out, size_t *nrows, char *err, size_t errlen);
 
 /* export_write on a base (indicators.h): under actividad the rows are the filings received
- * in the period or with something done in it, and the indicators sheet counts by activity.
- * Same returns. */
+ * in the period or with something done in it, and the indicators sheet counts by activity;
+ * every XLSX sheet prints on paper. Same returns. */
 enum indicators_rc export_write_on(struct store *s, const struct config *cfg,
 				   const struct calendar *cal, enum export_format fmt,
 				   const char *desde, const char *hasta, enum indicators_base ibase,
-				   const char *now, struct buf *out, size_t *nrows, char *err,
-				   size_t errlen);
+				   enum export_paper paper, const char *now, struct buf *out,
+				   size_t *nrows, char *err, size_t errlen);
 
 /* The same into the file path, replaced atomically (written beside it, then renamed) with
  * mode EXPORT_FILE_MODE. Same returns. */
@@ -78,6 +83,12 @@ enum indicators_rc export_write_file(struct store *s, const struct config *cfg,
 				     const struct calendar *cal, enum export_format fmt,
 				     const char *desde, const char *hasta, const char *now,
 				     const char *path, size_t *nrows, char *err, size_t errlen);
+/* export_write_file printing on paper (export_write_file: EXPORT_PAPER_DEFAULT). */
+enum indicators_rc export_write_file_on(struct store *s, const struct config *cfg,
+					const struct calendar *cal, enum export_format fmt,
+					const char *desde, const char *hasta,
+					enum export_paper paper, const char *now, const char *path,
+					size_t *nrows, char *err, size_t errlen);
 
 /* A download name for Content-Disposition: "seguimiento-DESDE-a-HASTA.xlsx", with "inicio"
  * or "hoy" for an open end ("seguimiento-todo.csv" when both are open). Never fails. */

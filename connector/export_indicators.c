@@ -88,6 +88,7 @@ static void export_sheet_office(struct export_sheet *sh, const json_t *summary)
 	const json_t *of = json_object_get(summary, "oficina");
 	const json_t *dias = json_object_get(of, "dias_habiles");
 	const json_t *meta = json_object_get(of, "dentro_meta");
+	const json_t *des = json_object_get(of, "desenlaces");
 	json_t *vencidos = export_list_figure(json_object_get(summary, "vencidos"));
 	json_t *por_vencer = export_list_figure(json_object_get(summary, "por_vencer"));
 
@@ -97,6 +98,10 @@ static void export_sheet_office(struct export_sheet *sh, const json_t *summary)
 	export_sheet_count_row(sh, "En curso", json_object_get(of, "en_curso"));
 	export_sheet_count_row(sh, "Concluidos", json_object_get(of, "concluidos"));
 	export_sheet_count_row(sh, "Anulados", json_object_get(of, "anulados"));
+	export_sheet_count_row(sh, "Archivados (desenlace)", json_object_get(des, "archivado"));
+	export_sheet_count_row(sh, "Trasladados (desenlace)", json_object_get(des, "trasladado"));
+	export_sheet_count_row(sh, "Anulación confirmada (desenlace)",
+			       json_object_get(des, "anulado"));
 	export_sheet_value_row(sh, "Mediana de días hábiles (concluidos)",
 			       json_object_get(dias, "mediana"), 0);
 	export_sheet_value_row(sh, "Percentil 90 de días hábiles", json_object_get(dias, "p90"), 0);
@@ -182,6 +187,8 @@ static char *export_area_label(const json_t *a)
 
 	if (codigo == NULL)
 		codigo = "";
+	if (nombre != NULL && nombre[0] != '\0' && codigo[0] == '\0')
+		return xstrdup(nombre);
 	if (nombre != NULL && nombre[0] != '\0')
 		return xasprintf("%s (%s)", nombre, codigo);
 	return xstrdup(codigo);
@@ -231,7 +238,7 @@ lxw_error export_xlsx_indicators(lxw_workbook *wb, const struct indicators_set *
 	sh.err = LXW_NO_ERROR;
 	export_sheet_keep(&sh, worksheet_set_column(sh.ws, 0, 0, 42, NULL));
 	export_sheet_keep(&sh, worksheet_set_column(sh.ws, 1, 6, 14, NULL));
-	export_sheet_keep(&sh, export_xlsx_print(sh.ws, 0));
+	export_sheet_keep(&sh, export_xlsx_print(sh.ws, 0, fm));
 	export_sheet_text(&sh, sh.row++, 0, "Indicadores del seguimiento de contratación",
 			  fm->title);
 	export_sheet_text(&sh, sh.row++, 0,
@@ -281,6 +288,9 @@ static const struct {
     {"en_curso", "En curso"},
     {"concluidos", "Concluidos"},
     {"anulados", "Anulados"},
+    {"archivado", "Archivados (desenlace)"},
+    {"trasladado", "Trasladados (desenlace)"},
+    {"anulado", "Anulación confirmada (desenlace)"},
     {"devoluciones", "Devoluciones"},
     {"dentro", "Dentro de la meta"},
     {"fuera", "Fuera de la meta"},

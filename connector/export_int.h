@@ -24,11 +24,12 @@ struct export_formats {
 	lxw_format *percent;
 	lxw_format *decimal;
 	lxw_format *tone[EXPORT_TONE_RED + 1]; /* the semáforo; [EXPORT_TONE_NONE] NULL */
+	int paper;			       /* Excel's paper code of every sheet */
 };
 
-/* Every sheet prints landscape on A4, as wide as one page; the first rows rows (0: none)
- * repeat on each page. Returns the first failure of libxlsxwriter, or LXW_NO_ERROR. */
-lxw_error export_xlsx_print(lxw_worksheet *ws, lxw_row_t rows);
+/* Every sheet prints landscape on fm->paper, as wide as one page; the first rows rows (0:
+ * none) repeat on each page. Returns the first failure of libxlsxwriter, or LXW_NO_ERROR. */
+lxw_error export_xlsx_print(lxw_worksheet *ws, lxw_row_t rows, const struct export_formats *fm);
 
 /* Writes text cut to what a cell holds (EXPORT_XLSX_MAX_STRING bytes), at a UTF-8
  * boundary; nothing for "". Returns libxlsxwriter's result. */

@@ -51,7 +51,7 @@ static const struct http_route http_api_routes[] = {
     {"GET", "/api/indicadores", http_reports_indicadores, AUTH_ROLES_ALL, HTTP_PATH_NONE,
      http_reports_indicadores_args, NULL},
     {"GET", "/api/export.xlsx", http_reports_export_xlsx, AUTH_ROLES_ALL, HTTP_PATH_NONE,
-     http_reports_indicadores_args, NULL},
+     http_reports_export_args, NULL},
     {"GET", "/api/export.csv", http_reports_export_csv, AUTH_ROLES_ALL, HTTP_PATH_NONE,
      http_reports_indicadores_args, NULL},
     {"GET", "/api/calendario/festivos", http_reports_festivos, AUTH_ROLES_ALL, HTTP_PATH_NONE,

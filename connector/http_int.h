@@ -316,6 +316,7 @@ void http_vistas_delete(struct http_request *req);
 /* GET /api/indicadores, /api/export.xlsx, /api/export.csv: the same period */
 extern const struct http_arg http_reports_period_args[];
 extern const struct http_arg http_reports_indicadores_args[];
+extern const struct http_arg http_reports_export_args[];
 void http_reports_indicadores(struct http_request *req);
 void http_reports_export_xlsx(struct http_request *req);
 void http_reports_export_csv(struct http_request *req);

@@ -11,6 +11,7 @@
 #include "http_int.h"
 #include "indicators.h"
 #include "log.h"
+#include "mapping.h"
 #include "workflow.h"
 
 /* ---- Domain values */
@@ -280,7 +281,31 @@ done:
 
 /* ---- GET /api/radicados/{numero} */
 
-/* Sets the answer of a filing (as GET shows it, with its "sla" block) with status. */
+/* Adds "imagen_url" (the document system's viewer, when the mapping gives its template) as
+ * the last member of the filing's JSON object in out. */
+static void http_radicados_imagen(const struct http_request *req, struct buf *out)
+{
+	char *url = mapping_imagen_url(req->api->map, req->param);
+	json_t *v;
+	char *text;
+
+	if (url == NULL)
+		return;
+	while (out->len > 0 && out->data[out->len - 1] != '}')
+		out->len--;
+	if (out->len > 1) {
+		v = json_string(url);
+		text = json_dumps(v, JSON_ENCODE_ANY);
+		out->len--;
+		buf_printf(out, ",\"imagen_url\":%s}", text != NULL ? text : "null");
+		free(text);
+		json_decref(v);
+	}
+	free(url);
+}
+
+/* Sets the answer of a filing (as GET shows it, with its "sla" block and, when the mapping
+ * has one, its "imagen_url") with status. */
 static void http_radicados_filing(struct http_request *req, struct store *s, int status)
 {
 	int found;
@@ -296,6 +321,7 @@ static void http_radicados_filing(struct http_request *req, struct store *s, int
 				req->param);
 		return;
 	}
+	http_radicados_imagen(req, &req->out);
 	req->status = status;
 	req->content_type = HTTP_JSON_TYPE;
 }
@@ -441,6 +467,42 @@ static int http_radicados_write_checks(struct http_write *w, const struct http_w
 	return 0;
 }
 
+/* The open anulado_en_sgd discrepancies of one filing, for the anulación that confirms them. */
+#define HTTP_ANUL_MAX 8
+struct http_anul_ids {
+	long long id[HTTP_ANUL_MAX];
+	int n;
+};
+
+static int http_radicados_anul_collect(const struct store_rc_row *r, void *arg)
+{
+	struct http_anul_ids *ids = arg;
+
+	if (strcmp(r->tipo, "anulado_en_sgd") == 0 && ids->n < HTTP_ANUL_MAX)
+		ids->id[ids->n++] = r->id;
+	return 0;
+}
+
+/* After the gestión anulacion on w: its open anulado_en_sgd discrepancies resolved in the
+ * same transaction, with a note naming the gestión and who. 0, or -1 (store error). */
+static int http_radicados_anul_resolve(struct http_write *w)
+{
+	struct http_anul_ids ids = {.n = 0};
+	char *nota;
+	int rc = 0;
+
+	if (store_rc_open_of(w->s, w->numero, http_radicados_anul_collect, &ids) < 0)
+		return -1;
+	nota = xasprintf("anulación confirmada con la gestión «anulacion» por %s",
+			 w->req->user.nombre);
+	for (int i = 0; i < ids.n && rc == 0; i++) {
+		if (store_rc_resolve_in(w->s, ids.id[i], w->req->user.id, nota, w->now, 0) < 0)
+			rc = -1;
+	}
+	free(nota);
+	return rc;
+}
+
 /* Audit: cur over old with its auditoria rows, then the gestion row the workflow names
  * (with datos, "" for none). 0, or -1 answered. */
 static int http_radicados_write_audit(struct http_write *w, const char *datos)
@@ -456,7 +518,9 @@ static int http_radicados_write_audit(struct http_write *w, const char *datos)
 	if (rc < 0 ||
 	    (w->wr.gestion != NULL &&
 	     store_gestion_add(w->s, w->old.radicado_id, w->wr.gestion, w->req->user.id, w->now,
-			       w->texto, w->sat, datos[0] != '\0' ? datos : NULL) < 0)) {
+			       w->texto, w->sat, datos[0] != '\0' ? datos : NULL) < 0) ||
+	    (w->wr.gestion != NULL && strcmp(w->wr.gestion, "anulacion") == 0 &&
+	     http_radicados_anul_resolve(w) < 0)) {
 		http_req_store_error(w->req, w->s);
 		return -1;
 	}
@@ -628,6 +692,62 @@ const struct http_body http_radicados_patch_body = {
     .need_one_besides = "version",
 };
 
+/* The legalization dates: none before the subscription date. */
+static const enum store_fu_field http_radicados_legal_dates[] = {
+    STORE_FU_FECHA_RP, STORE_FU_FECHA_APROBACION_GARANTIAS, STORE_FU_FECHA_ARL,
+    STORE_FU_FECHA_ACTA_INICIO};
+#define HTTP_LEGAL_DATES                                                                           \
+	(sizeof(http_radicados_legal_dates) / sizeof(http_radicados_legal_dates[0]))
+
+/* 1 when w's PATCH changes field f (old and cur differ). */
+static int http_radicados_changes(const struct http_write *w, enum store_fu_field f)
+{
+	const char *a = w->old.v[f];
+	const char *b = w->cur.v[f];
+
+	return (a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0);
+}
+
+/* w->cur's dates after a PATCH: a changed date not after today (Bogotá), a legalization
+ * date not before the subscription date when either of the two changed. Stored values
+ * the PATCH leaves alone are not judged. 0, or -1 answered (422). */
+static int http_radicados_patch_dates(struct http_write *w)
+{
+	const char *susc = w->cur.v[STORE_FU_FECHA_SUSCRIPCION];
+	int susc_changed = http_radicados_changes(w, STORE_FU_FECHA_SUSCRIPCION);
+	char today[CALENDAR_DATE_LEN];
+
+	util_today(today);
+	if (susc_changed && susc != NULL && strcmp(susc, today) > 0) {
+		http_radicados_write_error(w, 422, "valor_invalido",
+					   "«fecha_suscripcion» (%s) es posterior a hoy (%s)", susc,
+					   today);
+		return -1;
+	}
+	for (size_t i = 0; i < HTTP_LEGAL_DATES; i++) {
+		enum store_fu_field f = http_radicados_legal_dates[i];
+		const char *v = w->cur.v[f];
+		int mine = http_radicados_changes(w, f);
+
+		if (v == NULL || (!mine && !susc_changed))
+			continue;
+		if (mine && strcmp(v, today) > 0) {
+			http_radicados_write_error(w, 422, "valor_invalido",
+						   "«%s» (%s) es posterior a hoy (%s)",
+						   store_fu_name(f), v, today);
+			return -1;
+		}
+		if (susc != NULL && strcmp(v, susc) < 0) {
+			http_radicados_write_error(
+			    w, 422, "valor_invalido",
+			    "«%s» (%s) es anterior a la fecha de suscripción del contrato (%s)",
+			    store_fu_name(f), v, susc);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Sets every member of the body on w->cur. 0, or 1 when nothing differs. */
 static int http_radicados_patch_change(struct http_write *w)
 {
@@ -658,7 +778,9 @@ static int http_radicados_patch_change(struct http_write *w)
 			changed++;
 		}
 	}
-	return changed > 0 ? 0 : 1;
+	if (changed == 0)
+		return 1;
+	return http_radicados_patch_dates(w);
 }
 
 void http_radicados_patch(struct http_request *req)

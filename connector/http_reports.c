@@ -32,7 +32,7 @@ HTTP_SPEC_FITS(http_reports_period_args, HTTP_MAX_ARGS);
  * (radicacion when absent). */
 static const char *const http_reports_bases[] = {"radicacion", "actividad", NULL};
 
-enum { HTTP_I_DESDE, HTTP_I_HASTA, HTTP_I_BASE };
+enum { HTTP_I_DESDE, HTTP_I_HASTA, HTTP_I_BASE, HTTP_I_PAPEL };
 const struct http_arg http_reports_indicadores_args[] = {
     [HTTP_I_DESDE] = {.name = "desde",
 		      .type = HTTP_ARG_DATE,
@@ -49,6 +49,30 @@ const struct http_arg http_reports_indicadores_args[] = {
     {.name = NULL},
 };
 HTTP_SPEC_FITS(http_reports_indicadores_args, HTTP_MAX_ARGS);
+
+/* GET /api/export.xlsx: the same and papel=a4|carta (a4 when absent). */
+static const char *const http_reports_papeles[] = {"a4", "carta", NULL};
+const struct http_arg http_reports_export_args[] = {
+    [HTTP_I_DESDE] = {.name = "desde",
+		      .type = HTTP_ARG_DATE,
+		      .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
+    [HTTP_I_HASTA] = {.name = "hasta",
+		      .type = HTTP_ARG_DATE,
+		      .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
+    [HTTP_I_BASE] = {.name = "base",
+		     .type = HTTP_ARG_ENUM,
+		     .values = http_reports_bases,
+		     .status = 422,
+		     .msg = "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» "
+			    "(lo radicado en el periodo)"},
+    [HTTP_I_PAPEL] = {.name = "papel",
+		      .type = HTTP_ARG_ENUM,
+		      .values = http_reports_papeles,
+		      .status = 400,
+		      .msg = "papel debe ser «a4» o «carta»"},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_export_args, HTTP_MAX_ARGS);
 
 /* The base a request asks for (http_reports_indicadores_args' "base"; radicacion when absent). */
 static enum indicators_base http_reports_base(const struct http_request *req)
@@ -88,6 +112,7 @@ done:
 /* A download, never cached. */
 static void http_reports_export(struct http_request *req, enum export_format fmt)
 {
+	enum export_paper paper = EXPORT_PAPER_DEFAULT;
 	struct store *s = http_api_store(req);
 	char err[INDICATORS_ERR_LEN];
 	char name[EXPORT_FILENAME_LEN];
@@ -95,8 +120,10 @@ static void http_reports_export(struct http_request *req, enum export_format fmt
 	enum indicators_rc rc;
 
 	buf_reset(&req->out);
+	if (fmt == EXPORT_XLSX && req->arg[HTTP_I_PAPEL] != NULL)
+		export_paper_parse(http_reports_papeles[req->arg_num[HTTP_I_PAPEL]], &paper);
 	rc = export_write_on(s, req->api->cfg, req->api->calendar, fmt, req->arg[HTTP_I_DESDE],
-			     req->arg[HTTP_I_HASTA], http_reports_base(req), NULL, &req->out,
+			     req->arg[HTTP_I_HASTA], http_reports_base(req), paper, NULL, &req->out,
 			     &nrows, err, sizeof(err));
 	if (rc != INDICATORS_OK) {
 		http_req_indicators_error(req, s, rc, err);

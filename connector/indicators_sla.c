@@ -372,6 +372,7 @@ int indicators_sla_compute(const struct calendar *cal, long meta, const struct s
 
 	memset(out, 0, sizeof(*out));
 	out->meta = meta;
+	out->en_espera = -1;
 	if (!indicators_sla_valid_instant(cal, now))
 		return -1;
 	if (workflow_estado_is_outcome(r->estado) || strcmp(r->estado_ds, "anulado") == 0) {
@@ -419,6 +420,10 @@ int indicators_sla_compute(const struct calendar *cal, long meta, const struct s
 	else
 		out->fin[0] = '\0';
 	out->estado = indicators_sla_state_of(out);
+	/* «Sin repartir»: from the arrival, by the rule of the rounds */
+	if (!st.started && r->abogado_id == 0 && strcmp(r->estado, "recibido") == 0 &&
+	    indicators_sla_valid_instant(cal, r->fecha_radicacion))
+		out->en_espera = indicators_sla_between(cal, r->fecha_radicacion, now);
 	free(e.v);
 	return 0;
 }
@@ -458,6 +463,8 @@ json_t *indicators_sla_json(const struct indicators_sla *sla)
 			    measured ? json_integer(sla->restantes) : json_null());
 	json_object_set_new(o, "fecha_limite", indicators_sla_str_or_null(sla->fecha_limite));
 	json_object_set_new(o, "devoluciones", json_integer(sla->devoluciones));
+	json_object_set_new(o, "dias_en_espera",
+			    sla->en_espera >= 0 ? json_integer(sla->en_espera) : json_null());
 	for (size_t i = 0; i < sla->n_rondas; i++) {
 		const struct indicators_round *r = &sla->rondas[i];
 

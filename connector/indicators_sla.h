@@ -92,6 +92,7 @@ struct indicators_sla {
 	long restantes;
 	char fecha_limite[CALENDAR_DATE_LEN]; /* "" when unknown */
 	long devoluciones;		      /* devolucion gestiones */
+	long en_espera; /* business days in «Sin repartir» since the arrival; -1 when assigned */
 	struct indicators_round *rondas;
 	size_t n_rondas;
 	struct indicators_correction *correcciones;
@@ -99,15 +100,16 @@ struct indicators_sla {
 };
 
 /* Computes the clock of r at the instant now (ISO 8601) against target meta (business
- * days). Reads r->estado, r->estado_ds, r->fecha_reparto, r->fecha_conclusion and
- * r->eventos only; gestiones with a malformed date are skipped. Allocates the arrays of
- * out (free with indicators_sla_free). Returns 0, or -1 when now is malformed (out is then
- * empty but still safe to free). */
+ * days). Reads r->estado, r->estado_ds, r->fecha_reparto, r->fecha_conclusion,
+ * r->fecha_radicacion, r->abogado_id and r->eventos only; gestiones with a malformed date are
+ * skipped. Allocates the arrays of out (free with indicators_sla_free). Returns 0, or -1 when now
+ * is malformed (out is then empty but still safe to free). */
 int indicators_sla_compute(const struct calendar *cal, long meta, const struct store_sla_row *r,
 			   const char *now, struct indicators_sla *out);
 void indicators_sla_free(struct indicators_sla *sla);
 /* Returns a new JSON object: meta, reloj, estado, inicio, fin, dias_usados, dias_restantes,
- * fecha_limite, devoluciones, rondas, correcciones (nulls where unknown). */
+ * fecha_limite, devoluciones, dias_en_espera, rondas, correcciones (nulls where unknown;
+ * dias_en_espera is null unless the filing waits unassigned). */
 json_t *indicators_sla_json(const struct indicators_sla *sla);
 
 /* 1 when iso is an instant (or a date) the calendar can place, shorter than

@@ -792,6 +792,8 @@ static json_t *indicators_summary_per_area_json(const struct indicators_set *set
 	for (size_t j = 0; j < set->n; j++) {
 		const struct indicators_filing *f = &set->v[j];
 		struct indicators_summary_area *ar = NULL;
+		/* a sender outside the entity (no area code): one row for all of them */
+		int outside = f->dependencia_origen[0] == '\0';
 
 		if (!indicators_summary_counts(set, f))
 			continue;
@@ -802,10 +804,10 @@ static json_t *indicators_summary_per_area_json(const struct indicators_set *set
 		if (ar == NULL) {
 			ar = &areas[n++];
 			ar->codigo = f->dependencia_origen;
-			ar->nombre = "";
+			ar->nombre = outside ? INDICATORS_AREA_OUTSIDE : "";
 		}
 		/* set is in filing-date order: the last name seen is the latest. */
-		if (f->dependencia_origen_nombre[0] != '\0')
+		if (!outside && f->dependencia_origen_nombre[0] != '\0')
 			ar->nombre = f->dependencia_origen_nombre;
 		indicators_summary_list_add(&ar->l, f);
 	}

@@ -172,10 +172,12 @@ static const struct cli_cmd main_cmds[] = {
 				 CLI_OPT_FLAG("json", 0, json), CLI_OPT_END},
      1, 1, cli_user},
     {"export",
-     "export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]",
+     "export [-c ARCHIVO] --formato xlsx|csv -o ARCHIVO [--desde AAAA-MM-DD] [--hasta AAAA-MM-DD]"
+     " [--papel a4|carta]",
      (const struct cli_option[]){CLI_OPT_CONFIG, CLI_OPT_TEXT("formato", 0, formato),
 				 CLI_OPT_TEXT("output", 'o', output), CLI_OPT_DATE("desde", desde),
-				 CLI_OPT_DATE("hasta", hasta), CLI_OPT_END},
+				 CLI_OPT_DATE("hasta", hasta), CLI_OPT_TEXT("papel", 0, papel),
+				 CLI_OPT_END},
      0, 0, cli_export},
     {"calendario",
      "calendario [-c ARCHIVO] festivos AÑO\n"

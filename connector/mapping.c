@@ -533,9 +533,9 @@ void mapping_free_date(struct mapping_date *d)
 
 /* The top-level keys of every format. */
 static const char *const mapping_common_keys[] = {
-    "profile",	     "format",	  "timezone_offset", "max_window_days", "cursor",   "numero",
-    "tipo_radicado", "estado_ds", "dependencias",    "html_entities",	"classify", "base",
-    "limits",	     NULL};
+    "profile",	"format",	 "timezone_offset", "max_window_days", "cursor",
+    "numero",	"tipo_radicado", "estado_ds",	    "dependencias",    "html_entities",
+    "classify", "base",		 "limits",	    "imagen_url",      NULL};
 
 /* Refuses top-level keys that neither the common part nor the format knows. */
 static int mapping_check_root_keys(struct mapping_loader *ld, const json_t *root,
@@ -672,6 +672,66 @@ static int mapping_load_html(struct mapping_loader *ld, struct mapping *m, const
 	return 0;
 }
 
+#define MAPPING_IMAGEN_VAR "{numero}"
+
+/* "imagen_url": "https://orfeo.example/bodega/{numero}": the viewer of the document system,
+ * an absolute http or https URL with {numero} in it. */
+static int mapping_load_imagen(struct mapping_loader *ld, struct mapping *m, const json_t *root)
+{
+	const char *u;
+
+	if (mapping_get_string(ld, root, "", "imagen_url", 0, MAPPING_MAX_TEXT, &m->imagen_url) < 0)
+		return -1;
+	u = m->imagen_url;
+	if (u == NULL)
+		return 0;
+	if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+		return mapping_fail(ld, "imagen_url",
+				    "debe ser una dirección http:// o https:// (\"%s\" no lo es)",
+				    u);
+	if (strstr(u, MAPPING_IMAGEN_VAR) == NULL)
+		return mapping_fail(ld, "imagen_url",
+				    "debe llevar " MAPPING_IMAGEN_VAR
+				    " donde va el número del radicado");
+	for (const char *p = u; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '\\' ||
+		    (unsigned char)*p == 0x7f)
+			return mapping_fail(ld, "imagen_url",
+					    "no admite espacios, comillas, < > ni \\");
+	}
+	return 0;
+}
+
+char *mapping_imagen_url(const struct mapping *m, const char *numero)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *t = m != NULL ? m->imagen_url : NULL;
+	struct buf b;
+	char *out;
+
+	if (t == NULL)
+		return NULL;
+	buf_init(&b);
+	while (*t != '\0') {
+		if (strncmp(t, MAPPING_IMAGEN_VAR, strlen(MAPPING_IMAGEN_VAR)) != 0) {
+			buf_printf(&b, "%c", *t++);
+			continue;
+		}
+		for (const unsigned char *p = (const unsigned char *)numero; *p != '\0'; p++) {
+			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
+			    *p == '~')
+				buf_printf(&b, "%c", *p);
+			else
+				buf_printf(&b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+		}
+		t += strlen(MAPPING_IMAGEN_VAR);
+	}
+	out = xstrdup(b.data != NULL ? b.data : "");
+	buf_free(&b);
+	return out;
+}
+
 /* "limits": {"asunto": {"max_bytes": 8000, "format": "text"}, ...}: overrides of the default
  * limits of the text fields. */
 static int mapping_load_limits(struct mapping_loader *ld, struct mapping *m, const json_t *root)
@@ -750,7 +810,8 @@ static int mapping_load_root(struct mapping_loader *ld, struct mapping *m, const
 	if (mapping_check_root_keys(ld, root, format_keys) < 0 ||
 	    mapping_load_cursor(ld, m, root) < 0 || mapping_load_timezone(ld, m, root) < 0 ||
 	    mapping_load_codes(ld, m, root) < 0 || mapping_load_dependencias(ld, m, root) < 0 ||
-	    mapping_load_html(ld, m, root) < 0 || mapping_load_limits(ld, m, root) < 0)
+	    mapping_load_html(ld, m, root) < 0 || mapping_load_limits(ld, m, root) < 0 ||
+	    mapping_load_imagen(ld, m, root) < 0)
 		goto done;
 	if (load(ld, m, root) < 0)
 		goto done;
@@ -884,6 +945,7 @@ void mapping_free(struct mapping *m)
 	if (m == NULL)
 		return;
 	free(m->profile);
+	free(m->imagen_url);
 	if (m->numero_regex_set)
 		regfree(&m->numero_regex);
 	mapping_free_table(&m->tipo_digits);

@@ -91,6 +91,12 @@ struct json_t *mapping_read_file(const char *path, char *err, size_t errlen);
 struct mapping *mapping_load_object(const char *file, const struct json_t *root, char *err,
 				    size_t errlen);
 
+/* The link to the document system's viewer of filing numero: the mapping's "imagen_url"
+ * template (http or https) with each {numero} replaced by numero percent-encoded (all but
+ * A-Z a-z 0-9 - . _ ~). Returns a new string (the caller frees it), or NULL when the mapping
+ * has no template. */
+char *mapping_imagen_url(const struct mapping *m, const char *numero);
+
 /* The profile name ("orfeo-soap"). Borrowed. */
 const char *mapping_profile(const struct mapping *m);
 enum mapping_format mapping_format(const struct mapping *m);

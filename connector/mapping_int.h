@@ -116,6 +116,7 @@ struct mapping {
 	struct mapping_limit
 	    limits[MAPPING_NFIELDS]; /* of the text fields (not numero, fecha, folios) */
 	struct classify_rules *rules;
+	char *imagen_url; /* the viewer's URL template with {numero}, or NULL */
 	locale_t c_locale;
 	/* format xml */
 	char *endpoint_path;

@@ -23,6 +23,9 @@ const SEMAFOROS = { vencido: 'Vencidos', por_vencer: 'Por vencer', a_tiempo: 'A 
 const FALTANTES = { fecha_rp: 'RP', fecha_aprobacion_garantias: 'Garantías', fecha_arl: 'ARL',
   fecha_acta_inicio: 'Acta de inicio', publicado_secop: 'SECOP' };
 
+// «Sin repartir»: the business days a filing has waited since it arrived.
+const enEspera = (n) => 'En espera: ' + miles(n) + (n === 1 ? ' día hábil' : ' días hábiles');
+
 // No filter at all: what a view's address starts from (so a pasted link is the same view
 // whoever opens it).
 function filtrosVacios() {
@@ -355,7 +358,8 @@ function tablaRadicados(lista, f, ind, recargar, rep) {
       h('td', {}, h('span', { class: 'estado e-' + r.estado }, etiqueta(ESTADOS, r.estado)),
         r.estado_ds === 'anulado' ? h('span', { class: 'estado e-anulado' }, 'Anulado en SGD') : null),
       h('td', { class: 'fecha limite' }, r.sla && r.sla.fecha_limite && x.estado !== 'no_aplica' ? fecha(r.sla.fecha_limite) : '—'),
-      h('td', { class: 'dias', title: r.sla && r.sla.reloj !== 'detenido' && Number.isFinite(r.sla.dias_restantes) ? 'Días hábiles restantes: ' + miles(r.sla.dias_restantes) : null }, textoDias(x)),
+      h('td', { class: 'dias', title: r.sla && r.sla.reloj !== 'detenido' && Number.isFinite(r.sla.dias_restantes) ? 'Días hábiles restantes: ' + miles(r.sla.dias_restantes) : null },
+        r.sla && Number.isFinite(r.sla.dias_en_espera) ? enEspera(r.sla.dias_en_espera) : textoDias(x)),
       h('td', {}, semaforo(x.estado)),
       f.legalizacion ? h('td', { class: 'faltantes' }, faltantes(r)) : null,
       rep ? h('td', { class: 'celda-reparto' }, repartoFila(rep, r, recargar)) : null));

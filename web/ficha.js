@@ -85,7 +85,7 @@ function pintar(f) {
   f.zonaConflicto = h('div', { id: 'conflicto' });
   const principal = h('div', { class: 'ficha-principal' },
     f.zonaConflicto,
-    seccionSgd(r),
+    seccionSgd(r, d.imagen_url),
     formulario(f, 'seguimiento'),
     formulario(f, 'contrato'));
   const lateral = h('div', { class: 'ficha-lateral' },
@@ -109,7 +109,8 @@ function colocarAcciones() {
 }
 UNA_COLUMNA.addEventListener('change', colocarAcciones);
 
-function seccionSgd(r) {
+// imagen: the document system's viewer of the filing (the mapping's imagen_url), or none.
+function seccionSgd(r, imagen) {
   return h('section', { class: 'panel', 'aria-labelledby': 'titulo-sgd' },
     h('h2', { id: 'titulo-sgd' }, 'Datos del sistema documental'),
     datos([
@@ -121,7 +122,7 @@ function seccionSgd(r) {
       ['Tipo documental', r.tipo_documental],
       ['Dependencia actual', r.dependencia_actual],
       ['Estado en el sistema documental', r.estado_ds === 'vigente' ? 'Vigente' : r.estado_ds === 'anulado' ? 'Anulado' : 'Anulación solicitada'],
-      ['Imagen', r.ruta],
+      ['Imagen', imagen ? [h('a', { href: imagen, target: '_blank', rel: 'noopener' }, 'Imagen'), r.ruta ? ' ' + r.ruta : ''] : r.ruta],
       ['Visto por primera vez', fechaHora(r.visto_primero)],
     ], 'datos datos-dos'));
 }

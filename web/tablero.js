@@ -231,7 +231,7 @@ function seccionAreas(ind) {
     h('caption', {}, 'Devoluciones por área solicitante'),
     h('thead', {}, h('tr', {}, ['Área', 'Recibidos', 'Devoluciones', 'Por solicitud', 'Corrección (mediana, días)', 'Pendientes de corregir', 'Hasta el reparto (mediana, días)'].map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, lista.length ? lista.map((a) => h('tr', { 'data-area': a.dependencia_origen },
-      h('th', { scope: 'row' }, (a.nombre || '—') + ' (' + a.dependencia_origen + ')'),
+      h('th', { scope: 'row' }, (a.nombre || '—') + (a.dependencia_origen ? ' (' + a.dependencia_origen + ')' : '')),
       h('td', { class: 'cifra' }, miles(n(a.recibidos))),
       h('td', { class: 'cifra', 'data-col': 'devoluciones' }, miles(n(a.devoluciones))),
       h('td', { class: 'cifra' }, a.devoluciones && a.devoluciones.por_solicitud !== null ? numero(a.devoluciones.por_solicitud, 2) : '—'),

@@ -310,6 +310,52 @@ static void test_clock_closing_cut(void **state)
 	calendar_free(cal);
 }
 
+/* «Sin repartir»: business days since the arrival, by the rounds' rule; null once assigned. */
+static void test_clock_waiting_unassigned(void **state)
+{
+	struct calendar *cal = test_calendar();
+	struct store_sla_row r;
+	json_t *j;
+
+	(void)state;
+	/* Arrived Thu 05-09 10:00: day 0 is 05-09; on Mon 05-20 (05-09, 05-20] = {10, 14, 15,
+	 * 16, 17, 20} = 6 (Sat 11, Sun 12 and Mon 13, Ascensión, are off). */
+	test_row(&r, "recibido", NULL, NULL, "");
+	r.fecha_radicacion = "2024-05-09T10:00:00-05:00";
+	j = test_sla(cal, 3, &r, TEST_NOW);
+	assert_str_at(j, "reloj", "sin_iniciar");
+	assert_int_equal(jint(j, "dias_en_espera"), 6);
+	assert_null_at(j, "dias_usados");
+	json_decref(j);
+	/* Fri 05-17 09:00: (05-17, 05-20] = 1; at 16:45, after the cut, day 0 is Mon 05-20: 0. */
+	r.fecha_radicacion = "2024-05-17T09:00:00-05:00";
+	j = test_sla(cal, 3, &r, TEST_NOW);
+	assert_int_equal(jint(j, "dias_en_espera"), 1);
+	json_decref(j);
+	r.fecha_radicacion = "2024-05-17T16:45:00-05:00";
+	j = test_sla(cal, 3, &r, TEST_NOW);
+	assert_int_equal(jint(j, "dias_en_espera"), 0);
+	json_decref(j);
+	/* Assigned, out of the queue, or with a lawyer but no reparto date: null. */
+	test_row(&r, "repartido", "2024-05-16T10:00:00-05:00", NULL, "");
+	r.fecha_radicacion = "2024-05-09T10:00:00-05:00";
+	j = test_sla(cal, 3, &r, TEST_NOW);
+	assert_null_at(j, "dias_en_espera");
+	json_decref(j);
+	test_row(&r, "archivado", NULL, NULL, "");
+	r.fecha_radicacion = "2024-05-09T10:00:00-05:00";
+	j = test_sla(cal, 3, &r, TEST_NOW);
+	assert_null_at(j, "dias_en_espera");
+	json_decref(j);
+	test_row(&r, "recibido", NULL, NULL, "");
+	r.fecha_radicacion = "2024-05-09T10:00:00-05:00";
+	r.abogado_id = 7;
+	j = test_sla(cal, 3, &r, TEST_NOW);
+	assert_null_at(j, "dias_en_espera");
+	json_decref(j);
+	calendar_free(cal);
+}
+
 static void test_clock_office_day_off(void **state)
 {
 	static const char extra[][CALENDAR_DATE_LEN] = {"2024-05-17"};
@@ -1014,6 +1060,7 @@ int main(void)
 	    cmocka_unit_test(test_clock_return_over_holiday_weekend),
 	    cmocka_unit_test(test_clock_closing_cut),
 	    cmocka_unit_test(test_clock_office_day_off),
+	    cmocka_unit_test(test_clock_waiting_unassigned),
 	    cmocka_unit_test(test_clock_legacy_and_reassignment),
 	    cmocka_unit_test(test_clock_paused_reopened_annulled),
 	    cmocka_unit_test(test_clock_table),

@@ -1178,6 +1178,47 @@ static int test_broken_table(const char *table, const char *profile)
 	return n;
 }
 
+/* "imagen_url": the viewer's link with {numero} percent-encoded; none without the key. */
+static void test_imagen_url(void **state)
+{
+	char err[TEST_ERR];
+	json_t *root;
+	json_error_t jerr;
+	struct mapping *m;
+	char *u;
+
+	(void)state;
+	assert_null(mapping_imagen_url(test_m, "20201300124633"));
+	assert_null(mapping_imagen_url(NULL, "1"));
+	/* the profile over its base, as mapping_load merges them */
+	root = json_load_file("mappings/clasificacion.json", 0, &jerr);
+	assert_non_null(root);
+	{
+		json_t *top = json_load_file(TEST_MAPPING, 0, &jerr);
+
+		assert_non_null(top);
+		json_object_del(top, "base");
+		assert_int_equal(json_object_update_recursive(root, top), 0);
+		json_decref(top);
+	}
+	json_object_set_new(root, "imagen_url",
+			    json_string("https://orfeo.example/bodega/{numero}?ver={numero}&x=1"));
+	m = mapping_load_object(TEST_MAPPING, root, err, sizeof(err));
+	json_decref(root);
+	if (m == NULL)
+		fail_msg("%s", err);
+	u = mapping_imagen_url(m, "20201300124633");
+	assert_string_equal(u,
+			    "https://orfeo.example/bodega/20201300124633?ver=20201300124633&x=1");
+	free(u);
+	u = mapping_imagen_url(m, "1-2021 E/7~8.á");
+	assert_string_equal(
+	    u, "https://orfeo.example/bodega/1-2021%20E%2F7~8.%C3%A1?ver=1-2021%20E%2F7~8."
+	       "%C3%A1&x=1");
+	free(u);
+	mapping_free(m);
+}
+
 static void test_broken_cases(void **state)
 {
 	(void)state;
@@ -1345,6 +1386,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_load),
+	    cmocka_unit_test(test_imagen_url),
 	    cmocka_unit_test(test_build_list_request),
 	    cmocka_unit_test(test_build_info_request),
 	    cmocka_unit_test(test_build_escapes),
