@@ -18,9 +18,9 @@ json_t *indicators_summary_json(const struct indicators_set *set, const struct c
  * the export. Cannot fail. */
 int indicators_summary_in_base(const struct indicators_set *set, const struct indicators_filing *f);
 
-/* The per-area row of the filings whose sender is outside the entity (no
- * dependencia_origen: a company or a citizen through the ventanilla), whatever name each
- * filing carries. */
+/* The per-area row of the filings whose sender is outside the entity (no requesting area:
+ * an entry filing radicated at the ventanilla -- the store gives it no dependencia_origen --
+ * or one without any), whatever sender's name each filing carries. */
 #define INDICATORS_AREA_OUTSIDE "Externos (ventanilla)"
 
 #endif

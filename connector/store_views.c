@@ -663,7 +663,11 @@ static char *store_sla_sql(const void *arg)
 
 	buf_init(&b);
 	buf_puts(&b,
-		 "SELECT r.id, r.numero, r.fecha_radicacion, r.asunto, r.dependencia_origen,"
+		 /* The requesting area: an entry filing (tipo entrada: a sender outside the
+		  * entity, radicated at the ventanilla) has none, whichever dependency radicated
+		  * it; the indicators group those as «Externos (ventanilla)». */
+		 "SELECT r.id, r.numero, r.fecha_radicacion, r.asunto,"
+		 " CASE r.tipo_radicado WHEN 'entrada' THEN '' ELSE r.dependencia_origen END,"
 		 " r.dependencia_origen_nombre, r.estado_ds, s.tipo_tramite, s.modalidad,"
 		 " s.novedad, s.tipo_gestion, s.abogado_id, u.nombre, s.fecha_reparto, s.estado,"
 		 " s.concluido_satisfactorio, s.fecha_conclusion, s.numero_contrato,"

@@ -23,22 +23,22 @@ INSERT INTO radicado (id, numero, tipo_radicado, fecha_radicacion, asunto, folio
  dependencia_origen, dependencia_origen_nombre, dependencia_actual, remitente,
  tipo_documental, estado_ds, con_detalle, hash_ds, hash_lista, visto_primero, visto_ultimo)
 VALUES
- (900001, '20269990000011', 'entrada', '2026-06-30T09:00:00-05:00', 'Selección F1', 1, '',
+ (900001, '20269990000011', 'interna', '2026-06-30T09:00:00-05:00', 'Selección F1', 1, '',
   '9600', 'Área Fixture Uno', '342', 'Remitente', '12', 'vigente', 1, 'h', 'h',
   '2026-06-30T09:05:00-05:00', '2026-06-30T09:05:00-05:00'),
- (900002, '20269990000021', 'entrada', '2026-06-30T09:00:00-05:00', 'Selección F2', 1, '',
+ (900002, '20269990000021', 'interna', '2026-06-30T09:00:00-05:00', 'Selección F2', 1, '',
   '9600', 'Área Fixture Uno', '342', 'Remitente', '12', 'vigente', 1, 'h', 'h',
   '2026-06-30T09:05:00-05:00', '2026-06-30T09:05:00-05:00'),
- (900003, '20269990000031', 'entrada', '2026-06-30T09:00:00-05:00', 'Selección F3', 1, '',
+ (900003, '20269990000031', 'interna', '2026-06-30T09:00:00-05:00', 'Selección F3', 1, '',
   '9600', 'Área Fixture Uno', '342', 'Remitente', '12', 'vigente', 1, 'h', 'h',
   '2026-06-30T09:05:00-05:00', '2026-06-30T09:05:00-05:00'),
- (900004, '20269990000041', 'entrada', '2026-06-30T09:00:00-05:00', 'Selección F4', 1, '',
+ (900004, '20269990000041', 'interna', '2026-06-30T09:00:00-05:00', 'Selección F4', 1, '',
   '9700', 'Área Fixture Dos', '342', 'Remitente', '12', 'vigente', 1, 'h', 'h',
   '2026-06-30T09:05:00-05:00', '2026-06-30T09:05:00-05:00'),
- (900005, '20269990000051', 'entrada', '2026-06-30T09:00:00-05:00', 'Selección F5', 1, '',
+ (900005, '20269990000051', 'interna', '2026-06-30T09:00:00-05:00', 'Selección F5', 1, '',
   '9700', 'Área Fixture Dos', '342', 'Remitente', '12', 'vigente', 1, 'h', 'h',
   '2026-06-30T09:05:00-05:00', '2026-06-30T09:05:00-05:00'),
- (900006, '20269990000061', 'entrada', '2026-07-03T09:00:00-05:00', 'Selección F6', 1, '',
+ (900006, '20269990000061', 'interna', '2026-07-03T09:00:00-05:00', 'Selección F6', 1, '',
   '9700', 'Área Fixture Dos', '342', 'Remitente', '12', 'vigente', 1, 'h', 'h',
   '2026-07-03T09:05:00-05:00', '2026-07-03T09:05:00-05:00');
 

@@ -1,6 +1,7 @@
 """Outside senders in the per-area indicators (issue 13, item 11), over real HTTP against
-`segcont serve` and in the export: filings with no dependencia_origen (a company or a citizen
-through the ventanilla) make one row «Externos (ventanilla)» in /api/indicadores' por_area and in
+`segcont serve` and in the export: entry filings (tipo entrada: a company or a citizen radicated
+at the ventanilla, whose dependencia_origen is the ventanilla's and whose name is the sender's, as
+Orfeo gives them) and filings with no dependencia_origen make one row «Externos (ventanilla)» in /api/indicadores' por_area and in
 the XLSX's «Indicadores» sheet, never one per company nor under the latest company's name."""
 import io
 import sqlite3
@@ -18,9 +19,12 @@ DIR = U["director"][1]
 cands = [r[0] for r in t.db_query(db, "SELECT numero FROM radicado ORDER BY fecha_radicacion, numero")]
 E1, E2 = cands[0], cands[-1]
 con = sqlite3.connect(db)
-for n, empresa in ((E1, "Constructora Andina S.A.S."), (E2, "Consultores del Valle Ltda.")):
-    con.execute("UPDATE radicado SET dependencia_origen = '', dependencia_origen_nombre = ?, "
-                "remitente = ? WHERE numero = ?", (empresa, empresa, n))
+con.execute("UPDATE radicado SET tipo_radicado = 'interna' WHERE tipo_radicado = 'entrada'")
+con.execute("UPDATE radicado SET dependencia_origen = '', dependencia_origen_nombre = ?, "
+            "remitente = ? WHERE numero = ?", ("Constructora Andina S.A.S.", "Constructora Andina S.A.S.", E1))
+con.execute("UPDATE radicado SET tipo_radicado = 'entrada', dependencia_origen = '510', "
+            "dependencia_origen_nombre = ?, remitente = ? WHERE numero = ?",
+            ("Consultores del Valle Ltda.", "Consultores del Valle Ltda.", E2))
 con.commit()
 con.close()
 
@@ -31,7 +35,7 @@ ext = [a for a in b["por_area"] if a["dependencia_origen"] == ""]
 t.check(len(ext) == 1 and ext[0]["nombre"] == "Externos (ventanilla)",
         "una sola fila «Externos (ventanilla)» (%s)" % [(a["dependencia_origen"], a["nombre"]) for a in ext])
 t.check(sorted(ext[0]["recibidos"]["radicados"]) == sorted([E1, E2]) and ext[0]["recibidos"]["n"] == 2,
-        "con los dos radicados de empresas distintas")
+        "con los dos radicados de empresas distintas (uno de entrada por la ventanilla 510)")
 t.check(not any(a["nombre"] in ("Constructora Andina S.A.S.", "Consultores del Valle Ltda.") for a in b["por_area"]),
         "ninguna fila lleva el nombre de una empresa")
 t.check(all(a["nombre"] != "Externos (ventanilla)" for a in b["por_area"] if a["dependencia_origen"]),
