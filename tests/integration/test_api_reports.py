@@ -18,7 +18,7 @@ U = env["users"]
 DIR, ABO, ABO2, APO, ADM = (U[k][1] for k in ("director", "abogado", "abogado2", "apoyo", "admin"))
 ABO_ID, ABO2_ID = U["abogado"][0], U["abogado2"][0]
 SLA_KEYS = {"meta", "reloj", "estado", "inicio", "fin", "dias_usados", "dias_restantes",
-            "fecha_limite", "devoluciones", "rondas", "correcciones"}
+            "fecha_limite", "devoluciones", "dias_en_espera", "rondas", "correcciones"}
 
 
 def call(method, path, token=DIR, body=None, **kw):
