@@ -308,7 +308,10 @@ extern const struct http_body http_reparto_body;
 /* GET /api/indicadores, /api/export.xlsx, /api/export.csv: the same period */
 extern const struct http_arg http_reports_period_args[];
 extern const struct http_arg http_reports_indicadores_args[];
+extern const struct http_arg http_reports_indicadores_get_args[];
+extern const struct http_arg http_reports_cifra_args[];
 void http_reports_indicadores(struct http_request *req);
+void http_reports_cifra(struct http_request *req);
 void http_reports_export_xlsx(struct http_request *req);
 void http_reports_export_csv(struct http_request *req);
 /* GET /api/calendario/festivos, /api/calendario/sumar */
