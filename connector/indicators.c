@@ -249,6 +249,7 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 	if (set->hasta[0] != '\0' && util_date_add(set->hasta, 1, hasta_excl) == 0)
 		q.hasta_excl = hasta_excl;
 	q.mas_abiertos = !only_period;
+	q.solo_cifras = figures_only;
 	if (base != NULL) {
 		set->base = *base;
 		q.con_gestiones = 1;
