@@ -177,11 +177,12 @@ enum indicators_rc indicators_load_base(struct store *s, const struct config *cf
 					enum indicators_base base, struct indicators_set *set,
 					char *err, size_t errlen);
 
-/* GET /api/indicadores?desde=&hasta=: *out receives a new object {periodo, corte, metas,
- * oficina, por_abogado, por_tipo_tramite, por_modalidad, por_area, vencidos, por_vencer};
- * every count is {"n", "radicados": [numeros]} and every time figure lists its
- * measurements, so each figure can be traced to its filings (indicators_summary_json of
- * the loaded set). now NULL: the current time.
+/* The indicators with every list (INDICATORS_DETAIL_FULL, GET /api/indicadores?detalle=1):
+ * *out receives a new object {periodo, corte, metas, oficina, por_abogado, por_tipo_tramite,
+ * por_modalidad, por_area, vencidos, por_vencer}; every count is {"n", "radicados":
+ * [numeros]} and every time figure lists its measurements, so each figure can be traced to
+ * its filings (indicators_summary_json of the loaded set). The default answer of the route
+ * is indicators_build_detail's INDICATORS_DETAIL_COUNTS. now NULL: the current time.
  * Returns INDICATORS_OK, INDICATORS_BAD_INPUT or INDICATORS_INTERNAL with err filled. */
 enum indicators_rc indicators_build(struct store *s, const struct config *cfg,
 				    const struct calendar *cal, const char *desde,

@@ -1,7 +1,8 @@
 // sla.js -- the business-day clock of a filing as the page shows it (used / target and the
 // traffic light). The server computes it (issue 4): a list row or a filing carries "sla";
-// when the list does not, /api/indicadores gives the targets per tipo de trámite and the
-// overdue and due-soon lists. A server without either shows dashes, never an error.
+// when the list does not (an older server), /api/indicadores gives the targets per tipo de
+// trámite and the most urgent overdue and due-soon filings. A server without either shows
+// dashes, never an error.
 
 import { api, ApiError, conParametros } from './api.js';
 import { h } from './dom.js';
