@@ -317,7 +317,10 @@ void http_vistas_delete(struct http_request *req);
 extern const struct http_arg http_reports_period_args[];
 extern const struct http_arg http_reports_indicadores_args[];
 extern const struct http_arg http_reports_export_args[];
+extern const struct http_arg http_reports_indicadores_get_args[];
+extern const struct http_arg http_reports_cifra_args[];
 void http_reports_indicadores(struct http_request *req);
+void http_reports_cifra(struct http_request *req);
 void http_reports_export_xlsx(struct http_request *req);
 void http_reports_export_csv(struct http_request *req);
 /* GET /api/calendario/festivos, /api/calendario/sumar */

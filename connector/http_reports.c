@@ -74,6 +74,63 @@ const struct http_arg http_reports_export_args[] = {
 };
 HTTP_SPEC_FITS(http_reports_export_args, HTTP_MAX_ARGS);
 
+/* GET /api/indicadores: the same, and detalle=1 (every figure with its filings). */
+static const char *const http_reports_detalle[] = {"0", "1", NULL};
+
+enum { HTTP_I_DETALLE = HTTP_I_BASE + 1 };
+const struct http_arg http_reports_indicadores_get_args[] = {
+    [HTTP_I_DESDE] = {.name = "desde",
+		      .type = HTTP_ARG_DATE,
+		      .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
+    [HTTP_I_HASTA] = {.name = "hasta",
+		      .type = HTTP_ARG_DATE,
+		      .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
+    [HTTP_I_BASE] = {.name = "base",
+		     .type = HTTP_ARG_ENUM,
+		     .values = http_reports_bases,
+		     .status = 422,
+		     .msg = "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» "
+			    "(lo radicado en el periodo)"},
+    [HTTP_I_DETALLE] = {.name = "detalle",
+			.type = HTTP_ARG_ENUM,
+			.values = http_reports_detalle,
+			.status = 400,
+			.msg = "detalle debe ser 1 (cada cifra con sus radicados) o 0 (solo "
+			       "los conteos)"},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_indicadores_get_args, HTTP_MAX_ARGS);
+
+/* GET /api/indicadores/radicados: the period, the base, the figure and the page. */
+enum { HTTP_F_CIFRA = HTTP_I_BASE + 1, HTTP_F_PAGINA, HTTP_F_POR_PAGINA };
+const struct http_arg http_reports_cifra_args[] = {
+    [HTTP_I_DESDE] = {.name = "desde",
+		      .type = HTTP_ARG_DATE,
+		      .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
+    [HTTP_I_HASTA] = {.name = "hasta",
+		      .type = HTTP_ARG_DATE,
+		      .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
+    [HTTP_I_BASE] = {.name = "base",
+		     .type = HTTP_ARG_ENUM,
+		     .values = http_reports_bases,
+		     .status = 422,
+		     .msg = "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» "
+			    "(lo radicado en el periodo)"},
+    [HTTP_F_CIFRA] = {.name = "cifra",
+		      .type = HTTP_ARG_TEXT,
+		      .max = INDICATORS_FIGURE_PATH_MAX - 1,
+		      .required = 1,
+		      .missing = "falta «cifra»: la ruta de una cifra de /api/indicadores, como "
+				 "«oficina.concluidos» o «vencidos»"},
+    [HTTP_F_PAGINA] = {.name = "pagina", .type = HTTP_ARG_INT, .min = 1, .max = HTTP_API_PAGE_MAX},
+    [HTTP_F_POR_PAGINA] = {.name = "por_pagina",
+			   .type = HTTP_ARG_INT,
+			   .min = 1,
+			   .max = INDICATORS_PAGE_SIZE_MAX},
+    {.name = NULL},
+};
+HTTP_SPEC_FITS(http_reports_cifra_args, HTTP_MAX_ARGS);
+
 /* The base a request asks for (http_reports_indicadores_args' "base"; radicacion when absent). */
 static enum indicators_base http_reports_base(const struct http_request *req)
 {
@@ -90,6 +147,7 @@ void http_reports_indicadores(struct http_request *req)
 	char today[CALENDAR_DATE_LEN];
 	struct buf key;
 	json_t *j = NULL;
+	enum indicators_detail detail;
 	enum indicators_rc rc;
 
 	buf_init(&key);
@@ -97,9 +155,43 @@ void http_reports_indicadores(struct http_request *req)
 	buf_printf(&key, "I?%s#%s", req->canon.data != NULL ? req->canon.data : "", today);
 	if (http_cache_answer_get(req, s, key.data))
 		goto done;
-	rc = indicators_build_on(s, req->api->cfg, req->api->calendar, req->arg[HTTP_I_DESDE],
-				 req->arg[HTTP_I_HASTA], http_reports_base(req), NULL, &j, err,
-				 sizeof(err));
+	detail = req->arg[HTTP_I_DETALLE] != NULL && req->arg_num[HTTP_I_DETALLE] == 1
+		     ? INDICATORS_DETAIL_FULL
+		     : INDICATORS_DETAIL_COUNTS;
+	rc = indicators_build_detail(s, req->api->cfg, req->api->calendar, req->arg[HTTP_I_DESDE],
+				     req->arg[HTTP_I_HASTA], http_reports_base(req), detail, NULL,
+				     &j, err, sizeof(err));
+	if (rc != INDICATORS_OK) {
+		http_req_indicators_error(req, s, rc, err);
+		goto done;
+	}
+	http_req_json(req, 200, j);
+done:
+	buf_free(&key);
+}
+
+/* Cached per day as the indicators are. */
+void http_reports_cifra(struct http_request *req)
+{
+	struct store *s = http_api_store(req);
+	char err[INDICATORS_ERR_LEN];
+	char today[CALENDAR_DATE_LEN];
+	struct buf key;
+	json_t *j = NULL;
+	enum indicators_rc rc;
+
+	buf_init(&key);
+	util_today(today);
+	buf_printf(&key, "IR?%s#%s", req->canon.data != NULL ? req->canon.data : "", today);
+	if (http_cache_answer_get(req, s, key.data))
+		goto done;
+	rc = indicators_figure_page(
+	    s, req->api->cfg, req->api->calendar, req->arg[HTTP_I_DESDE], req->arg[HTTP_I_HASTA],
+	    http_reports_base(req), req->arg[HTTP_F_CIFRA],
+	    req->arg[HTTP_F_PAGINA] != NULL ? (long)req->arg_num[HTTP_F_PAGINA] : 1,
+	    req->arg[HTTP_F_POR_PAGINA] != NULL ? (long)req->arg_num[HTTP_F_POR_PAGINA]
+						: INDICATORS_PAGE_SIZE,
+	    NULL, &j, err, sizeof(err));
 	if (rc != INDICATORS_OK) {
 		http_req_indicators_error(req, s, rc, err);
 		goto done;

@@ -107,19 +107,22 @@ static const struct {
 	size_t filing; /* of a char * in struct indicators_filing */
 	size_t row;    /* of the const char * in struct store_sla_row */
 } indicators_texts[] = {
+    /* The first INDICATORS_NFIGURE_TEXTS: what the indicators read (their own load). */
     INDICATORS_TEXT(numero),
     INDICATORS_TEXT(fecha_radicacion),
     INDICATORS_TEXT(asunto),
     INDICATORS_TEXT(dependencia_origen),
     INDICATORS_TEXT(dependencia_origen_nombre),
-    INDICATORS_TEXT(estado_ds),
     INDICATORS_TEXT(tipo_tramite),
     INDICATORS_TEXT(modalidad),
+    INDICATORS_TEXT(abogado),
+    INDICATORS_TEXT(estado),
+    INDICATORS_TEXT(gestiones),
+    /* The export's too. */
+    INDICATORS_TEXT(estado_ds),
     INDICATORS_TEXT(novedad),
     INDICATORS_TEXT(tipo_gestion),
-    INDICATORS_TEXT(abogado),
     INDICATORS_TEXT(fecha_reparto),
-    INDICATORS_TEXT(estado),
     INDICATORS_TEXT(fecha_conclusion),
     INDICATORS_TEXT(numero_contrato),
     INDICATORS_TEXT(contratista),
@@ -129,13 +132,13 @@ static const struct {
     INDICATORS_TEXT(fecha_acta_inicio),
     INDICATORS_TEXT(observaciones),
     INDICATORS_TEXT(notas),
-    INDICATORS_TEXT(gestiones),
     INDICATORS_TEXT(objeto),
     INDICATORS_TEXT(fecha_suscripcion),
     INDICATORS_TEXT(linea_paa),
     INDICATORS_TEXT(hitos),
 };
 #define INDICATORS_NTEXTS (sizeof(indicators_texts) / sizeof(indicators_texts[0]))
+#define INDICATORS_NFIGURE_TEXTS 10
 
 static char **indicators_text_of(struct indicators_filing *f, size_t i)
 {
@@ -147,7 +150,18 @@ struct indicators_load_ctx {
 	const struct calendar *cal;
 	const char *now;
 	struct indicators_set *set;
+	size_t ntexts; /* of indicators_texts to copy */
 };
+
+/* The SLA block of a filing at now: the one place every reader of the clocks gets it from
+ * (indicators_sla_compute today; the follow-up row's stored block when the store keeps
+ * one). */
+static void indicators_filing_sla(const struct config *cfg, const struct calendar *cal,
+				  const struct store_sla_row *r, const char *now,
+				  struct indicators_sla *sla)
+{
+	indicators_sla_compute(cal, indicators_meta(cfg, r->tipo_tramite), r, now, sla);
+}
 
 static int indicators_load_row(const struct store_sla_row *r, void *arg)
 {
@@ -163,7 +177,7 @@ static int indicators_load_row(const struct store_sla_row *r, void *arg)
 	f = &set->v[set->n++];
 	memset(f, 0, sizeof(*f));
 	f->radicado_id = r->radicado_id;
-	for (size_t i = 0; i < INDICATORS_NTEXTS; i++)
+	for (size_t i = 0; i < ctx->ntexts; i++)
 		*indicators_text_of(f, i) = xstrdup(*(
 		    const char *const *)(const void *)((const char *)r + indicators_texts[i].row));
 	f->abogado_id = r->abogado_id;
@@ -172,8 +186,7 @@ static int indicators_load_row(const struct store_sla_row *r, void *arg)
 	f->valor_presente = r->valor_presente;
 	f->publicado_secop = r->publicado_secop;
 	/* The clock's now was checked by indicators_load: this cannot fail. */
-	indicators_sla_compute(ctx->cal, indicators_meta(ctx->cfg, r->tipo_tramite), r, ctx->now,
-			       &f->sla);
+	indicators_filing_sla(ctx->cfg, ctx->cal, r, ctx->now, &f->sla);
 	f->devoluciones = f->sla.devoluciones > 0 ? f->sla.devoluciones : r->devoluciones;
 	f->dias_hasta_reparto = -1;
 	if (f->sla.inicio[0] != '\0') {
@@ -206,7 +219,7 @@ static void indicators_set_init(struct indicators_set *set)
 static enum indicators_rc indicators_load_on(struct store *s, const struct config *cfg,
 					     const struct calendar *cal, const char *desde,
 					     const char *hasta, const char *now, int only_period,
-					     const enum indicators_base *base,
+					     const enum indicators_base *base, int figures_only,
 					     struct indicators_set *set, char *err, size_t errlen)
 {
 	struct store_sla_query q;
@@ -236,6 +249,7 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 	if (set->hasta[0] != '\0' && util_date_add(set->hasta, 1, hasta_excl) == 0)
 		q.hasta_excl = hasta_excl;
 	q.mas_abiertos = !only_period;
+	q.solo_cifras = figures_only;
 	if (base != NULL) {
 		set->base = *base;
 		q.con_gestiones = 1;
@@ -245,6 +259,7 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 	ctx.cal = cal;
 	ctx.now = now;
 	ctx.set = set;
+	ctx.ntexts = figures_only ? INDICATORS_NFIGURE_TEXTS : INDICATORS_NTEXTS;
 	if (store_sla_rows(s, &q, indicators_load_row, &ctx) != 0 ||
 	    store_user_list(s, indicators_load_user, set) != 0) {
 		set_error(err, errlen, "no se pudieron leer los radicados: %s", store_errmsg(s));
@@ -258,8 +273,17 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 				   const char *now, int only_period, struct indicators_set *set,
 				   char *err, size_t errlen)
 {
-	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, NULL, set, err,
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, NULL, 0, set, err,
 				  errlen);
+}
+
+enum indicators_rc indicators_load_figures(struct store *s, const struct config *cfg,
+					   const struct calendar *cal, const char *desde,
+					   const char *hasta, const char *now,
+					   enum indicators_base base, struct indicators_set *set,
+					   char *err, size_t errlen)
+{
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, set, err, errlen);
 }
 
 enum indicators_rc indicators_load_base(struct store *s, const struct config *cfg,
@@ -268,7 +292,7 @@ enum indicators_rc indicators_load_base(struct store *s, const struct config *cf
 					enum indicators_base base, struct indicators_set *set,
 					char *err, size_t errlen)
 {
-	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, &base, set, err,
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, &base, 0, set, err,
 				  errlen);
 }
 
@@ -326,13 +350,25 @@ enum indicators_rc indicators_build_on(struct store *s, const struct config *cfg
 				       const char *hasta, enum indicators_base base,
 				       const char *now, json_t **out, char *err, size_t errlen)
 {
+	return indicators_build_detail(s, cfg, cal, desde, hasta, base, INDICATORS_DETAIL_FULL, now,
+				       out, err, errlen);
+}
+
+enum indicators_rc indicators_build_detail(struct store *s, const struct config *cfg,
+					   const struct calendar *cal, const char *desde,
+					   const char *hasta, enum indicators_base base,
+					   enum indicators_detail detail, const char *now,
+					   json_t **out, char *err, size_t errlen)
+{
 	struct indicators_set set;
 	enum indicators_rc rc;
 
 	*out = NULL;
-	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, &set, err, errlen);
-	if (rc == INDICATORS_OK)
+	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, &set, err, errlen);
+	if (rc == INDICATORS_OK) {
+		set.detalle = detail == INDICATORS_DETAIL_REFS ? INDICATORS_DETAIL_FULL : detail;
 		*out = indicators_summary_json(&set, cfg);
+	}
 	indicators_set_free(&set);
 	return rc;
 }
@@ -353,8 +389,7 @@ static int indicators_one_row(const struct store_sla_row *r, void *arg)
 	struct indicators_one_ctx *ctx = arg;
 	struct indicators_sla sla;
 
-	indicators_sla_compute(ctx->cal, indicators_meta(ctx->cfg, r->tipo_tramite), r, ctx->now,
-			       &sla);
+	indicators_filing_sla(ctx->cfg, ctx->cal, r, ctx->now, &sla);
 	if (ctx->ids == NULL) {
 		json_decref(ctx->sla);
 		ctx->sla = indicators_sla_json(&sla);

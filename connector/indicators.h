@@ -66,7 +66,25 @@ const char *indicators_base_name(enum indicators_base base);
 const char *indicators_error_code(enum indicators_rc rc);
 int indicators_http_status(enum indicators_rc rc);
 
-/* One filing as the indicators and the export read it: owned copies of the store row. */
+/* How much of the filings behind each figure an indicators answer carries. */
+enum indicators_detail {
+	INDICATORS_DETAIL_FULL = 0, /* every count {"n", "radicados": [numeros]}, every time figure
+				     * with its "mediciones", vencidos / por_vencer as arrays of
+				     * every item: detalle=1 and the export */
+	INDICATORS_DETAIL_COUNTS,   /* the default answer: every count {"n"}, every time figure
+				     * {"n", "mediana", "p90"}, vencidos / por_vencer as
+				     * {"n", "primeros": [the INDICATORS_FIRST most urgent items]} */
+	INDICATORS_DETAIL_REFS	    /* internal (the drill-down): every figure {"n", "lista": K},
+				     * K indexing struct indicators_refs */
+};
+
+#define INDICATORS_FIRST 10	       /* items of "primeros" in the counts-only answer */
+#define INDICATORS_PAGE_SIZE 50	       /* GET /api/indicadores/radicados's default por_pagina */
+#define INDICATORS_PAGE_SIZE_MAX 200   /* ... and its bound */
+#define INDICATORS_FIGURE_PATH_MAX 512 /* bytes of a cifra path */
+
+/* One filing as the indicators and the export read it: owned copies of the store row (the
+ * indicators' own load copies only the texts the figures read; the others stay NULL). */
 struct indicators_filing {
 	long long radicado_id;
 	char *numero;
@@ -121,6 +139,18 @@ struct indicators_set {
 	char hasta[CALENDAR_DATE_LEN]; /* "" when open */
 	char corte[INDICATORS_ISO_LEN];
 	enum indicators_base base;
+	enum indicators_detail detalle; /* of indicators_summary_json; FULL unless set */
+	struct indicators_refs *refs;	/* INDICATORS_DETAIL_REFS: where the lists go */
+};
+
+/* The filings behind each figure of an INDICATORS_DETAIL_REFS answer (borrowed from the
+ * set; lists[K] is the figure {"n", "lista": K}). */
+struct indicators_refs {
+	struct indicators_ref_list {
+		const struct indicators_filing **v;
+		size_t n;
+	} * lists;
+	size_t n, cap;
 };
 
 /* Checks a period: desde and hasta NULL or "" (open) or YYYY-MM-DD, desde <= hasta.
@@ -147,23 +177,52 @@ enum indicators_rc indicators_load_base(struct store *s, const struct config *cf
 					enum indicators_base base, struct indicators_set *set,
 					char *err, size_t errlen);
 
-/* GET /api/indicadores?desde=&hasta=: *out receives a new object {periodo, corte, metas,
- * oficina, por_abogado, por_tipo_tramite, por_modalidad, por_area, vencidos, por_vencer};
- * every count is {"n", "radicados": [numeros]} and every time figure lists its
- * measurements, so each figure can be traced to its filings (indicators_summary_json of
- * the loaded set). now NULL: the current time.
+/* The indicators with every list (INDICATORS_DETAIL_FULL, GET /api/indicadores?detalle=1):
+ * *out receives a new object {periodo, corte, metas, oficina, por_abogado, por_tipo_tramite,
+ * por_modalidad, por_area, vencidos, por_vencer}; every count is {"n", "radicados":
+ * [numeros]} and every time figure lists its measurements, so each figure can be traced to
+ * its filings (indicators_summary_json of the loaded set). The default answer of the route
+ * is indicators_build_detail's INDICATORS_DETAIL_COUNTS. now NULL: the current time.
  * Returns INDICATORS_OK, INDICATORS_BAD_INPUT or INDICATORS_INTERNAL with err filled. */
 enum indicators_rc indicators_build(struct store *s, const struct config *cfg,
 				    const struct calendar *cal, const char *desde,
 				    const char *hasta, const char *now, json_t **out, char *err,
 				    size_t errlen);
 
-/* indicators_build on a chosen base: GET /api/indicadores?desde=&hasta=&base=. The object
+/* indicators_build on a chosen base, with every list (INDICATORS_DETAIL_FULL): the object
  * gains periodo.base; same returns as indicators_build. */
 enum indicators_rc indicators_build_on(struct store *s, const struct config *cfg,
 				       const struct calendar *cal, const char *desde,
 				       const char *hasta, enum indicators_base base,
 				       const char *now, json_t **out, char *err, size_t errlen);
+
+/* GET /api/indicadores?desde=&hasta=&base=&detalle=: indicators_build_on with the lists
+ * detail asks for (FULL: detalle=1; COUNTS: the default answer, no list of every filing:
+ * its size does not grow with the filings). Same returns. */
+enum indicators_rc indicators_build_detail(struct store *s, const struct config *cfg,
+					   const struct calendar *cal, const char *desde,
+					   const char *hasta, enum indicators_base base,
+					   enum indicators_detail detail, const char *now,
+					   json_t **out, char *err, size_t errlen);
+
+/* GET /api/indicadores/radicados?cifra=&desde=&hasta=&base=&pagina=&por_pagina=: the filings
+ * behind one figure of the answer of the same period and base. cifra names the figure by the
+ * members that lead to it in that answer, joined by dots; an element of the arrays
+ * por_abogado, por_tipo_tramite, por_modalidad and por_area is named by its abogado_id,
+ * tipo_tramite, modalidad or dependencia_origen ("oficina.concluidos",
+ * "por_abogado.7.asignados", "por_tipo_tramite.otro.dentro_meta.fuera", "vencidos",
+ * "por_area.110.devoluciones"). Every count and time figure of the answer has one (the set
+ * of valid paths is the answer itself). *out receives {cifra, n (the figure's n), total (the
+ * filings listed: n but for gestion counts, where n counts gestiones, and for times, one row
+ * per measurement), pagina, por_pagina, radicados: [{numero, fecha_radicacion, asunto,
+ * estado, abogado, tipo_tramite, sla}]}, newest filing first (vencidos and por_vencer: fewest
+ * days left first, as their lists). pagina >= 1, 1 <= por_pagina <= INDICATORS_PAGE_SIZE_MAX.
+ * INDICATORS_BAD_INPUT for an unknown cifra, INDICATORS_BAD_DATE for a bad period. */
+enum indicators_rc indicators_figure_page(struct store *s, const struct config *cfg,
+					  const struct calendar *cal, const char *desde,
+					  const char *hasta, enum indicators_base base,
+					  const char *cifra, long pagina, long por_pagina,
+					  const char *now, json_t **out, char *err, size_t errlen);
 
 /* The "sla" block of GET /api/radicados/{numero}: *out receives indicators_sla_json of
  * that filing at now (NULL: current time). INDICATORS_NOT_FOUND for an unknown numero. */

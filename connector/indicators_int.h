@@ -24,4 +24,12 @@ int indicators_measured(const struct indicators_filing *f);
 /* 1 when it is open in the follow-up (assigned and not concluded): the current load. */
 int indicators_is_load(const struct indicators_filing *f);
 
+/* indicators_load_base as the indicators read (every open filing too; only the texts the
+ * figures read are copied). Same returns. */
+enum indicators_rc indicators_load_figures(struct store *s, const struct config *cfg,
+					   const struct calendar *cal, const char *desde,
+					   const char *hasta, const char *now,
+					   enum indicators_base base, struct indicators_set *set,
+					   char *err, size_t errlen);
+
 #endif

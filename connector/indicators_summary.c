@@ -23,14 +23,27 @@ static const char *const indicators_summary_modalidades[] = {
 #define INDICATORS_SUMMARY_NMODALIDADES                                                            \
 	(sizeof(indicators_summary_modalidades) / sizeof(indicators_summary_modalidades[0]))
 
+/* A list of filings. A figure's list in the counts-only answer only counts (tally): it
+ * never stores the filings. */
 struct indicators_summary_list {
 	const struct indicators_filing **v;
 	size_t n, cap;
+	int tally;
 };
+
+/* The initialiser of a figure's list for set's answer. */
+#define INDICATORS_SUMMARY_FIGURE(set)                                                             \
+	{                                                                                          \
+		NULL, 0, 0, (set)->detalle == INDICATORS_DETAIL_COUNTS                             \
+	}
 
 static void indicators_summary_list_add(struct indicators_summary_list *l,
 					const struct indicators_filing *f)
 {
+	if (l->tally) {
+		l->n++;
+		return;
+	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
@@ -53,11 +66,43 @@ static json_t *indicators_summary_numeros(const struct indicators_summary_list *
 	return a;
 }
 
-/* {"n": N, "radicados": [...]} */
-static json_t *indicators_summary_count_json(const struct indicators_summary_list *l)
+/* Moves the filings of l into the set's refs (l is left empty). Returns the list's index. */
+static size_t indicators_summary_ref(const struct indicators_set *set,
+				     struct indicators_summary_list *l)
 {
-	return json_pack("{s:I, s:o}", "n", (json_int_t)l->n, "radicados",
-			 indicators_summary_numeros(l));
+	struct indicators_refs *r = set->refs;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->lists = xrealloc(r->lists, r->cap * sizeof(*r->lists));
+	}
+	r->lists[r->n].v = l->v;
+	r->lists[r->n].n = l->n;
+	memset(l, 0, sizeof(*l));
+	return r->n++;
+}
+
+/* A figure of n on the filings of l, as the set's answer shows it: {"n"}, {"n",
+ * "radicados": [numeros]} or {"n", "lista": K}. In the last case l's filings move to the
+ * refs. */
+static json_t *indicators_summary_figure_json(const struct indicators_set *set, size_t n,
+					      struct indicators_summary_list *l)
+{
+	json_t *o = json_pack("{s:I}", "n", (json_int_t)n);
+
+	if (set->detalle == INDICATORS_DETAIL_FULL)
+		json_object_set_new(o, "radicados", indicators_summary_numeros(l));
+	else if (set->detalle == INDICATORS_DETAIL_REFS)
+		json_object_set_new(o, "lista",
+				    json_integer((json_int_t)indicators_summary_ref(set, l)));
+	return o;
+}
+
+/* {"n": N, ...}: the count of l's filings (indicators_summary_figure_json). */
+static json_t *indicators_summary_count_json(const struct indicators_set *set,
+					     struct indicators_summary_list *l)
+{
+	return indicators_summary_figure_json(set, l->n, l);
 }
 
 static double indicators_summary_round2(double x)
@@ -84,28 +129,36 @@ static double indicators_summary_percentile(const long *v, size_t n, double p)
 	return (double)v[lo] + (h - (double)lo) * (double)(v[lo + 1] - v[lo]);
 }
 
-/* Measurements (numero, days): {"n", "mediana", "p90", "mediciones": [{numero, dias}]}. */
+/* Measurements (filing, days): {"n", "mediana", "p90"}, with "mediciones": [{numero,
+ * dias}] in the full answer and "lista" (one item a measurement) in the refs one. */
 struct indicators_summary_times {
-	json_t *mediciones;
+	const struct indicators_set *set;
+	json_t *mediciones;			/* INDICATORS_DETAIL_FULL */
+	struct indicators_summary_list filings; /* INDICATORS_DETAIL_REFS */
 	long *dias;
 	size_t n;
 };
 
-static void indicators_summary_times_init(struct indicators_summary_times *t)
+static void indicators_summary_times_init(struct indicators_summary_times *t,
+					  const struct indicators_set *set)
 {
-	t->mediciones = json_array();
-	t->dias = NULL;
-	t->n = 0;
+	memset(t, 0, sizeof(*t));
+	t->set = set;
+	if (set->detalle == INDICATORS_DETAIL_FULL)
+		t->mediciones = json_array();
 }
 
-static void indicators_summary_times_add(struct indicators_summary_times *t, const char *numero,
-					 long dias)
+static void indicators_summary_times_add(struct indicators_summary_times *t,
+					 const struct indicators_filing *f, long dias)
 {
 	if ((t->n & (t->n - 1)) == 0) /* 0, 1, 2, 4...: double the room */
 		t->dias = xrealloc(t->dias, (t->n ? t->n * 2 : 1) * sizeof(*t->dias));
 	t->dias[t->n++] = dias;
-	json_array_append_new(t->mediciones,
-			      json_pack("{s:s, s:I}", "numero", numero, "dias", (json_int_t)dias));
+	if (t->mediciones != NULL)
+		json_array_append_new(t->mediciones, json_pack("{s:s, s:I}", "numero", f->numero,
+							       "dias", (json_int_t)dias));
+	else if (t->set->detalle == INDICATORS_DETAIL_REFS)
+		indicators_summary_list_add(&t->filings, f);
 }
 
 /* Returns the JSON and frees t's storage. */
@@ -122,8 +175,13 @@ static json_t *indicators_summary_times_json(struct indicators_summary_times *t)
 		p90 = json_real(indicators_summary_round2(
 		    indicators_summary_percentile(t->dias, t->n, INDICATORS_SUMMARY_P90)));
 	}
-	o = json_pack("{s:I, s:o, s:o, s:o}", "n", (json_int_t)t->n, "mediana", med, "p90", p90,
-		      "mediciones", t->mediciones);
+	o = json_pack("{s:I, s:o, s:o}", "n", (json_int_t)t->n, "mediana", med, "p90", p90);
+	if (t->mediciones != NULL)
+		json_object_set_new(o, "mediciones", t->mediciones);
+	else if (t->set->detalle == INDICATORS_DETAIL_REFS)
+		json_object_set_new(
+		    o, "lista",
+		    json_integer((json_int_t)indicators_summary_ref(t->set, &t->filings)));
 	free(t->dias);
 	return o;
 }
@@ -136,10 +194,11 @@ static int indicators_summary_is_open(const struct indicators_filing *f)
 
 /* {"porcentaje", "base", "dentro": {n, radicados}, "fuera": {n, radicados}}: the concluded
  * filings within target among the concluded ones and the open ones already overdue. */
-static json_t *indicators_summary_compliance_json(const struct indicators_summary_list *l)
+static json_t *indicators_summary_compliance_json(const struct indicators_set *set,
+						  const struct indicators_summary_list *l)
 {
-	struct indicators_summary_list in = {NULL, 0, 0};
-	struct indicators_summary_list out = {NULL, 0, 0};
+	struct indicators_summary_list in = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list out = INDICATORS_SUMMARY_FIGURE(set);
 	json_t *o;
 	size_t base;
 
@@ -161,8 +220,8 @@ static json_t *indicators_summary_compliance_json(const struct indicators_summar
 		      base > 0 ? json_real(indicators_summary_round2(INDICATORS_SUMMARY_PERCENT *
 								     (double)in.n / (double)base))
 			       : json_null(),
-		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(&in),
-		      "fuera", indicators_summary_count_json(&out));
+		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(set, &in),
+		      "fuera", indicators_summary_count_json(set, &out));
 	indicators_summary_list_free(&in);
 	indicators_summary_list_free(&out);
 	return o;
@@ -253,8 +312,8 @@ static int indicators_summary_active(const struct indicators_set *set,
 static json_t *indicators_summary_activity_compliance_json(const struct indicators_set *set,
 							   const struct indicators_summary_list *l)
 {
-	struct indicators_summary_list in = {NULL, 0, 0};
-	struct indicators_summary_list out = {NULL, 0, 0};
+	struct indicators_summary_list in = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list out = INDICATORS_SUMMARY_FIGURE(set);
 	json_t *o;
 	size_t base;
 
@@ -278,8 +337,8 @@ static json_t *indicators_summary_activity_compliance_json(const struct indicato
 		      base > 0 ? json_real(indicators_summary_round2(INDICATORS_SUMMARY_PERCENT *
 								     (double)in.n / (double)base))
 			       : json_null(),
-		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(&in),
-		      "fuera", indicators_summary_count_json(&out));
+		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(set, &in),
+		      "fuera", indicators_summary_count_json(set, &out));
 	indicators_summary_list_free(&in);
 	indicators_summary_list_free(&out);
 	return o;
@@ -292,7 +351,7 @@ static json_t *indicators_summary_to_reparto_json(const struct indicators_set *s
 {
 	struct indicators_summary_times t;
 
-	indicators_summary_times_init(&t);
+	indicators_summary_times_init(&t, set);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
 
@@ -301,7 +360,7 @@ static json_t *indicators_summary_to_reparto_json(const struct indicators_set *s
 		if (indicators_summary_actividad(set) &&
 		    !indicators_summary_in_period(set, f->sla.inicio))
 			continue;
-		indicators_summary_times_add(&t, f->numero, f->dias_hasta_reparto);
+		indicators_summary_times_add(&t, f, f->dias_hasta_reparto);
 	}
 	return indicators_summary_times_json(&t);
 }
@@ -314,16 +373,16 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 					     const struct indicators_summary_list *l,
 					     const char *first)
 {
-	struct indicators_summary_list head = {NULL, 0, 0};
-	struct indicators_summary_list assigned = {NULL, 0, 0};
-	struct indicators_summary_list pending = {NULL, 0, 0};
-	struct indicators_summary_list open = {NULL, 0, 0};
-	struct indicators_summary_list done = {NULL, 0, 0};
+	struct indicators_summary_list head = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list assigned = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list pending = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list open = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list done = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_times t;
 	int act = indicators_summary_actividad(set);
 	json_t *o = json_object();
 
-	indicators_summary_times_init(&t);
+	indicators_summary_times_init(&t, set);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
 		long used;
@@ -341,21 +400,21 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 			indicators_summary_list_add(&open, f);
 		if (act && indicators_summary_concluded_in(set, f, &used)) {
 			indicators_summary_list_add(&done, f);
-			indicators_summary_times_add(&t, f->numero, used);
+			indicators_summary_times_add(&t, f, used);
 		} else if (!act && f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
 			indicators_summary_list_add(&done, f);
-			indicators_summary_times_add(&t, f->numero, f->sla.usados);
+			indicators_summary_times_add(&t, f, f->sla.usados);
 		}
 	}
-	json_object_set_new(o, first, indicators_summary_count_json(&head));
-	json_object_set_new(o, "repartidos", indicators_summary_count_json(&assigned));
-	json_object_set_new(o, "sin_repartir", indicators_summary_count_json(&pending));
-	json_object_set_new(o, "en_curso", indicators_summary_count_json(&open));
-	json_object_set_new(o, "concluidos", indicators_summary_count_json(&done));
+	json_object_set_new(o, first, indicators_summary_count_json(set, &head));
+	json_object_set_new(o, "repartidos", indicators_summary_count_json(set, &assigned));
+	json_object_set_new(o, "sin_repartir", indicators_summary_count_json(set, &pending));
+	json_object_set_new(o, "en_curso", indicators_summary_count_json(set, &open));
+	json_object_set_new(o, "concluidos", indicators_summary_count_json(set, &done));
 	json_object_set_new(o, "dias_habiles", indicators_summary_times_json(&t));
 	json_object_set_new(o, "dentro_meta",
 			    act ? indicators_summary_activity_compliance_json(set, l)
-				: indicators_summary_compliance_json(l));
+				: indicators_summary_compliance_json(set, l));
 	indicators_summary_list_free(&head);
 	indicators_summary_list_free(&assigned);
 	indicators_summary_list_free(&pending);
@@ -402,19 +461,59 @@ static int indicators_summary_urgent_cmp(const void *pa, const void *pb)
 	return strcmp(a->numero, b->numero);
 }
 
-/* The open filings (any filing date) in state st, fewest days left first. */
+/* The counts-only answer's {"n", "primeros": [...]}: the open filings in state st counted,
+ * the INDICATORS_FIRST most urgent kept in order as they come (no list, no sort of all). */
+static json_t *indicators_summary_state_first(const struct indicators_set *set,
+					      enum indicators_state st)
+{
+	const struct indicators_filing *first[INDICATORS_FIRST];
+	size_t n = 0, k = 0;
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct indicators_filing *f = &set->v[i];
+		size_t j;
+
+		if (!indicators_summary_is_open(f) || f->sla.estado != st)
+			continue;
+		n++;
+		j = k;
+		if (k == INDICATORS_FIRST && indicators_summary_urgent_cmp(&f, &first[k - 1]) >= 0)
+			continue;
+		if (k < INDICATORS_FIRST)
+			k++;
+		else
+			j = k - 1;
+		while (j > 0 && indicators_summary_urgent_cmp(&f, &first[j - 1]) < 0) {
+			first[j] = first[j - 1];
+			j--;
+		}
+		first[j] = f;
+	}
+	for (size_t i = 0; i < k; i++)
+		json_array_append_new(a, indicators_summary_item_json(first[i]));
+	return json_pack("{s:I, s:o}", "n", (json_int_t)n, "primeros", a);
+}
+
+/* The open filings (any filing date) in state st, fewest days left first: every item (the
+ * full answer), the first ones (counts) or their list (refs). */
 static json_t *indicators_summary_state_list(const struct indicators_set *set,
 					     enum indicators_state st)
 {
-	struct indicators_summary_list l = {NULL, 0, 0};
-	json_t *a = json_array();
+	struct indicators_summary_list l = {NULL, 0, 0, 0};
+	json_t *a;
 
+	if (set->detalle == INDICATORS_DETAIL_COUNTS)
+		return indicators_summary_state_first(set, st);
 	for (size_t i = 0; i < set->n; i++) {
 		if (indicators_summary_is_open(&set->v[i]) && set->v[i].sla.estado == st)
 			indicators_summary_list_add(&l, &set->v[i]);
 	}
 	if (l.n > 1)
 		qsort(l.v, l.n, sizeof(*l.v), indicators_summary_urgent_cmp);
+	if (set->detalle == INDICATORS_DETAIL_REFS)
+		return indicators_summary_count_json(set, &l);
+	a = json_array();
 	for (size_t i = 0; i < l.n; i++)
 		json_array_append_new(a, indicators_summary_item_json(l.v[i]));
 	indicators_summary_list_free(&l);
@@ -457,7 +556,7 @@ static json_t *indicators_summary_kinds_json(const struct indicators_summary_lis
 
 /* Returns a new object: the kinds of names (indicators_summary_kinds_json), each with its
  * count over l. */
-static json_t *indicators_summary_kinds_count(const json_t *names,
+static json_t *indicators_summary_kinds_count(const struct indicators_set *set, const json_t *names,
 					      const struct indicators_summary_list *l)
 {
 	json_t *o = json_object();
@@ -466,7 +565,7 @@ static json_t *indicators_summary_kinds_count(const json_t *names,
 
 	json_object_foreach((json_t *)names, tipo, v)
 	{
-		struct indicators_summary_list with = {NULL, 0, 0};
+		struct indicators_summary_list with = INDICATORS_SUMMARY_FIGURE(set);
 		long n = 0;
 
 		for (size_t i = 0; i < l->n; i++) {
@@ -477,9 +576,7 @@ static json_t *indicators_summary_kinds_count(const json_t *names,
 				n += k;
 			}
 		}
-		json_object_set_new(o, tipo,
-				    json_pack("{s:I, s:o}", "n", (json_int_t)n, "radicados",
-					      indicators_summary_numeros(&with)));
+		json_object_set_new(o, tipo, indicators_summary_figure_json(set, (size_t)n, &with));
 		indicators_summary_list_free(&with);
 	}
 	return o;
@@ -495,13 +592,13 @@ static json_t *indicators_summary_outcomes_json(const struct indicators_set *set
 	json_t *o = json_object();
 
 	for (size_t k = 0; k < sizeof(outcomes) / sizeof(outcomes[0]); k++) {
-		struct indicators_summary_list l = {NULL, 0, 0};
+		struct indicators_summary_list l = INDICATORS_SUMMARY_FIGURE(set);
 
 		for (size_t i = 0; i < set->n; i++) {
 			if (set->v[i].en_periodo && strcmp(set->v[i].estado, outcomes[k]) == 0)
 				indicators_summary_list_add(&l, &set->v[i]);
 		}
-		json_object_set_new(o, outcomes[k], indicators_summary_count_json(&l));
+		json_object_set_new(o, outcomes[k], indicators_summary_count_json(set, &l));
 		indicators_summary_list_free(&l);
 	}
 	return o;
@@ -509,9 +606,9 @@ static json_t *indicators_summary_outcomes_json(const struct indicators_set *set
 
 static json_t *indicators_summary_office_json(const struct indicators_set *set)
 {
-	struct indicators_summary_list all = {NULL, 0, 0};
-	struct indicators_summary_list annulled = {NULL, 0, 0};
-	struct indicators_summary_list returned = {NULL, 0, 0};
+	struct indicators_summary_list all = {NULL, 0, 0, 0};
+	struct indicators_summary_list annulled = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list returned = INDICATORS_SUMMARY_FIGURE(set);
 	int act = indicators_summary_actividad(set);
 	long returns = 0;
 	json_t *o;
@@ -541,14 +638,14 @@ static json_t *indicators_summary_office_json(const struct indicators_set *set)
 		}
 	}
 	o = indicators_summary_group_json(set, &all, "recibidos");
-	json_object_set_new(o, "anulados", indicators_summary_count_json(&annulled));
+	json_object_set_new(o, "anulados", indicators_summary_count_json(set, &annulled));
 	json_object_set_new(o, "desenlaces", indicators_summary_outcomes_json(set));
 	json_object_set_new(o, "devoluciones",
-			    json_pack("{s:I, s:o}", "n", (json_int_t)returns, "radicados",
-				      indicators_summary_numeros(&returned)));
+			    indicators_summary_figure_json(set, (size_t)returns, &returned));
 	names = indicators_summary_kinds_json(&all);
-	kinds = indicators_summary_kinds_count(names, &all);
+	kinds = indicators_summary_kinds_count(set, names, &all);
 	json_decref(names);
+	/* the same figure twice: under refs both name the same list */
 	json_object_set_new(o, "reasignaciones",
 			    json_deep_copy(json_object_get(kinds, "reasignacion")));
 	json_object_set_new(o, "gestiones", kinds);
@@ -626,8 +723,8 @@ static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *s
 	struct indicators_summary_lawyer *lawyers = indicators_summary_lawyers(set, &n);
 
 	for (size_t i = 0; i < n; i++) {
-		struct indicators_summary_list load = {NULL, 0, 0};
-		struct indicators_summary_list period = {NULL, 0, 0};
+		struct indicators_summary_list load = INDICATORS_SUMMARY_FIGURE(set);
+		struct indicators_summary_list period = {NULL, 0, 0, 0};
 		json_t *o;
 		json_t *head;
 
@@ -643,7 +740,7 @@ static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *s
 		}
 		head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lawyers[i].id,
 				 "abogado", lawyers[i].nombre, "activo", lawyers[i].activo,
-				 "carga_actual", indicators_summary_count_json(&load));
+				 "carga_actual", indicators_summary_count_json(set, &load));
 		o = indicators_summary_group_json(set, &period, "asignados");
 		json_object_update(head, o);
 		json_decref(o);
@@ -676,7 +773,7 @@ static json_t *indicators_summary_per_tipo_json(const struct indicators_set *set
 	json_t *a = json_array();
 
 	for (size_t k = 0; k < indicators_ntipos; k++) {
-		struct indicators_summary_list l = {NULL, 0, 0};
+		struct indicators_summary_list l = {NULL, 0, 0, 0};
 		json_t *o;
 
 		indicators_summary_select(set, INDICATORS_SUMMARY_FIELD(tipo_tramite),
@@ -695,7 +792,7 @@ static json_t *indicators_summary_per_modalidad_json(const struct indicators_set
 	json_t *a = json_array();
 
 	for (size_t k = 0; k < INDICATORS_SUMMARY_NMODALIDADES; k++) {
-		struct indicators_summary_list l = {NULL, 0, 0};
+		struct indicators_summary_list l = {NULL, 0, 0, 0};
 		json_t *o;
 
 		indicators_summary_select(set, INDICATORS_SUMMARY_FIELD(modalidad),
@@ -733,15 +830,16 @@ static int indicators_summary_area_cmp(const void *pa, const void *pb)
 static json_t *indicators_summary_area_json(const struct indicators_set *set,
 					    const struct indicators_summary_area *ar)
 {
-	struct indicators_summary_list received = {NULL, 0, 0};
+	struct indicators_summary_list received = INDICATORS_SUMMARY_FIGURE(set);
 	int act = indicators_summary_actividad(set);
-	struct indicators_summary_list returned = {NULL, 0, 0};
-	struct indicators_summary_list pending = {NULL, 0, 0};
+	struct indicators_summary_list returned = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list pending = INDICATORS_SUMMARY_FIGURE(set);
+	json_t *devs;
 	struct indicators_summary_times t;
 	long returns = 0;
 	json_t *o;
 
-	indicators_summary_times_init(&t);
+	indicators_summary_times_init(&t, set);
 	for (size_t i = 0; i < ar->l.n; i++) {
 		const struct indicators_filing *f = ar->l.v[i];
 		int open_return = 0;
@@ -759,7 +857,7 @@ static json_t *indicators_summary_area_json(const struct indicators_set *set,
 			/* actividad: the corrections that came back in the period */
 			if (co->cerrada &&
 			    (!act || indicators_summary_in_period(set, co->reingreso)))
-				indicators_summary_times_add(&t, f->numero, co->dias);
+				indicators_summary_times_add(&t, f, co->dias);
 			else if (co->reingreso[0] == '\0' &&
 				 f->sla.reloj != INDICATORS_CLOCK_DETENIDO)
 				open_return = 1;
@@ -767,16 +865,17 @@ static json_t *indicators_summary_area_json(const struct indicators_set *set,
 		if (open_return)
 			indicators_summary_list_add(&pending, f);
 	}
-	o = json_pack(
-	    "{s:s, s:s, s:o, s:{s:I, s:o, s:o}, s:o, s:o, s:o}", "dependencia_origen", ar->codigo,
-	    "nombre", ar->nombre, "recibidos", indicators_summary_count_json(&received),
-	    "devoluciones", "n", (json_int_t)returns, "por_solicitud",
+	devs = indicators_summary_figure_json(set, (size_t)returns, &returned);
+	json_object_set_new(
+	    devs, "por_solicitud",
 	    ar->l.n > 0 ? json_real(indicators_summary_round2((double)returns / (double)ar->l.n))
-			: json_null(),
-	    "radicados", indicators_summary_numeros(&returned), "correccion_dias",
-	    indicators_summary_times_json(&t), "correcciones_pendientes",
-	    indicators_summary_count_json(&pending), "tiempo_hasta_reparto",
-	    indicators_summary_to_reparto_json(set, &ar->l));
+			: json_null());
+	o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "dependencia_origen", ar->codigo,
+		      "nombre", ar->nombre, "recibidos",
+		      indicators_summary_count_json(set, &received), "devoluciones", devs,
+		      "correccion_dias", indicators_summary_times_json(&t),
+		      "correcciones_pendientes", indicators_summary_count_json(set, &pending),
+		      "tiempo_hasta_reparto", indicators_summary_to_reparto_json(set, &ar->l));
 	indicators_summary_list_free(&received);
 	indicators_summary_list_free(&returned);
 	indicators_summary_list_free(&pending);

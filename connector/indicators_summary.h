@@ -9,8 +9,9 @@
 #include "indicators.h"
 
 /* Returns a new JSON object {periodo, corte, metas, oficina, por_abogado, por_tipo_tramite,
- * por_modalidad, por_area, vencidos, por_vencer} of set (the conventions of indicators.h).
- * Cannot fail. */
+ * por_modalidad, por_area, vencidos, por_vencer} of set (the conventions of indicators.h),
+ * with the lists set->detalle asks for (enum indicators_detail; INDICATORS_DETAIL_REFS moves
+ * each figure's filings into set->refs). Cannot fail. */
 json_t *indicators_summary_json(const struct indicators_set *set, const struct config *cfg);
 
 /* 1 when f is one of the period's filings on the set's base: received in the period

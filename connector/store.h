@@ -362,6 +362,7 @@ struct store_sla_query {
 	 * fecha_reparto or fecha_conclusion, on a day in it), whatever their filing date. */
 	int actividad;
 	int con_gestiones; /* fill store_sla_row.gestiones */
+	int solo_cifras;   /* what the indicators read: notas and hitos (the export's) read "[]" */
 };
 
 /* One filing with its follow-up, as indicators.c and export.c need it. Every pointer is

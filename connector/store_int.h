@@ -11,8 +11,8 @@
 #define STORE_MODULE "store"
 #define STORE_HASH_LEN 64
 #define STORE_LIST_SHAPES 24 /* list shapes (filters present, order) cached per connection */
-/* store_sla_rows' query shapes: one bit for each of its seven optional filters. */
-#define STORE_SLA_SHAPES (1 << 7)
+/* store_sla_rows' query shapes: one bit for each of its eight optional filters. */
+#define STORE_SLA_SHAPES (1 << 8)
 #define STORE_PREPARE_ERROR "no se pudo preparar una consulta"
 
 /* The schema's migrations (store_schema.c): migration N is store_schema_migrations[N - 1],

@@ -676,13 +676,19 @@ static char *store_sla_sql(const void *arg)
 		 " (SELECT group_concat(e, ';') FROM (SELECT g.id || '|' || g.tipo || '|' ||"
 		 "  g.fecha AS e FROM gestion g WHERE g.radicado_id = r.id AND g.tipo "
 		 "IN " STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
-		 " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM (SELECT g.fecha,"
-		 "  g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo = 'observacion'"
-		 "  AND g.texto <> '' ORDER BY g.fecha, g.id) o),"
-		 " s.objeto, s.fecha_suscripcion, s.linea_paa,"
-		 " (SELECT json_group_array(json_array(h.tipo, h.fecha, h.texto)) FROM (SELECT"
-		 "  g.tipo, g.fecha, g.texto FROM gestion g WHERE g.radicado_id = r.id AND g.tipo"
-		 "  IN " STORE_SLA_MILESTONE_TYPES " ORDER BY g.fecha, g.id) h),");
+		 " ");
+	/* notas and hitos: two more subqueries a filing, for the export only */
+	buf_puts(&b, q->solo_cifras
+			 ? " '[]', s.objeto, s.fecha_suscripcion, s.linea_paa, '[]',"
+			 : " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM"
+			   " (SELECT g.fecha, g.texto FROM gestion g WHERE g.radicado_id ="
+			   " r.id AND g.tipo = 'observacion' AND g.texto <> '' ORDER BY"
+			   " g.fecha, g.id) o),"
+			   " s.objeto, s.fecha_suscripcion, s.linea_paa,"
+			   " (SELECT json_group_array(json_array(h.tipo, h.fecha, h.texto))"
+			   " FROM (SELECT g.tipo, g.fecha, g.texto FROM gestion g WHERE"
+			   " g.radicado_id = r.id AND g.tipo IN " STORE_SLA_MILESTONE_TYPES
+			   " ORDER BY g.fecha, g.id) h),");
 	if (q->con_gestiones) {
 		buf_puts(&b, " (SELECT group_concat(e, ';') FROM (SELECT g.tipo || '|' || g.fecha"
 			     " AS e FROM gestion g WHERE g.radicado_id = r.id");
@@ -776,7 +782,7 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
 		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
 		    (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
-		    (q->con_gestiones != 0) << 6;
+		    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7;
 	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
 					    "no se pudo preparar la consulta de plazos");
 	struct store_sla_each e = {cb, arg};

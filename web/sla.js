@@ -1,7 +1,8 @@
 // sla.js -- the business-day clock of a filing as the page shows it (used / target and the
 // traffic light). The server computes it (issue 4): a list row or a filing carries "sla";
-// when the list does not, /api/indicadores gives the targets per tipo de trámite and the
-// overdue and due-soon lists. A server without either shows dashes, never an error.
+// when the list does not (an older server), /api/indicadores gives the targets per tipo de
+// trámite and the most urgent overdue and due-soon filings. A server without either shows
+// dashes, never an error.
 
 import { api, ApiError, conParametros } from './api.js';
 import { h } from './dom.js';
@@ -11,7 +12,8 @@ const VIGENCIA_MS = 60 * 1000;
 let cache = null; // {cuando, datos} ; datos null when the route is absent
 let ausente = false;
 
-// The current snapshot (targets, overdue and due-soon lists), cached a minute; null when
+// The current snapshot (targets; the counts of overdue and due-soon filings with the first
+// of each: GET /api/indicadores's default answer), cached a minute; null when
 // this server has no /api/indicadores yet. The snapshot figures cover every open filing
 // whatever the period, so asking for today's period gets them at the cost of the open
 // filings only: without a period the server would also measure every concluded filing
@@ -53,7 +55,9 @@ export function slaDe(fila, sla, ind) {
   else if (fila.estado === 'recibido') r.estado = 'sin_iniciar';
   if (!ind) return r;
   if (ind.metas && fila.tipo_tramite in ind.metas) r.meta = ind.metas[fila.tipo_tramite];
-  const buscar = (lista) => (lista || []).find((x) => x.numero === fila.numero);
+  // The counts-only answer carries the 10 most urgent of each list ({n, primeros}); a row
+  // or filing always has its own "sla" block now, so this is only for an older server.
+  const buscar = (lista) => (Array.isArray(lista) ? lista : (lista && lista.primeros) || []).find((x) => x.numero === fila.numero);
   const v = buscar(ind.vencidos);
   const p = v ? null : buscar(ind.por_vencer);
   const x = v || p;

@@ -2,12 +2,15 @@
 // per-modality compliance, returns per requesting area, over a chosen period, as charts
 // and tables; the export (XLSX / CSV) of the same period. It opens on the current month
 // counted by activity (what was done in it, base=actividad); a control switches to the
-// filing date (base=radicacion).
+// filing date (base=radicacion). It asks for the counts only (GET /api/indicadores); the
+// filings behind a figure open on click, a page at a time (GET /api/indicadores/radicados),
+// and the overdue tables show the 10 most urgent with «Ver todos (N)».
 
 import { api, ApiError, conParametros, descargar } from './api.js';
-import { h, campo, marcarError, aviso, tabla } from './dom.js';
-import { TIPOS_TRAMITE, MODALIDADES, etiqueta, fecha, fechaISO, hoyISO, sumarDias, miles, numero, plural, porcentaje } from './fmt.js';
+import { h, campo, marcarError, aviso, tabla, dialogo, vaciar, nuevoId } from './dom.js';
+import { TIPOS_TRAMITE, MODALIDADES, ESTADOS, etiqueta, fecha, fechaISO, hoyISO, sumarDias, miles, numero, plural, porcentaje } from './fmt.js';
 import { barras } from './charts.js';
+import { semaforo } from './sla.js';
 
 const CLAVE = 'segcont.tablero.periodo';
 const BASES = {
@@ -40,6 +43,68 @@ function criterio(p, ind) {
 
 const dias = (x) => (x === null || x === undefined ? '' : numero(x, 1));
 const n = (c) => (c && typeof c.n === 'number' ? c.n : null);
+const POR_PAGINA = 50;
+
+// The period and base of the figures on screen (the drill-down asks for the same).
+let periodoActual = null;
+
+// The filings behind the figure at path (GET /api/indicadores/radicados's cifra), a page
+// at a time, in a dialog; each numero links to its ficha.
+export function abrirCifra(path, titulo) {
+  const p = periodoActual || {};
+  const estado = h('p', { class: 'tenue', role: 'status', id: 'estado-cifra' }, 'Cargando…');
+  const cuerpoTabla = h('div', { class: 'tabla-envoltura sin-borde' });
+  const anterior = h('button', { type: 'button', class: 'secundario', id: 'cifra-anterior', disabled: true }, 'Anterior');
+  const siguiente = h('button', { type: 'button', class: 'secundario', id: 'cifra-siguiente', disabled: true }, 'Siguiente');
+  const cuerpo = h('div', { class: 'cuerpo-dialogo cifra-radicados', 'data-cifra': path }, estado, cuerpoTabla,
+    h('div', { class: 'botones paginador' }, anterior, siguiente));
+  let pagina = 1;
+  const cols = [{ titulo: 'Radicado' }, { titulo: 'Radicación' }, { titulo: 'Asunto', clase: 'asunto' }, { titulo: 'Abogado' },
+    { titulo: 'Tipo de trámite' }, { titulo: 'Estado' }, { titulo: 'Plazo' }, { titulo: 'Días / meta', clase: 'cifra' }, { titulo: 'Fecha límite' }];
+  const cargar = async () => {
+    anterior.disabled = true;
+    siguiente.disabled = true;
+    estado.textContent = 'Cargando…';
+    let d;
+    try {
+      d = await api('GET', conParametros('/api/indicadores/radicados',
+        { cifra: path, desde: p.desde, hasta: p.hasta, base: p.base, pagina, por_pagina: POR_PAGINA }));
+    } catch (e) {
+      estado.textContent = 'No se pudieron leer los radicados de esta cifra: ' + e.message;
+      return;
+    }
+    const desde = d.total === 0 ? 0 : (pagina - 1) * POR_PAGINA + 1;
+    const hasta = (pagina - 1) * POR_PAGINA + d.radicados.length;
+    estado.textContent = d.total === 0 ? 'Ninguno.'
+      : 'Radicados ' + miles(desde) + '–' + miles(hasta) + ' de ' + miles(d.total) +
+        (d.n !== d.total ? ' (la cifra cuenta ' + miles(d.n) + ')' : '') + '.';
+    vaciar(cuerpoTabla);
+    cuerpoTabla.append(tabla(titulo, cols, d.radicados.map((r) => {
+      const sla = r.sla || {};
+      return [h('a', { href: '#/radicado/' + encodeURIComponent(r.numero) }, r.numero), fecha(r.fecha_radicacion), r.asunto,
+        r.abogado || 'Sin asignar', etiqueta(TIPOS_TRAMITE, r.tipo_tramite), etiqueta(ESTADOS, r.estado), semaforo(sla.estado),
+        (sla.dias_usados === null || sla.dias_usados === undefined ? '—' : sla.dias_usados) + ' / ' + (sla.meta ?? '—'),
+        fecha(sla.fecha_limite)];
+    }), { vacio: 'Ningún radicado.', captionOculta: true, clase: 'tabla tabla-cifra' }));
+    anterior.disabled = pagina <= 1;
+    siguiente.disabled = hasta >= d.total;
+  };
+  anterior.addEventListener('click', () => { pagina--; cargar(); });
+  siguiente.addEventListener('click', () => { pagina++; cargar(); });
+  const dlg = dialogo(titulo, cuerpo, [{ texto: 'Cerrar', clase: 'primario' }]);
+  dlg.classList.add('dialogo-ancho');
+  // a link to a ficha leaves the Tablero: the dialog goes with it
+  cuerpo.addEventListener('click', (ev) => { if (ev.target.closest('a')) { dlg.close(); dlg.remove(); } });
+  cargar();
+  return dlg;
+}
+
+// A figure's count as a button that opens its filings (plain text when it is 0 or absent).
+function abre(valor, path, titulo, nombre) {
+  if (!valor) return miles(valor);
+  return h('button', { type: 'button', class: 'enlace abre-cifra', 'data-ruta': path,
+    'aria-label': miles(valor) + ' ' + nombre + ': ver los radicados', onclick: () => abrirCifra(path, titulo) }, miles(valor));
+}
 
 export async function mostrarTablero(cont, ctx, vigente) {
   const p = periodoInicial();
@@ -53,6 +118,7 @@ export async function mostrarTablero(cont, ctx, vigente) {
     }),
   ]);
   if (!vigente()) return;
+  periodoActual = p;
   cont.append(h('div', { class: 'cabecera-vista' },
     h('h1', { tabindex: '-1' }, 'Tablero de indicadores'),
     h('p', { class: 'sub', id: 'criterio-tablero', 'data-base': p.base }, criterio(p, ind))));
@@ -124,9 +190,14 @@ async function bajar(formato, p) {
   }
 }
 
-function tarjeta(titulo, valor, detalle) {
+// A summary card; with ruta, a «Ver radicados» button (described by the card's title) opens
+// the figure's filings.
+function tarjeta(titulo, valor, detalle, ruta) {
+  const tid = nuevoId('tarjeta');
   return h('div', { class: 'tarjeta' }, h('span', { class: 'cifra' }, valor === null || valor === '' ? '—' : valor),
-    h('span', { class: 'titulo' }, titulo), detalle ? h('small', { class: 'tenue' }, detalle) : null);
+    h('span', { class: 'titulo', id: tid }, titulo), detalle ? h('small', { class: 'tenue' }, detalle) : null,
+    ruta ? h('button', { type: 'button', class: 'enlace abre-cifra', 'data-ruta': ruta, 'aria-describedby': tid,
+      onclick: () => abrirCifra(ruta, titulo + ' (oficina)') }, 'Ver radicados') : null);
 }
 
 function resumen(ind, base) {
@@ -135,16 +206,17 @@ function resumen(ind, base) {
   const th = o.tiempo_hasta_reparto;
   const act = base === 'actividad';
   const conId = (el, id) => { el.setAttribute('data-cifra', id); return el; };
+  const ruta = (c, path) => (n(c) ? 'oficina.' + path : null);
   return h('section', { class: 'totales', 'aria-label': 'Resumen de la oficina en el periodo (base: ' + BASES[base].corta + ')' },
-    conId(tarjeta('Recibidos', miles(n(o.recibidos))), 'recibidos'),
-    conId(tarjeta('Repartidos', miles(n(o.repartidos)), act && n(o.reasignaciones) ? plural(n(o.reasignaciones), 'reasignación', 'reasignaciones') + ' aparte' : null), 'repartidos'),
-    conId(tarjeta('Sin repartir', miles(n(o.sin_repartir))), 'sin_repartir'),
-    conId(tarjeta('En curso', miles(n(o.en_curso))), 'en_curso'),
-    conId(tarjeta('Concluidos', miles(n(o.concluidos))), 'concluidos'),
-    conId(tarjeta('Devoluciones', miles(n(o.devoluciones))), 'devoluciones'),
-    conId(tarjeta('Dentro de la meta', porcentaje(dm.porcentaje), dm.base ? 'de ' + miles(dm.base) + ' con resultado' : 'sin resultados aún'), 'dentro_meta'),
-    conId(tarjeta('Mediana de respuesta', o.dias_habiles && o.dias_habiles.mediana !== null ? plural(o.dias_habiles.mediana, 'día', 'días') : null), 'mediana'),
-    conId(tarjeta('Tiempo hasta el reparto', th && th.mediana !== null ? plural(th.mediana, 'día', 'días') : null, th && th.n ? 'mediana de ' + plural(th.n, 'reparto', 'repartos') : null), 'hasta_reparto'));
+    conId(tarjeta('Recibidos', miles(n(o.recibidos)), null, ruta(o.recibidos, 'recibidos')), 'recibidos'),
+    conId(tarjeta('Repartidos', miles(n(o.repartidos)), act && n(o.reasignaciones) ? plural(n(o.reasignaciones), 'reasignación', 'reasignaciones') + ' aparte' : null, ruta(o.repartidos, 'repartidos')), 'repartidos'),
+    conId(tarjeta('Sin repartir', miles(n(o.sin_repartir)), null, ruta(o.sin_repartir, 'sin_repartir')), 'sin_repartir'),
+    conId(tarjeta('En curso', miles(n(o.en_curso)), null, ruta(o.en_curso, 'en_curso')), 'en_curso'),
+    conId(tarjeta('Concluidos', miles(n(o.concluidos)), null, ruta(o.concluidos, 'concluidos')), 'concluidos'),
+    conId(tarjeta('Devoluciones', miles(n(o.devoluciones)), null, ruta(o.devoluciones, 'devoluciones')), 'devoluciones'),
+    conId(tarjeta('Dentro de la meta', porcentaje(dm.porcentaje), dm.base ? 'de ' + miles(dm.base) + ' con resultado' : 'sin resultados aún', ruta(dm.fuera, 'dentro_meta.fuera')), 'dentro_meta'),
+    conId(tarjeta('Mediana de respuesta', o.dias_habiles && o.dias_habiles.mediana !== null ? plural(o.dias_habiles.mediana, 'día', 'días') : null, null, ruta(o.dias_habiles, 'dias_habiles')), 'mediana'),
+    conId(tarjeta('Tiempo hasta el reparto', th && th.mediana !== null ? plural(th.mediana, 'día', 'días') : null, th && th.n ? 'mediana de ' + plural(th.n, 'reparto', 'repartos') : null, ruta(th, 'tiempo_hasta_reparto')), 'hasta_reparto'));
 }
 
 // A dashboard section: its charts side by side, then the table with the same figures.
@@ -177,9 +249,9 @@ function seccionAbogados(ind) {
       .map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, lista.length ? lista.map((a) => filaCarga(h('tr', {},
       h('th', { scope: 'row' }, a.abogado + (a.activo ? '' : ' (inactivo)')),
-      h('td', { class: 'cifra', 'data-col': 'carga' }, miles(n(a.carga_actual))),
-      h('td', { class: 'cifra' }, miles(n(a.asignados))),
-      h('td', { class: 'cifra', 'data-col': 'concluidos' }, miles(n(a.concluidos))),
+      h('td', { class: 'cifra', 'data-col': 'carga' }, abre(n(a.carga_actual), 'por_abogado.' + a.abogado_id + '.carga_actual', 'Carga actual de ' + a.abogado, 'en la carga actual de ' + a.abogado)),
+      h('td', { class: 'cifra' }, abre(n(a.asignados), 'por_abogado.' + a.abogado_id + '.asignados', 'Asignados a ' + a.abogado, 'asignados a ' + a.abogado)),
+      h('td', { class: 'cifra', 'data-col': 'concluidos' }, abre(n(a.concluidos), 'por_abogado.' + a.abogado_id + '.concluidos', 'Concluidos por ' + a.abogado, 'concluidos por ' + a.abogado)),
       h('td', { class: 'cifra' }, dias(a.dias_habiles && a.dias_habiles.mediana) || '—'),
       h('td', { class: 'cifra' }, dias(a.dias_habiles && a.dias_habiles.p90) || '—'),
       h('td', { class: 'cifra' }, porcentaje(a.dentro_meta && a.dentro_meta.porcentaje) || '—')), a.abogado_id))
@@ -233,7 +305,8 @@ function seccionAreas(ind) {
     h('tbody', {}, lista.length ? lista.map((a) => h('tr', { 'data-area': a.dependencia_origen },
       h('th', { scope: 'row' }, (a.nombre || '—') + (a.dependencia_origen ? ' (' + a.dependencia_origen + ')' : '')),
       h('td', { class: 'cifra' }, miles(n(a.recibidos))),
-      h('td', { class: 'cifra', 'data-col': 'devoluciones' }, miles(n(a.devoluciones))),
+      h('td', { class: 'cifra', 'data-col': 'devoluciones' }, abre(n(a.devoluciones), 'por_area.' + a.dependencia_origen + '.devoluciones',
+        'Devoluciones del área ' + (a.nombre || a.dependencia_origen), 'devoluciones del área ' + (a.nombre || a.dependencia_origen))),
       h('td', { class: 'cifra' }, a.devoluciones && a.devoluciones.por_solicitud !== null ? numero(a.devoluciones.por_solicitud, 2) : '—'),
       h('td', { class: 'cifra' }, dias(a.correccion_dias && a.correccion_dias.mediana) || '—'),
       h('td', { class: 'cifra' }, miles(n(a.correcciones_pendientes))),
@@ -242,15 +315,33 @@ function seccionAreas(ind) {
   return seccion('titulo-areas', 'Devoluciones por área solicitante', [graf], t);
 }
 
+// The overdue and due-soon lists: {n, primeros} (the 10 most urgent) in the counts-only
+// answer; an older server's full arrays are shown the same way.
+function listaCorta(x) {
+  if (Array.isArray(x)) return { n: x.length, primeros: x.slice(0, 10) };
+  return { n: n(x) || 0, primeros: (x && x.primeros) || [] };
+}
+
 function seccionListas(ind) {
-  const filas = (lista) => (lista || []).map((x) => [
+  const filas = (lista) => lista.map((x) => [
     h('a', { href: '#/radicado/' + encodeURIComponent(x.numero) }, x.numero), x.asunto, x.abogado || 'Sin asignar',
     etiqueta(TIPOS_TRAMITE, x.tipo_tramite), miles(x.dias_usados) + ' / ' + miles(x.meta), fecha(x.fecha_limite)]);
   const cols = [{ titulo: 'Radicado' }, { titulo: 'Asunto', clase: 'asunto' }, { titulo: 'Abogado' }, { titulo: 'Tipo de trámite' }, { titulo: 'Días / meta', clase: 'cifra' }, { titulo: 'Fecha límite' }];
+  const lista = (clave, titulo, vacio) => {
+    const l = listaCorta(ind[clave]);
+    const t = tabla(titulo + ' (' + miles(l.n) + ')', cols, filas(l.primeros), { vacio });
+    t.id = 'tabla-' + clave.replace('_', '-');
+    const mas = l.n > l.primeros.length
+      ? h('p', {}, h('button', { type: 'button', class: 'secundario ver-todos', 'data-ruta': clave,
+        onclick: () => abrirCifra(clave, titulo + ' (todo lo abierto)') }, 'Ver todos (' + miles(l.n) + ')'))
+      : null;
+    return [t, mas];
+  };
   return h('section', { class: 'panel', 'aria-labelledby': 'titulo-listas', tabindex: '0' }, // it scrolls on a phone: the keyboard reaches it
     h('h2', { id: 'titulo-listas' }, 'Vencidos y por vencer (todo lo abierto)'),
-    tabla('Vencidos (' + miles((ind.vencidos || []).length) + ')', cols, filas(ind.vencidos), { vacio: 'Ningún radicado vencido.' }),
-    tabla('Por vencer (' + miles((ind.por_vencer || []).length) + ')', cols, filas(ind.por_vencer), { vacio: 'Ningún radicado por vencer.' }));
+    h('p', { class: 'tenue' }, 'Los 10 más urgentes de cada lista; «Ver todos» abre la lista completa por páginas.'),
+    ...lista('vencidos', 'Vencidos', 'Ningún radicado vencido.'),
+    ...lista('por_vencer', 'Por vencer', 'Ningún radicado por vencer.'));
 }
 
 // Without /api/indicadores: the current load from /api/abogados/carga only.

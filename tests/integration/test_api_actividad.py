@@ -27,7 +27,7 @@ def call(method, path, token=DIR, body=None):
 
 
 def ind(desde, hasta, base=None):
-    path = "/api/indicadores?desde=%s&hasta=%s" % (desde, hasta)
+    path = "/api/indicadores?detalle=1&desde=%s&hasta=%s" % (desde, hasta)
     if base is not None:
         path += "&base=" + base
     st, h, b = call("GET", path)

@@ -116,7 +116,7 @@ t.check(lawyer(c0, ABO2_ID).get("abiertos") == 1 and
         suggested(c0, ABO2_ID).get("abiertos") == 1 and
         [x["numero"] for x in suggested(c0, ABO_ID).get("radicados", [])] == [TRAS],
         "antes: %s y %s cuentan en la carga y en la sugerencia" % (CARG, TRAS))
-st, h, ind0 = call("GET", "/api/indicadores")
+st, h, ind0 = call("GET", "/api/indicadores?detalle=1")
 t.check(st == 200 and ind0["oficina"]["desenlaces"] ==
         {k: {"n": 0, "radicados": []} for k in ("archivado", "trasladado", "anulado")},
         "indicadores: desenlaces en cero (%s)" % ind0.get("oficina", {}).get("desenlaces"))
@@ -167,7 +167,7 @@ t.check(lawyer(c1, ABO2_ID).get("abiertos", 0) == 0 and lawyer(c1, ABO_ID).get("
 sug = [x["numero"] for a in c1.get("sugerencia", {}).get("abogados", []) for x in a.get("radicados", [])]
 t.check(CARG not in sug and TRAS not in sug and suggested(c1, ABO2_ID).get("abiertos") == 0 and
         suggested(c1, ABO2_ID).get("puntaje") == 0, "la sugerencia de reparto no los cuenta (%s)" % sug)
-st, h, ind = call("GET", "/api/indicadores")
+st, h, ind = call("GET", "/api/indicadores?detalle=1")
 of = ind.get("oficina", {})
 t.check(of.get("desenlaces", {}).get("archivado", {}).get("n") == 2 and
         sorted(of.get("desenlaces", {}).get("archivado", {}).get("radicados", [])) == sorted([ARCH, CARG]),
@@ -213,7 +213,7 @@ t.check(c2.get("sin_repartir") == sin0 and lawyer(c2, ABO_ID).get("abiertos") ==
         "la carga vuelve a contar a %s y sin_repartir a %s y %s" % (TRAS, ARCH, ANUL))
 st, h, b = gestion(TRAS, {"tipo": "reapertura", "texto": "otra vez"})
 t.check(st == 422 and "solo se reabre" in mensaje(b), "un radicado abierto no se reabre")
-st, h, ind = call("GET", "/api/indicadores")
+st, h, ind = call("GET", "/api/indicadores?detalle=1")
 t.check(ind["oficina"]["desenlaces"]["archivado"] == {"n": 1, "radicados": [CARG]} and
         ind["oficina"]["desenlaces"]["trasladado"]["n"] == 0, "los indicadores siguen a la reapertura")
 

@@ -29,7 +29,7 @@ con.commit()
 con.close()
 
 print("1. por_area")
-st, h, b = t.api(B, "GET", "/api/indicadores", token=DIR)
+st, h, b = t.api(B, "GET", "/api/indicadores?detalle=1", token=DIR)
 t.check(st == 200, "GET /api/indicadores: 200")
 ext = [a for a in b["por_area"] if a["dependencia_origen"] == ""]
 t.check(len(ext) == 1 and ext[0]["nombre"] == "Externos (ventanilla)",

@@ -100,7 +100,7 @@ t.check(st == 200 and b["total"] == 2 and sorted(r["numero"] for r in b["radicad
 st, b = get("/api/radicados?semaforo=vencido&por_pagina=100")
 t.check(st == 200 and sorted(r["numero"] for r in b["radicados"]) ==
         sorted(MINE[:3] + OTHER[:2]), "semaforo=vencido en la oficina: cinco")
-st, ind = get("/api/indicadores?desde=%s&hasta=%s" % (today, today))
+st, ind = get("/api/indicadores?detalle=1&desde=%s&hasta=%s" % (today, today))
 t.check(st == 200 and sorted(x["numero"] for x in ind["vencidos"]) ==
         sorted(MINE[:3] + OTHER[:2]), "los mismos que los indicadores")
 st, b = get("/api/radicados?abogado_id=%d&conteos=1&por_pagina=1" % ABO_ID, ABO)

@@ -143,7 +143,7 @@ t.check(rows == [("concluido",)], "en la base: concluido")
 st, h, b = call("GET", P + "/gestiones")
 t.check(st == 405, "GET de gestiones: 405 con el número con guiones")
 desde = (t.today_bogota() - datetime.timedelta(days=60)).isoformat()
-st, h, b = call("GET", "/api/indicadores?desde=" + desde)
+st, h, b = call("GET", "/api/indicadores?detalle=1&desde=" + desde)
 concl = b.get("oficina", {}).get("concluidos", {}).get("radicados", []) if st == 200 else []
 t.check(N in concl, "los indicadores cuentan %s entre los concluidos" % N)
 st, h, b = call("GET", "/api/abogados/carga")

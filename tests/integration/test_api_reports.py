@@ -101,7 +101,7 @@ t.check(st == 201 and b["seguimiento"]["estado"] == "concluido", "conclusión de
 t.check(b.get("sla", {}).get("reloj") == "detenido", "el reloj se detiene al concluir")
 st, h, b = call("POST", "/api/radicados/%s/reparto" % N2, body={"abogado_id": ABO2_ID})
 t.check(st == 200, "reparto de %s al segundo abogado" % N2)
-st, h, ind = call("GET", "/api/indicadores")
+st, h, ind = call("GET", "/api/indicadores?detalle=1")
 t.check(st == 200 and h.get("content-type", "").startswith("application/json"), "GET /api/indicadores: 200")
 of = ind.get("oficina", {})
 # Annulled filings (here or in the document system) count only under «anulados».

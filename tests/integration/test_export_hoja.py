@@ -191,7 +191,7 @@ def check_xlsx(data, how):
     concl = office.get("Concluidos", [])
     t.check(any(c[0] == N1 for c in concl) and all(c[2] == "s" for c in concl),
             "%s: «Concluidos» lista %s en su propia fila, como texto" % (how, N1))
-    st, h, ind = call("GET", "/api/indicadores")
+    st, h, ind = call("GET", "/api/indicadores?detalle=1")
     for key, label in (("recibidos", "Recibidos"), ("devoluciones", "Devoluciones"),
                        ("en_curso", "En curso")):
         want = sorted(ind["oficina"][key]["radicados"])

@@ -108,7 +108,7 @@ async function body(env) {
   console.log('3. la carga y los indicadores no los cuentan');
   const carga = await apiJson(env.httpPort, director.token, 'GET', '/api/abogados/carga');
   check(carga.status === 200 && carga.json.sin_repartir === total0 - 2, 'sin_repartir de la carga: ' + carga.json.sin_repartir);
-  const ind = await apiJson(env.httpPort, director.token, 'GET', '/api/indicadores');
+  const ind = await apiJson(env.httpPort, director.token, 'GET', '/api/indicadores?detalle=1');
   const d = ind.json.oficina.desenlaces;
   check(d.archivado.radicados.includes(archivado) && d.trasladado.radicados.includes(trasladado),
     'los indicadores cuentan 1 archivado y 1 trasladado');
