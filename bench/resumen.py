@@ -121,7 +121,7 @@ def figures(work, meta):
             f.update(valor=None, texto="sin medición", estado="FALLA")
             rows.append(f)
             continue
-        if r["rps"] == 0 or r["p99"] is None:
+        if r["rps"] < 1 or not r["p99"]:  # wrk's latency table is empty when all timed out
             f.update(valor=0.0, rps=0.0, estado="FALLA",
                      texto="ninguna respuesta en %s (%s errores de socket)" % (
                          meta.get("duracion_listas" if kind == "lista" else "duracion", "?"),

@@ -33,9 +33,9 @@
 # Then bench/cmis_rate.py: the cmis-browser backfill of BENCH_FILINGS filings from fakecmis,
 # against a plain client reading the same query pages (BENCH_CMIS=0 skips it).
 # Environment: BENCH_FILINGS, BENCH_DURATION (10s: minimal server, cache-on reads, one filing),
-# BENCH_LIST_DURATION (each list URL: 5s, or BENCH_DURATION when that is given), BENCH_ROUNDS (3), BENCH_LISTS (the list reads to run,
-# by name, separated by commas or spaces; default all: director abogado vencidos concluidos tipo
-# rango texto legalizacion dias), BENCH_THREADS (4, the configuration default), BENCH_REGEN=1
+# BENCH_LIST_DURATION (each list URL: 5s, or BENCH_DURATION when that is given), BENCH_ROUNDS
+# (3), BENCH_LISTS (the list reads to run, by name, separated by commas or spaces; default all:
+# director abogado vencidos concluidos tipo rango texto legalizacion dias), BENCH_THREADS (4, the configuration default), BENCH_REGEN=1
 # (rebuild the database), BENCH_UNCACHED=0 (skip the cache-off wrk runs), BENCH_WEB=0,
 # BENCH_SKIP_MS (1000: a read whose first GET takes longer gets no wrk run, see run below),
 # BENCH_BASELINE, SEGCONT_BIN (build/segcont).
