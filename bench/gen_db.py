@@ -3,10 +3,13 @@
 generates them (real-looking numbers, subjects, areas and senders), inserted directly into a
 segcont database (schema from segcont itself), with a realistic follow-up: most old filings
 concluded, some returned, recent ones pending, gestiones and audit rows for each step.
-usage: gen_db.py WORKDIR N   -> WORKDIR/segcont.conf, segcont.db, token, numero"""
+usage: gen_db.py WORKDIR N   -> WORKDIR/segcont.conf, segcont.db, token (the Director's),
+token-abogado and abogado-id (the first lawyer's), numero (a filing in the middle) and palabra
+(the commonest word of the subjects, for the search q=)"""
 import datetime
 import hashlib
 import json
+import collections
 import os
 import random
 import sqlite3
@@ -100,10 +103,15 @@ def main():
         return json.loads(out)
 
     director = user("María Teresa Londoño Arias", "director")
-    lawyer_ids = [user(name, "abogado")["id"] for name in LAWYERS]
+    lawyers = [user(name, "abogado") for name in LAWYERS]
+    lawyer_ids = [u["id"] for u in lawyers]
     user("Carolina Ospina Duarte", "apoyo")
     with open(os.path.join(work, "token"), "w") as f:
         f.write(director["token"] + "\n")
+    with open(os.path.join(work, "token-abogado"), "w") as f:
+        f.write(lawyers[0]["token"] + "\n")
+    with open(os.path.join(work, "abogado-id"), "w") as f:
+        f.write("%d\n" % lawyers[0]["id"])
 
     filings = dump_from_fakeds(work, n)
     rnd = random.Random(7)
@@ -190,6 +198,12 @@ def main():
     mid = filings[len(filings) // 2]["numero"]
     with open(os.path.join(work, "numero"), "w") as f:
         f.write(mid + "\n")
+    # The search the bench asks for: the commonest word of six letters or more in the subjects
+    # (a word most filings share, the hardest case for a text search).
+    words = collections.Counter(w for r in rad_rows for w in set(r[18].split())
+                                if len(w) >= 6 and w.isalpha())
+    with open(os.path.join(work, "palabra"), "w") as f:
+        f.write(words.most_common(1)[0][0] + "\n")
     print("gen_db: %d radicados, %d gestiones, %d filas de auditoría en %s" %
           (len(rad_rows), len(ges_rows), len(aud_rows), db))
 
