@@ -103,6 +103,10 @@ struct store *http_api_store(struct http_request *req)
 		log_error(HTTP_MODULE, "no se pudo abrir la base de datos: %s", err);
 	else
 		store_set_sla(*s, http_radicados_sla_text, req->api);
+	/* Targets or calendar changed since the stored SLA blocks were worked out: again. */
+	if (*s != NULL && store_sla_fingerprint(*s, req->api->sla_print) < 0)
+		log_error(HTTP_MODULE, "no se pudo comparar la huella de los plazos: %s",
+			  store_errmsg(*s));
 	return *s;
 }
 
@@ -658,6 +662,7 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 		free(api);
 		return NULL;
 	}
+	api->sla_print = indicators_sla_print(cfg);
 	api->metrics = http_metrics_new(cfg, poller, HTTP_API_NROUTES);
 	api->daemon = MHD_start_daemon(
 	    flags, (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api, MHD_OPTION_SOCK_ADDR,
@@ -674,6 +679,7 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 			  v6 ? "[" : "", cfg->http_listen, v6 ? "]" : "", cfg->http_port);
 		http_metrics_free(api->metrics);
 		calendar_free(api->calendar);
+		free(api->sla_print);
 		free(api);
 		return NULL;
 	}
@@ -689,5 +695,6 @@ void http_api_stop(struct http_api *api)
 	MHD_stop_daemon(api->daemon);
 	http_metrics_free(api->metrics);
 	calendar_free(api->calendar);
+	free(api->sla_print);
 	free(api);
 }

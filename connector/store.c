@@ -766,6 +766,11 @@ int store_begin(struct store *s)
 
 int store_commit(struct store *s)
 {
+	/* A write transaction leaves no stored SLA block to work out again (store_sla.c); a
+	 * failure there is not the write's: the rows stay marked, and the views exact. */
+	if (s->sla != NULL && !s->sla_refreshing &&
+	    sqlite3_txn_state(s->db, NULL) == SQLITE_TXN_WRITE && store_sla_refresh(s, NULL) < 0)
+		log_warn(STORE_MODULE, "los plazos guardados quedan por recalcular: %s", s->err);
 	return store_simple(s, STORE_STMT_COMMIT, "no se pudo confirmar la transacción");
 }
 

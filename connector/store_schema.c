@@ -310,9 +310,62 @@ static const char store_migration_7[] =
     "CREATE INDEX radicado_numero_clave"
     " ON radicado (upper(replace(replace(numero, ' ', ''), '-', '')));";
 
+/* --- step 8: placeholder: vista in i13b-vistas (the integrator puts that branch's step here) */
+static const char store_migration_8[] = "";
+
+/* --- the SLA clock kept on the follow-up row (issue 14): step 9 --- */
+/* seguimiento.sla: the "sla" block of the filing as segcont_sla gives it (JSON text);
+ * sla_dia: the Bogotá day it was worked out for, '9999-12-31' for a block that no longer
+ * moves with the date (clock stopped, or not applicable), NULL when an input of the clock
+ * changed and it must be worked out again (store_sla_refresh); sla_estado, sla_fecha_limite
+ * and sla_dias_restantes: the block's members the list filters and sorts by.
+ * fecha_radicacion: radicado's, copied so seguimiento's indexes serve the list's orders.
+ * The triggers clear sla_dia whenever something the clock reads changes, whichever code
+ * writes: the follow-up's estado, tipo_tramite (the target), dates and lawyer, any
+ * gestión, the filing's number, DS state and date. sla_huella: what the stored blocks were
+ * worked out with (targets, calendar; store_sla_fingerprint). */
+static const char store_migration_9[] =
+    "ALTER TABLE seguimiento ADD COLUMN sla TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_dia TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_estado TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_fecha_limite TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_dias_restantes INTEGER;"
+    "ALTER TABLE seguimiento ADD COLUMN fecha_radicacion TEXT NOT NULL DEFAULT '';"
+    "UPDATE seguimiento SET fecha_radicacion = coalesce((SELECT r.fecha_radicacion"
+    " FROM radicado r WHERE r.id = seguimiento.radicado_id), '');"
+    "CREATE INDEX seguimiento_sla_dia ON seguimiento (sla_dia);"
+    "CREATE TABLE sla_huella ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " huella TEXT NOT NULL"
+    ");"
+    "CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = coalesce((SELECT"
+    " r.fecha_radicacion FROM radicado r WHERE r.id = NEW.radicado_id), '')"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER seguimiento_sla_au AFTER UPDATE OF estado, tipo_tramite, fecha_reparto,"
+    " fecha_conclusion, abogado_id, radicado_id ON seguimiento"
+    " WHEN OLD.estado IS NOT NEW.estado OR OLD.tipo_tramite IS NOT NEW.tipo_tramite"
+    " OR OLD.fecha_reparto IS NOT NEW.fecha_reparto"
+    " OR OLD.fecha_conclusion IS NOT NEW.fecha_conclusion"
+    " OR OLD.abogado_id IS NOT NEW.abogado_id OR OLD.radicado_id IS NOT NEW.radicado_id BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER gestion_sla_ai AFTER INSERT ON gestion BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER gestion_sla_au AFTER UPDATE ON gestion BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL"
+    " WHERE radicado_id IN (OLD.radicado_id, NEW.radicado_id); END;"
+    "CREATE TRIGGER gestion_sla_ad AFTER DELETE ON gestion BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL WHERE radicado_id = OLD.radicado_id; END;"
+    "CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion"
+    " ON radicado WHEN OLD.numero IS NOT NEW.numero OR OLD.estado_ds IS NOT NEW.estado_ds"
+    " OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
+    " WHERE radicado_id = NEW.id; END;";
+
 const char *const store_schema_migrations[] = {
     store_migration_1, store_migration_2, store_migration_3, store_migration_4,
-    store_migration_5, store_migration_6, store_migration_7,
+    store_migration_5, store_migration_6, store_migration_7, store_migration_8,
+    store_migration_9,
 };
 
 const int store_schema_count =

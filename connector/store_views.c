@@ -38,11 +38,11 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 
 /* ---- The filing list */
 
-/* ORDER BY one member of the row's SLA block, then the oldest filing first; nulls (no
- * clock) become last, whichever the direction, so that the block is worked out once a row. */
-#define STORE_VIEWS_SLA_ORDER(member, last, dir)                                                   \
-	"coalesce(json_extract(segcont_sla(r.numero, ?17), '$." member "'), " last ")" dir ","     \
-	" r.fecha_radicacion, r.id"
+/* ORDER BY one member of the row's stored SLA block (store_sla.c, fresh for the list's day:
+ * store_sla_fresh ran first), then the oldest filing first; nulls (no clock) become last,
+ * whichever the direction. */
+#define STORE_VIEWS_SLA_ORDER(column, last, dir)                                                   \
+	"coalesce(s." column ", " last ")" dir ", r.fecha_radicacion, r.id"
 
 /* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
 static const struct {
@@ -63,16 +63,17 @@ static const struct {
 				   "s.fecha_reparto IS NULL, s.fecha_reparto, r.id"},
     [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
 					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
-    /* By the SLA block the row shows (segcont_sla at the list's instant, ?17); filings
-     * without one (unassigned: no fecha límite) last. */
+    /* By the SLA block the row shows (its stored copy); filings without one (unassigned:
+     * no fecha límite) last. */
     [STORE_ORDER_FECHA_LIMITE] = {"fecha_limite",
-				  STORE_VIEWS_SLA_ORDER("fecha_limite", "'9999-12-31'", "")},
+				  STORE_VIEWS_SLA_ORDER("sla_fecha_limite", "'9999-12-31'", "")},
     [STORE_ORDER_FECHA_LIMITE_DESC] = {"-fecha_limite",
-				       STORE_VIEWS_SLA_ORDER("fecha_limite", "''", " DESC")},
+				       STORE_VIEWS_SLA_ORDER("sla_fecha_limite", "''", " DESC")},
     [STORE_ORDER_DIAS_RESTANTES] = {"dias_restantes",
-				    STORE_VIEWS_SLA_ORDER("dias_restantes", "1e18", "")},
+				    STORE_VIEWS_SLA_ORDER("sla_dias_restantes", "1e18", "")},
     [STORE_ORDER_DIAS_RESTANTES_DESC] = {"-dias_restantes",
-					 STORE_VIEWS_SLA_ORDER("dias_restantes", "-1e18", " DESC")},
+					 STORE_VIEWS_SLA_ORDER("sla_dias_restantes", "-1e18",
+							       " DESC")},
 };
 
 /* A signed contract's (numero_contrato set) legalization items still missing, by their
@@ -88,6 +89,12 @@ static const struct {
 	" UNION ALL SELECT 5, 'publicado_secop' WHERE coalesce(s.publicado_secop, 0) <> 1"         \
 	" ORDER BY k))) END"
 
+/* The block a row shows at instant now (a parameter) of day today (a parameter): the stored
+ * one when it is fresh, else worked out (a row its transaction marked, or another day's). */
+#define STORE_VIEWS_SLA_SHOWN(today, now)                                                          \
+	"CASE WHEN s.sla_dia = '9999-12-31' OR s.sla_dia = " today " THEN s.sla"                   \
+	" ELSE segcont_sla(r.numero, " now ") END"
+
 /* One list row: what a list view shows; the sender (personal data) and the rest of the
  * follow-up come with the filing itself (GET /api/radicados/{numero}). */
 #define STORE_VIEWS_LIST_ROW                                                                       \
@@ -101,7 +108,7 @@ static const struct {
 	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
 	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version,"                           \
 	" 'legalizacion_pendiente', " STORE_VIEWS_LEGAL_MISSING ","                                \
-	" 'sla', json(segcont_sla(r.numero, ?17)))"
+	" 'sla', json(" STORE_VIEWS_SLA_SHOWN("?25", "?17") "))"
 
 /* The list's optional filters: their conditions in the order of their parameters (?1..?9)
  * and of their bits in the shape key, and the tables each reads (1: seguimiento, 2:
@@ -119,8 +126,8 @@ static const struct {
     {"r.fecha_radicacion < ?5", 2},
     {"r.id IN (SELECT value FROM json_each(?6))", 2},
     {"(?7 = 1 AND " STORE_VIEWS_OPEN ")", 1},
-    /* The SLA state as the row's block says (at the current time). */
-    {"(" STORE_VIEWS_OPEN " AND json_extract(segcont_sla(r.numero, NULL), '$.estado') = ?8)", 3},
+    /* The SLA state as the row's stored block says (store_sla_fresh ran first). */
+    {"(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)", 1},
     {"(?9 = 1 AND coalesce(s.numero_contrato, '') <> '' AND (s.fecha_rp IS NULL"
      " OR s.fecha_aprobacion_garantias IS NULL OR s.fecha_arl IS NULL"
      " OR s.fecha_acta_inicio IS NULL OR coalesce(s.publicado_secop, 0) <> 1))",
@@ -162,6 +169,8 @@ _Static_assert(STORE_VIEWS_PARAM_NOW == 17, "STORE_VIEWS_LIST_ROW and the SLA or
 #define STORE_VIEWS_PARAM_FTS (STORE_VIEWS_PARAM_NOW + 1)
 #define STORE_VIEWS_PARAM_MEMBER (STORE_VIEWS_PARAM_FTS + STORE_LIST_MAX_TERMS)
 #define STORE_VIEWS_PARAM_NUMBER (STORE_VIEWS_PARAM_MEMBER + 1) /* q as a number's key */
+#define STORE_VIEWS_PARAM_TODAY (STORE_VIEWS_PARAM_NUMBER + 1)	/* ?25: the day of ?17 */
+_Static_assert(STORE_VIEWS_PARAM_TODAY == 25, "STORE_VIEWS_LIST_ROW names ?25");
 #define STORE_VIEWS_NUMBER_MAX 64 /* bytes of a number typed in q, separators removed */
 
 /* The q words: each one's LIKE pattern and FTS5 query; and q as a filing number's key
@@ -422,6 +431,7 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 				 struct buf *out)
 {
 	struct store_views_page_each e = {out, 1};
+	char today[STORE_SLA_DAY_LEN];
 
 	if (q->total_known >= 0) {
 		*total = q->total_known;
@@ -436,6 +446,9 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 	if (store_views_bind_filters(s, page, q, w) < 0 ||
 	    store_bind_at(s, page, STORE_VIEWS_PARAM_LIMIT, store_int(q->limit),
 			  store_int(q->offset), store_text(q->now)) < 0)
+		return -1;
+	store_sla_day(q->now, today);
+	if (store_bind_at(s, page, STORE_VIEWS_PARAM_TODAY, store_text(today)) < 0)
 		return -1;
 	buf_puts(out, "[");
 	if (store_each(s, page, store_views_page_row, &e, "no se pudo leer el listado") < 0)
@@ -513,7 +526,8 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	if (page == NULL)
 		goto done;
 	/* Count, page and number in one read transaction, so the total matches the page (the
-	 * caller's, when it already holds one). */
+	 * caller's, when it already holds one), once the stored SLA blocks are fresh. */
+	store_sla_fresh(s, q->now);
 	if (store_read_begin(s, &own) < 0)
 		goto done;
 	rc = store_views_list_read(s, q, count, page, &w, total, out);
@@ -575,7 +589,7 @@ static char *store_views_filing_sql(const void *arg)
 		     " 'valor_nuevo', a.valor_nuevo))"
 		     " FROM auditoria a LEFT JOIN usuario au ON au.id = a.usuario_id"
 		     " WHERE a.radicado_id = r.id)),"
-		     " 'sla', json(segcont_sla(r.numero, NULL)))"
+		     " 'sla', json(" STORE_VIEWS_SLA_SHOWN("?2", "NULL") "))"
 		     " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE r.numero = ?1");
 	return buf_steal(&b);
@@ -585,9 +599,14 @@ int store_filing_json(struct store *s, const char *numero, struct buf *out)
 {
 	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_FILING_JSON, 0, store_views_filing_sql,
 					    NULL, STORE_PREPARE_ERROR);
+	char today[STORE_SLA_DAY_LEN];
 	int found;
 
-	found = store_row_of(s, st, store_text(numero), "no se pudo leer el radicado");
+	store_sla_fresh(s, NULL);
+	store_sla_day(NULL, today);
+	if (store_bind(s, st, store_text(numero), store_text(today)) < 0)
+		return -1;
+	found = store_row(s, st, "no se pudo leer el radicado");
 	if (found <= 0)
 		return found;
 	buf_append(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));

@@ -150,7 +150,17 @@ for sql in ("DROP TRIGGER seguimiento_texto_ai", "DROP TRIGGER seguimiento_texto
             "DROP TRIGGER seguimiento_texto_ad", "DROP TRIGGER gestion_texto_ai",
             "DROP TRIGGER gestion_texto_au", "DROP TRIGGER gestion_texto_ad",
             "DROP VIEW seguimiento_texto_fuente", "DROP TABLE seguimiento_texto",
-            "DROP INDEX radicado_numero_clave", "PRAGMA user_version = 6"):
+            "DROP INDEX radicado_numero_clave",
+            # migration 9 (the SLA blocks kept on the follow-up rows) undone as well
+            "DROP TRIGGER seguimiento_sla_ai", "DROP TRIGGER seguimiento_sla_au",
+            "DROP TRIGGER gestion_sla_ai", "DROP TRIGGER gestion_sla_au",
+            "DROP TRIGGER gestion_sla_ad", "DROP TRIGGER radicado_sla_au",
+            "DROP INDEX seguimiento_sla_dia", "DROP TABLE sla_huella",
+            "ALTER TABLE seguimiento DROP COLUMN sla", "ALTER TABLE seguimiento DROP COLUMN sla_dia",
+            "ALTER TABLE seguimiento DROP COLUMN sla_estado",
+            "ALTER TABLE seguimiento DROP COLUMN sla_fecha_limite",
+            "ALTER TABLE seguimiento DROP COLUMN sla_dias_restantes",
+            "ALTER TABLE seguimiento DROP COLUMN fecha_radicacion", "PRAGMA user_version = 6"):
     con.execute(sql)
 con.commit()
 t.check(con.execute("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%texto%'").fetchone()[0] == 0,
@@ -158,7 +168,7 @@ t.check(con.execute("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%texto%
 con.close()
 proc = t.start_serve(env["conf"], env["work"])
 t.wait_healthz(B)
-t.check(q("PRAGMA user_version")[0][0] == 7, "serve la lleva al esquema 7")
+t.check(q("PRAGMA user_version")[0][0] == 9, "serve la lleva al esquema 9")
 t.check(q("SELECT rowid FROM seguimiento_texto ORDER BY rowid") == ids, "la migración llena el índice: %s" % ids)
 for texto, n in (("ñandu", N1), ("zipaquira", N1), ("presupuestal", N2), ("tocancipa", N2)):
     st, b = buscar(texto)
