@@ -736,6 +736,10 @@ void store_close(struct store *s)
 	if (s == NULL)
 		return;
 	store_cache_free(s);
+	/* SQLite's advice: statistics kept fresh for the planner, cheap when nothing changed. */
+	if (s->db != NULL && sqlite3_get_autocommit(s->db) &&
+	    sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL) != SQLITE_OK)
+		log_debug(STORE_MODULE, "PRAGMA optimize: %s", sqlite3_errmsg(s->db));
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_error(STORE_MODULE, "no se pudo cerrar la base de datos: %s",
 			  sqlite3_errmsg(s->db));

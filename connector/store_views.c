@@ -42,27 +42,29 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
  * store_sla_fresh ran first), then the oldest filing first; nulls (no clock) become last,
  * whichever the direction. */
 #define STORE_VIEWS_SLA_ORDER(column, last, dir)                                                   \
-	"coalesce(s." column ", " last ")" dir ", r.fecha_radicacion, r.id"
+	"coalesce(s." column ", " last ")" dir ", s.fecha_radicacion, s.radicado_id"
 
 /* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
 static const struct {
 	const char *name;
 	const char *sql;
 } store_list_orders[STORE_ORDER_COUNT] = {
-    [STORE_ORDER_FECHA_DESC] = {"-fecha", "r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_FECHA] = {"fecha", "r.fecha_radicacion, r.id"},
+    [STORE_ORDER_FECHA_DESC] = {"-fecha", "s.fecha_radicacion DESC, s.radicado_id DESC"},
+    [STORE_ORDER_FECHA] = {"fecha", "s.fecha_radicacion, s.radicado_id"},
     [STORE_ORDER_NUMERO] = {"numero", "r.numero"},
     [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC"},
-    [STORE_ORDER_ESTADO] = {"estado", "s.estado, r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_ESTADO_DESC] = {"-estado", "s.estado DESC, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_ESTADO] = {"estado",
+			    "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC"},
+    [STORE_ORDER_ESTADO_DESC] = {"-estado",
+				 "s.estado DESC, s.fecha_radicacion DESC, s.radicado_id DESC"},
     [STORE_ORDER_TIPO_TRAMITE] = {"tipo_tramite",
-				  "s.tipo_tramite, r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite",
-				       "s.tipo_tramite DESC, r.fecha_radicacion DESC, r.id DESC"},
+				  "s.tipo_tramite, s.fecha_radicacion DESC, s.radicado_id DESC"},
+    [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite", "s.tipo_tramite DESC,"
+							 " s.fecha_radicacion DESC, s.radicado_id DESC"},
     [STORE_ORDER_FECHA_REPARTO] = {"fecha_reparto",
-				   "s.fecha_reparto IS NULL, s.fecha_reparto, r.id"},
-    [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
-					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
+				   "s.fecha_reparto IS NULL, s.fecha_reparto, s.radicado_id"},
+    [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto", "s.fecha_reparto IS NULL,"
+							  " s.fecha_reparto DESC, s.radicado_id DESC"},
     /* By the SLA block the row shows (its stored copy); filings without one (unassigned:
      * no fecha límite) last. */
     [STORE_ORDER_FECHA_LIMITE] = {"fecha_limite",
@@ -122,9 +124,10 @@ static const struct {
     {"s.estado = ?1", 1},
     {"s.abogado_id = ?2", 1},
     {"s.tipo_tramite = ?3", 1},
-    {"r.fecha_radicacion >= ?4", 2},
-    {"r.fecha_radicacion < ?5", 2},
-    {"r.id IN (SELECT value FROM json_each(?6))", 2},
+    /* The follow-up's copy of the date (its indexes serve the orders). */
+    {"s.fecha_radicacion >= ?4", 1},
+    {"s.fecha_radicacion < ?5", 1},
+    {"s.radicado_id IN (SELECT value FROM json_each(?6))", 1},
     {"(?7 = 1 AND " STORE_VIEWS_OPEN ")", 1},
     /* The SLA state as the row's stored block says (store_sla_fresh ran first). */
     {"(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)", 1},
