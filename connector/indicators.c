@@ -652,3 +652,23 @@ char *indicators_sla_print(const struct config *cfg)
 		buf_printf(&b, "%s%s", i > 0 ? "," : "", cfg->non_working_days[i]);
 	return buf_steal(&b);
 }
+
+char *indicators_sla_text(void *arg, struct store *s, const char *numero, const char *now,
+			  char *err, size_t errlen)
+{
+	const struct indicators_sla_ctx *ctx = arg;
+	json_t *sla = NULL;
+	enum indicators_rc rc =
+	    indicators_sla_for(s, ctx->cfg, ctx->cal, numero, now, &sla, err, errlen);
+	char *text;
+
+	if (rc == INDICATORS_NOT_FOUND)
+		return xstrdup("null");
+	if (rc != INDICATORS_OK)
+		return NULL;
+	text = json_dumps(sla, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+	json_decref(sla);
+	if (text == NULL)
+		set_error(err, errlen, "el bloque sla no se pudo escribir");
+	return text;
+}
