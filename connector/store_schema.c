@@ -325,6 +325,25 @@ static const char store_migration_8[] = "";
  * gestión, the filing's number, DS state and date. sla_huella: what the stored blocks were
  * worked out with (targets, calendar; store_sla_fingerprint). The indexes below let the
  * list's orders read one page of entries instead of sorting a whole filter. */
+/* Whether follow-up row t ("NEW.", "OLD." or "") is a signed contract with a legalization
+ * item missing (store_views.c's legalizacion_pendiente filter): 1 or 0. */
+#define STORE_SCHEMA_LEGAL(t)                                                                      \
+	"(coalesce(" t "numero_contrato, '') <> '' AND (" t "fecha_rp IS NULL"                     \
+	" OR " t "fecha_aprobacion_garantias IS NULL OR " t "fecha_arl IS NULL"                    \
+	" OR " t "fecha_acta_inicio IS NULL OR coalesce(" t "publicado_secop, 0) <> 1))"
+/* Row t's key in seguimiento_conteo, and the statements that count it in and out. */
+#define STORE_SCHEMA_COUNTED(t)                                                                    \
+	t "estado, coalesce(" t "abogado_id, 0), " t "tipo_tramite, coalesce(" t "sla_estado, ''), " \
+	    STORE_SCHEMA_LEGAL(t)
+#define STORE_SCHEMA_COUNT_ADD(t)                                                                  \
+	"INSERT INTO seguimiento_conteo VALUES (" STORE_SCHEMA_COUNTED(t) ", 1)"                   \
+	" ON CONFLICT DO UPDATE SET n = n + 1;"
+#define STORE_SCHEMA_COUNT_SUB(t)                                                                  \
+	"UPDATE seguimiento_conteo SET n = n - 1 WHERE estado = " t "estado"                       \
+	" AND abogado_id = coalesce(" t "abogado_id, 0) AND tipo_tramite = " t "tipo_tramite"      \
+	" AND sla_estado = coalesce(" t "sla_estado, '')"                                          \
+	" AND legalizacion = " STORE_SCHEMA_LEGAL(t) ";"
+
 static const char store_migration_9[] =
     "ALTER TABLE seguimiento ADD COLUMN sla TEXT;"
     "ALTER TABLE seguimiento ADD COLUMN sla_dia TEXT;"
@@ -335,6 +354,31 @@ static const char store_migration_9[] =
     "UPDATE seguimiento SET fecha_radicacion = coalesce((SELECT r.fecha_radicacion"
     " FROM radicado r WHERE r.id = seguimiento.radicado_id), '');"
     "CREATE INDEX seguimiento_sla_dia ON seguimiento (sla_dia);"
+    /* seguimiento_conteo: how many follow-up rows have each (estado, lawyer or 0, tipo de
+     * trámite, stored SLA state or '', legalización pendiente), kept by triggers, so the
+     * list counts a shape of those filters without reading the rows. */
+    "CREATE TABLE seguimiento_conteo ("
+    " estado TEXT NOT NULL,"
+    " abogado_id INTEGER NOT NULL,"
+    " tipo_tramite TEXT NOT NULL,"
+    " sla_estado TEXT NOT NULL,"
+    " legalizacion INTEGER NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY (estado, abogado_id, tipo_tramite, sla_estado, legalizacion)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO seguimiento_conteo SELECT " STORE_SCHEMA_COUNTED("") ", count(*)"
+    " FROM seguimiento GROUP BY 1, 2, 3, 4, 5;"
+    "CREATE TRIGGER seguimiento_conteo_ai AFTER INSERT ON seguimiento BEGIN"
+    " " STORE_SCHEMA_COUNT_ADD("NEW.") " END;"
+    "CREATE TRIGGER seguimiento_conteo_ad AFTER DELETE ON seguimiento BEGIN"
+    " " STORE_SCHEMA_COUNT_SUB("OLD.") " END;"
+    "CREATE TRIGGER seguimiento_conteo_au AFTER UPDATE OF estado, abogado_id, tipo_tramite,"
+    " sla_estado, numero_contrato, fecha_rp, fecha_aprobacion_garantias, fecha_arl,"
+    " fecha_acta_inicio, publicado_secop ON seguimiento"
+    " WHEN OLD.estado IS NOT NEW.estado OR OLD.abogado_id IS NOT NEW.abogado_id"
+    " OR OLD.tipo_tramite IS NOT NEW.tipo_tramite OR OLD.sla_estado IS NOT NEW.sla_estado"
+    " OR " STORE_SCHEMA_LEGAL("OLD.") " <> " STORE_SCHEMA_LEGAL("NEW.") " BEGIN"
+    " " STORE_SCHEMA_COUNT_SUB("OLD.") " " STORE_SCHEMA_COUNT_ADD("NEW.") " END;"
     /* The list's orders under each single filter read about one page of index entries
      * (store_views.c store_list_orders): by date under no filter, estado, lawyer or tipo
      * de trámite; by fecha límite (ascending, no clock last) under none and the lawyer. */

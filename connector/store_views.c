@@ -117,24 +117,28 @@ static const struct {
  * radicado). */
 #define STORE_VIEWS_NFILTERS 9
 #define STORE_VIEWS_OPEN "s.estado IN ('repartido', 'en_revision', 'devuelto')"
+/* counted: the condition on seguimiento_conteo (aliased s) for a count from the counters,
+ * NULL for a filter they do not count by. */
 static const struct {
 	const char *sql;
 	int tables;
+	const char *counted;
 } store_views_filters[STORE_VIEWS_NFILTERS] = {
-    {"s.estado = ?1", 1},
-    {"s.abogado_id = ?2", 1},
-    {"s.tipo_tramite = ?3", 1},
+    {"s.estado = ?1", 1, "s.estado = ?1"},
+    {"s.abogado_id = ?2", 1, "s.abogado_id = ?2"},
+    {"s.tipo_tramite = ?3", 1, "s.tipo_tramite = ?3"},
     /* The follow-up's copy of the date (its indexes serve the orders). */
-    {"s.fecha_radicacion >= ?4", 1},
-    {"s.fecha_radicacion < ?5", 1},
-    {"s.radicado_id IN (SELECT value FROM json_each(?6))", 1},
-    {"(?7 = 1 AND " STORE_VIEWS_OPEN ")", 1},
+    {"s.fecha_radicacion >= ?4", 1, NULL},
+    {"s.fecha_radicacion < ?5", 1, NULL},
+    {"s.radicado_id IN (SELECT value FROM json_each(?6))", 1, NULL},
+    {"(?7 = 1 AND " STORE_VIEWS_OPEN ")", 1, "(?7 = 1 AND " STORE_VIEWS_OPEN ")"},
     /* The SLA state as the row's stored block says (store_sla_fresh ran first). */
-    {"(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)", 1},
+    {"(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)", 1,
+     "(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)"},
     {"(?9 = 1 AND coalesce(s.numero_contrato, '') <> '' AND (s.fecha_rp IS NULL"
      " OR s.fecha_aprobacion_garantias IS NULL OR s.fecha_arl IS NULL"
      " OR s.fecha_acta_inicio IS NULL OR coalesce(s.publicado_secop, 0) <> 1))",
-     1},
+     1, "(?9 = 1 AND s.legalizacion = 1)"},
 };
 
 /* Filter i's value in q: kind STORE_VAL_NULL when q does not filter by it. */
@@ -337,6 +341,27 @@ static void store_views_where(const struct store_list_query *q, const struct sto
 	buf_puts(b, "))");
 }
 
+/* Appends the WHERE clause of a shape on seguimiento_conteo ("" without filters) and
+ * returns 1 when the counters count by every filter the shape has; else 0. */
+static int store_views_counted(const struct store_list_query *q, const struct store_views_words *w,
+			       struct buf *b)
+{
+	const char *and = " WHERE ";
+
+	buf_puts(b, "");
+	if (w->n > 0)
+		return 0;
+	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
+		if (store_views_filter(q, i).kind == STORE_VAL_NULL)
+			continue;
+		if (store_views_filters[i].counted == NULL)
+			return 0;
+		buf_printf(b, "%s%s", and, store_views_filters[i].counted);
+		and = " AND ";
+	}
+	return 1;
+}
+
 /* A list query, its number of words and which of its statements to build. */
 struct store_views_shape {
 	const struct store_list_query *q;
@@ -355,6 +380,14 @@ static char *store_views_list_sql(const void *arg)
 
 	buf_init(&where);
 	buf_init(&sql);
+	/* A count by the counters' dimensions only reads them (migration 9). */
+	if (sh->page == 0 && store_views_counted(sh->q, sh->w, &where)) {
+		buf_printf(&sql, "SELECT coalesce(sum(n), 0) FROM seguimiento_conteo s%s",
+			   where.data);
+		buf_free(&where);
+		return buf_steal(&sql);
+	}
+	buf_reset(&where);
 	store_views_where(sh->q, sh->w, &where, &uses_s, &uses_r);
 	/* Count from the one table the filters need (each filing has exactly one follow-up),
 	 * joining only when they need both. */

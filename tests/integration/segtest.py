@@ -377,9 +377,11 @@ def db_dump(dbpath):
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         for t in tables:
             # FTS5's own storage (some WITHOUT ROWID): seguimiento_texto itself is compared.
-            # The planner's statistics (PRAGMA optimize) and the stored SLA blocks, which a
-            # read may work out again (a day changed, another connection wrote) are not data.
-            if t == "sync_estado" or t.startswith("seguimiento_texto_") or t.startswith("sqlite_stat"):
+            # The planner's statistics (PRAGMA optimize), the stored SLA blocks, which a read
+            # may work out again (a day changed, another connection wrote), and the counters
+            # that follow them are not data.
+            if (t in ("sync_estado", "seguimiento_conteo") or t.startswith("seguimiento_texto_")
+                    or t.startswith("sqlite_stat")):
                 continue
             cols = [r[1] for r in con.execute("PRAGMA table_info(%s)" % t)]
             if t == "seguimiento":

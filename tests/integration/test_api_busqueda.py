@@ -156,6 +156,8 @@ for sql in ("DROP TRIGGER seguimiento_texto_ai", "DROP TRIGGER seguimiento_texto
             "DROP TRIGGER gestion_sla_ai", "DROP TRIGGER gestion_sla_au",
             "DROP TRIGGER gestion_sla_ad", "DROP TRIGGER radicado_sla_au",
             "DROP INDEX seguimiento_sla_dia", "DROP TABLE sla_huella",
+            "DROP TRIGGER seguimiento_conteo_ai", "DROP TRIGGER seguimiento_conteo_ad",
+            "DROP TRIGGER seguimiento_conteo_au", "DROP TABLE seguimiento_conteo",
             "DROP INDEX seguimiento_fecha", "DROP INDEX seguimiento_tipo",
             "DROP INDEX seguimiento_limite", "DROP INDEX seguimiento_abogado_limite",
             "DROP INDEX seguimiento_estado", "DROP INDEX seguimiento_abogado",

@@ -418,6 +418,135 @@ static void test_filters_and_orders(void **state)
 	store_close(s);
 }
 
+/* Every counter equals the count(*) it stands for (both ways), and the list's totals for
+ * the shapes it counts from them equal a count of the rows, after a random mix of writes
+ * through the store and by another program. */
+#define TEST_COUNTERS_KEY                                                                          \
+	"estado, coalesce(abogado_id, 0), tipo_tramite, coalesce(sla_estado, ''),"                 \
+	" coalesce(numero_contrato, '') <> '' AND (fecha_rp IS NULL"                               \
+	" OR fecha_aprobacion_garantias IS NULL OR fecha_arl IS NULL"                              \
+	" OR fecha_acta_inicio IS NULL OR coalesce(publicado_secop, 0) <> 1)"
+#define TEST_COUNTERS_DIFF                                                                         \
+	"SELECT count(*) FROM (SELECT * FROM (SELECT " TEST_COUNTERS_KEY ", count(*)"              \
+	" FROM seguimiento GROUP BY 1, 2, 3, 4, 5) EXCEPT SELECT estado, abogado_id,"              \
+	" tipo_tramite, sla_estado, legalizacion, n FROM seguimiento_conteo WHERE n <> 0"          \
+	" UNION ALL SELECT * FROM (SELECT estado, abogado_id, tipo_tramite, sla_estado,"           \
+	" legalizacion, n FROM seguimiento_conteo WHERE n <> 0 EXCEPT SELECT " TEST_COUNTERS_KEY   \
+	", count(*) FROM seguimiento GROUP BY 1, 2, 3, 4, 5))"
+
+static long long test_total(struct store *s, const struct store_list_query *base)
+{
+	struct store_list_query q = *base;
+	struct buf out;
+	long long total;
+
+	q.orden = STORE_ORDER_FECHA_DESC;
+	q.limit = 1;
+	q.total_known = -1;
+	buf_init(&out);
+	if (store_list_json(s, &q, &total, &out) < 0)
+		fail_msg("store_list_json: %s", store_errmsg(s));
+	buf_free(&out);
+	return total;
+}
+
+static void test_counters(void **state)
+{
+	static const char *const estados[] = {"recibido", "repartido", "en_revision", "devuelto",
+					      "concluido", "archivado"};
+	static const char *const tipos[] = {"contratacion_directa", "proceso_seleccion", "otro"};
+	int calls = 0;
+	struct store *s;
+	unsigned seed = 14;
+	char numero[32];
+	char sql[512];
+
+	(void)state;
+	s = test_open("counters.db", &calls);
+	test_exec("counters.db", "INSERT INTO usuario (id, nombre, rol, creado) VALUES"
+				 " (1, 'Ana', 'abogado', '" TEST_NOW "'),"
+				 " (2, 'Beto', 'abogado', '" TEST_NOW "')");
+	for (int i = 0; i < 40; i++) {
+		snprintf(numero, sizeof(numero), "2026342%07d1", i);
+		test_add(s, numero);
+	}
+	for (int round = 0; round < 200; round++) {
+		int id = 1 + (int)(rand_r(&seed) % 40);
+		int what = (int)(rand_r(&seed) % 6);
+
+		snprintf(numero, sizeof(numero), "2026342%07d1", id - 1);
+		if (what == 0)
+			test_set(s, numero, STORE_FU_ESTADO, estados[rand_r(&seed) % 6]);
+		else if (what == 1)
+			test_set(s, numero, STORE_FU_TIPO_TRAMITE, tipos[rand_r(&seed) % 3]);
+		else if (what == 2)
+			test_set(s, numero, STORE_FU_NUMERO_CONTRATO, rand_r(&seed) % 2 ? "C-1" : "");
+		else if (what == 3)
+			test_set(s, numero, STORE_FU_FECHA_RP, rand_r(&seed) % 2 ? "2026-11-05" : NULL);
+		else {
+			/* Another program: a lawyer (none, 1 or 2) or an estado, by SQL. */
+			if (what == 4)
+				snprintf(sql, sizeof(sql),
+					 "UPDATE seguimiento SET abogado_id = %s WHERE radicado_id = %d",
+					 (const char *[]){"NULL", "1", "2"}[rand_r(&seed) % 3], id);
+			else
+				snprintf(sql, sizeof(sql),
+					 "UPDATE seguimiento SET estado = '%s' WHERE radicado_id = %d",
+					 estados[rand_r(&seed) % 6], id);
+			test_exec("counters.db", sql);
+		}
+		if (round % 50 == 49)
+			test_text_is("counters.db", TEST_COUNTERS_DIFF, "0");
+	}
+	/* A row deleted (by another program) and the counters follow. */
+	test_exec("counters.db", "DELETE FROM seguimiento WHERE radicado_id = 3");
+	test_text_is("counters.db", TEST_COUNTERS_DIFF, "0");
+	/* The list's totals from the counters, fresh for the day first. */
+	{
+		struct store_list_query q = {.orden = STORE_ORDER_FECHA_DESC};
+		char *want;
+
+		assert_int_equal(store_sla_refresh(s, NULL), 0);
+		q.estado = "devuelto";
+		want = test_text("counters.db",
+				 "SELECT count(*) FROM seguimiento WHERE estado = 'devuelto'");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.estado = NULL;
+		q.abogado_id = 2;
+		q.abiertos = 1;
+		want = test_text("counters.db",
+				 "SELECT count(*) FROM seguimiento WHERE abogado_id = 2 AND estado IN"
+				 " ('repartido', 'en_revision', 'devuelto')");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.abogado_id = 0;
+		q.semaforo = "vencido";
+		want = test_text("counters.db",
+				 "SELECT count(*) FROM seguimiento WHERE sla_estado = 'vencido' AND"
+				 " estado IN ('repartido', 'en_revision', 'devuelto')");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.semaforo = NULL;
+		q.abiertos = 0;
+		q.legalizacion_pendiente = 1;
+		q.tipo_tramite = "otro";
+		want = test_text("counters.db",
+				 "SELECT count(*) FROM seguimiento WHERE tipo_tramite = 'otro' AND"
+				 " coalesce(numero_contrato, '') <> '' AND (fecha_rp IS NULL"
+				 " OR fecha_aprobacion_garantias IS NULL OR fecha_arl IS NULL"
+				 " OR fecha_acta_inicio IS NULL OR coalesce(publicado_secop, 0) <> 1)");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.legalizacion_pendiente = 0;
+		q.tipo_tramite = NULL;
+		want = test_text("counters.db", "SELECT count(*) FROM seguimiento");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+	}
+	store_close(s);
+}
+
 static int test_setup(void **state)
 {
 	(void)state;
@@ -435,7 +564,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_refresh_after_writes), cmocka_unit_test(test_dirty_shown_exactly),
 	    cmocka_unit_test(test_day_change),		 cmocka_unit_test(test_fingerprint),
-	    cmocka_unit_test(test_filters_and_orders),
+	    cmocka_unit_test(test_filters_and_orders), cmocka_unit_test(test_counters),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);
