@@ -285,9 +285,10 @@ void store_set_sla(struct store *s, store_sla_fn fn, void *arg);
 /* The SLA blocks kept on the follow-up rows (seguimiento.sla): works out again, through the
  * connection's SLA function, every block that is missing (an input of the clock changed)
  * or was worked out for another day than now's (NULL: the current instant), the blocks of
- * stopped clocks aside. Inside the caller's transaction when it holds one, else in its own.
- * Without an SLA function it does nothing. Every write transaction of a connection with one
- * does it before its COMMIT. 0, or -1 with the store's error (a block the function fails
+ * stopped clocks aside. Inside the caller's transaction when it holds one (at most one batch
+ * of rows), else in write transactions of its own, a batch each. Without an
+ * SLA function it does nothing. Every write transaction of a connection with one does it
+ * before its COMMIT. 0, or -1 with the store's error (a block the function fails
  * for stays missing). */
 int store_sla_refresh(struct store *s, const char *now);
 /* What the stored blocks depend on besides the data (targets, calendar; any text): when it

@@ -13,16 +13,23 @@
 
 /* The day a block that no longer moves with the date is kept for. */
 #define STORE_SLA_FIXED "'9999-12-31'"
-/* A stored block that is not fresh for day ?1: missing, or worked out for another day. */
-#define STORE_SLA_STALE_WHERE                                                                      \
-	"sla_dia IS NULL OR sla_dia < ?1 OR (sla_dia > ?1 AND sla_dia < " STORE_SLA_FIXED ")"
+#define STORE_SLA_BATCH 500 /* rows a refresh of its own stores per write transaction */
+/* The follow-up rows whose stored block is not fresh for day ?1: missing, or worked out for
+ * another day. Three ranges of the index on sla_dia, whatever the planner's statistics say
+ * (an OR of them reads the whole index when ANALYZE ran while every row was missing). */
+#define STORE_SLA_STALE_IDS                                                                        \
+	"SELECT radicado_id FROM seguimiento WHERE sla_dia IS NULL"                                \
+	" UNION ALL SELECT radicado_id FROM seguimiento WHERE sla_dia < ?1"                        \
+	" UNION ALL SELECT radicado_id FROM seguimiento WHERE sla_dia > ?1"                        \
+	" AND sla_dia < " STORE_SLA_FIXED
+/* A refresh that stored this many rows runs ANALYZE after it: the statistics of the indexes
+ * on the stored members were taken while they were empty. */
+#define STORE_SLA_ANALYZE_ROWS 10000
 
 static const char *const store_sla_sql[STORE_STMT_COUNT] = {
-    [STORE_STMT_SLA_ANY_STALE] =
-	"SELECT 1 FROM seguimiento WHERE " STORE_SLA_STALE_WHERE " LIMIT 1",
-    [STORE_STMT_SLA_STALE] = "SELECT s.radicado_id, r.numero FROM seguimiento s"
-			     " JOIN radicado r ON r.id = s.radicado_id"
-			     " WHERE s." STORE_SLA_STALE_WHERE,
+    [STORE_STMT_SLA_ANY_STALE] = STORE_SLA_STALE_IDS " LIMIT 1",
+    [STORE_STMT_SLA_STALE] = "SELECT p.radicado_id, r.numero FROM (" STORE_SLA_STALE_IDS
+			     " LIMIT ?2) p JOIN radicado r ON r.id = p.radicado_id",
     /* A stopped clock (detenido) or none (no_aplica) gives the same block on every later
      * day; any other (sin_iniciar, corriendo, pausado) counts days up to now. */
     [STORE_STMT_SLA_SAVE] =
@@ -91,13 +98,15 @@ static void store_sla_todo_free(struct store_sla_todo *t)
 	free(t->numero);
 }
 
-/* Works out and stores the block of each row of t for day (at now). 0 or -1 (a failure of
- * the SLA function for one row is logged and leaves that row missing). */
-static int store_sla_save_all(struct store *s, const struct store_sla_todo *t, const char *now,
-			      const char *day)
+/* Works out and stores the block of each row of t for day (at now), inside a write
+ * transaction. The number of rows stored, or -1 (a failure of the SLA function for one row
+ * is logged and leaves that row missing). */
+static long store_sla_save_all(struct store *s, const struct store_sla_todo *t, const char *now,
+			       const char *day)
 {
 	sqlite3_stmt *save = store_sla_stmt(s, STORE_STMT_SLA_SAVE);
 	size_t failed = 0;
+	long saved = 0;
 
 	if (save == NULL)
 		return -1;
@@ -120,35 +129,69 @@ static int store_sla_save_all(struct store *s, const struct store_sla_todo *t, c
 		free(json);
 		if (rc < 0)
 			return -1;
+		saved++;
 	}
 	if (failed > 1)
 		log_warn(STORE_MODULE, "%zu plazos no calculados", failed);
-	return 0;
+	return saved;
+}
+
+/* One pass inside a write transaction: the first limit rows (-1: all) not fresh for day,
+ * worked out and stored. The number of rows found into *found. 0 or -1. */
+static int store_sla_pass(struct store *s, const char *now, const char *day, long limit,
+			  size_t *found, long *saved)
+{
+	struct store_sla_todo t = {NULL, NULL, 0, 0};
+	sqlite3_stmt *stale = store_sla_stmt(s, STORE_STMT_SLA_STALE);
+	int rc;
+
+	rc = stale == NULL || store_bind(s, stale, store_text(day), store_int(limit)) < 0
+		 ? -1
+		 : store_each(s, stale, store_sla_todo_row, &t, "no se pudieron leer los plazos");
+	*found = t.n;
+	*saved = rc == 0 ? store_sla_save_all(s, &t, now, day) : -1;
+	store_sla_todo_free(&t);
+	return *saved < 0 ? -1 : 0;
 }
 
 int store_sla_refresh(struct store *s, const char *now)
 {
-	struct store_sla_todo t = {NULL, NULL, 0, 0};
 	char day[STORE_SLA_DAY_LEN];
-	sqlite3_stmt *stale;
-	int own;
+	int own = sqlite3_get_autocommit(s->db);
+	size_t found;
+	long saved;
+	long total = 0;
 	int rc;
 
 	if (s->sla == NULL || s->sla_refreshing)
 		return 0;
 	store_sla_day(now, day);
-	if (store_txn_begin(s, &own) < 0)
-		return -1;
 	s->sla_refreshing = 1;
-	stale = store_sla_stmt(s, STORE_STMT_SLA_STALE);
-	rc = stale == NULL || store_bind(s, stale, store_text(day)) < 0
-		 ? -1
-		 : store_each(s, stale, store_sla_todo_row, &t, "no se pudieron leer los plazos");
-	if (rc == 0)
-		rc = store_sla_save_all(s, &t, now, day);
-	store_sla_todo_free(&t);
-	rc = store_txn_end(s, own, rc);
+	if (!own) {
+		/* Inside the caller's transaction, before its commit: one batch (its own rows,
+		 * unless a backlog after a migration or a new day is still being worked off by
+		 * the passes of their own; the views stay exact for a row left marked). */
+		rc = store_sla_pass(s, now, day, STORE_SLA_BATCH, &found, &saved);
+		s->sla_refreshing = 0;
+		return rc;
+	}
+	/* On its own, a batch per write transaction, each chosen inside it: a refresh of every
+	 * row (after the migration, a new fingerprint) does not hold the write lock for
+	 * seconds, and connections refreshing at once share the rows instead of each doing
+	 * all. Until a batch finds fewer rows, or stores none (the SLA function fails). */
+	do {
+		if (store_begin(s) < 0) {
+			rc = -1;
+			break;
+		}
+		rc = store_txn_end(s, 1,
+				   store_sla_pass(s, now, day, STORE_SLA_BATCH, &found, &saved));
+		total += saved > 0 ? saved : 0;
+	} while (rc == 0 && found == STORE_SLA_BATCH && saved > 0);
 	s->sla_refreshing = 0;
+	if (total >= STORE_SLA_ANALYZE_ROWS &&
+	    sqlite3_exec(s->db, "ANALYZE", NULL, NULL, NULL) != SQLITE_OK)
+		log_warn(STORE_MODULE, "ANALYZE: %s", sqlite3_errmsg(s->db));
 	return rc;
 }
 
@@ -226,7 +269,13 @@ int store_sla_fingerprint(struct store *s, const char *print)
 			 ? -1
 			 : 0;
 	}
-	return store_txn_end(s, own, rc < 0 ? -1 : 0);
+	/* The rows are worked out after the commit, a batch at a time (store_sla_refresh). */
+	s->sla_refreshing = 1;
+	rc = store_txn_end(s, own, rc < 0 ? -1 : 0);
+	s->sla_refreshing = 0;
+	if (rc == 0 && own && store_sla_refresh(s, NULL) < 0)
+		log_warn(STORE_MODULE, "los plazos quedan por recalcular: %s", s->err);
+	return rc;
 }
 
 struct store_sla_blocks_each {
