@@ -653,7 +653,8 @@ static void http_api_sla_start(struct http_api *api)
 		log_error(HTTP_MODULE, "los plazos guardados quedan por recalcular: %s",
 			  store_errmsg(s));
 	else if (util_monotonic_ms() - t0 >= 1000)
-		log_info(HTTP_MODULE, "plazos guardados al día en %lld ms", util_monotonic_ms() - t0);
+		log_info(HTTP_MODULE, "plazos guardados al día en %lld ms",
+			 util_monotonic_ms() - t0);
 	store_close(s);
 }
 

@@ -53,18 +53,19 @@ static const struct {
     [STORE_ORDER_FECHA] = {"fecha", "s.fecha_radicacion, s.radicado_id"},
     [STORE_ORDER_NUMERO] = {"numero", "r.numero"},
     [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC"},
-    [STORE_ORDER_ESTADO] = {"estado",
-			    "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC"},
+    [STORE_ORDER_ESTADO] = {"estado", "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC"},
     [STORE_ORDER_ESTADO_DESC] = {"-estado",
 				 "s.estado DESC, s.fecha_radicacion DESC, s.radicado_id DESC"},
     [STORE_ORDER_TIPO_TRAMITE] = {"tipo_tramite",
 				  "s.tipo_tramite, s.fecha_radicacion DESC, s.radicado_id DESC"},
-    [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite", "s.tipo_tramite DESC,"
-							 " s.fecha_radicacion DESC, s.radicado_id DESC"},
+    [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite",
+				       "s.tipo_tramite DESC,"
+				       " s.fecha_radicacion DESC, s.radicado_id DESC"},
     [STORE_ORDER_FECHA_REPARTO] = {"fecha_reparto",
 				   "s.fecha_reparto IS NULL, s.fecha_reparto, s.radicado_id"},
-    [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto", "s.fecha_reparto IS NULL,"
-							  " s.fecha_reparto DESC, s.radicado_id DESC"},
+    [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
+					"s.fecha_reparto IS NULL,"
+					" s.fecha_reparto DESC, s.radicado_id DESC"},
     /* By the SLA block the row shows (its stored copy); filings without one (unassigned:
      * no fecha límite) last. */
     [STORE_ORDER_FECHA_LIMITE] = {"fecha_limite",
@@ -96,6 +97,9 @@ static const struct {
 #define STORE_VIEWS_SLA_SHOWN(today, now)                                                          \
 	"CASE WHEN s.sla_dia = '9999-12-31' OR s.sla_dia = " today " THEN s.sla"                   \
 	" ELSE segcont_sla(r.numero, " now ") END"
+
+/* The filing's: at the current time (NULL) of day ?2. */
+#define STORE_VIEWS_FILING_SLA STORE_VIEWS_SLA_SHOWN("?2", "NULL")
 
 /* One list row: what a list view shows; the sender (personal data) and the rest of the
  * follow-up come with the filing itself (GET /api/radicados/{numero}). */
@@ -625,7 +629,7 @@ static char *store_views_filing_sql(const void *arg)
 		     " 'valor_nuevo', a.valor_nuevo))"
 		     " FROM auditoria a LEFT JOIN usuario au ON au.id = a.usuario_id"
 		     " WHERE a.radicado_id = r.id)),"
-		     " 'sla', json(" STORE_VIEWS_SLA_SHOWN("?2", "NULL") "))"
+		     " 'sla', json(" STORE_VIEWS_FILING_SLA "))"
 		     " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE r.numero = ?1");
 	return buf_steal(&b);

@@ -452,8 +452,8 @@ static long long test_total(struct store *s, const struct store_list_query *base
 
 static void test_counters(void **state)
 {
-	static const char *const estados[] = {"recibido", "repartido", "en_revision", "devuelto",
-					      "concluido", "archivado"};
+	static const char *const estados[] = {"recibido", "repartido", "en_revision",
+					      "devuelto", "concluido", "archivado"};
 	static const char *const tipos[] = {"contratacion_directa", "proceso_seleccion", "otro"};
 	int calls = 0;
 	struct store *s;
@@ -480,19 +480,23 @@ static void test_counters(void **state)
 		else if (what == 1)
 			test_set(s, numero, STORE_FU_TIPO_TRAMITE, tipos[rand_r(&seed) % 3]);
 		else if (what == 2)
-			test_set(s, numero, STORE_FU_NUMERO_CONTRATO, rand_r(&seed) % 2 ? "C-1" : "");
+			test_set(s, numero, STORE_FU_NUMERO_CONTRATO,
+				 rand_r(&seed) % 2 ? "C-1" : "");
 		else if (what == 3)
-			test_set(s, numero, STORE_FU_FECHA_RP, rand_r(&seed) % 2 ? "2026-11-05" : NULL);
+			test_set(s, numero, STORE_FU_FECHA_RP,
+				 rand_r(&seed) % 2 ? "2026-11-05" : NULL);
 		else {
 			/* Another program: a lawyer (none, 1 or 2) or an estado, by SQL. */
 			if (what == 4)
-				snprintf(sql, sizeof(sql),
-					 "UPDATE seguimiento SET abogado_id = %s WHERE radicado_id = %d",
-					 (const char *[]){"NULL", "1", "2"}[rand_r(&seed) % 3], id);
+				snprintf(
+				    sql, sizeof(sql),
+				    "UPDATE seguimiento SET abogado_id = %s WHERE radicado_id = %d",
+				    (const char *[]){"NULL", "1", "2"}[rand_r(&seed) % 3], id);
 			else
-				snprintf(sql, sizeof(sql),
-					 "UPDATE seguimiento SET estado = '%s' WHERE radicado_id = %d",
-					 estados[rand_r(&seed) % 6], id);
+				snprintf(
+				    sql, sizeof(sql),
+				    "UPDATE seguimiento SET estado = '%s' WHERE radicado_id = %d",
+				    estados[rand_r(&seed) % 6], id);
 			test_exec("counters.db", sql);
 		}
 		if (round % 50 == 49)
@@ -515,9 +519,10 @@ static void test_counters(void **state)
 		q.estado = NULL;
 		q.abogado_id = 2;
 		q.abiertos = 1;
-		want = test_text("counters.db",
-				 "SELECT count(*) FROM seguimiento WHERE abogado_id = 2 AND estado IN"
-				 " ('repartido', 'en_revision', 'devuelto')");
+		want =
+		    test_text("counters.db",
+			      "SELECT count(*) FROM seguimiento WHERE abogado_id = 2 AND estado IN"
+			      " ('repartido', 'en_revision', 'devuelto')");
 		assert_int_equal(test_total(s, &q), atoll(want));
 		free(want);
 		q.abogado_id = 0;
@@ -531,11 +536,12 @@ static void test_counters(void **state)
 		q.abiertos = 0;
 		q.legalizacion_pendiente = 1;
 		q.tipo_tramite = "otro";
-		want = test_text("counters.db",
-				 "SELECT count(*) FROM seguimiento WHERE tipo_tramite = 'otro' AND"
-				 " coalesce(numero_contrato, '') <> '' AND (fecha_rp IS NULL"
-				 " OR fecha_aprobacion_garantias IS NULL OR fecha_arl IS NULL"
-				 " OR fecha_acta_inicio IS NULL OR coalesce(publicado_secop, 0) <> 1)");
+		want = test_text(
+		    "counters.db",
+		    "SELECT count(*) FROM seguimiento WHERE tipo_tramite = 'otro' AND"
+		    " coalesce(numero_contrato, '') <> '' AND (fecha_rp IS NULL"
+		    " OR fecha_aprobacion_garantias IS NULL OR fecha_arl IS NULL"
+		    " OR fecha_acta_inicio IS NULL OR coalesce(publicado_secop, 0) <> 1)");
 		assert_int_equal(test_total(s, &q), atoll(want));
 		free(want);
 		q.legalizacion_pendiente = 0;
@@ -564,7 +570,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_refresh_after_writes), cmocka_unit_test(test_dirty_shown_exactly),
 	    cmocka_unit_test(test_day_change),		 cmocka_unit_test(test_fingerprint),
-	    cmocka_unit_test(test_filters_and_orders), cmocka_unit_test(test_counters),
+	    cmocka_unit_test(test_filters_and_orders),	 cmocka_unit_test(test_counters),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);
