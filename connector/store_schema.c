@@ -380,13 +380,14 @@ static const char store_migration_9[] =
     " OR " STORE_SCHEMA_LEGAL("OLD.") " <> " STORE_SCHEMA_LEGAL("NEW.") " BEGIN"
     " " STORE_SCHEMA_COUNT_SUB("OLD.") " " STORE_SCHEMA_COUNT_ADD("NEW.") " END;"
     /* The list's orders under each single filter read about one page of index entries
-     * (store_views.c store_list_orders): by date under no filter, estado, lawyer or tipo
-     * de trámite; by fecha límite (ascending, no clock last) under none and the lawyer. */
+     * (store_views.c store_list_orders): by date under no filter, estado, lawyer (its open
+     * ones read in date order too) or tipo de trámite; by fecha límite (ascending, no clock
+     * last) under none and the lawyer. */
     "DROP INDEX seguimiento_estado;"
     "DROP INDEX seguimiento_abogado;"
     "CREATE INDEX seguimiento_fecha ON seguimiento (fecha_radicacion);"
     "CREATE INDEX seguimiento_estado ON seguimiento (estado, fecha_radicacion);"
-    "CREATE INDEX seguimiento_abogado ON seguimiento (abogado_id, estado, fecha_radicacion);"
+    "CREATE INDEX seguimiento_abogado ON seguimiento (abogado_id, fecha_radicacion);"
     "CREATE INDEX seguimiento_tipo ON seguimiento (tipo_tramite, fecha_radicacion);"
     "CREATE INDEX seguimiento_limite"
     " ON seguimiento (coalesce(sla_fecha_limite, '9999-12-31'), fecha_radicacion);"
@@ -398,7 +399,10 @@ static const char store_migration_9[] =
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
     " huella TEXT NOT NULL"
     ");"
-    "CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento BEGIN"
+    /* A new row is missing its block (sla_dia's default); one inserted without the date
+     * (store_follow_up.c gives it) gets it here. */
+    "CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento"
+    " WHEN NEW.fecha_radicacion = '' OR NEW.sla_dia IS NOT NULL BEGIN"
     " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = coalesce((SELECT"
     " r.fecha_radicacion FROM radicado r WHERE r.id = NEW.radicado_id), '')"
     " WHERE radicado_id = NEW.radicado_id; END;"

@@ -14,14 +14,16 @@
  * built: the filing's JSON from the follow-up columns, the list's and the SLA rows' per
  * query shape. */
 static const char *const store_views_sql[STORE_STMT_COUNT] = {
+    /* From the counters (migration 9): a lawyer without open filings has one row, its
+     * estado null and its count 0. */
     [STORE_STMT_LAWYER_LOAD] =
-	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, s.estado, s.tipo_tramite,"
-	" count(s.radicado_id)"
-	" FROM usuario u LEFT JOIN seguimiento s ON s.abogado_id = u.id"
-	"  AND s.estado IN ('repartido', 'en_revision', 'devuelto')"
+	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, c.estado, c.tipo_tramite,"
+	" coalesce(c.n, 0)"
+	" FROM usuario u LEFT JOIN (SELECT abogado_id, estado, tipo_tramite, sum(n) AS n"
+	"  FROM seguimiento_conteo WHERE estado IN ('repartido', 'en_revision', 'devuelto')"
+	"  GROUP BY abogado_id, estado, tipo_tramite HAVING sum(n) > 0) c ON c.abogado_id = u.id"
 	" WHERE u.rol = 'abogado'"
-	" GROUP BY u.id, s.estado, s.tipo_tramite"
-	" ORDER BY u.nombre, u.id, s.estado, s.tipo_tramite",
+	" ORDER BY u.nombre, u.id, c.estado, c.tipo_tramite",
     [STORE_STMT_COUNT_BY_ESTADO] = "SELECT estado, count(*) FROM seguimiento GROUP BY estado",
     /* The expression of the index radicado_numero_clave. */
     [STORE_STMT_LIST_NUMBER] =
