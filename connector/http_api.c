@@ -110,6 +110,10 @@ struct store *http_api_store(struct http_request *req)
 		log_error(HTTP_MODULE, "no se pudo abrir la base de datos: %s", err);
 	else
 		store_set_sla(*s, http_radicados_sla_text, req->api);
+	/* Targets or calendar changed since the stored SLA blocks were worked out: again. */
+	if (*s != NULL && store_sla_fingerprint(*s, req->api->sla_print) < 0)
+		log_error(HTTP_MODULE, "no se pudo comparar la huella de los plazos: %s",
+			  store_errmsg(*s));
 	return *s;
 }
 
@@ -644,6 +648,29 @@ static int http_api_address(const struct config *cfg, struct sockaddr_storage *a
 	return -1;
 }
 
+/* Before the threads answer: the stored SLA blocks fresh for today and for the targets and
+ * calendar of cfg (after a migration or a change: every row, a batch at a time), so that
+ * no request waits for them. A failure is logged: the requests work them out. */
+static void http_api_sla_start(struct http_api *api)
+{
+	char err[STORE_ERR_LEN];
+	struct store *s = store_open(api->cfg->store_path, err, sizeof(err));
+	long long t0 = util_monotonic_ms();
+
+	if (s == NULL) {
+		log_error(HTTP_MODULE, "no se pudo abrir la base de datos: %s", err);
+		return;
+	}
+	store_set_sla(s, http_radicados_sla_text, api);
+	if (store_sla_fingerprint(s, api->sla_print) < 0 || store_sla_refresh(s, NULL) < 0)
+		log_error(HTTP_MODULE, "los plazos guardados quedan por recalcular: %s",
+			  store_errmsg(s));
+	else if (util_monotonic_ms() - t0 >= 1000)
+		log_info(HTTP_MODULE, "plazos guardados al día en %lld ms",
+			 util_monotonic_ms() - t0);
+	store_close(s);
+}
+
 struct http_api *http_api_start(const struct config *cfg, const struct mapping *m,
 				struct sync_poller *poller, struct reconcile_scheduler *reconciler,
 				char *err, size_t errlen)
@@ -671,6 +698,8 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 		free(api);
 		return NULL;
 	}
+	api->sla_print = indicators_sla_print(cfg);
+	http_api_sla_start(api);
 	api->metrics = http_metrics_new(cfg, poller, HTTP_API_NROUTES);
 	api->daemon = MHD_start_daemon(
 	    flags, (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api, MHD_OPTION_SOCK_ADDR,
@@ -687,6 +716,7 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 			  v6 ? "[" : "", cfg->http_listen, v6 ? "]" : "", cfg->http_port);
 		http_metrics_free(api->metrics);
 		calendar_free(api->calendar);
+		free(api->sla_print);
 		free(api);
 		return NULL;
 	}
@@ -702,5 +732,6 @@ void http_api_stop(struct http_api *api)
 	MHD_stop_daemon(api->daemon);
 	http_metrics_free(api->metrics);
 	calendar_free(api->calendar);
+	free(api->sla_print);
 	free(api);
 }

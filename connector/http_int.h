@@ -128,6 +128,7 @@ struct http_api {
 	struct sync_poller *poller;
 	struct reconcile_scheduler *reconciler;
 	struct calendar *calendar;
+	char *sla_print; /* indicators_sla_print: what the stored SLA blocks depend on */
 	int cache_enabled;
 	struct http_metrics *metrics;
 };

@@ -154,20 +154,9 @@ char *http_radicados_sla_text(void *arg, struct store *s, const char *numero, co
 			      char *err, size_t errlen)
 {
 	const struct http_api *api = arg;
-	json_t *sla = NULL;
-	enum indicators_rc rc =
-	    indicators_sla_for(s, api->cfg, api->calendar, numero, now, &sla, err, errlen);
-	char *text;
+	struct indicators_sla_ctx ctx = {api->cfg, api->calendar};
 
-	if (rc == INDICATORS_NOT_FOUND)
-		return xstrdup("null");
-	if (rc != INDICATORS_OK)
-		return NULL;
-	text = json_dumps(sla, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
-	json_decref(sla);
-	if (text == NULL)
-		set_error(err, errlen, "el bloque sla no se pudo escribir");
-	return text;
+	return indicators_sla_text(&ctx, s, numero, now, err, errlen);
 }
 
 /* The filings of lq's filters (the SLA filter aside) whose SLA block says vencido and

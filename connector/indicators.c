@@ -669,3 +669,41 @@ struct calendar *indicators_calendar_new(const struct config *cfg, char *err, si
 			    (const char(*)[CALENDAR_DATE_LEN])cfg->non_working_days,
 			    cfg->non_working_count, err, errlen);
 }
+
+/* Raise it whenever the SLA block's members or rules change (e.g. a new member), so that
+ * the blocks stored on the follow-up rows are all worked out again. */
+#define INDICATORS_SLA_RULES 1
+
+char *indicators_sla_print(const struct config *cfg)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "reglas=%d;cierre=%d;por_vencer=%d;metas=%ld,%ld,%ld,%ld,%ld;no_habiles=",
+		   INDICATORS_SLA_RULES, cfg->closing_minutes, INDICATORS_POR_VENCER_DAYS,
+		   cfg->sla_contratacion_directa, cfg->sla_proceso_seleccion,
+		   cfg->sla_novedad_contractual, cfg->sla_liquidacion_terminacion, cfg->sla_otro);
+	for (size_t i = 0; i < cfg->non_working_count; i++)
+		buf_printf(&b, "%s%s", i > 0 ? "," : "", cfg->non_working_days[i]);
+	return buf_steal(&b);
+}
+
+char *indicators_sla_text(void *arg, struct store *s, const char *numero, const char *now,
+			  char *err, size_t errlen)
+{
+	const struct indicators_sla_ctx *ctx = arg;
+	json_t *sla = NULL;
+	enum indicators_rc rc =
+	    indicators_sla_for(s, ctx->cfg, ctx->cal, numero, now, &sla, err, errlen);
+	char *text;
+
+	if (rc == INDICATORS_NOT_FOUND)
+		return xstrdup("null");
+	if (rc != INDICATORS_OK)
+		return NULL;
+	text = json_dumps(sla, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+	json_decref(sla);
+	if (text == NULL)
+		set_error(err, errlen, "el bloque sla no se pudo escribir");
+	return text;
+}

@@ -264,5 +264,20 @@ enum indicators_rc indicators_add_days_json(const struct calendar *cal, const ch
 /* The calendar of a configuration: its closing time and non-working days. Returns a new
  * calendar (calendar_free) or NULL with err filled. */
 struct calendar *indicators_calendar_new(const struct config *cfg, char *err, size_t errlen);
+/* What every SLA block depends on besides the filing (the targets, the calendar's closing
+ * time and extra non-working days, the version of the clock's rules) as a new text: the
+ * fingerprint store_sla_fingerprint compares with the one the stored blocks were worked out
+ * with. */
+char *indicators_sla_print(const struct config *cfg);
+/* What indicators_sla_text works the clock out with. */
+struct indicators_sla_ctx {
+	const struct config *cfg;
+	const struct calendar *cal;
+};
+/* A store_sla_fn (arg: struct indicators_sla_ctx): the "sla" block of filing numero at now
+ * (NULL: the current time) as a new JSON text, "null" for an unknown filing, or NULL with
+ * err filled. */
+char *indicators_sla_text(void *arg, struct store *s, const char *numero, const char *now,
+			  char *err, size_t errlen);
 
 #endif

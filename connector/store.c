@@ -28,6 +28,7 @@
 #define STORE_ENV_FAIL_WRITES "SEGCONT_TEST_FAIL_WRITES"
 #define STORE_FAIL_WRITES_MAX 1000000000L
 #define STORE_ENV_MAX_PAGES "SEGCONT_TEST_MAX_PAGES" /* a full disk, for tests */
+#define STORE_ENV_SCHEMA "SEGCONT_TEST_SCHEMA"	   /* migrate only up to this version */
 #define STORE_INTEGRITY_LEN 256
 
 /* Migrations live in store_schema.c. */
@@ -593,16 +594,31 @@ static int store_refuse_newer(struct store *s, int version)
 }
 
 /* Brings the schema to STORE_SCHEMA_VERSION in one transaction. 0 or -1 with s->err. */
+/* The version a database is migrated to: STORE_SCHEMA_VERSION, or, for a test that makes
+ * a database of an older schema (SEGCONT_TEST_HOOKS=1 and SEGCONT_TEST_SCHEMA=N), N. */
+static int store_target_version(void)
+{
+	const char *hooks = getenv(STORE_ENV_HOOKS);
+	const char *n = getenv(STORE_ENV_SCHEMA);
+	long v;
+
+	if (hooks == NULL || strcmp(hooks, "1") != 0 || n == NULL ||
+	    parse_long(n, 1, STORE_SCHEMA_VERSION, &v) < 0)
+		return STORE_SCHEMA_VERSION;
+	return (int)v;
+}
+
 static int store_migrate(struct store *s)
 {
 	char pragma[STORE_PRAGMA_LEN];
 	int from;
+	int target = store_target_version();
 
 	if (store_user_version(s, &from) < 0)
 		return -1;
 	if (from > STORE_SCHEMA_VERSION)
 		return store_refuse_newer(s, from);
-	if (from == STORE_SCHEMA_VERSION)
+	if (from >= target)
 		return 0;
 	if (store_exec(s, "BEGIN IMMEDIATE", "no se pudo iniciar la migración") < 0)
 		return -1;
@@ -613,12 +629,12 @@ static int store_migrate(struct store *s)
 		store_refuse_newer(s, from);
 		goto fail;
 	}
-	if (from == STORE_SCHEMA_VERSION) {
+	if (from >= target) {
 		if (store_exec(s, "COMMIT", "no se pudo cerrar la migración") < 0)
 			goto fail;
 		return 0;
 	}
-	for (int i = from; i < STORE_SCHEMA_VERSION; i++) {
+	for (int i = from; i < target; i++) {
 		char what[STORE_PRAGMA_LEN];
 
 		snprintf(what, sizeof(what), "migración %d del esquema", i + 1);
@@ -631,7 +647,7 @@ static int store_migrate(struct store *s)
 	if (store_exec(s, "COMMIT", "no se pudo confirmar la migración") < 0)
 		goto fail;
 	log_info(STORE_MODULE, "esquema de la base de datos llevado de la versión %d a la %d", from,
-		 STORE_SCHEMA_VERSION);
+		 target);
 	return 0;
 fail:
 	return store_txn_end(s, 1, -1);
@@ -736,6 +752,10 @@ void store_close(struct store *s)
 	if (s == NULL)
 		return;
 	store_cache_free(s);
+	/* SQLite's advice: statistics kept fresh for the planner, cheap when nothing changed. */
+	if (s->db != NULL && sqlite3_get_autocommit(s->db) &&
+	    sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL) != SQLITE_OK)
+		log_debug(STORE_MODULE, "PRAGMA optimize: %s", sqlite3_errmsg(s->db));
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_error(STORE_MODULE, "no se pudo cerrar la base de datos: %s",
 			  sqlite3_errmsg(s->db));
@@ -766,6 +786,11 @@ int store_begin(struct store *s)
 
 int store_commit(struct store *s)
 {
+	/* A write transaction leaves no stored SLA block to work out again (store_sla.c); a
+	 * failure there is not the write's: the rows stay marked, and the views exact. */
+	if (s->sla != NULL && !s->sla_refreshing &&
+	    sqlite3_txn_state(s->db, NULL) == SQLITE_TXN_WRITE && store_sla_refresh(s, NULL) < 0)
+		log_warn(STORE_MODULE, "los plazos guardados quedan por recalcular: %s", s->err);
 	return store_simple(s, STORE_STMT_COMMIT, "no se pudo confirmar la transacción");
 }
 

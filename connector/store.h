@@ -282,6 +282,24 @@ typedef char *(*store_sla_fn)(void *arg, struct store *s, const char *numero, co
 			      char *err, size_t errlen);
 /* Sets (or with fn NULL, clears) this connection's SLA function. Cannot fail. */
 void store_set_sla(struct store *s, store_sla_fn fn, void *arg);
+/* The SLA blocks kept on the follow-up rows (seguimiento.sla): works out again, through the
+ * connection's SLA function, every block that is missing (an input of the clock changed)
+ * or was worked out for another day than now's (NULL: the current instant), the blocks of
+ * stopped clocks aside. Inside the caller's transaction when it holds one (at most one batch
+ * of rows), else in write transactions of its own, a batch each. Without an
+ * SLA function it does nothing. Every write transaction of a connection with one does it
+ * before its COMMIT. 0, or -1 with the store's error (a block the function fails
+ * for stays missing). */
+int store_sla_refresh(struct store *s, const char *now);
+/* What the stored blocks depend on besides the data (targets, calendar; any text): when it
+ * differs from what the database recorded, every stored block is worked out again and the
+ * new one recorded. 0 or -1. */
+int store_sla_fingerprint(struct store *s, const char *print);
+/* The stored "sla" blocks of the filings of ids_json (a JSON array of radicado ids), fresh
+ * for instant now (NULL: the current one), as cb(radicado id, JSON text) in id order. 0, -1,
+ * or what cb returned when not 0. */
+int store_sla_blocks(struct store *s, const char *ids_json, const char *now,
+		     int (*cb)(long long radicado_id, const char *sla, void *arg), void *arg);
 
 /* Appends to out the JSON array of one page of filings (filing + follow-up summary + "sla"
  * at q->now) and

@@ -23,8 +23,9 @@ static const char *const store_follow_up_sql[STORE_STMT_COUNT] = {
     [STORE_STMT_USER_GET] = "SELECT " STORE_USER_COLS " FROM usuario WHERE id = ?1",
     [STORE_STMT_USER_LIST] = "SELECT " STORE_USER_COLS " FROM usuario ORDER BY id",
     [STORE_STMT_FOLLOW_UP_INSERT] =
-	"INSERT INTO seguimiento (radicado_id, tipo_tramite, creado, actualizado)"
-	" VALUES (?1, ?2, ?3, ?3)",
+	"INSERT INTO seguimiento (radicado_id, tipo_tramite, creado, actualizado, fecha_radicacion)"
+	" VALUES (?1, ?2, ?3, ?3, coalesce((SELECT fecha_radicacion FROM radicado WHERE id = ?1),"
+	" ''))",
     [STORE_STMT_AUDIT_INSERT] =
 	"INSERT INTO auditoria (radicado_id, usuario_id, fecha, campo, valor_anterior,"
 	" valor_nuevo) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

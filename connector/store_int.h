@@ -14,6 +14,7 @@
 /* store_sla_rows' query shapes: one bit for each of its eight optional filters. */
 #define STORE_SLA_SHAPES (1 << 8)
 #define STORE_PREPARE_ERROR "no se pudo preparar una consulta"
+#define STORE_SLA_DAY_LEN 11 /* AAAA-MM-DD and its NUL */
 
 /* The schema's migrations (store_schema.c): migration N is store_schema_migrations[N - 1],
  * store_schema_count of them; each runs inside the opening transaction, then
@@ -69,6 +70,14 @@ enum store_stmt_id {
 	STORE_STMT_LIST_NUMBER,
 	STORE_STMT_LIST_MEMBER, /* STORE_LIST_SHAPES slots */
 	STORE_STMT_SLA_ROWS,	/* STORE_SLA_SHAPES slots */
+	/* store_sla.c: the SLA blocks kept on the follow-up rows */
+	STORE_STMT_SLA_ANY_STALE,
+	STORE_STMT_SLA_STALE,
+	STORE_STMT_SLA_SAVE,
+	STORE_STMT_SLA_PRINT_GET,
+	STORE_STMT_SLA_PRINT_SET,
+	STORE_STMT_SLA_ALL_STALE,
+	STORE_STMT_SLA_STORED,
 	/* store_reconcile.c: discrepancies and reconciliation runs */
 	STORE_STMT_RC_LOCAL_GET,
 	STORE_STMT_RC_LOCAL_RANGE,
@@ -122,7 +131,23 @@ struct store {
 	int next[STORE_STMT_COUNT];
 	store_sla_fn sla; /* what segcont_sla() calls, or NULL (store_set_sla) */
 	void *sla_arg;
+	int sla_refreshing; /* inside store_sla_refresh: no second one from its commit */
+	/* The last check that found no stored block to work out again (store_sla_fresh):
+	 * PRAGMA data_version then, and the day it was for ("" before the first). */
+	unsigned long long sla_seen_version;
+	char sla_seen_day[STORE_SLA_DAY_LEN];
 };
+
+/* ---- The SLA blocks kept on the follow-up rows (store_sla.c) */
+
+/* The Bogotá day (AAAA-MM-DD) of instant now, or today's when now is NULL or unreadable. */
+void store_sla_day(const char *now, char day[STORE_SLA_DAY_LEN]);
+/* Before a read at instant now (NULL: the current one), outside any transaction: works out
+ * again, in a short write transaction of its own, the stored blocks that are missing or
+ * were worked out for another day, unless nothing changed since the last check. A failure
+ * is logged and leaves the rows as they were (the views stay exact: they work out a block
+ * that is not fresh). */
+void store_sla_fresh(struct store *s, const char *now);
 
 /* ---- Errors */
 

@@ -326,9 +326,123 @@ static const char store_migration_8[] =
     ");";
 /* clang-format on */
 
+/* --- the SLA clock kept on the follow-up row (issue 14): step 9 --- */
+/* seguimiento.sla: the "sla" block of the filing as segcont_sla gives it (JSON text);
+ * sla_dia: the Bogotá day it was worked out for, '9999-12-31' for a block that no longer
+ * moves with the date (clock stopped, or not applicable), NULL when an input of the clock
+ * changed and it must be worked out again (store_sla_refresh); sla_estado, sla_fecha_limite
+ * and sla_dias_restantes: the block's members the list filters and sorts by.
+ * fecha_radicacion: radicado's, copied so seguimiento's indexes serve the list's orders.
+ * The triggers clear sla_dia whenever something the clock reads changes, whichever code
+ * writes: the follow-up's estado, tipo_tramite (the target), dates and lawyer, any
+ * gestión, the filing's number, DS state and date. sla_huella: what the stored blocks were
+ * worked out with (targets, calendar; store_sla_fingerprint). The indexes below let the
+ * list's orders read one page of entries instead of sorting a whole filter. */
+/* Whether follow-up row t ("NEW.", "OLD." or "") is a signed contract with a legalization
+ * item missing (store_views.c's legalizacion_pendiente filter): 1 or 0. */
+#define STORE_SCHEMA_LEGAL(t)                                                                      \
+	"(coalesce(" t "numero_contrato, '') <> '' AND (" t "fecha_rp IS NULL"                     \
+	" OR " t "fecha_aprobacion_garantias IS NULL OR " t "fecha_arl IS NULL"                    \
+	" OR " t "fecha_acta_inicio IS NULL OR coalesce(" t "publicado_secop, 0) <> 1))"
+/* Row t's key in seguimiento_conteo, and the statements that count it in and out. */
+#define STORE_SCHEMA_COUNTED(t)                                                                    \
+	t "estado, coalesce(" t "abogado_id, 0), " t "tipo_tramite, coalesce(" t "sla_estado, ''), " \
+	    STORE_SCHEMA_LEGAL(t)
+#define STORE_SCHEMA_COUNT_ADD(t)                                                                  \
+	"INSERT INTO seguimiento_conteo VALUES (" STORE_SCHEMA_COUNTED(t) ", 1)"                   \
+	" ON CONFLICT DO UPDATE SET n = n + 1;"
+#define STORE_SCHEMA_COUNT_SUB(t)                                                                  \
+	"UPDATE seguimiento_conteo SET n = n - 1 WHERE estado = " t "estado"                       \
+	" AND abogado_id = coalesce(" t "abogado_id, 0) AND tipo_tramite = " t "tipo_tramite"      \
+	" AND sla_estado = coalesce(" t "sla_estado, '')"                                          \
+	" AND legalizacion = " STORE_SCHEMA_LEGAL(t) ";"
+
+static const char store_migration_9[] =
+    "ALTER TABLE seguimiento ADD COLUMN sla TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_dia TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_estado TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_fecha_limite TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_dias_restantes INTEGER;"
+    "ALTER TABLE seguimiento ADD COLUMN fecha_radicacion TEXT NOT NULL DEFAULT '';"
+    "UPDATE seguimiento SET fecha_radicacion = coalesce((SELECT r.fecha_radicacion"
+    " FROM radicado r WHERE r.id = seguimiento.radicado_id), '');"
+    "CREATE INDEX seguimiento_sla_dia ON seguimiento (sla_dia);"
+    /* seguimiento_conteo: how many follow-up rows have each (estado, lawyer or 0, tipo de
+     * trámite, stored SLA state or '', legalización pendiente), kept by triggers, so the
+     * list counts a shape of those filters without reading the rows. */
+    "CREATE TABLE seguimiento_conteo ("
+    " estado TEXT NOT NULL,"
+    " abogado_id INTEGER NOT NULL,"
+    " tipo_tramite TEXT NOT NULL,"
+    " sla_estado TEXT NOT NULL,"
+    " legalizacion INTEGER NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY (estado, abogado_id, tipo_tramite, sla_estado, legalizacion)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO seguimiento_conteo SELECT " STORE_SCHEMA_COUNTED("") ", count(*)"
+    " FROM seguimiento GROUP BY 1, 2, 3, 4, 5;"
+    "CREATE TRIGGER seguimiento_conteo_ai AFTER INSERT ON seguimiento BEGIN"
+    " " STORE_SCHEMA_COUNT_ADD("NEW.") " END;"
+    "CREATE TRIGGER seguimiento_conteo_ad AFTER DELETE ON seguimiento BEGIN"
+    " " STORE_SCHEMA_COUNT_SUB("OLD.") " END;"
+    "CREATE TRIGGER seguimiento_conteo_au AFTER UPDATE OF estado, abogado_id, tipo_tramite,"
+    " sla_estado, numero_contrato, fecha_rp, fecha_aprobacion_garantias, fecha_arl,"
+    " fecha_acta_inicio, publicado_secop ON seguimiento"
+    " WHEN OLD.estado IS NOT NEW.estado OR OLD.abogado_id IS NOT NEW.abogado_id"
+    " OR OLD.tipo_tramite IS NOT NEW.tipo_tramite OR OLD.sla_estado IS NOT NEW.sla_estado"
+    " OR " STORE_SCHEMA_LEGAL("OLD.") " <> " STORE_SCHEMA_LEGAL("NEW.") " BEGIN"
+    " " STORE_SCHEMA_COUNT_SUB("OLD.") " " STORE_SCHEMA_COUNT_ADD("NEW.") " END;"
+    /* The list's orders under each single filter read about one page of index entries
+     * (store_views.c store_list_orders): by date under no filter, estado, lawyer (its open
+     * ones read in date order too) or tipo de trámite; by fecha límite (ascending, no clock
+     * last) under none and the lawyer. */
+    "DROP INDEX seguimiento_estado;"
+    "DROP INDEX seguimiento_abogado;"
+    "CREATE INDEX seguimiento_fecha ON seguimiento (fecha_radicacion);"
+    "CREATE INDEX seguimiento_estado ON seguimiento (estado, fecha_radicacion);"
+    "CREATE INDEX seguimiento_abogado ON seguimiento (abogado_id, fecha_radicacion);"
+    "CREATE INDEX seguimiento_tipo ON seguimiento (tipo_tramite, fecha_radicacion);"
+    "CREATE INDEX seguimiento_limite"
+    " ON seguimiento (coalesce(sla_fecha_limite, '9999-12-31'), fecha_radicacion);"
+    "CREATE INDEX seguimiento_abogado_limite"
+    " ON seguimiento (abogado_id, coalesce(sla_fecha_limite, '9999-12-31'), fecha_radicacion);"
+    /* Without statistics the planner reads the list from radicado and sorts every row. */
+    "ANALYZE;"
+    "CREATE TABLE sla_huella ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " huella TEXT NOT NULL"
+    ");"
+    /* A new row is missing its block (sla_dia's default); one inserted without the date
+     * (store_follow_up.c gives it) gets it here. */
+    "CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento"
+    " WHEN NEW.fecha_radicacion = '' OR NEW.sla_dia IS NOT NULL BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = coalesce((SELECT"
+    " r.fecha_radicacion FROM radicado r WHERE r.id = NEW.radicado_id), '')"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER seguimiento_sla_au AFTER UPDATE OF estado, tipo_tramite, fecha_reparto,"
+    " fecha_conclusion, abogado_id, radicado_id ON seguimiento"
+    " WHEN OLD.estado IS NOT NEW.estado OR OLD.tipo_tramite IS NOT NEW.tipo_tramite"
+    " OR OLD.fecha_reparto IS NOT NEW.fecha_reparto"
+    " OR OLD.fecha_conclusion IS NOT NEW.fecha_conclusion"
+    " OR OLD.abogado_id IS NOT NEW.abogado_id OR OLD.radicado_id IS NOT NEW.radicado_id BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER gestion_sla_ai AFTER INSERT ON gestion BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL WHERE radicado_id = NEW.radicado_id; END;"
+    "CREATE TRIGGER gestion_sla_au AFTER UPDATE ON gestion BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL"
+    " WHERE radicado_id IN (OLD.radicado_id, NEW.radicado_id); END;"
+    "CREATE TRIGGER gestion_sla_ad AFTER DELETE ON gestion BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL WHERE radicado_id = OLD.radicado_id; END;"
+    "CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion"
+    " ON radicado WHEN OLD.numero IS NOT NEW.numero OR OLD.estado_ds IS NOT NEW.estado_ds"
+    " OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
+    " WHERE radicado_id = NEW.id; END;";
+
 const char *const store_schema_migrations[] = {
     store_migration_1, store_migration_2, store_migration_3, store_migration_4,
     store_migration_5, store_migration_6, store_migration_7, store_migration_8,
+    store_migration_9,
 };
 
 const int store_schema_count =

@@ -14,14 +14,16 @@
  * built: the filing's JSON from the follow-up columns, the list's and the SLA rows' per
  * query shape. */
 static const char *const store_views_sql[STORE_STMT_COUNT] = {
+    /* From the counters (migration 9): a lawyer without open filings has one row, its
+     * estado null and its count 0. */
     [STORE_STMT_LAWYER_LOAD] =
-	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, s.estado, s.tipo_tramite,"
-	" count(s.radicado_id)"
-	" FROM usuario u LEFT JOIN seguimiento s ON s.abogado_id = u.id"
-	"  AND s.estado IN ('repartido', 'en_revision', 'devuelto')"
+	"SELECT u.id, u.nombre, u.rol, u.activo, u.creado, c.estado, c.tipo_tramite,"
+	" coalesce(c.n, 0)"
+	" FROM usuario u LEFT JOIN (SELECT abogado_id, estado, tipo_tramite, sum(n) AS n"
+	"  FROM seguimiento_conteo WHERE estado IN ('repartido', 'en_revision', 'devuelto')"
+	"  GROUP BY abogado_id, estado, tipo_tramite HAVING sum(n) > 0) c ON c.abogado_id = u.id"
 	" WHERE u.rol = 'abogado'"
-	" GROUP BY u.id, s.estado, s.tipo_tramite"
-	" ORDER BY u.nombre, u.id, s.estado, s.tipo_tramite",
+	" ORDER BY u.nombre, u.id, c.estado, c.tipo_tramite",
     [STORE_STMT_COUNT_BY_ESTADO] = "SELECT estado, count(*) FROM seguimiento GROUP BY estado",
     /* The expression of the index radicado_numero_clave. */
     [STORE_STMT_LIST_NUMBER] =
@@ -38,41 +40,45 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 
 /* ---- The filing list */
 
-/* ORDER BY one member of the row's SLA block, then the oldest filing first; nulls (no
- * clock) become last, whichever the direction, so that the block is worked out once a row. */
-#define STORE_VIEWS_SLA_ORDER(member, last, dir)                                                   \
-	"coalesce(json_extract(segcont_sla(r.numero, ?17), '$." member "'), " last ")" dir ","     \
-	" r.fecha_radicacion, r.id"
+/* ORDER BY one member of the row's stored SLA block (store_sla.c, fresh for the list's day:
+ * store_sla_fresh ran first), then the oldest filing first; nulls (no clock) become last,
+ * whichever the direction. */
+#define STORE_VIEWS_SLA_ORDER(column, last, dir)                                                   \
+	"coalesce(s." column ", " last ")" dir ", s.fecha_radicacion, s.radicado_id"
 
 /* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
 static const struct {
 	const char *name;
 	const char *sql;
 } store_list_orders[STORE_ORDER_COUNT] = {
-    [STORE_ORDER_FECHA_DESC] = {"-fecha", "r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_FECHA] = {"fecha", "r.fecha_radicacion, r.id"},
+    [STORE_ORDER_FECHA_DESC] = {"-fecha", "s.fecha_radicacion DESC, s.radicado_id DESC"},
+    [STORE_ORDER_FECHA] = {"fecha", "s.fecha_radicacion, s.radicado_id"},
     [STORE_ORDER_NUMERO] = {"numero", "r.numero"},
     [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC"},
-    [STORE_ORDER_ESTADO] = {"estado", "s.estado, r.fecha_radicacion DESC, r.id DESC"},
-    [STORE_ORDER_ESTADO_DESC] = {"-estado", "s.estado DESC, r.fecha_radicacion DESC, r.id DESC"},
+    [STORE_ORDER_ESTADO] = {"estado", "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC"},
+    [STORE_ORDER_ESTADO_DESC] = {"-estado",
+				 "s.estado DESC, s.fecha_radicacion DESC, s.radicado_id DESC"},
     [STORE_ORDER_TIPO_TRAMITE] = {"tipo_tramite",
-				  "s.tipo_tramite, r.fecha_radicacion DESC, r.id DESC"},
+				  "s.tipo_tramite, s.fecha_radicacion DESC, s.radicado_id DESC"},
     [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite",
-				       "s.tipo_tramite DESC, r.fecha_radicacion DESC, r.id DESC"},
+				       "s.tipo_tramite DESC,"
+				       " s.fecha_radicacion DESC, s.radicado_id DESC"},
     [STORE_ORDER_FECHA_REPARTO] = {"fecha_reparto",
-				   "s.fecha_reparto IS NULL, s.fecha_reparto, r.id"},
+				   "s.fecha_reparto IS NULL, s.fecha_reparto, s.radicado_id"},
     [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
-					"s.fecha_reparto IS NULL, s.fecha_reparto DESC, r.id DESC"},
-    /* By the SLA block the row shows (segcont_sla at the list's instant, ?17); filings
-     * without one (unassigned: no fecha límite) last. */
+					"s.fecha_reparto IS NULL,"
+					" s.fecha_reparto DESC, s.radicado_id DESC"},
+    /* By the SLA block the row shows (its stored copy); filings without one (unassigned:
+     * no fecha límite) last. */
     [STORE_ORDER_FECHA_LIMITE] = {"fecha_limite",
-				  STORE_VIEWS_SLA_ORDER("fecha_limite", "'9999-12-31'", "")},
+				  STORE_VIEWS_SLA_ORDER("sla_fecha_limite", "'9999-12-31'", "")},
     [STORE_ORDER_FECHA_LIMITE_DESC] = {"-fecha_limite",
-				       STORE_VIEWS_SLA_ORDER("fecha_limite", "''", " DESC")},
+				       STORE_VIEWS_SLA_ORDER("sla_fecha_limite", "''", " DESC")},
     [STORE_ORDER_DIAS_RESTANTES] = {"dias_restantes",
-				    STORE_VIEWS_SLA_ORDER("dias_restantes", "1e18", "")},
+				    STORE_VIEWS_SLA_ORDER("sla_dias_restantes", "1e18", "")},
     [STORE_ORDER_DIAS_RESTANTES_DESC] = {"-dias_restantes",
-					 STORE_VIEWS_SLA_ORDER("dias_restantes", "-1e18", " DESC")},
+					 STORE_VIEWS_SLA_ORDER("sla_dias_restantes", "-1e18",
+							       " DESC")},
 };
 
 /* A signed contract's (numero_contrato set) legalization items still missing, by their
@@ -88,6 +94,15 @@ static const struct {
 	" UNION ALL SELECT 5, 'publicado_secop' WHERE coalesce(s.publicado_secop, 0) <> 1"         \
 	" ORDER BY k))) END"
 
+/* The block a row shows at instant now (a parameter) of day today (a parameter): the stored
+ * one when it is fresh, else worked out (a row its transaction marked, or another day's). */
+#define STORE_VIEWS_SLA_SHOWN(today, now)                                                          \
+	"CASE WHEN s.sla_dia = '9999-12-31' OR s.sla_dia = " today " THEN s.sla"                   \
+	" ELSE segcont_sla(r.numero, " now ") END"
+
+/* The filing's: at the current time (NULL) of day ?2. */
+#define STORE_VIEWS_FILING_SLA STORE_VIEWS_SLA_SHOWN("?2", "NULL")
+
 /* One list row: what a list view shows; the sender (personal data) and the rest of the
  * follow-up come with the filing itself (GET /api/radicados/{numero}). */
 #define STORE_VIEWS_LIST_ROW                                                                       \
@@ -101,30 +116,35 @@ static const struct {
 	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
 	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version,"                           \
 	" 'legalizacion_pendiente', " STORE_VIEWS_LEGAL_MISSING ","                                \
-	" 'sla', json(segcont_sla(r.numero, ?17)))"
+	" 'sla', json(" STORE_VIEWS_SLA_SHOWN("?25", "?17") "))"
 
 /* The list's optional filters: their conditions in the order of their parameters (?1..?9)
  * and of their bits in the shape key, and the tables each reads (1: seguimiento, 2:
  * radicado). */
 #define STORE_VIEWS_NFILTERS 9
 #define STORE_VIEWS_OPEN "s.estado IN ('repartido', 'en_revision', 'devuelto')"
+/* counted: the condition on seguimiento_conteo (aliased s) for a count from the counters,
+ * NULL for a filter they do not count by. */
 static const struct {
 	const char *sql;
 	int tables;
+	const char *counted;
 } store_views_filters[STORE_VIEWS_NFILTERS] = {
-    {"s.estado = ?1", 1},
-    {"s.abogado_id = ?2", 1},
-    {"s.tipo_tramite = ?3", 1},
-    {"r.fecha_radicacion >= ?4", 2},
-    {"r.fecha_radicacion < ?5", 2},
-    {"r.id IN (SELECT value FROM json_each(?6))", 2},
-    {"(?7 = 1 AND " STORE_VIEWS_OPEN ")", 1},
-    /* The SLA state as the row's block says (at the current time). */
-    {"(" STORE_VIEWS_OPEN " AND json_extract(segcont_sla(r.numero, NULL), '$.estado') = ?8)", 3},
+    {"s.estado = ?1", 1, "s.estado = ?1"},
+    {"s.abogado_id = ?2", 1, "s.abogado_id = ?2"},
+    {"s.tipo_tramite = ?3", 1, "s.tipo_tramite = ?3"},
+    /* The follow-up's copy of the date (its indexes serve the orders). */
+    {"s.fecha_radicacion >= ?4", 1, NULL},
+    {"s.fecha_radicacion < ?5", 1, NULL},
+    {"s.radicado_id IN (SELECT value FROM json_each(?6))", 1, NULL},
+    {"(?7 = 1 AND " STORE_VIEWS_OPEN ")", 1, "(?7 = 1 AND " STORE_VIEWS_OPEN ")"},
+    /* The SLA state as the row's stored block says (store_sla_fresh ran first). */
+    {"(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)", 1,
+     "(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)"},
     {"(?9 = 1 AND coalesce(s.numero_contrato, '') <> '' AND (s.fecha_rp IS NULL"
      " OR s.fecha_aprobacion_garantias IS NULL OR s.fecha_arl IS NULL"
      " OR s.fecha_acta_inicio IS NULL OR coalesce(s.publicado_secop, 0) <> 1))",
-     1},
+     1, "(?9 = 1 AND s.legalizacion = 1)"},
 };
 
 /* Filter i's value in q: kind STORE_VAL_NULL when q does not filter by it. */
@@ -162,6 +182,8 @@ _Static_assert(STORE_VIEWS_PARAM_NOW == 17, "STORE_VIEWS_LIST_ROW and the SLA or
 #define STORE_VIEWS_PARAM_FTS (STORE_VIEWS_PARAM_NOW + 1)
 #define STORE_VIEWS_PARAM_MEMBER (STORE_VIEWS_PARAM_FTS + STORE_LIST_MAX_TERMS)
 #define STORE_VIEWS_PARAM_NUMBER (STORE_VIEWS_PARAM_MEMBER + 1) /* q as a number's key */
+#define STORE_VIEWS_PARAM_TODAY (STORE_VIEWS_PARAM_NUMBER + 1)	/* ?25: the day of ?17 */
+_Static_assert(STORE_VIEWS_PARAM_TODAY == 25, "STORE_VIEWS_LIST_ROW names ?25");
 #define STORE_VIEWS_NUMBER_MAX 64 /* bytes of a number typed in q, separators removed */
 
 /* The q words: each one's LIKE pattern and FTS5 query; and q as a filing number's key
@@ -325,6 +347,27 @@ static void store_views_where(const struct store_list_query *q, const struct sto
 	buf_puts(b, "))");
 }
 
+/* Appends the WHERE clause of a shape on seguimiento_conteo ("" without filters) and
+ * returns 1 when the counters count by every filter the shape has; else 0. */
+static int store_views_counted(const struct store_list_query *q, const struct store_views_words *w,
+			       struct buf *b)
+{
+	const char *and = " WHERE ";
+
+	buf_puts(b, "");
+	if (w->n > 0)
+		return 0;
+	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
+		if (store_views_filter(q, i).kind == STORE_VAL_NULL)
+			continue;
+		if (store_views_filters[i].counted == NULL)
+			return 0;
+		buf_printf(b, "%s%s", and, store_views_filters[i].counted);
+		and = " AND ";
+	}
+	return 1;
+}
+
 /* A list query, its number of words and which of its statements to build. */
 struct store_views_shape {
 	const struct store_list_query *q;
@@ -343,6 +386,14 @@ static char *store_views_list_sql(const void *arg)
 
 	buf_init(&where);
 	buf_init(&sql);
+	/* A count by the counters' dimensions only reads them (migration 9). */
+	if (sh->page == 0 && store_views_counted(sh->q, sh->w, &where)) {
+		buf_printf(&sql, "SELECT coalesce(sum(n), 0) FROM seguimiento_conteo s%s",
+			   where.data);
+		buf_free(&where);
+		return buf_steal(&sql);
+	}
+	buf_reset(&where);
 	store_views_where(sh->q, sh->w, &where, &uses_s, &uses_r);
 	/* Count from the one table the filters need (each filing has exactly one follow-up),
 	 * joining only when they need both. */
@@ -422,6 +473,7 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 				 struct buf *out)
 {
 	struct store_views_page_each e = {out, 1};
+	char today[STORE_SLA_DAY_LEN];
 
 	if (q->total_known >= 0) {
 		*total = q->total_known;
@@ -436,6 +488,9 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 	if (store_views_bind_filters(s, page, q, w) < 0 ||
 	    store_bind_at(s, page, STORE_VIEWS_PARAM_LIMIT, store_int(q->limit),
 			  store_int(q->offset), store_text(q->now)) < 0)
+		return -1;
+	store_sla_day(q->now, today);
+	if (store_bind_at(s, page, STORE_VIEWS_PARAM_TODAY, store_text(today)) < 0)
 		return -1;
 	buf_puts(out, "[");
 	if (store_each(s, page, store_views_page_row, &e, "no se pudo leer el listado") < 0)
@@ -513,7 +568,8 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	if (page == NULL)
 		goto done;
 	/* Count, page and number in one read transaction, so the total matches the page (the
-	 * caller's, when it already holds one). */
+	 * caller's, when it already holds one), once the stored SLA blocks are fresh. */
+	store_sla_fresh(s, q->now);
 	if (store_read_begin(s, &own) < 0)
 		goto done;
 	rc = store_views_list_read(s, q, count, page, &w, total, out);
@@ -575,7 +631,7 @@ static char *store_views_filing_sql(const void *arg)
 		     " 'valor_nuevo', a.valor_nuevo))"
 		     " FROM auditoria a LEFT JOIN usuario au ON au.id = a.usuario_id"
 		     " WHERE a.radicado_id = r.id)),"
-		     " 'sla', json(segcont_sla(r.numero, NULL)))"
+		     " 'sla', json(" STORE_VIEWS_FILING_SLA "))"
 		     " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE r.numero = ?1");
 	return buf_steal(&b);
@@ -585,9 +641,14 @@ int store_filing_json(struct store *s, const char *numero, struct buf *out)
 {
 	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_FILING_JSON, 0, store_views_filing_sql,
 					    NULL, STORE_PREPARE_ERROR);
+	char today[STORE_SLA_DAY_LEN];
 	int found;
 
-	found = store_row_of(s, st, store_text(numero), "no se pudo leer el radicado");
+	store_sla_fresh(s, NULL);
+	store_sla_day(NULL, today);
+	if (store_bind(s, st, store_text(numero), store_text(today)) < 0)
+		return -1;
+	found = store_row(s, st, "no se pudo leer el radicado");
 	if (found <= 0)
 		return found;
 	buf_append(out, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));

@@ -31,6 +31,14 @@ int worker_start(struct worker *w, const struct config *cfg, const struct mappin
 	w->store = store_open(cfg->store_path, err, errlen);
 	if (w->store == NULL)
 		return -1;
+	w->calendar = indicators_calendar_new(cfg, err, errlen);
+	if (w->calendar == NULL) {
+		store_close(w->store);
+		return -1;
+	}
+	w->sla_ctx.cfg = cfg;
+	w->sla_ctx.cal = w->calendar;
+	store_set_sla(w->store, indicators_sla_text, &w->sla_ctx);
 	w->client = ds_client_new(cfg, m, stop);
 	pthread_mutex_init(&w->lock, NULL);
 	/* Timed waits run on the monotonic clock: stepping the wall clock (NTP, by hand) must
@@ -43,6 +51,7 @@ int worker_start(struct worker *w, const struct config *cfg, const struct mappin
 		set_error(err, errlen, "no se pudo crear el hilo de %s", what);
 		ds_client_free(w->client);
 		store_close(w->store);
+		calendar_free(w->calendar);
 		pthread_cond_destroy(&w->wake);
 		pthread_mutex_destroy(&w->lock);
 		return -1;
@@ -92,6 +101,7 @@ void worker_join(struct worker *w)
 	pthread_join(w->thread, NULL);
 	ds_client_free(w->client);
 	store_close(w->store);
+	calendar_free(w->calendar);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);
 }

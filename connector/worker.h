@@ -10,12 +10,16 @@
 
 #include "config.h"
 #include "ds_client.h"
+#include "indicators.h"
 #include "mapping.h"
 #include "store.h"
 
 struct worker {
 	atomic_int *stop; /* shared with the caller of serve */
 	struct store *store;
+	/* The store's SLA function works with these: a write leaves no stored block marked. */
+	struct calendar *calendar;
+	struct indicators_sla_ctx sla_ctx;
 	struct ds_client *client;
 	pthread_t thread;
 	pthread_mutex_t lock; /* guards triggered and the owner's counters */

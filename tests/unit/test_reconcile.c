@@ -354,7 +354,9 @@ static char *test_dump(const char *name)
 					    "SELECT name FROM sqlite_master WHERE type = 'table'"
 					    /* FTS5's WITHOUT ROWID shadow tables: the index
 					     * itself is dumped through its virtual table */
-					    " AND sql NOT LIKE '%WITHOUT ROWID%' ORDER BY name",
+					    " AND sql NOT LIKE '%WITHOUT ROWID%'"
+					    /* the planner's statistics (PRAGMA optimize) */
+					    " AND name NOT LIKE 'sqlite_stat%' ORDER BY name",
 					    -1, &tables, NULL),
 			 SQLITE_OK);
 	while (sqlite3_step(tables) == SQLITE_ROW) {

@@ -1,0 +1,577 @@
+/* test_store_sla.c -- unit tests of the SLA blocks kept on the follow-up rows (issue 14) on
+ * real SQLite files: worked out again after each kind of write before its commit, shown
+ * exactly while a row is marked, re-derived for open clocks when the day changes and for
+ * every row when the targets or the calendar change, filters and sorts on the stored
+ * members. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "filing.h"
+#include "store.h"
+#include "util.h"
+#include "test_tmpdir.h"
+
+#define TEST_PATH_LEN 512
+#define TEST_NOW "2026-11-20T09:14:07-05:00"
+#define TEST_DAY1 "2026-11-23T10:00:00-05:00"
+#define TEST_DAY2 "2026-11-24T10:00:00-05:00"
+
+/* The test's SLA function: a block from the follow-up's estado (concluido: a stopped clock;
+ * devuelto: overdue; recibido: not started), the day it was asked for, and how many times
+ * it was called (arg). */
+static char *test_sla_fn(void *arg, struct store *s, const char *numero, const char *now, char *err,
+			 size_t errlen)
+{
+	int *calls = arg;
+	struct follow_up fu;
+	const char *estado;
+	char *out;
+	int rc;
+
+	(*calls)++;
+	follow_up_init(&fu);
+	rc = store_follow_up_get(s, numero, &fu);
+	if (rc != 1) {
+		follow_up_free(&fu);
+		if (rc == 0)
+			return xstrdup("null");
+		snprintf(err, errlen, "no se leyó %s", numero);
+		return NULL;
+	}
+	estado = fu.v[STORE_FU_ESTADO];
+	if (strcmp(estado, "concluido") == 0)
+		out = xasprintf(
+		    "{\"reloj\":\"detenido\",\"estado\":\"a_tiempo\","
+		    "\"fecha_limite\":\"2026-12-01\",\"dias_restantes\":3,\"hoy\":\"%.10s\"}",
+		    now != NULL ? now : "actual");
+	else if (strcmp(estado, "recibido") == 0)
+		out = xasprintf("{\"reloj\":\"sin_iniciar\",\"estado\":\"sin_iniciar\","
+				"\"fecha_limite\":null,\"dias_restantes\":null,\"hoy\":\"%.10s\"}",
+				now != NULL ? now : "actual");
+	else
+		out = xasprintf("{\"reloj\":\"corriendo\",\"estado\":\"%s\","
+				"\"fecha_limite\":\"%s\",\"dias_restantes\":%d,\"hoy\":\"%.10s\"}",
+				strcmp(estado, "devuelto") == 0 ? "vencido" : "a_tiempo",
+				strcmp(estado, "devuelto") == 0 ? "2026-11-10" : "2026-11-30",
+				strcmp(estado, "devuelto") == 0 ? -2 : 5,
+				now != NULL ? now : "actual");
+	follow_up_free(&fu);
+	return out;
+}
+
+static struct store *test_open(const char *name, int *calls)
+{
+	char path[TEST_PATH_LEN];
+	char err[STORE_ERR_LEN] = "";
+	struct store *s;
+
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
+	s = store_open(path, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("store_open: %s", err);
+	if (calls != NULL)
+		store_set_sla(s, test_sla_fn, calls);
+	return s;
+}
+
+/* Runs sql on the file through a connection of its own (another program). */
+static void test_exec(const char *name, const char *sql)
+{
+	char path[TEST_PATH_LEN];
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* The first column of the first row of sql on the file, as a new text ("NULL" for null). */
+static char *test_text(const char *name, const char *sql)
+{
+	char path[TEST_PATH_LEN];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *out;
+
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	else
+		out = xstrdup("NULL");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+static void test_text_is(const char *name, const char *sql, const char *want)
+{
+	char *got = test_text(name, sql);
+	int same = strcmp(got, want) == 0;
+
+	if (!same)
+		print_error("%s: «%s», se esperaba «%s»\n", sql, got, want);
+	free(got);
+	assert_true(same);
+}
+
+/* Stores filing numero with its follow-up. Returns its radicado id. */
+static long long test_add(struct store *s, const char *numero)
+{
+	enum store_upsert res;
+	struct follow_up fu;
+	struct filing f;
+	long long id;
+
+	filing_init(&f);
+	filing_set(&f.numero, numero);
+	filing_set(&f.tipo_radicado, "entrada");
+	filing_set(&f.fecha_radicacion, "2026-11-02T08:00:00-05:00");
+	filing_set(&f.asunto, "Solicitud");
+	filing_set(&f.dependencia_actual, "342");
+	filing_set(&f.estado_ds, "vigente");
+	f.has_detail = 1;
+	/* In one transaction, as sync writes a window. */
+	assert_int_equal(store_begin(s), 0);
+	if (store_upsert_filing(s, &f, "contratacion_directa", TEST_NOW, &res) < 0)
+		fail_msg("store_upsert_filing: %s", store_errmsg(s));
+	assert_int_equal(store_commit(s), 0);
+	filing_free(&f);
+	follow_up_init(&fu);
+	assert_int_equal(store_follow_up_get(s, numero, &fu), 1);
+	id = fu.radicado_id;
+	follow_up_free(&fu);
+	return id;
+}
+
+/* Sets field f of filing numero to value, as a PATCH does. */
+static void test_set(struct store *s, const char *numero, enum store_fu_field f, const char *value)
+{
+	struct follow_up old;
+	struct follow_up cur;
+	int n;
+
+	follow_up_init(&old);
+	follow_up_init(&cur);
+	assert_int_equal(store_follow_up_get(s, numero, &old), 1);
+	follow_up_copy(&cur, &old);
+	follow_up_set(&cur, f, value);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_follow_up_write(s, &old, &cur, 0, TEST_NOW, &n), 0);
+	assert_int_equal(store_commit(s), 0);
+	follow_up_free(&old);
+	follow_up_free(&cur);
+}
+
+/* The list at now (numero order, semaforo filter when not NULL, or orden): its rows. */
+static json_t *test_list(struct store *s, const char *now, const char *semaforo,
+			 enum store_list_order orden)
+{
+	struct store_list_query q = {
+	    .orden = orden, .limit = 50, .total_known = -1, .now = now, .semaforo = semaforo};
+	struct buf out;
+	long long total;
+	json_t *rows;
+
+	buf_init(&out);
+	if (store_list_json(s, &q, &total, &out) < 0)
+		fail_msg("store_list_json: %s", store_errmsg(s));
+	rows = json_loadb(out.data, out.len, 0, NULL);
+	assert_non_null(rows);
+	assert_int_equal((long long)json_array_size(rows), total);
+	buf_free(&out);
+	return rows;
+}
+
+static const char *test_row_sla(json_t *rows, size_t i, const char *member)
+{
+	json_t *v = json_object_get(json_object_get(json_array_get(rows, i), "sla"), member);
+
+	return json_is_string(v) ? json_string_value(v) : "null";
+}
+
+#define TEST_DIRTY "SELECT count(*) FROM seguimiento WHERE sla_dia IS NULL"
+
+/* Every kind of write leaves its rows' blocks worked out before the commit. */
+static void test_refresh_after_writes(void **state)
+{
+	int calls = 0;
+	struct store *s;
+	long long id;
+	char *block;
+
+	(void)state;
+	s = test_open("writes.db", &calls);
+	id = test_add(s, "20263420000011");
+	test_text_is("writes.db", TEST_DIRTY, "0");
+	test_text_is("writes.db", "SELECT sla_estado FROM seguimiento", "sin_iniciar");
+	test_text_is("writes.db", "SELECT fecha_radicacion FROM seguimiento",
+		     "2026-11-02T08:00:00-05:00");
+	assert_int_equal(calls, 1);
+	/* The follow-up's estado. */
+	test_set(s, "20263420000011", STORE_FU_ESTADO, "devuelto");
+	test_text_is("writes.db", TEST_DIRTY, "0");
+	test_text_is("writes.db",
+		     "SELECT sla_estado || ' ' || sla_fecha_limite || ' ' ||"
+		     " sla_dias_restantes FROM seguimiento",
+		     "vencido 2026-11-10 -2");
+	assert_int_equal(calls, 2);
+	/* A field the clock does not read marks nothing. */
+	test_set(s, "20263420000011", STORE_FU_OBSERVACIONES, "nada que ver");
+	assert_int_equal(calls, 2);
+	/* A gestión. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_gestion_add(s, id, "observacion", 0, TEST_NOW, "x", -1, NULL), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(calls, 3);
+	test_text_is("writes.db", TEST_DIRTY, "0");
+	/* Another program's writes (no SLA function) only mark the row: the filing's DS state,
+	 * a gestión deleted, the filing's date (copied to the follow-up). */
+	test_exec("writes.db", "UPDATE radicado SET estado_ds = 'anulado'");
+	test_text_is("writes.db", TEST_DIRTY, "1");
+	test_exec("writes.db", "UPDATE seguimiento SET sla_dia = '2026-01-01';"
+			       " DELETE FROM gestion");
+	test_text_is("writes.db", TEST_DIRTY, "1");
+	test_exec("writes.db",
+		  "UPDATE seguimiento SET sla_dia = '2026-01-01';"
+		  " UPDATE radicado SET fecha_radicacion = '2026-11-03T08:00:00-05:00'");
+	test_text_is("writes.db", TEST_DIRTY, "1");
+	test_text_is("writes.db", "SELECT fecha_radicacion FROM seguimiento",
+		     "2026-11-03T08:00:00-05:00");
+	/* The next read works it out again. */
+	json_decref(test_list(s, NULL, NULL, STORE_ORDER_NUMERO));
+	test_text_is("writes.db", TEST_DIRTY, "0");
+	assert_int_equal(calls, 4);
+	block = test_text("writes.db", "SELECT sla FROM seguimiento");
+	assert_non_null(strstr(block, "\"hoy\":\"actual\""));
+	free(block);
+	store_close(s);
+}
+
+/* A row marked inside the reader's own snapshot is shown as worked out now, not as stored. */
+static void test_dirty_shown_exactly(void **state)
+{
+	int calls = 0;
+	struct store *s;
+	struct buf out;
+	json_t *rows;
+
+	(void)state;
+	s = test_open("dirty.db", &calls);
+	test_add(s, "20263420000021");
+	rows = test_list(s, TEST_DAY1, NULL, STORE_ORDER_NUMERO);
+	assert_string_equal(test_row_sla(rows, 0, "hoy"), "2026-11-23");
+	json_decref(rows);
+	calls = 0;
+	/* Another program concludes it, marking the row; this reader holds a transaction, so
+	 * nothing is worked out again before the read: the row's block is worked out. */
+	test_exec("dirty.db", "UPDATE seguimiento SET estado = 'concluido'");
+	assert_int_equal(store_begin(s), 0);
+	rows = test_list(s, TEST_DAY1, NULL, STORE_ORDER_NUMERO);
+	assert_string_equal(test_row_sla(rows, 0, "reloj"), "detenido");
+	json_decref(rows);
+	buf_init(&out);
+	assert_int_equal(store_filing_json(s, "20263420000021", &out), 1);
+	assert_non_null(strstr(out.data, "\"reloj\":\"detenido\""));
+	buf_free(&out);
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(calls, 2);
+	test_text_is("dirty.db", TEST_DIRTY, "1");
+	store_close(s);
+}
+
+/* The day changes: open clocks are worked out again, stopped ones are not. */
+static void test_day_change(void **state)
+{
+	int calls = 0;
+	struct store *s;
+	json_t *rows;
+
+	(void)state;
+	s = test_open("day.db", &calls);
+	test_add(s, "20263420000031");
+	test_add(s, "20263420000032");
+	test_add(s, "20263420000033");
+	test_set(s, "20263420000032", STORE_FU_ESTADO, "concluido");
+	test_set(s, "20263420000033", STORE_FU_ESTADO, "repartido");
+	rows = test_list(s, TEST_DAY1, NULL, STORE_ORDER_NUMERO);
+	assert_string_equal(test_row_sla(rows, 0, "hoy"), "2026-11-23");
+	json_decref(rows);
+	test_text_is("day.db",
+		     "SELECT group_concat(sla_dia, ' ') FROM (SELECT sla_dia FROM seguimiento"
+		     " ORDER BY radicado_id)",
+		     "2026-11-23 9999-12-31 2026-11-23");
+	calls = 0;
+	/* The same day again: nothing to work out (the check is skipped). */
+	json_decref(test_list(s, TEST_DAY1, NULL, STORE_ORDER_NUMERO));
+	assert_int_equal(calls, 0);
+	rows = test_list(s, TEST_DAY2, NULL, STORE_ORDER_NUMERO);
+	assert_int_equal(calls, 2);
+	assert_string_equal(test_row_sla(rows, 0, "hoy"), "2026-11-24");
+	assert_string_equal(test_row_sla(rows, 1, "reloj"), "detenido");
+	assert_string_equal(test_row_sla(rows, 2, "hoy"), "2026-11-24");
+	json_decref(rows);
+	test_text_is("day.db",
+		     "SELECT group_concat(sla_dia, ' ') FROM (SELECT sla_dia FROM seguimiento"
+		     " ORDER BY radicado_id)",
+		     "2026-11-24 9999-12-31 2026-11-24");
+	store_close(s);
+}
+
+/* Other targets or another calendar: every stored block is worked out again, once. */
+static void test_fingerprint(void **state)
+{
+	int calls = 0;
+	struct store *s;
+
+	(void)state;
+	s = test_open("print.db", &calls);
+	test_add(s, "20263420000041");
+	test_add(s, "20263420000042");
+	test_set(s, "20263420000042", STORE_FU_ESTADO, "concluido");
+	/* A connection without the SLA function only marks the rows. */
+	store_set_sla(s, NULL, NULL);
+	assert_int_equal(store_sla_fingerprint(s, "metas=1"), 0);
+	test_text_is("print.db", TEST_DIRTY, "2");
+	store_set_sla(s, test_sla_fn, &calls);
+	json_decref(test_list(s, TEST_DAY1, NULL, STORE_ORDER_NUMERO));
+	test_text_is("print.db", TEST_DIRTY, "0");
+	calls = 0;
+	assert_int_equal(store_sla_fingerprint(s, "metas=1"), 0);
+	test_text_is("print.db", TEST_DIRTY, "0");
+	test_text_is("print.db", "SELECT huella FROM sla_huella", "metas=1");
+	assert_int_equal(calls, 0);
+	/* With it, the change works every block out again before its commit. */
+	assert_int_equal(store_sla_fingerprint(s, "metas=2"), 0);
+	test_text_is("print.db", TEST_DIRTY, "0");
+	assert_int_equal(calls, 2);
+	assert_int_equal(store_sla_refresh(s, NULL), 0);
+	assert_int_equal(calls, 2);
+	test_text_is("print.db", "SELECT huella FROM sla_huella", "metas=2");
+	store_close(s);
+}
+
+static int test_block_cb(long long id, const char *sla, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_printf(b, "%lld %s", id, sla);
+	return 0;
+}
+
+/* The semáforo filter and the fecha límite / días restantes sorts read the stored members;
+ * store_sla_blocks gives the stored blocks of a set of filings. */
+static void test_filters_and_orders(void **state)
+{
+	int calls = 0;
+	struct store *s;
+	json_t *rows;
+	struct buf b;
+	struct buf got;
+	long long a;
+
+	(void)state;
+	s = test_open("orders.db", &calls);
+	a = test_add(s, "20263420000051");
+	test_add(s, "20263420000052");
+	test_add(s, "20263420000053");
+	test_set(s, "20263420000051", STORE_FU_ESTADO, "repartido");
+	test_set(s, "20263420000052", STORE_FU_ESTADO, "devuelto");
+	rows = test_list(s, TEST_DAY1, "vencido", STORE_ORDER_NUMERO);
+	assert_int_equal(json_array_size(rows), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "numero")),
+			    "20263420000052");
+	json_decref(rows);
+	rows = test_list(s, TEST_DAY1, NULL, STORE_ORDER_FECHA_LIMITE);
+	assert_string_equal(test_row_sla(rows, 0, "fecha_limite"), "2026-11-10");
+	assert_string_equal(test_row_sla(rows, 1, "fecha_limite"), "2026-11-30");
+	assert_string_equal(test_row_sla(rows, 2, "fecha_limite"), "null");
+	json_decref(rows);
+	rows = test_list(s, TEST_DAY1, NULL, STORE_ORDER_DIAS_RESTANTES_DESC);
+	assert_string_equal(test_row_sla(rows, 0, "fecha_limite"), "2026-11-30");
+	assert_string_equal(test_row_sla(rows, 1, "fecha_limite"), "2026-11-10");
+	json_decref(rows);
+	buf_init(&b);
+	buf_init(&got);
+	buf_printf(&b, "[%lld]", a);
+	calls = 0;
+	assert_int_equal(store_sla_blocks(s, b.data, TEST_DAY1, test_block_cb, &got), 0);
+	assert_int_equal(calls, 0);
+	assert_non_null(strstr(got.data, "\"estado\":\"a_tiempo\""));
+	buf_free(&b);
+	buf_free(&got);
+	store_close(s);
+}
+
+/* Every counter equals the count(*) it stands for (both ways), and the list's totals for
+ * the shapes it counts from them equal a count of the rows, after a random mix of writes
+ * through the store and by another program. */
+#define TEST_COUNTERS_KEY                                                                          \
+	"estado, coalesce(abogado_id, 0), tipo_tramite, coalesce(sla_estado, ''),"                 \
+	" coalesce(numero_contrato, '') <> '' AND (fecha_rp IS NULL"                               \
+	" OR fecha_aprobacion_garantias IS NULL OR fecha_arl IS NULL"                              \
+	" OR fecha_acta_inicio IS NULL OR coalesce(publicado_secop, 0) <> 1)"
+#define TEST_COUNTERS_DIFF                                                                         \
+	"SELECT count(*) FROM (SELECT * FROM (SELECT " TEST_COUNTERS_KEY ", count(*)"              \
+	" FROM seguimiento GROUP BY 1, 2, 3, 4, 5) EXCEPT SELECT estado, abogado_id,"              \
+	" tipo_tramite, sla_estado, legalizacion, n FROM seguimiento_conteo WHERE n <> 0"          \
+	" UNION ALL SELECT * FROM (SELECT estado, abogado_id, tipo_tramite, sla_estado,"           \
+	" legalizacion, n FROM seguimiento_conteo WHERE n <> 0 EXCEPT SELECT " TEST_COUNTERS_KEY   \
+	", count(*) FROM seguimiento GROUP BY 1, 2, 3, 4, 5))"
+
+static long long test_total(struct store *s, const struct store_list_query *base)
+{
+	struct store_list_query q = *base;
+	struct buf out;
+	long long total;
+
+	q.orden = STORE_ORDER_FECHA_DESC;
+	q.limit = 1;
+	q.total_known = -1;
+	buf_init(&out);
+	if (store_list_json(s, &q, &total, &out) < 0)
+		fail_msg("store_list_json: %s", store_errmsg(s));
+	buf_free(&out);
+	return total;
+}
+
+static void test_counters(void **state)
+{
+	static const char *const estados[] = {"recibido", "repartido", "en_revision",
+					      "devuelto", "concluido", "archivado"};
+	static const char *const tipos[] = {"contratacion_directa", "proceso_seleccion", "otro"};
+	int calls = 0;
+	struct store *s;
+	unsigned seed = 14;
+	char numero[32];
+	char sql[512];
+
+	(void)state;
+	s = test_open("counters.db", &calls);
+	test_exec("counters.db", "INSERT INTO usuario (id, nombre, rol, creado) VALUES"
+				 " (1, 'Ana', 'abogado', '" TEST_NOW "'),"
+				 " (2, 'Beto', 'abogado', '" TEST_NOW "')");
+	for (int i = 0; i < 40; i++) {
+		snprintf(numero, sizeof(numero), "2026342%07d1", i);
+		test_add(s, numero);
+	}
+	for (int round = 0; round < 200; round++) {
+		int id = 1 + (int)(rand_r(&seed) % 40);
+		int what = (int)(rand_r(&seed) % 6);
+
+		snprintf(numero, sizeof(numero), "2026342%07d1", id - 1);
+		if (what == 0)
+			test_set(s, numero, STORE_FU_ESTADO, estados[rand_r(&seed) % 6]);
+		else if (what == 1)
+			test_set(s, numero, STORE_FU_TIPO_TRAMITE, tipos[rand_r(&seed) % 3]);
+		else if (what == 2)
+			test_set(s, numero, STORE_FU_NUMERO_CONTRATO,
+				 rand_r(&seed) % 2 ? "C-1" : "");
+		else if (what == 3)
+			test_set(s, numero, STORE_FU_FECHA_RP,
+				 rand_r(&seed) % 2 ? "2026-11-05" : NULL);
+		else {
+			/* Another program: a lawyer (none, 1 or 2) or an estado, by SQL. */
+			if (what == 4)
+				snprintf(
+				    sql, sizeof(sql),
+				    "UPDATE seguimiento SET abogado_id = %s WHERE radicado_id = %d",
+				    (const char *[]){"NULL", "1", "2"}[rand_r(&seed) % 3], id);
+			else
+				snprintf(
+				    sql, sizeof(sql),
+				    "UPDATE seguimiento SET estado = '%s' WHERE radicado_id = %d",
+				    estados[rand_r(&seed) % 6], id);
+			test_exec("counters.db", sql);
+		}
+		if (round % 50 == 49)
+			test_text_is("counters.db", TEST_COUNTERS_DIFF, "0");
+	}
+	/* A row deleted (by another program) and the counters follow. */
+	test_exec("counters.db", "DELETE FROM seguimiento WHERE radicado_id = 3");
+	test_text_is("counters.db", TEST_COUNTERS_DIFF, "0");
+	/* The list's totals from the counters, fresh for the day first. */
+	{
+		struct store_list_query q = {.orden = STORE_ORDER_FECHA_DESC};
+		char *want;
+
+		assert_int_equal(store_sla_refresh(s, NULL), 0);
+		q.estado = "devuelto";
+		want = test_text("counters.db",
+				 "SELECT count(*) FROM seguimiento WHERE estado = 'devuelto'");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.estado = NULL;
+		q.abogado_id = 2;
+		q.abiertos = 1;
+		want =
+		    test_text("counters.db",
+			      "SELECT count(*) FROM seguimiento WHERE abogado_id = 2 AND estado IN"
+			      " ('repartido', 'en_revision', 'devuelto')");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.abogado_id = 0;
+		q.semaforo = "vencido";
+		want = test_text("counters.db",
+				 "SELECT count(*) FROM seguimiento WHERE sla_estado = 'vencido' AND"
+				 " estado IN ('repartido', 'en_revision', 'devuelto')");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.semaforo = NULL;
+		q.abiertos = 0;
+		q.legalizacion_pendiente = 1;
+		q.tipo_tramite = "otro";
+		want = test_text(
+		    "counters.db",
+		    "SELECT count(*) FROM seguimiento WHERE tipo_tramite = 'otro' AND"
+		    " coalesce(numero_contrato, '') <> '' AND (fecha_rp IS NULL"
+		    " OR fecha_aprobacion_garantias IS NULL OR fecha_arl IS NULL"
+		    " OR fecha_acta_inicio IS NULL OR coalesce(publicado_secop, 0) <> 1)");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.legalizacion_pendiente = 0;
+		q.tipo_tramite = NULL;
+		want = test_text("counters.db", "SELECT count(*) FROM seguimiento");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+	}
+	store_close(s);
+}
+
+static int test_setup(void **state)
+{
+	(void)state;
+	return test_tmpdir_make("store-sla");
+}
+
+static int test_teardown(void **state)
+{
+	(void)state;
+	return test_tmpdir_remove();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_refresh_after_writes), cmocka_unit_test(test_dirty_shown_exactly),
+	    cmocka_unit_test(test_day_change),		 cmocka_unit_test(test_fingerprint),
+	    cmocka_unit_test(test_filters_and_orders),	 cmocka_unit_test(test_counters),
+	};
+
+	return cmocka_run_group_tests(tests, test_setup, test_teardown);
+}
