@@ -32,7 +32,8 @@ struct config {
 	long ds_retry_max_ms;  /* backoff cap */
 	int reconcile_minutes; /* reconcile_time: minutes after midnight, daily */
 	/* [store] */
-	char *store_path; /* absolute path */
+	char *store_path;     /* absolute path */
+	long store_cache_mib; /* SQLite's soft heap limit for the whole process */
 	/* [http] */
 	char *http_listen;
 	long http_port;

@@ -3,6 +3,7 @@
 #include "http_api.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -478,6 +479,8 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	char retry[16];
+	char *body;
+	size_t len;
 
 	if (req->hit != NULL) {
 		ret = MHD_queue_response(req->conn, 200, req->hit);
@@ -491,10 +494,14 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 		req->queued = ret == MHD_YES;
 		return ret;
 	}
-	resp = MHD_create_response_from_buffer(req->out.len, req->out.data ? req->out.data : "",
-					       MHD_RESPMEM_MUST_COPY);
-	if (resp == NULL)
+	/* The response takes the answer's buffer (no copy: a large answer is not held twice). */
+	len = req->out.len;
+	body = buf_steal(&req->out);
+	resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+	if (resp == NULL) {
+		free(body);
 		return MHD_NO;
+	}
 	if (req->content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
@@ -513,7 +520,7 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 	if (req->status == 413 || req->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(req->conn, (unsigned int)req->status, resp);
-	if (!http_cache_answer_put(req, resp))
+	if (!http_cache_answer_put(req, resp, len))
 		MHD_destroy_response(resp);
 	req->queued = ret == MHD_YES;
 	return ret;
@@ -586,6 +593,28 @@ static enum MHD_Result http_api_answer(void *cls, struct MHD_Connection *conn, c
 	return http_api_queue(req);
 }
 
+/* 1 for the routes that read every filing (indicators, their drill-down, the exports):
+ * after them the thread's page cache holds pages no list wants and malloc holds the memory
+ * of their answer. */
+static int http_api_heavy(int route)
+{
+	void (*h)(struct http_request *) = route >= 0 ? http_api_routes[route].handler : NULL;
+
+	return h == http_reports_indicadores || h == http_reports_cifra ||
+	       h == http_reports_export_xlsx || h == http_reports_export_csv;
+}
+
+/* Gives back what a heavy request left: this thread's page cache, then the free memory of
+ * every malloc arena (the heap of a large answer would otherwise stay resident). */
+static void http_api_shrink(struct http_request *req)
+{
+	struct store **s = http_cache_store(req->th);
+
+	if (*s != NULL)
+		store_release_memory(*s);
+	malloc_trim(0);
+}
+
 static void http_api_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			       enum MHD_RequestTerminationCode toe)
 {
@@ -606,6 +635,8 @@ static void http_api_completed(void *cls, struct MHD_Connection *conn, void **co
 	buf_free(&req->canon);
 	json_decref(req->json);
 	free(req->cache_key);
+	if (http_api_heavy(req->route))
+		http_api_shrink(req);
 	free(req);
 	*con_cls = NULL;
 }
@@ -700,6 +731,10 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 	}
 	api->sla_print = indicators_sla_print(cfg);
 	http_api_sla_start(api);
+	/* A fixed threshold: every block above it (a large answer, its buffers) is its own
+	 * mapping, given back when freed; glibc's moving threshold would rise after the first
+	 * such block and leave the next ones in a heap that stays grown. */
+	mallopt(M_MMAP_THRESHOLD, HTTP_API_MMAP_THRESHOLD);
 	api->metrics = http_metrics_new(cfg, poller, HTTP_API_NROUTES);
 	api->daemon = MHD_start_daemon(
 	    flags, (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api, MHD_OPTION_SOCK_ADDR,

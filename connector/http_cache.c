@@ -206,12 +206,12 @@ int http_cache_answer_get(struct http_request *req, struct store *s, const char 
 	return 0;
 }
 
-int http_cache_answer_put(struct http_request *req, struct MHD_Response *resp)
+int http_cache_answer_put(struct http_request *req, struct MHD_Response *resp, size_t len)
 {
 	struct http_cache_entry *e;
 
 	if (req->cache_key == NULL || !req->have_version || req->status != 200 ||
-	    req->out.len > HTTP_API_CACHE_BODY_MAX)
+	    len > HTTP_API_CACHE_BODY_MAX)
 		return 0;
 	e = http_cache_claim(&req->th->answers, req->cache_key, req->version);
 	req->cache_key = NULL;

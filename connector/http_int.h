@@ -250,9 +250,9 @@ struct store **http_cache_store(struct http_thread *th);
 /* Answers from the cache when key is there at the current data version (returns 1); else
  * remembers key so that http_cache_answer_put keeps the fresh answer (returns 0). */
 int http_cache_answer_get(struct http_request *req, struct store *s, const char *key);
-/* Keeps resp (a 200 built at the request's version) under the remembered key. Returns 1
- * when the cache took its own reference to resp. */
-int http_cache_answer_put(struct http_request *req, struct MHD_Response *resp);
+/* Keeps resp (a 200 built at the request's version, of len body bytes) under the remembered
+ * key. Returns 1 when the cache took its own reference to resp. */
+int http_cache_answer_put(struct http_request *req, struct MHD_Response *resp, size_t len);
 /* The list total of filters key at the current version, or -1; and keeping one. */
 long long http_cache_total_get(struct http_request *req, struct store *s, const char *key);
 void http_cache_total_put(struct http_request *req, const char *key, long long total);

@@ -104,6 +104,7 @@ static int main_serve(const struct cli_args *a)
 		goto done;
 	store_close(st);
 	st = NULL;
+	store_set_memory_limit(cfg.store_cache_mib);
 	/* Signals are taken by sigwait below; every thread inherits the mask. */
 	stop = cli_catch_signals(&set);
 	poller = sync_poller_start(&cfg, m, stop, err, sizeof(err));

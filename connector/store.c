@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 /* Page cache per connection, KiB (SQLite's default is 2 MiB): the list's indexes of 100,000
  * filings stay in memory instead of being read again for every count. */
 #define STORE_CACHE_KIB 16384
+#define STORE_CHECK_CACHE_KIB 1024 /* during the integrity check */
 #define STORE_BUSY_CODE SQLITE_BUSY
 #define STORE_ENV_HOOKS "SEGCONT_TEST_HOOKS"
 #define STORE_ENV_FAIL_WRITES "SEGCONT_TEST_FAIL_WRITES"
@@ -831,11 +833,33 @@ int store_txn_end(struct store *s, int own, int rc)
 
 /* ---- The connection's state */
 
+void store_release_memory(struct store *s)
+{
+	sqlite3_db_release_memory(s->db);
+}
+
+void store_set_memory_limit(long mib)
+{
+	sqlite3_soft_heap_limit64((sqlite3_int64)mib * 1024 * 1024);
+}
+
 int store_check_integrity(struct store *s, char *err, size_t errlen)
 {
 	char res[STORE_INTEGRITY_LEN];
+	char pragma[STORE_PRAGMA_LEN];
+	int rc;
 
-	if (store_pragma_text(s, "PRAGMA quick_check(1)", res, sizeof(res)) < 0) {
+	/* A small cache while it reads every page once (none is wanted again)... */
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_CHECK_CACHE_KIB);
+	store_exec(s, pragma, "cache_size");
+	rc = store_pragma_text(s, "PRAGMA quick_check(1)", res, sizeof(res));
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_CACHE_KIB);
+	store_exec(s, pragma, "cache_size");
+	/* ...and its pages given back (to malloc, then by malloc_trim to the system), or serve
+	 * would idle at the size of its page cache after the first /healthz. */
+	store_release_memory(s);
+	malloc_trim(0);
+	if (rc < 0) {
 		store_error(err, errlen, "%s", s->err);
 		return -1;
 	}

@@ -343,10 +343,18 @@ int store_last_busy(struct store *s);
  * (on open, prepare, step or exec), else 0; it stays 1 for the life of the process. Cheap;
  * cannot fail. */
 int store_corruption_seen(void);
+/* Bounds the memory of SQLite in this process (every connection's page cache, statements,
+ * schemas) to about mib MiB: past it a connection reuses its own cache pages instead of
+ * growing (sqlite3_soft_heap_limit64). Call once, before the threads open their
+ * connections. */
+void store_set_memory_limit(long mib);
+/* Frees the pages of s's cache that no statement holds (they are read again when
+ * wanted). */
+void store_release_memory(struct store *s);
 /* Runs PRAGMA quick_check(1) on this connection (it reads the whole database: not for every
- * request). Returns 0 when the database is sound, or -1 with the reason in err (size
- * errlen, may be NULL) and store_errmsg: the first problem found, or why the check could not
- * run. */
+ * request), then empties this connection's page cache. Returns 0 when the database is sound,
+ * or -1 with the reason in err (size errlen, may be NULL) and store_errmsg: the first problem
+ * found, or why the check could not run. */
 int store_check_integrity(struct store *s, char *err, size_t errlen);
 
 /* 1 when the last write of any connection of this process failed for a reason other than a
