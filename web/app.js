@@ -77,7 +77,7 @@ function entrar(yo) {
   document.getElementById('menu').hidden = false;
   document.getElementById('boton-menu').hidden = false;
   document.getElementById('sincronizar').hidden = !ctx.puede.sincronizar;
-  estadoSync();
+  pieListo = false; // the footer is read again once this sign-in's first view is drawn
   if (!location.hash.startsWith('#/') || location.hash === '#/') {
     location.hash = '#/bandeja';
   } else {
@@ -145,6 +145,7 @@ async function sincronizar() {
 }
 
 let generacion = 0;
+let pieListo = false;
 let ultimaVista = '';
 async function enrutar() {
   if (!ctx.yo) return;
@@ -178,6 +179,11 @@ async function enrutar() {
     cont.append(h('div', { class: 'nota nota-error', role: 'alert' }, e.message || 'Error inesperado.'));
   } finally {
     if (gen === generacion) cont.removeAttribute('aria-busy');
+    // The footer's sync state is asked once the first view is drawn, not before it.
+    if (!pieListo) {
+      pieListo = true;
+      estadoSync();
+    }
   }
   if (gen === generacion) {
     const titulo = cont.querySelector('h1');
