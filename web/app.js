@@ -5,10 +5,30 @@
 import { api, token, guardarToken, olvidarToken, alExpirarSesion, ApiError } from './api.js';
 import { h, vaciar, aviso, campo } from './dom.js';
 import { ROLES, etiqueta, fechaHora, haceCuanto } from './fmt.js';
-import { mostrarBandeja } from './bandeja.js';
-import { mostrarFicha } from './ficha.js';
-import { mostrarTablero } from './tablero.js';
-import { mostrarConciliacion } from './conciliacion.js';
+
+// Each view's module, loaded when first shown (the Bandeja's with the page: index.html
+// preloads it); the one the address names is asked at start, alongside /api/usuarios/yo.
+const MODULOS = {
+  bandeja: () => import('./bandeja.js').then((m) => m.mostrarBandeja),
+  radicado: () => import('./ficha.js').then((m) => m.mostrarFicha),
+  // charts.js asked with tablero.js (which imports it), not after it arrives
+  tablero: () => Promise.all([import('./tablero.js'), import('./charts.js')]).then(([m]) => m.mostrarTablero),
+  conciliacion: () => import('./conciliacion.js').then((m) => m.mostrarConciliacion),
+};
+
+// The view a hash names ("bandeja" for anything the router does not know).
+function nombreVista(hash) {
+  const nombre = (hash || '#/bandeja').slice(2).split('?')[0].split('/')[0] || 'bandeja';
+  return Object.prototype.hasOwnProperty.call(MODULOS, nombre) ? nombre : 'bandeja';
+}
+
+async function moduloDe(nombre) {
+  try {
+    return await MODULOS[nombre]();
+  } catch (e) {
+    throw new Error('No se pudo cargar esta sección de la página: revise la conexión y recargue.');
+  }
+}
 
 // What each role may do: the server enforces it, the page only offers it.
 export function permisos(yo) {
@@ -77,7 +97,7 @@ function entrar(yo) {
   document.getElementById('menu').hidden = false;
   document.getElementById('boton-menu').hidden = false;
   document.getElementById('sincronizar').hidden = !ctx.puede.sincronizar;
-  estadoSync();
+  pieListo = false; // the footer is read again once this sign-in's first view is drawn
   if (!location.hash.startsWith('#/') || location.hash === '#/') {
     location.hash = '#/bandeja';
   } else {
@@ -145,6 +165,7 @@ async function sincronizar() {
 }
 
 let generacion = 0;
+let pieListo = false;
 let ultimaVista = '';
 async function enrutar() {
   if (!ctx.yo) return;
@@ -163,14 +184,13 @@ async function enrutar() {
   const cont = vaciar(vista());
   cont.setAttribute('aria-busy', 'true');
   try {
+    const vigente = () => gen === generacion;
     if (nombre === 'radicado' && partes[1]) {
-      await mostrarFicha(cont, ctx, decodeURIComponent(partes[1]), () => gen === generacion);
-    } else if (nombre === 'tablero') {
-      await mostrarTablero(cont, ctx, () => gen === generacion);
-    } else if (nombre === 'conciliacion') {
-      await mostrarConciliacion(cont, ctx, () => gen === generacion);
+      const mostrarFicha = await moduloDe('radicado');
+      if (vigente()) await mostrarFicha(cont, ctx, decodeURIComponent(partes[1]), vigente);
     } else {
-      await mostrarBandeja(cont, ctx, () => gen === generacion);
+      const mostrar = await moduloDe(nombre === 'radicado' ? 'bandeja' : nombreVista('#/' + nombre));
+      if (vigente()) await mostrar(cont, ctx, vigente);
     }
   } catch (e) {
     if (gen !== generacion) return;
@@ -178,6 +198,11 @@ async function enrutar() {
     cont.append(h('div', { class: 'nota nota-error', role: 'alert' }, e.message || 'Error inesperado.'));
   } finally {
     if (gen === generacion) cont.removeAttribute('aria-busy');
+    // The footer's sync state is asked once the first view is drawn, not before it.
+    if (!pieListo) {
+      pieListo = true;
+      estadoSync();
+    }
   }
   if (gen === generacion) {
     const titulo = cont.querySelector('h1');
@@ -222,6 +247,7 @@ function iniciar() {
     mostrarIngreso('');
     return;
   }
+  MODULOS[nombreVista(location.hash)]().catch(() => {}); // enrutar() reports a failure
   api('GET', '/api/usuarios/yo').then(entrar, (e) => {
     if (e.estado !== 401) mostrarIngreso(e.message);
   });

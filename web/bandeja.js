@@ -148,23 +148,25 @@ export async function mostrarBandeja(cont, ctx, vigente) {
   }
 }
 
+// The first rows wait only for the list: they carry their own "sla" block, so
+// /api/indicadores is asked only of an older server. The lawyers' load (asked with the list)
+// then adds the cards of the queue, the filter form and the reparto controls; the rest is
+// asked once the rows are drawn and fills its place when it arrives: the «Pendientes de
+// legalización» card, «Mis vistas» and the Director's reparto suggestion (the table gets
+// data-sugerencia="lista" then). The view resolves when all but the suggestion are drawn.
 async function pintarBandeja(cont, ctx, vigente) {
   const f = leerFiltros(ctx);
   const legal = ctx.yo.rol === 'apoyo' || ctx.yo.rol === 'director';
-  const [lista, carga, pendLegal, vistas] = await Promise.all([
-    api('GET', conParametros('/api/radicados', {
-      estado: f.estado, abogado_id: f.abogado_id, tipo_tramite: f.tipo_tramite, desde: f.desde,
-      hasta: f.hasta, q: f.q, abiertos: f.abiertos ? 1 : '', semaforo: f.semaforo,
-      legalizacion_pendiente: f.legalizacion ? 1 : '', orden: f.orden, pagina: f.pagina,
-      por_pagina: f.por_pagina, conteos: 1,
-    })),
-    api('GET', '/api/abogados/carga'),
-    legal ? api('GET', '/api/radicados?legalizacion_pendiente=1&por_pagina=1').then((d) => d.total) : null,
-    api('GET', '/api/vistas').then((d) => d.vistas, () => null),
-  ]);
+  const pidiendoCarga = api('GET', '/api/abogados/carga');
+  pidiendoCarga.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+  const lista = await api('GET', conParametros('/api/radicados', {
+    estado: f.estado, abogado_id: f.abogado_id, tipo_tramite: f.tipo_tramite, desde: f.desde,
+    hasta: f.hasta, q: f.q, abiertos: f.abiertos ? 1 : '', semaforo: f.semaforo,
+    legalizacion_pendiente: f.legalizacion ? 1 : '', orden: f.orden, pagina: f.pagina,
+    por_pagina: f.por_pagina, conteos: 1,
+  }));
   const faltaSla = lista.radicados.some((r) => !r.sla);
   const ind = faltaSla ? await indicadoresActuales().catch(() => null) : null;
-  const rep = ctx.yo.rol === 'director' ? await datosReparto(lista, carga) : null;
   if (!vigente()) return;
   // A page past the end (after a filter or a change): go to the last one.
   const paginas = Math.max(1, Math.ceil(lista.total / f.por_pagina));
@@ -187,18 +189,37 @@ async function pintarBandeja(cont, ctx, vigente) {
       if (t) t.focus({ preventScroll: true });
     }
   };
+  const rep = ctx.yo.rol === 'director' ? datosReparto(lista) : null;
 
-  cont.append(h('div', { class: 'cabecera-vista' },
-    h('h1', { tabindex: '-1' }, 'Bandeja de radicados'),
-    h('p', { class: 'sub' }, descripcionFiltro(f, ctx, carga))));
-  cont.append(totales(f, ctx, carga, lista.conteos, pendLegal, recargar));
-  cont.append(formularioFiltros(f, ctx, carga, recargar));
-  cont.append(barraVistas(vistas));
+  const sub = h('p', { class: 'sub' }, descripcionFiltro(f, ctx, null));
+  cont.append(h('div', { class: 'cabecera-vista' }, h('h1', { tabindex: '-1' }, 'Bandeja de radicados'), sub));
+  const cards = totales(f, ctx, lista.conteos, recargar);
+  cont.append(cards.seccion);
+  const lugarFiltros = h('div', { class: 'filtros-pendiente', hidden: true });
+  const lugarVistas = h('div', { class: 'barra-vistas-pendiente', hidden: true });
+  cont.append(lugarFiltros, lugarVistas);
   const exacto = avisoNumeroExacto(lista.numero_exacto);
   if (exacto) cont.append(exacto);
   if (rep) cont.append(barraReparto(rep, recargar));
-  cont.append(tablaRadicados(lista, f, ind, recargar, rep));
+  const envoltura = tablaRadicados(lista, f, ind, recargar, rep);
+  cont.append(envoltura);
   cont.append(paginacion(lista, f, paginas, recargar));
+  // Asked only now, so that they do not hold the server's threads while it answers the list.
+  const pidiendoLegal = legal ? api('GET', '/api/radicados?legalizacion_pendiente=1&por_pagina=1').then((d) => d.total, () => null) : null;
+  const pidiendoVistas = api('GET', '/api/vistas').then((d) => d.vistas, () => null);
+  const carga = await pidiendoCarga;
+  if (!vigente()) return;
+  sub.textContent = descripcionFiltro(f, ctx, carga);
+  cards.carga(carga);
+  lugarFiltros.replaceWith(formularioFiltros(f, ctx, carga, recargar));
+  if (rep) {
+    conAbogados(rep, carga, recargar);
+    cargarSugerencias(rep, envoltura.querySelector('table'), vigente);
+  }
+  const [n, vistas] = await Promise.all([pidiendoLegal, pidiendoVistas]);
+  if (!vigente()) return;
+  if (n !== null && n !== undefined) cards.legalizacion(n);
+  lugarVistas.replaceWith(barraVistas(vistas));
 }
 
 function descripcionFiltro(f, ctx, carga) {
@@ -216,17 +237,17 @@ function descripcionBase(f, ctx, carga) {
   }
   if (f.abogado_id && String(f.abogado_id) === String(ctx.yo.id)) return 'Radicados asignados a usted.';
   if (f.abogado_id) {
-    const a = carga.abogados.find((x) => String(x.id) === String(f.abogado_id));
+    const a = carga ? carga.abogados.find((x) => String(x.id) === String(f.abogado_id)) : null;
     return 'Radicados asignados a ' + (a ? a.nombre : 'el abogado ' + f.abogado_id) + '.';
   }
   return 'Todos los radicados de la oficina que cumplen los filtros.';
 }
 
 // The cards: the office's queue and load, and «Vencidos» / «Por vencer» under the filters in
-// force (conteos of GET /api/radicados), which filter by themselves keeping the others.
-function totales(f, ctx, carga, conteos, pendLegal, recargar) {
-  const enCurso = carga.abogados.reduce((n, a) => n + (a.abiertos || 0), 0);
-  const items = [];
+// force (conteos of GET /api/radicados), which filter by themselves keeping the others. The
+// queue's cards come first once the lawyers' load arrives (carga), «Pendientes de
+// legalización» last once its count does (legalizacion).
+function totales(f, ctx, conteos, recargar) {
   const tarjeta = (id, titulo, valor, alPulsar, clase, activa, detalle) => {
     const cuerpo = [h('span', { class: 'cifra' }, valor === null || valor === undefined ? '—' : miles(valor)), ' ', h('span', { class: 'titulo' }, titulo)];
     const attrs = { class: ['tarjeta', clase], 'data-cifra': id };
@@ -244,22 +265,25 @@ function totales(f, ctx, carga, conteos, pendLegal, recargar) {
     f.pagina = 1;
     recargar();
   };
-  items.push(tarjeta('sin_repartir', 'Sin repartir', carga.sin_repartir, aplicar({ estado: 'recibido', orden: 'fecha' }), null,
-    f.estado === 'recibido' && !f.abogado_id));
-  items.push(tarjeta('en_curso', 'En curso (asignados)', enCurso, null));
-  if (ctx.yo.rol === 'abogado') {
-    const mio = carga.abogados.find((a) => a.id === ctx.yo.id);
-    items.push(tarjeta('mis_abiertos', 'Mis abiertos', mio ? mio.abiertos : 0,
-      aplicar({ abogado_id: String(ctx.yo.id), abiertos: true, orden: 'fecha_limite' }), null,
-      f.abiertos && String(f.abogado_id) === String(ctx.yo.id) && !f.semaforo));
-  }
   const conFiltros = ' (con los filtros actuales)';
-  items.push(tarjeta('vencidos', 'Vencidos', conteos ? conteos.vencidos : null, semaforo('vencido'), 'rojo', f.semaforo === 'vencido', conFiltros));
-  items.push(tarjeta('por_vencer', 'Por vencer', conteos ? conteos.por_vencer : null, semaforo('por_vencer'), 'ambar', f.semaforo === 'por_vencer', conFiltros));
-  if (pendLegal !== null && pendLegal !== undefined) {
-    items.push(tarjeta('legalizacion', 'Pendientes de legalización', pendLegal, aplicar({ legalizacion: true, orden: 'fecha' }), null, f.legalizacion));
-  }
-  return h('section', { class: 'totales', 'aria-label': 'Totales' }, items);
+  const seccion = h('section', { class: 'totales', 'aria-label': 'Totales' },
+    tarjeta('vencidos', 'Vencidos', conteos ? conteos.vencidos : null, semaforo('vencido'), 'rojo', f.semaforo === 'vencido', conFiltros),
+    tarjeta('por_vencer', 'Por vencer', conteos ? conteos.por_vencer : null, semaforo('por_vencer'), 'ambar', f.semaforo === 'por_vencer', conFiltros));
+  const carga = (c) => {
+    const enCurso = c.abogados.reduce((n, a) => n + (a.abiertos || 0), 0);
+    const items = [tarjeta('sin_repartir', 'Sin repartir', c.sin_repartir, aplicar({ estado: 'recibido', orden: 'fecha' }), null,
+      f.estado === 'recibido' && !f.abogado_id), tarjeta('en_curso', 'En curso (asignados)', enCurso, null)];
+    if (ctx.yo.rol === 'abogado') {
+      const mio = c.abogados.find((a) => a.id === ctx.yo.id);
+      items.push(tarjeta('mis_abiertos', 'Mis abiertos', mio ? mio.abiertos : 0,
+        aplicar({ abogado_id: String(ctx.yo.id), abiertos: true, orden: 'fecha_limite' }), null,
+        f.abiertos && String(f.abogado_id) === String(ctx.yo.id) && !f.semaforo));
+    }
+    seccion.prepend(...items);
+  };
+  const legalizacion = (n) => seccion.append(tarjeta('legalizacion', 'Pendientes de legalización', n,
+    aplicar({ legalizacion: true, orden: 'fecha' }), null, f.legalizacion));
+  return { seccion, carga, legalizacion };
 }
 
 function formularioFiltros(f, ctx, carga, recargar) {
@@ -362,7 +386,7 @@ function tablaRadicados(lista, f, ind, recargar, rep) {
         r.sla && Number.isFinite(r.sla.dias_en_espera) ? enEspera(r.sla.dias_en_espera) : textoDias(x)),
       h('td', {}, semaforo(x.estado)),
       f.legalizacion ? h('td', { class: 'faltantes' }, faltantes(r)) : null,
-      rep ? h('td', { class: 'celda-reparto' }, repartoFila(rep, r, recargar)) : null));
+      rep ? h('td', { class: 'celda-reparto' }, repartoFila(rep, r)) : null));
   }
   if (lista.radicados.length === 0) {
     tbody.append(h('tr', {}, h('td', { colspan: cols.length + (rep ? 2 : 0), class: 'vacio' }, 'Ningún radicado cumple los filtros.')));
@@ -406,22 +430,11 @@ function paginacion(lista, f, paginas, recargar) {
 const repartible = (r) => r.estado === 'recibido' && r.estado_ds !== 'anulado';
 const tipoDe = (r) => r.tipo_tramite || 'otro';
 
-// The suggestion of each tipo de trámite among the page's unassigned rows (GET
-// /api/abogados/carga?tipo_tramite=), the active lawyers and the selection's state.
-async function datosReparto(lista, carga) {
+// The page's unassigned rows and the selection's state; the active lawyers (conAbogados) and
+// the suggestion of each tipo de trámite (cargarSugerencias) come after the rows are drawn.
+function datosReparto(lista) {
   const filas = lista.radicados.filter(repartible);
-  const tipos = [...new Set(filas.map(tipoDe))];
-  const sugerencias = {};
-  await Promise.all(tipos.map(async (t) => {
-    try {
-      const d = await api('GET', conParametros('/api/abogados/carga', { tipo_tramite: t }));
-      if (d.sugerencia && Array.isArray(d.sugerencia.abogados)) sugerencias[t] = d.sugerencia;
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e; // without a suggestion the rows preselect nobody
-    }
-  }));
-  const abogados = carga.abogados.filter((a) => a.activo).map((a) => ({ id: a.id, nombre: a.nombre, abiertos: a.abiertos || 0 }));
-  const rep = { filas, sugerencias, abogados, sel: new Set(), casillas: [] };
+  const rep = { filas, sugerencias: {}, abogados: [], sel: new Set(), casillas: [], selectores: [], celdas: [], listas: Promise.resolve() };
   rep.todos = h('input', { type: 'checkbox', id: 'sel-todos', 'aria-label': 'Seleccionar todos los radicados sin repartir de esta página',
     disabled: filas.length === 0, onchange: () => {
       for (const c of rep.casillas) {
@@ -431,6 +444,40 @@ async function datosReparto(lista, carga) {
       actualizarSeleccion(rep);
     } });
   return rep;
+}
+
+// The suggestion (GET /api/abogados/carga?tipo_tramite=) for the page's unassigned rows,
+// asked once the rows are on screen. Its order of lawyers does not depend on the tipo (each
+// lawyer's score weighs the filings they hold); the tipo gives only the meta, which each row's
+// "sla" block carries too. So one answer serves every tipo whose meta a row states; a tipo
+// without it is asked by itself. The table gets data-sugerencia="lista" when done.
+function cargarSugerencias(rep, tabla, vigente) {
+  const metas = {};
+  for (const r of rep.filas) {
+    if (r.sla && Number.isFinite(r.sla.meta) && !(tipoDe(r) in metas)) metas[tipoDe(r)] = r.sla.meta;
+  }
+  const tipos = [...new Set(rep.filas.map(tipoDe))];
+  const pedir = (t) => api('GET', conParametros('/api/abogados/carga', { tipo_tramite: t })).then((d) =>
+    (d.sugerencia && Array.isArray(d.sugerencia.abogados) ? d.sugerencia : null), (e) => {
+    if (!(e instanceof ApiError)) throw e; // without a suggestion the rows preselect nobody
+    return null;
+  });
+  rep.listas = (async () => {
+    if (tipos.length === 0) return;
+    const conMeta = tipos.filter((t) => t in metas);
+    const base = conMeta.length ? await pedir(conMeta[0]) : null;
+    const solos = tipos.filter((t) => !(t in metas) || !base);
+    const propias = await Promise.all(solos.map(pedir));
+    if (base) {
+      for (const t of conMeta) rep.sugerencias[t] = t === base.tipo_tramite ? base : Object.assign({}, base, { tipo_tramite: t, meta: metas[t] });
+    }
+    solos.forEach((t, i) => { if (propias[i]) rep.sugerencias[t] = propias[i]; });
+  })().catch(() => {});
+  rep.listas.then(() => {
+    if (!vigente()) return;
+    for (const { sel, r } of rep.selectores) sugerirEnFila(rep, sel, r);
+    tabla.dataset.sugerencia = 'lista';
+  });
 }
 
 function actualizarSeleccion(rep) {
@@ -504,20 +551,21 @@ async function enviarReparto(rep, asignaciones, recargar) {
 
 function barraReparto(rep, recargar) {
   if (rep.filas.length === 0) return null;
-  const destino = campo('Repartir a', selector([['sugerencia', 'Según la sugerencia (reparte por carga)'],
-    ...rep.abogados.map((a) => [String(a.id), a.nombre + ' (' + miles(a.abiertos) + (a.abiertos === 1 ? ' abierto)' : ' abiertos)')])], 'sugerencia', { name: 'destino-reparto' }));
+  rep.lugarDestino = h('div', { class: 'campo destino-pendiente', hidden: true });
   rep.cuenta = h('span', { class: 'cuenta', id: 'n-seleccionados', 'aria-live': 'polite' });
   rep.boton = h('button', { type: 'button', class: 'primario', 'data-accion': 'repartir-seleccionados', onclick: async () => {
     const filas = rep.filas.filter((r) => rep.sel.has(r.numero));
+    const destino = rep.destino ? rep.destino.value : 'sugerencia';
     let plan;
-    if (destino.control.value === 'sugerencia') {
+    if (destino === 'sugerencia') {
+      await rep.listas;
       plan = repartoSugerido(filas, rep.sugerencias);
       if (!plan) {
         aviso('La sugerencia de reparto no está disponible; elija un abogado.', 'error');
         return;
       }
     } else {
-      plan = filas.map((r) => ({ numero: r.numero, abogado_id: Number(destino.control.value) }));
+      plan = filas.map((r) => ({ numero: r.numero, abogado_id: Number(destino) }));
     }
     rep.boton.disabled = true;
     await enviarReparto(rep, plan, recargar);
@@ -525,18 +573,35 @@ function barraReparto(rep, recargar) {
   } }, 'Repartir seleccionados');
   actualizarSeleccion(rep);
   return h('div', { class: 'barra-reparto', role: 'group', 'aria-label': 'Reparto de los radicados seleccionados' },
-    rep.cuenta, destino.campo, h('div', { class: 'botones' }, rep.boton));
+    rep.cuenta, rep.lugarDestino, h('div', { class: 'botones' }, rep.boton));
+}
+
+// The lawyers' load arrived: the active lawyers in «Repartir a» and in each row's list.
+function conAbogados(rep, carga, recargar) {
+  rep.abogados = carga.abogados.filter((a) => a.activo).map((a) => ({ id: a.id, nombre: a.nombre, abiertos: a.abiertos || 0 }));
+  if (rep.lugarDestino) {
+    const destino = campo('Repartir a', selector([['sugerencia', 'Según la sugerencia (reparte por carga)'],
+      ...rep.abogados.map((a) => [String(a.id), a.nombre + ' (' + miles(a.abiertos) + (a.abiertos === 1 ? ' abierto)' : ' abiertos)')])], 'sugerencia', { name: 'destino-reparto' }));
+    rep.destino = destino.control;
+    rep.lugarDestino.replaceWith(destino.campo);
+  }
+  for (const { celda, r } of rep.celdas) celda.append(...controlesFila(rep, r, recargar));
 }
 
 // A row's «Repartir»: the lawyer the suggestion puts first for its tipo preselected (one
-// click), or another chosen in the list.
-function repartoFila(rep, r, recargar) {
+// click; set when the suggestion arrives, unless a lawyer was chosen already), or another
+// chosen in the list.
+function repartoFila(rep, r) {
   if (!repartible(r)) return null;
-  const s = rep.sugerencias[tipoDe(r)];
-  const sugerido = s && s.abogados.length ? s.abogados[0].abogado_id : null;
-  const opciones = rep.abogados.map((a) => [String(a.id), a.nombre + (a.id === sugerido ? ' (sugerido)' : '')]);
-  if (sugerido === null) opciones.unshift(['', 'Elija…']);
-  const sel = selector(opciones, sugerido === null ? '' : String(sugerido), { name: 'abogado-' + r.numero, 'aria-label': 'Abogado para el radicado ' + r.numero });
+  const celda = h('div', { class: 'reparto-fila' });
+  rep.celdas.push({ celda, r });
+  return celda;
+}
+
+function controlesFila(rep, r, recargar) {
+  const opciones = [['', 'Elija…'], ...rep.abogados.map((a) => [String(a.id), a.nombre])];
+  const sel = selector(opciones, '', { name: 'abogado-' + r.numero, 'aria-label': 'Abogado para el radicado ' + r.numero });
+  rep.selectores.push({ sel, r });
   const b = h('button', { type: 'button', class: 'secundario', 'data-accion': 'repartir-' + r.numero,
     'aria-label': 'Repartir el radicado ' + r.numero, onclick: async () => {
       if (!sel.value) {
@@ -548,5 +613,19 @@ function repartoFila(rep, r, recargar) {
       await enviarReparto(rep, [{ numero: r.numero, abogado_id: Number(sel.value) }], recargar);
       if (b.isConnected) b.disabled = false;
     } }, 'Repartir');
-  return h('div', { class: 'reparto-fila' }, sel, b);
+  return [sel, b];
+}
+
+// The suggestion in a row's list: «(sugerido)» after that lawyer's name, chosen unless the
+// Director chose someone meanwhile; «Elija…» goes when there is a suggestion.
+function sugerirEnFila(rep, sel, r) {
+  const s = rep.sugerencias[tipoDe(r)];
+  const sugerido = s && s.abogados.length ? s.abogados[0].abogado_id : null;
+  if (sugerido === null) return;
+  const opcion = [...sel.options].find((o) => o.value === String(sugerido));
+  if (!opcion) return;
+  opcion.textContent += ' (sugerido)';
+  if (sel.value === '') sel.value = String(sugerido);
+  const vacia = [...sel.options].find((o) => o.value === '');
+  if (vacia && sel.value !== '') vacia.remove();
 }

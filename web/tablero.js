@@ -110,13 +110,12 @@ export async function mostrarTablero(cont, ctx, vigente) {
   const p = periodoInicial();
   let ind = null;
   let sinIndicadores = null;
-  const [carga] = await Promise.all([
-    api('GET', '/api/abogados/carga'),
-    api('GET', conParametros('/api/indicadores', { desde: p.desde, hasta: p.hasta, base: p.base })).then((d) => { ind = d; }, (e) => {
-      if (e instanceof ApiError && e.rutaAusente) sinIndicadores = 'Los indicadores (tiempos de respuesta, cumplimiento, devoluciones) aún no están disponibles en este servidor. Se muestra la carga actual de cada abogado.';
-      else sinIndicadores = 'No se pudieron calcular los indicadores: ' + e.message;
-    }),
-  ]);
+  // The lawyers' load is asked only when there are no indicators to show instead.
+  await api('GET', conParametros('/api/indicadores', { desde: p.desde, hasta: p.hasta, base: p.base })).then((d) => { ind = d; }, (e) => {
+    if (e instanceof ApiError && e.rutaAusente) sinIndicadores = 'Los indicadores (tiempos de respuesta, cumplimiento, devoluciones) aún no están disponibles en este servidor. Se muestra la carga actual de cada abogado.';
+    else sinIndicadores = 'No se pudieron calcular los indicadores: ' + e.message;
+  });
+  const carga = ind ? null : await api('GET', '/api/abogados/carga');
   if (!vigente()) return;
   periodoActual = p;
   cont.append(h('div', { class: 'cabecera-vista' },

@@ -18,6 +18,7 @@ import {
   shot,
   launchBrowser,
   runMain,
+  STEP_MS,
 } from './webharness.mjs';
 
 const BEFORE_N = 3; // single-filing repartos timed the old way
@@ -123,6 +124,8 @@ async function browserTest(env) {
   for (let i = 0; i < ROW_N; i++) {
     const row = repartibles(page).first();
     const numero = await row.getAttribute('data-numero');
+    // the suggestion is asked once the rows are drawn; the table says when it is in
+    await page.locator('#tabla-bandeja[data-sugerencia="lista"]').waitFor({ timeout: STEP_MS });
     const elegido = await row.getByLabel('Abogado para el radicado ' + numero).inputValue();
     check(Number(elegido) === a1.id || Number(elegido) === a2.id, 'la fila de ' + numero + ' trae un abogado sugerido');
     await click(row.getByRole('button', { name: 'Repartir el radicado ' + numero }));
