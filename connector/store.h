@@ -291,6 +291,12 @@ void store_set_sla(struct store *s, store_sla_fn fn, void *arg);
  * before its COMMIT. 0, or -1 with the store's error (a block the function fails
  * for stays missing). */
 int store_sla_refresh(struct store *s, const char *now);
+/* Before a read (or on a worker's clock tick) at instant now (NULL: the current one), outside any transaction: works out
+ * again, in a short write transaction of its own, the stored blocks that are missing or
+ * were worked out for another day, unless nothing changed since the last check. A failure
+ * is logged and leaves the rows as they were (the views stay exact: they work out a block
+ * that is not fresh). */
+void store_sla_fresh(struct store *s, const char *now);
 /* What the stored blocks depend on besides the data (targets, calendar; any text): when it
  * differs from what the database recorded, every stored block is worked out again and the
  * new one recorded. 0 or -1. */

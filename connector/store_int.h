@@ -142,12 +142,6 @@ struct store {
 
 /* The Bogotá day (AAAA-MM-DD) of instant now, or today's when now is NULL or unreadable. */
 void store_sla_day(const char *now, char day[STORE_SLA_DAY_LEN]);
-/* Before a read at instant now (NULL: the current one), outside any transaction: works out
- * again, in a short write transaction of its own, the stored blocks that are missing or
- * were worked out for another day, unless nothing changed since the last check. A failure
- * is logged and leaves the rows as they were (the views stay exact: they work out a block
- * that is not fresh). */
-void store_sla_fresh(struct store *s, const char *now);
 
 /* ---- Errors */
 

@@ -260,6 +260,10 @@ static void *worker_scheduler_main(void *arg)
 		int auth_error = 0;
 		int rc;
 
+		/* The stored SLA blocks of a new day (business days move at midnight) are worked
+		 * out here, within a minute of it, not by the first reader of the morning; and so
+		 * are rows another program wrote. Cheap when nothing changed. */
+		store_sla_fresh(r->o.w.store, NULL);
 		if (store_rc_state_get(r->o.w.store, &state) < 0 ||
 		    store_sync_get(r->o.w.store, &sync) < 0) {
 			log_error(WORKER_RECONCILE_MODULE, "no se pudo leer el estado: %s",
