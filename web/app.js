@@ -206,7 +206,9 @@ async function enrutar() {
   }
   if (gen === generacion) {
     const titulo = cont.querySelector('h1');
-    if (titulo) titulo.focus({ preventScroll: false });
+    // The Bandeja keeps its own scroll position (bandeja.js): its rows are drawn before the
+    // view resolves, and a reader may have scrolled them meanwhile.
+    if (titulo) titulo.focus({ preventScroll: nombre === 'bandeja' });
   }
 }
 

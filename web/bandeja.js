@@ -136,13 +136,26 @@ export async function mostrarBandeja(cont, ctx, vigente) {
   vigilarScroll();
   // The entry's own position, read before anything is drawn; set again once it is.
   const y = history.state && Number.isFinite(history.state.scrollY) ? history.state.scrollY : 0;
+  // Set as soon as the rows are drawn, and again once the view is whole (what arrives later
+  // fills places above the rows: the page is only then as tall as when y was saved) unless
+  // the reader scrolled meanwhile. Scroll anchoring is off while drawing, so that those
+  // places do not move the position by themselves.
+  const raiz = document.documentElement;
+  let alDibujar = null;
+  const filasDibujadas = () => {
+    if (alDibujar !== null || !vigente()) return;
+    window.scrollTo(0, y);
+    alDibujar = window.scrollY;
+  };
   pintando += 1;
+  raiz.style.overflowAnchor = 'none';
   try {
-    await pintarBandeja(cont, ctx, vigente);
+    await pintarBandeja(cont, ctx, vigente, filasDibujadas);
   } finally {
-    // After the router's focus on the title (which scrolls to it).
+    // After the router's focus on the title.
     setTimeout(() => {
-      if (vigente()) window.scrollTo(0, y);
+      if (vigente() && (alDibujar === null || window.scrollY === alDibujar)) window.scrollTo(0, y);
+      raiz.style.overflowAnchor = '';
       pintando -= 1;
     }, 0);
   }
@@ -154,7 +167,7 @@ export async function mostrarBandeja(cont, ctx, vigente) {
 // asked once the rows are drawn and fills its place when it arrives: the «Pendientes de
 // legalización» card, «Mis vistas» and the Director's reparto suggestion (the table gets
 // data-sugerencia="lista" then). The view resolves when all but the suggestion are drawn.
-async function pintarBandeja(cont, ctx, vigente) {
+async function pintarBandeja(cont, ctx, vigente, filasDibujadas) {
   const f = leerFiltros(ctx);
   const legal = ctx.yo.rol === 'apoyo' || ctx.yo.rol === 'director';
   const pidiendoCarga = api('GET', '/api/abogados/carga');
@@ -173,7 +186,7 @@ async function pintarBandeja(cont, ctx, vigente) {
   if (f.pagina > paginas) {
     f.pagina = paginas;
     guardarFiltros(ctx, f, false);
-    return pintarBandeja(vaciar(cont), ctx, vigente);
+    return pintarBandeja(vaciar(cont), ctx, vigente, filasDibujadas);
   }
   guardarFiltros(ctx, f, false);
   const recargar = async () => {
@@ -204,6 +217,7 @@ async function pintarBandeja(cont, ctx, vigente) {
   const envoltura = tablaRadicados(lista, f, ind, recargar, rep);
   cont.append(envoltura);
   cont.append(paginacion(lista, f, paginas, recargar));
+  if (filasDibujadas) filasDibujadas();
   // Asked only now, so that they do not hold the server's threads while it answers the list.
   const pidiendoLegal = legal ? api('GET', '/api/radicados?legalizacion_pendiente=1&por_pagina=1').then((d) => d.total, () => null) : null;
   const pidiendoVistas = api('GET', '/api/vistas').then((d) => d.vistas, () => null);
