@@ -770,27 +770,29 @@ static char *store_sla_sql(const void *arg)
 	buf_puts(&b, " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
 	if (ranged) {
-		buf_puts(&b, " AND ((1");
-		store_sla_range(&b, q, "r.fecha_radicacion");
-		buf_puts(&b, ")");
+		/* The ids each condition finds by its own index (or one pass), joined: an OR of
+		 * them would test every filing (an EXISTS on its gestiones each). */
+		buf_puts(&b, " AND r.id IN (SELECT id FROM radicado WHERE 1");
+		store_sla_range(&b, q, "fecha_radicacion");
 		if (q->mas_abiertos)
-			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
+			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE estado IN"
+				     " ('repartido', 'en_revision', 'devuelto')");
 		if (q->actividad) {
-			buf_puts(&b,
-				 " OR EXISTS (SELECT 1 FROM gestion g WHERE g.radicado_id = r.id");
-			store_sla_range(&b, q, "g.fecha");
-			buf_puts(&b, ") OR (s.fecha_reparto IS NOT NULL");
-			store_sla_range(&b, q, "s.fecha_reparto");
-			buf_puts(&b, ") OR (s.fecha_conclusion IS NOT NULL");
-			store_sla_range(&b, q, "s.fecha_conclusion");
+			buf_puts(&b, " UNION ALL SELECT radicado_id FROM gestion WHERE 1");
+			store_sla_range(&b, q, "fecha");
+			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE (1");
+			store_sla_range(&b, q, "fecha_reparto");
+			buf_puts(&b, ") OR (1");
+			store_sla_range(&b, q, "fecha_conclusion");
 			buf_puts(&b, ")");
 		}
 		buf_puts(&b, ")");
 	}
 	if (q->numero != NULL)
 		buf_puts(&b, " AND r.numero = ?3");
-	if (q->solo_abiertos)
-		buf_puts(&b, " AND s.estado IN ('repartido', 'en_revision', 'devuelto')");
+	if (q->solo_abiertos) /* by seguimiento_estado, not a walk of every filing by date */
+		buf_puts(&b, " AND r.id IN (SELECT radicado_id FROM seguimiento WHERE estado IN"
+			     " ('repartido', 'en_revision', 'devuelto'))");
 	buf_puts(&b, " ORDER BY r.fecha_radicacion, r.numero");
 	return buf_steal(&b);
 }
