@@ -483,7 +483,7 @@ struct indicators_candidate {
 	long score;
 	long open;
 	long urgent;
-	long min_left;	    /* of its running filings; LONG_MAX when none runs */
+	long min_left;	   /* of its running filings; LONG_MAX when none runs */
 	json_t *radicados; /* with detalle only, else NULL */
 };
 
@@ -583,13 +583,13 @@ enum indicators_rc indicators_suggest_reparto(struct store *s, const struct conf
 	for (size_t i = 0; i < n; i++) {
 		const struct indicators_candidate *c = &cands[i];
 
-		json_t *o = json_pack(
-		    "{s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:o}", "posicion", (json_int_t)(i + 1),
-		    "abogado_id", (json_int_t)c->u->id, "abogado", c->u->nombre, "puntaje",
-		    (json_int_t)c->score, "puntaje_si_se_asigna", (json_int_t)(c->score + meta),
-		    "abiertos", (json_int_t)c->open, "urgentes", (json_int_t)c->urgent,
-		    "dias_restantes_min",
-		    c->min_left == LONG_MAX ? json_null() : json_integer(c->min_left));
+		json_t *o =
+		    json_pack("{s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:o}", "posicion",
+			      (json_int_t)(i + 1), "abogado_id", (json_int_t)c->u->id, "abogado",
+			      c->u->nombre, "puntaje", (json_int_t)c->score, "puntaje_si_se_asigna",
+			      (json_int_t)(c->score + meta), "abiertos", (json_int_t)c->open,
+			      "urgentes", (json_int_t)c->urgent, "dias_restantes_min",
+			      c->min_left == LONG_MAX ? json_null() : json_integer(c->min_left));
 
 		if (c->radicados != NULL)
 			json_object_set_new(o, "radicados", c->radicados);

@@ -546,7 +546,8 @@ static void indicators_sla_rounds_from(const json_t *a, struct indicators_sla *o
 
 		indicators_sla_copy(v, "inicio", r->inicio, sizeof(r->inicio));
 		indicators_sla_copy(v, "fin", r->fin, sizeof(r->fin));
-		r->termina = indicators_sla_end_name(json_string_value(json_object_get(v, "termina")));
+		r->termina =
+		    indicators_sla_end_name(json_string_value(json_object_get(v, "termina")));
 		r->dias = indicators_sla_long(v, "dias");
 	}
 }
@@ -557,8 +558,9 @@ static void indicators_sla_corrections_from(const json_t *a, struct indicators_s
 	const json_t *v;
 
 	out->n_correcciones = json_array_size(a);
-	out->correcciones =
-	    out->n_correcciones > 0 ? xcalloc(out->n_correcciones, sizeof(*out->correcciones)) : NULL;
+	out->correcciones = out->n_correcciones > 0
+				? xcalloc(out->n_correcciones, sizeof(*out->correcciones))
+				: NULL;
 	json_array_foreach(a, i, v)
 	{
 		struct indicators_correction *c = &out->correcciones[i];
@@ -809,8 +811,7 @@ static int indicators_sla_scan_name(struct indicators_sla_scan *sc, const char *
 {
 	char name[INDICATORS_ISO_LEN];
 
-	if (indicators_sla_peek(sc) != '"' ||
-	    indicators_sla_text_into(sc, name, sizeof(name)) < 0)
+	if (indicators_sla_peek(sc) != '"' || indicators_sla_text_into(sc, name, sizeof(name)) < 0)
 		return -1;
 	return indicators_sla_name_of(name, label, n);
 }

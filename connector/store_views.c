@@ -765,8 +765,8 @@ static char *store_sla_sql(const void *arg)
 	} else {
 		buf_puts(&b, " ''");
 	}
-	buf_puts(&b, q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END"
-					: ", NULL");
+	buf_puts(&b,
+		 q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END" : ", NULL");
 	buf_puts(&b, " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
 	if (ranged) {
@@ -775,8 +775,9 @@ static char *store_sla_sql(const void *arg)
 		buf_puts(&b, " AND r.id IN (SELECT id FROM radicado WHERE 1");
 		store_sla_range(&b, q, "fecha_radicacion");
 		if (q->mas_abiertos)
-			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE estado IN"
-				     " ('repartido', 'en_revision', 'devuelto')");
+			buf_puts(&b,
+				 " UNION ALL SELECT radicado_id FROM seguimiento WHERE estado IN"
+				 " ('repartido', 'en_revision', 'devuelto')");
 		if (q->actividad) {
 			buf_puts(&b, " UNION ALL SELECT radicado_id FROM gestion WHERE 1");
 			store_sla_range(&b, q, "fecha");
@@ -851,11 +852,10 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
 {
 	/* The SQL depends only on which filters are present: one cached statement each. */
-	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
-		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
-		    (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
-		    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 |
-		    (q->sla_now != NULL) << 8;
+	int shape =
+	    (q->desde != NULL) | (q->hasta_excl != NULL) << 1 | (q->mas_abiertos != 0) << 2 |
+	    (q->numero != NULL) << 3 | (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
+	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8;
 	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
 					    "no se pudo preparar la consulta de plazos");
 	struct store_sla_each e = {cb, arg};

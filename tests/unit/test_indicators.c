@@ -1084,11 +1084,12 @@ static void test_stored_blocks(void **state)
 		if (round == 1) /* from here on the rows keep their blocks */
 			store_set_sla(s, indicators_sla_text, &ctx);
 		for (int k = 0; k < 4; k++) {
-			assert_int_equal(indicators_build_detail(
-					     s, &cfg, cal, periods[k / 2][0], periods[k / 2][1],
-					     k % 2 ? INDICATORS_BASE_ACTIVIDAD : INDICATORS_BASE_RADICACION,
-					     INDICATORS_DETAIL_FULL, TEST_NOW, &j, err, sizeof(err)),
-					 INDICATORS_OK);
+			assert_int_equal(
+			    indicators_build_detail(
+				s, &cfg, cal, periods[k / 2][0], periods[k / 2][1],
+				k % 2 ? INDICATORS_BASE_ACTIVIDAD : INDICATORS_BASE_RADICACION,
+				INDICATORS_DETAIL_FULL, TEST_NOW, &j, err, sizeof(err)),
+			    INDICATORS_OK);
 			if (round == 0)
 				before[k] = j;
 			else {
@@ -1126,9 +1127,9 @@ static void test_stored_blocks(void **state)
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		char *text;
 
-		assert_int_equal(indicators_sla_for(s, &cfg, cal, nums[i], TEST_NOW, &j, err,
-						    sizeof(err)),
-				 INDICATORS_OK);
+		assert_int_equal(
+		    indicators_sla_for(s, &cfg, cal, nums[i], TEST_NOW, &j, err, sizeof(err)),
+		    INDICATORS_OK);
 		text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		assert_int_equal(indicators_sla_from_text(text, &sla), 0);
 		again = indicators_sla_json(&sla);
