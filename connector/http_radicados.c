@@ -938,6 +938,7 @@ int http_radicados_reparto_in(struct http_request *req, struct store *s, const c
 
 /* ---- GET /api/abogados/carga */
 
+static const char *const http_radicados_detalle[] = {"0", "1", NULL};
 const struct http_arg http_radicados_carga_args[] = {
     {.name = "tipo_tramite",
      .type = HTTP_ARG_ENUM,
@@ -945,6 +946,12 @@ const struct http_arg http_radicados_carga_args[] = {
      .status = 400,
      .msg = "tipo_tramite debe ser contratacion_directa, proceso_seleccion, "
 	    "novedad_contractual, liquidacion_terminacion u otro"},
+    {.name = "detalle",
+     .type = HTTP_ARG_ENUM,
+     .values = http_radicados_detalle,
+     .status = 400,
+     .msg = "detalle debe ser 1 (cada abogado de la sugerencia con sus radicados abiertos) o 0 "
+	    "(solo el orden y los conteos)"},
     {.name = NULL},
 };
 HTTP_SPEC_FITS(http_radicados_carga_args, HTTP_MAX_ARGS);
@@ -999,7 +1006,8 @@ static int http_radicados_unassigned(const char *estado, long long n, void *arg)
 	return 0;
 }
 
-/* With ?tipo_tramite=: the answer adds "sugerencia" (indicators_suggest_reparto). Not
+/* With ?tipo_tramite=: the answer adds "sugerencia" (indicators_suggest_reparto; with
+ * detalle=1 each lawyer of it lists its open filings). Not
  * cached: the suggestion's due date depends on the time of day (closing time). */
 void http_radicados_carga(struct http_request *req)
 {
@@ -1015,6 +1023,7 @@ void http_radicados_carga(struct http_request *req)
 		char err[INDICATORS_ERR_LEN];
 		enum indicators_rc rc =
 		    indicators_suggest_reparto(s, req->api->cfg, req->api->calendar, req->arg[0],
+					       req->arg[1] != NULL && strcmp(req->arg[1], "1") == 0,
 					       NULL, &sugerencia, err, sizeof(err));
 
 		if (rc != INDICATORS_OK) {

@@ -153,13 +153,18 @@ struct indicators_load_ctx {
 	size_t ntexts; /* of indicators_texts to copy */
 };
 
-/* The SLA block of a filing at now: the one place every reader of the clocks gets it from
- * (indicators_sla_compute today; the follow-up row's stored block when the store keeps
- * one). */
+/* The SLA block of a filing at now: the one place every reader of the clocks gets it from.
+ * The follow-up row's stored block when the store gave one (of now's day), else worked out
+ * from the row's gestiones (r->eventos). */
 static void indicators_filing_sla(const struct config *cfg, const struct calendar *cal,
 				  const struct store_sla_row *r, const char *now,
 				  struct indicators_sla *sla)
 {
+	if (r->sla != NULL) {
+		if (indicators_sla_from_text(r->sla, sla) == 0)
+			return;
+		indicators_sla_free(sla);
+	}
 	indicators_sla_compute(cal, indicators_meta(cfg, r->tipo_tramite), r, now, sla);
 }
 
@@ -220,7 +225,8 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 					     const struct calendar *cal, const char *desde,
 					     const char *hasta, const char *now, int only_period,
 					     const enum indicators_base *base, int figures_only,
-					     struct indicators_set *set, char *err, size_t errlen)
+					     int open_only, struct indicators_set *set, char *err,
+					     size_t errlen)
 {
 	struct store_sla_query q;
 	struct indicators_load_ctx ctx;
@@ -249,7 +255,10 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 	if (set->hasta[0] != '\0' && util_date_add(set->hasta, 1, hasta_excl) == 0)
 		q.hasta_excl = hasta_excl;
 	q.mas_abiertos = !only_period;
+	q.solo_abiertos = open_only;
 	q.solo_cifras = figures_only;
+	/* the blocks stored for now's day serve; only the stale rows replay their gestiones */
+	q.sla_now = now;
 	if (base != NULL) {
 		set->base = *base;
 		q.con_gestiones = 1;
@@ -273,7 +282,7 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 				   const char *now, int only_period, struct indicators_set *set,
 				   char *err, size_t errlen)
 {
-	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, NULL, 0, set, err,
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, NULL, 0, 0, set, err,
 				  errlen);
 }
 
@@ -283,7 +292,7 @@ enum indicators_rc indicators_load_figures(struct store *s, const struct config 
 					   enum indicators_base base, struct indicators_set *set,
 					   char *err, size_t errlen)
 {
-	return indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, set, err, errlen);
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, 0, set, err, errlen);
 }
 
 enum indicators_rc indicators_load_base(struct store *s, const struct config *cfg,
@@ -292,8 +301,8 @@ enum indicators_rc indicators_load_base(struct store *s, const struct config *cf
 					enum indicators_base base, struct indicators_set *set,
 					char *err, size_t errlen)
 {
-	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, &base, 0, set, err,
-				  errlen);
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, &base, 0, 0, set,
+				  err, errlen);
 }
 
 static void indicators_filing_free(struct indicators_filing *f)
@@ -364,7 +373,7 @@ enum indicators_rc indicators_build_detail(struct store *s, const struct config 
 	enum indicators_rc rc;
 
 	*out = NULL;
-	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, &set, err, errlen);
+	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, 0, &set, err, errlen);
 	if (rc == INDICATORS_OK) {
 		set.detalle = detail == INDICATORS_DETAIL_REFS ? INDICATORS_DETAIL_FULL : detail;
 		*out = indicators_summary_json(&set, cfg);
@@ -452,6 +461,7 @@ enum indicators_rc indicators_overdue_ids(struct store *s, const struct config *
 	ctx.cfg = cfg;
 	ctx.cal = cal;
 	ctx.now = indicators_now(now, nowbuf);
+	q.sla_now = ctx.now;
 	ctx.ids = &ids;
 	if (!indicators_sla_valid_instant(cal, ctx.now)) {
 		set_error(err, errlen, "instante de corte inválido");
@@ -473,8 +483,8 @@ struct indicators_candidate {
 	long score;
 	long open;
 	long urgent;
-	long min_left; /* of its running filings; LONG_MAX when none runs */
-	json_t *radicados;
+	long min_left;	   /* of its running filings; LONG_MAX when none runs */
+	json_t *radicados; /* with detalle only, else NULL */
 };
 
 static int indicators_candidate_cmp(const void *pa, const void *pb)
@@ -513,6 +523,8 @@ static void indicators_candidate_add(struct indicators_candidate *c,
 	c->urgent += urgent;
 	if (running && f->sla.restantes < c->min_left)
 		c->min_left = f->sla.restantes;
+	if (c->radicados == NULL)
+		return;
 	json_array_append_new(c->radicados,
 			      json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:o}", "numero",
 					f->numero, "tipo_tramite", f->tipo_tramite, "meta",
@@ -525,7 +537,7 @@ static void indicators_candidate_add(struct indicators_candidate *c,
 
 enum indicators_rc indicators_suggest_reparto(struct store *s, const struct config *cfg,
 					      const struct calendar *cal, const char *tipo_tramite,
-					      const char *now, json_t **out, char *err,
+					      int detalle, const char *now, json_t **out, char *err,
 					      size_t errlen)
 {
 	struct indicators_set set;
@@ -544,7 +556,8 @@ enum indicators_rc indicators_suggest_reparto(struct store *s, const struct conf
 		return INDICATORS_BAD_INPUT;
 	}
 	meta = indicators_meta(cfg, tipo_tramite);
-	rc = indicators_load(s, cfg, cal, NULL, NULL, now, 0, &set, err, errlen);
+	/* The load is the open filings' only (indicators_is_load). */
+	rc = indicators_load_on(s, cfg, cal, NULL, NULL, now, 0, NULL, 1, 1, &set, err, errlen);
 	if (rc != INDICATORS_OK) {
 		indicators_set_free(&set);
 		return rc;
@@ -559,7 +572,7 @@ enum indicators_rc indicators_suggest_reparto(struct store *s, const struct conf
 		c = &cands[n++];
 		c->u = u;
 		c->min_left = LONG_MAX;
-		c->radicados = json_array();
+		c->radicados = detalle ? json_array() : NULL;
 		for (size_t j = 0; j < set.n; j++) {
 			if (set.v[j].abogado_id == u->id && indicators_is_load(&set.v[j]))
 				indicators_candidate_add(c, &set.v[j]);
@@ -570,15 +583,17 @@ enum indicators_rc indicators_suggest_reparto(struct store *s, const struct conf
 	for (size_t i = 0; i < n; i++) {
 		const struct indicators_candidate *c = &cands[i];
 
-		json_array_append_new(
-		    list,
-		    json_pack("{s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:o, s:o}", "posicion",
+		json_t *o =
+		    json_pack("{s:I, s:I, s:s, s:I, s:I, s:I, s:I, s:o}", "posicion",
 			      (json_int_t)(i + 1), "abogado_id", (json_int_t)c->u->id, "abogado",
 			      c->u->nombre, "puntaje", (json_int_t)c->score, "puntaje_si_se_asigna",
 			      (json_int_t)(c->score + meta), "abiertos", (json_int_t)c->open,
 			      "urgentes", (json_int_t)c->urgent, "dias_restantes_min",
-			      c->min_left == LONG_MAX ? json_null() : json_integer(c->min_left),
-			      "radicados", c->radicados));
+			      c->min_left == LONG_MAX ? json_null() : json_integer(c->min_left));
+
+		if (c->radicados != NULL)
+			json_object_set_new(o, "radicados", c->radicados);
+		json_array_append_new(list, o);
 	}
 	calendar_add_business_days(cal, set.corte, meta, due);
 	*out = json_pack(

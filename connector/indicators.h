@@ -242,11 +242,13 @@ enum indicators_rc indicators_overdue_ids(struct store *s, const struct config *
  * business days, doubled (INDICATORS_URGENT_FACTOR) while its clock runs and it is
  * vencido or por_vencer; lowest score first, ties by fewer urgent filings, then by more
  * business days left on the most pressing running filing, then by id. *out receives
- * {tipo_tramite, meta, corte, fecha_limite_si_se_asigna, criterio, abogados: [...]}.
- * INDICATORS_BAD_INPUT for an unknown tipo_tramite. */
+ * {tipo_tramite, meta, corte, fecha_limite_si_se_asigna, criterio, abogados: [...]}; with
+ * detalle, each lawyer also lists its open filings (radicados). Reads the open filings
+ * only, by their stored SLA blocks where fresh. INDICATORS_BAD_INPUT for an unknown
+ * tipo_tramite. */
 enum indicators_rc indicators_suggest_reparto(struct store *s, const struct config *cfg,
 					      const struct calendar *cal, const char *tipo_tramite,
-					      const char *now, json_t **out, char *err,
+					      int detalle, const char *now, json_t **out, char *err,
 					      size_t errlen);
 
 /* GET /api/calendario/festivos?anio=YYYY: *out receives {anio, dias_habiles, festivos:

@@ -486,3 +486,409 @@ json_t *indicators_sla_json(const struct indicators_sla *sla)
 	json_object_set_new(o, "correcciones", corr);
 	return o;
 }
+
+/* ---- A stored block read back (seguimiento.sla, written by indicators_sla_json) */
+
+static int indicators_sla_name_of(const char *name, const char *(*label)(int), int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcmp(name, label(i)) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static const char *indicators_sla_clock_at(int i)
+{
+	return indicators_sla_clock_name((enum indicators_clock)i);
+}
+
+static const char *indicators_sla_state_at(int i)
+{
+	return indicators_sla_state_name((enum indicators_state)i);
+}
+
+/* The text of member key of o into dst ("" when null or missing). */
+static void indicators_sla_copy(const json_t *o, const char *key, char *dst, size_t len)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	strlcpy_s(dst, v != NULL ? v : "", len);
+}
+
+static long indicators_sla_long(const json_t *o, const char *key)
+{
+	return (long)json_integer_value(json_object_get(o, key));
+}
+
+/* The static name the replay gives a round's end, or NULL. */
+static const char *indicators_sla_end_name(const char *v)
+{
+	if (v == NULL)
+		return NULL;
+	if (strcmp(v, "devolucion") == 0)
+		return "devolucion";
+	if (strcmp(v, "conclusion") == 0)
+		return "conclusion";
+	return indicators_sla_outcome(v);
+}
+
+static void indicators_sla_rounds_from(const json_t *a, struct indicators_sla *out)
+{
+	size_t i;
+	const json_t *v;
+
+	out->n_rondas = json_array_size(a);
+	out->rondas = out->n_rondas > 0 ? xcalloc(out->n_rondas, sizeof(*out->rondas)) : NULL;
+	json_array_foreach(a, i, v)
+	{
+		struct indicators_round *r = &out->rondas[i];
+
+		indicators_sla_copy(v, "inicio", r->inicio, sizeof(r->inicio));
+		indicators_sla_copy(v, "fin", r->fin, sizeof(r->fin));
+		r->termina =
+		    indicators_sla_end_name(json_string_value(json_object_get(v, "termina")));
+		r->dias = indicators_sla_long(v, "dias");
+	}
+}
+
+static void indicators_sla_corrections_from(const json_t *a, struct indicators_sla *out)
+{
+	size_t i;
+	const json_t *v;
+
+	out->n_correcciones = json_array_size(a);
+	out->correcciones = out->n_correcciones > 0
+				? xcalloc(out->n_correcciones, sizeof(*out->correcciones))
+				: NULL;
+	json_array_foreach(a, i, v)
+	{
+		struct indicators_correction *c = &out->correcciones[i];
+
+		indicators_sla_copy(v, "devolucion", c->devolucion, sizeof(c->devolucion));
+		indicators_sla_copy(v, "reingreso", c->reingreso, sizeof(c->reingreso));
+		c->dias = indicators_sla_long(v, "dias");
+		c->cerrada = json_is_true(json_object_get(v, "cerrada"));
+	}
+}
+
+/* The block by jansson: any JSON text of the block's shape. 0 or -1. */
+static int indicators_sla_from_json(const char *text, struct indicators_sla *out)
+{
+	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	const char *reloj = json_string_value(json_object_get(o, "reloj"));
+	const char *estado = json_string_value(json_object_get(o, "estado"));
+	const json_t *espera;
+	int c, e;
+
+	memset(out, 0, sizeof(*out));
+	out->en_espera = -1;
+	c = reloj != NULL ? indicators_sla_name_of(reloj, indicators_sla_clock_at,
+						   INDICATORS_CLOCK_DETENIDO + 1)
+			  : -1;
+	e = estado != NULL ? indicators_sla_name_of(estado, indicators_sla_state_at,
+						    INDICATORS_SLA_VENCIDO + 1)
+			   : -1;
+	if (!json_is_object(o) || c < 0 || e < 0) {
+		json_decref(o);
+		return -1;
+	}
+	out->meta = indicators_sla_long(o, "meta");
+	out->reloj = (enum indicators_clock)c;
+	out->estado = (enum indicators_state)e;
+	indicators_sla_copy(o, "inicio", out->inicio, sizeof(out->inicio));
+	indicators_sla_copy(o, "fin", out->fin, sizeof(out->fin));
+	indicators_sla_copy(o, "fecha_limite", out->fecha_limite, sizeof(out->fecha_limite));
+	out->devoluciones = indicators_sla_long(o, "devoluciones");
+	espera = json_object_get(o, "dias_en_espera");
+	out->en_espera = json_is_integer(espera) ? (long)json_integer_value(espera) : -1;
+	indicators_sla_rounds_from(json_object_get(o, "rondas"), out);
+	indicators_sla_corrections_from(json_object_get(o, "correcciones"), out);
+	/* dias_usados and dias_restantes are null unless measured: the sums they come from */
+	for (size_t i = 0; i < out->n_rondas; i++)
+		out->usados += out->rondas[i].dias;
+	out->restantes = out->reloj == INDICATORS_CLOCK_NO_APLICA ? 0 : out->meta - out->usados;
+	json_decref(o);
+	return 0;
+}
+
+/* The block as indicators_sla_json writes it, read in place: the members in any order, the
+ * texts without escapes (instants, dates and names never have any); anything else (an
+ * escape, an unknown member) makes the caller fall back to jansson. A cursor over the text. */
+struct indicators_sla_scan {
+	const char *p;
+};
+
+static char indicators_sla_peek(struct indicators_sla_scan *sc)
+{
+	while (*sc->p == ' ' || *sc->p == '\t' || *sc->p == '\n' || *sc->p == '\r')
+		sc->p++;
+	return *sc->p;
+}
+
+static int indicators_sla_char(struct indicators_sla_scan *sc, char c)
+{
+	if (indicators_sla_peek(sc) != c)
+		return -1;
+	sc->p++;
+	return 0;
+}
+
+static int indicators_sla_word(struct indicators_sla_scan *sc, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (indicators_sla_peek(sc) != w[0] || strncmp(sc->p, w, n) != 0)
+		return -1;
+	sc->p += n;
+	return 0;
+}
+
+/* A string without escapes: *s and *n point into the text. */
+static int indicators_sla_str(struct indicators_sla_scan *sc, const char **s, size_t *n)
+{
+	const char *q;
+
+	if (indicators_sla_char(sc, '"') < 0)
+		return -1;
+	for (q = sc->p; *q != '"'; q++) {
+		if (*q == '\0' || *q == '\\' || (unsigned char)*q < 0x20)
+			return -1;
+	}
+	*s = sc->p;
+	*n = (size_t)(q - sc->p);
+	sc->p = q + 1;
+	return 0;
+}
+
+/* A string or null into dst ("" for null); -1 when it does not fit. */
+static int indicators_sla_text_into(struct indicators_sla_scan *sc, char *dst, size_t len)
+{
+	const char *s;
+	size_t n;
+
+	if (indicators_sla_peek(sc) == 'n') {
+		dst[0] = '\0';
+		return indicators_sla_word(sc, "null");
+	}
+	if (indicators_sla_str(sc, &s, &n) < 0 || n >= len)
+		return -1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+/* An integer, or null (*v = dflt). */
+static int indicators_sla_int(struct indicators_sla_scan *sc, long dflt, long *v)
+{
+	char *end;
+
+	if (indicators_sla_peek(sc) == 'n') {
+		*v = dflt;
+		return indicators_sla_word(sc, "null");
+	}
+	if (*sc->p != '-' && (*sc->p < '0' || *sc->p > '9'))
+		return -1;
+	*v = strtol(sc->p, &end, 10);
+	if (*end == '.' || *end == 'e' || *end == 'E')
+		return -1;
+	sc->p = end;
+	return 0;
+}
+
+static int indicators_sla_key(struct indicators_sla_scan *sc, const char **k, size_t *n)
+{
+	return indicators_sla_str(sc, k, n) < 0 ? -1 : indicators_sla_char(sc, ':');
+}
+
+static int indicators_sla_is(const char *k, size_t n, const char *name)
+{
+	return strlen(name) == n && memcmp(k, name, n) == 0;
+}
+
+/* After a member: 1 when another follows, 0 at the object's (or array's) end, -1. */
+static int indicators_sla_next(struct indicators_sla_scan *sc, char close)
+{
+	char c = indicators_sla_peek(sc);
+
+	sc->p += c == ',' || c == close;
+	return c == ',' ? 1 : c == close ? 0 : -1;
+}
+
+static int indicators_sla_scan_round(struct indicators_sla_scan *sc, struct indicators_round *r)
+{
+	char termina[INDICATORS_ISO_LEN];
+	const char *k;
+	size_t n;
+	int more = 1;
+
+	if (indicators_sla_char(sc, '{') < 0)
+		return -1;
+	while (more == 1) {
+		int rc = indicators_sla_key(sc, &k, &n);
+
+		if (rc == 0 && indicators_sla_is(k, n, "inicio"))
+			rc = indicators_sla_text_into(sc, r->inicio, sizeof(r->inicio));
+		else if (rc == 0 && indicators_sla_is(k, n, "fin"))
+			rc = indicators_sla_text_into(sc, r->fin, sizeof(r->fin));
+		else if (rc == 0 && indicators_sla_is(k, n, "termina")) {
+			rc = indicators_sla_text_into(sc, termina, sizeof(termina));
+			r->termina = indicators_sla_end_name(termina[0] != '\0' ? termina : NULL);
+		} else if (rc == 0 && indicators_sla_is(k, n, "dias"))
+			rc = indicators_sla_int(sc, 0, &r->dias);
+		else
+			rc = -1;
+		more = rc < 0 ? -1 : indicators_sla_next(sc, '}');
+	}
+	return more;
+}
+
+static int indicators_sla_scan_correction(struct indicators_sla_scan *sc,
+					  struct indicators_correction *c)
+{
+	const char *k;
+	size_t n;
+	int more = 1;
+
+	if (indicators_sla_char(sc, '{') < 0)
+		return -1;
+	while (more == 1) {
+		int rc = indicators_sla_key(sc, &k, &n);
+
+		if (rc == 0 && indicators_sla_is(k, n, "devolucion"))
+			rc = indicators_sla_text_into(sc, c->devolucion, sizeof(c->devolucion));
+		else if (rc == 0 && indicators_sla_is(k, n, "reingreso"))
+			rc = indicators_sla_text_into(sc, c->reingreso, sizeof(c->reingreso));
+		else if (rc == 0 && indicators_sla_is(k, n, "dias"))
+			rc = indicators_sla_int(sc, 0, &c->dias);
+		else if (rc == 0 && indicators_sla_is(k, n, "cerrada")) {
+			c->cerrada = indicators_sla_peek(sc) == 't';
+			rc = indicators_sla_word(sc, c->cerrada ? "true" : "false");
+		} else
+			rc = -1;
+		more = rc < 0 ? -1 : indicators_sla_next(sc, '}');
+	}
+	return more;
+}
+
+/* An array of rounds (rounds != NULL) or corrections, appended to out's. */
+static int indicators_sla_scan_list(struct indicators_sla_scan *sc, struct indicators_sla *out,
+				    int rounds)
+{
+	int more;
+
+	if (indicators_sla_char(sc, '[') < 0)
+		return -1;
+	if (indicators_sla_peek(sc) == ']') {
+		sc->p++;
+		return 0;
+	}
+	do {
+		int rc;
+
+		if (rounds) {
+			out->rondas =
+			    xrealloc(out->rondas, (out->n_rondas + 1) * sizeof(*out->rondas));
+			memset(&out->rondas[out->n_rondas], 0, sizeof(*out->rondas));
+			rc = indicators_sla_scan_round(sc, &out->rondas[out->n_rondas++]);
+		} else {
+			out->correcciones =
+			    xrealloc(out->correcciones,
+				     (out->n_correcciones + 1) * sizeof(*out->correcciones));
+			memset(&out->correcciones[out->n_correcciones], 0,
+			       sizeof(*out->correcciones));
+			rc = indicators_sla_scan_correction(
+			    sc, &out->correcciones[out->n_correcciones++]);
+		}
+		more = rc < 0 ? -1 : indicators_sla_next(sc, ']');
+	} while (more == 1);
+	return more;
+}
+
+/* A name member (reloj, estado) as its index among n names, or -1. */
+static int indicators_sla_scan_name(struct indicators_sla_scan *sc, const char *(*label)(int),
+				    int n)
+{
+	char name[INDICATORS_ISO_LEN];
+
+	if (indicators_sla_peek(sc) != '"' || indicators_sla_text_into(sc, name, sizeof(name)) < 0)
+		return -1;
+	return indicators_sla_name_of(name, label, n);
+}
+
+static int indicators_sla_scan_member(struct indicators_sla_scan *sc, const char *k, size_t n,
+				      struct indicators_sla *out, int *seen)
+{
+	long ignored;
+	int i;
+
+	if (indicators_sla_is(k, n, "meta"))
+		return indicators_sla_int(sc, 0, &out->meta);
+	if (indicators_sla_is(k, n, "reloj")) {
+		i = indicators_sla_scan_name(sc, indicators_sla_clock_at,
+					     INDICATORS_CLOCK_DETENIDO + 1);
+		out->reloj = (enum indicators_clock)(i < 0 ? 0 : i);
+		*seen |= 1;
+		return i < 0 ? -1 : 0;
+	}
+	if (indicators_sla_is(k, n, "estado")) {
+		i = indicators_sla_scan_name(sc, indicators_sla_state_at,
+					     INDICATORS_SLA_VENCIDO + 1);
+		out->estado = (enum indicators_state)(i < 0 ? 0 : i);
+		*seen |= 2;
+		return i < 0 ? -1 : 0;
+	}
+	if (indicators_sla_is(k, n, "inicio"))
+		return indicators_sla_text_into(sc, out->inicio, sizeof(out->inicio));
+	if (indicators_sla_is(k, n, "fin"))
+		return indicators_sla_text_into(sc, out->fin, sizeof(out->fin));
+	if (indicators_sla_is(k, n, "fecha_limite"))
+		return indicators_sla_text_into(sc, out->fecha_limite, sizeof(out->fecha_limite));
+	/* the sums the rounds give */
+	if (indicators_sla_is(k, n, "dias_usados") || indicators_sla_is(k, n, "dias_restantes"))
+		return indicators_sla_int(sc, 0, &ignored);
+	if (indicators_sla_is(k, n, "devoluciones"))
+		return indicators_sla_int(sc, 0, &out->devoluciones);
+	if (indicators_sla_is(k, n, "dias_en_espera"))
+		return indicators_sla_int(sc, -1, &out->en_espera);
+	if (indicators_sla_is(k, n, "rondas"))
+		return indicators_sla_scan_list(sc, out, 1);
+	if (indicators_sla_is(k, n, "correcciones"))
+		return indicators_sla_scan_list(sc, out, 0);
+	return -1;
+}
+
+/* The block read in place; -1 when it is not in the form indicators_sla_json writes. */
+static int indicators_sla_from_scan(const char *text, struct indicators_sla *out)
+{
+	struct indicators_sla_scan sc = {text};
+	int seen = 0;
+	int more = 1;
+	const char *k;
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	out->en_espera = -1;
+	if (indicators_sla_char(&sc, '{') < 0)
+		return -1;
+	while (more == 1) {
+		more = indicators_sla_key(&sc, &k, &n) < 0 ||
+			       indicators_sla_scan_member(&sc, k, n, out, &seen) < 0
+			   ? -1
+			   : indicators_sla_next(&sc, '}');
+	}
+	if (more < 0 || seen != 3 || indicators_sla_peek(&sc) != '\0')
+		return -1;
+	for (size_t i = 0; i < out->n_rondas; i++)
+		out->usados += out->rondas[i].dias;
+	out->restantes = out->reloj == INDICATORS_CLOCK_NO_APLICA ? 0 : out->meta - out->usados;
+	return 0;
+}
+
+int indicators_sla_from_text(const char *text, struct indicators_sla *out)
+{
+	if (indicators_sla_from_scan(text, out) == 0)
+		return 0;
+	indicators_sla_free(out);
+	return indicators_sla_from_json(text, out);
+}

@@ -107,6 +107,10 @@ struct indicators_sla {
 int indicators_sla_compute(const struct calendar *cal, long meta, const struct store_sla_row *r,
 			   const char *now, struct indicators_sla *out);
 void indicators_sla_free(struct indicators_sla *sla);
+/* Reads back into out a block indicators_sla_json wrote (the text stored on the follow-up
+ * row): the same clock, arrays allocated as indicators_sla_compute does. Returns 0, or -1
+ * when text is not such a block (out is then empty but still safe to free). */
+int indicators_sla_from_text(const char *text, struct indicators_sla *out);
 /* Returns a new JSON object: meta, reloj, estado, inicio, fin, dias_usados, dias_restantes,
  * fecha_limite, devoluciones, dias_en_espera, rondas, correcciones (nulls where unknown;
  * dias_en_espera is null unless the filing waits unassigned). */

@@ -395,6 +395,10 @@ struct store_sla_query {
 	int actividad;
 	int con_gestiones; /* fill store_sla_row.gestiones */
 	int solo_cifras;   /* what the indicators read: notas and hitos (the export's) read "[]" */
+	/* An instant (ISO 8601): the stored SLA blocks of its day serve (store_sla_row.sla;
+	 * eventos reads "" for those rows), the stale ones worked out first where the
+	 * connection can; NULL: no stored block, eventos always. */
+	const char *sla_now;
 };
 
 /* One filing with its follow-up, as indicators.c and export.c need it. Every pointer is
@@ -443,6 +447,9 @@ struct store_sla_row {
 	const char *objeto;
 	const char *fecha_suscripcion;
 	const char *linea_paa;
+	/* With sla_now: the follow-up row's stored SLA block when it is of that day (or of no
+	 * day: a stopped clock), else NULL. */
+	const char *sla;
 	/* The devolucion, reingreso and conclusion gestiones as a JSON array of
 	 * [tipo, fecha, texto] in (fecha, id) order; "[]" when none. */
 	const char *hitos;

@@ -12,7 +12,7 @@
 #define STORE_HASH_LEN 64
 #define STORE_LIST_SHAPES 24 /* list shapes (filters present, order) cached per connection */
 /* store_sla_rows' query shapes: one bit for each of its eight optional filters. */
-#define STORE_SLA_SHAPES (1 << 8)
+#define STORE_SLA_SHAPES (1 << 9)
 #define STORE_PREPARE_ERROR "no se pudo preparar una consulta"
 #define STORE_SLA_DAY_LEN 11 /* AAAA-MM-DD and its NUL */
 

@@ -714,6 +714,8 @@ static void store_sla_range(struct buf *b, const struct store_sla_query *q, cons
 /* The gestiones whose dates and texts the export shows (devolución reasons, reingreso
  * dates, the conclusion note). */
 #define STORE_SLA_MILESTONE_TYPES "('devolucion', 'reingreso', 'conclusion')"
+/* The stored block serves for day ?4 (store_sla.c: a stopped clock is kept for 9999-12-31). */
+#define STORE_SLA_SERVES "(s.sla_dia = '9999-12-31' OR s.sla_dia = ?4)"
 
 /* The SQL of a query shape (arg: the struct store_sla_query). Returns a new string. */
 static char *store_sla_sql(const void *arg)
@@ -733,11 +735,15 @@ static char *store_sla_sql(const void *arg)
 		 " s.novedad, s.tipo_gestion, s.abogado_id, u.nombre, s.fecha_reparto, s.estado,"
 		 " s.concluido_satisfactorio, s.fecha_conclusion, s.numero_contrato,"
 		 " s.contratista, s.valor, s.fecha_rp, s.fecha_aprobacion_garantias, s.fecha_arl,"
-		 " s.fecha_acta_inicio, s.publicado_secop, s.observaciones, s.devoluciones,"
-		 " (SELECT group_concat(e, ';') FROM (SELECT g.id || '|' || g.tipo || '|' ||"
-		 "  g.fecha AS e FROM gestion g WHERE g.radicado_id = r.id AND g.tipo "
-		 "IN " STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id)),"
-		 " ");
+		 " s.fecha_acta_inicio, s.publicado_secop, s.observaciones, s.devoluciones,");
+	/* The clock's gestiones, unless the stored block of the day serves (CASE evaluates
+	 * the subquery only for the rows it reaches). */
+	if (q->sla_now != NULL)
+		buf_puts(&b, " CASE WHEN " STORE_SLA_SERVES " THEN '' ELSE");
+	buf_puts(&b, " (SELECT group_concat(e, ';') FROM (SELECT g.id || '|' || g.tipo || '|' ||"
+		     "  g.fecha AS e FROM gestion g WHERE g.radicado_id = r.id AND g.tipo "
+		     "IN " STORE_SLA_EVENT_TYPES " ORDER BY g.fecha, g.id))");
+	buf_puts(&b, q->sla_now != NULL ? " END," : ",");
 	/* notas and hitos: two more subqueries a filing, for the export only */
 	buf_puts(&b, q->solo_cifras
 			 ? " '[]', s.objeto, s.fecha_suscripcion, s.linea_paa, '[]',"
@@ -759,30 +765,39 @@ static char *store_sla_sql(const void *arg)
 	} else {
 		buf_puts(&b, " ''");
 	}
-	buf_puts(&b, " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
+	buf_puts(&b,
+		 q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END" : ", NULL");
+	/* A period walks the filings in date order (radicado_fecha), each looked up in the
+	 * list of ids below: the answer comes in its order, without sorting tens of thousands
+	 * of wide rows (the planner would rather drive from the list and sort). */
+	buf_puts(&b, ranged ? " FROM radicado r INDEXED BY radicado_fecha" : " FROM radicado r");
+	buf_puts(&b, " JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
 	if (ranged) {
-		buf_puts(&b, " AND ((1");
-		store_sla_range(&b, q, "r.fecha_radicacion");
-		buf_puts(&b, ")");
+		/* The ids each condition finds by its own index (or one pass), joined: an OR of
+		 * them would test every filing (an EXISTS on its gestiones each). */
+		buf_puts(&b, " AND r.id IN (SELECT id FROM radicado WHERE 1");
+		store_sla_range(&b, q, "fecha_radicacion");
 		if (q->mas_abiertos)
-			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
-		if (q->actividad) {
 			buf_puts(&b,
-				 " OR EXISTS (SELECT 1 FROM gestion g WHERE g.radicado_id = r.id");
-			store_sla_range(&b, q, "g.fecha");
-			buf_puts(&b, ") OR (s.fecha_reparto IS NOT NULL");
-			store_sla_range(&b, q, "s.fecha_reparto");
-			buf_puts(&b, ") OR (s.fecha_conclusion IS NOT NULL");
-			store_sla_range(&b, q, "s.fecha_conclusion");
+				 " UNION ALL SELECT radicado_id FROM seguimiento WHERE estado IN"
+				 " ('repartido', 'en_revision', 'devuelto')");
+		if (q->actividad) {
+			buf_puts(&b, " UNION ALL SELECT radicado_id FROM gestion WHERE 1");
+			store_sla_range(&b, q, "fecha");
+			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE (1");
+			store_sla_range(&b, q, "fecha_reparto");
+			buf_puts(&b, ") OR (1");
+			store_sla_range(&b, q, "fecha_conclusion");
 			buf_puts(&b, ")");
 		}
 		buf_puts(&b, ")");
 	}
 	if (q->numero != NULL)
 		buf_puts(&b, " AND r.numero = ?3");
-	if (q->solo_abiertos)
-		buf_puts(&b, " AND s.estado IN ('repartido', 'en_revision', 'devuelto')");
+	if (q->solo_abiertos) /* by seguimiento_estado, not a walk of every filing by date */
+		buf_puts(&b, " AND r.id IN (SELECT radicado_id FROM seguimiento WHERE estado IN"
+			     " ('repartido', 'en_revision', 'devuelto'))");
 	buf_puts(&b, " ORDER BY r.fecha_radicacion, r.numero");
 	return buf_steal(&b);
 }
@@ -832,6 +847,7 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->linea_paa = store_column_text(st, 31);
 	r->hitos = store_column_text(st, 32);
 	r->gestiones = store_column_text(st, 33);
+	r->sla = store_sla_text_or_null(st, 34);
 }
 
 STORE_EACH_ROW(store_sla, struct store_sla_row, store_sla_read)
@@ -840,21 +856,27 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
 {
 	/* The SQL depends only on which filters are present: one cached statement each. */
-	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
-		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
-		    (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
-		    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7;
+	int shape =
+	    (q->desde != NULL) | (q->hasta_excl != NULL) << 1 | (q->mas_abiertos != 0) << 2 |
+	    (q->numero != NULL) << 3 | (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
+	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8;
 	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
 					    "no se pudo preparar la consulta de plazos");
 	struct store_sla_each e = {cb, arg};
+	char day[STORE_SLA_DAY_LEN] = "";
 	int rc;
 	int own;
 
 	if (st == NULL)
 		return -1;
+	if (q->sla_now != NULL) {
+		store_sla_fresh(s, q->sla_now);
+		store_sla_day(q->sla_now, day);
+	}
 	if ((q->desde != NULL && store_bind_at(s, st, 1, store_text(q->desde)) < 0) ||
 	    (q->hasta_excl != NULL && store_bind_at(s, st, 2, store_text(q->hasta_excl)) < 0) ||
-	    (q->numero != NULL && store_bind_at(s, st, 3, store_text(q->numero)) < 0))
+	    (q->numero != NULL && store_bind_at(s, st, 3, store_text(q->numero)) < 0) ||
+	    (q->sla_now != NULL && store_bind_at(s, st, 4, store_text(day)) < 0))
 		return -1;
 	/* One read transaction, so every row comes from the same snapshot (the caller's,
 	 * when it already holds one). */

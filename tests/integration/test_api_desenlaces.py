@@ -46,7 +46,8 @@ def unassigned():
 
 
 def carga():
-    st, h, b = call("GET", "/api/abogados/carga?tipo_tramite=contratacion_directa")
+    # detalle=1: each lawyer of the suggestion lists its open filings
+    st, h, b = call("GET", "/api/abogados/carga?tipo_tramite=contratacion_directa&detalle=1")
     return b if st == 200 else {}
 
 

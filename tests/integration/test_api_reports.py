@@ -197,6 +197,16 @@ t.check(sorted(ranked) == sorted([ABO_ID, ABO2_ID]) and
         [x["posicion"] for x in sug["abogados"]] == list(range(1, len(ranked) + 1)),
         "ordena a los abogados activos: %s" % ranked)
 t.check(ranked and ranked[0] == ABO_ID, "primero quien no tiene carga abierta (%s)" % ranked)
+t.check(all("radicados" not in x and "abiertos" in x for x in sug.get("abogados", [])),
+        "sin detalle, la sugerencia no lista los radicados de cada abogado")
+st, h, b = call("GET", "/api/abogados/carga?tipo_tramite=contratacion_directa&detalle=1")
+det = {x["abogado_id"]: x for x in b.get("sugerencia", {}).get("abogados", [])}
+t.check(st == 200 and [x["abogado_id"] for x in b["sugerencia"]["abogados"]] == ranked and
+        all(len(x["radicados"]) == x["abiertos"] for x in det.values()) and det[ABO2_ID]["abiertos"] > 0,
+        "detalle=1: cada abogado con sus radicados abiertos (%s)" %
+        {k: len(v.get("radicados", [])) for k, v in det.items()})
+st, h, b = call("GET", "/api/abogados/carga?tipo_tramite=contratacion_directa&detalle=2")
+t.check(st == 400 and b["error"]["codigo"] == "parametro_invalido", "detalle=2: 400")
 st, h, b = call("GET", "/api/abogados/carga")
 t.check(st == 200 and "sugerencia" not in b, "sin tipo_tramite no hay sugerencia")
 st, h, b = call("GET", "/api/abogados/carga?tipo_tramite=licitacion")

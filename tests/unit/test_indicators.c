@@ -875,8 +875,8 @@ static void test_suggest_reparto(void **state)
 
 	(void)state;
 	config_defaults(&cfg);
-	assert_int_equal(indicators_suggest_reparto(s, &cfg, cal, "contratacion_directa", TEST_NOW,
-						    &j, err, sizeof(err)),
+	assert_int_equal(indicators_suggest_reparto(s, &cfg, cal, "contratacion_directa", 1,
+						    TEST_NOW, &j, err, sizeof(err)),
 			 INDICATORS_OK);
 	/* Scores (each open filing weighs its meta; running and vencido/por_vencer: double):
 	 *   Fabio  nothing                                   0
@@ -904,13 +904,16 @@ static void test_suggest_reparto(void **state)
 	assert_int_equal(jint(j, "abogados[3].radicados[0].peso"), 6);
 	json_decref(j);
 	/* Selección: meta 5, due 05-20 + 5 = 05-27 (Sat 25, Sun 26 off). */
-	assert_int_equal(indicators_suggest_reparto(s, &cfg, cal, "proceso_seleccion", TEST_NOW, &j,
-						    err, sizeof(err)),
+	assert_int_equal(indicators_suggest_reparto(s, &cfg, cal, "proceso_seleccion", 0, TEST_NOW,
+						    &j, err, sizeof(err)),
 			 INDICATORS_OK);
 	assert_str_at(j, "fecha_limite_si_se_asigna", "2024-05-27");
+	/* Without detalle the ranking alone: no lawyer lists its filings. */
+	assert_int_equal(jint(j, "abogados[3].puntaje"), 12);
+	assert_null(json_object_get(jp(j, "abogados[3]"), "radicados"));
 	json_decref(j);
 	assert_int_equal(
-	    indicators_suggest_reparto(s, &cfg, cal, "obra", TEST_NOW, &j, err, sizeof(err)),
+	    indicators_suggest_reparto(s, &cfg, cal, "obra", 0, TEST_NOW, &j, err, sizeof(err)),
 	    INDICATORS_BAD_INPUT);
 	assert_null(j);
 	assert_non_null(strstr(err, "tipo_tramite"));
@@ -1054,6 +1057,110 @@ static void test_status_codes(void **state)
 	}
 }
 
+/* The blocks stored on the follow-up rows serve the indicators, the overdue ids and the
+ * suggestion with the same figures as the clocks worked out from the gestiones; a block
+ * read back gives the block it was written from. */
+static void test_stored_blocks(void **state)
+{
+	static const char *const nums[] = {F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11};
+	static const char *const periods[][2] = {{"2024-05-01", "2024-05-31"}, {NULL, NULL}};
+	struct store *s = test_scenario("stored.db");
+	struct calendar *cal = test_calendar();
+	struct indicators_sla_ctx ctx;
+	struct indicators_sla sla;
+	struct config cfg;
+	char err[INDICATORS_ERR_LEN] = "";
+	json_t *before[5], *j, *again;
+	struct buf ids[2];
+	char path[TEST_PATH_LEN];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	(void)state;
+	config_defaults(&cfg);
+	ctx.cfg = &cfg;
+	ctx.cal = cal;
+	for (int round = 0; round < 2; round++) {
+		if (round == 1) /* from here on the rows keep their blocks */
+			store_set_sla(s, indicators_sla_text, &ctx);
+		for (int k = 0; k < 4; k++) {
+			assert_int_equal(
+			    indicators_build_detail(
+				s, &cfg, cal, periods[k / 2][0], periods[k / 2][1],
+				k % 2 ? INDICATORS_BASE_ACTIVIDAD : INDICATORS_BASE_RADICACION,
+				INDICATORS_DETAIL_FULL, TEST_NOW, &j, err, sizeof(err)),
+			    INDICATORS_OK);
+			if (round == 0)
+				before[k] = j;
+			else {
+				assert_true(json_equal(before[k], j));
+				json_decref(j);
+			}
+		}
+		assert_int_equal(indicators_suggest_reparto(s, &cfg, cal, "contratacion_directa", 1,
+							    TEST_NOW, &j, err, sizeof(err)),
+				 INDICATORS_OK);
+		if (round == 0)
+			before[4] = j;
+		else {
+			assert_true(json_equal(before[4], j));
+			json_decref(j);
+		}
+		buf_init(&ids[round]);
+		assert_int_equal(
+		    indicators_overdue_ids(s, &cfg, cal, TEST_NOW, &ids[round], err, sizeof(err)),
+		    INDICATORS_OK);
+	}
+	assert_string_equal(ids[0].data, ids[1].data);
+	/* the second round read stored blocks: every row has one of TEST_NOW's day */
+	snprintf(path, sizeof(path), "%s/stored.db", test_dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT count(*) FROM seguimiento WHERE sla IS NULL OR"
+					    " sla_dia NOT IN ('2024-05-20', '9999-12-31')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		char *text;
+
+		assert_int_equal(
+		    indicators_sla_for(s, &cfg, cal, nums[i], TEST_NOW, &j, err, sizeof(err)),
+		    INDICATORS_OK);
+		text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		assert_int_equal(indicators_sla_from_text(text, &sla), 0);
+		again = indicators_sla_json(&sla);
+		assert_true(json_equal(j, again));
+		indicators_sla_free(&sla);
+		json_decref(again);
+		free(text);
+		json_decref(j);
+	}
+	/* Another writer's text (an escape, spaces): read by jansson; not a block: -1. */
+	assert_int_equal(indicators_sla_from_text(
+			     "{ \"reloj\": \"corriendo\", \"estado\": \"a_tiempo\", \"meta\": 3,"
+			     " \"inicio\": \"2024-05-20T09:00:00\\u002d05:00\", \"rondas\": [{"
+			     "\"inicio\": \"2024-05-20T09:00:00-05:00\", \"dias\": 1}] }",
+			     &sla),
+			 0);
+	assert_string_equal(sla.inicio, "2024-05-20T09:00:00-05:00");
+	assert_int_equal(sla.usados, 1);
+	assert_int_equal(sla.restantes, 2);
+	indicators_sla_free(&sla);
+	assert_int_equal(indicators_sla_from_text("[1]", &sla), -1);
+	indicators_sla_free(&sla);
+	for (int k = 0; k < 5; k++)
+		json_decref(before[k]);
+	buf_free(&ids[0]);
+	buf_free(&ids[1]);
+	config_free(&cfg);
+	calendar_free(cal);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1069,6 +1176,7 @@ int main(void)
 	    cmocka_unit_test(test_period_far_ends),
 	    cmocka_unit_test(test_sla_for_and_overdue_ids),
 	    cmocka_unit_test(test_suggest_reparto),
+	    cmocka_unit_test(test_stored_blocks),
 	    cmocka_unit_test(test_calendar_routes),
 	    cmocka_unit_test(test_status_codes),
 	};
