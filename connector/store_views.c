@@ -92,14 +92,13 @@ static const struct {
 #define STORE_VIEWS_FILING_SLA STORE_VIEWS_SLA_SHOWN("?2", "NULL", "r.numero")
 
 /* One list row: what a list view shows; the sender (personal data) and the rest of the
- * follow-up come with the filing itself (GET /api/radicados/{numero}). The row without its
- * "sla" is kept on the follow-up row (seguimiento.fila, migration 9: a JSON object), so
- * the page reads neither the filing nor the lawyer; a stored block is JSON as json() gives
- * it (store_sla.c saves segcont_sla's text), one worked out here goes through json(). */
+ * follow-up come with the filing itself (GET /api/radicados/{numero}). Two columns: the row
+ * without its "sla", kept on the follow-up row (seguimiento.fila, migration 9: a JSON
+ * object), so the page reads neither the filing nor the lawyer; and the block it shows,
+ * which store_views_page_row puts last in it. A stored block is JSON as json() gives it
+ * (store_sla.c saves segcont_sla's text); one worked out here goes through json(). */
 #define STORE_VIEWS_LIST_NUMERO "(SELECT numero FROM radicado WHERE id = s.radicado_id)"
-#define STORE_VIEWS_LIST_ROW                                                                       \
-	"substr(s.fila, 1, length(s.fila) - 1) || ',\"sla\":' || coalesce(" STORE_VIEWS_SLA_SHOWN( \
-	    "?25", "?17", STORE_VIEWS_LIST_NUMERO) ", 'null') || '}'"
+#define STORE_VIEWS_LIST_ROW "s.fila, " STORE_VIEWS_SLA_SHOWN("?25", "?17", STORE_VIEWS_LIST_NUMERO)
 
 /* The list's optional filters: their conditions in the order of their parameters (?1..?9)
  * and of their bits in the shape key, and the tables each reads (1: seguimiento, 2:
@@ -437,17 +436,28 @@ struct store_views_page_each {
 	int first;
 };
 
-/* Appends one list row (JSON text) to the array being written. */
+/* Appends one list row (JSON text) to the array being written: the kept row with "sla"
+ * (its block, or null) as its last member. */
 static int store_views_page_row(sqlite3_stmt *st, void *arg)
 {
 	struct store_views_page_each *e = arg;
 	const char *row = (const char *)sqlite3_column_text(st, 0);
 	int n = sqlite3_column_bytes(st, 0);
+	const char *sla = (const char *)sqlite3_column_text(st, 1);
+	int m = sqlite3_column_bytes(st, 1);
 
 	if (!e->first)
 		buf_puts(e->out, ",");
 	e->first = 0;
-	buf_append(e->out, row != NULL ? row : "null", row != NULL ? (size_t)n : 4);
+	if (row == NULL || n < 2) {
+		buf_puts(e->out, "null");
+		return 0;
+	}
+	/* json_object's text ends with its closing brace. */
+	buf_append(e->out, row, (size_t)n - 1);
+	buf_puts(e->out, ",\"sla\":");
+	buf_append(e->out, sla != NULL ? sla : "null", sla != NULL ? (size_t)m : 4);
+	buf_puts(e->out, "}");
 	return 0;
 }
 
