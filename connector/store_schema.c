@@ -357,8 +357,38 @@ static const char store_migration_8[] =
 	" AND sla_estado = coalesce(" t "sla_estado, '')"                                          \
 	" AND legalizacion = " STORE_SCHEMA_LEGAL(t) ";"
 
+/* The filing list's row of follow-up row s (store_views.c STORE_VIEWS_LIST_ROW) without its
+ * "sla" member, from s, its filing r and its lawyer u; and the statement that writes it to
+ * the follow-up rows cond selects. */
+#define STORE_SCHEMA_FILA                                                                          \
+	"json_object('numero', r.numero, 'fecha_radicacion', r.fecha_radicacion,"                  \
+	" 'asunto', r.asunto, 'dependencia_origen_nombre', r.dependencia_origen_nombre,"           \
+	" 'estado_ds', r.estado_ds, 'eliminado_sgd', r.eliminado_sgd,"                             \
+	" 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad,"                               \
+	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                    \
+	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                       \
+	" 'concluido_satisfactorio',"                                                              \
+	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
+	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version,"                           \
+	" 'legalizacion_pendiente',"                                                               \
+	" CASE WHEN coalesce(s.numero_contrato, '') = '' THEN NULL ELSE"                           \
+	" json((SELECT json_group_array(f) FROM ("                                                 \
+	" SELECT 1 k, 'fecha_rp' f WHERE s.fecha_rp IS NULL"                                       \
+	" UNION ALL SELECT 2, 'fecha_aprobacion_garantias'"                                        \
+	" WHERE s.fecha_aprobacion_garantias IS NULL"                                              \
+	" UNION ALL SELECT 3, 'fecha_arl' WHERE s.fecha_arl IS NULL"                               \
+	" UNION ALL SELECT 4, 'fecha_acta_inicio' WHERE s.fecha_acta_inicio IS NULL"               \
+	" UNION ALL SELECT 5, 'publicado_secop' WHERE coalesce(s.publicado_secop, 0) <> 1"         \
+	" ORDER BY k))) END)"
+#define STORE_SCHEMA_FILA_SET(cond)                                                                \
+	"UPDATE seguimiento SET fila = (SELECT " STORE_SCHEMA_FILA " FROM seguimiento s"           \
+	" JOIN radicado r ON r.id = s.radicado_id LEFT JOIN usuario u ON u.id = s.abogado_id"      \
+	" WHERE s.radicado_id = seguimiento.radicado_id) WHERE " cond ";"
+
+/* clang-format off */
 static const char store_migration_9[] =
     "ALTER TABLE seguimiento ADD COLUMN sla TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN fila TEXT;"
     "ALTER TABLE seguimiento ADD COLUMN sla_dia TEXT;"
     "ALTER TABLE seguimiento ADD COLUMN sla_estado TEXT;"
     "ALTER TABLE seguimiento ADD COLUMN sla_fecha_limite TEXT;"
@@ -437,7 +467,30 @@ static const char store_migration_9[] =
     " ON radicado WHEN OLD.numero IS NOT NEW.numero OR OLD.estado_ds IS NOT NEW.estado_ds"
     " OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion BEGIN"
     " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
-    " WHERE radicado_id = NEW.id; END;";
+    " WHERE radicado_id = NEW.id; END;"
+    /* fila: the list's row without its "sla" (STORE_SCHEMA_FILA), so a page reads one
+     * column; rewritten whenever something it shows changes, whichever code writes. */
+    "CREATE TRIGGER seguimiento_fila_ai AFTER INSERT ON seguimiento BEGIN"
+    " " STORE_SCHEMA_FILA_SET("radicado_id = NEW.radicado_id") " END;"
+    "CREATE TRIGGER seguimiento_fila_au AFTER UPDATE OF radicado_id, tipo_tramite, modalidad,"
+    " estado, abogado_id, fecha_reparto, devoluciones, concluido_satisfactorio,"
+    " fecha_conclusion, version, numero_contrato, fecha_rp, fecha_aprobacion_garantias,"
+    " fecha_arl, fecha_acta_inicio, publicado_secop ON seguimiento BEGIN"
+    " " STORE_SCHEMA_FILA_SET("radicado_id = NEW.radicado_id") " END;"
+    "CREATE TRIGGER radicado_fila_au AFTER UPDATE OF id, numero, fecha_radicacion, asunto,"
+    " dependencia_origen_nombre, estado_ds, eliminado_sgd ON radicado"
+    " WHEN OLD.id IS NOT NEW.id OR OLD.numero IS NOT NEW.numero"
+    " OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion OR OLD.asunto IS NOT NEW.asunto"
+    " OR OLD.dependencia_origen_nombre IS NOT NEW.dependencia_origen_nombre"
+    " OR OLD.estado_ds IS NOT NEW.estado_ds OR OLD.eliminado_sgd IS NOT NEW.eliminado_sgd BEGIN"
+    " " STORE_SCHEMA_FILA_SET("radicado_id = NEW.id") " END;"
+    "CREATE TRIGGER usuario_fila_au AFTER UPDATE OF id, nombre ON usuario"
+    " WHEN OLD.id IS NOT NEW.id OR OLD.nombre IS NOT NEW.nombre BEGIN"
+    " " STORE_SCHEMA_FILA_SET("abogado_id IN (OLD.id, NEW.id)") " END;"
+    "CREATE TRIGGER usuario_fila_ad AFTER DELETE ON usuario BEGIN"
+    " " STORE_SCHEMA_FILA_SET("abogado_id = OLD.id") " END;"
+    STORE_SCHEMA_FILA_SET("1");
+/* clang-format on */
 
 const char *const store_schema_migrations[] = {
     store_migration_1, store_migration_2, store_migration_3, store_migration_4,

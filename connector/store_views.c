@@ -81,42 +81,24 @@ static const struct {
 							       " DESC")},
 };
 
-/* A signed contract's (numero_contrato set) legalization items still missing, by their
- * follow-up field names (SECOP: publicado_secop not true); null without a contract. */
-#define STORE_VIEWS_LEGAL_MISSING                                                                  \
-	"CASE WHEN coalesce(s.numero_contrato, '') = '' THEN NULL ELSE"                            \
-	" json((SELECT json_group_array(f) FROM ("                                                 \
-	" SELECT 1 k, 'fecha_rp' f WHERE s.fecha_rp IS NULL"                                       \
-	" UNION ALL SELECT 2, 'fecha_aprobacion_garantias'"                                        \
-	" WHERE s.fecha_aprobacion_garantias IS NULL"                                              \
-	" UNION ALL SELECT 3, 'fecha_arl' WHERE s.fecha_arl IS NULL"                               \
-	" UNION ALL SELECT 4, 'fecha_acta_inicio' WHERE s.fecha_acta_inicio IS NULL"               \
-	" UNION ALL SELECT 5, 'publicado_secop' WHERE coalesce(s.publicado_secop, 0) <> 1"         \
-	" ORDER BY k))) END"
-
 /* The block a row shows at instant now (a parameter) of day today (a parameter): the stored
- * one when it is fresh, else worked out (a row its transaction marked, or another day's). */
-#define STORE_VIEWS_SLA_SHOWN(today, now)                                                          \
+ * one when it is fresh, else worked out (a row its transaction marked, or another day's)
+ * for the filing whose number is numero. */
+#define STORE_VIEWS_SLA_SHOWN(today, now, numero)                                                  \
 	"CASE WHEN s.sla_dia = '9999-12-31' OR s.sla_dia = " today " THEN s.sla"                   \
-	" ELSE segcont_sla(r.numero, " now ") END"
+	" ELSE json(segcont_sla(" numero ", " now ")) END"
 
 /* The filing's: at the current time (NULL) of day ?2. */
-#define STORE_VIEWS_FILING_SLA STORE_VIEWS_SLA_SHOWN("?2", "NULL")
+#define STORE_VIEWS_FILING_SLA STORE_VIEWS_SLA_SHOWN("?2", "NULL", "r.numero")
 
 /* One list row: what a list view shows; the sender (personal data) and the rest of the
- * follow-up come with the filing itself (GET /api/radicados/{numero}). */
-#define STORE_VIEWS_LIST_ROW                                                                       \
-	"json_object('numero', r.numero, 'fecha_radicacion', r.fecha_radicacion,"                  \
-	" 'asunto', r.asunto, 'dependencia_origen_nombre', r.dependencia_origen_nombre,"           \
-	" 'estado_ds', r.estado_ds, 'eliminado_sgd', r.eliminado_sgd,"                             \
-	" 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad,"                               \
-	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                    \
-	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                       \
-	" 'concluido_satisfactorio',"                                                              \
-	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
-	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version,"                           \
-	" 'legalizacion_pendiente', " STORE_VIEWS_LEGAL_MISSING ","                                \
-	" 'sla', json(" STORE_VIEWS_SLA_SHOWN("?25", "?17") "))"
+ * follow-up come with the filing itself (GET /api/radicados/{numero}). Two columns: the row
+ * without its "sla", kept on the follow-up row (seguimiento.fila, migration 9: a JSON
+ * object), so the page reads neither the filing nor the lawyer; and the block it shows,
+ * which store_views_page_row puts last in it. A stored block is JSON as json() gives it
+ * (store_sla.c saves segcont_sla's text); one worked out here goes through json(). */
+#define STORE_VIEWS_LIST_NUMERO "(SELECT numero FROM radicado WHERE id = s.radicado_id)"
+#define STORE_VIEWS_LIST_ROW "s.fila, " STORE_VIEWS_SLA_SHOWN("?25", "?17", STORE_VIEWS_LIST_NUMERO)
 
 /* The list's optional filters: their conditions in the order of their parameters (?1..?9)
  * and of their bits in the shape key, and the tables each reads (1: seguimiento, 2:
@@ -406,10 +388,12 @@ static char *store_views_list_sql(const void *arg)
 			   where.len > 0 ? ")" : "");
 	else if (sh->page)
 		buf_printf(&sql,
-			   "SELECT " STORE_VIEWS_LIST_ROW " FROM radicado r"
-			   " JOIN seguimiento s ON s.radicado_id = r.id"
-			   " LEFT JOIN usuario u ON u.id = s.abogado_id%s ORDER BY %s"
+			   "SELECT " STORE_VIEWS_LIST_ROW " FROM seguimiento s%s%s ORDER BY %s"
 			   " LIMIT ?%d OFFSET ?%d",
+			   uses_r || sh->q->orden == STORE_ORDER_NUMERO ||
+				   sh->q->orden == STORE_ORDER_NUMERO_DESC
+			       ? " JOIN radicado r ON r.id = s.radicado_id"
+			       : "",
 			   where.data, store_list_orders[sh->q->orden].sql, STORE_VIEWS_PARAM_LIMIT,
 			   STORE_VIEWS_PARAM_OFFSET);
 	else if (uses_s && uses_r)
@@ -452,17 +436,28 @@ struct store_views_page_each {
 	int first;
 };
 
-/* Appends one list row (JSON text) to the array being written. */
+/* Appends one list row (JSON text) to the array being written: the kept row with "sla"
+ * (its block, or null) as its last member. */
 static int store_views_page_row(sqlite3_stmt *st, void *arg)
 {
 	struct store_views_page_each *e = arg;
 	const char *row = (const char *)sqlite3_column_text(st, 0);
 	int n = sqlite3_column_bytes(st, 0);
+	const char *sla = (const char *)sqlite3_column_text(st, 1);
+	int m = sqlite3_column_bytes(st, 1);
 
 	if (!e->first)
 		buf_puts(e->out, ",");
 	e->first = 0;
-	buf_append(e->out, row != NULL ? row : "null", row != NULL ? (size_t)n : 4);
+	if (row == NULL || n < 2) {
+		buf_puts(e->out, "null");
+		return 0;
+	}
+	/* json_object's text ends with its closing brace. */
+	buf_append(e->out, row, (size_t)n - 1);
+	buf_puts(e->out, ",\"sla\":");
+	buf_append(e->out, sla != NULL ? sla : "null", sla != NULL ? (size_t)m : 4);
+	buf_puts(e->out, "}");
 	return 0;
 }
 

@@ -216,7 +216,10 @@ def db_query(dbpath, sql, *params):
 # What each schema migration added, undone (newest first), so a test can take a database of
 # today's schema back to an older one with its data and watch serve migrate it forward.
 UNDO_MIGRATION = {
-    9: ("DROP TRIGGER seguimiento_sla_ai", "DROP TRIGGER seguimiento_sla_au",
+    9: ("DROP TRIGGER seguimiento_fila_ai", "DROP TRIGGER seguimiento_fila_au",
+        "DROP TRIGGER radicado_fila_au", "DROP TRIGGER usuario_fila_au",
+        "DROP TRIGGER usuario_fila_ad", "ALTER TABLE seguimiento DROP COLUMN fila",
+        "DROP TRIGGER seguimiento_sla_ai", "DROP TRIGGER seguimiento_sla_au",
         "DROP TRIGGER gestion_sla_ai", "DROP TRIGGER gestion_sla_au",
         "DROP TRIGGER gestion_sla_ad", "DROP TRIGGER radicado_sla_au",
         "DROP INDEX seguimiento_sla_dia", "DROP TABLE sla_huella",
@@ -422,13 +425,14 @@ def db_dump(dbpath):
             # FTS5's own storage (some WITHOUT ROWID): seguimiento_texto itself is compared.
             # The planner's statistics (PRAGMA optimize), the stored SLA blocks, which a read
             # may work out again (a day changed, another connection wrote), and the counters
-            # that follow them are not data.
+            # that follow them, and the list rows kept from the other columns (fila) are not
+            # data.
             if (t in ("sync_estado", "seguimiento_conteo") or t.startswith("seguimiento_texto_")
                     or t.startswith("sqlite_stat")):
                 continue
             cols = [r[1] for r in con.execute("PRAGMA table_info(%s)" % t)]
             if t == "seguimiento":
-                cols = [c for c in cols if not c.startswith("sla")]
+                cols = [c for c in cols if not c.startswith("sla") and c != "fila"]
             if t == "radicado":
                 cols = [c for c in cols if c != "visto_ultimo"]
             out[t] = con.execute("SELECT %s FROM %s ORDER BY rowid" % (", ".join(cols), t)).fetchall()

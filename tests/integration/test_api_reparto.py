@@ -173,8 +173,9 @@ def seg_row(env, numero):
     con.row_factory = sqlite3.Row
     r = dict(con.execute(SEG, (numero,)).fetchone())
     con.close()
-    # the stored SLA block carries the reparto's instant; its fecha límite is compared below
-    r = {k: v for k, v in r.items() if not k.startswith("sla")}
+    # the stored SLA block carries the reparto's instant; its fecha límite is compared below;
+    # the kept list row (fila) is made of the columns compared here
+    r = {k: v for k, v in r.items() if not k.startswith("sla") and k != "fila"}
     for k in ("creado", "actualizado", "fecha_reparto"):  # instants: the day must agree
         r[k] = (r[k] or "")[:10]
     return r

@@ -559,6 +559,146 @@ static int test_setup(void **state)
 	return test_tmpdir_make("store-sla");
 }
 
+/* The list row as json_object gave it from the joins before seguimiento.fila (migration 9),
+ * without its "sla". */
+#define TEST_ROW_BEFORE                                                                            \
+	"json_object('numero', r.numero, 'fecha_radicacion', r.fecha_radicacion,"                  \
+	" 'asunto', r.asunto, 'dependencia_origen_nombre', r.dependencia_origen_nombre,"           \
+	" 'estado_ds', r.estado_ds, 'eliminado_sgd', r.eliminado_sgd,"                             \
+	" 'tipo_tramite', s.tipo_tramite, 'modalidad', s.modalidad,"                               \
+	" 'estado', s.estado, 'abogado_id', s.abogado_id, 'abogado', u.nombre,"                    \
+	" 'fecha_reparto', s.fecha_reparto, 'devoluciones', s.devoluciones,"                       \
+	" 'concluido_satisfactorio',"                                                              \
+	" json(CASE s.concluido_satisfactorio WHEN 1 THEN 'true' WHEN 0 THEN 'false' END),"        \
+	" 'fecha_conclusion', s.fecha_conclusion, 'version', s.version,"                           \
+	" 'legalizacion_pendiente', CASE WHEN coalesce(s.numero_contrato, '') = '' THEN NULL ELSE" \
+	" json((SELECT json_group_array(f) FROM ("                                                 \
+	" SELECT 1 k, 'fecha_rp' f WHERE s.fecha_rp IS NULL"                                       \
+	" UNION ALL SELECT 2, 'fecha_aprobacion_garantias'"                                        \
+	" WHERE s.fecha_aprobacion_garantias IS NULL"                                              \
+	" UNION ALL SELECT 3, 'fecha_arl' WHERE s.fecha_arl IS NULL"                               \
+	" UNION ALL SELECT 4, 'fecha_acta_inicio' WHERE s.fecha_acta_inicio IS NULL"               \
+	" UNION ALL SELECT 5, 'publicado_secop' WHERE coalesce(s.publicado_secop, 0) <> 1"         \
+	" ORDER BY k))) END, 'sla', json(s.sla))"
+#define TEST_ROWS_FROM                                                                             \
+	" FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"                              \
+	" LEFT JOIN usuario u ON u.id = s.abogado_id"
+/* Rows whose kept list row is not the joins' text, byte for byte. */
+#define TEST_FILA_STALE                                                                            \
+	"SELECT count(*)" TEST_ROWS_FROM " WHERE s.fila IS NOT json_remove(" TEST_ROW_BEFORE       \
+	", '$.sla')"
+
+/* The page of q equals the joins' rows (with the stored block, fresh after the list ran) in
+ * the order sql_order, filtered by sql_where, parsed as JSON. */
+static void test_page_is_before(struct store *s, const char *db, struct store_list_query q,
+				const char *sql_where, const char *sql_order)
+{
+	struct buf out;
+	long long total;
+	char *sql;
+	char *want_text;
+	json_t *got;
+	json_t *want;
+
+	buf_init(&out);
+	q.limit = 50;
+	q.total_known = -1;
+	q.now = TEST_DAY1;
+	if (store_list_json(s, &q, &total, &out) < 0)
+		fail_msg("store_list_json: %s", store_errmsg(s));
+	sql = xasprintf("SELECT json_group_array(json(j)) FROM (SELECT " TEST_ROW_BEFORE
+			" j" TEST_ROWS_FROM "%s ORDER BY %s LIMIT 50)",
+			sql_where, sql_order);
+	want_text = test_text(db, sql);
+	got = json_loadb(out.data, out.len, 0, NULL);
+	want = json_loads(want_text, 0, NULL);
+	assert_non_null(got);
+	assert_non_null(want);
+	if (!json_equal(got, want))
+		print_error("%s\n«%s»\nse esperaba «%s»\n", sql, out.data, want_text);
+	assert_true(json_equal(got, want));
+	assert_true(json_array_size(got) > 0);
+	json_decref(got);
+	json_decref(want);
+	free(want_text);
+	free(sql);
+	buf_free(&out);
+}
+
+/* The list's rows, read from seguimiento.fila and the stored block, are the rows the joins
+ * gave before it (member order and values), after writes through the store and by another
+ * program to each table a row shows; each trigger keeps fila. */
+static void test_list_rows_kept(void **state)
+{
+	static const char *const numeros[] = {"20263420000061", "20263420000062", "20263420000063",
+					      "20263420000064", "20263420000065", "20263420000066"};
+	int calls = 0;
+	struct store *s;
+
+	(void)state;
+	s = test_open("filas.db", &calls);
+	test_exec("filas.db", "INSERT INTO usuario (id, nombre, rol, creado) VALUES"
+			      " (7, 'Ana Pérez', 'abogado', '2026-01-01'),"
+			      " (8, 'Luis \"Lucho\" Díaz', 'abogado', '2026-01-01')");
+	for (size_t i = 0; i < sizeof(numeros) / sizeof(numeros[0]); i++)
+		test_add(s, numeros[i]);
+	test_text_is("filas.db", TEST_FILA_STALE, "0");
+	test_set(s, numeros[0], STORE_FU_ABOGADO_ID, "7");
+	test_set(s, numeros[0], STORE_FU_ESTADO, "repartido");
+	test_set(s, numeros[0], STORE_FU_FECHA_REPARTO, "2026-11-03T09:00:00-05:00");
+	test_set(s, numeros[1], STORE_FU_ABOGADO_ID, "8");
+	test_set(s, numeros[1], STORE_FU_ESTADO, "devuelto");
+	test_set(s, numeros[1], STORE_FU_NUMERO_CONTRATO, "CD-14-2026");
+	test_set(s, numeros[1], STORE_FU_FECHA_RP, "2026-11-05");
+	test_set(s, numeros[1], STORE_FU_PUBLICADO_SECOP, "1");
+	test_set(s, numeros[2], STORE_FU_ESTADO, "concluido");
+	test_set(s, numeros[2], STORE_FU_CONCLUIDO_SATISFACTORIO, "0");
+	test_set(s, numeros[3], STORE_FU_MODALIDAD, "licitacion_publica");
+	test_set(s, numeros[3], STORE_FU_TIPO_TRAMITE, "proceso_seleccion");
+	test_text_is("filas.db", TEST_FILA_STALE, "0");
+	/* Another program: the filing, the lawyer's name, a lawyer removed. */
+	test_exec("filas.db", "UPDATE radicado SET asunto = 'Contrato \"urgente\"\\ñ',"
+			      " dependencia_origen_nombre = 'Jurídica', eliminado_sgd = 1"
+			      " WHERE numero = '20263420000064'");
+	test_exec("filas.db", "UPDATE usuario SET nombre = 'Ana María Pérez' WHERE id = 7");
+	test_exec("filas.db", "UPDATE seguimiento SET devoluciones = 2, fecha_arl = '2026-11-06'"
+			      " WHERE abogado_id = 8");
+	test_text_is("filas.db", TEST_FILA_STALE, "0");
+	test_text_is("filas.db",
+		     "SELECT json_extract(fila, '$.abogado') FROM seguimiento"
+		     " WHERE abogado_id = 7",
+		     "Ana María Pérez");
+	test_page_is_before(s, "filas.db",
+			    (struct store_list_query){.orden = STORE_ORDER_FECHA_DESC}, "",
+			    "s.fecha_radicacion DESC, s.radicado_id DESC");
+	test_page_is_before(s, "filas.db", (struct store_list_query){.orden = STORE_ORDER_NUMERO},
+			    "", "r.numero");
+	test_page_is_before(
+	    s, "filas.db",
+	    (struct store_list_query){.orden = STORE_ORDER_NUMERO_DESC, .q = "2026342-0000064"},
+	    " WHERE r.numero = '20263420000064'", "r.numero DESC");
+	test_page_is_before(
+	    s, "filas.db",
+	    (struct store_list_query){.orden = STORE_ORDER_FECHA_LIMITE, .abogado_id = 8},
+	    " WHERE s.abogado_id = 8",
+	    "coalesce(s.sla_fecha_limite, '9999-12-31'), s.fecha_radicacion,"
+	    " s.radicado_id");
+	test_page_is_before(s, "filas.db",
+			    (struct store_list_query){.orden = STORE_ORDER_ESTADO, .abiertos = 1},
+			    " WHERE s.estado IN ('repartido', 'en_revision', 'devuelto')",
+			    "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC");
+	test_page_is_before(s, "filas.db",
+			    (struct store_list_query){.orden = STORE_ORDER_FECHA_REPARTO,
+						      .legalizacion_pendiente = 1},
+			    " WHERE s.numero_contrato <> ''",
+			    "s.fecha_reparto IS NULL, s.fecha_reparto, s.radicado_id");
+	test_exec("filas.db", "DELETE FROM usuario WHERE id = 7");
+	test_text_is("filas.db", TEST_FILA_STALE, "0");
+	test_page_is_before(s, "filas.db", (struct store_list_query){.orden = STORE_ORDER_FECHA},
+			    "", "s.fecha_radicacion, s.radicado_id");
+	store_close(s);
+}
+
 static int test_teardown(void **state)
 {
 	(void)state;
@@ -571,6 +711,7 @@ int main(void)
 	    cmocka_unit_test(test_refresh_after_writes), cmocka_unit_test(test_dirty_shown_exactly),
 	    cmocka_unit_test(test_day_change),		 cmocka_unit_test(test_fingerprint),
 	    cmocka_unit_test(test_filters_and_orders),	 cmocka_unit_test(test_counters),
+	    cmocka_unit_test(test_list_rows_kept),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);
