@@ -33,19 +33,23 @@ HTTP_SPEC_FITS(http_reports_period_args, HTTP_MAX_ARGS);
 static const char *const http_reports_bases[] = {"radicacion", "actividad", NULL};
 
 enum { HTTP_I_DESDE, HTTP_I_HASTA, HTTP_I_BASE, HTTP_I_PAPEL };
+/* The period and its base: the first entries of every table below. */
+#define HTTP_REPORTS_PERIOD_BASE_ARGS                                                                 \
+	[HTTP_I_DESDE] = {.name = "desde",                                                            \
+			  .type = HTTP_ARG_DATE,                                                      \
+			  .msg = "desde debe ser una fecha AAAA-MM-DD válida"},                       \
+	[HTTP_I_HASTA] = {.name = "hasta",                                                            \
+			  .type = HTTP_ARG_DATE,                                                      \
+			  .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},                       \
+	[HTTP_I_BASE] = {.name = "base",                                                              \
+			 .type = HTTP_ARG_ENUM,                                                       \
+			 .values = http_reports_bases,                                                \
+			 .status = 422,                                                               \
+			 .msg =                                                                       \
+			     "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» " \
+			     "(lo radicado en el periodo)"}
 const struct http_arg http_reports_indicadores_args[] = {
-    [HTTP_I_DESDE] = {.name = "desde",
-		      .type = HTTP_ARG_DATE,
-		      .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
-    [HTTP_I_HASTA] = {.name = "hasta",
-		      .type = HTTP_ARG_DATE,
-		      .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
-    [HTTP_I_BASE] = {.name = "base",
-		     .type = HTTP_ARG_ENUM,
-		     .values = http_reports_bases,
-		     .status = 422,
-		     .msg = "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» "
-			    "(lo radicado en el periodo)"},
+    HTTP_REPORTS_PERIOD_BASE_ARGS,
     {.name = NULL},
 };
 HTTP_SPEC_FITS(http_reports_indicadores_args, HTTP_MAX_ARGS);
@@ -53,18 +57,7 @@ HTTP_SPEC_FITS(http_reports_indicadores_args, HTTP_MAX_ARGS);
 /* GET /api/export.xlsx: the same and papel=a4|carta (a4 when absent). */
 static const char *const http_reports_papeles[] = {"a4", "carta", NULL};
 const struct http_arg http_reports_export_args[] = {
-    [HTTP_I_DESDE] = {.name = "desde",
-		      .type = HTTP_ARG_DATE,
-		      .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
-    [HTTP_I_HASTA] = {.name = "hasta",
-		      .type = HTTP_ARG_DATE,
-		      .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
-    [HTTP_I_BASE] = {.name = "base",
-		     .type = HTTP_ARG_ENUM,
-		     .values = http_reports_bases,
-		     .status = 422,
-		     .msg = "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» "
-			    "(lo radicado en el periodo)"},
+    HTTP_REPORTS_PERIOD_BASE_ARGS,
     [HTTP_I_PAPEL] = {.name = "papel",
 		      .type = HTTP_ARG_ENUM,
 		      .values = http_reports_papeles,
@@ -79,18 +72,7 @@ static const char *const http_reports_detalle[] = {"0", "1", NULL};
 
 enum { HTTP_I_DETALLE = HTTP_I_BASE + 1 };
 const struct http_arg http_reports_indicadores_get_args[] = {
-    [HTTP_I_DESDE] = {.name = "desde",
-		      .type = HTTP_ARG_DATE,
-		      .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
-    [HTTP_I_HASTA] = {.name = "hasta",
-		      .type = HTTP_ARG_DATE,
-		      .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
-    [HTTP_I_BASE] = {.name = "base",
-		     .type = HTTP_ARG_ENUM,
-		     .values = http_reports_bases,
-		     .status = 422,
-		     .msg = "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» "
-			    "(lo radicado en el periodo)"},
+    HTTP_REPORTS_PERIOD_BASE_ARGS,
     [HTTP_I_DETALLE] = {.name = "detalle",
 			.type = HTTP_ARG_ENUM,
 			.values = http_reports_detalle,
@@ -104,18 +86,7 @@ HTTP_SPEC_FITS(http_reports_indicadores_get_args, HTTP_MAX_ARGS);
 /* GET /api/indicadores/radicados: the period, the base, the figure and the page. */
 enum { HTTP_F_CIFRA = HTTP_I_BASE + 1, HTTP_F_PAGINA, HTTP_F_POR_PAGINA };
 const struct http_arg http_reports_cifra_args[] = {
-    [HTTP_I_DESDE] = {.name = "desde",
-		      .type = HTTP_ARG_DATE,
-		      .msg = "desde debe ser una fecha AAAA-MM-DD válida"},
-    [HTTP_I_HASTA] = {.name = "hasta",
-		      .type = HTTP_ARG_DATE,
-		      .msg = "hasta debe ser una fecha AAAA-MM-DD válida"},
-    [HTTP_I_BASE] = {.name = "base",
-		     .type = HTTP_ARG_ENUM,
-		     .values = http_reports_bases,
-		     .status = 422,
-		     .msg = "base debe ser «actividad» (lo hecho en el periodo) o «radicacion» "
-			    "(lo radicado en el periodo)"},
+    HTTP_REPORTS_PERIOD_BASE_ARGS,
     [HTTP_F_CIFRA] = {.name = "cifra",
 		      .type = HTTP_ARG_TEXT,
 		      .max = INDICATORS_FIGURE_PATH_MAX - 1,
