@@ -17,69 +17,11 @@
 #include "filing.h"
 #include "store.h"
 #include "util.h"
-#include "test_tmpdir.h"
+#include "test_store_util.h"
 
 #define TEST_PATH_LEN 512
 #define TEST_NOW "2026-11-20T09:14:07-05:00"
 
-
-static struct store *test_open(const char *name)
-{
-	char path[TEST_PATH_LEN];
-	char err[STORE_ERR_LEN] = "";
-	struct store *s;
-
-	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
-	s = store_open(path, err, sizeof(err));
-	if (s == NULL)
-		fail_msg("store_open: %s", err);
-	return s;
-}
-
-/* Stores filing numero (asunto given) with its follow-up. Returns its radicado id. */
-static long long test_add(struct store *s, const char *numero, const char *asunto)
-{
-	enum store_upsert res;
-	struct follow_up fu;
-	struct filing f;
-	long long id;
-
-	filing_init(&f);
-	filing_set(&f.numero, numero);
-	filing_set(&f.tipo_radicado, "entrada");
-	filing_set(&f.fecha_radicacion, "2026-11-02T08:00:00-05:00");
-	filing_set(&f.asunto, asunto);
-	filing_set(&f.dependencia_actual, "342");
-	filing_set(&f.estado_ds, "vigente");
-	f.has_detail = 1;
-	if (store_upsert_filing(s, &f, "contratacion_directa", TEST_NOW, &res) < 0)
-		fail_msg("store_upsert_filing: %s", store_errmsg(s));
-	filing_free(&f);
-	follow_up_init(&fu);
-	assert_int_equal(store_follow_up_get(s, numero, &fu), 1);
-	id = fu.radicado_id;
-	follow_up_free(&fu);
-	return id;
-}
-
-/* Sets field f of filing numero to value, as a PATCH does. */
-static void test_set(struct store *s, const char *numero, enum store_fu_field f, const char *value)
-{
-	struct follow_up old;
-	struct follow_up cur;
-	int n;
-
-	follow_up_init(&old);
-	follow_up_init(&cur);
-	assert_int_equal(store_follow_up_get(s, numero, &old), 1);
-	follow_up_copy(&cur, &old);
-	follow_up_set(&cur, f, value);
-	assert_int_equal(store_begin(s), 0);
-	assert_int_equal(store_follow_up_write(s, &old, &cur, 0, TEST_NOW, &n), 0);
-	assert_int_equal(store_commit(s), 0);
-	follow_up_free(&old);
-	follow_up_free(&cur);
-}
 
 static void test_gestion(struct store *s, long long id, const char *tipo, const char *texto)
 {
@@ -169,23 +111,23 @@ static void test_follow_up_texts(void **state)
 	    {"00002", "20261100000002"},
 	    {"inexistente", ""},
 	};
-	struct store *s = test_open("textos.db");
+	struct store *s = test_store_open("textos.db");
 	long long id2;
 
 	(void)state;
-	test_add(s, "20261100000001", "Solicitud de contrato de obra");
-	id2 = test_add(s, "20261100000002", "Solicitud de prestación de servicios");
-	test_add(s, "20261100000003", "Solicitud: Alimentación escolar");
-	test_set(s, "20261100000001", STORE_FU_OBJETO, "Construcción del puente peatonal");
-	test_set(s, "20261100000001", STORE_FU_CONTRATISTA, "Inversiones Ñandú S.A.S.");
-	test_set(s, "20261100000001", STORE_FU_NUMERO_CONTRATO, "CD-045-2026");
-	test_set(s, "20261100000001", STORE_FU_OBSERVACIONES, "Pendiente la póliza");
+	test_store_add(s, "20261100000001", "Solicitud de contrato de obra", TEST_NOW);
+	id2 = test_store_add(s, "20261100000002", "Solicitud de prestación de servicios", TEST_NOW);
+	test_store_add(s, "20261100000003", "Solicitud: Alimentación escolar", TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_OBJETO, "Construcción del puente peatonal", TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_CONTRATISTA, "Inversiones Ñandú S.A.S.", TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_NUMERO_CONTRATO, "CD-045-2026", TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_OBSERVACIONES, "Pendiente la póliza", TEST_NOW);
 	test_gestion(s, id2, "devolucion", "Falta el certificado de disponibilidad presupuestal");
 	test_gestion(s, id2, "observacion", "Llamé al área");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		test_expect(s, cases[i].q, cases[i].want);
 	/* The index follows a change: the old objeto is gone, the new one is found. */
-	test_set(s, "20261100000001", STORE_FU_OBJETO, "Mantenimiento de vías");
+	test_store_set(s, "20261100000001", STORE_FU_OBJETO, "Mantenimiento de vías", TEST_NOW);
 	test_expect(s, "puente", "");
 	test_expect(s, "vias", "20261100000001");
 	test_expect(s, "ñandu", "20261100000001");
@@ -221,12 +163,12 @@ static void test_hostile_syntax(void **state)
 	    ":",
 	    "NOT",
 	};
-	struct store *s = test_open("hostil.db");
+	struct store *s = test_store_open("hostil.db");
 	char *got;
 
 	(void)state;
-	test_add(s, "20261100000001", "Solicitud de contrato de obra");
-	test_set(s, "20261100000001", STORE_FU_OBJETO, "Construcción del puente peatonal");
+	test_store_add(s, "20261100000001", "Solicitud de contrato de obra", TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_OBJETO, "Construcción del puente peatonal", TEST_NOW);
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		got = test_find(s, hostile[i], NULL, NULL);
 		free(got);
@@ -246,16 +188,16 @@ static void test_hostile_syntax(void **state)
  * whether the filters leave it out. */
 static void test_numero_exacto(void **state)
 {
-	struct store *s = test_open("numero.db");
+	struct store *s = test_store_open("numero.db");
 	struct buf exact;
 	char *got;
 
 	(void)state;
 	buf_init(&exact);
-	test_add(s, "20261100002193", "Solicitud de contrato de obra");
-	test_add(s, "1-2021-23677", "Solicitud de otro sistema");
-	test_add(s, "20261100002194", "Solicitud vecina");
-	test_set(s, "20261100002193", STORE_FU_ESTADO, "concluido");
+	test_store_add(s, "20261100002193", "Solicitud de contrato de obra", TEST_NOW);
+	test_store_add(s, "1-2021-23677", "Solicitud de otro sistema", TEST_NOW);
+	test_store_add(s, "20261100002194", "Solicitud vecina", TEST_NOW);
+	test_store_set(s, "20261100002193", STORE_FU_ESTADO, "concluido", TEST_NOW);
 
 	got = test_find(s, "2026 1100 0021 93", "recibido", &exact);
 	assert_string_equal(got, "");
@@ -282,7 +224,7 @@ static void test_numero_exacto(void **state)
 	free(got);
 	assert_string_equal(exact.data, "{\"numero\":\"1-2021-23677\",\"estado\":\"recibido\","
 					"\"abogado\":null,\"fuera_de_filtros\":true}");
-	test_add(s, "2021EE7835", "Solicitud del Servicio Civil");
+	test_store_add(s, "2021EE7835", "Solicitud del Servicio Civil", TEST_NOW);
 	got = test_find(s, "2021 ee-7835", "concluido", &exact);
 	assert_string_equal(got, "");
 	free(got);

@@ -19,7 +19,7 @@
 #include "filing.h"
 #include "store.h"
 #include "util.h"
-#include "test_tmpdir.h"
+#include "test_store_util.h"
 
 #define TEST_PATH_LEN 512
 #define TEST_NOW "2026-11-20T09:14:07-05:00"
@@ -71,14 +71,8 @@ static char *test_sla_fn(void *arg, struct store *s, const char *numero, const c
 
 static struct store *test_open(const char *name, int *calls)
 {
-	char path[TEST_PATH_LEN];
-	char err[STORE_ERR_LEN] = "";
-	struct store *s;
+	struct store *s = test_store_open(name);
 
-	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
-	s = store_open(path, err, sizeof(err));
-	if (s == NULL)
-		fail_msg("store_open: %s", err);
 	if (calls != NULL)
 		store_set_sla(s, test_sla_fn, calls);
 	return s;
@@ -130,54 +124,6 @@ static void test_text_is(const char *name, const char *sql, const char *want)
 	assert_true(same);
 }
 
-/* Stores filing numero with its follow-up. Returns its radicado id. */
-static long long test_add(struct store *s, const char *numero)
-{
-	enum store_upsert res;
-	struct follow_up fu;
-	struct filing f;
-	long long id;
-
-	filing_init(&f);
-	filing_set(&f.numero, numero);
-	filing_set(&f.tipo_radicado, "entrada");
-	filing_set(&f.fecha_radicacion, "2026-11-02T08:00:00-05:00");
-	filing_set(&f.asunto, "Solicitud");
-	filing_set(&f.dependencia_actual, "342");
-	filing_set(&f.estado_ds, "vigente");
-	f.has_detail = 1;
-	/* In one transaction, as sync writes a window. */
-	assert_int_equal(store_begin(s), 0);
-	if (store_upsert_filing(s, &f, "contratacion_directa", TEST_NOW, &res) < 0)
-		fail_msg("store_upsert_filing: %s", store_errmsg(s));
-	assert_int_equal(store_commit(s), 0);
-	filing_free(&f);
-	follow_up_init(&fu);
-	assert_int_equal(store_follow_up_get(s, numero, &fu), 1);
-	id = fu.radicado_id;
-	follow_up_free(&fu);
-	return id;
-}
-
-/* Sets field f of filing numero to value, as a PATCH does. */
-static void test_set(struct store *s, const char *numero, enum store_fu_field f, const char *value)
-{
-	struct follow_up old;
-	struct follow_up cur;
-	int n;
-
-	follow_up_init(&old);
-	follow_up_init(&cur);
-	assert_int_equal(store_follow_up_get(s, numero, &old), 1);
-	follow_up_copy(&cur, &old);
-	follow_up_set(&cur, f, value);
-	assert_int_equal(store_begin(s), 0);
-	assert_int_equal(store_follow_up_write(s, &old, &cur, 0, TEST_NOW, &n), 0);
-	assert_int_equal(store_commit(s), 0);
-	follow_up_free(&old);
-	follow_up_free(&cur);
-}
-
 /* The list at now (numero order, semaforo filter when not NULL, or orden): its rows. */
 static json_t *test_list(struct store *s, const char *now, const char *semaforo,
 			 enum store_list_order orden)
@@ -217,14 +163,14 @@ static void test_refresh_after_writes(void **state)
 
 	(void)state;
 	s = test_open("writes.db", &calls);
-	id = test_add(s, "20263420000011");
+	id = test_store_add(s, "20263420000011", "Solicitud", TEST_NOW);
 	test_text_is("writes.db", TEST_DIRTY, "0");
 	test_text_is("writes.db", "SELECT sla_estado FROM seguimiento", "sin_iniciar");
 	test_text_is("writes.db", "SELECT fecha_radicacion FROM seguimiento",
 		     "2026-11-02T08:00:00-05:00");
 	assert_int_equal(calls, 1);
 	/* The follow-up's estado. */
-	test_set(s, "20263420000011", STORE_FU_ESTADO, "devuelto");
+	test_store_set(s, "20263420000011", STORE_FU_ESTADO, "devuelto", TEST_NOW);
 	test_text_is("writes.db", TEST_DIRTY, "0");
 	test_text_is("writes.db",
 		     "SELECT sla_estado || ' ' || sla_fecha_limite || ' ' ||"
@@ -232,7 +178,7 @@ static void test_refresh_after_writes(void **state)
 		     "vencido 2026-11-10 -2");
 	assert_int_equal(calls, 2);
 	/* A field the clock does not read marks nothing. */
-	test_set(s, "20263420000011", STORE_FU_OBSERVACIONES, "nada que ver");
+	test_store_set(s, "20263420000011", STORE_FU_OBSERVACIONES, "nada que ver", TEST_NOW);
 	assert_int_equal(calls, 2);
 	/* A gestión. */
 	assert_int_equal(store_begin(s), 0);
@@ -273,7 +219,7 @@ static void test_dirty_shown_exactly(void **state)
 
 	(void)state;
 	s = test_open("dirty.db", &calls);
-	test_add(s, "20263420000021");
+	test_store_add(s, "20263420000021", "Solicitud", TEST_NOW);
 	rows = test_list(s, TEST_DAY1, NULL, STORE_ORDER_NUMERO);
 	assert_string_equal(test_row_sla(rows, 0, "hoy"), "2026-11-23");
 	json_decref(rows);
@@ -304,11 +250,11 @@ static void test_day_change(void **state)
 
 	(void)state;
 	s = test_open("day.db", &calls);
-	test_add(s, "20263420000031");
-	test_add(s, "20263420000032");
-	test_add(s, "20263420000033");
-	test_set(s, "20263420000032", STORE_FU_ESTADO, "concluido");
-	test_set(s, "20263420000033", STORE_FU_ESTADO, "repartido");
+	test_store_add(s, "20263420000031", "Solicitud", TEST_NOW);
+	test_store_add(s, "20263420000032", "Solicitud", TEST_NOW);
+	test_store_add(s, "20263420000033", "Solicitud", TEST_NOW);
+	test_store_set(s, "20263420000032", STORE_FU_ESTADO, "concluido", TEST_NOW);
+	test_store_set(s, "20263420000033", STORE_FU_ESTADO, "repartido", TEST_NOW);
 	rows = test_list(s, TEST_DAY1, NULL, STORE_ORDER_NUMERO);
 	assert_string_equal(test_row_sla(rows, 0, "hoy"), "2026-11-23");
 	json_decref(rows);
@@ -341,9 +287,9 @@ static void test_fingerprint(void **state)
 
 	(void)state;
 	s = test_open("print.db", &calls);
-	test_add(s, "20263420000041");
-	test_add(s, "20263420000042");
-	test_set(s, "20263420000042", STORE_FU_ESTADO, "concluido");
+	test_store_add(s, "20263420000041", "Solicitud", TEST_NOW);
+	test_store_add(s, "20263420000042", "Solicitud", TEST_NOW);
+	test_store_set(s, "20263420000042", STORE_FU_ESTADO, "concluido", TEST_NOW);
 	/* A connection without the SLA function only marks the rows. */
 	store_set_sla(s, NULL, NULL);
 	assert_int_equal(store_sla_fingerprint(s, "metas=1"), 0);
@@ -387,11 +333,11 @@ static void test_filters_and_orders(void **state)
 
 	(void)state;
 	s = test_open("orders.db", &calls);
-	a = test_add(s, "20263420000051");
-	test_add(s, "20263420000052");
-	test_add(s, "20263420000053");
-	test_set(s, "20263420000051", STORE_FU_ESTADO, "repartido");
-	test_set(s, "20263420000052", STORE_FU_ESTADO, "devuelto");
+	a = test_store_add(s, "20263420000051", "Solicitud", TEST_NOW);
+	test_store_add(s, "20263420000052", "Solicitud", TEST_NOW);
+	test_store_add(s, "20263420000053", "Solicitud", TEST_NOW);
+	test_store_set(s, "20263420000051", STORE_FU_ESTADO, "repartido", TEST_NOW);
+	test_store_set(s, "20263420000052", STORE_FU_ESTADO, "devuelto", TEST_NOW);
 	rows = test_list(s, TEST_DAY1, "vencido", STORE_ORDER_NUMERO);
 	assert_int_equal(json_array_size(rows), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "numero")),
@@ -468,7 +414,7 @@ static void test_counters(void **state)
 				 " (2, 'Beto', 'abogado', '" TEST_NOW "')");
 	for (int i = 0; i < 40; i++) {
 		snprintf(numero, sizeof(numero), "2026342%07d1", i);
-		test_add(s, numero);
+		test_store_add(s, numero, "Solicitud", TEST_NOW);
 	}
 	for (int round = 0; round < 200; round++) {
 		int id = 1 + (int)(rand_r(&seed) % 40);
@@ -476,15 +422,15 @@ static void test_counters(void **state)
 
 		snprintf(numero, sizeof(numero), "2026342%07d1", id - 1);
 		if (what == 0)
-			test_set(s, numero, STORE_FU_ESTADO, estados[rand_r(&seed) % 6]);
+			test_store_set(s, numero, STORE_FU_ESTADO, estados[rand_r(&seed) % 6], TEST_NOW);
 		else if (what == 1)
-			test_set(s, numero, STORE_FU_TIPO_TRAMITE, tipos[rand_r(&seed) % 3]);
+			test_store_set(s, numero, STORE_FU_TIPO_TRAMITE, tipos[rand_r(&seed) % 3], TEST_NOW);
 		else if (what == 2)
-			test_set(s, numero, STORE_FU_NUMERO_CONTRATO,
-				 rand_r(&seed) % 2 ? "C-1" : "");
+			test_store_set(s, numero, STORE_FU_NUMERO_CONTRATO,
+				 rand_r(&seed) % 2 ? "C-1" : "", TEST_NOW);
 		else if (what == 3)
-			test_set(s, numero, STORE_FU_FECHA_RP,
-				 rand_r(&seed) % 2 ? "2026-11-05" : NULL);
+			test_store_set(s, numero, STORE_FU_FECHA_RP,
+				 rand_r(&seed) % 2 ? "2026-11-05" : NULL, TEST_NOW);
 		else {
 			/* Another program: a lawyer (none, 1 or 2) or an estado, by SQL. */
 			if (what == 4)
@@ -641,20 +587,20 @@ static void test_list_rows_kept(void **state)
 			      " (7, 'Ana Pérez', 'abogado', '2026-01-01'),"
 			      " (8, 'Luis \"Lucho\" Díaz', 'abogado', '2026-01-01')");
 	for (size_t i = 0; i < sizeof(numeros) / sizeof(numeros[0]); i++)
-		test_add(s, numeros[i]);
+		test_store_add(s, numeros[i], "Solicitud", TEST_NOW);
 	test_text_is("filas.db", TEST_FILA_STALE, "0");
-	test_set(s, numeros[0], STORE_FU_ABOGADO_ID, "7");
-	test_set(s, numeros[0], STORE_FU_ESTADO, "repartido");
-	test_set(s, numeros[0], STORE_FU_FECHA_REPARTO, "2026-11-03T09:00:00-05:00");
-	test_set(s, numeros[1], STORE_FU_ABOGADO_ID, "8");
-	test_set(s, numeros[1], STORE_FU_ESTADO, "devuelto");
-	test_set(s, numeros[1], STORE_FU_NUMERO_CONTRATO, "CD-14-2026");
-	test_set(s, numeros[1], STORE_FU_FECHA_RP, "2026-11-05");
-	test_set(s, numeros[1], STORE_FU_PUBLICADO_SECOP, "1");
-	test_set(s, numeros[2], STORE_FU_ESTADO, "concluido");
-	test_set(s, numeros[2], STORE_FU_CONCLUIDO_SATISFACTORIO, "0");
-	test_set(s, numeros[3], STORE_FU_MODALIDAD, "licitacion_publica");
-	test_set(s, numeros[3], STORE_FU_TIPO_TRAMITE, "proceso_seleccion");
+	test_store_set(s, numeros[0], STORE_FU_ABOGADO_ID, "7", TEST_NOW);
+	test_store_set(s, numeros[0], STORE_FU_ESTADO, "repartido", TEST_NOW);
+	test_store_set(s, numeros[0], STORE_FU_FECHA_REPARTO, "2026-11-03T09:00:00-05:00", TEST_NOW);
+	test_store_set(s, numeros[1], STORE_FU_ABOGADO_ID, "8", TEST_NOW);
+	test_store_set(s, numeros[1], STORE_FU_ESTADO, "devuelto", TEST_NOW);
+	test_store_set(s, numeros[1], STORE_FU_NUMERO_CONTRATO, "CD-14-2026", TEST_NOW);
+	test_store_set(s, numeros[1], STORE_FU_FECHA_RP, "2026-11-05", TEST_NOW);
+	test_store_set(s, numeros[1], STORE_FU_PUBLICADO_SECOP, "1", TEST_NOW);
+	test_store_set(s, numeros[2], STORE_FU_ESTADO, "concluido", TEST_NOW);
+	test_store_set(s, numeros[2], STORE_FU_CONCLUIDO_SATISFACTORIO, "0", TEST_NOW);
+	test_store_set(s, numeros[3], STORE_FU_MODALIDAD, "licitacion_publica", TEST_NOW);
+	test_store_set(s, numeros[3], STORE_FU_TIPO_TRAMITE, "proceso_seleccion", TEST_NOW);
 	test_text_is("filas.db", TEST_FILA_STALE, "0");
 	/* Another program: the filing, the lawyer's name, a lawyer removed. */
 	test_exec("filas.db", "UPDATE radicado SET asunto = 'Contrato \"urgente\"\\ñ',"

@@ -12,24 +12,11 @@
 #include <sqlite3.h>
 
 #include "store.h"
-#include "test_tmpdir.h"
+#include "test_store_util.h"
 
 #define TEST_PATH_LEN 512
 #define TEST_NOW_1 "2026-11-20T09:14:07-05:00"
 #define TEST_NOW_2 "2026-11-21T10:00:00-05:00"
-
-static struct store *test_open(const char *name)
-{
-	char path[TEST_PATH_LEN];
-	char err[STORE_ERR_LEN] = "";
-	struct store *s;
-
-	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
-	s = store_open(path, err, sizeof(err));
-	if (s == NULL)
-		fail_msg("store_open: %s", err);
-	return s;
-}
 
 /* Runs sql on the file name through a connection of its own; the first column of the last
  * row as an integer (0 without rows). */
@@ -111,7 +98,7 @@ static void test_migration_from_7(void **state)
 	/* a database of schema 7 (the store's test hook stops its migrations there) */
 	setenv("SEGCONT_TEST_HOOKS", "1", 1);
 	setenv("SEGCONT_TEST_SCHEMA", "7", 1);
-	s = test_open("m7.db");
+	s = test_store_open("m7.db");
 	user = test_user(s, "Abogada Peña");
 	store_close(s);
 	unsetenv("SEGCONT_TEST_SCHEMA");
@@ -119,7 +106,7 @@ static void test_migration_from_7(void **state)
 	assert_int_equal(test_sql("m7.db", "PRAGMA user_version"), 7);
 	assert_int_equal(
 	    test_sql("m7.db", "SELECT count(*) FROM sqlite_schema WHERE name = 'vista'"), 0);
-	s = test_open("m7.db");
+	s = test_store_open("m7.db");
 	assert_int_equal(test_sql("m7.db", "PRAGMA user_version"), store_schema_version());
 	assert_int_equal(
 	    test_sql("m7.db", "SELECT count(*) FROM sqlite_schema WHERE name = 'vista'"), 1);
@@ -150,7 +137,7 @@ static void test_save_replace_delete(void **state)
 	long long b;
 
 	(void)state;
-	s = test_open("crud.db");
+	s = test_store_open("crud.db");
 	a = test_user(s, "Ana");
 	b = test_user(s, "Beto");
 	assert_int_equal(store_vista_save(s, a, "zeta", "orden=fecha", TEST_NOW_1, &v),
@@ -195,7 +182,7 @@ static void test_limit_per_user(void **state)
 	long long b;
 
 	(void)state;
-	s = test_open("limit.db");
+	s = test_store_open("limit.db");
 	a = test_user(s, "Ana");
 	b = test_user(s, "Beto");
 	for (int i = 0; i < STORE_VISTA_MAX; i++) {
