@@ -22,7 +22,6 @@
 #define TEST_PATH_LEN 512
 #define TEST_NOW "2026-11-20T09:14:07-05:00"
 
-
 static void test_gestion(struct store *s, long long id, const char *tipo, const char *texto)
 {
 	assert_int_equal(store_begin(s), 0);
@@ -118,10 +117,13 @@ static void test_follow_up_texts(void **state)
 	test_store_add(s, "20261100000001", "Solicitud de contrato de obra", TEST_NOW);
 	id2 = test_store_add(s, "20261100000002", "Solicitud de prestación de servicios", TEST_NOW);
 	test_store_add(s, "20261100000003", "Solicitud: Alimentación escolar", TEST_NOW);
-	test_store_set(s, "20261100000001", STORE_FU_OBJETO, "Construcción del puente peatonal", TEST_NOW);
-	test_store_set(s, "20261100000001", STORE_FU_CONTRATISTA, "Inversiones Ñandú S.A.S.", TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_OBJETO, "Construcción del puente peatonal",
+		       TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_CONTRATISTA, "Inversiones Ñandú S.A.S.",
+		       TEST_NOW);
 	test_store_set(s, "20261100000001", STORE_FU_NUMERO_CONTRATO, "CD-045-2026", TEST_NOW);
-	test_store_set(s, "20261100000001", STORE_FU_OBSERVACIONES, "Pendiente la póliza", TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_OBSERVACIONES, "Pendiente la póliza",
+		       TEST_NOW);
 	test_gestion(s, id2, "devolucion", "Falta el certificado de disponibilidad presupuestal");
 	test_gestion(s, id2, "observacion", "Llamé al área");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -168,7 +170,8 @@ static void test_hostile_syntax(void **state)
 
 	(void)state;
 	test_store_add(s, "20261100000001", "Solicitud de contrato de obra", TEST_NOW);
-	test_store_set(s, "20261100000001", STORE_FU_OBJETO, "Construcción del puente peatonal", TEST_NOW);
+	test_store_set(s, "20261100000001", STORE_FU_OBJETO, "Construcción del puente peatonal",
+		       TEST_NOW);
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		got = test_find(s, hostile[i], NULL, NULL);
 		free(got);

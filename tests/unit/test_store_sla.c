@@ -422,15 +422,17 @@ static void test_counters(void **state)
 
 		snprintf(numero, sizeof(numero), "2026342%07d1", id - 1);
 		if (what == 0)
-			test_store_set(s, numero, STORE_FU_ESTADO, estados[rand_r(&seed) % 6], TEST_NOW);
+			test_store_set(s, numero, STORE_FU_ESTADO, estados[rand_r(&seed) % 6],
+				       TEST_NOW);
 		else if (what == 1)
-			test_store_set(s, numero, STORE_FU_TIPO_TRAMITE, tipos[rand_r(&seed) % 3], TEST_NOW);
+			test_store_set(s, numero, STORE_FU_TIPO_TRAMITE, tipos[rand_r(&seed) % 3],
+				       TEST_NOW);
 		else if (what == 2)
 			test_store_set(s, numero, STORE_FU_NUMERO_CONTRATO,
-				 rand_r(&seed) % 2 ? "C-1" : "", TEST_NOW);
+				       rand_r(&seed) % 2 ? "C-1" : "", TEST_NOW);
 		else if (what == 3)
 			test_store_set(s, numero, STORE_FU_FECHA_RP,
-				 rand_r(&seed) % 2 ? "2026-11-05" : NULL, TEST_NOW);
+				       rand_r(&seed) % 2 ? "2026-11-05" : NULL, TEST_NOW);
 		else {
 			/* Another program: a lawyer (none, 1 or 2) or an estado, by SQL. */
 			if (what == 4)
@@ -591,7 +593,8 @@ static void test_list_rows_kept(void **state)
 	test_text_is("filas.db", TEST_FILA_STALE, "0");
 	test_store_set(s, numeros[0], STORE_FU_ABOGADO_ID, "7", TEST_NOW);
 	test_store_set(s, numeros[0], STORE_FU_ESTADO, "repartido", TEST_NOW);
-	test_store_set(s, numeros[0], STORE_FU_FECHA_REPARTO, "2026-11-03T09:00:00-05:00", TEST_NOW);
+	test_store_set(s, numeros[0], STORE_FU_FECHA_REPARTO, "2026-11-03T09:00:00-05:00",
+		       TEST_NOW);
 	test_store_set(s, numeros[1], STORE_FU_ABOGADO_ID, "8", TEST_NOW);
 	test_store_set(s, numeros[1], STORE_FU_ESTADO, "devuelto", TEST_NOW);
 	test_store_set(s, numeros[1], STORE_FU_NUMERO_CONTRATO, "CD-14-2026", TEST_NOW);
