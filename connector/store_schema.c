@@ -425,7 +425,8 @@ static const char store_migration_9[] =
     /* The list's orders under each single filter read about one page of index entries
      * (store_views.c store_list_orders): by date under no filter, estado, lawyer (its open
      * ones read in date order too) or tipo de trámite; by fecha límite (ascending, no clock
-     * last) under none and the lawyer. */
+     * last) under none and the lawyer; by días restantes (ascending, no clock last) under
+     * none. */
     "DROP INDEX seguimiento_estado;"
     "DROP INDEX seguimiento_abogado;"
     "CREATE INDEX seguimiento_fecha ON seguimiento (fecha_radicacion);"
@@ -436,6 +437,8 @@ static const char store_migration_9[] =
     " ON seguimiento (coalesce(sla_fecha_limite, '9999-12-31'), fecha_radicacion);"
     "CREATE INDEX seguimiento_abogado_limite"
     " ON seguimiento (abogado_id, coalesce(sla_fecha_limite, '9999-12-31'), fecha_radicacion);"
+    "CREATE INDEX seguimiento_restantes"
+    " ON seguimiento (coalesce(sla_dias_restantes, 1e18), fecha_radicacion);"
     /* Without statistics the planner reads the list from radicado and sorts every row. */
     "ANALYZE;"
     "CREATE TABLE sla_huella ("

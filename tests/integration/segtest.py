@@ -227,6 +227,7 @@ UNDO_MIGRATION = {
         "DROP TRIGGER seguimiento_conteo_au", "DROP TABLE seguimiento_conteo",
         "DROP INDEX seguimiento_fecha", "DROP INDEX seguimiento_tipo",
         "DROP INDEX seguimiento_limite", "DROP INDEX seguimiento_abogado_limite",
+        "DROP INDEX seguimiento_restantes",
         "DROP INDEX seguimiento_estado", "DROP INDEX seguimiento_abogado",
         "CREATE INDEX seguimiento_estado ON seguimiento (estado)",
         "CREATE INDEX seguimiento_abogado ON seguimiento (abogado_id, estado)",
