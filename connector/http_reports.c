@@ -110,21 +110,30 @@ static enum indicators_base http_reports_base(const struct http_request *req)
 		   : INDICATORS_BASE_RADICACION;
 }
 
+/* Whether the answer of this request was served from the cache, under key (made here:
+ * prefix, the canonical query and today, since the clocks count business days). */
+static int http_reports_cached(struct http_request *req, struct store *s, const char *prefix,
+			       struct buf *key)
+{
+	char today[CALENDAR_DATE_LEN];
+
+	util_today(today);
+	buf_printf(key, "%s?%s#%s", prefix, req->canon.data != NULL ? req->canon.data : "", today);
+	return http_cache_answer_get(req, s, key->data);
+}
+
 /* Cached per day (the clocks count business days). */
 void http_reports_indicadores(struct http_request *req)
 {
 	struct store *s = http_api_store(req);
 	char err[INDICATORS_ERR_LEN];
-	char today[CALENDAR_DATE_LEN];
 	struct buf key;
 	json_t *j = NULL;
 	enum indicators_detail detail;
 	enum indicators_rc rc;
 
 	buf_init(&key);
-	util_today(today);
-	buf_printf(&key, "I?%s#%s", req->canon.data != NULL ? req->canon.data : "", today);
-	if (http_cache_answer_get(req, s, key.data))
+	if (http_reports_cached(req, s, "I", &key))
 		goto done;
 	detail = req->arg[HTTP_I_DETALLE] != NULL && req->arg_num[HTTP_I_DETALLE] == 1
 		     ? INDICATORS_DETAIL_FULL
@@ -146,15 +155,12 @@ void http_reports_cifra(struct http_request *req)
 {
 	struct store *s = http_api_store(req);
 	char err[INDICATORS_ERR_LEN];
-	char today[CALENDAR_DATE_LEN];
 	struct buf key;
 	json_t *j = NULL;
 	enum indicators_rc rc;
 
 	buf_init(&key);
-	util_today(today);
-	buf_printf(&key, "IR?%s#%s", req->canon.data != NULL ? req->canon.data : "", today);
-	if (http_cache_answer_get(req, s, key.data))
+	if (http_reports_cached(req, s, "IR", &key))
 		goto done;
 	rc = indicators_figure_page(
 	    s, req->api->cfg, req->api->calendar, req->arg[HTTP_I_DESDE], req->arg[HTTP_I_HASTA],
