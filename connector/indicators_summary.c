@@ -192,6 +192,26 @@ static int indicators_summary_is_open(const struct indicators_filing *f)
 	       f->sla.reloj == INDICATORS_CLOCK_PAUSADO;
 }
 
+/* {"porcentaje", "base", "dentro", "fuera"} of the filings within target (in) and not (out);
+ * frees both lists. */
+static json_t *indicators_summary_compliance_pack(const struct indicators_set *set,
+						  struct indicators_summary_list *in,
+						  struct indicators_summary_list *out)
+{
+	size_t base = in->n + out->n;
+	json_t *o =
+	    json_pack("{s:o, s:I, s:o, s:o}", "porcentaje",
+		      base > 0 ? json_real(indicators_summary_round2(INDICATORS_SUMMARY_PERCENT *
+								     (double)in->n / (double)base))
+			       : json_null(),
+		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(set, in),
+		      "fuera", indicators_summary_count_json(set, out));
+
+	indicators_summary_list_free(in);
+	indicators_summary_list_free(out);
+	return o;
+}
+
 /* {"porcentaje", "base", "dentro": {n, radicados}, "fuera": {n, radicados}}: the concluded
  * filings within target among the concluded ones and the open ones already overdue. */
 static json_t *indicators_summary_compliance_json(const struct indicators_set *set,
@@ -199,8 +219,6 @@ static json_t *indicators_summary_compliance_json(const struct indicators_set *s
 {
 	struct indicators_summary_list in = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_list out = INDICATORS_SUMMARY_FIGURE(set);
-	json_t *o;
-	size_t base;
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
@@ -215,16 +233,7 @@ static json_t *indicators_summary_compliance_json(const struct indicators_set *s
 			indicators_summary_list_add(&out, f);
 		}
 	}
-	base = in.n + out.n;
-	o = json_pack("{s:o, s:I, s:o, s:o}", "porcentaje",
-		      base > 0 ? json_real(indicators_summary_round2(INDICATORS_SUMMARY_PERCENT *
-								     (double)in.n / (double)base))
-			       : json_null(),
-		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(set, &in),
-		      "fuera", indicators_summary_count_json(set, &out));
-	indicators_summary_list_free(&in);
-	indicators_summary_list_free(&out);
-	return o;
+	return indicators_summary_compliance_pack(set, &in, &out);
 }
 
 /* ---- The base actividad: what happened in the period (indicators.h) */
@@ -314,8 +323,6 @@ static json_t *indicators_summary_activity_compliance_json(const struct indicato
 {
 	struct indicators_summary_list in = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_list out = INDICATORS_SUMMARY_FIGURE(set);
-	json_t *o;
-	size_t base;
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
@@ -332,16 +339,7 @@ static json_t *indicators_summary_activity_compliance_json(const struct indicato
 			indicators_summary_list_add(&out, f);
 		}
 	}
-	base = in.n + out.n;
-	o = json_pack("{s:o, s:I, s:o, s:o}", "porcentaje",
-		      base > 0 ? json_real(indicators_summary_round2(INDICATORS_SUMMARY_PERCENT *
-								     (double)in.n / (double)base))
-			       : json_null(),
-		      "base", (json_int_t)base, "dentro", indicators_summary_count_json(set, &in),
-		      "fuera", indicators_summary_count_json(set, &out));
-	indicators_summary_list_free(&in);
-	indicators_summary_list_free(&out);
-	return o;
+	return indicators_summary_compliance_pack(set, &in, &out);
 }
 
 /* tiempo_hasta_reparto of l: arrival to first reparto, of the filings assigned (radicacion)
@@ -623,7 +621,8 @@ static json_t *indicators_summary_office_json(const struct indicators_set *set)
 			/* archived and transferred filings count among the outcomes only */
 			if ((f->en_periodo ||
 			     (act && f->gestiones != NULL && f->gestiones[0] != '\0')) &&
-			    strcmp(f->estado, "archivado") != 0 && strcmp(f->estado, "trasladado") != 0)
+			    strcmp(f->estado, "archivado") != 0 &&
+			    strcmp(f->estado, "trasladado") != 0)
 				indicators_summary_list_add(&annulled, f);
 			continue;
 		}
