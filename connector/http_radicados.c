@@ -159,31 +159,6 @@ char *http_radicados_sla_text(void *arg, struct store *s, const char *numero, co
 	return indicators_sla_text(&ctx, s, numero, now, err, errlen);
 }
 
-/* The filings of lq's filters (the SLA filter aside) whose SLA block says vencido and
- * por_vencer: the counters that follow the list's filters. 0, or -1 with the store's error. */
-static int http_radicados_counts(struct store *s, const struct store_list_query *lq,
-				 long long *vencidos, long long *por_vencer)
-{
-	struct store_list_query c = *lq;
-	struct buf none;
-	int rc;
-
-	buf_init(&none);
-	c.limit = 0;
-	c.offset = 0;
-	c.total_known = -1;
-	c.orden = STORE_ORDER_FECHA_DESC;
-	c.numero_exacto = NULL; /* the list's own answer says where a typed number is */
-	c.semaforo = "vencido";
-	rc = s == NULL ? -1 : store_list_json(s, &c, vencidos, &none);
-	buf_reset(&none);
-	c.semaforo = "por_vencer";
-	if (rc == 0)
-		rc = store_list_json(s, &c, por_vencer, &none);
-	buf_free(&none);
-	return rc;
-}
-
 void http_radicados_list(struct http_request *req)
 {
 	struct store *s = http_api_store(req);
@@ -193,8 +168,7 @@ void http_radicados_list(struct http_request *req)
 	char now[UTIL_ISO_LEN];
 	long long pagina;
 	long long total;
-	long long venc_n = -1;
-	long long porv_n = -1;
+	long long conteos[2];
 	struct buf key;
 	struct buf ckey;
 	struct buf ids;
@@ -237,22 +211,19 @@ void http_radicados_list(struct http_request *req)
 	lq.now = now;
 	if (lq.q != NULL)
 		lq.numero_exacto = &exact;
+	if (req->arg[HTTP_L_CONTEOS] != NULL && req->arg_num[HTTP_L_CONTEOS] == 0)
+		lq.conteos = conteos;
 	if (s == NULL || store_list_json(s, &lq, &total, &rows) < 0) {
 		http_req_store_error(req, s);
 		goto done;
 	}
 	http_cache_total_put(req, ckey.data, total);
-	if (req->arg[HTTP_L_CONTEOS] != NULL && req->arg_num[HTTP_L_CONTEOS] == 0 &&
-	    http_radicados_counts(s, &lq, &venc_n, &porv_n) < 0) {
-		http_req_store_error(req, s);
-		goto done;
-	}
 	buf_reset(&req->out);
 	buf_printf(&req->out, "{\"total\":%lld,\"pagina\":%lld,\"por_pagina\":%ld,", total, pagina,
 		   lq.limit);
-	if (venc_n >= 0)
+	if (lq.conteos != NULL)
 		buf_printf(&req->out, "\"conteos\":{\"vencidos\":%lld,\"por_vencer\":%lld},",
-			   venc_n, porv_n);
+			   conteos[0], conteos[1]);
 	buf_puts(&req->out, "\"radicados\":");
 	buf_append(&req->out, rows.data, rows.len);
 	if (lq.numero_exacto != NULL)

@@ -271,6 +271,9 @@ struct store_list_query {
 	 * {"numero", "estado", "abogado", "fuera_de_filtros"} of that filing, whatever the
 	 * filters (fuera_de_filtros: the other filters or words leave it out); else "null". */
 	struct buf *numero_exacto;
+	/* When not NULL, gets the filings of the same filters (the SLA filter aside) whose SLA
+	 * block says vencido ([0]) and por_vencer ([1]), counted in the same read as the page. */
+	long long *conteos;
 };
 
 /* The store writes each answer's JSON whole (SQLite's JSON functions), "sla" blocks

@@ -536,6 +536,32 @@ static int store_views_number(struct store *s, const struct store_list_query *q,
 	return 0;
 }
 
+/* Sets q->conteos (see store.h) inside the caller's read transaction: one count statement
+ * of the list's filters with the SLA filter, run for each state. 0 or -1. */
+static int store_views_semaforo_counts(struct store *s, const struct store_list_query *q,
+				       const struct store_views_words *w)
+{
+	static const char *const states[2] = {"vencido", "por_vencer"};
+	struct store_list_query c = *q;
+	struct store_views_shape shape = {&c, w, 0};
+	sqlite3_stmt *count;
+
+	c.semaforo = states[0];
+	c.orden = STORE_ORDER_FECHA_DESC; /* a count's shape whatever the order */
+	count = store_stmt_shape(s, STORE_STMT_LIST_COUNT, store_views_shape_key(&c, w),
+				 store_views_list_sql, &shape,
+				 "no se pudo preparar la consulta del listado");
+	for (int i = 0; i < 2; i++) {
+		c.semaforo = states[i];
+		if (count == NULL || store_views_bind_filters(s, count, &c, w) < 0 ||
+		    store_row(s, count, "no se pudo contar el listado") != 1)
+			return -1;
+		q->conteos[i] = sqlite3_column_int64(count, 0);
+		store_stmt_done(count);
+	}
+	return 0;
+}
+
 int store_list_json(struct store *s, const struct store_list_query *q, long long *total,
 		    struct buf *out)
 {
@@ -570,6 +596,8 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 	rc = store_views_list_read(s, q, count, page, &w, total, out);
 	if (rc == 0 && q->numero_exacto != NULL)
 		rc = store_views_number(s, q, &w, key);
+	if (rc == 0 && q->conteos != NULL)
+		rc = store_views_semaforo_counts(s, q, &w);
 	rc = store_txn_end(s, own, rc);
 done:
 	store_views_words_free(&w);
