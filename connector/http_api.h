@@ -25,6 +25,7 @@
 #define HTTP_API_CACHE_ENTRIES 32	       /* cached GET answers per server thread */
 #define HTTP_API_CACHE_BODY_MAX (256u * 1024u) /* larger answers are not cached */
 #define HTTP_API_MMAP_THRESHOLD (256 * 1024)   /* malloc maps blocks above this on their own */
+#define HTTP_API_TRIM_THRESHOLD (1024 * 1024)  /* an arena keeps this much free before giving back */
 #define HTTP_API_AUTH_CACHE 8		       /* tokens remembered per server thread */
 #define HTTP_API_COUNT_CACHE 16		       /* list totals remembered per thread  */
 #define HTTP_API_VERSION_TTL_MS 250	       /* other processes' commits are seen within this */
