@@ -100,13 +100,16 @@ static const struct {
 #define STORE_VIEWS_LIST_NUMERO "(SELECT numero FROM radicado WHERE id = s.radicado_id)"
 #define STORE_VIEWS_LIST_ROW "s.fila, " STORE_VIEWS_SLA_SHOWN("?25", "?17", STORE_VIEWS_LIST_NUMERO)
 
-/* The list's optional filters: their conditions in the order of their parameters (?1..?9)
- * and of their bits in the shape key, and the tables each reads (1: seguimiento, 2:
+/* The list's optional filters: their conditions in the order of their parameters (?1..?9,
+ * some unused) and of their bits in the shape key, and the tables each reads (1: seguimiento, 2:
  * radicado). */
 #define STORE_VIEWS_NFILTERS 9
 #define STORE_VIEWS_OPEN "s.estado IN ('repartido', 'en_revision', 'devuelto')"
-/* counted: the condition on seguimiento_conteo (aliased s) for a count from the counters,
- * NULL for a filter they do not count by. */
+/* Filters 6 and 8 (abiertos, legalización) have no parameter: their presence shapes the
+ * SQL, and their text is the one of the partial indexes that serve them (migration 10).
+ * counted: the condition on the counters (aliased s: seguimiento_conteo, or
+ * seguimiento_conteo_dia under a date range) for a count from them, NULL for a filter they
+ * do not count by. */
 static const struct {
 	const char *sql;
 	int tables;
@@ -116,17 +119,17 @@ static const struct {
     {"s.abogado_id = ?2", 1, "s.abogado_id = ?2"},
     {"s.tipo_tramite = ?3", 1, "s.tipo_tramite = ?3"},
     /* The follow-up's copy of the date (its indexes serve the orders). */
-    {"s.fecha_radicacion >= ?4", 1, NULL},
-    {"s.fecha_radicacion < ?5", 1, NULL},
+    {"s.fecha_radicacion >= ?4", 1, "s.dia >= ?4"},
+    {"s.fecha_radicacion < ?5", 1, "s.dia < ?5"},
     {"s.radicado_id IN (SELECT value FROM json_each(?6))", 1, NULL},
-    {"(?7 = 1 AND " STORE_VIEWS_OPEN ")", 1, "(?7 = 1 AND " STORE_VIEWS_OPEN ")"},
+    {STORE_VIEWS_OPEN, 1, STORE_VIEWS_OPEN},
     /* The SLA state as the row's stored block says (store_sla_fresh ran first). */
     {"(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)", 1,
      "(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)"},
-    {"(?9 = 1 AND coalesce(s.numero_contrato, '') <> '' AND (s.fecha_rp IS NULL"
+    {"(coalesce(s.numero_contrato, '') <> '' AND (s.fecha_rp IS NULL"
      " OR s.fecha_aprobacion_garantias IS NULL OR s.fecha_arl IS NULL"
      " OR s.fecha_acta_inicio IS NULL OR coalesce(s.publicado_secop, 0) <> 1))",
-     1, "(?9 = 1 AND s.legalizacion = 1)"},
+     1, "s.legalizacion = 1"},
 };
 
 /* Filter i's value in q: kind STORE_VAL_NULL when q does not filter by it. */
@@ -368,9 +371,12 @@ static char *store_views_list_sql(const void *arg)
 
 	buf_init(&where);
 	buf_init(&sql);
-	/* A count by the counters' dimensions only reads them (migration 9). */
+	/* A count by the counters' dimensions only reads them (migrations 9 and 10). */
 	if (sh->page == 0 && store_views_counted(sh->q, sh->w, &where)) {
-		buf_printf(&sql, "SELECT coalesce(sum(n), 0) FROM seguimiento_conteo s%s",
+		buf_printf(&sql, "SELECT coalesce(sum(n), 0) FROM %s s%s",
+			   sh->q->desde != NULL || sh->q->hasta_excl != NULL
+			       ? "seguimiento_conteo_dia"
+			       : "seguimiento_conteo",
 			   where.data);
 		buf_free(&where);
 		return buf_steal(&sql);
@@ -416,7 +422,9 @@ static int store_views_bind_filters(struct store *s, sqlite3_stmt *st,
 	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
 		struct store_val v = store_views_filter(q, i);
 
-		if (v.kind != STORE_VAL_NULL && store_bind_at(s, st, i + 1, v) < 0)
+		/* A filter without a parameter (abiertos, legalización) only shapes the SQL. */
+		if (v.kind != STORE_VAL_NULL && strchr(store_views_filters[i].sql, '?') != NULL &&
+		    store_bind_at(s, st, i + 1, v) < 0)
 			return -1;
 	}
 	for (int i = 0; i < w->n; i++) {

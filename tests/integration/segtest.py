@@ -216,6 +216,10 @@ def db_query(dbpath, sql, *params):
 # What each schema migration added, undone (newest first), so a test can take a database of
 # today's schema back to an older one with its data and watch serve migrate it forward.
 UNDO_MIGRATION = {
+    10: ("DROP TRIGGER seguimiento_conteo_dia_ai", "DROP TRIGGER seguimiento_conteo_dia_ad",
+         "DROP TRIGGER seguimiento_conteo_dia_au", "DROP TABLE seguimiento_conteo_dia",
+         "DROP INDEX seguimiento_semaforo", "DROP INDEX seguimiento_abierto_limite",
+         "DROP INDEX seguimiento_legalizacion"),
     9: ("DROP TRIGGER seguimiento_fila_ai", "DROP TRIGGER seguimiento_fila_au",
         "DROP TRIGGER radicado_fila_au", "DROP TRIGGER usuario_fila_au",
         "DROP TRIGGER usuario_fila_ad", "ALTER TABLE seguimiento DROP COLUMN fila",
@@ -245,6 +249,9 @@ UNDO_MIGRATION = {
         "DROP INDEX radicado_numero_clave"),
 }
 
+
+# The schema version of today's segcont: the newest migration the table above undoes.
+SCHEMA = max(UNDO_MIGRATION)
 
 def downgrade(dbpath, version):
     """Takes the database at dbpath (stopped) from its schema back to version, data kept."""
@@ -428,7 +435,7 @@ def db_dump(dbpath):
             # may work out again (a day changed, another connection wrote), and the counters
             # that follow them, and the list rows kept from the other columns (fila) are not
             # data.
-            if (t in ("sync_estado", "seguimiento_conteo") or t.startswith("seguimiento_texto_")
+            if (t in ("sync_estado", "seguimiento_conteo", "seguimiento_conteo_dia") or t.startswith("seguimiento_texto_")
                     or t.startswith("sqlite_stat")):
                 continue
             cols = [r[1] for r in con.execute("PRAGMA table_info(%s)" % t)]

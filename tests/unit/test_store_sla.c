@@ -380,6 +380,16 @@ static void test_filters_and_orders(void **state)
 	" legalizacion, n FROM seguimiento_conteo WHERE n <> 0 EXCEPT SELECT " TEST_COUNTERS_KEY   \
 	", count(*) FROM seguimiento GROUP BY 1, 2, 3, 4, 5))"
 
+/* The same for seguimiento_conteo_dia, whose key starts with the filing day. */
+#define TEST_DAY_COUNTERS_KEY "substr(fecha_radicacion, 1, 10), " TEST_COUNTERS_KEY
+#define TEST_DAY_COUNTERS_DIFF                                                                     \
+	"SELECT count(*) FROM (SELECT * FROM (SELECT " TEST_DAY_COUNTERS_KEY ", count(*)"          \
+	" FROM seguimiento GROUP BY 1, 2, 3, 4, 5, 6) EXCEPT SELECT dia, estado, abogado_id,"      \
+	" tipo_tramite, sla_estado, legalizacion, n FROM seguimiento_conteo_dia WHERE n <> 0"      \
+	" UNION ALL SELECT * FROM (SELECT dia, estado, abogado_id, tipo_tramite, sla_estado,"      \
+	" legalizacion, n FROM seguimiento_conteo_dia WHERE n <> 0 EXCEPT SELECT "                 \
+	TEST_DAY_COUNTERS_KEY ", count(*) FROM seguimiento GROUP BY 1, 2, 3, 4, 5, 6))"
+
 static long long test_total(struct store *s, const struct store_list_query *base)
 {
 	struct store_list_query q = *base;
@@ -418,7 +428,7 @@ static void test_counters(void **state)
 	}
 	for (int round = 0; round < 200; round++) {
 		int id = 1 + (int)(rand_r(&seed) % 40);
-		int what = (int)(rand_r(&seed) % 6);
+		int what = (int)(rand_r(&seed) % 7);
 
 		snprintf(numero, sizeof(numero), "2026342%07d1", id - 1);
 		if (what == 0)
@@ -435,7 +445,12 @@ static void test_counters(void **state)
 				       rand_r(&seed) % 2 ? "2026-11-05" : NULL, TEST_NOW);
 		else {
 			/* Another program: a lawyer (none, 1 or 2) or an estado, by SQL. */
-			if (what == 4)
+			if (what == 6)
+				snprintf(sql, sizeof(sql),
+					 "UPDATE radicado SET fecha_radicacion = '2026-11-0%u"
+					 "T09:00:00-05:00' WHERE id = %d",
+					 3 + rand_r(&seed) % 3, id);
+			else if (what == 4)
 				snprintf(
 				    sql, sizeof(sql),
 				    "UPDATE seguimiento SET abogado_id = %s WHERE radicado_id = %d",
@@ -447,12 +462,15 @@ static void test_counters(void **state)
 				    estados[rand_r(&seed) % 6], id);
 			test_exec("counters.db", sql);
 		}
-		if (round % 50 == 49)
+		if (round % 50 == 49) {
 			test_text_is("counters.db", TEST_COUNTERS_DIFF, "0");
+			test_text_is("counters.db", TEST_DAY_COUNTERS_DIFF, "0");
+		}
 	}
 	/* A row deleted (by another program) and the counters follow. */
 	test_exec("counters.db", "DELETE FROM seguimiento WHERE radicado_id = 3");
 	test_text_is("counters.db", TEST_COUNTERS_DIFF, "0");
+	test_text_is("counters.db", TEST_DAY_COUNTERS_DIFF, "0");
 	/* The list's totals from the counters, fresh for the day first. */
 	{
 		struct store_list_query q = {.orden = STORE_ORDER_FECHA_DESC};
@@ -494,6 +512,46 @@ static void test_counters(void **state)
 		free(want);
 		q.legalizacion_pendiente = 0;
 		q.tipo_tramite = NULL;
+		/* A date range from the day counters, alone and with other filters; and the
+		 * semáforo counts the list takes with it. */
+		q.desde = "2026-11-04";
+		q.hasta_excl = "2026-11-06";
+		want = test_text("counters.db",
+				 "SELECT count(*) FROM seguimiento WHERE fecha_radicacion >= '2026-11-04'"
+				 " AND fecha_radicacion < '2026-11-06'");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.abiertos = 1;
+		q.abogado_id = 1;
+		want = test_text("counters.db",
+				 "SELECT count(*) FROM seguimiento WHERE fecha_radicacion >= '2026-11-04'"
+				 " AND fecha_radicacion < '2026-11-06' AND abogado_id = 1 AND estado IN"
+				 " ('repartido', 'en_revision', 'devuelto')");
+		assert_int_equal(test_total(s, &q), atoll(want));
+		free(want);
+		q.abiertos = 0;
+		q.abogado_id = 0;
+		q.desde = NULL;
+		{
+			long long conteos[2] = {-1, -1};
+
+			q.conteos = conteos;
+			(void)test_total(s, &q);
+			q.conteos = NULL;
+			want = test_text("counters.db",
+					 "SELECT count(*) FROM seguimiento WHERE sla_estado = 'vencido'"
+					 " AND fecha_radicacion < '2026-11-06' AND estado IN"
+					 " ('repartido', 'en_revision', 'devuelto')");
+			assert_int_equal(conteos[0], atoll(want));
+			free(want);
+			want = test_text("counters.db",
+					 "SELECT count(*) FROM seguimiento WHERE sla_estado = 'por_vencer'"
+					 " AND fecha_radicacion < '2026-11-06' AND estado IN"
+					 " ('repartido', 'en_revision', 'devuelto')");
+			assert_int_equal(conteos[1], atoll(want));
+			free(want);
+		}
+		q.hasta_excl = NULL;
 		want = test_text("counters.db", "SELECT count(*) FROM seguimiento");
 		assert_int_equal(test_total(s, &q), atoll(want));
 		free(want);
