@@ -495,52 +495,40 @@ static const char store_migration_9[] =
     STORE_SCHEMA_FILA_SET("1");
 /* clang-format on */
 
-/* Row t's key in seguimiento_conteo_dia: its filing day (the first ten characters of the
- * date, which the list's desde/hasta compare against), then seguimiento_conteo's key. */
-#define STORE_SCHEMA_DAY_COUNTED(t) "substr(" t "fecha_radicacion, 1, 10), " STORE_SCHEMA_COUNTED(t)
+/* Row t's filing day in seguimiento_conteo_dia (the first ten characters of its date, which
+ * the list's desde/hasta compare against), and the statements that count it in and out. */
+#define STORE_SCHEMA_DAY(t) "substr(" t "fecha_radicacion, 1, 10)"
 #define STORE_SCHEMA_DAY_ADD(t)                                                                    \
-	"INSERT INTO seguimiento_conteo_dia VALUES (" STORE_SCHEMA_DAY_COUNTED(t) ", 1)"           \
+	"INSERT INTO seguimiento_conteo_dia VALUES (" STORE_SCHEMA_DAY(t) ", 1)"                   \
 	" ON CONFLICT DO UPDATE SET n = n + 1;"
 #define STORE_SCHEMA_DAY_SUB(t)                                                                    \
-	"UPDATE seguimiento_conteo_dia SET n = n - 1"                                              \
-	" WHERE dia = substr(" t "fecha_radicacion, 1, 10) AND estado = " t "estado"               \
-	" AND abogado_id = coalesce(" t "abogado_id, 0) AND tipo_tramite = " t "tipo_tramite"      \
-	" AND sla_estado = coalesce(" t "sla_estado, '')"                                          \
-	" AND legalizacion = " STORE_SCHEMA_LEGAL(t) ";"
+	"UPDATE seguimiento_conteo_dia SET n = n - 1 WHERE dia = " STORE_SCHEMA_DAY(t) ";"
 /* An open follow-up row (store_views.c STORE_VIEWS_OPEN, without its table's name). */
 #define STORE_SCHEMA_OPEN "estado IN ('repartido', 'en_revision', 'devuelto')"
 
 /* clang-format off */
 /* The list under a date range, the SLA filter, a lawyer's open filings or the legalization
- * filter read one page: seguimiento_conteo_dia counts a filter with a date range as
- * seguimiento_conteo counts one without (a range sums its days), and partial indexes hold
- * only the rows those filters keep, in the orders the Bandeja asks them in. */
+ * filter reads one page: seguimiento_conteo_dia counts the follow-up rows of each filing day
+ * (a date range alone sums its days), and partial indexes hold only the rows those filters
+ * keep, in the orders the Bandeja asks them in (the SLA one with the row id, which breaks
+ * the date's ties, and estado, so that counting it under a date range reads the index
+ * alone). */
 static const char store_migration_10[] =
     "CREATE TABLE seguimiento_conteo_dia ("
-    " dia TEXT NOT NULL,"
-    " estado TEXT NOT NULL,"
-    " abogado_id INTEGER NOT NULL,"
-    " tipo_tramite TEXT NOT NULL,"
-    " sla_estado TEXT NOT NULL,"
-    " legalizacion INTEGER NOT NULL,"
-    " n INTEGER NOT NULL,"
-    " PRIMARY KEY (dia, estado, abogado_id, tipo_tramite, sla_estado, legalizacion)"
+    " dia TEXT PRIMARY KEY,"
+    " n INTEGER NOT NULL"
     ") WITHOUT ROWID;"
-    "INSERT INTO seguimiento_conteo_dia SELECT " STORE_SCHEMA_DAY_COUNTED("") ", count(*)"
-    " FROM seguimiento GROUP BY 1, 2, 3, 4, 5, 6;"
+    "INSERT INTO seguimiento_conteo_dia SELECT " STORE_SCHEMA_DAY("") ", count(*)"
+    " FROM seguimiento GROUP BY 1;"
     "CREATE TRIGGER seguimiento_conteo_dia_ai AFTER INSERT ON seguimiento BEGIN"
     " " STORE_SCHEMA_DAY_ADD("NEW.") " END;"
     "CREATE TRIGGER seguimiento_conteo_dia_ad AFTER DELETE ON seguimiento BEGIN"
     " " STORE_SCHEMA_DAY_SUB("OLD.") " END;"
-    "CREATE TRIGGER seguimiento_conteo_dia_au AFTER UPDATE OF fecha_radicacion, estado,"
-    " abogado_id, tipo_tramite, sla_estado, numero_contrato, fecha_rp,"
-    " fecha_aprobacion_garantias, fecha_arl, fecha_acta_inicio, publicado_secop ON seguimiento"
-    " WHEN substr(OLD.fecha_radicacion, 1, 10) IS NOT substr(NEW.fecha_radicacion, 1, 10)"
-    " OR OLD.estado IS NOT NEW.estado OR OLD.abogado_id IS NOT NEW.abogado_id"
-    " OR OLD.tipo_tramite IS NOT NEW.tipo_tramite OR OLD.sla_estado IS NOT NEW.sla_estado"
-    " OR " STORE_SCHEMA_LEGAL("OLD.") " <> " STORE_SCHEMA_LEGAL("NEW.") " BEGIN"
+    "CREATE TRIGGER seguimiento_conteo_dia_au AFTER UPDATE OF fecha_radicacion ON seguimiento"
+    " WHEN " STORE_SCHEMA_DAY("OLD.") " IS NOT " STORE_SCHEMA_DAY("NEW.") " BEGIN"
     " " STORE_SCHEMA_DAY_SUB("OLD.") " " STORE_SCHEMA_DAY_ADD("NEW.") " END;"
-    "CREATE INDEX seguimiento_semaforo ON seguimiento (sla_estado, fecha_radicacion)"
+    "CREATE INDEX seguimiento_semaforo"
+    " ON seguimiento (sla_estado, fecha_radicacion, radicado_id, estado)"
     " WHERE " STORE_SCHEMA_OPEN ";"
     "CREATE INDEX seguimiento_abierto_limite"
     " ON seguimiento (abogado_id, coalesce(sla_fecha_limite, '9999-12-31'), fecha_radicacion)"

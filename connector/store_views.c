@@ -104,12 +104,14 @@ static const struct {
  * some unused) and of their bits in the shape key, and the tables each reads (1: seguimiento, 2:
  * radicado). */
 #define STORE_VIEWS_NFILTERS 9
+#define STORE_VIEWS_DESDE 3 /* the date range's filters */
+#define STORE_VIEWS_HASTA 4
 #define STORE_VIEWS_OPEN "s.estado IN ('repartido', 'en_revision', 'devuelto')"
 /* Filters 6 and 8 (abiertos, legalización) have no parameter: their presence shapes the
  * SQL, and their text is the one of the partial indexes that serve them (migration 10).
- * counted: the condition on the counters (aliased s: seguimiento_conteo, or
- * seguimiento_conteo_dia under a date range) for a count from them, NULL for a filter they
- * do not count by. */
+ * counted: the condition on the counters (aliased s: seguimiento_conteo, or under a date
+ * range seguimiento_conteo_dia, which counts by nothing else) for a count from them, NULL
+ * for a filter they do not count by. */
 static const struct {
 	const char *sql;
 	int tables;
@@ -332,8 +334,14 @@ static void store_views_where(const struct store_list_query *q, const struct sto
 	buf_puts(b, "))");
 }
 
-/* Appends the WHERE clause of a shape on seguimiento_conteo ("" without filters) and
- * returns 1 when the counters count by every filter the shape has; else 0. */
+/* Whether q filters by a date range (then only seguimiento_conteo_dia counts it). */
+static int store_views_dated(const struct store_list_query *q)
+{
+	return q->desde != NULL || q->hasta_excl != NULL;
+}
+
+/* Appends the WHERE clause of a shape on its counters ("" without filters) and returns 1
+ * when they count by every filter the shape has; else 0. */
 static int store_views_counted(const struct store_list_query *q, const struct store_views_words *w,
 			       struct buf *b)
 {
@@ -345,7 +353,8 @@ static int store_views_counted(const struct store_list_query *q, const struct st
 	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
 		if (store_views_filter(q, i).kind == STORE_VAL_NULL)
 			continue;
-		if (store_views_filters[i].counted == NULL)
+		if (store_views_filters[i].counted == NULL ||
+		    (store_views_dated(q) && i != STORE_VIEWS_DESDE && i != STORE_VIEWS_HASTA))
 			return 0;
 		buf_printf(b, "%s%s", and, store_views_filters[i].counted);
 		and = " AND ";
@@ -374,9 +383,7 @@ static char *store_views_list_sql(const void *arg)
 	/* A count by the counters' dimensions only reads them (migrations 9 and 10). */
 	if (sh->page == 0 && store_views_counted(sh->q, sh->w, &where)) {
 		buf_printf(&sql, "SELECT coalesce(sum(n), 0) FROM %s s%s",
-			   sh->q->desde != NULL || sh->q->hasta_excl != NULL
-			       ? "seguimiento_conteo_dia"
-			       : "seguimiento_conteo",
+			   store_views_dated(sh->q) ? "seguimiento_conteo_dia" : "seguimiento_conteo",
 			   where.data);
 		buf_free(&where);
 		return buf_steal(&sql);
