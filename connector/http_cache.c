@@ -38,6 +38,7 @@ struct http_thread {
 	struct http_cache answers; /* MHD responses (MHD counts their references) */
 	struct http_cache users;   /* struct http_cache_user */
 	struct http_cache totals;  /* n */
+	struct buf spare;	   /* an answer buffer, kept between requests (capacity only) */
 	/* the connection's data_version and when it was read (see http_cache_version) */
 	int dv_known;
 	unsigned long long dv;
@@ -131,6 +132,7 @@ static void http_cache_thread_free(void *p)
 	http_cache_clear(&th->answers);
 	http_cache_clear(&th->users);
 	http_cache_clear(&th->totals);
+	buf_free(&th->spare);
 	store_close(th->store);
 	free(th);
 }
@@ -152,6 +154,7 @@ struct http_thread *http_cache_thread(void)
 	http_cache_init(&th->answers, HTTP_API_CACHE_ENTRIES, 0, http_cache_drop_response);
 	http_cache_init(&th->users, HTTP_API_AUTH_CACHE, 1, free);
 	http_cache_init(&th->totals, HTTP_API_COUNT_CACHE, 0, NULL);
+	buf_init(&th->spare);
 	pthread_setspecific(http_cache_key, th);
 	return th;
 }
@@ -159,6 +162,23 @@ struct http_thread *http_cache_thread(void)
 struct store **http_cache_store(struct http_thread *th)
 {
 	return &th->store;
+}
+
+void http_cache_buf_take(struct http_thread *th, struct buf *b)
+{
+	*b = th->spare;
+	buf_init(&th->spare);
+}
+
+void http_cache_buf_give(struct http_thread *th, struct buf *b)
+{
+	if (th->spare.data == NULL && b->data != NULL && b->cap <= HTTP_API_SPARE_MAX) {
+		buf_reset(b);
+		th->spare = *b;
+	} else {
+		buf_free(b);
+	}
+	buf_init(b);
 }
 
 /* The version the caches compare, once per request: this process's commit count (every

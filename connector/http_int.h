@@ -247,6 +247,11 @@ struct http_thread;
  * freed when the thread ends. Borrowed; never NULL. */
 struct http_thread *http_cache_thread(void);
 struct store **http_cache_store(struct http_thread *th);
+/* The thread's spare answer buffer into b (empty, or with the capacity an earlier answer
+ * left); and b back as the spare when there is none and it is at most HTTP_API_SPARE_MAX,
+ * else freed. b is left empty (buf_init) after giving. */
+void http_cache_buf_take(struct http_thread *th, struct buf *b);
+void http_cache_buf_give(struct http_thread *th, struct buf *b);
 /* Answers from the cache when key is there at the current data version (returns 1); else
  * remembers key so that http_cache_answer_put keeps the fresh answer (returns 0). */
 int http_cache_answer_get(struct http_request *req, struct store *s, const char *key);
