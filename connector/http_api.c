@@ -286,7 +286,7 @@ static int http_api_authorize(struct http_request *req, struct store *s, int rol
 	const char *hdr =
 	    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	char hash[AUTH_HASH_LEN + 1];
-	enum auth_result r = auth_parse_header(hdr, hash);
+	enum auth_result r = http_cache_token_hash(req->th, hdr, hash);
 	char need[96] = "";
 
 	if (r == AUTH_OK)
