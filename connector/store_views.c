@@ -582,8 +582,8 @@ done:
 /* One filing's JSON is written here from plain columns (issue 14): json_object with its two
  * json_group_array subqueries, and the json() that re-read their text, made
  * store_filing_json ~272,000 instructions a filing in SQLite 3.40 (callgrind, 100,000-filing
- * bench database); three statements and this writer, ~150,000, most of it SQLite reading
- * the rows. The text is the one json_object wrote: same members, order, escapes and numbers
+ * bench database); three statements and this writer, ~135,000, two thirds of it SQLite
+ * reading the rows. The text is the one json_object wrote: same members, order, escapes and numbers
  * (tests/unit/test_store_ficha.c compares them). */
 
 /* How a member's column becomes its JSON value. */
@@ -824,12 +824,13 @@ static void store_views_json_int(struct buf *b, long long v)
 }
 
 /* Appends column col of st as member kind k says. 0, or -1 for a BLOB (json_object refuses
- * them too). The column is read through its sqlite3_value: the sqlite3_column_* calls take
- * the connection's mutex and check for malloc failure each, ~3 of them a member (~100
- * members a filing); the value's calls do neither, which is safe here because a
- * connection is used by one thread only (store.h). Text is read as a blob (TEXT to BLOB: no
- * conversion), which, unlike sqlite3_value_text, does not copy a value read from a page to
- * end it in NUL. */
+ * them too). The column is read once through its sqlite3_value: each sqlite3_column_* call
+ * enters the connection's mutex (a no-op call with SQLITE_OPEN_NOMUTEX) and checks for a
+ * malloc failure, and a member needed three of them (~100 members a filing); the value's
+ * own calls do neither (SQLite calls such a value unprotected: not safe while another
+ * thread uses the connection, and a connection is used by one thread only, store.h). Text
+ * is read as a blob (TEXT to BLOB: no conversion), which, unlike sqlite3_value_text, does
+ * not copy a value read from a page to end it in NUL. */
 static int store_views_json_value(struct buf *b, sqlite3_stmt *st, int col, enum store_views_kind k)
 {
 	sqlite3_value *v = sqlite3_column_value(st, col);

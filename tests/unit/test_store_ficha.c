@@ -122,11 +122,12 @@ static void test_same_as_json_object(void **state)
 	test_same(s, "ficha.db", "20263420000011");
 	/* Text that needs escapes, controls, non-ASCII and DEL; escapes at each place of an
 	 * 8-byte word (the writer skips 8 bytes at a time). */
-	test_exec("ficha.db",
-		  "UPDATE radicado SET asunto = 'Dijo \"sí\" \\ a/b' || char(10, 13, 9, 8, 12)"
-		  " || char(1) || char(31) || char(127) || ' ñandú ☃ 😀', ruta = '',"
-		  " remitente = 'abcdefg\"hijklmnopqrstuvw' || char(31) || 'xyzABCDEFGHIJKLMNOPQRSTU\\',"
-		  " tipo_documental = '', folios = 12 WHERE numero = '20263420000011';");
+	test_exec(
+	    "ficha.db",
+	    "UPDATE radicado SET asunto = 'Dijo \"sí\" \\ a/b' || char(10, 13, 9, 8, 12)"
+	    " || char(1) || char(31) || char(127) || ' ñandú ☃ 😀', ruta = '',"
+	    " remitente = 'abcdefg\"hijklmnopqrstuvw' || char(31) || 'xyzABCDEFGHIJKLMNOPQRSTU\\',"
+	    " tipo_documental = '', folios = 12 WHERE numero = '20263420000011';");
 	test_same(s, "ficha.db", "20263420000011");
 	/* Gestiones (texto with escapes, satisfactorio true / false / NULL, datos with spaces
 	 * that json() takes out) by a named user, and the audit of a change. */
