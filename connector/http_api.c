@@ -286,7 +286,7 @@ static int http_api_authorize(struct http_request *req, struct store *s, int rol
 	const char *hdr =
 	    MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	char hash[AUTH_HASH_LEN + 1];
-	enum auth_result r = auth_parse_header(hdr, hash);
+	enum auth_result r = http_cache_token_hash(req->th, hdr, hash);
 	char need[96] = "";
 
 	if (r == AUTH_OK)
@@ -494,13 +494,20 @@ static enum MHD_Result http_api_queue(struct http_request *req)
 		req->queued = ret == MHD_YES;
 		return ret;
 	}
-	/* The response takes the answer's buffer (no copy: a large answer is not held twice). */
+	/* A small answer is copied out of the thread's reused buffer (HTTP_API_SPARE_MAX); a
+	 * large one's buffer goes to the response (no copy: it is not held twice). */
 	len = req->out.len;
-	body = buf_steal(&req->out);
-	resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
-	if (resp == NULL) {
-		free(body);
-		return MHD_NO;
+	if (len <= HTTP_API_SPARE_MAX) {
+		resp = MHD_create_response_from_buffer(len, req->out.data, MHD_RESPMEM_MUST_COPY);
+		if (resp == NULL)
+			return MHD_NO;
+	} else {
+		body = buf_steal(&req->out);
+		resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+		if (resp == NULL) {
+			free(body);
+			return MHD_NO;
+		}
 	}
 	if (req->content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, req->content_type);
@@ -543,7 +550,7 @@ static void *http_api_uri(void *cls, const char *uri, struct MHD_Connection *con
 	req->uri_len = strlen(uri);
 	req->uri_nul = strstr(uri, "%00") != NULL;
 	buf_init(&req->body);
-	buf_init(&req->out);
+	http_cache_buf_take(req->th, &req->out);
 	buf_init(&req->canon);
 	return req;
 }
@@ -631,7 +638,8 @@ static void http_api_completed(void *cls, struct MHD_Connection *conn, void **co
 				   toe == MHD_REQUEST_TERMINATED_WITH_ERROR))
 		http_metrics_note(api->metrics, -2, 0, 0); /* never reached the handler */
 	buf_free(&req->body);
-	buf_free(&req->out);
+	/* This thread's (libmicrohttpd's stop may end a request elsewhere than it began). */
+	http_cache_buf_give(http_cache_thread(), &req->out);
 	buf_free(&req->canon);
 	json_decref(req->json);
 	free(req->cache_key);

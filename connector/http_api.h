@@ -26,10 +26,14 @@
 #define HTTP_API_CACHE_BODY_MAX (256u * 1024u) /* larger answers are not cached */
 #define HTTP_API_MMAP_THRESHOLD (256 * 1024)   /* malloc maps blocks above this on their own */
 #define HTTP_API_TRIM_THRESHOLD (1024 * 1024)  /* an arena keeps this much free before giving back */
-#define HTTP_API_AUTH_CACHE 8		       /* tokens remembered per server thread */
-#define HTTP_API_COUNT_CACHE 16		       /* list totals remembered per thread  */
-#define HTTP_API_VERSION_TTL_MS 250	       /* other processes' commits are seen within this */
-#define HTTP_API_RETRY_AFTER_S 1	       /* Retry-After of a 503 when the database is busy */
+/* An answer up to this size is built in its thread's reused buffer and copied into its
+ * response (one malloc of its size, not the buffer's doublings); a larger one is handed
+ * over without a copy, so that it is not held twice. */
+#define HTTP_API_SPARE_MAX (64u * 1024u)
+#define HTTP_API_AUTH_CACHE 8	    /* tokens remembered per server thread */
+#define HTTP_API_COUNT_CACHE 16	    /* list totals remembered per thread  */
+#define HTTP_API_VERSION_TTL_MS 250 /* other processes' commits are seen within this */
+#define HTTP_API_RETRY_AFTER_S 1    /* Retry-After of a 503 when the database is busy */
 /* Dates of the query arguments (desde, hasta): from the calendar's first year to the end of
  * 2099, the range the command line's --desde and --hasta take (cli.h): a filing date beyond
  * it is a typing error, and the day after and any due date stay well inside the calendar. */

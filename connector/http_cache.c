@@ -1,6 +1,7 @@
-/* http_cache.c -- what each server thread keeps between requests: its store connection and
+/* http_cache.c -- what each server thread keeps between requests: its store connection,
  * three caches (answers, token users, list totals) that are one find-or-evict structure,
- * each entry valid at one data version (any commit anywhere moves it). */
+ * each entry valid at one data version (any commit anywhere moves it), the hashes of the
+ * Authorization headers it has seen, and a reused answer buffer. */
 #include <microhttpd.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -27,6 +28,14 @@ struct http_cache {
 	void (*drop)(void *value);
 };
 
+/* An Authorization header seen (by its keyed SipHash-2-4, 128 bits: the token itself is
+ * not kept) and its token hash, so that the next request with it skips the SHA-256. */
+struct http_cache_token {
+	unsigned char tag[crypto_shorthash_siphashx24_BYTES];
+	char hash[AUTH_HASH_LEN + 1];
+	int used;
+};
+
 /* A token's user, as the user cache keeps it. */
 struct http_cache_user {
 	struct store_user user;
@@ -38,6 +47,9 @@ struct http_thread {
 	struct http_cache answers; /* MHD responses (MHD counts their references) */
 	struct http_cache users;   /* struct http_cache_user */
 	struct http_cache totals;  /* n */
+	struct buf spare;	   /* an answer buffer, kept between requests (capacity only) */
+	struct http_cache_token token[HTTP_API_AUTH_CACHE];
+	unsigned next_token;
 	/* the connection's data_version and when it was read (see http_cache_version) */
 	int dv_known;
 	unsigned long long dv;
@@ -46,6 +58,8 @@ struct http_thread {
 
 static pthread_key_t http_cache_key;
 static pthread_once_t http_cache_once = PTHREAD_ONCE_INIT;
+/* The SipHash key of the headers' tags: random, this process's. */
+static unsigned char http_cache_tag_key[crypto_shorthash_siphashx24_KEYBYTES];
 
 /* ---- The structure */
 
@@ -131,6 +145,8 @@ static void http_cache_thread_free(void *p)
 	http_cache_clear(&th->answers);
 	http_cache_clear(&th->users);
 	http_cache_clear(&th->totals);
+	buf_free(&th->spare);
+	sodium_memzero(th->token, sizeof(th->token));
 	store_close(th->store);
 	free(th);
 }
@@ -138,6 +154,9 @@ static void http_cache_thread_free(void *p)
 static void http_cache_key_init(void)
 {
 	pthread_key_create(&http_cache_key, http_cache_thread_free);
+	if (sodium_init() < 0)
+		abort(); /* randombytes cannot work without it (as auth_token_new) */
+	randombytes_buf(http_cache_tag_key, sizeof(http_cache_tag_key));
 }
 
 struct http_thread *http_cache_thread(void)
@@ -152,6 +171,7 @@ struct http_thread *http_cache_thread(void)
 	http_cache_init(&th->answers, HTTP_API_CACHE_ENTRIES, 0, http_cache_drop_response);
 	http_cache_init(&th->users, HTTP_API_AUTH_CACHE, 1, free);
 	http_cache_init(&th->totals, HTTP_API_COUNT_CACHE, 0, NULL);
+	buf_init(&th->spare);
 	pthread_setspecific(http_cache_key, th);
 	return th;
 }
@@ -159,6 +179,23 @@ struct http_thread *http_cache_thread(void)
 struct store **http_cache_store(struct http_thread *th)
 {
 	return &th->store;
+}
+
+void http_cache_buf_take(struct http_thread *th, struct buf *b)
+{
+	*b = th->spare;
+	buf_init(&th->spare);
+}
+
+void http_cache_buf_give(struct http_thread *th, struct buf *b)
+{
+	if (th->spare.data == NULL && b->data != NULL && b->cap <= HTTP_API_SPARE_MAX) {
+		buf_reset(b);
+		th->spare = *b;
+	} else {
+		buf_free(b);
+	}
+	buf_init(b);
 }
 
 /* The version the caches compare, once per request: this process's commit count (every
@@ -259,5 +296,35 @@ enum auth_result http_cache_user(struct http_request *req, struct store *s, cons
 	u->user = req->user;
 	u->role = req->role;
 	http_cache_claim(&req->th->users, xstrdup(hash), req->version)->value = u;
+	return AUTH_OK;
+}
+
+enum auth_result http_cache_token_hash(struct http_thread *th, const char *authorization,
+				       char hash[AUTH_HASH_LEN + 1])
+{
+	unsigned char tag[crypto_shorthash_siphashx24_BYTES];
+	size_t n = authorization != NULL ? strnlen(authorization, AUTH_HEADER_MAX) : 0;
+	struct http_cache_token *t;
+	enum auth_result r;
+
+	if (authorization == NULL || n >= AUTH_HEADER_MAX)
+		return auth_parse_header(authorization, hash);
+	crypto_shorthash_siphashx24(tag, (const unsigned char *)authorization, n,
+				    http_cache_tag_key);
+	for (unsigned i = 0; i < HTTP_API_AUTH_CACHE; i++) {
+		t = &th->token[i];
+		if (t->used && sodium_memcmp(t->tag, tag, sizeof(tag)) == 0) {
+			memcpy(hash, t->hash, AUTH_HASH_LEN + 1);
+			return AUTH_OK;
+		}
+	}
+	r = auth_parse_header(authorization, hash);
+	if (r != AUTH_OK)
+		return r;
+	t = &th->token[th->next_token];
+	th->next_token = (th->next_token + 1) % HTTP_API_AUTH_CACHE;
+	memcpy(t->tag, tag, sizeof(tag));
+	memcpy(t->hash, hash, AUTH_HASH_LEN + 1);
+	t->used = 1;
 	return AUTH_OK;
 }

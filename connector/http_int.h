@@ -247,6 +247,11 @@ struct http_thread;
  * freed when the thread ends. Borrowed; never NULL. */
 struct http_thread *http_cache_thread(void);
 struct store **http_cache_store(struct http_thread *th);
+/* The thread's spare answer buffer into b (empty, or with the capacity an earlier answer
+ * left); and b back as the spare when there is none and it is at most HTTP_API_SPARE_MAX,
+ * else freed. b is left empty (buf_init) after giving. */
+void http_cache_buf_take(struct http_thread *th, struct buf *b);
+void http_cache_buf_give(struct http_thread *th, struct buf *b);
 /* Answers from the cache when key is there at the current data version (returns 1); else
  * remembers key so that http_cache_answer_put keeps the fresh answer (returns 0). */
 int http_cache_answer_get(struct http_request *req, struct store *s, const char *key);
@@ -256,6 +261,11 @@ int http_cache_answer_put(struct http_request *req, struct MHD_Response *resp, s
 /* The list total of filters key at the current version, or -1; and keeping one. */
 long long http_cache_total_get(struct http_request *req, struct store *s, const char *key);
 void http_cache_total_put(struct http_request *req, const char *key, long long total);
+/* auth_parse_header of an Authorization header (NULL: none), the SHA-256 skipped when this
+ * thread has seen the same header before (HTTP_API_AUTH_CACHE of them, by a keyed 128-bit
+ * SipHash; only headers that parsed are kept). */
+enum auth_result http_cache_token_hash(struct http_thread *th, const char *authorization,
+				       char hash[AUTH_HASH_LEN + 1]);
 /* The user of a token hash at the current version: AUTH_OK (req->user and req->role
  * filled, from the cache or the database, then kept), or auth_lookup's refusal. */
 enum auth_result http_cache_user(struct http_request *req, struct store *s, const char *hash);

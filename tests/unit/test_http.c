@@ -1,6 +1,7 @@
 /* test_http.c -- unit tests of http_req.c without a server: an answer that cannot be built is
  * a 500 JSON error (never an empty body), the failure exit, stored text repaired to UTF-8,
- * and the route spec's query and body checks (status, codigo and message of each refusal). */
+ * and the route spec's query and body checks (status, codigo and message of each refusal);
+ * and the thread's memo of Authorization headers (http_cache.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -448,13 +449,49 @@ static void test_numero_path(void **state)
 	mapping_free(maps[2]);
 }
 
+/* The thread's memo of Authorization headers gives what auth_parse_header gives, the
+ * second time as the first; refusals are not kept; more headers than it holds evict. */
+static void test_token_memo(void **state)
+{
+	struct http_thread *th = http_cache_thread();
+	char want[AUTH_HASH_LEN + 1];
+	char got[AUTH_HASH_LEN + 1];
+	char hdr[HTTP_API_AUTH_CACHE + 2][AUTH_HEADER_MAX + 8];
+	char token[AUTH_TOKEN_LEN + 1];
+	char tmp[AUTH_HASH_LEN + 1];
+
+	(void)state;
+	for (int i = 0; i < HTTP_API_AUTH_CACHE + 2; i++) {
+		auth_token_new(token, tmp);
+		snprintf(hdr[i], sizeof(hdr[i]), "Bearer %s", token);
+	}
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < HTTP_API_AUTH_CACHE + 2; i++) {
+			assert_int_equal(auth_parse_header(hdr[i], want), AUTH_OK);
+			assert_int_equal(http_cache_token_hash(th, hdr[i], got), AUTH_OK);
+			assert_string_equal(got, want);
+		}
+	}
+	/* A refusal, again and again; absent; too long. */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(http_cache_token_hash(th, "Bearer sgc_corto", got), AUTH_INVALID);
+		assert_int_equal(http_cache_token_hash(th, "Basic dXNlcjpwdw==", got),
+				 AUTH_MISSING);
+		assert_int_equal(http_cache_token_hash(th, NULL, got), AUTH_MISSING);
+	}
+	memset(hdr[0], 'a', AUTH_HEADER_MAX + 4);
+	memcpy(hdr[0], "Bearer ", 7);
+	hdr[0][AUTH_HEADER_MAX + 4] = '\0';
+	assert_int_equal(http_cache_token_hash(th, hdr[0], got), AUTH_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_unbuildable_answer), cmocka_unit_test(test_fail_exit),
 	    cmocka_unit_test(test_text_repair),	       cmocka_unit_test(test_query_spec),
 	    cmocka_unit_test(test_body_spec),	       cmocka_unit_test(test_date_add),
-	    cmocka_unit_test(test_numero_path),
+	    cmocka_unit_test(test_numero_path),	       cmocka_unit_test(test_token_memo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
