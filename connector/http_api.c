@@ -708,6 +708,10 @@ static void http_api_sla_start(struct http_api *api)
 		log_info(HTTP_MODULE, "plazos guardados al día en %lld ms",
 			 util_monotonic_ms() - t0);
 	store_close(s);
+	/* A refresh of every row (first start, new day, new targets) leaves its page cache and
+	 * the blocks it built freed but inside the heap: ~20 MB at 100,000 filings that serve
+	 * would otherwise keep at rest. */
+	malloc_trim(0);
 }
 
 struct http_api *http_api_start(const struct config *cfg, const struct mapping *m,
