@@ -16,7 +16,7 @@
 
 struct worker {
 	atomic_int *stop; /* shared with the caller of serve */
-	struct store *store;
+	struct store *store; /* open during a run only (worker_store), NULL between runs */
 	/* The store's SLA function works with these: a write leaves no stored block marked. */
 	struct calendar *calendar;
 	struct indicators_sla_ctx sla_ctx;
@@ -32,12 +32,16 @@ struct worker {
 int worker_start(struct worker *w, const struct config *cfg, const struct mapping *m,
 		 atomic_int *stop, void *(*run)(void *), void *arg, const char *what, char *err,
 		 size_t errlen);
+/* The thread's connection for this run: opened (with the SLA function) when worker_wait
+ * closed it, borrowed by the caller until the next worker_wait. NULL when the database
+ * cannot be opened (logged under module). Only on the worker's thread. */
+struct store *worker_store(struct worker *w, const char *module);
 /* Asks for a run now. Never fails. */
 void worker_trigger(struct worker *w);
 /* 1 when a run was asked for and has not started yet. */
 int worker_triggered(struct worker *w);
-/* Sleeps up to secs seconds (at least 1) on the monotonic clock, returning early on a
- * trigger or stop. */
+/* Closes the run's connection and gives free memory back (malloc_trim), then sleeps up to
+ * secs seconds (at least 1) on the monotonic clock, returning early on a trigger or stop. */
 void worker_wait(struct worker *w, long long secs);
 /* Wakes the thread (stop must already be set), waits for it, frees what it holds. */
 void worker_join(struct worker *w);

@@ -1,6 +1,7 @@
 /* test_worker.c -- unit tests of worker.c: the timed wait of a background thread returns on
  * its timeout, early on a trigger or on stop, and keeps its bound when the wall clock is
- * stepped (the test's clock_gettime below moves CLOCK_REALTIME an hour ahead). */
+ * stepped (the test's clock_gettime below moves CLOCK_REALTIME an hour ahead); the thread's
+ * connection is open during a run only, and reopened for the next. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -17,6 +18,8 @@
 
 #include "config.h"
 #include "mapping.h"
+#include "store.h"
+#include "sync.h"
 #include "util.h"
 #include "worker.h"
 #include "test_tmpdir.h"
@@ -173,13 +176,88 @@ static void test_wait_clock_step(void **state)
 		fail_msg("with the wall clock an hour off, worker_wait(1 s) took %lld ms", ms);
 }
 
+/* A run, a wait, a run: what worker_store gave and whether it worked, each time. */
+struct test_runs {
+	struct test_waiter t;
+	struct store *at_start, *first, *after_wait, *second;
+	int first_ok, second_ok;
+	atomic_int done;
+};
+
+static void *test_runs_run(void *arg)
+{
+	struct test_runs *r = arg;
+	struct sync_state st;
+
+	r->at_start = r->t.w.store;
+	r->first = worker_store(&r->t.w, "prueba");
+	r->first_ok = r->first != NULL && store_sync_get(r->first, &st) == 0;
+	worker_wait(&r->t.w, 1);
+	r->after_wait = r->t.w.store;
+	r->second = worker_store(&r->t.w, "prueba");
+	r->second_ok = r->second != NULL && store_sync_get(r->second, &st) == 0;
+	atomic_store(&r->done, 1);
+	return NULL;
+}
+
+static void test_store_between_runs(void **state)
+{
+	struct test_runs r;
+	char err[TEST_ERR] = "";
+	long long begin = util_monotonic_ms();
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	config_defaults(&r.t.cfg);
+	free(r.t.cfg.store_path);
+	r.t.cfg.store_path = xasprintf("%s/runs.db", test_dir);
+	r.t.map = mapping_load(TEST_MAPPING, err, sizeof(err));
+	if (r.t.map == NULL)
+		fail_msg("mapping_load: %s", err);
+	if (worker_start(&r.t.w, &r.t.cfg, r.t.map, &r.t.stop, test_runs_run, &r, "la prueba", err,
+			 sizeof(err)) < 0)
+		fail_msg("worker_start: %s", err);
+	while (!atomic_load(&r.done) && util_monotonic_ms() - begin < TEST_GIVE_UP_MS)
+		usleep(TEST_POLL_MS * 1000);
+	atomic_store(&r.t.stop, 1);
+	worker_join(&r.t.w); /* closes the second run's connection */
+	mapping_free(r.t.map);
+	config_free(&r.t.cfg);
+	assert_int_equal(atomic_load(&r.done), 1);
+	assert_null(r.at_start); /* worker_start opened and closed it: the thread opens it */
+	assert_true(r.first_ok);
+	assert_null(r.after_wait);
+	assert_true(r.second_ok);
+}
+
+/* A database serve cannot open stops the worker at start, with the reason. */
+static void test_start_unopenable(void **state)
+{
+	struct test_waiter t;
+	char err[TEST_ERR] = "";
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	config_defaults(&t.cfg);
+	free(t.cfg.store_path);
+	t.cfg.store_path = xasprintf("%s/no-existe/x.db", test_dir);
+	t.map = mapping_load(TEST_MAPPING, err, sizeof(err));
+	if (t.map == NULL)
+		fail_msg("mapping_load: %s", err);
+	assert_int_equal(worker_start(&t.w, &t.cfg, t.map, &t.stop, test_waiter_run, &t,
+				      "la prueba", err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "no-existe"));
+	mapping_free(t.map);
+	config_free(&t.cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_wait_timeout),
-	    cmocka_unit_test(test_wait_trigger),
-	    cmocka_unit_test(test_wait_stop),
-	    cmocka_unit_test(test_wait_clock_step),
+	    cmocka_unit_test(test_wait_timeout),       cmocka_unit_test(test_wait_trigger),
+	    cmocka_unit_test(test_wait_stop),	       cmocka_unit_test(test_wait_clock_step),
+	    cmocka_unit_test(test_store_between_runs), cmocka_unit_test(test_start_unopenable),
 	};
 
 	return cmocka_run_group_tests(tests, test_setup, test_teardown);
