@@ -18,7 +18,9 @@ sed -i "s/^threads = .*/threads = ${THREADS:-4}/" "$DIR/segcont.conf"
 SEGCONT_HTTP_CACHE=0 SEGCONT_HTTP_PORT=$PORT "$SEGCONT" serve -c "$DIR/segcont.conf" \
 	>"$DIR/serve-memoria.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT INT TERM
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
+# Stopped by a signal, or its output cut short (| head): the server is stopped too.
+trap 'exit 1' INT TERM HUP PIPE
 i=0
 until curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz"; do
 	i=$((i + 1))
