@@ -15,7 +15,7 @@
 #include "store.h"
 
 struct worker {
-	atomic_int *stop; /* shared with the caller of serve */
+	atomic_int *stop;    /* shared with the caller of serve */
 	struct store *store; /* open during a run only (worker_store), NULL between runs */
 	/* The store's SLA function works with these: a write leaves no stored block marked. */
 	struct calendar *calendar;
