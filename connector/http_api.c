@@ -715,15 +715,14 @@ static void http_api_sla_start(struct http_api *api)
 }
 
 struct http_api *http_api_start(const struct config *cfg, const struct mapping *m,
-				struct sync_poller *poller, struct reconcile_scheduler *reconciler,
-				char *err, size_t errlen)
+				const struct calendar *cal, struct sync_poller *poller,
+				struct reconcile_scheduler *reconciler, char *err, size_t errlen)
 {
 	struct http_api *api = xcalloc(1, sizeof(*api));
 	struct sockaddr_storage addr;
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	const char *cache = getenv("SEGCONT_HTTP_CACHE");
 	int v6 = strchr(cfg->http_listen, ':') != NULL;
-	char cerr[256];
 
 	if (http_api_address(cfg, &addr, &flags) < 0) {
 		set_error(err, errlen, "dirección de escucha inválida: %s", cfg->http_listen);
@@ -735,12 +734,7 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 	api->poller = poller;
 	api->reconciler = reconciler;
 	api->cache_enabled = cache == NULL || strcmp(cache, "0") != 0;
-	api->calendar = indicators_calendar_new(cfg, cerr, sizeof(cerr));
-	if (api->calendar == NULL) {
-		set_error(err, errlen, "calendario inválido: %s", cerr);
-		free(api);
-		return NULL;
-	}
+	api->calendar = cal;
 	api->sla_print = indicators_sla_print(cfg);
 	http_api_sla_start(api);
 	/* A fixed threshold: every block above it (a large answer, its buffers) is its own
@@ -767,7 +761,6 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 		set_error(err, errlen, "no se pudo escuchar en %s%s%s:%ld (¿puerto ocupado?)",
 			  v6 ? "[" : "", cfg->http_listen, v6 ? "]" : "", cfg->http_port);
 		http_metrics_free(api->metrics);
-		calendar_free(api->calendar);
 		free(api->sla_print);
 		free(api);
 		return NULL;
@@ -783,7 +776,6 @@ void http_api_stop(struct http_api *api)
 		return;
 	MHD_stop_daemon(api->daemon);
 	http_metrics_free(api->metrics);
-	calendar_free(api->calendar);
 	free(api->sla_print);
 	free(api);
 }

@@ -67,11 +67,12 @@ struct reconcile_scheduler; /* reconcile.h */
  * cached per thread: any commit in this process invalidates them at once, one by another
  * process within HTTP_API_VERSION_TTL_MS; answers carrying SLA figures are kept for the
  * current day only (SEGCONT_HTTP_CACHE=0 in the environment turns the answer cache off).
- * Returns NULL with err filled when the address cannot be bound or the [calendar] is
- * invalid. */
+ * cal (serve's calendar, indicators_calendar_new) is borrowed until http_api_stop.
+ * Returns NULL with err filled when the address cannot be bound. */
+struct calendar;
 struct http_api *http_api_start(const struct config *cfg, const struct mapping *m,
-				struct sync_poller *poller, struct reconcile_scheduler *reconciler,
-				char *err, size_t errlen);
+				const struct calendar *cal, struct sync_poller *poller,
+				struct reconcile_scheduler *reconciler, char *err, size_t errlen);
 /* Stops accepting, waits for the threads, frees everything. NULL is ignored. */
 void http_api_stop(struct http_api *api);
 

@@ -127,7 +127,7 @@ struct http_api {
 	const struct mapping *map; /* NULL: numbers checked by http_api_numero_check's fallback */
 	struct sync_poller *poller;
 	struct reconcile_scheduler *reconciler;
-	struct calendar *calendar;
+	const struct calendar *calendar; /* borrowed: serve's one calendar */
 	char *sla_print; /* indicators_sla_print: what the stored SLA blocks depend on */
 	int cache_enabled;
 	struct http_metrics *metrics;

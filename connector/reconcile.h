@@ -122,11 +122,13 @@ struct reconcile_scheduler;
  * reconcile_run once a day at cfg->reconcile_minutes (Bogota time): whenever the most
  * recent scheduled time has no complete run since (so a daemon started after it catches
  * up), once the sync has completed a pass; a failed run is retried after RECONCILE_RETRY_S.
- * Borrows cfg and m; stop is shared with the caller, who sets it and then calls
- * reconcile_scheduler_join. Returns NULL with err filled when the database cannot be
- * opened or the thread not created. */
+ * Borrows cfg, m and cal (serve's calendar, for the SLA blocks its writes store); stop is
+ * shared with the caller, who sets it and then calls reconcile_scheduler_join. Returns NULL
+ * with err filled when the database cannot be opened or the thread not created. */
+struct calendar;
 struct reconcile_scheduler *reconcile_scheduler_start(const struct config *cfg,
-						      const struct mapping *m, atomic_int *stop,
+						      const struct mapping *m,
+						      const struct calendar *cal, atomic_int *stop,
 						      char *err, size_t errlen);
 /* Asks for a run now (after the current one, if any). Never fails; NULL is ignored. */
 void reconcile_scheduler_trigger(struct reconcile_scheduler *r);

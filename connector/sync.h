@@ -57,11 +57,13 @@ int sync_apply_change_page(const struct config *cfg, const struct mapping *m, st
  * functions below are defined in worker.c). */
 struct sync_poller;
 
-/* Starts the poller thread. Borrows cfg and m; stop is shared with the caller, who sets
- * it and then calls sync_poller_join. Returns NULL with err filled when the database
- * cannot be opened. */
+struct calendar;
+/* Starts the poller thread. Borrows cfg, m and cal (serve's calendar, for the SLA blocks
+ * its writes store); stop is shared with the caller, who sets it and then calls
+ * sync_poller_join. Returns NULL with err filled when the database cannot be opened. */
 struct sync_poller *sync_poller_start(const struct config *cfg, const struct mapping *m,
-				      atomic_int *stop, char *err, size_t errlen);
+				      const struct calendar *cal, atomic_int *stop, char *err,
+				      size_t errlen);
 /* Asks for a pass now (the current one, if any, finishes first). Never fails. */
 void sync_poller_trigger(struct sync_poller *p);
 /* Wakes the thread (stop must already be set), waits for it, frees everything. */

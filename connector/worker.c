@@ -22,8 +22,8 @@
 #define WORKER_RECONCILE_MODULE "reconcile"
 
 int worker_start(struct worker *w, const struct config *cfg, const struct mapping *m,
-		 atomic_int *stop, void *(*run)(void *), void *arg, const char *what, char *err,
-		 size_t errlen)
+		 const struct calendar *cal, atomic_int *stop, void *(*run)(void *), void *arg,
+		 const char *what, char *err, size_t errlen)
 {
 	pthread_condattr_t attr;
 
@@ -36,9 +36,7 @@ int worker_start(struct worker *w, const struct config *cfg, const struct mappin
 		return -1;
 	store_close(w->store);
 	w->store = NULL;
-	w->calendar = indicators_calendar_new(cfg, err, errlen);
-	if (w->calendar == NULL)
-		return -1;
+	w->calendar = cal;
 	w->sla_ctx.cfg = cfg;
 	w->sla_ctx.cal = w->calendar;
 	w->client = ds_client_new(cfg, m, stop);
@@ -52,7 +50,6 @@ int worker_start(struct worker *w, const struct config *cfg, const struct mappin
 	if (pthread_create(&w->thread, NULL, run, arg) != 0) {
 		set_error(err, errlen, "no se pudo crear el hilo de %s", what);
 		ds_client_free(w->client);
-		calendar_free(w->calendar);
 		pthread_cond_destroy(&w->wake);
 		pthread_mutex_destroy(&w->lock);
 		return -1;
@@ -124,7 +121,6 @@ void worker_join(struct worker *w)
 	pthread_join(w->thread, NULL);
 	ds_client_free(w->client);
 	store_close(w->store);
-	calendar_free(w->calendar);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);
 }
@@ -140,14 +136,14 @@ struct worker_owner {
 /* Allocates an owner struct of size bytes (a struct worker_owner first), fills it and runs
  * run(owner) on its thread. Returns it, or NULL with err filled and nothing allocated. */
 static void *worker_owner_start(size_t size, const struct config *cfg, const struct mapping *m,
-				atomic_int *stop, void *(*run)(void *), const char *what, char *err,
-				size_t errlen)
+				const struct calendar *cal, atomic_int *stop, void *(*run)(void *),
+				const char *what, char *err, size_t errlen)
 {
 	struct worker_owner *o = xcalloc(1, size);
 
 	o->cfg = cfg;
 	o->map = m;
-	if (worker_start(&o->w, cfg, m, stop, run, o, what, err, errlen) < 0) {
+	if (worker_start(&o->w, cfg, m, cal, stop, run, o, what, err, errlen) < 0) {
 		free(o);
 		return NULL;
 	}
@@ -219,9 +215,10 @@ static void *worker_poller_main(void *arg)
 }
 
 struct sync_poller *sync_poller_start(const struct config *cfg, const struct mapping *m,
-				      atomic_int *stop, char *err, size_t errlen)
+				      const struct calendar *cal, atomic_int *stop, char *err,
+				      size_t errlen)
 {
-	return worker_owner_start(sizeof(struct sync_poller), cfg, m, stop, worker_poller_main,
+	return worker_owner_start(sizeof(struct sync_poller), cfg, m, cal, stop, worker_poller_main,
 				  "sincronización", err, errlen);
 }
 
@@ -331,10 +328,11 @@ static void *worker_scheduler_main(void *arg)
 }
 
 struct reconcile_scheduler *reconcile_scheduler_start(const struct config *cfg,
-						      const struct mapping *m, atomic_int *stop,
+						      const struct mapping *m,
+						      const struct calendar *cal, atomic_int *stop,
 						      char *err, size_t errlen)
 {
-	return worker_owner_start(sizeof(struct reconcile_scheduler), cfg, m, stop,
+	return worker_owner_start(sizeof(struct reconcile_scheduler), cfg, m, cal, stop,
 				  worker_scheduler_main, "la conciliación", err, errlen);
 }
 

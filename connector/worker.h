@@ -18,7 +18,7 @@ struct worker {
 	atomic_int *stop;    /* shared with the caller of serve */
 	struct store *store; /* open during a run only (worker_store), NULL between runs */
 	/* The store's SLA function works with these: a write leaves no stored block marked. */
-	struct calendar *calendar;
+	const struct calendar *calendar; /* borrowed: serve's one calendar */
 	struct indicators_sla_ctx sla_ctx;
 	struct ds_client *client;
 	pthread_t thread;
@@ -27,11 +27,13 @@ struct worker {
 	int triggered;
 };
 
-/* Opens the store, makes the client and runs run(arg) on a new thread. what names the
- * thread in the error message. 0, or -1 with err filled and nothing left allocated. */
+/* Checks that the store opens, makes the client and runs run(arg) on a new thread; cfg, m
+ * and cal (the calendar of the SLA blocks its writes store) are borrowed until worker_join.
+ * what names the thread in the error message. 0, or -1 with err filled and nothing left allocated.
+ */
 int worker_start(struct worker *w, const struct config *cfg, const struct mapping *m,
-		 atomic_int *stop, void *(*run)(void *), void *arg, const char *what, char *err,
-		 size_t errlen);
+		 const struct calendar *cal, atomic_int *stop, void *(*run)(void *), void *arg,
+		 const char *what, char *err, size_t errlen);
 /* The thread's connection for this run: opened (with the SLA function) when worker_wait
  * closed it, borrowed by the caller until the next worker_wait. NULL when the database
  * cannot be opened (logged under module). Only on the worker's thread. */

@@ -16,7 +16,9 @@
 
 #include <cmocka.h>
 
+#include "calendar.h"
 #include "config.h"
+#include "indicators.h"
 #include "mapping.h"
 #include "store.h"
 #include "sync.h"
@@ -58,10 +60,22 @@ static int test_teardown(void **state)
 	return test_tmpdir_remove();
 }
 
+/* The calendar serve makes once and lends its workers; the caller frees it. */
+static struct calendar *test_calendar(const struct config *cfg)
+{
+	char err[TEST_ERR] = "";
+	struct calendar *cal = indicators_calendar_new(cfg, err, sizeof(err));
+
+	if (cal == NULL)
+		fail_msg("indicators_calendar_new: %s", err);
+	return cal;
+}
+
 /* One worker whose thread makes a single worker_wait of secs and records how long it took. */
 struct test_waiter {
 	struct config cfg;
 	struct mapping *map;
+	struct calendar *cal;
 	struct worker w;
 	atomic_int stop;
 	long long secs;
@@ -91,8 +105,9 @@ static void test_waiter_start(struct test_waiter *t, long long secs)
 		fail_msg("mapping_load: %s", err);
 	t->secs = secs;
 	atomic_store(&t->elapsed_ms, -1);
-	if (worker_start(&t->w, &t->cfg, t->map, &t->stop, test_waiter_run, t, "la prueba", err,
-			 sizeof(err)) < 0)
+	t->cal = test_calendar(&t->cfg);
+	if (worker_start(&t->w, &t->cfg, t->map, t->cal, &t->stop, test_waiter_run, t, "la prueba",
+			 err, sizeof(err)) < 0)
 		fail_msg("worker_start: %s", err);
 }
 
@@ -108,6 +123,7 @@ static long long test_waiter_finish(struct test_waiter *t)
 		usleep(TEST_POLL_MS * 1000);
 	atomic_store(&t->stop, 1);
 	worker_join(&t->w);
+	calendar_free(t->cal);
 	mapping_free(t->map);
 	config_free(&t->cfg);
 	return elapsed;
@@ -154,6 +170,7 @@ static void test_wait_stop(void **state)
 	worker_join(&t.w); /* wakes the wait: returns well before the 60 s */
 	assert_true(util_monotonic_ms() - begin < TEST_SLACK_MS);
 	assert_true(atomic_load(&t.elapsed_ms) >= 0);
+	calendar_free(t.cal);
 	mapping_free(t.map);
 	config_free(&t.cfg);
 }
@@ -214,13 +231,15 @@ static void test_store_between_runs(void **state)
 	r.t.map = mapping_load(TEST_MAPPING, err, sizeof(err));
 	if (r.t.map == NULL)
 		fail_msg("mapping_load: %s", err);
-	if (worker_start(&r.t.w, &r.t.cfg, r.t.map, &r.t.stop, test_runs_run, &r, "la prueba", err,
-			 sizeof(err)) < 0)
+	r.t.cal = test_calendar(&r.t.cfg);
+	if (worker_start(&r.t.w, &r.t.cfg, r.t.map, r.t.cal, &r.t.stop, test_runs_run, &r,
+			 "la prueba", err, sizeof(err)) < 0)
 		fail_msg("worker_start: %s", err);
 	while (!atomic_load(&r.done) && util_monotonic_ms() - begin < TEST_GIVE_UP_MS)
 		usleep(TEST_POLL_MS * 1000);
 	atomic_store(&r.t.stop, 1);
 	worker_join(&r.t.w); /* closes the second run's connection */
+	calendar_free(r.t.cal);
 	mapping_free(r.t.map);
 	config_free(&r.t.cfg);
 	assert_int_equal(atomic_load(&r.done), 1);
@@ -244,10 +263,12 @@ static void test_start_unopenable(void **state)
 	t.map = mapping_load(TEST_MAPPING, err, sizeof(err));
 	if (t.map == NULL)
 		fail_msg("mapping_load: %s", err);
-	assert_int_equal(worker_start(&t.w, &t.cfg, t.map, &t.stop, test_waiter_run, &t,
+	t.cal = test_calendar(&t.cfg);
+	assert_int_equal(worker_start(&t.w, &t.cfg, t.map, t.cal, &t.stop, test_waiter_run, &t,
 				      "la prueba", err, sizeof(err)),
 			 -1);
 	assert_non_null(strstr(err, "no-existe"));
+	calendar_free(t.cal);
 	mapping_free(t.map);
 	config_free(&t.cfg);
 }
