@@ -70,7 +70,7 @@ await runMain(240000, async (env) => {
   const sugerencias = api.filter((p) => /^\/api\/abogados\/carga\?tipo_tramite=/.test(p.ruta));
   check(sugerencias.length === 1, 'una sola sugerencia de reparto para la página (' + sugerencias.length + ')');
   const modulos = pedidos.filter((p) => /^\/static\/[a-z]+\.js$/.test(p.ruta)).map((p) => p.ruta.slice(8));
-  const primeros = ['app.js', 'api.js', 'dom.js', 'fmt.js', 'bandeja.js', 'sla.js', 'vistas.js'];
+  const primeros = ['app.js', 'api.js', 'arranque.js', 'dom.js', 'fmt.js', 'bandeja.js', 'sla.js', 'vistas.js'];
   const yo = pedidos.find((p) => p.ruta === '/api/usuarios/yo');
   check(yo && primeros.every((m) => pedidos.some((p) => p.ruta === '/static/' + m && p.inicio < yo.inicio)),
     'los módulos de la primera pantalla se piden juntos, antes de /api/usuarios/yo (modulepreload): ' + primeros.join(' '));
