@@ -5,6 +5,8 @@
 // MutationObserver records performance.now() when the view's first data element exists:
 //   Tablero: the first figure of its summary (section.totales .tarjeta);
 //   Bandeja: the first filing row (#tabla-bandeja tbody tr[data-numero]).
+// A third view, bandeja_direccion, loads the Bandeja at the address its first showing leaves
+// (#/bandeja?estado=recibido&orden=fecha); bench/resumen.py does not show it.
 // Also the bytes of every response of the load (headers and body as sent), counted until the
 // network is idle. Median of LOADS (3) loads per view. Each load also keeps its waterfall
 // (cascada: every request of the document, from the Resource Timing entries, ms since the
@@ -21,6 +23,10 @@ const WAIT_MS = 60000;
 const VIEWS = {
   tablero: { hash: '#/tablero', sel: 'section.totales .tarjeta', datos: /^\/api\/indicadores\?/ },
   bandeja: { hash: '#/bandeja', sel: '#tabla-bandeja tbody tr[data-numero]', datos: /^\/api\/radicados\?.*[?&]pagina=1(&|$)/ },
+  // the Director's Bandeja at the address its first showing leaves (a reload, a link): not in
+  // the table, for comparison (its list needs no /api/usuarios/yo first)
+  bandeja_direccion: { hash: '#/bandeja?estado=recibido&orden=fecha', sel: '#tabla-bandeja tbody tr[data-numero]',
+    datos: /^\/api\/radicados\?.*[?&]pagina=1(&|$)/ },
 };
 
 const median = (xs) => {

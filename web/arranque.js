@@ -1,6 +1,7 @@
 // arranque.js -- the first requests of a page opened with a token, sent as soon as its script
 // runs rather than one after another: /api/usuarios/yo and, when the address names the
-// Tablero, its figures (their period depends only on this tab, not on who signs in). The
+// Tablero, its figures (their period depends only on this tab, not on who signs in); the
+// Bandeja sends its list here too when its address carries the filters (bandeja.js). The
 // router and the view take the answer from here (adelantado) instead of asking again.
 
 import { api, ApiError, token, conParametros, expirarSesion } from './api.js';
@@ -30,7 +31,10 @@ export function rutaIndicadores(p) {
 // ruta -> {token, promesa}: each request sent early, until taken or forgotten.
 const adelantos = new Map();
 
-function adelantar(ruta, t) {
+// Sends the GET ruta now under the tab's token (none without one), for adelantado to take.
+export function adelantar(ruta) {
+  const t = token();
+  if (!t || adelantos.has(ruta)) return;
   // the explicit token: a 401 is reported when the answer is taken, by then someone listens
   const promesa = api('GET', ruta, undefined, t);
   promesa.catch(() => {}); // taken later, or never
@@ -56,8 +60,5 @@ export function olvidarAdelantos() {
   adelantos.clear();
 }
 
-const t = token();
-if (t) {
-  adelantar('/api/usuarios/yo', t);
-  if (/^#\/tablero(?:[/?]|$)/.test(location.hash)) adelantar(rutaIndicadores(periodoTablero()), t);
-}
+adelantar('/api/usuarios/yo');
+if (/^#\/tablero(?:[/?]|$)/.test(location.hash)) adelantar(rutaIndicadores(periodoTablero()));

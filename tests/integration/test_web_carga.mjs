@@ -6,7 +6,8 @@
 // saved views and /healthz are asked; every list is asked with por_pagina <= 50; the modules of
 // the first screen are asked together before /api/usuarios/yo (modulepreload) and the other
 // views' only when shown; a second load revalidates the static assets (If-None-Match, 304, no
-// body again); the Tablero asks /api/indicadores and not the lawyers' load.
+// body again); the Tablero asks /api/indicadores, with /api/usuarios/yo (arranque.js), and not the
+// lawyers' load; at an address with its filters (a reload) the Bandeja's list leaves with yo too.
 import { check, launchBrowser, runMain } from './webharness.mjs';
 
 // Records performance.now() when the first filing row exists (as bench/web_timing.mjs does).
@@ -111,4 +112,27 @@ await runMain(240000, async (env) => {
   check(tab.some((p) => p.ruta.startsWith('/api/indicadores?')), 'el tablero pide /api/indicadores');
   check(!tab.some((p) => p.ruta.startsWith('/api/abogados/carga')), 'el tablero no pide /api/abogados/carga cuando hay indicadores: ' +
     tab.map((p) => p.ruta).join(' '));
+  const todo = await recursos(page);
+  const ind = todo.find((p) => p.ruta.startsWith('/api/indicadores?'));
+  const modTablero = todo.find((p) => p.ruta === '/static/tablero.js');
+  const yoTab = todo.find((p) => p.ruta === '/api/usuarios/yo');
+  check(ind && yoTab && modTablero && ind.inicio <= modTablero.inicio && ind.inicio < yoTab.fin,
+    'los indicadores se piden con /api/usuarios/yo, antes de que llegue su respuesta y antes de pedir tablero.js' +
+    (ind && yoTab && modTablero ? ' (' + Math.round(ind.inicio) + ' ms; yo respondió a los ' + Math.round(yoTab.fin) + ', tablero.js a los ' +
+      Math.round(modTablero.inicio) + ')' : ''));
+
+  console.log('4. la bandeja con sus filtros en la dirección (una recarga): la lista no espera a /api/usuarios/yo');
+  await page.goto('about:blank');
+  await page.goto(base + '/#/bandeja?estado=recibido&orden=fecha');
+  await page.locator('#tabla-bandeja tbody tr[data-numero]').first().waitFor();
+  await esperarQuieto(page);
+  const rec = await recursos(page);
+  const listasRec = rec.filter((p) => /^\/api\/radicados\?estado=recibido&orden=fecha&pagina=1&/.test(p.ruta));
+  const cargaRec = rec.find((p) => p.ruta === '/api/abogados/carga');
+  check(listasRec.length === 1, 'la lista se pide una sola vez (' + listasRec.length + ')');
+  // /api/abogados/carga leaves when the view starts to draw, after yo answered
+  check(listasRec.length === 1 && cargaRec && listasRec[0].inicio < cargaRec.inicio,
+    'la lista sale al arrancar, con /api/usuarios/yo, no después (antes que la carga de los abogados)');
+  check(await page.locator('#tabla-bandeja tbody tr[data-numero]').count() === 50 && page.url().endsWith('#/bandeja?estado=recibido&orden=fecha'),
+    'y la bandeja muestra sus 50 filas en la misma dirección');
 });
