@@ -60,5 +60,15 @@ export function olvidarAdelantos() {
   adelantos.clear();
 }
 
+// The modules of a view, asked now (app.js imports them when it shows the view).
+function precargar(modulos) {
+  for (const m of modulos) document.head.append(Object.assign(document.createElement('link'), { rel: 'modulepreload', href: '/static/' + m }));
+}
+
 adelantar('/api/usuarios/yo');
-if (/^#\/tablero(?:[/?]|$)/.test(location.hash)) adelantar(rutaIndicadores(periodoTablero()));
+if (/^#\/tablero(?:[/?]|$)/.test(location.hash)) {
+  // Its modules first: serve answers each connection on one of its threads, so a file asked
+  // after the figures may wait behind them on the same thread.
+  precargar(['tablero.js', 'charts.js']);
+  adelantar(rutaIndicadores(periodoTablero()));
+}
