@@ -11,8 +11,9 @@
 import { check, launchBrowser, runMain, sleep } from './webharness.mjs';
 
 // Records performance.now() when the first filing row exists (as bench/web_timing.mjs does).
+// The Director's token, unless the tab holds one already (step 5 puts one the server refuses).
 function marcarPrimeraFila(token) {
-  sessionStorage.setItem('segcont.token', token);
+  if (!sessionStorage.getItem('segcont.token')) sessionStorage.setItem('segcont.token', token);
   window.__fila = null;
   const obs = new MutationObserver(() => {
     if (window.__fila === null && document.querySelector('#tabla-bandeja tbody tr[data-numero]')) {
@@ -139,4 +140,15 @@ await runMain(240000, async (env) => {
     'la lista sale al arrancar, con /api/usuarios/yo, no después (antes que la carga de los abogados)');
   check(await page.locator('#tabla-bandeja tbody tr[data-numero]').count() === 50 && page.url().endsWith('#/bandeja?estado=recibido&orden=fecha'),
     'y la bandeja muestra sus 50 filas en la misma dirección');
+
+  console.log('5. con un token que el servidor no acepta, lo pedido al arrancar cierra la sesión como cualquier pedido');
+  for (const hash of ['#/tablero', '#/bandeja?estado=recibido&orden=fecha']) {
+    await page.evaluate(() => sessionStorage.setItem('segcont.token', 'sgc_revocado'));
+    await page.goto('about:blank');
+    await page.goto(base + '/' + hash);
+    await page.locator('#titulo-ingreso').waitFor();
+    const msg = await page.locator('.ingreso .error-campo').textContent();
+    check(/^Su sesión terminó/.test(msg) && await page.evaluate(() => sessionStorage.getItem('segcont.token')) === null,
+      hash + ': el ingreso dice «' + msg + '» y la pestaña olvida el token');
+  }
 });
