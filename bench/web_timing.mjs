@@ -5,8 +5,14 @@
 // MutationObserver records performance.now() when the view's first data element exists:
 //   Tablero: the first figure of its summary (section.totales .tarjeta);
 //   Bandeja: the first filing row (#tabla-bandeja tbody tr[data-numero]).
+// A third view, bandeja_direccion, loads the Bandeja at the address its first showing leaves
+// (#/bandeja?estado=recibido&orden=fecha); bench/resumen.py does not show it.
 // Also the bytes of every response of the load (headers and body as sent), counted until the
-// network is idle. Median of LOADS (3) loads per view.
+// network is idle. Median of LOADS (3) loads per view. Each load also keeps its waterfall
+// (cascada: every request of the document, from the Resource Timing entries, ms since the
+// navigation: inicio, respuesta = first byte, fin), and the view's own request (the Tablero's
+// /api/indicadores, the Bandeja's list): when the page sent it (pedido_ms), how long the server
+// and the network took (espera_ms) and how long the page took after it to draw (dibujo_ms).
 // usage: node bench/web_timing.mjs PORT TOKEN_FILE OUT.json [LOADS]
 import fs from 'node:fs';
 import { CHROMIUM } from '../tests/integration/webharness.mjs';
@@ -15,8 +21,12 @@ const [port, tokenFile, out, loadsArg] = process.argv.slice(2);
 const LOADS = Number(loadsArg || 3);
 const WAIT_MS = 60000;
 const VIEWS = {
-  tablero: { hash: '#/tablero', sel: 'section.totales .tarjeta' },
-  bandeja: { hash: '#/bandeja', sel: '#tabla-bandeja tbody tr[data-numero]' },
+  tablero: { hash: '#/tablero', sel: 'section.totales .tarjeta', datos: /^\/api\/indicadores\?/ },
+  bandeja: { hash: '#/bandeja', sel: '#tabla-bandeja tbody tr[data-numero]', datos: /^\/api\/radicados\?.*[?&]pagina=1(&|$)/ },
+  // the Director's Bandeja at the address its first showing leaves (a reload, a link): not in
+  // the table, for comparison (its list needs no /api/usuarios/yo first)
+  bandeja_direccion: { hash: '#/bandeja?estado=recibido&orden=fecha', sel: '#tabla-bandeja tbody tr[data-numero]',
+    datos: /^\/api\/radicados\?.*[?&]pagina=1(&|$)/ },
 };
 
 const median = (xs) => {
@@ -52,7 +62,14 @@ async function load(browser, base, token, view) {
     const ms = await page.evaluate(() => window.__bench);
     await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {});
     await Promise.all(pending);
-    return { ms, bytes, requests };
+    const cascada = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => {
+      const u = new URL(e.name);
+      return { ruta: u.pathname + u.search, inicio: Math.round(e.startTime), respuesta: Math.round(e.responseStart),
+        fin: Math.round(e.responseEnd) };
+    }));
+    const d = cascada.find((x) => view.datos.test(x.ruta));
+    const datos = d ? { pedido_ms: d.inicio, espera_ms: d.fin - d.inicio, dibujo_ms: Math.round(ms - d.fin) } : null;
+    return { ms, bytes, requests, datos, cascada };
   } finally {
     await context.close();
   }

@@ -48,6 +48,12 @@ export function alExpirarSesion(fn) {
   alExpirar = fn;
 }
 
+// Tells the page that the server refused the tab's token (401): what a call made with it
+// does on its own, for an answer taken later (arranque.js).
+export function expirarSesion(err) {
+  if (alExpirar) alExpirar(err);
+}
+
 async function llamar(metodo, ruta, cuerpo, tokenExplicito) {
   const headers = { Accept: 'application/json' };
   const t = tokenExplicito || token();
@@ -90,7 +96,7 @@ export async function api(metodo, ruta, cuerpo, tokenExplicito) {
   }
   if (!res.ok) {
     const err = errorDe(res, datos);
-    if (res.status === 401 && !tokenExplicito && alExpirar) alExpirar(err);
+    if (res.status === 401 && !tokenExplicito) expirarSesion(err);
     throw err;
   }
   return datos;

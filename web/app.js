@@ -3,6 +3,7 @@
 // #/radicado/NUMERO, #/tablero and #/conciliacion.
 
 import { api, token, guardarToken, olvidarToken, alExpirarSesion, ApiError } from './api.js';
+import { adelantado, olvidarAdelantos } from './arranque.js';
 import { h, vaciar, aviso, campo } from './dom.js';
 import { ROLES, etiqueta, fechaHora, haceCuanto } from './fmt.js';
 
@@ -107,6 +108,7 @@ function entrar(yo) {
 
 function salir(mensaje) {
   olvidarToken();
+  olvidarAdelantos();
   ctx.yo = null;
   ctx.puede = null;
   history.replaceState(null, '', location.pathname);
@@ -201,6 +203,7 @@ async function enrutar() {
     // The footer's sync state is asked once the first view is drawn, not before it.
     if (!pieListo) {
       pieListo = true;
+      olvidarAdelantos(); // what arranque.js sent and this view did not take
       estadoSync();
     }
   }
@@ -250,7 +253,8 @@ function iniciar() {
     return;
   }
   MODULOS[nombreVista(location.hash)]().catch(() => {}); // enrutar() reports a failure
-  api('GET', '/api/usuarios/yo').then(entrar, (e) => {
+  // asked already by arranque.js (with the Tablero's figures when the address names it)
+  (adelantado('/api/usuarios/yo') || api('GET', '/api/usuarios/yo')).then(entrar, (e) => {
     if (e.estado !== 401) mostrarIngreso(e.message);
   });
 }

@@ -13,6 +13,7 @@ import { h, vaciar, campo, selector, marcarError, aviso, recordarFoco } from './
 import { ESTADOS, TIPOS_TRAMITE, etiqueta, fecha, fechaISO, miles } from './fmt.js';
 import { indicadoresActuales, slaDe, textoDias, semaforo } from './sla.js';
 import { barraVistas } from './vistas.js';
+import { adelantar, adelantado } from './arranque.js';
 
 const CLAVE = 'segcont.bandeja.';
 const POR_PAGINA = [25, 50, 100];
@@ -172,12 +173,8 @@ async function pintarBandeja(cont, ctx, vigente, filasDibujadas) {
   const legal = ctx.yo.rol === 'apoyo' || ctx.yo.rol === 'director';
   const pidiendoCarga = api('GET', '/api/abogados/carga');
   pidiendoCarga.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
-  const lista = await api('GET', conParametros('/api/radicados', {
-    estado: f.estado, abogado_id: f.abogado_id, tipo_tramite: f.tipo_tramite, desde: f.desde,
-    hasta: f.hasta, q: f.q, abiertos: f.abiertos ? 1 : '', semaforo: f.semaforo,
-    legalizacion_pendiente: f.legalizacion ? 1 : '', orden: f.orden, pagina: f.pagina,
-    por_pagina: f.por_pagina, conteos: 1,
-  }));
+  const ruta = rutaLista(f);
+  const lista = await (adelantado(ruta) || api('GET', ruta));
   const faltaSla = lista.radicados.some((r) => !r.sla);
   const ind = faltaSla ? await indicadoresActuales().catch(() => null) : null;
   if (!vigente()) return;
@@ -234,6 +231,16 @@ async function pintarBandeja(cont, ctx, vigente, filasDibujadas) {
   if (!vigente()) return;
   if (n !== null && n !== undefined) cards.legalizacion(n);
   lugarVistas.replaceWith(barraVistas(vistas));
+}
+
+// The list's request for a view's filters (with the counts of its cards).
+function rutaLista(f) {
+  return conParametros('/api/radicados', {
+    estado: f.estado, abogado_id: f.abogado_id, tipo_tramite: f.tipo_tramite, desde: f.desde,
+    hasta: f.hasta, q: f.q, abiertos: f.abiertos ? 1 : '', semaforo: f.semaforo,
+    legalizacion_pendiente: f.legalizacion ? 1 : '', orden: f.orden, pagina: f.pagina,
+    por_pagina: f.por_pagina, conteos: 1,
+  });
 }
 
 function descripcionFiltro(f, ctx, carga) {
@@ -643,3 +650,10 @@ function sugerirEnFila(rep, sel, r) {
   const vacia = [...sel.options].find((o) => o.value === '');
   if (vacia && sel.value !== '') vacia.remove();
 }
+
+// A load of the page at a Bandeja address with its filters (#/bandeja?…, as every showing
+// leaves the address: a reload, a link) sends its list now, alongside /api/usuarios/yo (this
+// module is evaluated at start, app.js asks it then): the address is all the list depends on.
+// A bare #/bandeja waits for yo (the tab's last view is kept per user; the default, per role).
+const filtrosAlCargar = location.hash.startsWith('#/bandeja?') ? filtrosDeHash(location.hash) : null;
+if (filtrosAlCargar) adelantar(rutaLista(filtrosAlCargar));

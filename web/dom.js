@@ -64,6 +64,19 @@ export function recordarFoco() {
   };
 }
 
+// Resolves once the browser has painted what the page holds now (after the next frame), so
+// that what comes after does not hold that paint back; within 100 ms in a hidden tab, which
+// draws no frames.
+export function trasPintar() {
+  return new Promise((resolver) => {
+    const limite = setTimeout(resolver, 100);
+    requestAnimationFrame(() => setTimeout(() => {
+      clearTimeout(limite);
+      resolver();
+    }, 0));
+  });
+}
+
 export function vaciar(el) {
   while (el.firstChild) el.firstChild.remove();
   return el;

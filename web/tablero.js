@@ -7,27 +7,16 @@
 // and the overdue tables show the 10 most urgent with «Ver todos (N)».
 
 import { api, ApiError, conParametros, descargar } from './api.js';
-import { h, campo, marcarError, aviso, tabla, dialogo, vaciar, nuevoId } from './dom.js';
+import { h, campo, marcarError, aviso, tabla, dialogo, vaciar, nuevoId, trasPintar } from './dom.js';
 import { TIPOS_TRAMITE, MODALIDADES, ESTADOS, etiqueta, fecha, fechaISO, hoyISO, sumarDias, miles, numero, plural, porcentaje } from './fmt.js';
 import { barras } from './charts.js';
 import { semaforo } from './sla.js';
+import { CLAVE_PERIODO, periodoTablero, rutaIndicadores, adelantado } from './arranque.js';
 
-const CLAVE = 'segcont.tablero.periodo';
 const BASES = {
   actividad: { etiqueta: 'Lo hecho en el periodo', corta: 'actividad' },
   radicacion: { etiqueta: 'Lo radicado en el periodo', corta: 'fecha de radicación' },
 };
-
-function periodoInicial() {
-  try {
-    const p = JSON.parse(sessionStorage.getItem(CLAVE) || 'null');
-    if (p && p.desde && p.hasta) return { desde: p.desde, hasta: p.hasta, base: BASES[p.base] ? p.base : 'actividad' };
-  } catch (e) {
-    // start again
-  }
-  const hoy = hoyISO();
-  return { desde: hoy.slice(0, 8) + '01', hasta: hoy, base: 'actividad' };
-}
 
 // What the figures count, in words: the base and the period.
 function criterio(p, ind) {
@@ -107,11 +96,13 @@ function abre(valor, path, titulo, nombre) {
 }
 
 export async function mostrarTablero(cont, ctx, vigente) {
-  const p = periodoInicial();
+  const p = periodoTablero();
   let ind = null;
   let sinIndicadores = null;
-  // The lawyers' load is asked only when there are no indicators to show instead.
-  await api('GET', conParametros('/api/indicadores', { desde: p.desde, hasta: p.hasta, base: p.base })).then((d) => { ind = d; }, (e) => {
+  // The lawyers' load is asked only when there are no indicators to show instead. On a load
+  // of the page at #/tablero, arranque.js asked the figures already.
+  const ruta = rutaIndicadores(p);
+  await (adelantado(ruta) || api('GET', ruta)).then((d) => { ind = d; }, (e) => {
     if (e instanceof ApiError && e.rutaAusente) sinIndicadores = 'Los indicadores (tiempos de respuesta, cumplimiento, devoluciones) aún no están disponibles en este servidor. Se muestra la carga actual de cada abogado.';
     else sinIndicadores = 'No se pudieron calcular los indicadores: ' + e.message;
   });
@@ -122,13 +113,17 @@ export async function mostrarTablero(cont, ctx, vigente) {
     h('h1', { tabindex: '-1' }, 'Tablero de indicadores'),
     h('p', { class: 'sub', id: 'criterio-tablero', 'data-base': p.base }, criterio(p, ind))));
   cont.append(formularioPeriodo(p, () => {
-    sessionStorage.setItem(CLAVE, JSON.stringify(p));
+    sessionStorage.setItem(CLAVE_PERIODO, JSON.stringify(p));
     // the router (app.js) draws the current view again
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   }));
   if (sinIndicadores) cont.append(h('p', { class: 'nota', role: 'note' }, sinIndicadores));
   if (ind) {
     cont.append(resumen(ind, p.base));
+    // The office's figures are painted first; the sections (charts and tables, from the
+    // bottom of the first screen down) a frame later, below them.
+    await trasPintar();
+    if (!vigente()) return;
     cont.append(seccionAbogados(ind));
     cont.append(seccionTipos(ind));
     cont.append(seccionModalidades(ind));

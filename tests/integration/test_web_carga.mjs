@@ -6,12 +6,14 @@
 // saved views and /healthz are asked; every list is asked with por_pagina <= 50; the modules of
 // the first screen are asked together before /api/usuarios/yo (modulepreload) and the other
 // views' only when shown; a second load revalidates the static assets (If-None-Match, 304, no
-// body again); the Tablero asks /api/indicadores and not the lawyers' load.
-import { check, launchBrowser, runMain } from './webharness.mjs';
+// body again); the Tablero asks /api/indicadores, with /api/usuarios/yo (arranque.js), and not the
+// lawyers' load; at an address with its filters (a reload) the Bandeja's list leaves with yo too.
+import { check, launchBrowser, runMain, sleep } from './webharness.mjs';
 
 // Records performance.now() when the first filing row exists (as bench/web_timing.mjs does).
+// The Director's token, unless the tab holds one already (step 5 puts one the server refuses).
 function marcarPrimeraFila(token) {
-  sessionStorage.setItem('segcont.token', token);
+  if (!sessionStorage.getItem('segcont.token')) sessionStorage.setItem('segcont.token', token);
   window.__fila = null;
   const obs = new MutationObserver(() => {
     if (window.__fila === null && document.querySelector('#tabla-bandeja tbody tr[data-numero]')) {
@@ -70,7 +72,7 @@ await runMain(240000, async (env) => {
   const sugerencias = api.filter((p) => /^\/api\/abogados\/carga\?tipo_tramite=/.test(p.ruta));
   check(sugerencias.length === 1, 'una sola sugerencia de reparto para la página (' + sugerencias.length + ')');
   const modulos = pedidos.filter((p) => /^\/static\/[a-z]+\.js$/.test(p.ruta)).map((p) => p.ruta.slice(8));
-  const primeros = ['app.js', 'api.js', 'dom.js', 'fmt.js', 'bandeja.js', 'sla.js', 'vistas.js'];
+  const primeros = ['app.js', 'api.js', 'arranque.js', 'dom.js', 'fmt.js', 'bandeja.js', 'sla.js', 'vistas.js'];
   const yo = pedidos.find((p) => p.ruta === '/api/usuarios/yo');
   check(yo && primeros.every((m) => pedidos.some((p) => p.ruta === '/static/' + m && p.inicio < yo.inicio)),
     'los módulos de la primera pantalla se piden juntos, antes de /api/usuarios/yo (modulepreload): ' + primeros.join(' '));
@@ -102,13 +104,51 @@ await runMain(240000, async (env) => {
   const h = js ? await js.r.allHeaders() : {};
   check(h['cache-control'] === 'no-cache' && /^"/.test(h.etag || ''), 'con Cache-Control: no-cache y una ETag: ' + h['cache-control'] + ' ' + h.etag);
 
-  console.log('3. el tablero pide los indicadores y no la carga de los abogados');
+  console.log('3. el tablero pide los indicadores y no la carga de los abogados (con /api/usuarios/yo retenido 300 ms)');
   await page.goto('about:blank');
+  // yo held back: the figures must not wait for its answer
+  const retener = async (route) => { await sleep(300); await route.continue(); };
+  await page.route('**/api/usuarios/yo', retener);
   await page.goto(base + '/#/tablero');
   await page.locator('section.totales .tarjeta').first().waitFor();
   await page.waitForLoadState('networkidle').catch(() => {});
+  await page.unroute('**/api/usuarios/yo', retener);
   const tab = (await recursos(page)).filter((p) => p.ruta.startsWith('/api/'));
   check(tab.some((p) => p.ruta.startsWith('/api/indicadores?')), 'el tablero pide /api/indicadores');
   check(!tab.some((p) => p.ruta.startsWith('/api/abogados/carga')), 'el tablero no pide /api/abogados/carga cuando hay indicadores: ' +
     tab.map((p) => p.ruta).join(' '));
+  const todo = await recursos(page);
+  const ind = todo.find((p) => p.ruta.startsWith('/api/indicadores?'));
+  const modTablero = todo.find((p) => p.ruta === '/static/tablero.js');
+  const yoTab = todo.find((p) => p.ruta === '/api/usuarios/yo');
+  check(ind && yoTab && modTablero && modTablero.inicio <= ind.inicio && ind.inicio < yoTab.fin,
+    'los indicadores se piden con /api/usuarios/yo, sin esperar su respuesta, y tablero.js justo antes que ellos' +
+    (ind && yoTab && modTablero ? ' (' + Math.round(ind.inicio) + ' ms; yo respondió a los ' + Math.round(yoTab.fin) + ', tablero.js a los ' +
+      Math.round(modTablero.inicio) + ')' : ''));
+
+  console.log('4. la bandeja con sus filtros en la dirección (una recarga): la lista no espera a /api/usuarios/yo');
+  await page.goto('about:blank');
+  await page.goto(base + '/#/bandeja?estado=recibido&orden=fecha');
+  await page.locator('#tabla-bandeja tbody tr[data-numero]').first().waitFor();
+  await esperarQuieto(page);
+  const rec = await recursos(page);
+  const listasRec = rec.filter((p) => /^\/api\/radicados\?estado=recibido&orden=fecha&pagina=1&/.test(p.ruta));
+  const cargaRec = rec.find((p) => p.ruta === '/api/abogados/carga');
+  check(listasRec.length === 1, 'la lista se pide una sola vez (' + listasRec.length + ')');
+  // /api/abogados/carga leaves when the view starts to draw, after yo answered
+  check(listasRec.length === 1 && cargaRec && listasRec[0].inicio < cargaRec.inicio,
+    'la lista sale al arrancar, con /api/usuarios/yo, no después (antes que la carga de los abogados)');
+  check(await page.locator('#tabla-bandeja tbody tr[data-numero]').count() === 50 && page.url().endsWith('#/bandeja?estado=recibido&orden=fecha'),
+    'y la bandeja muestra sus 50 filas en la misma dirección');
+
+  console.log('5. con un token que el servidor no acepta, lo pedido al arrancar cierra la sesión como cualquier pedido');
+  for (const hash of ['#/tablero', '#/bandeja?estado=recibido&orden=fecha']) {
+    await page.evaluate(() => sessionStorage.setItem('segcont.token', 'sgc_revocado'));
+    await page.goto('about:blank');
+    await page.goto(base + '/' + hash);
+    await page.locator('#titulo-ingreso').waitFor();
+    const msg = await page.locator('.ingreso .error-campo').textContent();
+    check(/^Su sesión terminó/.test(msg) && await page.evaluate(() => sessionStorage.getItem('segcont.token')) === null,
+      hash + ': el ingreso dice «' + msg + '» y la pestaña olvida el token');
+  }
 });
