@@ -49,7 +49,7 @@
 /* /healthz: sync passes of this process that failed without the database recording them
  * (it cannot be written) make it 503 from this many on; one could be a race of the count. */
 #define HTTP_API_UNRECORDED_FAILURES 2
-#define HTTP_API_INTEGRITY_EVERY_S 300 /* /healthz runs the database's integrity check */
+#define HTTP_API_INTEGRITY_EVERY_S 300 /* the integrity thread checks the database */
 
 struct http_api;
 struct mapping;		    /* mapping.h */

@@ -48,11 +48,82 @@ struct http_metrics {
 	struct http_metrics_route *route; /* nroutes + 1: the last one for unmatched requests */
 	atomic_ulong unhandled;		  /* ended before the handler saw them */
 	struct http_metrics_watch watch;
-	/* the database's integrity, checked at most every HTTP_API_INTEGRITY_EVERY_S */
+	/* The database's integrity, checked by a thread of its own when the server starts and
+	 * every HTTP_API_INTEGRITY_EVERY_S after (a check reads every page: seconds at 100,000
+	 * filings, which a request thread would spend with its other connections waiting). */
 	pthread_mutex_t integrity_lock;
-	long long integrity_checked_ms; /* 0: never */
+	pthread_cond_t integrity_cond;
+	pthread_t integrity_thread;
+	int integrity_started; /* the thread runs */
+	int integrity_done;    /* its first check ended */
+	int integrity_stop;
 	int integrity_bad;
+	char *store_path;
 };
+
+/* One integrity check on a connection of its own, which closes after it (nothing held
+ * between checks). 1 when the database is damaged, else 0 (one it cannot open: -1, the
+ * connections that serve requests tell then). */
+static int http_metrics_check_once(const char *path)
+{
+	char err[STORE_ERR_LEN];
+	struct store *s = store_open(path, err, sizeof(err));
+	int bad;
+
+	if (s == NULL) {
+		log_warn(HTTP_MODULE, "comprobación de integridad: %s", err);
+		return -1;
+	}
+	err[0] = '\0';
+	bad = store_check_integrity(s, err, sizeof(err)) != 0;
+	if (bad)
+		log_error(HTTP_MODULE, "la base de datos está dañada: %s", err);
+	store_close(s);
+	return bad;
+}
+
+static void *http_metrics_integrity_main(void *arg)
+{
+	struct http_metrics *m = arg;
+
+	pthread_mutex_lock(&m->integrity_lock);
+	while (!m->integrity_stop) {
+		struct timespec until;
+		int bad;
+
+		pthread_mutex_unlock(&m->integrity_lock);
+		bad = http_metrics_check_once(m->store_path);
+		pthread_mutex_lock(&m->integrity_lock);
+		if (bad >= 0)
+			m->integrity_bad = bad;
+		m->integrity_done = 1;
+		pthread_cond_broadcast(&m->integrity_cond);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += HTTP_API_INTEGRITY_EVERY_S;
+		while (!m->integrity_stop &&
+		       pthread_cond_timedwait(&m->integrity_cond, &m->integrity_lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&m->integrity_lock);
+	return NULL;
+}
+
+/* Starts the integrity thread (its condition variable on the monotonic clock). A thread
+ * that cannot start leaves /healthz without the check (logged). */
+static void http_metrics_integrity_start(struct http_metrics *m, const char *path)
+{
+	pthread_condattr_t ca;
+
+	m->store_path = xstrdup(path);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->integrity_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&m->integrity_thread, NULL, http_metrics_integrity_main, m) == 0)
+		m->integrity_started = 1;
+	else
+		log_error(HTTP_MODULE, "no se pudo iniciar la comprobación de integridad");
+}
 
 struct http_metrics *http_metrics_new(const struct config *cfg, struct sync_poller *poller,
 				      size_t nroutes)
@@ -66,6 +137,7 @@ struct http_metrics *http_metrics_new(const struct config *cfg, struct sync_poll
 	m->route = xcalloc(nroutes + 1, sizeof(*m->route));
 	pthread_mutex_init(&m->watch.lock, NULL);
 	pthread_mutex_init(&m->integrity_lock, NULL);
+	http_metrics_integrity_start(m, cfg->store_path);
 	if (poller == NULL)
 		return m;
 	/* The database first, then the poller: a pass counted by the poller in between is one
@@ -92,8 +164,17 @@ void http_metrics_free(struct http_metrics *m)
 {
 	if (m == NULL)
 		return;
+	if (m->integrity_started) {
+		pthread_mutex_lock(&m->integrity_lock);
+		m->integrity_stop = 1;
+		pthread_cond_broadcast(&m->integrity_cond);
+		pthread_mutex_unlock(&m->integrity_lock);
+		pthread_join(m->integrity_thread, NULL);
+	}
+	pthread_cond_destroy(&m->integrity_cond);
 	pthread_mutex_destroy(&m->watch.lock);
 	pthread_mutex_destroy(&m->integrity_lock);
+	free(m->store_path);
 	free(m->route);
 	free(m);
 }
@@ -156,31 +237,18 @@ static void http_metrics_poller(struct http_metrics *m, struct sync_poller_stats
 }
 
 /* 1 when the database is known to be damaged: a connection met SQLITE_CORRUPT, or the
- * integrity check (run here at most every HTTP_API_INTEGRITY_EVERY_S) failed. */
-static int http_metrics_corrupt(struct http_metrics *m, struct store *s)
+ * integrity thread's last check failed. Until its first check has ended (after a start)
+ * the answer waits for it; later ones run while /healthz answers with the last. */
+static int http_metrics_corrupt(struct http_metrics *m)
 {
-	long long now_ms = util_monotonic_ms();
-	char err[STORE_ERR_LEN];
-	int due;
 	int bad;
 
 	if (store_corruption_seen())
 		return 1;
 	pthread_mutex_lock(&m->integrity_lock);
-	due = m->integrity_checked_ms == 0 ||
-	      now_ms - m->integrity_checked_ms >= HTTP_API_INTEGRITY_EVERY_S * 1000LL;
-	if (due)
-		m->integrity_checked_ms = now_ms; /* the others use the last answer meanwhile */
+	while (m->integrity_started && !m->integrity_done && !m->integrity_stop)
+		pthread_cond_wait(&m->integrity_cond, &m->integrity_lock);
 	bad = m->integrity_bad;
-	pthread_mutex_unlock(&m->integrity_lock);
-	if (!due)
-		return bad;
-	err[0] = '\0';
-	bad = store_check_integrity(s, err, sizeof(err)) != 0;
-	if (bad)
-		log_error(HTTP_MODULE, "la base de datos está dañada: %s", err);
-	pthread_mutex_lock(&m->integrity_lock);
-	m->integrity_bad = bad;
 	pthread_mutex_unlock(&m->integrity_lock);
 	return bad;
 }
@@ -239,7 +307,7 @@ void http_metrics_healthz(struct http_request *req)
 	unrecorded = http_metrics_unrecorded(m, &ps, &st);
 	sync = http_metrics_sync_json(&st, &ps, m->poller != NULL, unrecorded,
 				      store_count_deleted_sgd(s));
-	if (http_metrics_corrupt(m, s)) {
+	if (http_metrics_corrupt(m)) {
 		http_req_json(req, 503,
 			      json_pack("{s:s, s:s, s:s, s:o*}", "estado", "error", "mensaje",
 					"la base de datos de seguimiento está dañada: restáurela "
