@@ -154,12 +154,18 @@ struct indicators_load_ctx {
 };
 
 /* The SLA block of a filing at now: the one place every reader of the clocks gets it from.
- * The follow-up row's stored block when the store gave one (of now's day), else worked out
- * from the row's gestiones (r->eventos). */
+ * The follow-up row's stored block when the store gave one (of now's day): from its members'
+ * columns when they hold it all, else from its text; else worked out from the row's
+ * gestiones (r->eventos). */
 static void indicators_filing_sla(const struct config *cfg, const struct calendar *cal,
 				  const struct store_sla_row *r, const char *now,
 				  struct indicators_sla *sla)
 {
+	if (r->sla_cols) {
+		if (indicators_sla_from_members(&r->sla_members, sla) == 0)
+			return;
+		indicators_sla_free(sla);
+	}
 	if (r->sla != NULL) {
 		if (indicators_sla_from_text(r->sla, sla) == 0)
 			return;

@@ -617,3 +617,46 @@ int indicators_sla_from_text(const char *text, struct indicators_sla *out)
 {
 	return indicators_sla_from_json(text, out);
 }
+
+/* The text of v (NULL: "") into dst. */
+static void indicators_sla_copy_text(const char *v, char *dst, size_t len)
+{
+	strlcpy_s(dst, v != NULL ? v : "", len);
+}
+
+int indicators_sla_from_members(const struct store_sla_members *m, struct indicators_sla *out)
+{
+	int c = m->reloj != NULL ? indicators_sla_name_of(m->reloj, indicators_sla_clock_at,
+							  INDICATORS_CLOCK_DETENIDO + 1)
+				 : -1;
+	int e = m->estado != NULL ? indicators_sla_name_of(m->estado, indicators_sla_state_at,
+							   INDICATORS_SLA_VENCIDO + 1)
+				  : -1;
+
+	memset(out, 0, sizeof(*out));
+	out->en_espera = -1;
+	if (c < 0 || e < 0 || m->rondas > 1 || m->correcciones > 0)
+		return -1;
+	out->meta = (long)m->meta;
+	out->reloj = (enum indicators_clock)c;
+	out->estado = (enum indicators_state)e;
+	indicators_sla_copy_text(m->inicio, out->inicio, sizeof(out->inicio));
+	indicators_sla_copy_text(m->fin, out->fin, sizeof(out->fin));
+	indicators_sla_copy_text(m->fecha_limite, out->fecha_limite, sizeof(out->fecha_limite));
+	out->devoluciones = (long)m->devoluciones;
+	out->en_espera = (long)m->espera;
+	if (m->rondas == 1) {
+		struct indicators_round *r = xcalloc(1, sizeof(*r));
+
+		indicators_sla_copy_text(m->ronda_inicio, r->inicio, sizeof(r->inicio));
+		indicators_sla_copy_text(m->ronda_fin, r->fin, sizeof(r->fin));
+		r->termina = indicators_sla_end_name(m->ronda_termina);
+		r->dias = (long)m->ronda_dias;
+		out->rondas = r;
+		out->n_rondas = 1;
+		out->usados = r->dias;
+	}
+	/* as indicators_sla_from_json: the sum of the rounds */
+	out->restantes = out->reloj == INDICATORS_CLOCK_NO_APLICA ? 0 : out->meta - out->usados;
+	return 0;
+}

@@ -22,6 +22,27 @@
 extern const char *const store_schema_migrations[];
 extern const int store_schema_count;
 
+/* sla_reloj, sla_meta, sla_inicio, sla_fin, sla_devoluciones, sla_espera: the block's
+ * members reloj, meta, inicio, fin, devoluciones and dias_en_espera; sla_rondas
+ * and sla_correcciones: how many rounds and corrections it lists; sla_ronda_inicio,
+ * sla_ronda_fin, sla_ronda_termina and sla_ronda_dias: its first round's members. Written
+ * with sla (store_sla.c) from the same text, so the indicators read a filing's clock from
+ * columns and parse the block only when it has more than one round or a correction
+ * (indicators.c). */
+#define STORE_SCHEMA_SLA_COLUMNS(text)                                                             \
+	"sla_reloj = json_extract(" text ", '$.reloj'),"                                           \
+	" sla_meta = json_extract(" text ", '$.meta'),"                                            \
+	" sla_inicio = json_extract(" text ", '$.inicio'),"                                        \
+	" sla_fin = json_extract(" text ", '$.fin'),"                                              \
+	" sla_devoluciones = json_extract(" text ", '$.devoluciones'),"                            \
+	" sla_espera = json_extract(" text ", '$.dias_en_espera'),"                                \
+	" sla_rondas = json_array_length(" text ", '$.rondas'),"                                   \
+	" sla_correcciones = json_array_length(" text ", '$.correcciones'),"                       \
+	" sla_ronda_inicio = json_extract(" text ", '$.rondas[0].inicio'),"                        \
+	" sla_ronda_fin = json_extract(" text ", '$.rondas[0].fin'),"                              \
+	" sla_ronda_termina = json_extract(" text ", '$.rondas[0].termina'),"                      \
+	" sla_ronda_dias = json_extract(" text ", '$.rondas[0].dias')"
+
 /* Every statement a connection keeps, one range per file; each file holds the SQL of its
  * range in a table indexed by these ids. A statement has one slot in the cache, or one per
  * query shape when its SQL depends on which filters are present. */

@@ -760,8 +760,19 @@ static char *store_sla_sql(const void *arg)
 	} else {
 		buf_puts(&b, " ''");
 	}
-	buf_puts(&b,
-		 q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END" : ", NULL");
+	/* The indicators read the block's members from their columns (migration 10) and its
+	 * text only for what those do not hold: more than one round, or a correction. */
+	if (q->sla_now != NULL && q->solo_cifras)
+		buf_puts(&b, ", CASE WHEN " STORE_SLA_SERVES " AND (s.sla_reloj IS NULL"
+			     " OR s.sla_rondas > 1 OR s.sla_correcciones > 0) THEN s.sla END,"
+			     " " STORE_SLA_SERVES " AND s.sla_reloj IS NOT NULL, s.sla_reloj,"
+			     " s.sla_estado, s.sla_inicio, s.sla_fin, s.sla_fecha_limite, s.sla_meta,"
+			     " s.sla_devoluciones, coalesce(s.sla_espera, -1), s.sla_rondas,"
+			     " s.sla_correcciones, s.sla_ronda_inicio, s.sla_ronda_fin,"
+			     " s.sla_ronda_termina, s.sla_ronda_dias");
+	else
+		buf_puts(&b, q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END"
+						: ", NULL");
 	/* A period walks the filings in date order (radicado_fecha), each looked up in the
 	 * list of ids below: the answer comes in its order, without sorting tens of thousands
 	 * of wide rows (the planner would rather drive from the list and sort). */
@@ -843,6 +854,26 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->hitos = store_column_text(st, 32);
 	r->gestiones = store_column_text(st, 33);
 	r->sla = store_sla_text_or_null(st, 34);
+	memset(&r->sla_members, 0, sizeof(r->sla_members));
+	r->sla_cols = sqlite3_column_count(st) > 35 && sqlite3_column_int(st, 35) != 0;
+	if (r->sla_cols) {
+		struct store_sla_members *m = &r->sla_members;
+
+		m->reloj = store_column_text(st, 36);
+		m->estado = store_column_text(st, 37);
+		m->inicio = store_sla_text_or_null(st, 38);
+		m->fin = store_sla_text_or_null(st, 39);
+		m->fecha_limite = store_sla_text_or_null(st, 40);
+		m->meta = sqlite3_column_int64(st, 41);
+		m->devoluciones = sqlite3_column_int64(st, 42);
+		m->espera = sqlite3_column_int64(st, 43);
+		m->rondas = sqlite3_column_int64(st, 44);
+		m->correcciones = sqlite3_column_int64(st, 45);
+		m->ronda_inicio = store_sla_text_or_null(st, 46);
+		m->ronda_fin = store_sla_text_or_null(st, 47);
+		m->ronda_termina = store_sla_text_or_null(st, 48);
+		m->ronda_dias = sqlite3_column_int64(st, 49);
+	}
 }
 
 STORE_EACH_ROW(store_sla, struct store_sla_row, store_sla_read)

@@ -152,7 +152,7 @@ t.check(con.execute("SELECT count(*) FROM sqlite_schema WHERE name LIKE '%texto%
 con.close()
 proc = t.start_serve(env["conf"], env["work"])
 t.wait_healthz(B)
-t.check(q("PRAGMA user_version")[0][0] == 9, "serve la lleva al esquema de hoy (9)")
+t.check(q("PRAGMA user_version")[0][0] == 10, "serve la lleva al esquema de hoy (10)")
 t.check(q("SELECT rowid FROM seguimiento_texto ORDER BY rowid") == ids, "la migración llena el índice: %s" % ids)
 for texto, n in (("ñandu", N1), ("zipaquira", N1), ("presupuestal", N2), ("tocancipa", N2)):
     st, b = buscar(texto)

@@ -272,8 +272,8 @@ static void test_migration_5_keeps_everything(void **state)
 		before[i] = test_table_text("old.db", tables[i], &cols[i]);
 
 	s = test_open("old.db");
-	assert_int_equal(store_schema_version(), 9);
-	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 9);
+	assert_int_equal(store_schema_version(), 10);
+	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 10);
 	/* Every row and column that was there is there, unchanged. */
 	for (int i = 0; i < NT; i++) {
 		char *after = test_table_text("old.db", tables[i], &cols[i]);
@@ -323,7 +323,7 @@ static void test_migration_5_keeps_everything(void **state)
 
 	/* Opening again applies nothing. */
 	s = test_open("old.db");
-	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 9);
+	assert_int_equal(test_long("old.db", "PRAGMA user_version"), 10);
 	store_close(s);
 }
 
