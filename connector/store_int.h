@@ -13,6 +13,8 @@
 #define STORE_LIST_SHAPES 24 /* list shapes (filters present, order) cached per connection */
 /* store_sla_rows' query shapes: one bit for each of its eight optional filters. */
 #define STORE_SLA_SHAPES (1 << 9)
+/* The key of the gestiones' statement of a shape (store_views.c): the shape's and this bit. */
+#define STORE_SLA_GESTIONES_SHAPE (1 << 9)
 #define STORE_PREPARE_ERROR "no se pudo preparar una consulta"
 #define STORE_SLA_DAY_LEN 11 /* AAAA-MM-DD and its NUL */
 
