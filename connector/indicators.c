@@ -155,8 +155,8 @@ struct indicators_load_ctx {
 
 /* The SLA block of a filing at now: the one place every reader of the clocks gets it from.
  * The follow-up row's stored block when the store gave one (of now's day): from its members'
- * columns when they hold it all, else from its text; else worked out from the row's
- * gestiones (r->eventos). */
+ * columns (the figures' load), else from its text; else worked out from the row's gestiones
+ * (r->eventos). */
 static void indicators_filing_sla(const struct config *cfg, const struct calendar *cal,
 				  const struct store_sla_row *r, const char *now,
 				  struct indicators_sla *sla)

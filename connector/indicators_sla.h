@@ -113,9 +113,8 @@ void indicators_sla_free(struct indicators_sla *sla);
 int indicators_sla_from_text(const char *text, struct indicators_sla *out);
 /* Reads into out the clock a stored block's members give (store_sla_row.sla_members: the
  * columns written with the block): the same clock indicators_sla_from_text gives of that
- * block. Returns 0, or -1 when they do not hold it all (more than one round, a correction,
- * an unknown name): out is then empty but still safe to free, and the caller reads the
- * block's text. */
+ * block, arrays allocated as indicators_sla_compute does. Returns 0, or -1 for an unknown
+ * reloj or estado (out is then empty but still safe to free). */
 int indicators_sla_from_members(const struct store_sla_members *m, struct indicators_sla *out);
 /* Returns a new JSON object: meta, reloj, estado, inicio, fin, dias_usados, dias_restantes,
  * fecha_limite, devoluciones, dias_en_espera, rondas, correcciones (nulls where unknown;

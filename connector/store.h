@@ -404,20 +404,16 @@ struct store_sla_query {
 /* The members of a stored SLA block kept as columns of the follow-up row (migration 10:
  * store_int.h STORE_SCHEMA_SLA_COLUMNS), borrowed like the row's. */
 struct store_sla_members {
-	const char *reloj;	   /* NULL: the row has none (store_sla_row.sla_cols 0) */
+	const char *reloj;	  /* never NULL when store_sla_row.sla_cols is 1 */
 	const char *estado;
-	const char *inicio;	   /* NULL */
-	const char *fin;	   /* NULL */
-	const char *fecha_limite;  /* NULL */
+	const char *inicio;	  /* NULL */
+	const char *fin;	  /* NULL */
+	const char *fecha_limite; /* NULL */
 	long long meta;
 	long long devoluciones;
-	long long espera;	   /* dias_en_espera; -1 for null */
-	long long rondas;	   /* how many rounds the block lists */
-	long long correcciones;	   /* how many corrections */
-	const char *ronda_inicio;  /* the first round's inicio, fin, termina (NULL) and dias */
-	const char *ronda_fin;
-	const char *ronda_termina;
-	long long ronda_dias;
+	long long espera;	  /* dias_en_espera; -1 for null */
+	const char *rondas;	  /* "inicio|fin|termina|dias;..." ("" when none) */
+	const char *correcciones; /* "devolucion|reingreso|dias|cerrada;..." ("" when none) */
 };
 
 /* One filing with its follow-up, as indicators.c and export.c need it. Every pointer is
@@ -470,8 +466,7 @@ struct store_sla_row {
 	 * day: a stopped clock), else NULL. */
 	const char *sla;
 	/* With sla_now and solo_cifras: 1 when the stored block of that day serves and its
-	 * members are in sla_members; sla is then NULL unless the block lists more than one
-	 * round or a correction (what the members do not hold). */
+	 * members are in sla_members (sla is then NULL: the members hold it all). */
 	int sla_cols;
 	struct store_sla_members sla_members;
 	/* The devolucion, reingreso and conclusion gestiones as a JSON array of

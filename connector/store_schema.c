@@ -505,12 +505,8 @@ static const char store_migration_10[] =
     "ALTER TABLE seguimiento ADD COLUMN sla_fin TEXT;"
     "ALTER TABLE seguimiento ADD COLUMN sla_devoluciones INTEGER;"
     "ALTER TABLE seguimiento ADD COLUMN sla_espera INTEGER;"
-    "ALTER TABLE seguimiento ADD COLUMN sla_rondas INTEGER;"
-    "ALTER TABLE seguimiento ADD COLUMN sla_correcciones INTEGER;"
-    "ALTER TABLE seguimiento ADD COLUMN sla_ronda_inicio TEXT;"
-    "ALTER TABLE seguimiento ADD COLUMN sla_ronda_fin TEXT;"
-    "ALTER TABLE seguimiento ADD COLUMN sla_ronda_termina TEXT;"
-    "ALTER TABLE seguimiento ADD COLUMN sla_ronda_dias INTEGER;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_rondas TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_correcciones TEXT;"
     "UPDATE seguimiento SET " STORE_SCHEMA_SLA_COLUMNS("sla") " WHERE sla IS NOT NULL;"
     /* A filing's gestiones in (fecha, id) order with their tipo, from the index alone: the
      * indicators' per-filing lists (store_views.c store_sla_sql) read no gestion row. */

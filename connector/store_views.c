@@ -785,16 +785,14 @@ static char *store_sla_sql(const void *arg)
 			   " ORDER BY g.fecha, g.id) h),");
 	/* With con_gestiones they come from one read of their own (store_sla_gestiones_read). */
 	buf_puts(&b, " ''");
-	/* The indicators read the block's members from their columns (migration 10) and its
-	 * text only for what those do not hold: more than one round, or a correction. */
+	/* The indicators read the block's members from their columns (migration 10), its text
+	 * only when those are empty. */
 	if (q->sla_now != NULL && q->solo_cifras)
-		buf_puts(&b, ", CASE WHEN " STORE_SLA_SERVES " AND (s.sla_reloj IS NULL"
-			     " OR s.sla_rondas > 1 OR s.sla_correcciones > 0) THEN s.sla END,"
+		buf_puts(&b, ", CASE WHEN " STORE_SLA_SERVES " AND s.sla_reloj IS NULL THEN s.sla END,"
 			     " " STORE_SLA_SERVES " AND s.sla_reloj IS NOT NULL, s.sla_reloj,"
 			     " s.sla_estado, s.sla_inicio, s.sla_fin, s.sla_fecha_limite, s.sla_meta,"
 			     " s.sla_devoluciones, coalesce(s.sla_espera, -1), s.sla_rondas,"
-			     " s.sla_correcciones, s.sla_ronda_inicio, s.sla_ronda_fin,"
-			     " s.sla_ronda_termina, s.sla_ronda_dias");
+			     " s.sla_correcciones");
 	else
 		buf_puts(&b, q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END"
 						: ", NULL");
@@ -889,12 +887,8 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 		m->meta = sqlite3_column_int64(st, 41);
 		m->devoluciones = sqlite3_column_int64(st, 42);
 		m->espera = sqlite3_column_int64(st, 43);
-		m->rondas = sqlite3_column_int64(st, 44);
-		m->correcciones = sqlite3_column_int64(st, 45);
-		m->ronda_inicio = store_sla_text_or_null(st, 46);
-		m->ronda_fin = store_sla_text_or_null(st, 47);
-		m->ronda_termina = store_sla_text_or_null(st, 48);
-		m->ronda_dias = sqlite3_column_int64(st, 49);
+		m->rondas = store_column_text(st, 44);
+		m->correcciones = store_column_text(st, 45);
 	}
 }
 

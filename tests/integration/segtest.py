@@ -217,8 +217,7 @@ def db_query(dbpath, sql, *params):
 # today's schema back to an older one with its data and watch serve migrate it forward.
 UNDO_MIGRATION = {
     10: tuple("ALTER TABLE seguimiento DROP COLUMN sla_%s" % c for c in (
-        "reloj", "meta", "inicio", "fin", "devoluciones", "espera", "rondas", "correcciones",
-        "ronda_inicio", "ronda_fin", "ronda_termina", "ronda_dias")) +
+        "reloj", "meta", "inicio", "fin", "devoluciones", "espera", "rondas", "correcciones")) +
         ("DROP INDEX gestion_radicado", "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha)"),
     9: ("DROP TRIGGER seguimiento_fila_ai", "DROP TRIGGER seguimiento_fila_au",
         "DROP TRIGGER radicado_fila_au", "DROP TRIGGER usuario_fila_au",
