@@ -83,8 +83,9 @@ enum indicators_detail {
 #define INDICATORS_PAGE_SIZE_MAX 200   /* ... and its bound */
 #define INDICATORS_FIGURE_PATH_MAX 512 /* bytes of a cifra path */
 
-/* One filing as the indicators and the export read it: owned copies of the store row (the
- * indicators' own load copies only the texts the figures read; the others stay NULL). */
+/* One filing as the indicators and the export read it: copies of the store row's texts, owned
+ * by the set (struct indicators_set.texts; the indicators' own load copies only the texts the
+ * figures read, the others stay NULL). */
 struct indicators_filing {
 	long long radicado_id;
 	char *numero;
@@ -141,6 +142,7 @@ struct indicators_set {
 	enum indicators_base base;
 	enum indicators_detail detalle; /* of indicators_summary_json; FULL unless set */
 	struct indicators_refs *refs;	/* INDICATORS_DETAIL_REFS: where the lists go */
+	struct indicators_texts *texts; /* owns every text of v (indicators.c) */
 };
 
 /* The filings behind each figure of an INDICATORS_DETAIL_REFS answer (borrowed from the
