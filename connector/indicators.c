@@ -430,6 +430,11 @@ void indicators_set_free(struct indicators_set *set)
 		return;
 	for (size_t i = 0; i < set->n; i++)
 		indicators_filing_free(&set->v[i]);
+	if (set->numeros != NULL) {
+		for (size_t i = 0; i < set->n; i++)
+			json_decref(set->numeros[i]);
+	}
+	free(set->numeros);
 	free(set->v);
 	free(set->usuarios);
 	indicators_texts_free(set->texts);
@@ -487,6 +492,8 @@ enum indicators_rc indicators_build_detail(struct store *s, const struct config 
 	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, 0, &set, err, errlen);
 	if (rc == INDICATORS_OK) {
 		set.detalle = detail == INDICATORS_DETAIL_REFS ? INDICATORS_DETAIL_FULL : detail;
+		if (set.detalle == INDICATORS_DETAIL_FULL)
+			set.numeros = xcalloc(set.n + 1, sizeof(*set.numeros));
 		*out = indicators_summary_json(&set, cfg);
 	}
 	indicators_set_free(&set);

@@ -143,6 +143,9 @@ struct indicators_set {
 	enum indicators_detail detalle; /* of indicators_summary_json; FULL unless set */
 	struct indicators_refs *refs;	/* INDICATORS_DETAIL_REFS: where the lists go */
 	struct indicators_texts *texts; /* owns every text of v (indicators.c) */
+	/* With INDICATORS_DETAIL_FULL: numeros[i] is v[i]'s numero as one JSON string that every
+	 * list naming the filing shares (a reference each, not a copy); NULL until made. */
+	json_t **numeros;
 };
 
 /* The filings behind each figure of an INDICATORS_DETAIL_REFS answer (borrowed from the
