@@ -294,7 +294,8 @@ static int indicators_load_row(const struct store_sla_row *r, void *arg)
 	for (size_t i = 0; i < ctx->ntexts; i++)
 		*indicators_text_of(f, i) = indicators_text_of_row(
 		    set->texts, i,
-		    *(const char *const *)(const void *)((const char *)r + indicators_texts[i].row));
+		    *(const char *const *)(const void *)((const char *)r +
+							 indicators_texts[i].row));
 	f->abogado_id = r->abogado_id;
 	f->concluido_satisfactorio = r->concluido_satisfactorio;
 	f->valor = r->valor;

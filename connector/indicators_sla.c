@@ -628,7 +628,8 @@ static void indicators_sla_copy_text(const char *v, char *dst, size_t len)
  * store_sla_members): INDICATORS_SLA_FIELDS of them into f (each a copy cut to fit, "" past
  * the last). Returns where the next item starts. */
 #define INDICATORS_SLA_FIELDS 4
-static const char *indicators_sla_item(const char *p, char f[INDICATORS_SLA_FIELDS][INDICATORS_ISO_LEN])
+static const char *indicators_sla_item(const char *p,
+				       char f[INDICATORS_SLA_FIELDS][INDICATORS_ISO_LEN])
 {
 	for (int k = 0; k < INDICATORS_SLA_FIELDS; k++) {
 		size_t len = strcspn(p, "|;");

@@ -170,10 +170,9 @@ static void indicators_summary_times_add(struct indicators_summary_times *t,
 		t->dias = xrealloc(t->dias, (t->n ? t->n * 2 : 1) * sizeof(*t->dias));
 	t->dias[t->n++] = dias;
 	if (t->mediciones != NULL)
-		json_array_append_new(t->mediciones,
-				      json_pack("{s:o, s:I}", "numero",
-						indicators_summary_numero(t->set, f), "dias",
-						(json_int_t)dias));
+		json_array_append_new(t->mediciones, json_pack("{s:o, s:I}", "numero",
+							       indicators_summary_numero(t->set, f),
+							       "dias", (json_int_t)dias));
 	else if (t->set->detalle == INDICATORS_DETAIL_REFS)
 		indicators_summary_list_add(&t->filings, f);
 }

@@ -404,7 +404,7 @@ struct store_sla_query {
 /* The members of a stored SLA block kept as columns of the follow-up row (migration 10:
  * store_int.h STORE_SCHEMA_SLA_COLUMNS), borrowed like the row's. */
 struct store_sla_members {
-	const char *reloj;	  /* never NULL when store_sla_row.sla_cols is 1 */
+	const char *reloj; /* never NULL when store_sla_row.sla_cols is 1 */
 	const char *estado;
 	const char *inicio;	  /* NULL */
 	const char *fin;	  /* NULL */

@@ -515,9 +515,8 @@ static const char store_migration_10[] =
 /* clang-format on */
 
 const char *const store_schema_migrations[] = {
-    store_migration_1, store_migration_2, store_migration_3, store_migration_4,
-    store_migration_5, store_migration_6, store_migration_7, store_migration_8,
-    store_migration_9, store_migration_10,
+    store_migration_1, store_migration_2, store_migration_3, store_migration_4, store_migration_5,
+    store_migration_6, store_migration_7, store_migration_8, store_migration_9, store_migration_10,
 };
 
 const int store_schema_count =

@@ -723,9 +723,8 @@ static void store_sla_where(struct buf *b, const struct store_sla_query *q)
 		buf_puts(b, " AND r.id IN (SELECT id FROM radicado WHERE 1");
 		store_sla_range(b, q, "fecha_radicacion");
 		if (q->mas_abiertos)
-			buf_puts(b,
-				 " UNION ALL SELECT radicado_id FROM seguimiento WHERE estado IN"
-				 " ('repartido', 'en_revision', 'devuelto')");
+			buf_puts(b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE estado IN"
+				    " ('repartido', 'en_revision', 'devuelto')");
 		if (q->actividad) {
 			buf_puts(b, " UNION ALL SELECT radicado_id FROM gestion WHERE 1");
 			store_sla_range(b, q, "fecha");
@@ -788,11 +787,12 @@ static char *store_sla_sql(const void *arg)
 	/* The indicators read the block's members from their columns (migration 10), its text
 	 * only when those are empty. */
 	if (q->sla_now != NULL && q->solo_cifras)
-		buf_puts(&b, ", CASE WHEN " STORE_SLA_SERVES " AND s.sla_reloj IS NULL THEN s.sla END,"
-			     " " STORE_SLA_SERVES " AND s.sla_reloj IS NOT NULL, s.sla_reloj,"
-			     " s.sla_estado, s.sla_inicio, s.sla_fin, s.sla_fecha_limite, s.sla_meta,"
-			     " s.sla_devoluciones, coalesce(s.sla_espera, -1), s.sla_rondas,"
-			     " s.sla_correcciones");
+		buf_puts(&b,
+			 ", CASE WHEN " STORE_SLA_SERVES " AND s.sla_reloj IS NULL THEN s.sla END,"
+			 " " STORE_SLA_SERVES " AND s.sla_reloj IS NOT NULL, s.sla_reloj,"
+			 " s.sla_estado, s.sla_inicio, s.sla_fin, s.sla_fecha_limite, s.sla_meta,"
+			 " s.sla_devoluciones, coalesce(s.sla_espera, -1), s.sla_rondas,"
+			 " s.sla_correcciones");
 	else
 		buf_puts(&b, q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END"
 						: ", NULL");
@@ -826,7 +826,6 @@ static char *store_sla_gestiones_sql(const void *arg)
 	buf_puts(&b, " ORDER BY g.radicado_id, g.fecha, g.id");
 	return buf_steal(&b);
 }
-
 
 static const char *store_sla_text_or_null(sqlite3_stmt *st, int col)
 {
@@ -967,9 +966,9 @@ static int store_sla_bind(struct store *s, sqlite3_stmt *st, const struct store_
 static int store_sla_gestiones_read(struct store *s, const struct store_sla_query *q, int shape,
 				    struct store_sla_gestiones *g)
 {
-	sqlite3_stmt *st =
-	    store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape | STORE_SLA_GESTIONES_SHAPE,
-			     store_sla_gestiones_sql, q, "no se pudo preparar la consulta de plazos");
+	sqlite3_stmt *st = store_stmt_shape(
+	    s, STORE_STMT_SLA_ROWS, shape | STORE_SLA_GESTIONES_SHAPE, store_sla_gestiones_sql, q,
+	    "no se pudo preparar la consulta de plazos");
 
 	if (st == NULL || store_sla_bind(s, st, q, NULL) < 0)
 		return -1;

@@ -1232,18 +1232,17 @@ static void test_stored_members_migrate(void **state)
 	test_eight_answers(s, &cfg, cal, before);
 	store_close(s);
 	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of step 10) */
-	test_exec_sql("m9.db",
-		      "ALTER TABLE seguimiento DROP COLUMN sla_reloj;"
-		      "ALTER TABLE seguimiento DROP COLUMN sla_meta;"
-		      "ALTER TABLE seguimiento DROP COLUMN sla_inicio;"
-		      "ALTER TABLE seguimiento DROP COLUMN sla_fin;"
-		      "ALTER TABLE seguimiento DROP COLUMN sla_devoluciones;"
-		      "ALTER TABLE seguimiento DROP COLUMN sla_espera;"
-		      "ALTER TABLE seguimiento DROP COLUMN sla_rondas;"
-		      "ALTER TABLE seguimiento DROP COLUMN sla_correcciones;"
-		      "DROP INDEX gestion_radicado;"
-		      "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha);"
-		      "PRAGMA user_version = 9;");
+	test_exec_sql("m9.db", "ALTER TABLE seguimiento DROP COLUMN sla_reloj;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_meta;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_inicio;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_fin;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_devoluciones;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_espera;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_rondas;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_correcciones;"
+			       "DROP INDEX gestion_radicado;"
+			       "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha);"
+			       "PRAGMA user_version = 9;");
 	snprintf(path, sizeof(path), "%s/m9.db", test_dir);
 	s = store_open(path, err, sizeof(err));
 	if (s == NULL)
@@ -1255,25 +1254,27 @@ static void test_stored_members_migrate(void **state)
 	assert_true(test_sql_long("m9.db", "SELECT count(*) FROM seguimiento WHERE sla IS NOT NULL"
 					   " AND sla_reloj IS NOT NULL") > 5);
 	assert_int_equal(
-	    test_sql_long("m9.db",
-			  "SELECT count(*) FROM seguimiento WHERE sla IS NOT NULL AND NOT ("
-			  "sla_reloj IS json_extract(sla, '$.reloj') AND sla_meta IS"
-			  " json_extract(sla, '$.meta') AND sla_inicio IS json_extract(sla, '$.inicio')"
-			  " AND sla_fin IS json_extract(sla, '$.fin') AND sla_devoluciones IS"
-			  " json_extract(sla, '$.devoluciones') AND sla_espera IS"
-			  " json_extract(sla, '$.dias_en_espera') AND (json_array_length(sla,"
-			  " '$.rondas') = 0) = (sla_rondas = '') AND (json_array_length(sla,"
-			  " '$.correcciones') = 0) = (sla_correcciones = ''))"),
+	    test_sql_long(
+		"m9.db",
+		"SELECT count(*) FROM seguimiento WHERE sla IS NOT NULL AND NOT ("
+		"sla_reloj IS json_extract(sla, '$.reloj') AND sla_meta IS"
+		" json_extract(sla, '$.meta') AND sla_inicio IS json_extract(sla, '$.inicio')"
+		" AND sla_fin IS json_extract(sla, '$.fin') AND sla_devoluciones IS"
+		" json_extract(sla, '$.devoluciones') AND sla_espera IS"
+		" json_extract(sla, '$.dias_en_espera') AND (json_array_length(sla,"
+		" '$.rondas') = 0) = (sla_rondas = '') AND (json_array_length(sla,"
+		" '$.correcciones') = 0) = (sla_correcciones = ''))"),
 	    0);
 	/* a block with two rounds and a correction, as the columns hold it */
 	assert_true(
-	    test_sql_long("m9.db",
-			  "SELECT count(*) FROM seguimiento WHERE json_array_length(sla, '$.rondas') > 1"
-			  " AND json_array_length(sla, '$.correcciones') > 0 AND sla_rondas ="
-			  " (SELECT group_concat(json_extract(value, '$.inicio') || '|' ||"
-			  " json_extract(value, '$.fin') || '|' || json_extract(value, '$.termina') ||"
-			  " '|' || json_extract(value, '$.dias'), ';') FROM json_each(sla, '$.rondas'))"
-			  " AND sla_correcciones LIKE '%|%|%|1'") > 0);
+	    test_sql_long(
+		"m9.db",
+		"SELECT count(*) FROM seguimiento WHERE json_array_length(sla, '$.rondas') > 1"
+		" AND json_array_length(sla, '$.correcciones') > 0 AND sla_rondas ="
+		" (SELECT group_concat(json_extract(value, '$.inicio') || '|' ||"
+		" json_extract(value, '$.fin') || '|' || json_extract(value, '$.termina') ||"
+		" '|' || json_extract(value, '$.dias'), ';') FROM json_each(sla, '$.rondas'))"
+		" AND sla_correcciones LIKE '%|%|%|1'") > 0);
 	test_eight_answers(s, &cfg, cal, after);
 	for (int k = 0; k < 8; k++) {
 		assert_true(json_equal(before[k], after[k]));
