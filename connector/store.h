@@ -394,7 +394,10 @@ struct store_sla_query {
 	 * fecha_reparto or fecha_conclusion, on a day in it), whatever their filing date. */
 	int actividad;
 	int con_gestiones; /* fill store_sla_row.gestiones */
-	int solo_cifras;   /* what the indicators read: notas and hitos (the export's) read "[]" */
+	/* What the indicators read: the export's own columns read "" ("[]" notas and hitos,
+	 * NULL fecha_rp and the other legalization dates and fecha_suscripcion, 0 valor and
+	 * publicado_secop), the stored block's members come in sla_members. */
+	int solo_cifras;
 	/* An instant (ISO 8601): the stored SLA blocks of its day serve (store_sla_row.sla;
 	 * eventos reads "" for those rows), the stale ones worked out first where the
 	 * connection can; NULL: no stored block, eventos always. */
