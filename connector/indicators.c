@@ -140,6 +140,109 @@ static const struct {
 #define INDICATORS_NTEXTS (sizeof(indicators_texts) / sizeof(indicators_texts[0]))
 #define INDICATORS_NFIGURE_TEXTS 10
 
+/* The texts of a set's filings: copied into chunks freed all at once, and those of the
+ * fields with few values (tipo, modalidad, estado, lawyer, area) kept once each, so a load of
+ * 100,000 filings does not make a million allocations. */
+#define INDICATORS_TEXT_CHUNK 65536 /* bytes of a chunk */
+#define INDICATORS_TEXT_SHARED 64   /* distinct values kept once a field; then copied */
+struct indicators_text_chunk {
+	struct indicators_text_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+struct indicators_texts {
+	struct indicators_text_chunk *chunks;
+	struct indicators_text_shared {
+		const char *v[INDICATORS_TEXT_SHARED];
+		size_t n;
+		size_t last; /* the last one found: rows of a field often repeat it */
+	} shared[INDICATORS_NTEXTS];
+};
+
+/* 1 for the fields of indicators_texts whose values repeat across filings. */
+static int indicators_text_repeats(size_t row_offset)
+{
+	static const size_t repeats[] = {
+	    offsetof(struct store_sla_row, dependencia_origen),
+	    offsetof(struct store_sla_row, dependencia_origen_nombre),
+	    offsetof(struct store_sla_row, tipo_tramite),
+	    offsetof(struct store_sla_row, modalidad),
+	    offsetof(struct store_sla_row, abogado),
+	    offsetof(struct store_sla_row, estado),
+	    offsetof(struct store_sla_row, estado_ds),
+	    offsetof(struct store_sla_row, novedad),
+	    offsetof(struct store_sla_row, tipo_gestion),
+	};
+
+	for (size_t i = 0; i < sizeof(repeats) / sizeof(repeats[0]); i++) {
+		if (repeats[i] == row_offset)
+			return 1;
+	}
+	return 0;
+}
+
+/* A copy of v owned by t (NULL stays NULL). */
+static char *indicators_text_copy(struct indicators_texts *t, const char *v)
+{
+	struct indicators_text_chunk *c = t->chunks;
+	size_t len;
+
+	if (v == NULL)
+		return NULL;
+	len = strlen(v) + 1;
+	if (c == NULL || c->cap - c->used < len) {
+		size_t cap = len > INDICATORS_TEXT_CHUNK ? len : INDICATORS_TEXT_CHUNK;
+
+		c = xmalloc(sizeof(*c) + cap);
+		c->next = t->chunks;
+		c->used = 0;
+		c->cap = cap;
+		t->chunks = c;
+	}
+	memcpy(c->data + c->used, v, len);
+	c->used += len;
+	return c->data + c->used - len;
+}
+
+/* Text i of indicators_texts for a filing: the kept copy of a repeating value, else a new
+ * copy. Owned by t. */
+static char *indicators_text_of_row(struct indicators_texts *t, size_t i, const char *v)
+{
+	struct indicators_text_shared *sh = &t->shared[i];
+	char *copy;
+
+	if (v == NULL || !indicators_text_repeats(indicators_texts[i].row))
+		return indicators_text_copy(t, v);
+	if (sh->n > 0 && strcmp(sh->v[sh->last], v) == 0)
+		return (char *)sh->v[sh->last];
+	for (size_t k = 0; k < sh->n; k++) {
+		if (strcmp(sh->v[k], v) == 0) {
+			sh->last = k;
+			return (char *)sh->v[k];
+		}
+	}
+	copy = indicators_text_copy(t, v);
+	if (sh->n < INDICATORS_TEXT_SHARED) {
+		sh->last = sh->n;
+		sh->v[sh->n++] = copy;
+	}
+	return copy;
+}
+
+static void indicators_texts_free(struct indicators_texts *t)
+{
+	struct indicators_text_chunk *c;
+
+	if (t == NULL)
+		return;
+	while (t->chunks != NULL) {
+		c = t->chunks;
+		t->chunks = c->next;
+		free(c);
+	}
+	free(t);
+}
+
 static char **indicators_text_of(struct indicators_filing *f, size_t i)
 {
 	return (char **)(void *)((char *)f + indicators_texts[i].filing);
@@ -154,12 +257,18 @@ struct indicators_load_ctx {
 };
 
 /* The SLA block of a filing at now: the one place every reader of the clocks gets it from.
- * The follow-up row's stored block when the store gave one (of now's day), else worked out
- * from the row's gestiones (r->eventos). */
+ * The follow-up row's stored block when the store gave one (of now's day): from its members'
+ * columns (the figures' load), else from its text; else worked out from the row's gestiones
+ * (r->eventos). */
 static void indicators_filing_sla(const struct config *cfg, const struct calendar *cal,
 				  const struct store_sla_row *r, const char *now,
 				  struct indicators_sla *sla)
 {
+	if (r->sla_cols) {
+		if (indicators_sla_from_members(&r->sla_members, sla) == 0)
+			return;
+		indicators_sla_free(sla);
+	}
 	if (r->sla != NULL) {
 		if (indicators_sla_from_text(r->sla, sla) == 0)
 			return;
@@ -183,8 +292,10 @@ static int indicators_load_row(const struct store_sla_row *r, void *arg)
 	memset(f, 0, sizeof(*f));
 	f->radicado_id = r->radicado_id;
 	for (size_t i = 0; i < ctx->ntexts; i++)
-		*indicators_text_of(f, i) = xstrdup(*(
-		    const char *const *)(const void *)((const char *)r + indicators_texts[i].row));
+		*indicators_text_of(f, i) = indicators_text_of_row(
+		    set->texts, i,
+		    *(const char *const *)(const void *)((const char *)r +
+							 indicators_texts[i].row));
 	f->abogado_id = r->abogado_id;
 	f->concluido_satisfactorio = r->concluido_satisfactorio;
 	f->valor = r->valor;
@@ -235,6 +346,7 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 	enum indicators_rc rc;
 
 	indicators_set_init(set);
+	set->texts = xcalloc(1, sizeof(*set->texts));
 	rc = indicators_check_period(desde, hasta, err, errlen);
 	if (rc != INDICATORS_OK)
 		return rc;
@@ -305,12 +417,11 @@ enum indicators_rc indicators_load_base(struct store *s, const struct config *cf
 				  err, errlen);
 }
 
+/* The texts are the set's (indicators_texts_free). */
 static void indicators_filing_free(struct indicators_filing *f)
 {
-	for (size_t i = 0; i < INDICATORS_NTEXTS; i++) {
-		free(*indicators_text_of(f, i));
+	for (size_t i = 0; i < INDICATORS_NTEXTS; i++)
 		*indicators_text_of(f, i) = NULL;
-	}
 	indicators_sla_free(&f->sla);
 }
 
@@ -320,8 +431,14 @@ void indicators_set_free(struct indicators_set *set)
 		return;
 	for (size_t i = 0; i < set->n; i++)
 		indicators_filing_free(&set->v[i]);
+	if (set->numeros != NULL) {
+		for (size_t i = 0; i < set->n; i++)
+			json_decref(set->numeros[i]);
+	}
+	free(set->numeros);
 	free(set->v);
 	free(set->usuarios);
+	indicators_texts_free(set->texts);
 	indicators_set_init(set);
 }
 
@@ -376,6 +493,8 @@ enum indicators_rc indicators_build_detail(struct store *s, const struct config 
 	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, 0, &set, err, errlen);
 	if (rc == INDICATORS_OK) {
 		set.detalle = detail == INDICATORS_DETAIL_REFS ? INDICATORS_DETAIL_FULL : detail;
+		if (set.detalle == INDICATORS_DETAIL_FULL)
+			set.numeros = xcalloc(set.n + 1, sizeof(*set.numeros));
 		*out = indicators_summary_json(&set, cfg);
 	}
 	indicators_set_free(&set);

@@ -83,8 +83,9 @@ enum indicators_detail {
 #define INDICATORS_PAGE_SIZE_MAX 200   /* ... and its bound */
 #define INDICATORS_FIGURE_PATH_MAX 512 /* bytes of a cifra path */
 
-/* One filing as the indicators and the export read it: owned copies of the store row (the
- * indicators' own load copies only the texts the figures read; the others stay NULL). */
+/* One filing as the indicators and the export read it: copies of the store row's texts, owned
+ * by the set (struct indicators_set.texts; the indicators' own load copies only the texts the
+ * figures read, the others stay NULL). */
 struct indicators_filing {
 	long long radicado_id;
 	char *numero;
@@ -141,6 +142,10 @@ struct indicators_set {
 	enum indicators_base base;
 	enum indicators_detail detalle; /* of indicators_summary_json; FULL unless set */
 	struct indicators_refs *refs;	/* INDICATORS_DETAIL_REFS: where the lists go */
+	struct indicators_texts *texts; /* owns every text of v (indicators.c) */
+	/* With INDICATORS_DETAIL_FULL: numeros[i] is v[i]'s numero as one JSON string that every
+	 * list naming the filing shares (a reference each, not a copy); NULL until made. */
+	json_t **numeros;
 };
 
 /* The filings behind each figure of an INDICATORS_DETAIL_REFS answer (borrowed from the

@@ -617,3 +617,98 @@ int indicators_sla_from_text(const char *text, struct indicators_sla *out)
 {
 	return indicators_sla_from_json(text, out);
 }
+
+/* The text of v (NULL: "") into dst. */
+static void indicators_sla_copy_text(const char *v, char *dst, size_t len)
+{
+	strlcpy_s(dst, v != NULL ? v : "", len);
+}
+
+/* The '|'-separated fields of one item of a members' list (store.h struct
+ * store_sla_members): INDICATORS_SLA_FIELDS of them into f (each a copy cut to fit, "" past
+ * the last). Returns where the next item starts. */
+#define INDICATORS_SLA_FIELDS 4
+static const char *indicators_sla_item(const char *p,
+				       char f[INDICATORS_SLA_FIELDS][INDICATORS_ISO_LEN])
+{
+	for (int k = 0; k < INDICATORS_SLA_FIELDS; k++) {
+		size_t len = strcspn(p, "|;");
+
+		size_t keep = len < INDICATORS_ISO_LEN ? len : INDICATORS_ISO_LEN - 1;
+
+		memcpy(f[k], p, keep);
+		f[k][keep] = '\0';
+		p += len;
+		if (*p == '|')
+			p++;
+	}
+	p += strcspn(p, ";");
+	return *p == ';' ? p + 1 : p;
+}
+
+/* How many items a members' list holds. */
+static size_t indicators_sla_items(const char *p)
+{
+	size_t n = 0;
+
+	if (p == NULL || *p == '\0')
+		return 0;
+	for (n = 1; *p != '\0'; p++)
+		n += *p == ';';
+	return n;
+}
+
+int indicators_sla_from_members(const struct store_sla_members *m, struct indicators_sla *out)
+{
+	int c = m->reloj != NULL ? indicators_sla_name_of(m->reloj, indicators_sla_clock_at,
+							  INDICATORS_CLOCK_DETENIDO + 1)
+				 : -1;
+	int e = m->estado != NULL ? indicators_sla_name_of(m->estado, indicators_sla_state_at,
+							   INDICATORS_SLA_VENCIDO + 1)
+				  : -1;
+	char f[INDICATORS_SLA_FIELDS][INDICATORS_ISO_LEN];
+	const char *p;
+	long n;
+
+	memset(out, 0, sizeof(*out));
+	out->en_espera = -1;
+	if (c < 0 || e < 0)
+		return -1;
+	out->meta = (long)m->meta;
+	out->reloj = (enum indicators_clock)c;
+	out->estado = (enum indicators_state)e;
+	indicators_sla_copy_text(m->inicio, out->inicio, sizeof(out->inicio));
+	indicators_sla_copy_text(m->fin, out->fin, sizeof(out->fin));
+	indicators_sla_copy_text(m->fecha_limite, out->fecha_limite, sizeof(out->fecha_limite));
+	out->devoluciones = (long)m->devoluciones;
+	out->en_espera = (long)m->espera;
+	out->n_rondas = indicators_sla_items(m->rondas);
+	out->rondas = out->n_rondas > 0 ? xcalloc(out->n_rondas, sizeof(*out->rondas)) : NULL;
+	p = m->rondas;
+	for (size_t i = 0; i < out->n_rondas; i++) {
+		struct indicators_round *r = &out->rondas[i];
+
+		p = indicators_sla_item(p, f);
+		strlcpy_s(r->inicio, f[0], sizeof(r->inicio));
+		strlcpy_s(r->fin, f[1], sizeof(r->fin));
+		r->termina = indicators_sla_end_name(f[2][0] != '\0' ? f[2] : NULL);
+		r->dias = parse_long(f[3], LONG_MIN, LONG_MAX, &n) == 0 ? n : 0;
+		out->usados += r->dias; /* as indicators_sla_from_json: the sum of the rounds */
+	}
+	out->n_correcciones = indicators_sla_items(m->correcciones);
+	out->correcciones = out->n_correcciones > 0
+				? xcalloc(out->n_correcciones, sizeof(*out->correcciones))
+				: NULL;
+	p = m->correcciones;
+	for (size_t i = 0; i < out->n_correcciones; i++) {
+		struct indicators_correction *co = &out->correcciones[i];
+
+		p = indicators_sla_item(p, f);
+		strlcpy_s(co->devolucion, f[0], sizeof(co->devolucion));
+		strlcpy_s(co->reingreso, f[1], sizeof(co->reingreso));
+		co->dias = parse_long(f[2], LONG_MIN, LONG_MAX, &n) == 0 ? n : 0;
+		co->cerrada = strcmp(f[3], "1") == 0;
+	}
+	out->restantes = out->reloj == INDICATORS_CLOCK_NO_APLICA ? 0 : out->meta - out->usados;
+	return 0;
+}

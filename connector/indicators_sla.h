@@ -111,6 +111,11 @@ void indicators_sla_free(struct indicators_sla *sla);
  * row): the same clock, arrays allocated as indicators_sla_compute does. Returns 0, or -1
  * when text is not such a block (out is then empty but still safe to free). */
 int indicators_sla_from_text(const char *text, struct indicators_sla *out);
+/* Reads into out the clock a stored block's members give (store_sla_row.sla_members: the
+ * columns written with the block): the same clock indicators_sla_from_text gives of that
+ * block, arrays allocated as indicators_sla_compute does. Returns 0, or -1 for an unknown
+ * reloj or estado (out is then empty but still safe to free). */
+int indicators_sla_from_members(const struct store_sla_members *m, struct indicators_sla *out);
 /* Returns a new JSON object: meta, reloj, estado, inicio, fin, dias_usados, dias_restantes,
  * fecha_limite, devoluciones, dias_en_espera, rondas, correcciones (nulls where unknown;
  * dias_en_espera is null unless the filing waits unassigned). */

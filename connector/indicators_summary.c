@@ -57,12 +57,27 @@ static void indicators_summary_list_free(struct indicators_summary_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static json_t *indicators_summary_numeros(const struct indicators_summary_list *l)
+/* f's numero as a JSON string: a new reference to the one the set keeps for it
+ * (set->numeros), or a new string when it keeps none. */
+static json_t *indicators_summary_numero(const struct indicators_set *set,
+					 const struct indicators_filing *f)
+{
+	size_t i = (size_t)(f - set->v);
+
+	if (set->numeros == NULL || i >= set->n)
+		return json_string(f->numero);
+	if (set->numeros[i] == NULL)
+		set->numeros[i] = json_string(f->numero);
+	return json_incref(set->numeros[i]);
+}
+
+static json_t *indicators_summary_numeros(const struct indicators_set *set,
+					  const struct indicators_summary_list *l)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, json_string(l->v[i]->numero));
+		json_array_append_new(a, indicators_summary_numero(set, l->v[i]));
 	return a;
 }
 
@@ -91,7 +106,7 @@ static json_t *indicators_summary_figure_json(const struct indicators_set *set, 
 	json_t *o = json_pack("{s:I}", "n", (json_int_t)n);
 
 	if (set->detalle == INDICATORS_DETAIL_FULL)
-		json_object_set_new(o, "radicados", indicators_summary_numeros(l));
+		json_object_set_new(o, "radicados", indicators_summary_numeros(set, l));
 	else if (set->detalle == INDICATORS_DETAIL_REFS)
 		json_object_set_new(o, "lista",
 				    json_integer((json_int_t)indicators_summary_ref(set, l)));
@@ -155,7 +170,8 @@ static void indicators_summary_times_add(struct indicators_summary_times *t,
 		t->dias = xrealloc(t->dias, (t->n ? t->n * 2 : 1) * sizeof(*t->dias));
 	t->dias[t->n++] = dias;
 	if (t->mediciones != NULL)
-		json_array_append_new(t->mediciones, json_pack("{s:s, s:I}", "numero", f->numero,
+		json_array_append_new(t->mediciones, json_pack("{s:o, s:I}", "numero",
+							       indicators_summary_numero(t->set, f),
 							       "dias", (json_int_t)dias));
 	else if (t->set->detalle == INDICATORS_DETAIL_REFS)
 		indicators_summary_list_add(&t->filings, f);

@@ -397,11 +397,29 @@ struct store_sla_query {
 	 * fecha_reparto or fecha_conclusion, on a day in it), whatever their filing date. */
 	int actividad;
 	int con_gestiones; /* fill store_sla_row.gestiones */
-	int solo_cifras;   /* what the indicators read: notas and hitos (the export's) read "[]" */
+	/* What the indicators read: the export's own columns read "" ("[]" notas and hitos,
+	 * NULL fecha_rp and the other legalization dates and fecha_suscripcion, 0 valor and
+	 * publicado_secop), the stored block's members come in sla_members. */
+	int solo_cifras;
 	/* An instant (ISO 8601): the stored SLA blocks of its day serve (store_sla_row.sla;
 	 * eventos reads "" for those rows), the stale ones worked out first where the
 	 * connection can; NULL: no stored block, eventos always. */
 	const char *sla_now;
+};
+
+/* The members of a stored SLA block kept as columns of the follow-up row (migration 10:
+ * store_int.h STORE_SCHEMA_SLA_COLUMNS), borrowed like the row's. */
+struct store_sla_members {
+	const char *reloj; /* never NULL when store_sla_row.sla_cols is 1 */
+	const char *estado;
+	const char *inicio;	  /* NULL */
+	const char *fin;	  /* NULL */
+	const char *fecha_limite; /* NULL */
+	long long meta;
+	long long devoluciones;
+	long long espera;	  /* dias_en_espera; -1 for null */
+	const char *rondas;	  /* "inicio|fin|termina|dias;..." ("" when none) */
+	const char *correcciones; /* "devolucion|reingreso|dias|cerrada;..." ("" when none) */
 };
 
 /* One filing with its follow-up, as indicators.c and export.c need it. Every pointer is
@@ -453,6 +471,10 @@ struct store_sla_row {
 	/* With sla_now: the follow-up row's stored SLA block when it is of that day (or of no
 	 * day: a stopped clock), else NULL. */
 	const char *sla;
+	/* With sla_now and solo_cifras: 1 when the stored block of that day serves and its
+	 * members are in sla_members (sla is then NULL: the members hold it all). */
+	int sla_cols;
+	struct store_sla_members sla_members;
 	/* The devolucion, reingreso and conclusion gestiones as a JSON array of
 	 * [tipo, fecha, texto] in (fecha, id) order; "[]" when none. */
 	const char *hitos;

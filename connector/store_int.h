@@ -13,6 +13,8 @@
 #define STORE_LIST_SHAPES 24 /* list shapes (filters present, order) cached per connection */
 /* store_sla_rows' query shapes: one bit for each of its eight optional filters. */
 #define STORE_SLA_SHAPES (1 << 9)
+/* The key of the gestiones' statement of a shape (store_views.c): the shape's and this bit. */
+#define STORE_SLA_GESTIONES_SHAPE (1 << 9)
 #define STORE_PREPARE_ERROR "no se pudo preparar una consulta"
 #define STORE_SLA_DAY_LEN 11 /* AAAA-MM-DD and its NUL */
 
@@ -21,6 +23,32 @@
  * PRAGMA user_version = N. */
 extern const char *const store_schema_migrations[];
 extern const int store_schema_count;
+
+/* sla_reloj, sla_meta, sla_inicio, sla_fin, sla_devoluciones, sla_espera: the stored block's
+ * members reloj, meta, inicio, fin, devoluciones and dias_en_espera (NULL when null);
+ * sla_rondas: its rounds as "inicio|fin|termina|dias" joined by ';' in order ('' when none;
+ * a null member is ''); sla_correcciones: its corrections as
+ * "devolucion|reingreso|dias|cerrada" (cerrada 1 or 0) the same way. Every member is an ISO
+ * instant, a number or a fixed name: none holds a '|' or a ';'. Written with sla from the
+ * same text (store_sla.c; the migration from the stored blocks), so the indicators read a
+ * filing's clock from columns instead of parsing the block (indicators_sla.c). */
+#define STORE_SCHEMA_SLA_COLUMNS(text)                                                             \
+	"sla_reloj = json_extract(" text ", '$.reloj'),"                                           \
+	" sla_meta = json_extract(" text ", '$.meta'),"                                            \
+	" sla_inicio = json_extract(" text ", '$.inicio'),"                                        \
+	" sla_fin = json_extract(" text ", '$.fin'),"                                              \
+	" sla_devoluciones = json_extract(" text ", '$.devoluciones'),"                            \
+	" sla_espera = json_extract(" text ", '$.dias_en_espera'),"                                \
+	" sla_rondas = coalesce((SELECT group_concat(coalesce(json_extract(e.value,"               \
+	" '$.inicio'), '') || '|' || coalesce(json_extract(e.value, '$.fin'), '') || '|' ||"       \
+	" coalesce(json_extract(e.value, '$.termina'), '') || '|' ||"                              \
+	" coalesce(json_extract(e.value, '$.dias'), 0), ';') FROM json_each(" text ","             \
+	" '$.rondas') e), ''),"                                                                    \
+	" sla_correcciones = coalesce((SELECT group_concat(coalesce(json_extract(e.value,"         \
+	" '$.devolucion'), '') || '|' || coalesce(json_extract(e.value, '$.reingreso'), '')"       \
+	" || '|' || coalesce(json_extract(e.value, '$.dias'), 0) || '|' ||"                        \
+	" coalesce(json_extract(e.value, '$.cerrada'), 0), ';') FROM json_each(" text ","          \
+	" '$.correcciones') e), '')"
 
 /* Every statement a connection keeps, one range per file; each file holds the SQL of its
  * range in a table indexed by these ids. A statement has one slot in the cache, or one per

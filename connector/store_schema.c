@@ -495,6 +495,26 @@ static const char store_migration_9[] =
     STORE_SCHEMA_FILA_SET("1");
 /* clang-format on */
 
+/* --- the stored SLA block's members the indicators count by (issue 14): step 10 --- */
+/* The columns: STORE_SCHEMA_SLA_COLUMNS (store_int.h). */
+/* clang-format off */
+static const char store_migration_10[] =
+    "ALTER TABLE seguimiento ADD COLUMN sla_reloj TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_meta INTEGER;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_inicio TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_fin TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_devoluciones INTEGER;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_espera INTEGER;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_rondas TEXT;"
+    "ALTER TABLE seguimiento ADD COLUMN sla_correcciones TEXT;"
+    "UPDATE seguimiento SET " STORE_SCHEMA_SLA_COLUMNS("sla") " WHERE sla IS NOT NULL;"
+    /* A filing's gestiones in (fecha, id) order with their tipo, from the index alone: the
+     * indicators' per-filing lists (store_views.c store_sla_sql) read no gestion row. */
+    "DROP INDEX gestion_radicado;"
+    "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha, id, tipo);";
+/* clang-format on */
+
+
 /* Row t's filing day in seguimiento_conteo_dia (the first ten characters of its date, which
  * the list's desde/hasta compare against), and the statements that count it in and out. */
 #define STORE_SCHEMA_DAY(t) "substr(" t "fecha_radicacion, 1, 10)"
@@ -513,7 +533,7 @@ static const char store_migration_9[] =
  * keep, in the orders the Bandeja asks them in (the SLA one with the row id, which breaks
  * the date's ties, and estado, so that counting it under a date range reads the index
  * alone). */
-static const char store_migration_10[] =
+static const char store_migration_11[] =
     "CREATE TABLE seguimiento_conteo_dia ("
     " dia TEXT PRIMARY KEY,"
     " n INTEGER NOT NULL"
@@ -539,9 +559,9 @@ static const char store_migration_10[] =
 /* clang-format on */
 
 const char *const store_schema_migrations[] = {
-    store_migration_1, store_migration_2, store_migration_3, store_migration_4,
-    store_migration_5, store_migration_6, store_migration_7, store_migration_8,
-    store_migration_9, store_migration_10,
+    store_migration_1, store_migration_2,  store_migration_3, store_migration_4,
+    store_migration_5, store_migration_6,  store_migration_7, store_migration_8,
+    store_migration_9, store_migration_10, store_migration_11,
 };
 
 const int store_schema_count =

@@ -109,7 +109,7 @@ static const struct {
 #define STORE_VIEWS_HASTA 4
 #define STORE_VIEWS_OPEN "s.estado IN ('repartido', 'en_revision', 'devuelto')"
 /* Filters 6 and 8 (abiertos, legalización) have no parameter: their presence shapes the
- * SQL, and their text is the one of the partial indexes that serve them (migration 10).
+ * SQL, and their text is the one of the partial indexes that serve them (migration 11).
  * counted: the condition on the counters (aliased s: seguimiento_conteo, or under a date
  * range seguimiento_conteo_dia, which counts by nothing else) for a count from them, NULL
  * for a filter they do not count by. */
@@ -381,7 +381,7 @@ static char *store_views_list_sql(const void *arg)
 
 	buf_init(&where);
 	buf_init(&sql);
-	/* A count by the counters' dimensions only reads them (migrations 9 and 10). */
+	/* A count by the counters' dimensions only reads them (migrations 9 and 11). */
 	if (sh->page == 0 && store_views_counted(sh->q, sh->w, &where)) {
 		buf_printf(&sql, "SELECT coalesce(sum(n), 0) FROM %s s%s",
 			   store_views_dated(sh->q) ? "seguimiento_conteo_dia" : "seguimiento_conteo",
@@ -1091,6 +1091,37 @@ static void store_sla_range(struct buf *b, const struct store_sla_query *q, cons
 /* The stored block serves for day ?4 (store_sla.c: a stopped clock is kept for 9999-12-31). */
 #define STORE_SLA_SERVES "(s.sla_dia = '9999-12-31' OR s.sla_dia = ?4)"
 
+/* Appends the conditions on r (radicado) of the filings q selects. */
+static void store_sla_where(struct buf *b, const struct store_sla_query *q)
+{
+	int ranged = q->desde != NULL || q->hasta_excl != NULL;
+
+	if (ranged) {
+		/* The ids each condition finds by its own index (or one pass), joined: an OR of
+		 * them would test every filing (an EXISTS on its gestiones each). */
+		buf_puts(b, " AND r.id IN (SELECT id FROM radicado WHERE 1");
+		store_sla_range(b, q, "fecha_radicacion");
+		if (q->mas_abiertos)
+			buf_puts(b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE estado IN"
+				    " ('repartido', 'en_revision', 'devuelto')");
+		if (q->actividad) {
+			buf_puts(b, " UNION ALL SELECT radicado_id FROM gestion WHERE 1");
+			store_sla_range(b, q, "fecha");
+			buf_puts(b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE (1");
+			store_sla_range(b, q, "fecha_reparto");
+			buf_puts(b, ") OR (1");
+			store_sla_range(b, q, "fecha_conclusion");
+			buf_puts(b, ")");
+		}
+		buf_puts(b, ")");
+	}
+	if (q->numero != NULL)
+		buf_puts(b, " AND r.numero = ?3");
+	if (q->solo_abiertos) /* by seguimiento_estado, not a walk of every filing by date */
+		buf_puts(b, " AND r.id IN (SELECT radicado_id FROM seguimiento WHERE estado IN"
+			    " ('repartido', 'en_revision', 'devuelto'))");
+}
+
 /* The SQL of a query shape (arg: the struct store_sla_query). Returns a new string. */
 static char *store_sla_sql(const void *arg)
 {
@@ -1105,11 +1136,16 @@ static char *store_sla_sql(const void *arg)
 		  * it; the indicators group those as «Externos (ventanilla)». */
 		 "SELECT r.id, r.numero, r.fecha_radicacion, r.asunto,"
 		 " CASE r.tipo_radicado WHEN 'entrada' THEN '' ELSE r.dependencia_origen END,"
-		 " r.dependencia_origen_nombre, r.estado_ds, s.tipo_tramite, s.modalidad,"
-		 " s.novedad, s.tipo_gestion, s.abogado_id, u.nombre, s.fecha_reparto, s.estado,"
-		 " s.concluido_satisfactorio, s.fecha_conclusion, s.numero_contrato,"
-		 " s.contratista, s.valor, s.fecha_rp, s.fecha_aprobacion_garantias, s.fecha_arl,"
-		 " s.fecha_acta_inicio, s.publicado_secop, s.observaciones, s.devoluciones,");
+		 " r.dependencia_origen_nombre, r.estado_ds, s.tipo_tramite, s.modalidad,");
+	/* The export's own columns: not decoded for the indicators (a fifth of their SQL). */
+	buf_puts(&b, q->solo_cifras ? " '', ''," : " s.novedad, s.tipo_gestion,");
+	buf_puts(&b, " s.abogado_id, u.nombre, s.fecha_reparto, s.estado, s.concluido_satisfactorio,"
+		     " s.fecha_conclusion,");
+	buf_puts(&b, q->solo_cifras ? " '', '', NULL, NULL, NULL, NULL, NULL, 0, '',"
+				    : " s.numero_contrato, s.contratista, s.valor, s.fecha_rp,"
+				      " s.fecha_aprobacion_garantias, s.fecha_arl, s.fecha_acta_inicio,"
+				      " s.publicado_secop, s.observaciones,");
+	buf_puts(&b, " s.devoluciones,");
 	/* The clock's gestiones, unless the stored block of the day serves (CASE evaluates
 	 * the subquery only for the rows it reaches). */
 	if (q->sla_now != NULL)
@@ -1120,7 +1156,7 @@ static char *store_sla_sql(const void *arg)
 	buf_puts(&b, q->sla_now != NULL ? " END," : ",");
 	/* notas and hitos: two more subqueries a filing, for the export only */
 	buf_puts(&b, q->solo_cifras
-			 ? " '[]', s.objeto, s.fecha_suscripcion, s.linea_paa, '[]',"
+			 ? " '[]', '', NULL, '', '[]',"
 			 : " (SELECT json_group_array(json_array(o.fecha, o.texto)) FROM"
 			   " (SELECT g.fecha, g.texto FROM gestion g WHERE g.radicado_id ="
 			   " r.id AND g.tipo = 'observacion' AND g.texto <> '' ORDER BY"
@@ -1130,49 +1166,48 @@ static char *store_sla_sql(const void *arg)
 			   " FROM (SELECT g.tipo, g.fecha, g.texto FROM gestion g WHERE"
 			   " g.radicado_id = r.id AND g.tipo IN " STORE_SLA_MILESTONE_TYPES
 			   " ORDER BY g.fecha, g.id) h),");
-	if (q->con_gestiones) {
-		buf_puts(&b, " (SELECT group_concat(e, ';') FROM (SELECT g.tipo || '|' || g.fecha"
-			     " AS e FROM gestion g WHERE g.radicado_id = r.id");
-		if (q->actividad)
-			store_sla_range(&b, q, "g.fecha");
-		buf_puts(&b, " ORDER BY g.fecha, g.id))");
-	} else {
-		buf_puts(&b, " ''");
-	}
-	buf_puts(&b,
-		 q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END" : ", NULL");
+	/* With con_gestiones they come from one read of their own (store_sla_gestiones_read). */
+	buf_puts(&b, " ''");
+	/* The indicators read the block's members from their columns (migration 10), its text
+	 * only when those are empty. */
+	if (q->sla_now != NULL && q->solo_cifras)
+		buf_puts(&b,
+			 ", CASE WHEN " STORE_SLA_SERVES " AND s.sla_reloj IS NULL THEN s.sla END,"
+			 " " STORE_SLA_SERVES " AND s.sla_reloj IS NOT NULL, s.sla_reloj,"
+			 " s.sla_estado, s.sla_inicio, s.sla_fin, s.sla_fecha_limite, s.sla_meta,"
+			 " s.sla_devoluciones, coalesce(s.sla_espera, -1), s.sla_rondas,"
+			 " s.sla_correcciones");
+	else
+		buf_puts(&b, q->sla_now != NULL ? ", CASE WHEN " STORE_SLA_SERVES " THEN s.sla END"
+						: ", NULL");
 	/* A period walks the filings in date order (radicado_fecha), each looked up in the
 	 * list of ids below: the answer comes in its order, without sorting tens of thousands
 	 * of wide rows (the planner would rather drive from the list and sort). */
 	buf_puts(&b, ranged ? " FROM radicado r INDEXED BY radicado_fecha" : " FROM radicado r");
 	buf_puts(&b, " JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
-	if (ranged) {
-		/* The ids each condition finds by its own index (or one pass), joined: an OR of
-		 * them would test every filing (an EXISTS on its gestiones each). */
-		buf_puts(&b, " AND r.id IN (SELECT id FROM radicado WHERE 1");
-		store_sla_range(&b, q, "fecha_radicacion");
-		if (q->mas_abiertos)
-			buf_puts(&b,
-				 " UNION ALL SELECT radicado_id FROM seguimiento WHERE estado IN"
-				 " ('repartido', 'en_revision', 'devuelto')");
-		if (q->actividad) {
-			buf_puts(&b, " UNION ALL SELECT radicado_id FROM gestion WHERE 1");
-			store_sla_range(&b, q, "fecha");
-			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE (1");
-			store_sla_range(&b, q, "fecha_reparto");
-			buf_puts(&b, ") OR (1");
-			store_sla_range(&b, q, "fecha_conclusion");
-			buf_puts(&b, ")");
-		}
-		buf_puts(&b, ")");
-	}
-	if (q->numero != NULL)
-		buf_puts(&b, " AND r.numero = ?3");
-	if (q->solo_abiertos) /* by seguimiento_estado, not a walk of every filing by date */
-		buf_puts(&b, " AND r.id IN (SELECT radicado_id FROM seguimiento WHERE estado IN"
-			     " ('repartido', 'en_revision', 'devuelto'))");
+	store_sla_where(&b, q);
 	buf_puts(&b, " ORDER BY r.fecha_radicacion, r.numero");
+	return buf_steal(&b);
+}
+
+/* The SQL of the gestiones of a query shape (arg: the struct store_sla_query): every
+ * gestion of the filings the rows' query selects (of the period only under actividad) as
+ * (radicado_id, "tipo|fecha"), by filing and in (fecha, id) order, read from the index
+ * gestion_radicado alone. Returns a new string. */
+static char *store_sla_gestiones_sql(const void *arg)
+{
+	const struct store_sla_query *q = arg;
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "SELECT g.radicado_id, g.tipo || '|' || g.fecha FROM gestion g"
+		     " WHERE g.radicado_id IN (SELECT r.id FROM radicado r WHERE 1");
+	store_sla_where(&b, q);
+	buf_puts(&b, ")");
+	if (q->actividad)
+		store_sla_range(&b, q, "g.fecha");
+	buf_puts(&b, " ORDER BY g.radicado_id, g.fecha, g.id");
 	return buf_steal(&b);
 }
 
@@ -1222,9 +1257,128 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->hitos = store_column_text(st, 32);
 	r->gestiones = store_column_text(st, 33);
 	r->sla = store_sla_text_or_null(st, 34);
+	memset(&r->sla_members, 0, sizeof(r->sla_members));
+	r->sla_cols = sqlite3_column_count(st) > 35 && sqlite3_column_int(st, 35) != 0;
+	if (r->sla_cols) {
+		struct store_sla_members *m = &r->sla_members;
+
+		m->reloj = store_column_text(st, 36);
+		m->estado = store_column_text(st, 37);
+		m->inicio = store_sla_text_or_null(st, 38);
+		m->fin = store_sla_text_or_null(st, 39);
+		m->fecha_limite = store_sla_text_or_null(st, 40);
+		m->meta = sqlite3_column_int64(st, 41);
+		m->devoluciones = sqlite3_column_int64(st, 42);
+		m->espera = sqlite3_column_int64(st, 43);
+		m->rondas = store_column_text(st, 44);
+		m->correcciones = store_column_text(st, 45);
+	}
 }
 
-STORE_EACH_ROW(store_sla, struct store_sla_row, store_sla_read)
+/* The gestiones of the filings of a read (store_sla_gestiones_sql), by filing: id[i]'s
+ * "tipo|fecha;..." text starts at text.data + off[i]; ids ascending. */
+struct store_sla_gestiones {
+	long long *id;
+	size_t *off;
+	size_t n, cap;
+	struct buf text;
+};
+
+static int store_sla_gestion_row(sqlite3_stmt *st, void *arg)
+{
+	struct store_sla_gestiones *g = arg;
+	long long id = sqlite3_column_int64(st, 0);
+	const char *item = store_column_text(st, 1);
+
+	if (g->n > 0 && g->id[g->n - 1] == id) {
+		buf_append(&g->text, ";", 1);
+	} else {
+		if (g->n > 0)
+			buf_append(&g->text, "", 1); /* the previous filing's NUL */
+		if (g->n == g->cap) {
+			g->cap = g->cap ? g->cap * 2 : 256;
+			g->id = xrealloc(g->id, g->cap * sizeof(*g->id));
+			g->off = xrealloc(g->off, g->cap * sizeof(*g->off));
+		}
+		g->id[g->n] = id;
+		g->off[g->n] = g->text.len;
+		g->n++;
+	}
+	buf_puts(&g->text, item);
+	return 0;
+}
+
+/* The gestiones text of filing id ("" when none). */
+static const char *store_sla_gestiones_of(const struct store_sla_gestiones *g, long long id)
+{
+	size_t lo = 0, hi = g->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->n && g->id[lo] == id ? g->text.data + g->off[lo] : "";
+}
+
+static void store_sla_gestiones_free(struct store_sla_gestiones *g)
+{
+	free(g->id);
+	free(g->off);
+	buf_free(&g->text);
+}
+
+/* Binds q's filters to st: desde ?1, hasta_excl ?2, numero ?3, the stored blocks' day ?4
+ * (day NULL: st has none). 0 or -1. */
+static int store_sla_bind(struct store *s, sqlite3_stmt *st, const struct store_sla_query *q,
+			  const char *day)
+{
+	return (q->desde != NULL && store_bind_at(s, st, 1, store_text(q->desde)) < 0) ||
+		       (q->hasta_excl != NULL &&
+			store_bind_at(s, st, 2, store_text(q->hasta_excl)) < 0) ||
+		       (q->numero != NULL && store_bind_at(s, st, 3, store_text(q->numero)) < 0) ||
+		       (day != NULL && store_bind_at(s, st, 4, store_text(day)) < 0)
+		   ? -1
+		   : 0;
+}
+
+/* Reads into g the gestiones of the filings q selects (inside the caller's read
+ * transaction): one pass over gestion_radicado instead of a subquery a filing. 0 or -1. */
+static int store_sla_gestiones_read(struct store *s, const struct store_sla_query *q, int shape,
+				    struct store_sla_gestiones *g)
+{
+	sqlite3_stmt *st = store_stmt_shape(
+	    s, STORE_STMT_SLA_ROWS, shape | STORE_SLA_GESTIONES_SHAPE, store_sla_gestiones_sql, q,
+	    "no se pudo preparar la consulta de plazos");
+
+	if (st == NULL || store_sla_bind(s, st, q, NULL) < 0)
+		return -1;
+	if (store_each(s, st, store_sla_gestion_row, g, "no se pudieron leer las gestiones") < 0)
+		return -1;
+	if (g->n > 0)
+		buf_append(&g->text, "", 1);
+	return 0;
+}
+
+struct store_sla_each {
+	int (*cb)(const struct store_sla_row *r, void *arg);
+	void *arg;
+	const struct store_sla_gestiones *gestiones; /* with con_gestiones, else NULL */
+};
+
+static int store_sla_row(sqlite3_stmt *st, void *arg)
+{
+	const struct store_sla_each *e = arg;
+	struct store_sla_row r;
+
+	store_sla_read(st, &r);
+	if (e->gestiones != NULL)
+		r.gestiones = store_sla_gestiones_of(e->gestiones, r.radicado_id);
+	return e->cb(&r, e->arg);
+}
 
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
@@ -1234,30 +1388,36 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 	    (q->desde != NULL) | (q->hasta_excl != NULL) << 1 | (q->mas_abiertos != 0) << 2 |
 	    (q->numero != NULL) << 3 | (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
 	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8;
-	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
-					    "no se pudo preparar la consulta de plazos");
-	struct store_sla_each e = {cb, arg};
+	struct store_sla_gestiones g;
+	struct store_sla_each e = {cb, arg, NULL};
 	char day[STORE_SLA_DAY_LEN] = "";
+	sqlite3_stmt *st;
 	int rc;
 	int own;
 
-	if (st == NULL)
-		return -1;
 	if (q->sla_now != NULL) {
 		store_sla_fresh(s, q->sla_now);
 		store_sla_day(q->sla_now, day);
 	}
-	if ((q->desde != NULL && store_bind_at(s, st, 1, store_text(q->desde)) < 0) ||
-	    (q->hasta_excl != NULL && store_bind_at(s, st, 2, store_text(q->hasta_excl)) < 0) ||
-	    (q->numero != NULL && store_bind_at(s, st, 3, store_text(q->numero)) < 0) ||
-	    (q->sla_now != NULL && store_bind_at(s, st, 4, store_text(day)) < 0))
+	memset(&g, 0, sizeof(g));
+	buf_init(&g.text);
+	/* One read transaction, so every row and gestion comes from the same snapshot (the
+	 * caller's, when it already holds one). */
+	if (store_read_begin(s, &own) < 0)
 		return -1;
-	/* One read transaction, so every row comes from the same snapshot (the caller's,
-	 * when it already holds one). */
-	if (store_read_begin(s, &own) < 0) {
+	rc = q->con_gestiones ? store_sla_gestiones_read(s, q, shape, &g) : 0;
+	if (q->con_gestiones)
+		e.gestiones = &g;
+	/* prepared after the gestiones' statement: that one's slot cannot take this one's */
+	st = rc == 0 ? store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
+					"no se pudo preparar la consulta de plazos")
+		     : NULL;
+	if (st == NULL || store_sla_bind(s, st, q, q->sla_now != NULL ? day : NULL) < 0) {
 		store_stmt_done(st);
-		return -1;
+		rc = -1;
+	} else {
+		rc = store_each(s, st, store_sla_row, &e, "no se pudieron leer los radicados");
 	}
-	rc = store_each(s, st, store_sla_row, &e, "no se pudieron leer los radicados");
+	store_sla_gestiones_free(&g);
 	return store_txn_end(s, own, rc);
 }

@@ -216,10 +216,13 @@ def db_query(dbpath, sql, *params):
 # What each schema migration added, undone (newest first), so a test can take a database of
 # today's schema back to an older one with its data and watch serve migrate it forward.
 UNDO_MIGRATION = {
-    10: ("DROP TRIGGER seguimiento_conteo_dia_ai", "DROP TRIGGER seguimiento_conteo_dia_ad",
+    11: ("DROP TRIGGER seguimiento_conteo_dia_ai", "DROP TRIGGER seguimiento_conteo_dia_ad",
          "DROP TRIGGER seguimiento_conteo_dia_au", "DROP TABLE seguimiento_conteo_dia",
          "DROP INDEX seguimiento_semaforo", "DROP INDEX seguimiento_abierto_limite",
          "DROP INDEX seguimiento_legalizacion"),
+    10: tuple("ALTER TABLE seguimiento DROP COLUMN sla_%s" % c for c in (
+        "reloj", "meta", "inicio", "fin", "devoluciones", "espera", "rondas", "correcciones")) +
+        ("DROP INDEX gestion_radicado", "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha)"),
     9: ("DROP TRIGGER seguimiento_fila_ai", "DROP TRIGGER seguimiento_fila_au",
         "DROP TRIGGER radicado_fila_au", "DROP TRIGGER usuario_fila_au",
         "DROP TRIGGER usuario_fila_ad", "ALTER TABLE seguimiento DROP COLUMN fila",

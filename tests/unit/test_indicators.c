@@ -1161,6 +1161,138 @@ static void test_stored_blocks(void **state)
 	store_close(s);
 }
 
+/* Runs sql on the test folder's database name (fails on an error). */
+static void test_exec_sql(const char *name, const char *sql)
+{
+	char path[TEST_PATH_LEN];
+	char *msg = NULL;
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/* The first column of the first row of sql on the test folder's database name. */
+static long long test_sql_long(const char *name, const char *sql)
+{
+	char path[TEST_PATH_LEN];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v;
+
+	snprintf(path, sizeof(path), "%s/%s", test_dir, name);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* The indicators of both bases, full and counts-only, for the scenario's month and no
+ * period, at TEST_NOW: 8 answers into out. */
+static void test_eight_answers(struct store *s, const struct config *cfg,
+			       const struct calendar *cal, json_t *out[8])
+{
+	char err[INDICATORS_ERR_LEN] = "";
+
+	for (int k = 0; k < 8; k++)
+		assert_int_equal(indicators_build_detail(
+				     s, cfg, cal, k / 4 ? NULL : "2024-05-01",
+				     k / 4 ? NULL : "2024-05-31",
+				     k % 2 ? INDICATORS_BASE_ACTIVIDAD : INDICATORS_BASE_RADICACION,
+				     k / 2 % 2 ? INDICATORS_DETAIL_COUNTS : INDICATORS_DETAIL_FULL,
+				     TEST_NOW, &out[k], err, sizeof(err)),
+				 INDICATORS_OK);
+}
+
+/* Migration 10 copies the stored blocks' members into their columns (a database of schema
+ * 9 with its blocks), and the indicators read from the columns, or from the text when the
+ * columns are empty, the same figures as before. */
+static void test_stored_members_migrate(void **state)
+{
+	struct store *s = test_scenario("m9.db");
+	struct calendar *cal = test_calendar();
+	struct indicators_sla_ctx ctx;
+	struct config cfg;
+	char path[TEST_PATH_LEN];
+	char err[STORE_ERR_LEN] = "";
+	json_t *before[8], *after[8];
+
+	(void)state;
+	config_defaults(&cfg);
+	ctx.cfg = &cfg;
+	ctx.cal = cal;
+	store_set_sla(s, indicators_sla_text, &ctx);
+	test_eight_answers(s, &cfg, cal, before);
+	store_close(s);
+	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of step 10) */
+	test_exec_sql("m9.db", "ALTER TABLE seguimiento DROP COLUMN sla_reloj;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_meta;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_inicio;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_fin;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_devoluciones;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_espera;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_rondas;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_correcciones;"
+			       "DROP INDEX gestion_radicado;"
+			       "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha);"
+			       "PRAGMA user_version = 9;");
+	snprintf(path, sizeof(path), "%s/m9.db", test_dir);
+	s = store_open(path, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("store_open: %s", err);
+	store_set_sla(s, indicators_sla_text, &ctx);
+	assert_int_equal(test_sql_long("m9.db", "PRAGMA user_version"), store_schema_version());
+	assert_true(store_schema_version() >= 10);
+	/* every stored block's members in their columns */
+	assert_true(test_sql_long("m9.db", "SELECT count(*) FROM seguimiento WHERE sla IS NOT NULL"
+					   " AND sla_reloj IS NOT NULL") > 5);
+	assert_int_equal(
+	    test_sql_long(
+		"m9.db",
+		"SELECT count(*) FROM seguimiento WHERE sla IS NOT NULL AND NOT ("
+		"sla_reloj IS json_extract(sla, '$.reloj') AND sla_meta IS"
+		" json_extract(sla, '$.meta') AND sla_inicio IS json_extract(sla, '$.inicio')"
+		" AND sla_fin IS json_extract(sla, '$.fin') AND sla_devoluciones IS"
+		" json_extract(sla, '$.devoluciones') AND sla_espera IS"
+		" json_extract(sla, '$.dias_en_espera') AND (json_array_length(sla,"
+		" '$.rondas') = 0) = (sla_rondas = '') AND (json_array_length(sla,"
+		" '$.correcciones') = 0) = (sla_correcciones = ''))"),
+	    0);
+	/* a block with two rounds and a correction, as the columns hold it */
+	assert_true(
+	    test_sql_long(
+		"m9.db",
+		"SELECT count(*) FROM seguimiento WHERE json_array_length(sla, '$.rondas') > 1"
+		" AND json_array_length(sla, '$.correcciones') > 0 AND sla_rondas ="
+		" (SELECT group_concat(json_extract(value, '$.inicio') || '|' ||"
+		" json_extract(value, '$.fin') || '|' || json_extract(value, '$.termina') ||"
+		" '|' || json_extract(value, '$.dias'), ';') FROM json_each(sla, '$.rondas'))"
+		" AND sla_correcciones LIKE '%|%|%|1'") > 0);
+	test_eight_answers(s, &cfg, cal, after);
+	for (int k = 0; k < 8; k++) {
+		assert_true(json_equal(before[k], after[k]));
+		json_decref(after[k]);
+	}
+	/* without the members (a block another writer stored): the text serves, same figures */
+	test_exec_sql("m9.db", "UPDATE seguimiento SET sla_reloj = NULL");
+	test_eight_answers(s, &cfg, cal, after);
+	for (int k = 0; k < 8; k++) {
+		assert_true(json_equal(before[k], after[k]));
+		json_decref(after[k]);
+		json_decref(before[k]);
+	}
+	config_free(&cfg);
+	calendar_free(cal);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1177,6 +1309,7 @@ int main(void)
 	    cmocka_unit_test(test_sla_for_and_overdue_ids),
 	    cmocka_unit_test(test_suggest_reparto),
 	    cmocka_unit_test(test_stored_blocks),
+	    cmocka_unit_test(test_stored_members_migrate),
 	    cmocka_unit_test(test_calendar_routes),
 	    cmocka_unit_test(test_status_codes),
 	};
