@@ -404,6 +404,15 @@ static long long test_total(struct store *s, const struct store_list_query *base
 	return total;
 }
 
+/* The list's total of q equals the count sql gives on counters.db. */
+static void test_total_is(struct store *s, const struct store_list_query *q, const char *sql)
+{
+	char *want = test_text("counters.db", sql);
+
+	assert_int_equal(test_total(s, q), atoll(want));
+	free(want);
+}
+
 static void test_counters(void **state)
 {
 	static const char *const estados[] = {"recibido", "repartido", "en_revision",
@@ -476,57 +485,45 @@ static void test_counters(void **state)
 
 		assert_int_equal(store_sla_refresh(s, NULL), 0);
 		q.estado = "devuelto";
-		want = test_text("counters.db",
-				 "SELECT count(*) FROM seguimiento WHERE estado = 'devuelto'");
-		assert_int_equal(test_total(s, &q), atoll(want));
-		free(want);
+		test_total_is(s, &q, "SELECT count(*) FROM seguimiento WHERE estado = 'devuelto'");
 		q.estado = NULL;
 		q.abogado_id = 2;
 		q.abiertos = 1;
-		want =
-		    test_text("counters.db",
+		test_total_is(s, &q,
 			      "SELECT count(*) FROM seguimiento WHERE abogado_id = 2 AND estado IN"
 			      " ('repartido', 'en_revision', 'devuelto')");
-		assert_int_equal(test_total(s, &q), atoll(want));
-		free(want);
 		q.abogado_id = 0;
 		q.semaforo = "vencido";
-		want = test_text("counters.db",
-				 "SELECT count(*) FROM seguimiento WHERE sla_estado = 'vencido' AND"
-				 " estado IN ('repartido', 'en_revision', 'devuelto')");
-		assert_int_equal(test_total(s, &q), atoll(want));
-		free(want);
+		test_total_is(s, &q,
+			      "SELECT count(*) FROM seguimiento WHERE sla_estado = 'vencido' AND"
+			      " estado IN ('repartido', 'en_revision', 'devuelto')");
 		q.semaforo = NULL;
 		q.abiertos = 0;
 		q.legalizacion_pendiente = 1;
 		q.tipo_tramite = "otro";
-		want = test_text(
-		    "counters.db",
+		test_total_is(
+		    s, &q,
 		    "SELECT count(*) FROM seguimiento WHERE tipo_tramite = 'otro' AND"
 		    " coalesce(numero_contrato, '') <> '' AND (fecha_rp IS NULL"
 		    " OR fecha_aprobacion_garantias IS NULL OR fecha_arl IS NULL"
 		    " OR fecha_acta_inicio IS NULL OR coalesce(publicado_secop, 0) <> 1)");
-		assert_int_equal(test_total(s, &q), atoll(want));
-		free(want);
 		q.legalizacion_pendiente = 0;
 		q.tipo_tramite = NULL;
 		/* A date range from the day counters, alone and with other filters; and the
 		 * semáforo counts the list takes with it. */
 		q.desde = "2026-11-04";
 		q.hasta_excl = "2026-11-06";
-		want = test_text("counters.db",
-				 "SELECT count(*) FROM seguimiento WHERE fecha_radicacion >= '2026-11-04'"
-				 " AND fecha_radicacion < '2026-11-06'");
-		assert_int_equal(test_total(s, &q), atoll(want));
-		free(want);
+		test_total_is(
+		    s, &q,
+		    "SELECT count(*) FROM seguimiento WHERE fecha_radicacion >= '2026-11-04'"
+		    " AND fecha_radicacion < '2026-11-06'");
 		q.abiertos = 1;
 		q.abogado_id = 1;
-		want = test_text("counters.db",
-				 "SELECT count(*) FROM seguimiento WHERE fecha_radicacion >= '2026-11-04'"
-				 " AND fecha_radicacion < '2026-11-06' AND abogado_id = 1 AND estado IN"
-				 " ('repartido', 'en_revision', 'devuelto')");
-		assert_int_equal(test_total(s, &q), atoll(want));
-		free(want);
+		test_total_is(
+		    s, &q,
+		    "SELECT count(*) FROM seguimiento WHERE fecha_radicacion >= '2026-11-04'"
+		    " AND fecha_radicacion < '2026-11-06' AND abogado_id = 1 AND estado IN"
+		    " ('repartido', 'en_revision', 'devuelto')");
 		q.abiertos = 0;
 		q.abogado_id = 0;
 		q.desde = NULL;
@@ -536,23 +533,23 @@ static void test_counters(void **state)
 			q.conteos = conteos;
 			(void)test_total(s, &q);
 			q.conteos = NULL;
-			want = test_text("counters.db",
-					 "SELECT count(*) FROM seguimiento WHERE sla_estado = 'vencido'"
-					 " AND fecha_radicacion < '2026-11-06' AND estado IN"
-					 " ('repartido', 'en_revision', 'devuelto')");
+			want = test_text(
+			    "counters.db",
+			    "SELECT count(*) FROM seguimiento WHERE sla_estado = 'vencido'"
+			    " AND fecha_radicacion < '2026-11-06' AND estado IN"
+			    " ('repartido', 'en_revision', 'devuelto')");
 			assert_int_equal(conteos[0], atoll(want));
 			free(want);
-			want = test_text("counters.db",
-					 "SELECT count(*) FROM seguimiento WHERE sla_estado = 'por_vencer'"
-					 " AND fecha_radicacion < '2026-11-06' AND estado IN"
-					 " ('repartido', 'en_revision', 'devuelto')");
+			want = test_text(
+			    "counters.db",
+			    "SELECT count(*) FROM seguimiento WHERE sla_estado = 'por_vencer'"
+			    " AND fecha_radicacion < '2026-11-06' AND estado IN"
+			    " ('repartido', 'en_revision', 'devuelto')");
 			assert_int_equal(conteos[1], atoll(want));
 			free(want);
 		}
 		q.hasta_excl = NULL;
-		want = test_text("counters.db", "SELECT count(*) FROM seguimiento");
-		assert_int_equal(test_total(s, &q), atoll(want));
-		free(want);
+		test_total_is(s, &q, "SELECT count(*) FROM seguimiento");
 	}
 	store_close(s);
 }
