@@ -40,7 +40,6 @@
 #define F10 "20243420000101"
 #define F11 "20243420000111"
 
-
 /* ---- Helpers */
 
 static int test_setup(void **state)
@@ -1231,8 +1230,16 @@ static void test_stored_members_migrate(void **state)
 	store_set_sla(s, indicators_sla_text, &ctx);
 	test_eight_answers(s, &cfg, cal, before);
 	store_close(s);
-	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of step 10) */
-	test_exec_sql("m9.db", "ALTER TABLE seguimiento DROP COLUMN sla_reloj;"
+	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 11
+	 * and 10) */
+	test_exec_sql("m9.db", "DROP TRIGGER seguimiento_conteo_dia_ai;"
+			       "DROP TRIGGER seguimiento_conteo_dia_ad;"
+			       "DROP TRIGGER seguimiento_conteo_dia_au;"
+			       "DROP TABLE seguimiento_conteo_dia;"
+			       "DROP INDEX seguimiento_semaforo;"
+			       "DROP INDEX seguimiento_abierto_limite;"
+			       "DROP INDEX seguimiento_legalizacion;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_reloj;"
 			       "ALTER TABLE seguimiento DROP COLUMN sla_meta;"
 			       "ALTER TABLE seguimiento DROP COLUMN sla_inicio;"
 			       "ALTER TABLE seguimiento DROP COLUMN sla_fin;"
