@@ -555,6 +555,13 @@ static const char store_migration_11[] =
     " WHERE " STORE_SCHEMA_OPEN ";"
     "CREATE INDEX seguimiento_legalizacion ON seguimiento (fecha_radicacion)"
     " WHERE " STORE_SCHEMA_LEGAL("") ";"
+    /* seguimiento_conteo's key starts with estado: an SLA count (open estados and a state)
+     * or a tipo de trámite one read the whole table, ~450 rows per count; these covering
+     * indexes read only the rows of the state or the tipo. */
+    "CREATE INDEX seguimiento_conteo_sla ON seguimiento_conteo"
+    " (sla_estado, estado, tipo_tramite, abogado_id, legalizacion, n);"
+    "CREATE INDEX seguimiento_conteo_tipo ON seguimiento_conteo"
+    " (tipo_tramite, estado, abogado_id, sla_estado, legalizacion, n);"
     "ANALYZE;";
 /* clang-format on */
 

@@ -219,7 +219,8 @@ UNDO_MIGRATION = {
     11: ("DROP TRIGGER seguimiento_conteo_dia_ai", "DROP TRIGGER seguimiento_conteo_dia_ad",
          "DROP TRIGGER seguimiento_conteo_dia_au", "DROP TABLE seguimiento_conteo_dia",
          "DROP INDEX seguimiento_semaforo", "DROP INDEX seguimiento_abierto_limite",
-         "DROP INDEX seguimiento_legalizacion"),
+         "DROP INDEX seguimiento_legalizacion", "DROP INDEX seguimiento_conteo_sla",
+         "DROP INDEX seguimiento_conteo_tipo"),
     10: tuple("ALTER TABLE seguimiento DROP COLUMN sla_%s" % c for c in (
         "reloj", "meta", "inicio", "fin", "devoluciones", "espera", "rondas", "correcciones")) +
         ("DROP INDEX gestion_radicado", "CREATE INDEX gestion_radicado ON gestion (radicado_id, fecha)"),

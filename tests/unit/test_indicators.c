@@ -1239,6 +1239,8 @@ static void test_stored_members_migrate(void **state)
 			       "DROP INDEX seguimiento_semaforo;"
 			       "DROP INDEX seguimiento_abierto_limite;"
 			       "DROP INDEX seguimiento_legalizacion;"
+			       "DROP INDEX seguimiento_conteo_sla;"
+			       "DROP INDEX seguimiento_conteo_tipo;"
 			       "ALTER TABLE seguimiento DROP COLUMN sla_reloj;"
 			       "ALTER TABLE seguimiento DROP COLUMN sla_meta;"
 			       "ALTER TABLE seguimiento DROP COLUMN sla_inicio;"
