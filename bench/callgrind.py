@@ -59,10 +59,12 @@ def run(binary, paths, n, cache, tag, warm=0):
                           os.path.join(W, "segcont.conf")], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=W)
     token = open(os.path.join(W, "token")).read().strip()
-    deadline = time.time() + 120
+    # The first /healthz waits for the integrity check serve starts with (a read of the
+    # whole database: minutes under valgrind, which runs one thread at a time).
+    deadline = time.time() + 900
     while time.time() < deadline:
         try:
-            urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=5).read()
+            urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=900).read()
             break
         except urllib.error.HTTPError:
             break  # it answers (503: its idle poller cannot reach a document system)
