@@ -3,7 +3,6 @@
  * estado, and the rows indicators.c and export.c compute SLAs from. */
 #include "store_int.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,7 +383,8 @@ static char *store_views_list_sql(const void *arg)
 	/* A count by the counters' dimensions only reads them (migrations 9 and 11). */
 	if (sh->page == 0 && store_views_counted(sh->q, sh->w, &where)) {
 		buf_printf(&sql, "SELECT coalesce(sum(n), 0) FROM %s s%s",
-			   store_views_dated(sh->q) ? "seguimiento_conteo_dia" : "seguimiento_conteo",
+			   store_views_dated(sh->q) ? "seguimiento_conteo_dia"
+						    : "seguimiento_conteo",
 			   where.data);
 		buf_free(&where);
 		return buf_steal(&sql);
@@ -622,30 +622,27 @@ done:
 
 /* ---- One filing, the lawyers' load, counts */
 
-/* One filing's JSON is written here from plain columns (issue 14): json_object with its two
- * json_group_array subqueries, and the json() that re-read their text, made
- * store_filing_json ~272,000 instructions a filing in SQLite 3.40 (callgrind, 100,000-filing
- * bench database); three statements and this writer, ~135,000, two thirds of it SQLite
- * reading the rows. The text is the one json_object wrote: same members, order, escapes and numbers
- * (tests/unit/test_store_ficha.c compares them). */
+/* One filing's JSON (issue 14): three statements read in one transaction, the filing's row
+ * and each gestión and audit row written by SQLite's json_object and joined here, instead of
+ * one json_object whose two json_group_array subqueries json() re-read: store_filing_json
+ * ~272,000 -> ~150,000 instructions a filing (callgrind, 100,000-filing bench database). The
+ * text is the one the single json_object wrote (tests/unit/test_store_ficha.c compares them). */
 
-/* How a member's column becomes its JSON value. */
+/* How a member's column becomes its JSON value inside json_object. */
 enum store_views_kind {
-	STORE_VIEWS_VALUE, /* as json_object writes a value: null, number or string */
+	STORE_VIEWS_VALUE, /* as it is: null, number or string */
 	STORE_VIEWS_BOOL,  /* 1 true, 0 false, anything else null */
-	STORE_VIEWS_JSON   /* JSON text as json() gives it, written as is; NULL is null */
+	STORE_VIEWS_JSON   /* JSON text from json(), embedded as JSON */
 };
 
-/* One member of an object: its name (at most STORE_VIEWS_KEY_MAX bytes), its SQL (NULL:
- * alias.name) and kind. */
-#define STORE_VIEWS_KEY_MAX 60
+/* One member of an object: its name, its SQL (NULL: alias.name) and kind. */
 struct store_views_member {
 	const char *name;
 	const char *sql;
 	enum store_views_kind kind;
 };
 
-/* The "radicado" object, after the row id (column 0). */
+/* The "radicado" object. */
 static const struct store_views_member store_views_radicado[] = {
     {"numero", NULL, STORE_VIEWS_VALUE},
     {"tipo_radicado", NULL, STORE_VIEWS_VALUE},
@@ -666,7 +663,6 @@ static const struct store_views_member store_views_radicado[] = {
     {"visto_ultimo", NULL, STORE_VIEWS_VALUE},
 };
 #define STORE_VIEWS_ARRAY_N(a) (sizeof(a) / sizeof((a)[0]))
-#define STORE_VIEWS_NRADICADO STORE_VIEWS_ARRAY_N(store_views_radicado)
 
 /* The "seguimiento" object: the follow-up columns, the lawyer's name after abogado_id. */
 #define STORE_VIEWS_NSEGUIMIENTO (STORE_FU_COUNT + 1)
@@ -713,10 +709,12 @@ static void store_views_follow_up_members(struct store_views_member *m)
 	}
 }
 
-/* Appends the columns of members m[0..n) (table alias alias) to a SELECT list. */
-static void store_views_columns(struct buf *b, const char *alias,
-				const struct store_views_member *m, size_t n)
+/* Appends ", json_object('name', value, ...)" of members m[0..n) (table alias alias) to a
+ * SELECT list. */
+static void store_views_object(struct buf *b, const char *alias, const struct store_views_member *m,
+			       size_t n)
 {
+	buf_puts(b, ", json_object(");
 	for (size_t i = 0; i < n; i++) {
 		struct buf col;
 
@@ -725,15 +723,18 @@ static void store_views_columns(struct buf *b, const char *alias,
 			buf_puts(&col, m[i].sql);
 		else
 			buf_printf(&col, "%s.%s", alias, m[i].name);
+		buf_printf(b, "%s'%s', ", i > 0 ? ", " : "", m[i].name);
 		if (m[i].kind == STORE_VIEWS_BOOL)
-			buf_printf(b, ", CASE %s WHEN 1 THEN 1 WHEN 0 THEN 0 END", col.data);
+			buf_printf(b, "json(CASE %s WHEN 1 THEN 'true' WHEN 0 THEN 'false' END)",
+				   col.data);
 		else
-			buf_printf(b, ", %s", col.data);
+			buf_puts(b, col.data);
 		buf_free(&col);
 	}
+	buf_puts(b, ")");
 }
 
-/* The SQL of the filing's row: the row id, the radicado's members, the follow-up's, and the
+/* The SQL of the filing's row: the row id, the radicado's object, the follow-up's, and the
  * "sla" block it shows (arg unused). Returns a new string. */
 static char *store_views_filing_sql(const void *arg)
 {
@@ -744,8 +745,9 @@ static char *store_views_filing_sql(const void *arg)
 	store_views_follow_up_members(fu);
 	buf_init(&b);
 	buf_puts(&b, "SELECT r.id");
-	store_views_columns(&b, "r", store_views_radicado, STORE_VIEWS_NRADICADO);
-	store_views_columns(&b, "s", fu, STORE_VIEWS_NSEGUIMIENTO);
+	store_views_object(&b, "r", store_views_radicado,
+			   STORE_VIEWS_ARRAY_N(store_views_radicado));
+	store_views_object(&b, "s", fu, STORE_VIEWS_NSEGUIMIENTO);
 	buf_puts(&b, ", " STORE_VIEWS_FILING_SLA
 		     " FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE r.numero = ?1");
@@ -760,7 +762,7 @@ static char *store_views_gestiones_sql(const void *arg)
 	(void)arg;
 	buf_init(&b);
 	buf_puts(&b, "SELECT 0");
-	store_views_columns(&b, "g", store_views_gestion, STORE_VIEWS_ARRAY_N(store_views_gestion));
+	store_views_object(&b, "g", store_views_gestion, STORE_VIEWS_ARRAY_N(store_views_gestion));
 	buf_puts(&b, " FROM gestion g LEFT JOIN usuario gu ON gu.id = g.usuario_id"
 		     " WHERE g.radicado_id = ?1 ORDER BY g.fecha, g.id");
 	return buf_steal(&b);
@@ -774,199 +776,46 @@ static char *store_views_auditoria_sql(const void *arg)
 	(void)arg;
 	buf_init(&b);
 	buf_puts(&b, "SELECT 0");
-	store_views_columns(&b, "a", store_views_auditoria,
-			    STORE_VIEWS_ARRAY_N(store_views_auditoria));
+	store_views_object(&b, "a", store_views_auditoria,
+			   STORE_VIEWS_ARRAY_N(store_views_auditoria));
 	buf_puts(&b, " FROM auditoria a LEFT JOIN usuario au ON au.id = a.usuario_id"
 		     " WHERE a.radicado_id = ?1 ORDER BY a.id");
 	return buf_steal(&b);
 }
 
-/* Appends n bytes at p to b: buf_append, inline when they fit (a filing is ~90 small pieces). */
-static inline void store_views_put(struct buf *b, const void *p, size_t n)
+/* Appends column col of st, JSON text (json_object's, or a block's), or null. */
+static void store_views_json_column(struct buf *b, sqlite3_stmt *st, int col)
 {
-	if (n == 0)
-		return;
-	if (b->data == NULL || b->len + n >= b->cap) {
-		buf_append(b, p, n);
-		return;
-	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
+	const char *p = (const char *)sqlite3_column_text(st, col);
 
-/* Whether one of the 8 bytes at p is below 0x20, '"' or '\\' (the bit tricks of "Bit
- * Twiddling Hacks", «Determine if a word has a byte less than n» and «... equal to n»). */
-static inline int store_views_needs_escape(const unsigned char *p)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t w;
-	uint64_t quote;
-	uint64_t backslash;
-
-	memcpy(&w, p, sizeof(w));
-	quote = w ^ (ones * '"');
-	backslash = w ^ (ones * '\\');
-	return ((((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
-		 ((backslash - ones) & ~backslash)) &
-		high) != 0;
-}
-
-/* Appends s (n bytes) as a JSON string escaped as SQLite's json functions escape it: '"' and
- * '\', \b \t \n \f \r, other bytes below 0x20 as \u00xx; every other byte as it is. */
-static void store_views_json_string(struct buf *b, const unsigned char *s, size_t n)
-{
-	/* The letter after the backslash of the bytes below 0x20 that have one. */
-	static const char letter[0x20] = {
-	    ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'};
-	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
-
-	store_views_put(b, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c;
-
-		/* Eight bytes at a time while none needs an escape (most text has none). */
-		while (i + 8 <= n && !store_views_needs_escape(s + i))
-			i += 8;
-		if (i >= n)
-			break;
-		c = s[i];
-		char seq[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		store_views_put(b, s + run, i - run);
-		run = i + 1;
-		if (c < 0x20 && letter[c] == '\0') {
-			store_views_put(b, seq, sizeof(seq));
-			continue;
-		}
-		seq[1] = c < 0x20 ? letter[c] : (char)c;
-		store_views_put(b, seq, 2);
-	}
-	store_views_put(b, s + run, n - run);
-	store_views_put(b, "\"", 1);
-}
-
-/* Appends v in decimal, as SQLite's %lld writes it. */
-static void store_views_json_int(struct buf *b, long long v)
-{
-	char num[24];
-	char *p = num + sizeof(num);
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	store_views_put(b, p, (size_t)(num + sizeof(num) - p));
-}
-
-/* Appends column col of st as member kind k says. 0, or -1 for a BLOB (json_object refuses
- * them too). The column is read once through its sqlite3_value: each sqlite3_column_* call
- * enters the connection's mutex (a no-op call with SQLITE_OPEN_NOMUTEX) and checks for a
- * malloc failure, and a member needed three of them (~100 members a filing); the value's
- * own calls do neither (SQLite calls such a value unprotected: not safe while another
- * thread uses the connection, and a connection is used by one thread only, store.h). Text
- * is read as a blob (TEXT to BLOB: no conversion), which, unlike sqlite3_value_text, does
- * not copy a value read from a page to end it in NUL. */
-static int store_views_json_value(struct buf *b, sqlite3_stmt *st, int col, enum store_views_kind k)
-{
-	sqlite3_value *v = sqlite3_column_value(st, col);
-	int type = sqlite3_value_type(v);
-	const unsigned char *p;
-	size_t n;
-	char num[64];
-
-	if (type == SQLITE_NULL || (k == STORE_VIEWS_BOOL && type != SQLITE_INTEGER)) {
-		store_views_put(b, "null", 4);
-		return 0;
-	}
-	if (k == STORE_VIEWS_BOOL) {
-		if (sqlite3_value_int64(v) != 0)
-			store_views_put(b, "true", 4);
-		else
-			store_views_put(b, "false", 5);
-		return 0;
-	}
-	if (type == SQLITE_INTEGER) {
-		store_views_json_int(b, sqlite3_value_int64(v));
-		return 0;
-	}
-	if (type == SQLITE_FLOAT) {
-		sqlite3_snprintf(sizeof(num), num, "%!0.15g", sqlite3_value_double(v));
-		store_views_put(b, num, strlen(num));
-		return 0;
-	}
-	if (type != SQLITE_TEXT)
-		return -1;
-	p = sqlite3_value_blob(v);
-	n = (size_t)sqlite3_value_bytes(v);
-	if (p == NULL) /* "": no pointer */
-		p = (const unsigned char *)"";
-	if (k == STORE_VIEWS_JSON)
-		store_views_put(b, p, n);
+	if (p == NULL)
+		buf_puts(b, "null");
 	else
-		store_views_json_string(b, p, n);
-	return 0;
-}
-
-/* Appends {"name":value,...} of members m[0..n) from the columns *col on of st, moving *col
- * past them. 0, or -1 with s->err (a BLOB). */
-static int store_views_json_object(struct store *s, struct buf *b, sqlite3_stmt *st, int *col,
-				   const struct store_views_member *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char key[STORE_VIEWS_KEY_MAX + 4];
-		size_t len = strnlen(m[i].name, STORE_VIEWS_KEY_MAX);
-
-		key[0] = i == 0 ? '{' : ',';
-		key[1] = '"';
-		memcpy(key + 2, m[i].name, len);
-		key[len + 2] = '"';
-		key[len + 3] = ':';
-		store_views_put(b, key, len + 4);
-		if (store_views_json_value(b, st, (*col)++, m[i].kind) < 0) {
-			store_set_error(s,
-					"no se pudo leer el radicado: «%s» no es texto ni número",
-					m[i].name);
-			return -1;
-		}
-	}
-	store_views_put(b, "}", 1);
-	return 0;
+		buf_append(b, p, (size_t)sqlite3_column_bytes(st, col));
 }
 
 struct store_views_array {
-	struct store *s;
 	struct buf *out;
-	const struct store_views_member *m;
-	size_t n;
 	size_t rows;
 };
 
 static int store_views_array_row(sqlite3_stmt *st, void *arg)
 {
 	struct store_views_array *a = arg;
-	int col = 1;
 
 	if (a->rows++ > 0)
 		buf_append(a->out, ",", 1);
-	return store_views_json_object(a->s, a->out, st, &col, a->m, a->n) < 0 ? 1 : 0;
+	store_views_json_column(a->out, st, 1);
+	return 0;
 }
 
-/* Appends "[{...},...]": the rows of statement id (built by build) for filing id, each row
- * members m[0..n) from column 1 on. 0, or -1 with s->err. */
+/* Appends "[{...},...]": the objects of statement id (built by build) for filing id, from
+ * its column 1. 0, or -1 with s->err. */
 static int store_views_json_array(struct store *s, struct buf *out, enum store_stmt_id id,
-				  char *(*build)(const void *arg), long long filing,
-				  const struct store_views_member *m, size_t n)
+				  char *(*build)(const void *arg), long long filing)
 {
 	sqlite3_stmt *st = store_stmt_shape(s, id, 0, build, NULL, STORE_PREPARE_ERROR);
-	struct store_views_array a = {s, out, m, n, 0};
+	struct store_views_array a = {out, 0};
 	int rc;
 
 	if (store_bind(s, st, store_int(filing)) < 0)
@@ -981,12 +830,10 @@ int store_filing_json(struct store *s, const char *numero, struct buf *out)
 {
 	sqlite3_stmt *st = store_stmt_shape(s, STORE_STMT_FILING_JSON, 0, store_views_filing_sql,
 					    NULL, STORE_PREPARE_ERROR);
-	struct store_views_member fu[STORE_VIEWS_NSEGUIMIENTO];
 	char today[STORE_SLA_DAY_LEN];
 	size_t start = out->len;
 	long long id;
 	int found;
-	int col = 1;
 	int rc = -1;
 
 	store_sla_fresh(s, NULL);
@@ -998,27 +845,20 @@ int store_filing_json(struct store *s, const char *numero, struct buf *out)
 		return found;
 	/* The row stays stepped while the arrays are read: one read transaction, one state. */
 	id = sqlite3_column_int64(st, 0);
-	store_views_follow_up_members(fu);
 	buf_puts(out, "{\"radicado\":");
-	if (store_views_json_object(s, out, st, &col, store_views_radicado, STORE_VIEWS_NRADICADO) <
-	    0)
-		goto done;
+	store_views_json_column(out, st, 1);
 	buf_puts(out, ",\"seguimiento\":");
-	if (store_views_json_object(s, out, st, &col, fu, STORE_VIEWS_NSEGUIMIENTO) < 0)
-		goto done;
+	store_views_json_column(out, st, 2);
 	buf_puts(out, ",\"gestiones\":");
 	if (store_views_json_array(s, out, STORE_STMT_FILING_GESTIONES, store_views_gestiones_sql,
-				   id, store_views_gestion,
-				   STORE_VIEWS_ARRAY_N(store_views_gestion)) < 0)
+				   id) < 0)
 		goto done;
 	buf_puts(out, ",\"auditoria\":");
 	if (store_views_json_array(s, out, STORE_STMT_FILING_AUDITORIA, store_views_auditoria_sql,
-				   id, store_views_auditoria,
-				   STORE_VIEWS_ARRAY_N(store_views_auditoria)) < 0)
+				   id) < 0)
 		goto done;
 	buf_puts(out, ",\"sla\":");
-	if (store_views_json_value(out, st, col, STORE_VIEWS_JSON) < 0)
-		goto done;
+	store_views_json_column(out, st, 3);
 	buf_append(out, "}", 1);
 	rc = 1;
 done:
@@ -1139,12 +979,14 @@ static char *store_sla_sql(const void *arg)
 		 " r.dependencia_origen_nombre, r.estado_ds, s.tipo_tramite, s.modalidad,");
 	/* The export's own columns: not decoded for the indicators (a fifth of their SQL). */
 	buf_puts(&b, q->solo_cifras ? " '', ''," : " s.novedad, s.tipo_gestion,");
-	buf_puts(&b, " s.abogado_id, u.nombre, s.fecha_reparto, s.estado, s.concluido_satisfactorio,"
-		     " s.fecha_conclusion,");
-	buf_puts(&b, q->solo_cifras ? " '', '', NULL, NULL, NULL, NULL, NULL, 0, '',"
-				    : " s.numero_contrato, s.contratista, s.valor, s.fecha_rp,"
-				      " s.fecha_aprobacion_garantias, s.fecha_arl, s.fecha_acta_inicio,"
-				      " s.publicado_secop, s.observaciones,");
+	buf_puts(&b,
+		 " s.abogado_id, u.nombre, s.fecha_reparto, s.estado, s.concluido_satisfactorio,"
+		 " s.fecha_conclusion,");
+	buf_puts(&b, q->solo_cifras
+			 ? " '', '', NULL, NULL, NULL, NULL, NULL, 0, '',"
+			 : " s.numero_contrato, s.contratista, s.valor, s.fecha_rp,"
+			   " s.fecha_aprobacion_garantias, s.fecha_arl, s.fecha_acta_inicio,"
+			   " s.publicado_secop, s.observaciones,");
 	buf_puts(&b, " s.devoluciones,");
 	/* The clock's gestiones, unless the stored block of the day serves (CASE evaluates
 	 * the subquery only for the rows it reaches). */

@@ -1,7 +1,8 @@
 /* test_store_ficha.c -- unit tests of one filing's JSON (GET /api/radicados/{numero}) on real
- * SQLite files: store_filing_json writes it from plain columns (issue 14), and its text must be
- * the one SQLite's json_object wrote before, byte for byte (tests/data/ficha-json-object.sql):
- * escapes, empty and NULL values, booleans, a real number, gestiones and their datos, the audit. */
+ * SQLite files: store_filing_json joins it from three statements' json_object texts (issue 14),
+ * and its text must be the one SQLite's single json_object wrote before, byte for byte
+ * (tests/data/ficha-json-object.sql): escapes, empty and NULL values, booleans, a real number,
+ * gestiones and their datos, the audit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -121,7 +122,7 @@ static void test_same_as_json_object(void **state)
 	id = test_store_add(s, "20263420000011", "Solicitud de contrato", TEST_NOW_1);
 	test_same(s, "ficha.db", "20263420000011");
 	/* Text that needs escapes, controls, non-ASCII and DEL; escapes at each place of an
-	 * 8-byte word (the writer skips 8 bytes at a time). */
+	 * 8-byte word (an earlier writer skipped 8 bytes at a time). */
 	test_exec(
 	    "ficha.db",
 	    "UPDATE radicado SET asunto = 'Dijo \"sí\" \\ a/b' || char(10, 13, 9, 8, 12)"
