@@ -748,15 +748,16 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 	mallopt(M_TRIM_THRESHOLD, HTTP_API_TRIM_THRESHOLD);
 	api->metrics = http_metrics_new(cfg, poller, HTTP_API_NROUTES);
 	api->daemon = MHD_start_daemon(
-	    flags, (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api, MHD_OPTION_SOCK_ADDR,
+	    /* the logger first: libmicrohttpd reports the options after it through it */
+	    flags, (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_api_mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->http_threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_API_CONNECTION_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_API_CONNECTION_LIMIT,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)HTTP_API_PER_IP_LIMIT,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_API_CONNECTION_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, http_api_uri, api, MHD_OPTION_NOTIFY_COMPLETED,
-	    http_api_completed, api, MHD_OPTION_EXTERNAL_LOGGER, http_api_mhd_log, NULL,
-	    MHD_OPTION_END);
+	    http_api_completed, api, MHD_OPTION_END);
 	if (api->daemon == NULL) {
 		set_error(err, errlen, "no se pudo escuchar en %s%s%s:%ld (¿puerto ocupado?)",
 			  v6 ? "[" : "", cfg->http_listen, v6 ? "]" : "", cfg->http_port);
