@@ -214,22 +214,28 @@ static const struct cli_cmd main_cmds[] = {
 };
 #define MAIN_NCMDS (sizeof(main_cmds) / sizeof(main_cmds[0]))
 
-static int main_help(const struct cli_args *a)
+/* The usage of every subcommand, on f. */
+static void main_usage(FILE *f)
 {
-	(void)a;
-	printf("segcont: seguimiento de la contratación a partir del sistema de gestión "
-	       "documental\n\nuso:\n");
+	fprintf(f, "segcont: seguimiento de la contratación a partir del sistema de gestión "
+		   "documental\n\nuso:\n");
 	for (size_t i = 0; i < MAIN_NCMDS; i++) {
 		const char *line = main_cmds[i].usage;
 
 		while (*line != '\0') {
 			size_t n = strcspn(line, "\n");
 
-			printf("  segcont %.*s\n", (int)n, line);
+			fprintf(f, "  segcont %.*s\n", (int)n, line);
 			line += n + (line[n] == '\n');
 		}
 	}
-	printf("\n-c toma por defecto $SEGCONT_CONFIG, si no %s\n", CONFIG_DEFAULT_PATH);
+	fprintf(f, "\n-c toma por defecto $SEGCONT_CONFIG, si no %s\n", CONFIG_DEFAULT_PATH);
+}
+
+static int main_help(const struct cli_args *a)
+{
+	(void)a;
+	main_usage(stdout);
 	return 0;
 }
 
@@ -242,8 +248,8 @@ int main(int argc, char **argv)
 
 	if (env_log != NULL && log_parse_level(env_log, &lvl) == 0)
 		log_set_level(lvl);
-	if (argc < 2) {
-		main_help(NULL);
+	if (argc < 2) { /* a usage error: the usage goes where errors go */
+		main_usage(stderr);
 		return MAIN_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < MAIN_NCMDS; i++) {

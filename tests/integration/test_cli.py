@@ -89,8 +89,11 @@ t.check(ncases >= 55, "la tabla trae %d corridas" % ncases)
 busy.close()
 
 rc, out, err = run([])
-t.check(rc == 2 and "uso:" in out and "segcont serve [-c ARCHIVO]" in out,
-        "sin orden: el uso completo y sale con 2 (rc=%d)" % rc)
+t.check(rc == 2 and out == "" and "uso:" in err and "segcont serve [-c ARCHIVO]" in err,
+        "sin orden: el uso completo en stderr y sale con 2 (rc=%d)" % rc)
+rc, out, err = run(["--help"])
+t.check(rc == 0 and err == "" and "uso:" in out and "segcont serve [-c ARCHIVO]" in out,
+        "--help: el uso completo en stdout y sale con 0 (rc=%d)" % rc)
 
 print("2. usuarios de punta a punta (texto y --json)")
 conf = places["conf"]
