@@ -16,18 +16,23 @@
 
 static atomic_int cli_stop;
 
-void cli_usage(const struct cli_cmd *cmd, FILE *f)
+void cli_usage_lines(const struct cli_cmd *cmd, FILE *f, const char *first, const char *rest)
 {
 	const char *line = cmd->usage;
 
 	for (int i = 0; *line != '\0'; i++) {
 		size_t n = strcspn(line, "\n");
 
-		fprintf(f, "%s segcont %.*s\n", i == 0 ? "uso:" : "    ", (int)n, line);
+		fprintf(f, "%s segcont %.*s\n", i == 0 ? first : rest, (int)n, line);
 		line += n;
 		if (*line == '\n')
 			line++;
 	}
+}
+
+void cli_usage(const struct cli_cmd *cmd, FILE *f)
+{
+	cli_usage_lines(cmd, f, "uso:", "    ");
 }
 
 static int cli_takes_value(enum cli_kind kind)

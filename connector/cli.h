@@ -108,7 +108,10 @@ struct cli_cmd {
  * word) followed by the usage where it helps. */
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, struct cli_args *a);
 
-/* Prints "uso: segcont LINE" for each usage line of cmd to f. */
+/* Prints "FIRST segcont LINE" for the first usage line of cmd to f and "REST segcont LINE"
+ * for each other one. */
+void cli_usage_lines(const struct cli_cmd *cmd, FILE *f, const char *first, const char *rest);
+/* cli_usage_lines with "uso:" first and the others aligned under it. */
 void cli_usage(const struct cli_cmd *cmd, FILE *f);
 
 /* The stop signals of every subcommand: SIGTERM and SIGINT set the returned flag (one flag

@@ -219,16 +219,8 @@ static void main_usage(FILE *f)
 {
 	fprintf(f, "segcont: seguimiento de la contratación a partir del sistema de gestión "
 		   "documental\n\nuso:\n");
-	for (size_t i = 0; i < MAIN_NCMDS; i++) {
-		const char *line = main_cmds[i].usage;
-
-		while (*line != '\0') {
-			size_t n = strcspn(line, "\n");
-
-			fprintf(f, "  segcont %.*s\n", (int)n, line);
-			line += n + (line[n] == '\n');
-		}
-	}
+	for (size_t i = 0; i < MAIN_NCMDS; i++)
+		cli_usage_lines(&main_cmds[i], f, " ", " ");
 	fprintf(f, "\n-c toma por defecto $SEGCONT_CONFIG, si no %s\n", CONFIG_DEFAULT_PATH);
 }
 
