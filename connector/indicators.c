@@ -331,14 +331,23 @@ static void indicators_set_init(struct indicators_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
+/* What a load reads of each filing. */
+enum indicators_read {
+	INDICATORS_READ_ALL = 0, /* every text (the export) */
+	INDICATORS_READ_FIGURES, /* the texts the figures and their lists read */
+	INDICATORS_READ_COUNTS	 /* the figures' counts only: store_sla_query.conteos */
+};
+
 /* indicators_load on a base; the indicators (base set) also read every filing's gestiones. */
 static enum indicators_rc indicators_load_on(struct store *s, const struct config *cfg,
 					     const struct calendar *cal, const char *desde,
 					     const char *hasta, const char *now, int only_period,
-					     const enum indicators_base *base, int figures_only,
-					     int open_only, struct indicators_set *set, char *err,
-					     size_t errlen)
+					     const enum indicators_base *base,
+					     enum indicators_read what, int open_only,
+					     struct indicators_set *set, char *err, size_t errlen)
 {
+	int figures_only = what != INDICATORS_READ_ALL;
+	int rc_rows;
 	struct store_sla_query q;
 	struct indicators_load_ctx ctx;
 	char nowbuf[UTIL_ISO_LEN];
@@ -369,6 +378,7 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 	q.mas_abiertos = !only_period;
 	q.solo_abiertos = open_only;
 	q.solo_cifras = figures_only;
+	q.conteos = what == INDICATORS_READ_COUNTS;
 	/* the blocks stored for now's day serve; only the stale rows replay their gestiones */
 	q.sla_now = now;
 	if (base != NULL) {
@@ -381,8 +391,15 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 	ctx.now = now;
 	ctx.set = set;
 	ctx.ntexts = figures_only ? INDICATORS_NFIGURE_TEXTS : INDICATORS_NTEXTS;
-	if (store_sla_rows(s, &q, indicators_load_row, &ctx) != 0 ||
-	    store_user_list(s, indicators_load_user, set) != 0) {
+	rc_rows = store_sla_rows(s, &q, indicators_load_row, &ctx);
+	if (rc_rows == STORE_SLA_NOT_FRESH) {
+		/* a stored block the day's refresh could not write (a busy database): the full
+		 * rows, whose clocks are worked out from their gestiones */
+		indicators_set_free(set);
+		return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, base,
+					  INDICATORS_READ_FIGURES, open_only, set, err, errlen);
+	}
+	if (rc_rows != 0 || store_user_list(s, indicators_load_user, set) != 0) {
 		set_error(err, errlen, "no se pudieron leer los radicados: %s", store_errmsg(s));
 		return INDICATORS_INTERNAL;
 	}
@@ -394,8 +411,8 @@ enum indicators_rc indicators_load(struct store *s, const struct config *cfg,
 				   const char *now, int only_period, struct indicators_set *set,
 				   char *err, size_t errlen)
 {
-	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, NULL, 0, 0, set, err,
-				  errlen);
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, NULL,
+				  INDICATORS_READ_ALL, 0, set, err, errlen);
 }
 
 enum indicators_rc indicators_load_figures(struct store *s, const struct config *cfg,
@@ -404,7 +421,8 @@ enum indicators_rc indicators_load_figures(struct store *s, const struct config 
 					   enum indicators_base base, struct indicators_set *set,
 					   char *err, size_t errlen)
 {
-	return indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, 0, set, err, errlen);
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, INDICATORS_READ_FIGURES,
+				  0, set, err, errlen);
 }
 
 enum indicators_rc indicators_load_base(struct store *s, const struct config *cfg,
@@ -413,8 +431,8 @@ enum indicators_rc indicators_load_base(struct store *s, const struct config *cf
 					enum indicators_base base, struct indicators_set *set,
 					char *err, size_t errlen)
 {
-	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, &base, 0, 0, set,
-				  err, errlen);
+	return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, &base,
+				  INDICATORS_READ_ALL, 0, set, err, errlen);
 }
 
 /* The texts are the set's (indicators_texts_free). */
@@ -490,7 +508,11 @@ enum indicators_rc indicators_build_detail(struct store *s, const struct config 
 	enum indicators_rc rc;
 
 	*out = NULL;
-	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base, 1, 0, &set, err, errlen);
+	/* the counts name no filing but the first urgent ones: the narrow read serves them */
+	rc = indicators_load_on(s, cfg, cal, desde, hasta, now, 0, &base,
+				detail == INDICATORS_DETAIL_COUNTS ? INDICATORS_READ_COUNTS
+								   : INDICATORS_READ_FIGURES,
+				0, &set, err, errlen);
 	if (rc == INDICATORS_OK) {
 		set.detalle = detail == INDICATORS_DETAIL_REFS ? INDICATORS_DETAIL_FULL : detail;
 		if (set.detalle == INDICATORS_DETAIL_FULL)
@@ -676,7 +698,8 @@ enum indicators_rc indicators_suggest_reparto(struct store *s, const struct conf
 	}
 	meta = indicators_meta(cfg, tipo_tramite);
 	/* The load is the open filings' only (indicators_is_load). */
-	rc = indicators_load_on(s, cfg, cal, NULL, NULL, now, 0, NULL, 1, 1, &set, err, errlen);
+	rc = indicators_load_on(s, cfg, cal, NULL, NULL, now, 0, NULL, INDICATORS_READ_FIGURES, 1,
+				&set, err, errlen);
 	if (rc != INDICATORS_OK) {
 		indicators_set_free(&set);
 		return rc;

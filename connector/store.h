@@ -405,7 +405,16 @@ struct store_sla_query {
 	 * eventos reads "" for those rows), the stale ones worked out first where the
 	 * connection can; NULL: no stored block, eventos always. */
 	const char *sla_now;
+	/* With solo_cifras and sla_now, for counts that list no filing: the rows come from the
+	 * covering index seguimiento_cifras, in fecha_radicacion order only (ties in any
+	 * order), with "" for numero and asunto but on the open filings vencido or por_vencer,
+	 * the area and its name from the follow-up row's copies, and without actividad the
+	 * gestiones from its per-tipo counts (as many "tipo|" items as gestiones: no date).
+	 * store_sla_rows returns STORE_SLA_NOT_FRESH, having stopped, when a row's stored block
+	 * does not serve: the caller then reads the full rows. */
+	int conteos;
 };
+#define STORE_SLA_NOT_FRESH 2
 
 /* The members of a stored SLA block kept as columns of the follow-up row (migration 10:
  * store_int.h STORE_SCHEMA_SLA_COLUMNS), borrowed like the row's. */

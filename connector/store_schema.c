@@ -565,10 +565,39 @@ static const char store_migration_11[] =
     "ANALYZE;";
 /* clang-format on */
 
+/* clang-format off */
+/* The indicators' counts read one covering index (seguimiento_cifras) instead of the wide
+ * rows of radicado and seguimiento (issue 14): the columns of STORE_SCHEMA_CIFRAS_COLUMNS
+ * (store_int.h) plus those of the stored block. A change of the requesting area, its name or
+ * the filing's type clears the block, like its number, state and date already did, so the
+ * refresh writes the copies again. */
+static const char store_migration_12[] =
+    "ALTER TABLE seguimiento ADD COLUMN area TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE seguimiento ADD COLUMN area_nombre TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE seguimiento ADD COLUMN gestion_tipos TEXT NOT NULL DEFAULT '';"
+    "UPDATE seguimiento SET " STORE_SCHEMA_CIFRAS_COLUMNS("seguimiento.radicado_id") ";"
+    "DROP TRIGGER radicado_sla_au;"
+    "CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion,"
+    " tipo_radicado, dependencia_origen, dependencia_origen_nombre ON radicado"
+    " WHEN OLD.numero IS NOT NEW.numero OR OLD.estado_ds IS NOT NEW.estado_ds"
+    " OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion"
+    " OR OLD.tipo_radicado IS NOT NEW.tipo_radicado"
+    " OR OLD.dependencia_origen IS NOT NEW.dependencia_origen"
+    " OR OLD.dependencia_origen_nombre IS NOT NEW.dependencia_origen_nombre BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
+    " WHERE radicado_id = NEW.id; END;"
+    "CREATE INDEX seguimiento_cifras ON seguimiento (fecha_radicacion, estado, abogado_id,"
+    " tipo_tramite, modalidad, area, area_nombre, devoluciones, fecha_reparto,"
+    " fecha_conclusion, sla_dia, sla_reloj,"
+    " sla_estado, sla_inicio, sla_fin, sla_fecha_limite, sla_meta, sla_devoluciones,"
+    " sla_espera, sla_rondas, sla_correcciones, gestion_tipos);"
+    "ANALYZE;";
+/* clang-format on */
+
 const char *const store_schema_migrations[] = {
     store_migration_1, store_migration_2,  store_migration_3, store_migration_4,
     store_migration_5, store_migration_6,  store_migration_7, store_migration_8,
-    store_migration_9, store_migration_10, store_migration_11,
+    store_migration_9, store_migration_10, store_migration_11, store_migration_12,
 };
 
 const int store_schema_count =

@@ -1033,6 +1033,58 @@ static char *store_sla_sql(const void *arg)
 	return buf_steal(&b);
 }
 
+/* An open filing whose stored clock is vencido or por_vencer: the only ones the counts name
+ * (their lists' first items), so the only ones whose number and subject a counts read looks
+ * up in radicado. */
+#define STORE_SLA_URGENT                                                                           \
+	"s.sla_reloj IN ('corriendo', 'pausado') AND s.sla_estado IN ('vencido', 'por_vencer')"
+
+/* The SQL of a counts read (store_sla_query.conteos; arg: the query): the columns of
+ * store_sla_sql's solo_cifras shape, in its order, from the covering index
+ * seguimiento_cifras alone (an OR of conditions on its own columns: one pass over the
+ * index, no row of seguimiento or radicado but the urgent filings' number and subject),
+ * then gestion_tipos. Returns a new string. */
+static char *store_sla_counts_sql(const void *arg)
+{
+	const struct store_sla_query *q = arg;
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "SELECT s.radicado_id, CASE WHEN " STORE_SLA_URGENT " THEN (SELECT r.numero"
+		     " FROM radicado r WHERE r.id = s.radicado_id) ELSE '' END,"
+		     " s.fecha_radicacion, CASE WHEN " STORE_SLA_URGENT " THEN (SELECT r.asunto"
+		     " FROM radicado r WHERE r.id = s.radicado_id) ELSE '' END,"
+		     " s.area, s.area_nombre, '', s.tipo_tramite, s.modalidad, '', '',"
+		     " s.abogado_id, u.nombre, s.fecha_reparto, s.estado, NULL,"
+		     " s.fecha_conclusion, '', '', NULL, NULL, NULL, NULL, NULL, 0, '',"
+		     " s.devoluciones, '', '[]', '', NULL, '', '[]', '', NULL,"
+		     " " STORE_SLA_SERVES " AND s.sla_reloj IS NOT NULL, s.sla_reloj,"
+		     " s.sla_estado, s.sla_inicio, s.sla_fin, s.sla_fecha_limite, s.sla_meta,"
+		     " s.sla_devoluciones, coalesce(s.sla_espera, -1), s.sla_rondas,"
+		     " s.sla_correcciones, s.gestion_tipos"
+		     " FROM seguimiento s INDEXED BY seguimiento_cifras"
+		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
+	if (q->desde != NULL || q->hasta_excl != NULL) {
+		buf_puts(&b, " AND ((1");
+		store_sla_range(&b, q, "s.fecha_radicacion");
+		buf_puts(&b, ")");
+		if (q->mas_abiertos)
+			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
+		if (q->actividad) {
+			buf_puts(&b, " OR s.radicado_id IN (SELECT radicado_id FROM gestion WHERE 1");
+			store_sla_range(&b, q, "fecha");
+			buf_puts(&b, ") OR (1");
+			store_sla_range(&b, q, "s.fecha_reparto");
+			buf_puts(&b, ") OR (1");
+			store_sla_range(&b, q, "s.fecha_conclusion");
+			buf_puts(&b, ")");
+		}
+		buf_puts(&b, ")");
+	}
+	buf_puts(&b, " ORDER BY s.fecha_radicacion");
+	return buf_steal(&b);
+}
+
 /* The SQL of the gestiones of a query shape (arg: the struct store_sla_query): every
  * gestion of the filings the rows' query selects (of the period only under actividad) as
  * (radicado_id, "tipo|fecha"), by filing and in (fecha, id) order, read from the index
@@ -1209,16 +1261,46 @@ struct store_sla_each {
 	int (*cb)(const struct store_sla_row *r, void *arg);
 	void *arg;
 	const struct store_sla_gestiones *gestiones; /* with con_gestiones, else NULL */
+	int conteos;	  /* store_sla_query.conteos */
+	struct buf kinds; /* conteos without gestiones: a row's gestiones, reused */
 };
+
+/* A counts read's gestiones from gestion_tipos ("tipo|n;..."): n items "tipo|" of each tipo
+ * (the form store_sla_row.gestiones has, without the dates nobody reads there), into b. */
+static const char *store_sla_kinds(struct buf *b, const char *tipos)
+{
+	const char *p = tipos;
+
+	buf_reset(b);
+	while (*p != '\0') {
+		size_t item = strcspn(p, ";");
+		size_t len = strcspn(p, "|;");
+		long n = len < item ? strtol(p + len + 1, NULL, 10) : 0;
+
+		for (long k = 0; k < n; k++) {
+			if (b->len > 0)
+				buf_append(b, ";", 1);
+			buf_append(b, p, len + 1);
+		}
+		p += item;
+		if (*p == ';')
+			p++;
+	}
+	return b->data != NULL ? b->data : "";
+}
 
 static int store_sla_row(sqlite3_stmt *st, void *arg)
 {
-	const struct store_sla_each *e = arg;
+	struct store_sla_each *e = arg;
 	struct store_sla_row r;
 
 	store_sla_read(st, &r);
+	if (e->conteos && !r.sla_cols)
+		return STORE_SLA_NOT_FRESH;
 	if (e->gestiones != NULL)
 		r.gestiones = store_sla_gestiones_of(e->gestiones, r.radicado_id);
+	else if (e->conteos)
+		r.gestiones = store_sla_kinds(&e->kinds, store_column_text(st, 46));
 	return e->cb(&r, e->arg);
 }
 
@@ -1226,12 +1308,16 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
 {
 	/* The SQL depends only on which filters are present: one cached statement each. */
+	/* A counts read: only of the figures, by their stored blocks, of no single filing. */
+	int conteos = q->conteos && q->solo_cifras && q->sla_now != NULL && q->numero == NULL &&
+		      !q->solo_abiertos;
 	int shape =
 	    (q->desde != NULL) | (q->hasta_excl != NULL) << 1 | (q->mas_abiertos != 0) << 2 |
 	    (q->numero != NULL) << 3 | (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
-	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8;
+	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8 |
+	    conteos << 10;
 	struct store_sla_gestiones g;
-	struct store_sla_each e = {cb, arg, NULL};
+	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}};
 	char day[STORE_SLA_DAY_LEN] = "";
 	sqlite3_stmt *st;
 	int rc;
@@ -1247,11 +1333,16 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 	 * caller's, when it already holds one). */
 	if (store_read_begin(s, &own) < 0)
 		return -1;
-	rc = q->con_gestiones ? store_sla_gestiones_read(s, q, shape, &g) : 0;
-	if (q->con_gestiones)
+	/* a counts read without actividad has each filing's gestiones on its row */
+	if (q->con_gestiones && (!conteos || q->actividad)) {
+		rc = store_sla_gestiones_read(s, q, shape, &g);
 		e.gestiones = &g;
+	} else {
+		rc = 0;
+	}
 	/* prepared after the gestiones' statement: that one's slot cannot take this one's */
-	st = rc == 0 ? store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape, store_sla_sql, q,
+	st = rc == 0 ? store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape,
+					conteos ? store_sla_counts_sql : store_sla_sql, q,
 					"no se pudo preparar la consulta de plazos")
 		     : NULL;
 	if (st == NULL || store_sla_bind(s, st, q, q->sla_now != NULL ? day : NULL) < 0) {
@@ -1261,5 +1352,6 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		rc = store_each(s, st, store_sla_row, &e, "no se pudieron leer los radicados");
 	}
 	store_sla_gestiones_free(&g);
+	buf_free(&e.kinds);
 	return store_txn_end(s, own, rc);
 }

@@ -216,6 +216,14 @@ def db_query(dbpath, sql, *params):
 # What each schema migration added, undone (newest first), so a test can take a database of
 # today's schema back to an older one with its data and watch serve migrate it forward.
 UNDO_MIGRATION = {
+    12: ("DROP INDEX seguimiento_cifras", "ALTER TABLE seguimiento DROP COLUMN area",
+         "ALTER TABLE seguimiento DROP COLUMN area_nombre",
+         "ALTER TABLE seguimiento DROP COLUMN gestion_tipos", "DROP TRIGGER radicado_sla_au",
+         "CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion"
+         " ON radicado WHEN OLD.numero IS NOT NEW.numero OR OLD.estado_ds IS NOT NEW.estado_ds"
+         " OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion BEGIN"
+         " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
+         " WHERE radicado_id = NEW.id; END"),
     11: ("DROP TRIGGER seguimiento_conteo_dia_ai", "DROP TRIGGER seguimiento_conteo_dia_ad",
          "DROP TRIGGER seguimiento_conteo_dia_au", "DROP TABLE seguimiento_conteo_dia",
          "DROP INDEX seguimiento_semaforo", "DROP INDEX seguimiento_abierto_limite",

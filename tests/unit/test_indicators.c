@@ -1230,9 +1230,13 @@ static void test_stored_members_migrate(void **state)
 	store_set_sla(s, indicators_sla_text, &ctx);
 	test_eight_answers(s, &cfg, cal, before);
 	store_close(s);
-	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 11
-	 * and 10) */
-	test_exec_sql("m9.db", "DROP TRIGGER seguimiento_conteo_dia_ai;"
+	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 12,
+	 * 11 and 10) */
+	test_exec_sql("m9.db", "DROP INDEX seguimiento_cifras;"
+			       "ALTER TABLE seguimiento DROP COLUMN area;"
+			       "ALTER TABLE seguimiento DROP COLUMN area_nombre;"
+			       "ALTER TABLE seguimiento DROP COLUMN gestion_tipos;"
+			       "DROP TRIGGER seguimiento_conteo_dia_ai;"
 			       "DROP TRIGGER seguimiento_conteo_dia_ad;"
 			       "DROP TRIGGER seguimiento_conteo_dia_au;"
 			       "DROP TABLE seguimiento_conteo_dia;"
