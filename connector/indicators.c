@@ -254,6 +254,7 @@ struct indicators_load_ctx {
 	const char *now;
 	struct indicators_set *set;
 	size_t ntexts; /* of indicators_texts to copy */
+	int counts;    /* a counts read (store_sla_query.conteos) */
 };
 
 /* The SLA block of a filing at now: the one place every reader of the clocks gets it from.
@@ -277,13 +278,36 @@ static void indicators_filing_sla(const struct config *cfg, const struct calenda
 	indicators_sla_compute(cal, indicators_meta(cfg, r->tipo_tramite), r, now, sla);
 }
 
+/* The name of user id among the set's users (read in id order), "" when none: what the
+ * full read's join gives. */
+static const char *indicators_user_name(const struct indicators_set *set, long long id)
+{
+	size_t lo = 0, hi = set->n_usuarios;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (set->usuarios[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < set->n_usuarios && set->usuarios[lo].id == id ? set->usuarios[lo].nombre : "";
+}
+
 static int indicators_load_row(const struct store_sla_row *r, void *arg)
 {
 	struct indicators_load_ctx *ctx = arg;
 	struct indicators_set *set = ctx->set;
 	struct indicators_filing *f;
+	struct store_sla_row named;
 	char day[CALENDAR_DATE_LEN];
 
+	if (ctx->counts) { /* the lawyer's name is ours to give */
+		named = *r;
+		named.abogado = indicators_user_name(set, r->abogado_id);
+		r = &named;
+	}
 	if (set->n == set->cap) {
 		set->cap = set->cap ? set->cap * 2 : 64;
 		set->v = xrealloc(set->v, set->cap * sizeof(*set->v));
@@ -301,8 +325,13 @@ static int indicators_load_row(const struct store_sla_row *r, void *arg)
 	f->valor = r->valor;
 	f->valor_presente = r->valor_presente;
 	f->publicado_secop = r->publicado_secop;
-	/* The clock's now was checked by indicators_load: this cannot fail. */
-	indicators_filing_sla(ctx->cfg, ctx->cal, r, ctx->now, &f->sla);
+	if (!ctx->counts) {
+		/* The clock's now was checked by indicators_load: this cannot fail. */
+		indicators_filing_sla(ctx->cfg, ctx->cal, r, ctx->now, &f->sla);
+	} else if (indicators_sla_from_cifras(r->cifras, &f->sla) < 0) {
+		/* not a record this version wrote: the caller reads the full rows */
+		return STORE_SLA_NOT_FRESH;
+	}
 	f->devoluciones = f->sla.devoluciones > 0 ? f->sla.devoluciones : r->devoluciones;
 	f->dias_hasta_reparto = -1;
 	if (f->sla.inicio[0] != '\0') {
@@ -391,6 +420,12 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 	ctx.now = now;
 	ctx.set = set;
 	ctx.ntexts = figures_only ? INDICATORS_NFIGURE_TEXTS : INDICATORS_NTEXTS;
+	ctx.counts = q.conteos;
+	/* the users first: a counts read names the lawyers from them (store_sla_query.conteos) */
+	if (store_user_list(s, indicators_load_user, set) != 0) {
+		set_error(err, errlen, "no se pudieron leer los radicados: %s", store_errmsg(s));
+		return INDICATORS_INTERNAL;
+	}
 	rc_rows = store_sla_rows(s, &q, indicators_load_row, &ctx);
 	if (rc_rows == STORE_SLA_NOT_FRESH) {
 		/* a stored block the day's refresh could not write (a busy database): the full
@@ -399,7 +434,7 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 		return indicators_load_on(s, cfg, cal, desde, hasta, now, only_period, base,
 					  INDICATORS_READ_FIGURES, open_only, set, err, errlen);
 	}
-	if (rc_rows != 0 || store_user_list(s, indicators_load_user, set) != 0) {
+	if (rc_rows != 0) {
 		set_error(err, errlen, "no se pudieron leer los radicados: %s", store_errmsg(s));
 		return INDICATORS_INTERNAL;
 	}

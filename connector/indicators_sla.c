@@ -712,3 +712,121 @@ int indicators_sla_from_members(const struct store_sla_members *m, struct indica
 	out->restantes = out->reloj == INDICATORS_CLOCK_NO_APLICA ? 0 : out->meta - out->usados;
 	return 0;
 }
+
+/* A sla_cifras text (store_int.h STORE_SCHEMA_CIFRAS_RECORD) read in place, field by field:
+ * the header's fields end at '|', a list's items at ';' and their fields at ','; a list ends
+ * at the '|' before the next list. */
+#define INDICATORS_SLA_NAME_LEN 32 /* a reloj, estado or termina name and its NUL */
+
+/* 1 when c ends a field of stops: a header's ('|') or a list item's (stops ",;|"). */
+static int indicators_sla_stop(char c, const char *stops)
+{
+	return c == '\0' || c == '|' || (stops[0] == ',' && (c == ',' || c == ';'));
+}
+
+/* Moves *p past the separator that ends the field at it, but for the '|' that ends a list
+ * (stops ",;|"), where it stays. */
+static void indicators_sla_skip(const char **p, const char *stops)
+{
+	if (**p != '\0' && !(stops[0] == ',' && **p == '|'))
+		(*p)++;
+}
+
+/* The field at *p into dst (cut to fit), *p moved as indicators_sla_skip says. */
+static void indicators_sla_take(const char **p, const char *stops, char *dst, size_t len)
+{
+	size_t n = 0;
+
+	for (; !indicators_sla_stop(**p, stops); (*p)++) {
+		if (n + 1 < len)
+			dst[n++] = **p;
+	}
+	dst[n] = '\0';
+	indicators_sla_skip(p, stops);
+}
+
+/* The integer field at *p (def when empty or not a whole number of at most
+ * INDICATORS_SLA_DIGITS digits), *p moved as indicators_sla_skip says. */
+#define INDICATORS_SLA_DIGITS 15
+static long indicators_sla_take_long(const char **p, const char *stops, long def)
+{
+	int neg = **p == '-';
+	long v = 0;
+	int digits = 0;
+	int ok = 1;
+
+	if (neg)
+		(*p)++;
+	for (; !indicators_sla_stop(**p, stops); (*p)++) {
+		if (**p < '0' || **p > '9' || ++digits > INDICATORS_SLA_DIGITS)
+			ok = 0;
+		else
+			v = v * 10 + (**p - '0');
+	}
+	indicators_sla_skip(p, stops);
+	return ok && digits > 0 ? (neg ? -v : v) : def;
+}
+
+/* How many ';'-joined items the list at p holds (it ends at a '|' or the NUL). */
+static size_t indicators_sla_cifras_items(const char *p)
+{
+	size_t n = 1;
+
+	if (*p == '|' || *p == '\0')
+		return 0;
+	for (; *p != '|' && *p != '\0'; p++)
+		n += *p == ';';
+	return n;
+}
+
+int indicators_sla_from_cifras(const char *text, struct indicators_sla *out)
+{
+	static const char head[] = "|", item[] = ",;|";
+	const char *p = text;
+	char name[INDICATORS_SLA_NAME_LEN];
+	int clock, state;
+
+	memset(out, 0, sizeof(*out));
+	out->en_espera = -1;
+	indicators_sla_take(&p, head, name, sizeof(name));
+	clock = indicators_sla_name_of(name, indicators_sla_clock_at, INDICATORS_CLOCK_DETENIDO + 1);
+	indicators_sla_take(&p, head, name, sizeof(name));
+	state = indicators_sla_name_of(name, indicators_sla_state_at, INDICATORS_SLA_VENCIDO + 1);
+	if (clock < 0 || state < 0)
+		return -1;
+	out->reloj = (enum indicators_clock)clock;
+	out->estado = (enum indicators_state)state;
+	out->meta = indicators_sla_take_long(&p, head, 0);
+	indicators_sla_take(&p, head, out->inicio, sizeof(out->inicio));
+	indicators_sla_take(&p, head, out->fecha_limite, sizeof(out->fecha_limite));
+	out->devoluciones = indicators_sla_take_long(&p, head, 0);
+	out->en_espera = indicators_sla_take_long(&p, head, -1);
+	/* the rounds: fin (its day), termina, dias */
+	out->n_rondas = indicators_sla_cifras_items(p);
+	out->rondas = out->n_rondas > 0 ? xcalloc(out->n_rondas, sizeof(*out->rondas)) : NULL;
+	for (size_t i = 0; i < out->n_rondas; i++) {
+		struct indicators_round *r = &out->rondas[i];
+
+		indicators_sla_take(&p, item, r->fin, sizeof(r->fin));
+		indicators_sla_take(&p, item, name, sizeof(name));
+		r->termina = indicators_sla_end_name(name[0] != '\0' ? name : NULL);
+		r->dias = indicators_sla_take_long(&p, item, 0);
+		out->usados += r->dias;
+	}
+	if (*p == '|')
+		p++;
+	/* the corrections: reingreso (its day), dias, cerrada */
+	out->n_correcciones = indicators_sla_cifras_items(p);
+	out->correcciones = out->n_correcciones > 0
+				? xcalloc(out->n_correcciones, sizeof(*out->correcciones))
+				: NULL;
+	for (size_t i = 0; i < out->n_correcciones; i++) {
+		struct indicators_correction *co = &out->correcciones[i];
+
+		indicators_sla_take(&p, item, co->reingreso, sizeof(co->reingreso));
+		co->dias = indicators_sla_take_long(&p, item, 0);
+		co->cerrada = indicators_sla_take_long(&p, item, 0) == 1;
+	}
+	out->restantes = out->reloj == INDICATORS_CLOCK_NO_APLICA ? 0 : out->meta - out->usados;
+	return 0;
+}

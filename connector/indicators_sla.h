@@ -116,6 +116,12 @@ int indicators_sla_from_text(const char *text, struct indicators_sla *out);
  * block, arrays allocated as indicators_sla_compute does. Returns 0, or -1 for an unknown
  * reloj or estado (out is then empty but still safe to free). */
 int indicators_sla_from_members(const struct store_sla_members *m, struct indicators_sla *out);
+/* Reads into out the clock as the counts read it from a stored block's sla_cifras (store_int.h
+ * STORE_SCHEMA_CIFRAS_RECORD): every member but fin, the rounds' inicio and the corrections'
+ * devolucion, and the rounds' fin and the corrections' reingreso cut to their day. Arrays
+ * allocated as indicators_sla_compute does. Returns 0, or -1 for an unknown reloj or estado
+ * (out is then empty but still safe to free). */
+int indicators_sla_from_cifras(const char *text, struct indicators_sla *out);
 /* Returns a new JSON object: meta, reloj, estado, inicio, fin, dias_usados, dias_restantes,
  * fecha_limite, devoluciones, dias_en_espera, rondas, correcciones (nulls where unknown;
  * dias_en_espera is null unless the filing waits unassigned). */

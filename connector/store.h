@@ -408,8 +408,9 @@ struct store_sla_query {
 	/* With solo_cifras and sla_now, for counts that list no filing: the rows come from the
 	 * covering index seguimiento_cifras, in fecha_radicacion order only (ties in any
 	 * order), with "" for numero and asunto but on the open filings vencido or por_vencer,
-	 * the area and its name from the follow-up row's copies, and without actividad the
-	 * gestiones from its per-tipo counts (as many "tipo|" items as gestiones: no date).
+	 * the area and its name from the follow-up row's copies, the clock in cifras, "" for
+	 * abogado, and without actividad the gestiones from its per-tipo counts (as many "tipo|"
+	 * items as gestiones: no date).
 	 * store_sla_rows returns STORE_SLA_NOT_FRESH, having stopped, when a row's stored block
 	 * does not serve: the caller then reads the full rows. */
 	int conteos;
@@ -484,6 +485,9 @@ struct store_sla_row {
 	 * members are in sla_members (sla is then NULL: the members hold it all). */
 	int sla_cols;
 	struct store_sla_members sla_members;
+	/* A counts read (store_sla_query.conteos): the stored block's sla_cifras (store_int.h
+	 * STORE_SCHEMA_CIFRAS_RECORD), the clock as the counts read it; NULL otherwise. */
+	const char *cifras;
 	/* The devolucion, reingreso and conclusion gestiones as a JSON array of
 	 * [tipo, fecha, texto] in (fecha, id) order; "[]" when none. */
 	const char *hitos;

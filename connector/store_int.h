@@ -65,6 +65,28 @@ extern const int store_schema_count;
 	" (SELECT g.tipo, count(*) AS n FROM gestion g WHERE g.radicado_id = " id                  \
 	" GROUP BY g.tipo ORDER BY g.tipo) t), '')"
 
+/* sla_cifras: what the counts read of the stored block text, in one short text (one column
+ * of the covering index instead of nine): "reloj|estado|meta|inicio|fecha_limite|
+ * devoluciones|dias_en_espera|rondas|correcciones", a null member '' (dias_en_espera -1);
+ * rondas as "fin|termina|dias" items and correcciones as "reingreso|dias|cerrada" items,
+ * with ',' for their '|' and joined by ';', the instants cut to their day (all the counts
+ * compare). indicators_sla_from_cifras reads it. */
+#define STORE_SCHEMA_CIFRAS_RECORD(text)                                                           \
+	"sla_cifras = json_extract(" text ", '$.reloj') || '|' || json_extract(" text ","          \
+	" '$.estado') || '|' || coalesce(json_extract(" text ", '$.meta'), 0) || '|' ||"           \
+	" coalesce(json_extract(" text ", '$.inicio'), '') || '|' ||"                              \
+	" coalesce(json_extract(" text ", '$.fecha_limite'), '') || '|' ||"                        \
+	" coalesce(json_extract(" text ", '$.devoluciones'), 0) || '|' ||"                         \
+	" coalesce(json_extract(" text ", '$.dias_en_espera'), -1) || '|' ||"                      \
+	" coalesce((SELECT group_concat(substr(coalesce(json_extract(e.value, '$.fin'), ''),"      \
+	" 1, 10) || ',' || coalesce(json_extract(e.value, '$.termina'), '') || ',' ||"             \
+	" coalesce(json_extract(e.value, '$.dias'), 0), ';') FROM json_each(" text ","             \
+	" '$.rondas') e), '') || '|' || coalesce((SELECT group_concat(substr(coalesce("            \
+	"json_extract(e.value, '$.reingreso'), ''), 1, 10) || ',' ||"                              \
+	" coalesce(json_extract(e.value, '$.dias'), 0) || ',' ||"                                  \
+	" coalesce(json_extract(e.value, '$.cerrada'), 0), ';') FROM json_each(" text ","          \
+	" '$.correcciones') e), '')"
+
 /* Every statement a connection keeps, one range per file; each file holds the SQL of its
  * range in a table indexed by these ids. A statement has one slot in the cache, or one per
  * query shape when its SQL depends on which filters are present. */
@@ -115,6 +137,7 @@ enum store_stmt_id {
 	STORE_STMT_LIST_NUMBER,
 	STORE_STMT_LIST_MEMBER, /* STORE_LIST_SHAPES slots */
 	STORE_STMT_SLA_ROWS,	/* STORE_SLA_SHAPES slots */
+	STORE_STMT_SLA_LABEL,
 	/* store_sla.c: the SLA blocks kept on the follow-up rows */
 	STORE_STMT_SLA_ANY_STALE,
 	STORE_STMT_SLA_STALE,

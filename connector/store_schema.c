@@ -566,16 +566,20 @@ static const char store_migration_11[] =
 /* clang-format on */
 
 /* clang-format off */
+/* clang-format off */
 /* The indicators' counts read one covering index (seguimiento_cifras) instead of the wide
  * rows of radicado and seguimiento (issue 14): the columns of STORE_SCHEMA_CIFRAS_COLUMNS
- * (store_int.h) plus those of the stored block. A change of the requesting area, its name or
+ * and STORE_SCHEMA_CIFRAS_RECORD (store_int.h). A change of the requesting area, its name or
  * the filing's type clears the block, like its number, state and date already did, so the
- * refresh writes the copies again. */
+ * refresh writes the copies again. Under actividad the counts find the filings assigned or
+ * concluded in the period by two small indexes. */
 static const char store_migration_12[] =
     "ALTER TABLE seguimiento ADD COLUMN area TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE seguimiento ADD COLUMN area_nombre TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE seguimiento ADD COLUMN gestion_tipos TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE seguimiento ADD COLUMN sla_cifras TEXT;"
     "UPDATE seguimiento SET " STORE_SCHEMA_CIFRAS_COLUMNS("seguimiento.radicado_id") ";"
+    "UPDATE seguimiento SET " STORE_SCHEMA_CIFRAS_RECORD("sla") " WHERE sla IS NOT NULL;"
     "DROP TRIGGER radicado_sla_au;"
     "CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion,"
     " tipo_radicado, dependencia_origen, dependencia_origen_nombre ON radicado"
@@ -587,10 +591,12 @@ static const char store_migration_12[] =
     " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
     " WHERE radicado_id = NEW.id; END;"
     "CREATE INDEX seguimiento_cifras ON seguimiento (fecha_radicacion, estado, abogado_id,"
-    " tipo_tramite, modalidad, area, area_nombre, devoluciones, fecha_reparto,"
-    " fecha_conclusion, sla_dia, sla_reloj,"
-    " sla_estado, sla_inicio, sla_fin, sla_fecha_limite, sla_meta, sla_devoluciones,"
-    " sla_espera, sla_rondas, sla_correcciones, gestion_tipos);"
+    " tipo_tramite, modalidad, area, area_nombre, devoluciones, sla_dia, sla_cifras,"
+    " gestion_tipos);"
+    "CREATE INDEX seguimiento_reparto ON seguimiento (fecha_reparto)"
+    " WHERE fecha_reparto IS NOT NULL;"
+    "CREATE INDEX seguimiento_conclusion ON seguimiento (fecha_conclusion)"
+    " WHERE fecha_conclusion IS NOT NULL;"
     "ANALYZE;";
 /* clang-format on */
 

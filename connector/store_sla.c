@@ -38,7 +38,8 @@ static const char *const store_sla_sql[STORE_STMT_COUNT] = {
 	" sla_estado = json_extract(?2, '$.estado'),"
 	" sla_fecha_limite = json_extract(?2, '$.fecha_limite'),"
 	" sla_dias_restantes = json_extract(?2, '$.dias_restantes'),"
-	" " STORE_SCHEMA_SLA_COLUMNS("?2") ", " STORE_SCHEMA_CIFRAS_COLUMNS("?1")
+	" " STORE_SCHEMA_SLA_COLUMNS("?2") ", " STORE_SCHEMA_CIFRAS_RECORD("?2") ","
+	" " STORE_SCHEMA_CIFRAS_COLUMNS("?1")
 	" WHERE radicado_id = ?1",
     [STORE_STMT_SLA_PRINT_GET] = "SELECT huella FROM sla_huella WHERE id = 1",
     [STORE_STMT_SLA_PRINT_SET] = "INSERT INTO sla_huella (id, huella) VALUES (1, ?1)"

@@ -31,6 +31,8 @@ static const char *const store_views_sql[STORE_STMT_COUNT] = {
 	" FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 	" LEFT JOIN usuario u ON u.id = s.abogado_id"
 	" WHERE upper(replace(replace(r.numero, ' ', ''), '-', '')) = ?1 ORDER BY r.id LIMIT 1",
+    /* An urgent filing's number and subject in a counts read (store_sla_row). */
+    [STORE_STMT_SLA_LABEL] = "SELECT numero, asunto FROM radicado WHERE id = ?1",
 };
 
 static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
@@ -1033,37 +1035,35 @@ static char *store_sla_sql(const void *arg)
 	return buf_steal(&b);
 }
 
-/* An open filing whose stored clock is vencido or por_vencer: the only ones the counts name
- * (their lists' first items), so the only ones whose number and subject a counts read looks
- * up in radicado. */
-#define STORE_SLA_URGENT                                                                           \
-	"s.sla_reloj IN ('corriendo', 'pausado') AND s.sla_estado IN ('vencido', 'por_vencer')"
+/* 1 for the sla_cifras of an open filing whose clock is vencido or por_vencer (its reloj and
+ * estado lead the text): the only ones the counts name (their lists' first items), so the
+ * only ones whose number and subject a counts read looks up in radicado. */
+static int store_sla_urgent(const char *cifras)
+{
+	static const char *const urgent[] = {"corriendo|vencido|", "corriendo|por_vencer|",
+					     "pausado|vencido|", "pausado|por_vencer|"};
 
-/* The SQL of a counts read (store_sla_query.conteos; arg: the query): the columns of
- * store_sla_sql's solo_cifras shape, in its order, from the covering index
- * seguimiento_cifras alone (an OR of conditions on its own columns: one pass over the
- * index, no row of seguimiento or radicado but the urgent filings' number and subject),
- * then gestion_tipos. Returns a new string. */
+	for (size_t i = 0; i < sizeof(urgent) / sizeof(urgent[0]); i++) {
+		if (strncmp(cifras, urgent[i], strlen(urgent[i])) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The SQL of a counts read (store_sla_query.conteos; arg: the query): what
+ * store_sla_counts_read reads, from the covering index seguimiento_cifras alone (an OR of
+ * conditions on its own columns: one pass over the index, no row of seguimiento or radicado
+ * but the urgent filings' number and subject). Returns a new string. */
 static char *store_sla_counts_sql(const void *arg)
 {
 	const struct store_sla_query *q = arg;
 	struct buf b;
 
 	buf_init(&b);
-	buf_puts(&b, "SELECT s.radicado_id, CASE WHEN " STORE_SLA_URGENT " THEN (SELECT r.numero"
-		     " FROM radicado r WHERE r.id = s.radicado_id) ELSE '' END,"
-		     " s.fecha_radicacion, CASE WHEN " STORE_SLA_URGENT " THEN (SELECT r.asunto"
-		     " FROM radicado r WHERE r.id = s.radicado_id) ELSE '' END,"
-		     " s.area, s.area_nombre, '', s.tipo_tramite, s.modalidad, '', '',"
-		     " s.abogado_id, u.nombre, s.fecha_reparto, s.estado, NULL,"
-		     " s.fecha_conclusion, '', '', NULL, NULL, NULL, NULL, NULL, 0, '',"
-		     " s.devoluciones, '', '[]', '', NULL, '', '[]', '', NULL,"
-		     " " STORE_SLA_SERVES " AND s.sla_reloj IS NOT NULL, s.sla_reloj,"
-		     " s.sla_estado, s.sla_inicio, s.sla_fin, s.sla_fecha_limite, s.sla_meta,"
-		     " s.sla_devoluciones, coalesce(s.sla_espera, -1), s.sla_rondas,"
-		     " s.sla_correcciones, s.gestion_tipos"
-		     " FROM seguimiento s INDEXED BY seguimiento_cifras"
-		     " LEFT JOIN usuario u ON u.id = s.abogado_id WHERE 1");
+	buf_puts(&b, "SELECT s.radicado_id, s.fecha_radicacion, s.area, s.area_nombre,"
+		     " s.tipo_tramite, s.modalidad, s.abogado_id, s.estado, s.devoluciones,"
+		     " CASE WHEN " STORE_SLA_SERVES " THEN s.sla_cifras END, s.gestion_tipos"
+		     " FROM seguimiento s INDEXED BY seguimiento_cifras WHERE 1");
 	if (q->desde != NULL || q->hasta_excl != NULL) {
 		buf_puts(&b, " AND ((1");
 		store_sla_range(&b, q, "s.fecha_radicacion");
@@ -1071,12 +1071,15 @@ static char *store_sla_counts_sql(const void *arg)
 		if (q->mas_abiertos)
 			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
 		if (q->actividad) {
+			/* by the indexes on gestion's and seguimiento's dates */
 			buf_puts(&b, " OR s.radicado_id IN (SELECT radicado_id FROM gestion WHERE 1");
 			store_sla_range(&b, q, "fecha");
-			buf_puts(&b, ") OR (1");
-			store_sla_range(&b, q, "s.fecha_reparto");
-			buf_puts(&b, ") OR (1");
-			store_sla_range(&b, q, "s.fecha_conclusion");
+			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE"
+				     " fecha_reparto IS NOT NULL");
+			store_sla_range(&b, q, "fecha_reparto");
+			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE"
+				     " fecha_conclusion IS NOT NULL");
+			store_sla_range(&b, q, "fecha_conclusion");
 			buf_puts(&b, ")");
 		}
 		buf_puts(&b, ")");
@@ -1167,6 +1170,30 @@ static void store_sla_read(sqlite3_stmt *st, struct store_sla_row *r)
 		m->rondas = store_column_text(st, 44);
 		m->correcciones = store_column_text(st, 45);
 	}
+}
+
+/* A row of store_sla_counts_sql: what the counts read (the clock in cifras; the lawyer's
+ * name is the caller's: abogado ""), every other member empty. */
+static void store_sla_counts_read(sqlite3_stmt *st, struct store_sla_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->radicado_id = sqlite3_column_int64(st, 0);
+	r->fecha_radicacion = store_column_text(st, 1);
+	r->dependencia_origen = store_column_text(st, 2);
+	r->dependencia_origen_nombre = store_column_text(st, 3);
+	r->tipo_tramite = store_column_text(st, 4);
+	r->modalidad = store_column_text(st, 5);
+	r->abogado_id = sqlite3_column_int64(st, 6);
+	r->estado = store_column_text(st, 7);
+	r->devoluciones = (long)sqlite3_column_int64(st, 8);
+	r->cifras = store_sla_text_or_null(st, 9);
+	r->numero = r->asunto = "";
+	r->estado_ds = r->novedad = r->tipo_gestion = r->abogado = "";
+	r->numero_contrato = r->contratista = r->observaciones = r->eventos = "";
+	r->objeto = r->linea_paa = "";
+	r->notas = r->hitos = "[]";
+	r->gestiones = "";
+	r->concluido_satisfactorio = -1;
 }
 
 /* The gestiones of the filings of a read (store_sla_gestiones_sql), by filing: id[i]'s
@@ -1263,6 +1290,7 @@ struct store_sla_each {
 	const struct store_sla_gestiones *gestiones; /* with con_gestiones, else NULL */
 	int conteos;	  /* store_sla_query.conteos */
 	struct buf kinds; /* conteos without gestiones: a row's gestiones, reused */
+	struct store *s;
 };
 
 /* A counts read's gestiones from gestion_tipos ("tipo|n;..."): n items "tipo|" of each tipo
@@ -1293,15 +1321,34 @@ static int store_sla_row(sqlite3_stmt *st, void *arg)
 {
 	struct store_sla_each *e = arg;
 	struct store_sla_row r;
+	sqlite3_stmt *label = NULL;
+	int rc;
 
-	store_sla_read(st, &r);
-	if (e->conteos && !r.sla_cols)
-		return STORE_SLA_NOT_FRESH;
+	if (e->conteos) {
+		store_sla_counts_read(st, &r);
+		if (r.cifras == NULL)
+			return STORE_SLA_NOT_FRESH;
+		if (store_sla_urgent(r.cifras)) {
+			label = store_views_stmt(e->s, STORE_STMT_SLA_LABEL);
+			rc = store_row_of(e->s, label, store_int(r.radicado_id),
+					  "no se pudo leer un radicado");
+			if (rc < 0)
+				return -1;
+			if (rc == 1) {
+				r.numero = store_column_text(label, 0);
+				r.asunto = store_column_text(label, 1);
+			}
+		}
+	} else {
+		store_sla_read(st, &r);
+	}
 	if (e->gestiones != NULL)
 		r.gestiones = store_sla_gestiones_of(e->gestiones, r.radicado_id);
 	else if (e->conteos)
-		r.gestiones = store_sla_kinds(&e->kinds, store_column_text(st, 46));
-	return e->cb(&r, e->arg);
+		r.gestiones = store_sla_kinds(&e->kinds, store_column_text(st, 10));
+	rc = e->cb(&r, e->arg);
+	store_stmt_done(label);
+	return rc;
 }
 
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
@@ -1317,7 +1364,7 @@ int store_sla_rows(struct store *s, const struct store_sla_query *q,
 	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8 |
 	    conteos << 10;
 	struct store_sla_gestiones g;
-	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}};
+	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}, s};
 	char day[STORE_SLA_DAY_LEN] = "";
 	sqlite3_stmt *st;
 	int rc;

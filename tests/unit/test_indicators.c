@@ -1233,6 +1233,9 @@ static void test_stored_members_migrate(void **state)
 	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 12,
 	 * 11 and 10) */
 	test_exec_sql("m9.db", "DROP INDEX seguimiento_cifras;"
+			       "DROP INDEX seguimiento_reparto;"
+			       "DROP INDEX seguimiento_conclusion;"
+			       "ALTER TABLE seguimiento DROP COLUMN sla_cifras;"
 			       "ALTER TABLE seguimiento DROP COLUMN area;"
 			       "ALTER TABLE seguimiento DROP COLUMN area_nombre;"
 			       "ALTER TABLE seguimiento DROP COLUMN gestion_tipos;"
@@ -1299,8 +1302,33 @@ static void test_stored_members_migrate(void **state)
 	for (int k = 0; k < 8; k++) {
 		assert_true(json_equal(before[k], after[k]));
 		json_decref(after[k]);
+	}
+	/* the counts' record missing or not one (another writer): the counts read the full rows,
+	 * same figures */
+	test_exec_sql("m9.db", "UPDATE seguimiento SET sla_cifras = NULL");
+	test_eight_answers(s, &cfg, cal, after);
+	for (int k = 0; k < 8; k++) {
+		assert_true(json_equal(before[k], after[k]));
+		json_decref(after[k]);
+	}
+	test_exec_sql("m9.db", "UPDATE seguimiento SET sla_cifras = 'reloj|desconocido|'");
+	test_eight_answers(s, &cfg, cal, after);
+	for (int k = 0; k < 8; k++) {
+		assert_true(json_equal(before[k], after[k]));
+		json_decref(after[k]);
 		json_decref(before[k]);
 	}
+	/* a new name of an area reaches the counts (its filings' blocks are written again) */
+	test_exec_sql("m9.db", "UPDATE radicado SET dependencia_origen_nombre = 'Secretaría de"
+			       " Salud y Protección' WHERE dependencia_origen = '600'");
+	test_eight_answers(s, &cfg, cal, after);
+	assert_str_at(after[2], "por_area[0].dependencia_origen", "600");
+	assert_str_at(after[2], "por_area[0].nombre", "Secretaría de Salud y Protección");
+	assert_true(test_sql_long("m9.db", "SELECT count(*) FROM seguimiento WHERE area = '600'"
+					   " AND area_nombre = 'Secretaría de Salud y Protección'") >
+		    0);
+	for (int k = 0; k < 8; k++)
+		json_decref(after[k]);
 	config_free(&cfg);
 	calendar_free(cal);
 	store_close(s);
