@@ -571,8 +571,8 @@ static const char store_migration_11[] =
  * rows of radicado and seguimiento (issue 14): the columns of STORE_SCHEMA_CIFRAS_COLUMNS
  * and STORE_SCHEMA_CIFRAS_RECORD (store_int.h). A change of the requesting area, its name or
  * the filing's type clears the block, like its number, state and date already did, so the
- * refresh writes the copies again. Under actividad the counts find the filings assigned or
- * concluded in the period by two small indexes. */
+ * refresh writes the copies again. Under actividad the counts read the period's gestiones by
+ * their date. */
 static const char store_migration_12[] =
     "ALTER TABLE seguimiento ADD COLUMN area TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE seguimiento ADD COLUMN area_nombre TEXT NOT NULL DEFAULT '';"
@@ -592,11 +592,8 @@ static const char store_migration_12[] =
     " WHERE radicado_id = NEW.id; END;"
     "CREATE INDEX seguimiento_cifras ON seguimiento (fecha_radicacion, estado, abogado_id,"
     " tipo_tramite, modalidad, area, area_nombre, devoluciones, sla_dia, sla_cifras,"
-    " gestion_tipos);"
-    "CREATE INDEX seguimiento_reparto ON seguimiento (fecha_reparto)"
-    " WHERE fecha_reparto IS NOT NULL;"
-    "CREATE INDEX seguimiento_conclusion ON seguimiento (fecha_conclusion)"
-    " WHERE fecha_conclusion IS NOT NULL;"
+    " gestion_tipos, fecha_reparto, fecha_conclusion);"
+    "CREATE INDEX gestion_fecha ON gestion (fecha, radicado_id, tipo);"
     "ANALYZE;";
 /* clang-format on */
 

@@ -1062,26 +1062,18 @@ static char *store_sla_counts_sql(const void *arg)
 	buf_init(&b);
 	buf_puts(&b, "SELECT s.radicado_id, s.fecha_radicacion, s.area, s.area_nombre,"
 		     " s.tipo_tramite, s.modalidad, s.abogado_id, s.estado, s.devoluciones,"
-		     " CASE WHEN " STORE_SLA_SERVES " THEN s.sla_cifras END, s.gestion_tipos"
+		     " CASE WHEN " STORE_SLA_SERVES " THEN s.sla_cifras END, s.gestion_tipos,"
+		     " s.fecha_reparto, s.fecha_conclusion"
 		     " FROM seguimiento s INDEXED BY seguimiento_cifras WHERE 1");
-	if (q->desde != NULL || q->hasta_excl != NULL) {
+	/* Under actividad every entry: store_sla_row keeps those with something in the period
+	 * (the period's gestiones are in hand; an OR with a subquery of their filings would
+	 * build a temporary index of them). */
+	if ((q->desde != NULL || q->hasta_excl != NULL) && !q->actividad) {
 		buf_puts(&b, " AND ((1");
 		store_sla_range(&b, q, "s.fecha_radicacion");
 		buf_puts(&b, ")");
 		if (q->mas_abiertos)
 			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
-		if (q->actividad) {
-			/* by the indexes on gestion's and seguimiento's dates */
-			buf_puts(&b, " OR s.radicado_id IN (SELECT radicado_id FROM gestion WHERE 1");
-			store_sla_range(&b, q, "fecha");
-			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE"
-				     " fecha_reparto IS NOT NULL");
-			store_sla_range(&b, q, "fecha_reparto");
-			buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento WHERE"
-				     " fecha_conclusion IS NOT NULL");
-			store_sla_range(&b, q, "fecha_conclusion");
-			buf_puts(&b, ")");
-		}
 		buf_puts(&b, ")");
 	}
 	buf_puts(&b, " ORDER BY s.fecha_radicacion");
@@ -1098,6 +1090,12 @@ static char *store_sla_gestiones_sql(const void *arg)
 	struct buf b;
 
 	buf_init(&b);
+	if (q->conteos && q->actividad) { /* by date: store_sla_gestiones_sorted */
+		buf_puts(&b, "SELECT g.radicado_id, g.tipo || '|' || g.fecha FROM gestion g"
+			     " INDEXED BY gestion_fecha WHERE 1");
+		store_sla_range(&b, q, "g.fecha");
+		return buf_steal(&b);
+	}
 	buf_puts(&b, "SELECT g.radicado_id, g.tipo || '|' || g.fecha FROM gestion g"
 		     " WHERE g.radicado_id IN (SELECT r.id FROM radicado r WHERE 1");
 	store_sla_where(&b, q);
@@ -1187,6 +1185,8 @@ static void store_sla_counts_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->estado = store_column_text(st, 7);
 	r->devoluciones = (long)sqlite3_column_int64(st, 8);
 	r->cifras = store_sla_text_or_null(st, 9);
+	r->fecha_reparto = store_sla_text_or_null(st, 11);
+	r->fecha_conclusion = store_sla_text_or_null(st, 12);
 	r->numero = r->asunto = "";
 	r->estado_ds = r->novedad = r->tipo_gestion = r->abogado = "";
 	r->numero_contrato = r->contratista = r->observaciones = r->eventos = "";
@@ -1205,11 +1205,9 @@ struct store_sla_gestiones {
 	struct buf text;
 };
 
-static int store_sla_gestion_row(sqlite3_stmt *st, void *arg)
+/* Appends filing id's gestion item ("tipo|fecha") to g; ids come in ascending order. */
+static void store_sla_gestiones_add(struct store_sla_gestiones *g, long long id, const char *item)
 {
-	struct store_sla_gestiones *g = arg;
-	long long id = sqlite3_column_int64(st, 0);
-	const char *item = store_column_text(st, 1);
 
 	if (g->n > 0 && g->id[g->n - 1] == id) {
 		buf_append(&g->text, ";", 1);
@@ -1226,7 +1224,72 @@ static int store_sla_gestion_row(sqlite3_stmt *st, void *arg)
 		g->n++;
 	}
 	buf_puts(&g->text, item);
+}
+
+static int store_sla_gestion_row(sqlite3_stmt *st, void *arg)
+{
+	store_sla_gestiones_add(arg, sqlite3_column_int64(st, 0), store_column_text(st, 1));
 	return 0;
+}
+
+/* A counts read under actividad takes the period's gestiones by their date (the index
+ * gestion_fecha: every one of the period, of whichever filing), in date order: they are
+ * put in filing order here, each filing's in the order read. */
+struct store_sla_dated {
+	struct store_sla_dated_item {
+		long long id;
+		size_t off; /* of its "tipo|fecha" in text */
+		size_t seq; /* read order */
+	} * v;
+	size_t n, cap;
+	struct buf text;
+};
+
+static int store_sla_dated_row(sqlite3_stmt *st, void *arg)
+{
+	struct store_sla_dated *d = arg;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 1024;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
+	d->v[d->n].id = sqlite3_column_int64(st, 0);
+	d->v[d->n].off = d->text.len;
+	d->v[d->n].seq = d->n;
+	d->n++;
+	buf_puts(&d->text, store_column_text(st, 1));
+	buf_append(&d->text, "", 1);
+	return 0;
+}
+
+static int store_sla_dated_cmp(const void *pa, const void *pb)
+{
+	const struct store_sla_dated_item *a = pa;
+	const struct store_sla_dated_item *b = pb;
+
+	if (a->id != b->id)
+		return (a->id > b->id) - (a->id < b->id);
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Reads st's (radicado_id, "tipo|fecha") rows in any filing order into g by filing. 0 or
+ * -1. */
+static int store_sla_gestiones_sorted(struct store *s, sqlite3_stmt *st,
+				      struct store_sla_gestiones *g)
+{
+	struct store_sla_dated d;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	buf_init(&d.text);
+	rc = store_each(s, st, store_sla_dated_row, &d, "no se pudieron leer las gestiones");
+	if (rc == 0 && d.n > 1)
+		qsort(d.v, d.n, sizeof(*d.v), store_sla_dated_cmp);
+	for (size_t i = 0; rc == 0 && i < d.n; i++)
+		store_sla_gestiones_add(g, d.v[i].id, d.text.data + d.v[i].off);
+	free(d.v);
+	buf_free(&d.text);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The gestiones text of filing id ("" when none). */
@@ -1277,7 +1340,9 @@ static int store_sla_gestiones_read(struct store *s, const struct store_sla_quer
 
 	if (st == NULL || store_sla_bind(s, st, q, NULL) < 0)
 		return -1;
-	if (store_each(s, st, store_sla_gestion_row, g, "no se pudieron leer las gestiones") < 0)
+	if (q->conteos && q->actividad ? store_sla_gestiones_sorted(s, st, g) < 0
+				       : store_each(s, st, store_sla_gestion_row, g,
+						    "no se pudieron leer las gestiones") < 0)
 		return -1;
 	if (g->n > 0)
 		buf_append(&g->text, "", 1);
@@ -1291,7 +1356,32 @@ struct store_sla_each {
 	int conteos;	  /* store_sla_query.conteos */
 	struct buf kinds; /* conteos without gestiones: a row's gestiones, reused */
 	struct store *s;
+	const struct store_sla_query *q;
 };
+
+/* 1 when text (an instant or a date; NULL: never) falls in q's period, its day compared
+ * as the SQL ranges compare (store_sla_range). */
+static int store_sla_in(const struct store_sla_query *q, const char *text)
+{
+	return text != NULL && (q->desde == NULL || strcmp(text, q->desde) >= 0) &&
+	       (q->hasta_excl == NULL || strcmp(text, q->hasta_excl) < 0);
+}
+
+/* The filings a read under actividad selects (store_sla_where): received in the period,
+ * open (mas_abiertos), or with a gestion (g: the period's), a reparto or a conclusion on a
+ * day of it. */
+static int store_sla_active(const struct store_sla_query *q, const struct store_sla_gestiones *g,
+			    const struct store_sla_row *r)
+{
+	if (q->desde == NULL && q->hasta_excl == NULL)
+		return 1;
+	return store_sla_in(q, r->fecha_radicacion) ||
+	       (q->mas_abiertos && (strcmp(r->estado, "repartido") == 0 ||
+				    strcmp(r->estado, "en_revision") == 0 ||
+				    strcmp(r->estado, "devuelto") == 0)) ||
+	       store_sla_in(q, r->fecha_reparto) || store_sla_in(q, r->fecha_conclusion) ||
+	       (g != NULL && store_sla_gestiones_of(g, r->radicado_id)[0] != '\0');
+}
 
 /* A counts read's gestiones from gestion_tipos ("tipo|n;..."): n items "tipo|" of each tipo
  * (the form store_sla_row.gestiones has, without the dates nobody reads there), into b. */
@@ -1326,6 +1416,8 @@ static int store_sla_row(sqlite3_stmt *st, void *arg)
 
 	if (e->conteos) {
 		store_sla_counts_read(st, &r);
+		if (e->q->actividad && !store_sla_active(e->q, e->gestiones, &r))
+			return 0;
 		if (r.cifras == NULL)
 			return STORE_SLA_NOT_FRESH;
 		if (store_sla_urgent(r.cifras)) {
@@ -1351,25 +1443,28 @@ static int store_sla_row(sqlite3_stmt *st, void *arg)
 	return rc;
 }
 
-int store_sla_rows(struct store *s, const struct store_sla_query *q,
+int store_sla_rows(struct store *s, const struct store_sla_query *query,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
 {
-	/* The SQL depends only on which filters are present: one cached statement each. */
 	/* A counts read: only of the figures, by their stored blocks, of no single filing. */
-	int conteos = q->conteos && q->solo_cifras && q->sla_now != NULL && q->numero == NULL &&
-		      !q->solo_abiertos;
+	int conteos = query->conteos && query->solo_cifras && query->sla_now != NULL &&
+		      query->numero == NULL && !query->solo_abiertos;
+	struct store_sla_query counts = *query;
+	const struct store_sla_query *q = &counts; /* the query as read: conteos as it serves */
+	/* The SQL depends only on which filters are present: one cached statement each. */
 	int shape =
 	    (q->desde != NULL) | (q->hasta_excl != NULL) << 1 | (q->mas_abiertos != 0) << 2 |
 	    (q->numero != NULL) << 3 | (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
 	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8 |
 	    conteos << 10;
 	struct store_sla_gestiones g;
-	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}, s};
+	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}, s, q};
 	char day[STORE_SLA_DAY_LEN] = "";
 	sqlite3_stmt *st;
 	int rc;
 	int own;
 
+	counts.conteos = conteos; /* what the SQL builders see */
 	if (q->sla_now != NULL) {
 		store_sla_fresh(s, q->sla_now);
 		store_sla_day(q->sla_now, day);

@@ -216,8 +216,8 @@ def db_query(dbpath, sql, *params):
 # What each schema migration added, undone (newest first), so a test can take a database of
 # today's schema back to an older one with its data and watch serve migrate it forward.
 UNDO_MIGRATION = {
-    12: ("DROP INDEX seguimiento_cifras", "DROP INDEX seguimiento_reparto",
-         "DROP INDEX seguimiento_conclusion", "ALTER TABLE seguimiento DROP COLUMN sla_cifras",
+    12: ("DROP INDEX seguimiento_cifras", "DROP INDEX gestion_fecha",
+         "ALTER TABLE seguimiento DROP COLUMN sla_cifras",
          "ALTER TABLE seguimiento DROP COLUMN area",
          "ALTER TABLE seguimiento DROP COLUMN area_nombre",
          "ALTER TABLE seguimiento DROP COLUMN gestion_tipos", "DROP TRIGGER radicado_sla_au",
