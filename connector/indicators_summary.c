@@ -271,24 +271,33 @@ static int indicators_summary_in_period(const struct indicators_set *set, const 
 	       (set->hasta[0] == '\0' || strcmp(day, set->hasta) <= 0);
 }
 
-/* The gestiones of kind tipo in f->gestiones ("tipo|fecha;...", already those of the period
- * under actividad, every one under radicacion). */
-static long indicators_summary_kind_count(const struct indicators_filing *f, const char *tipo)
+/* Steps *p over the next gestion of a gestiones text ("tipo|fecha;...", already those of
+ * the period under actividad, every one under radicacion): its tipo (the text before the
+ * '|', not NUL-terminated) in *kind and *len. Items without a '|' have no tipo and are
+ * skipped. Returns 0 at the end of the text. */
+static int indicators_summary_next_gestion(const char **p, const char **kind, size_t *len)
 {
-	size_t len = strlen(tipo);
-	const char *p = f->gestiones != NULL ? f->gestiones : "";
-	long n = 0;
+	while (**p != '\0') {
+		size_t item = strcspn(*p, ";");
+		size_t name = strcspn(*p, "|;");
+		const char *at = *p;
 
-	while (*p != '\0') {
-		size_t item = strcspn(p, ";");
-
-		if (item > len && p[len] == '|' && strncmp(p, tipo, len) == 0)
-			n++;
-		p += item;
-		if (*p == ';')
-			p++;
+		*p += item;
+		if (**p == ';')
+			(*p)++;
+		if (name < item) {
+			*kind = at;
+			*len = name;
+			return 1;
+		}
 	}
-	return n;
+	return 0;
+}
+
+/* 1 when the tipo of a gestion (kind, len: indicators_summary_next_gestion) is tipo. */
+static int indicators_summary_kind_is(const char *kind, size_t len, const char *tipo)
+{
+	return strlen(tipo) == len && memcmp(kind, tipo, len) == 0;
 }
 
 /* Under actividad: 1 when a conclusion on a day of the period stopped f's clock (the latest
@@ -312,15 +321,6 @@ static int indicators_summary_concluded_in(const struct indicators_set *set,
 	return found;
 }
 
-/* Under actividad: 1 when f was assigned (reparto or reasignacion) in the period. */
-static int indicators_summary_assigned_in(const struct indicators_set *set,
-					  const struct indicators_filing *f)
-{
-	return indicators_summary_in_period(set, f->sla.inicio) ||
-	       indicators_summary_kind_count(f, "reparto") > 0 ||
-	       indicators_summary_kind_count(f, "reasignacion") > 0;
-}
-
 /* Under actividad: 1 when something of f happened in the period. */
 static int indicators_summary_active(const struct indicators_set *set,
 				     const struct indicators_filing *f)
@@ -332,47 +332,136 @@ static int indicators_summary_active(const struct indicators_set *set,
 	       indicators_summary_concluded_in(set, f, &used);
 }
 
+int indicators_summary_in_base(const struct indicators_set *set, const struct indicators_filing *f)
+{
+	return indicators_summary_actividad(set) ? indicators_summary_active(set, f)
+						 : f->en_periodo;
+}
+
+/* What the figures ask of one filing, worked out once per answer: each filing falls in
+ * several groups (office, lawyer, tipo, modality, area), and parsing its gestiones or
+ * walking its rounds again for each group made the answer cost groups x filings. */
+struct indicators_summary_fact {
+	long reparto, reasignacion, devolucion; /* its gestiones of each kind */
+	long used;	/* concluded: business days used up to the conclusion of the period */
+	int concluded;	/* actividad: indicators_summary_concluded_in */
+	int started_in; /* the clock's start (sla.inicio) falls in the period */
+	int counts;	/* one of the period's filings that count (indicators_summary_counts) */
+};
+
+/* An answer being built: the set and the facts of its filings (facts[i] is set->v[i]'s). */
+struct indicators_summary {
+	const struct indicators_set *set;
+	struct indicators_summary_fact *facts;
+};
+
+static void indicators_summary_fact_init(const struct indicators_set *set,
+					 const struct indicators_filing *f,
+					 struct indicators_summary_fact *fa)
+{
+	const char *p = f->gestiones != NULL ? f->gestiones : "";
+	const char *kind;
+	size_t len;
+
+	memset(fa, 0, sizeof(*fa));
+	while (indicators_summary_next_gestion(&p, &kind, &len)) {
+		fa->reparto += indicators_summary_kind_is(kind, len, "reparto");
+		fa->reasignacion += indicators_summary_kind_is(kind, len, "reasignacion");
+		fa->devolucion += indicators_summary_kind_is(kind, len, "devolucion");
+	}
+	fa->started_in = indicators_summary_in_period(set, f->sla.inicio);
+	if (indicators_summary_actividad(set)) {
+		fa->concluded = indicators_summary_concluded_in(set, f, &fa->used);
+		fa->counts = f->en_periodo || (f->gestiones != NULL && f->gestiones[0] != '\0') ||
+			     fa->started_in || fa->concluded;
+	} else {
+		fa->used = f->sla.usados;
+		fa->counts = f->en_periodo;
+	}
+	fa->counts = fa->counts && indicators_measured(f);
+}
+
+/* Works out the facts of every filing of set; indicators_summary_done frees them. */
+static void indicators_summary_start(struct indicators_summary *s,
+				     const struct indicators_set *set)
+{
+	s->set = set;
+	s->facts = xcalloc(set->n + 1, sizeof(*s->facts));
+	for (size_t i = 0; i < set->n; i++)
+		indicators_summary_fact_init(set, &set->v[i], &s->facts[i]);
+}
+
+static void indicators_summary_done(struct indicators_summary *s)
+{
+	free(s->facts);
+	s->facts = NULL;
+}
+
+/* The facts of f, a filing of s's set. Borrowed. */
+static const struct indicators_summary_fact *
+indicators_summary_fact(const struct indicators_summary *s, const struct indicators_filing *f)
+{
+	return &s->facts[f - s->set->v];
+}
+
+/* The filings of the period that count (not annulled; received in it, or under actividad
+ * with something done in it). */
+static int indicators_summary_counts(const struct indicators_summary *s,
+				     const struct indicators_filing *f)
+{
+	return indicators_summary_fact(s, f)->counts;
+}
+
+/* Under actividad: 1 when f was assigned (reparto or reasignacion) in the period. */
+static int indicators_summary_assigned_in(const struct indicators_summary *s,
+					  const struct indicators_filing *f)
+{
+	const struct indicators_summary_fact *fa = indicators_summary_fact(s, f);
+
+	return fa->started_in || fa->reparto > 0 || fa->reasignacion > 0;
+}
+
 /* Under actividad, dentro_meta: the conclusions of the period within target or not, and the
  * open filings already vencido whose fecha_limite fell in it. */
-static json_t *indicators_summary_activity_compliance_json(const struct indicators_set *set,
+static json_t *indicators_summary_activity_compliance_json(const struct indicators_summary *s,
 							   const struct indicators_summary_list *l)
 {
-	struct indicators_summary_list in = INDICATORS_SUMMARY_FIGURE(set);
-	struct indicators_summary_list out = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list in = INDICATORS_SUMMARY_FIGURE(s->set);
+	struct indicators_summary_list out = INDICATORS_SUMMARY_FIGURE(s->set);
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
-		long used;
+		const struct indicators_summary_fact *fa = indicators_summary_fact(s, f);
 
-		if (indicators_summary_concluded_in(set, f, &used)) {
-			if (used <= f->sla.meta)
+		if (fa->concluded) {
+			if (fa->used <= f->sla.meta)
 				indicators_summary_list_add(&in, f);
 			else
 				indicators_summary_list_add(&out, f);
 		} else if (indicators_summary_is_open(f) &&
 			   f->sla.estado == INDICATORS_SLA_VENCIDO &&
-			   indicators_summary_in_period(set, f->sla.fecha_limite)) {
+			   indicators_summary_in_period(s->set, f->sla.fecha_limite)) {
 			indicators_summary_list_add(&out, f);
 		}
 	}
-	return indicators_summary_compliance_pack(set, &in, &out);
+	return indicators_summary_compliance_pack(s->set, &in, &out);
 }
 
 /* tiempo_hasta_reparto of l: arrival to first reparto, of the filings assigned (radicacion)
  * or first assigned in the period (actividad). */
-static json_t *indicators_summary_to_reparto_json(const struct indicators_set *set,
+static json_t *indicators_summary_to_reparto_json(const struct indicators_summary *s,
 						  const struct indicators_summary_list *l)
 {
 	struct indicators_summary_times t;
+	int act = indicators_summary_actividad(s->set);
 
-	indicators_summary_times_init(&t, set);
+	indicators_summary_times_init(&t, s->set);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
 
 		if (f->dias_hasta_reparto < 0)
 			continue;
-		if (indicators_summary_actividad(set) &&
-		    !indicators_summary_in_period(set, f->sla.inicio))
+		if (act && !indicators_summary_fact(s, f)->started_in)
 			continue;
 		indicators_summary_times_add(&t, f, f->dias_hasta_reparto);
 	}
@@ -383,10 +472,11 @@ static json_t *indicators_summary_to_reparto_json(const struct indicators_set *s
  * first (recibidos / asignados), repartidos, sin_repartir, en_curso, concluidos,
  * dias_habiles of the concluded ones, dentro_meta, on the set's base. Returns a new
  * object. */
-static json_t *indicators_summary_group_json(const struct indicators_set *set,
+static json_t *indicators_summary_group_json(const struct indicators_summary *s,
 					     const struct indicators_summary_list *l,
 					     const char *first)
 {
+	const struct indicators_set *set = s->set;
 	struct indicators_summary_list head = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_list assigned = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_list pending = INDICATORS_SUMMARY_FIGURE(set);
@@ -394,30 +484,26 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 	struct indicators_summary_list done = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_times t;
 	int act = indicators_summary_actividad(set);
+	int by_assignment = strcmp(first, "asignados") == 0;
 	json_t *o = json_object();
 
 	indicators_summary_times_init(&t, set);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
-		long used;
+		const struct indicators_summary_fact *fa = indicators_summary_fact(s, f);
 
 		if (!act ||
-		    (strcmp(first, "asignados") == 0 ? indicators_summary_assigned_in(set, f)
-						     : f->en_periodo))
+		    (by_assignment ? indicators_summary_assigned_in(s, f) : f->en_periodo))
 			indicators_summary_list_add(&head, f);
-		if (act ? indicators_summary_in_period(set, f->sla.inicio)
-			: f->sla.inicio[0] != '\0')
+		if (act ? fa->started_in : f->sla.inicio[0] != '\0')
 			indicators_summary_list_add(&assigned, f);
 		if (f->sla.reloj == INDICATORS_CLOCK_SIN_INICIAR)
 			indicators_summary_list_add(&pending, f);
 		else if (f->sla.reloj != INDICATORS_CLOCK_DETENIDO)
 			indicators_summary_list_add(&open, f);
-		if (act && indicators_summary_concluded_in(set, f, &used)) {
+		if (act ? fa->concluded : f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
 			indicators_summary_list_add(&done, f);
-			indicators_summary_times_add(&t, f, used);
-		} else if (!act && f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
-			indicators_summary_list_add(&done, f);
-			indicators_summary_times_add(&t, f, f->sla.usados);
+			indicators_summary_times_add(&t, f, fa->used);
 		}
 	}
 	json_object_set_new(o, first, indicators_summary_count_json(set, &head));
@@ -427,7 +513,7 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 	json_object_set_new(o, "concluidos", indicators_summary_count_json(set, &done));
 	json_object_set_new(o, "dias_habiles", indicators_summary_times_json(&t));
 	json_object_set_new(o, "dentro_meta",
-			    act ? indicators_summary_activity_compliance_json(set, l)
+			    act ? indicators_summary_activity_compliance_json(s, l)
 				: indicators_summary_compliance_json(set, l));
 	indicators_summary_list_free(&head);
 	indicators_summary_list_free(&assigned);
@@ -435,20 +521,6 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 	indicators_summary_list_free(&open);
 	indicators_summary_list_free(&done);
 	return o;
-}
-
-int indicators_summary_in_base(const struct indicators_set *set, const struct indicators_filing *f)
-{
-	return indicators_summary_actividad(set) ? indicators_summary_active(set, f)
-						 : f->en_periodo;
-}
-
-/* The filings of the period that count (not annulled; received in it, or under actividad
- * with something done in it). */
-static int indicators_summary_counts(const struct indicators_set *set,
-				     const struct indicators_filing *f)
-{
-	return indicators_measured(f) && indicators_summary_in_base(set, f);
 }
 
 static json_t *indicators_summary_item_json(const struct indicators_filing *f)
@@ -534,65 +606,103 @@ static json_t *indicators_summary_state_list(const struct indicators_set *set,
 	return a;
 }
 
-/* The gestion kinds the office totals list: reparto, reasignacion, those of the workflow
- * table's gestiones, then any other found in l. Returns a new object {tipo: {n, radicados}}
- * (n counts gestiones; radicados the filings). */
-static json_t *indicators_summary_kinds_json(const struct indicators_summary_list *l)
+/* One gestion kind of the office's totals: how many gestiones (n) and the filings that
+ * have one (with, set order; last is the latest added, so each filing goes in once). */
+struct indicators_summary_kind {
+	char *name;
+	long n;
+	const struct indicators_filing *last;
+	struct indicators_summary_list with;
+};
+
+/* The gestion kinds met so far, in the order the totals list them. */
+struct indicators_summary_kinds {
+	struct indicators_summary_kind *v;
+	size_t n, cap;
+};
+
+/* The kind (kind, len: indicators_summary_next_gestion) among k, or NULL. Borrowed. */
+static struct indicators_summary_kind *
+indicators_summary_kind_find(const struct indicators_summary_kinds *k, const char *kind,
+			     size_t len)
 {
-	json_t *o = json_object();
-	const char *tipo;
-
-	json_object_set_new(o, "reparto", json_null());
-	json_object_set_new(o, "reasignacion", json_null());
-	for (size_t i = 0; (tipo = workflow_gestion_at(i)) != NULL; i++)
-		json_object_set_new(o, tipo, json_null());
-	for (size_t i = 0; i < l->n; i++) {
-		const char *p = l->v[i]->gestiones != NULL ? l->v[i]->gestiones : "";
-
-		while (*p != '\0') {
-			size_t item = strcspn(p, ";");
-			size_t len = strcspn(p, "|;");
-			char name[INDICATORS_SUMMARY_KIND_LEN];
-
-			if (len < item && len < sizeof(name)) {
-				memcpy(name, p, len);
-				name[len] = '\0';
-				if (json_object_get(o, name) == NULL)
-					json_object_set_new(o, name, json_null());
-			}
-			p += item;
-			if (*p == ';')
-				p++;
-		}
+	for (size_t i = 0; i < k->n; i++) {
+		if (strncmp(k->v[i].name, kind, len) == 0 && k->v[i].name[len] == '\0')
+			return &k->v[i];
 	}
-	return o;
+	return NULL;
 }
 
-/* Returns a new object: the kinds of names (indicators_summary_kinds_json), each with its
- * count over l. */
-static json_t *indicators_summary_kinds_count(const struct indicators_set *set, const json_t *names,
-					      const struct indicators_summary_list *l)
+/* Appends the kind of len bytes at kind to k, unless already there. */
+static void indicators_summary_kind_add(const struct indicators_set *set,
+					struct indicators_summary_kinds *k, const char *kind,
+					size_t len)
 {
+	struct indicators_summary_list with = INDICATORS_SUMMARY_FIGURE(set);
+
+	if (indicators_summary_kind_find(k, kind, len) != NULL)
+		return;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 16;
+		k->v = xrealloc(k->v, k->cap * sizeof(*k->v));
+	}
+	k->v[k->n].name = xstrndup(kind, len);
+	k->v[k->n].n = 0;
+	k->v[k->n].last = NULL;
+	k->v[k->n].with = with;
+	k->n++;
+}
+
+/* Counts f's gestiones into k; a kind not met before is added at the end, when its name
+ * fits INDICATORS_SUMMARY_KIND_LEN. */
+static void indicators_summary_kinds_add(const struct indicators_set *set,
+					 struct indicators_summary_kinds *k,
+					 const struct indicators_filing *f)
+{
+	const char *p = f->gestiones != NULL ? f->gestiones : "";
+	const char *kind;
+	size_t len;
+
+	while (indicators_summary_next_gestion(&p, &kind, &len)) {
+		struct indicators_summary_kind *e = indicators_summary_kind_find(k, kind, len);
+
+		if (e == NULL && len < INDICATORS_SUMMARY_KIND_LEN) {
+			indicators_summary_kind_add(set, k, kind, len);
+			e = &k->v[k->n - 1];
+		}
+		if (e == NULL)
+			continue;
+		e->n++;
+		if (e->last != f)
+			indicators_summary_list_add(&e->with, f);
+		e->last = f;
+	}
+}
+
+/* The gestion kinds the office totals list: reparto, reasignacion, those of the workflow
+ * table's gestiones, then any other found in l, in one pass over l. Returns a new object
+ * {tipo: {n, radicados}} (n counts gestiones; radicados the filings). */
+static json_t *indicators_summary_kinds_json(const struct indicators_set *set,
+					     const struct indicators_summary_list *l)
+{
+	struct indicators_summary_kinds k = {NULL, 0, 0};
 	json_t *o = json_object();
 	const char *tipo;
-	json_t *v;
 
-	json_object_foreach((json_t *)names, tipo, v)
-	{
-		struct indicators_summary_list with = INDICATORS_SUMMARY_FIGURE(set);
-		long n = 0;
-
-		for (size_t i = 0; i < l->n; i++) {
-			long k = indicators_summary_kind_count(l->v[i], tipo);
-
-			if (k > 0) {
-				indicators_summary_list_add(&with, l->v[i]);
-				n += k;
-			}
-		}
-		json_object_set_new(o, tipo, indicators_summary_figure_json(set, (size_t)n, &with));
-		indicators_summary_list_free(&with);
+	indicators_summary_kind_add(set, &k, "reparto", strlen("reparto"));
+	indicators_summary_kind_add(set, &k, "reasignacion", strlen("reasignacion"));
+	for (size_t i = 0; (tipo = workflow_gestion_at(i)) != NULL; i++)
+		indicators_summary_kind_add(set, &k, tipo, strlen(tipo));
+	for (size_t i = 0; i < l->n; i++)
+		indicators_summary_kinds_add(set, &k, l->v[i]);
+	for (size_t i = 0; i < k.n; i++) {
+		json_object_set_new(o, k.v[i].name,
+				    indicators_summary_figure_json(set, (size_t)k.v[i].n,
+								   &k.v[i].with));
+		indicators_summary_list_free(&k.v[i].with);
+		free(k.v[i].name);
 	}
+	free(k.v);
 	return o;
 }
 
@@ -618,15 +728,15 @@ static json_t *indicators_summary_outcomes_json(const struct indicators_set *set
 	return o;
 }
 
-static json_t *indicators_summary_office_json(const struct indicators_set *set)
+static json_t *indicators_summary_office_json(const struct indicators_summary *s)
 {
+	const struct indicators_set *set = s->set;
 	struct indicators_summary_list all = {NULL, 0, 0, 0};
 	struct indicators_summary_list annulled = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_list returned = INDICATORS_SUMMARY_FIGURE(set);
 	int act = indicators_summary_actividad(set);
 	long returns = 0;
 	json_t *o;
-	json_t *names;
 	json_t *kinds;
 
 	for (size_t i = 0; i < set->n; i++) {
@@ -642,30 +752,28 @@ static json_t *indicators_summary_office_json(const struct indicators_set *set)
 				indicators_summary_list_add(&annulled, f);
 			continue;
 		}
-		if (!indicators_summary_counts(set, f))
+		if (!indicators_summary_counts(s, f))
 			continue;
 		indicators_summary_list_add(&all, f);
 		/* actividad: the devolucion gestiones of the period; radicacion: every return */
-		k = act ? indicators_summary_kind_count(f, "devolucion") : f->devoluciones;
+		k = act ? indicators_summary_fact(s, f)->devolucion : f->devoluciones;
 		if (k > 0) {
 			indicators_summary_list_add(&returned, f);
 			returns += k;
 		}
 	}
-	o = indicators_summary_group_json(set, &all, "recibidos");
+	o = indicators_summary_group_json(s, &all, "recibidos");
 	json_object_set_new(o, "anulados", indicators_summary_count_json(set, &annulled));
 	json_object_set_new(o, "desenlaces", indicators_summary_outcomes_json(set));
 	json_object_set_new(o, "devoluciones",
 			    indicators_summary_figure_json(set, (size_t)returns, &returned));
-	names = indicators_summary_kinds_json(&all);
-	kinds = indicators_summary_kinds_count(set, names, &all);
-	json_decref(names);
+	kinds = indicators_summary_kinds_json(set, &all);
 	/* the same figure twice: under refs both name the same list */
 	json_object_set_new(o, "reasignaciones",
 			    json_deep_copy(json_object_get(kinds, "reasignacion")));
 	json_object_set_new(o, "gestiones", kinds);
 	json_object_set_new(o, "tiempo_hasta_reparto",
-			    indicators_summary_to_reparto_json(set, &all));
+			    indicators_summary_to_reparto_json(s, &all));
 	indicators_summary_list_free(&all);
 	indicators_summary_list_free(&annulled);
 	indicators_summary_list_free(&returned);
@@ -731,8 +839,9 @@ indicators_summary_lawyers(const struct indicators_set *set, size_t *n)
 	return v;
 }
 
-static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *set)
+static json_t *indicators_summary_per_lawyer_json(const struct indicators_summary *s)
 {
+	const struct indicators_set *set = s->set;
 	json_t *a = json_array();
 	size_t n;
 	struct indicators_summary_lawyer *lawyers = indicators_summary_lawyers(set, &n);
@@ -750,13 +859,13 @@ static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *s
 				continue;
 			if (indicators_is_load(f))
 				indicators_summary_list_add(&load, f);
-			if (indicators_summary_counts(set, f))
+			if (indicators_summary_counts(s, f))
 				indicators_summary_list_add(&period, f);
 		}
 		head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lawyers[i].id,
 				 "abogado", lawyers[i].nombre, "activo", lawyers[i].activo,
 				 "carga_actual", indicators_summary_count_json(set, &load));
-		o = indicators_summary_group_json(set, &period, "asignados");
+		o = indicators_summary_group_json(s, &period, "asignados");
 		json_object_update(head, o);
 		json_decref(o);
 		json_array_append_new(a, head);
@@ -771,18 +880,20 @@ static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *s
 #define INDICATORS_SUMMARY_FIELD(field) offsetof(struct indicators_filing, field)
 
 /* Adds to l the filings of the period that count whose text field at offset is value. */
-static void indicators_summary_select(const struct indicators_set *set, size_t offset,
+static void indicators_summary_select(const struct indicators_summary *s, size_t offset,
 				      const char *value, struct indicators_summary_list *l)
 {
+	const struct indicators_set *set = s->set;
+
 	for (size_t j = 0; j < set->n; j++) {
 		const char *v = *(char *const *)(const void *)((const char *)&set->v[j] + offset);
 
-		if (indicators_summary_counts(set, &set->v[j]) && strcmp(v, value) == 0)
+		if (indicators_summary_counts(s, &set->v[j]) && strcmp(v, value) == 0)
 			indicators_summary_list_add(l, &set->v[j]);
 	}
 }
 
-static json_t *indicators_summary_per_tipo_json(const struct indicators_set *set,
+static json_t *indicators_summary_per_tipo_json(const struct indicators_summary *s,
 						const struct config *cfg)
 {
 	json_t *a = json_array();
@@ -791,18 +902,18 @@ static json_t *indicators_summary_per_tipo_json(const struct indicators_set *set
 		struct indicators_summary_list l = {NULL, 0, 0, 0};
 		json_t *o;
 
-		indicators_summary_select(set, INDICATORS_SUMMARY_FIELD(tipo_tramite),
+		indicators_summary_select(s, INDICATORS_SUMMARY_FIELD(tipo_tramite),
 					  indicators_tipos[k], &l);
 		o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
 			      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
-		json_object_update_new(o, indicators_summary_group_json(set, &l, "recibidos"));
+		json_object_update_new(o, indicators_summary_group_json(s, &l, "recibidos"));
 		json_array_append_new(a, o);
 		indicators_summary_list_free(&l);
 	}
 	return a;
 }
 
-static json_t *indicators_summary_per_modalidad_json(const struct indicators_set *set)
+static json_t *indicators_summary_per_modalidad_json(const struct indicators_summary *s)
 {
 	json_t *a = json_array();
 
@@ -810,7 +921,7 @@ static json_t *indicators_summary_per_modalidad_json(const struct indicators_set
 		struct indicators_summary_list l = {NULL, 0, 0, 0};
 		json_t *o;
 
-		indicators_summary_select(set, INDICATORS_SUMMARY_FIELD(modalidad),
+		indicators_summary_select(s, INDICATORS_SUMMARY_FIELD(modalidad),
 					  indicators_summary_modalidades[k], &l);
 		/* "" (modality not yet known) only when some filing has it. */
 		if (indicators_summary_modalidades[k][0] == '\0' && l.n == 0) {
@@ -818,7 +929,7 @@ static json_t *indicators_summary_per_modalidad_json(const struct indicators_set
 			continue;
 		}
 		o = json_pack("{s:s}", "modalidad", indicators_summary_modalidades[k]);
-		json_object_update_new(o, indicators_summary_group_json(set, &l, "recibidos"));
+		json_object_update_new(o, indicators_summary_group_json(s, &l, "recibidos"));
 		json_array_append_new(a, o);
 		indicators_summary_list_free(&l);
 	}
@@ -842,9 +953,10 @@ static int indicators_summary_area_cmp(const void *pa, const void *pb)
 	return strcmp(a->codigo, b->codigo);
 }
 
-static json_t *indicators_summary_area_json(const struct indicators_set *set,
+static json_t *indicators_summary_area_json(const struct indicators_summary *s,
 					    const struct indicators_summary_area *ar)
 {
+	const struct indicators_set *set = s->set;
 	struct indicators_summary_list received = INDICATORS_SUMMARY_FIGURE(set);
 	int act = indicators_summary_actividad(set);
 	struct indicators_summary_list returned = INDICATORS_SUMMARY_FIGURE(set);
@@ -858,7 +970,7 @@ static json_t *indicators_summary_area_json(const struct indicators_set *set,
 	for (size_t i = 0; i < ar->l.n; i++) {
 		const struct indicators_filing *f = ar->l.v[i];
 		int open_return = 0;
-		long k = act ? indicators_summary_kind_count(f, "devolucion") : f->devoluciones;
+		long k = act ? indicators_summary_fact(s, f)->devolucion : f->devoluciones;
 
 		if (!act || f->en_periodo)
 			indicators_summary_list_add(&received, f);
@@ -890,15 +1002,16 @@ static json_t *indicators_summary_area_json(const struct indicators_set *set,
 		      indicators_summary_count_json(set, &received), "devoluciones", devs,
 		      "correccion_dias", indicators_summary_times_json(&t),
 		      "correcciones_pendientes", indicators_summary_count_json(set, &pending),
-		      "tiempo_hasta_reparto", indicators_summary_to_reparto_json(set, &ar->l));
+		      "tiempo_hasta_reparto", indicators_summary_to_reparto_json(s, &ar->l));
 	indicators_summary_list_free(&received);
 	indicators_summary_list_free(&returned);
 	indicators_summary_list_free(&pending);
 	return o;
 }
 
-static json_t *indicators_summary_per_area_json(const struct indicators_set *set)
+static json_t *indicators_summary_per_area_json(const struct indicators_summary *s)
 {
+	const struct indicators_set *set = s->set;
 	struct indicators_summary_area *areas = xcalloc(set->n + 1, sizeof(*areas));
 	size_t n = 0;
 	json_t *a = json_array();
@@ -909,7 +1022,7 @@ static json_t *indicators_summary_per_area_json(const struct indicators_set *set
 		/* a sender outside the entity (no area code): one row for all of them */
 		int outside = f->dependencia_origen[0] == '\0';
 
-		if (!indicators_summary_counts(set, f))
+		if (!indicators_summary_counts(s, f))
 			continue;
 		for (size_t i = 0; i < n && ar == NULL; i++) {
 			if (strcmp(areas[i].codigo, f->dependencia_origen) == 0)
@@ -927,7 +1040,7 @@ static json_t *indicators_summary_per_area_json(const struct indicators_set *set
 	}
 	qsort(areas, n, sizeof(*areas), indicators_summary_area_cmp);
 	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(a, indicators_summary_area_json(set, &areas[i]));
+		json_array_append_new(a, indicators_summary_area_json(s, &areas[i]));
 		indicators_summary_list_free(&areas[i].l);
 	}
 	free(areas);
@@ -937,6 +1050,7 @@ static json_t *indicators_summary_per_area_json(const struct indicators_set *set
 json_t *indicators_summary_json(const struct indicators_set *set, const struct config *cfg)
 {
 	json_t *metas = json_object();
+	struct indicators_summary s;
 	json_t *o;
 
 	for (size_t k = 0; k < indicators_ntipos; k++)
@@ -960,11 +1074,13 @@ json_t *indicators_summary_json(const struct indicators_set *set, const struct c
 			    "vencidos y por vencer cuentan todo radicado abierto al corte."));
 	json_object_set_new(o, "corte", json_string(set->corte));
 	json_object_set_new(o, "metas", metas);
-	json_object_set_new(o, "oficina", indicators_summary_office_json(set));
-	json_object_set_new(o, "por_abogado", indicators_summary_per_lawyer_json(set));
-	json_object_set_new(o, "por_tipo_tramite", indicators_summary_per_tipo_json(set, cfg));
-	json_object_set_new(o, "por_modalidad", indicators_summary_per_modalidad_json(set));
-	json_object_set_new(o, "por_area", indicators_summary_per_area_json(set));
+	indicators_summary_start(&s, set);
+	json_object_set_new(o, "oficina", indicators_summary_office_json(&s));
+	json_object_set_new(o, "por_abogado", indicators_summary_per_lawyer_json(&s));
+	json_object_set_new(o, "por_tipo_tramite", indicators_summary_per_tipo_json(&s, cfg));
+	json_object_set_new(o, "por_modalidad", indicators_summary_per_modalidad_json(&s));
+	json_object_set_new(o, "por_area", indicators_summary_per_area_json(&s));
+	indicators_summary_done(&s);
 	json_object_set_new(o, "vencidos",
 			    indicators_summary_state_list(set, INDICATORS_SLA_VENCIDO));
 	json_object_set_new(o, "por_vencer",
