@@ -382,8 +382,7 @@ static void indicators_summary_fact_init(const struct indicators_set *set,
 }
 
 /* Works out the facts of every filing of set; indicators_summary_done frees them. */
-static void indicators_summary_start(struct indicators_summary *s,
-				     const struct indicators_set *set)
+static void indicators_summary_start(struct indicators_summary *s, const struct indicators_set *set)
 {
 	s->set = set;
 	s->facts = xcalloc(set->n + 1, sizeof(*s->facts));
@@ -492,8 +491,7 @@ static json_t *indicators_summary_group_json(const struct indicators_summary *s,
 		const struct indicators_filing *f = l->v[i];
 		const struct indicators_summary_fact *fa = indicators_summary_fact(s, f);
 
-		if (!act ||
-		    (by_assignment ? indicators_summary_assigned_in(s, f) : f->en_periodo))
+		if (!act || (by_assignment ? indicators_summary_assigned_in(s, f) : f->en_periodo))
 			indicators_summary_list_add(&head, f);
 		if (act ? fa->started_in : f->sla.inicio[0] != '\0')
 			indicators_summary_list_add(&assigned, f);
@@ -623,8 +621,7 @@ struct indicators_summary_kinds {
 
 /* The kind (kind, len: indicators_summary_next_gestion) among k, or NULL. Borrowed. */
 static struct indicators_summary_kind *
-indicators_summary_kind_find(const struct indicators_summary_kinds *k, const char *kind,
-			     size_t len)
+indicators_summary_kind_find(const struct indicators_summary_kinds *k, const char *kind, size_t len)
 {
 	for (size_t i = 0; i < k->n; i++) {
 		if (strncmp(k->v[i].name, kind, len) == 0 && k->v[i].name[len] == '\0')
@@ -696,9 +693,9 @@ static json_t *indicators_summary_kinds_json(const struct indicators_set *set,
 	for (size_t i = 0; i < l->n; i++)
 		indicators_summary_kinds_add(set, &k, l->v[i]);
 	for (size_t i = 0; i < k.n; i++) {
-		json_object_set_new(o, k.v[i].name,
-				    indicators_summary_figure_json(set, (size_t)k.v[i].n,
-								   &k.v[i].with));
+		json_object_set_new(
+		    o, k.v[i].name,
+		    indicators_summary_figure_json(set, (size_t)k.v[i].n, &k.v[i].with));
 		indicators_summary_list_free(&k.v[i].with);
 		free(k.v[i].name);
 	}
@@ -709,21 +706,25 @@ static json_t *indicators_summary_kinds_json(const struct indicators_set *set,
 /* The outcomes that took filings of the period out of the queue, each on its own:
  * {"archivado": {n, radicados}, "trasladado": {...}, "anulado": {...}} by the follow-up's
  * estado (an annulment seen only in the document system is not one: it stays in
- * "anulados"). Returns a new object. */
+ * "anulados"), in one pass over the set. Returns a new object. */
 static json_t *indicators_summary_outcomes_json(const struct indicators_set *set)
 {
 	static const char *const outcomes[] = {"archivado", "trasladado", "anulado"};
+	enum { NOUTCOMES = sizeof(outcomes) / sizeof(outcomes[0]) };
+	struct indicators_summary_list l[NOUTCOMES];
 	json_t *o = json_object();
 
-	for (size_t k = 0; k < sizeof(outcomes) / sizeof(outcomes[0]); k++) {
-		struct indicators_summary_list l = INDICATORS_SUMMARY_FIGURE(set);
-
-		for (size_t i = 0; i < set->n; i++) {
-			if (set->v[i].en_periodo && strcmp(set->v[i].estado, outcomes[k]) == 0)
-				indicators_summary_list_add(&l, &set->v[i]);
+	for (size_t k = 0; k < NOUTCOMES; k++)
+		l[k] = (struct indicators_summary_list)INDICATORS_SUMMARY_FIGURE(set);
+	for (size_t i = 0; i < set->n; i++) {
+		for (size_t k = 0; k < NOUTCOMES && set->v[i].en_periodo; k++) {
+			if (strcmp(set->v[i].estado, outcomes[k]) == 0)
+				indicators_summary_list_add(&l[k], &set->v[i]);
 		}
-		json_object_set_new(o, outcomes[k], indicators_summary_count_json(set, &l));
-		indicators_summary_list_free(&l);
+	}
+	for (size_t k = 0; k < NOUTCOMES; k++) {
+		json_object_set_new(o, outcomes[k], indicators_summary_count_json(set, &l[k]));
+		indicators_summary_list_free(&l[k]);
 	}
 	return o;
 }
@@ -772,25 +773,117 @@ static json_t *indicators_summary_office_json(const struct indicators_summary *s
 	json_object_set_new(o, "reasignaciones",
 			    json_deep_copy(json_object_get(kinds, "reasignacion")));
 	json_object_set_new(o, "gestiones", kinds);
-	json_object_set_new(o, "tiempo_hasta_reparto",
-			    indicators_summary_to_reparto_json(s, &all));
+	json_object_set_new(o, "tiempo_hasta_reparto", indicators_summary_to_reparto_json(s, &all));
 	indicators_summary_list_free(&all);
 	indicators_summary_list_free(&annulled);
 	indicators_summary_list_free(&returned);
 	return o;
 }
 
-/* One lawyer: who, and whether any figure names them. */
+/* One lawyer: who, whether listed, and the filings that name them (set order). */
 struct indicators_summary_lawyer {
 	long long id;
 	const char *nombre;
 	int activo;
+	int listed; /* an active user of rol abogado, or one holding a loaded filing */
+	struct indicators_summary_list load;   /* carga_actual */
+	struct indicators_summary_list period; /* the filings of the period that count */
 };
+
+/* The lawyers met so far: the users first (in the set's order), then those only the
+ * filings name; by_id (n entries, sorted by id) finds one by id in log time. */
+struct indicators_summary_lawyers {
+	struct indicators_summary_lawyer *v;
+	size_t *by_id; /* indexes into v */
+	size_t n, cap;
+};
+
+/* The entry of id among the n first of by_id, or where it would go (a lower bound). */
+static size_t indicators_summary_lawyer_slot(const struct indicators_summary_lawyers *w,
+					     long long id)
+{
+	size_t lo = 0, hi = w->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->v[w->by_id[mid]].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The lawyer of id, or NULL. Borrowed. */
+static struct indicators_summary_lawyer *
+indicators_summary_lawyer_find(const struct indicators_summary_lawyers *w, long long id)
+{
+	size_t at = indicators_summary_lawyer_slot(w, id);
+
+	return at < w->n && w->v[w->by_id[at]].id == id ? &w->v[w->by_id[at]] : NULL;
+}
+
+/* Adds a lawyer to w (kept sorted by id; an id already there keeps its first entry in
+ * by_id, as users' ids are unique). Returns it, borrowed until the next add. */
+static struct indicators_summary_lawyer *
+indicators_summary_lawyer_add(const struct indicators_set *set,
+			      struct indicators_summary_lawyers *w, long long id,
+			      const char *nombre, int activo)
+{
+	struct indicators_summary_list load = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list period = {NULL, 0, 0, 0};
+	size_t at = indicators_summary_lawyer_slot(w, id);
+
+	while (at < w->n && w->v[w->by_id[at]].id == id)
+		at++;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 16;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+		w->by_id = xrealloc(w->by_id, w->cap * sizeof(*w->by_id));
+	}
+	memmove(&w->by_id[at + 1], &w->by_id[at], (w->n - at) * sizeof(*w->by_id));
+	w->by_id[at] = w->n;
+	w->v[w->n] = (struct indicators_summary_lawyer){id, nombre, activo, 0, load, period};
+	return &w->v[w->n++];
+}
+
+/* Every user, then in one pass over the set each filing into its lawyer's lists (a lawyer
+ * no user is gets an entry, named as its first filing names them). */
+static void indicators_summary_lawyers_fill(const struct indicators_summary *s,
+					    struct indicators_summary_lawyers *w)
+{
+	const struct indicators_set *set = s->set;
+
+	for (size_t i = 0; i < set->n_usuarios; i++) {
+		const struct store_user *u = &set->usuarios[i];
+
+		indicators_summary_lawyer_add(set, w, u->id, u->nombre, u->activo)->listed =
+		    strcmp(u->rol, "abogado") == 0 && u->activo;
+	}
+	for (size_t j = 0; j < set->n; j++) {
+		const struct indicators_filing *f = &set->v[j];
+		struct indicators_summary_lawyer *lw =
+		    indicators_summary_lawyer_find(w, f->abogado_id);
+
+		if (lw == NULL && f->abogado_id <= 0)
+			continue;
+		if (lw == NULL)
+			lw = indicators_summary_lawyer_add(set, w, f->abogado_id, f->abogado, 0);
+		lw->listed = 1;
+		if (indicators_is_load(f))
+			indicators_summary_list_add(&lw->load, f);
+		if (indicators_summary_counts(s, f))
+			indicators_summary_list_add(&lw->period, f);
+	}
+}
 
 static int indicators_summary_lawyer_cmp(const void *pa, const void *pb)
 {
-	const struct indicators_summary_lawyer *a = pa;
-	const struct indicators_summary_lawyer *b = pb;
+	const struct indicators_summary_lawyer *a =
+	    *(const struct indicators_summary_lawyer *const *)pa;
+	const struct indicators_summary_lawyer *b =
+	    *(const struct indicators_summary_lawyer *const *)pb;
 	int c = strcmp(a->nombre, b->nombre);
 
 	if (c != 0)
@@ -798,140 +891,108 @@ static int indicators_summary_lawyer_cmp(const void *pa, const void *pb)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-/* The lawyers to list: users of rol abogado that are active or hold a loaded filing (of
- * the period, or open), and any other user that holds one. Returns a new array (caller
- * frees) and its size in *n. */
-static struct indicators_summary_lawyer *
-indicators_summary_lawyers(const struct indicators_set *set, size_t *n)
+/* One lawyer's row; moves (refs) or frees its lists. */
+static json_t *indicators_summary_lawyer_json(const struct indicators_summary *s,
+					      struct indicators_summary_lawyer *lw)
 {
-	struct indicators_summary_lawyer *v = xcalloc(set->n_usuarios + set->n + 1, sizeof(*v));
-	size_t k = 0;
+	json_t *head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lw->id,
+				 "abogado", lw->nombre, "activo", lw->activo, "carga_actual",
+				 indicators_summary_count_json(s->set, &lw->load));
+	json_t *o = indicators_summary_group_json(s, &lw->period, "asignados");
 
-	for (size_t i = 0; i < set->n_usuarios; i++) {
-		const struct store_user *u = &set->usuarios[i];
-		int holds = 0;
-
-		for (size_t j = 0; j < set->n && !holds; j++)
-			holds = set->v[j].abogado_id == u->id;
-		if (!holds && !(strcmp(u->rol, "abogado") == 0 && u->activo))
-			continue;
-		v[k].id = u->id;
-		v[k].nombre = u->nombre;
-		v[k].activo = u->activo;
-		k++;
-	}
-	for (size_t j = 0; j < set->n; j++) {
-		int known = 0;
-
-		if (set->v[j].abogado_id <= 0)
-			continue;
-		for (size_t i = 0; i < k && !known; i++)
-			known = v[i].id == set->v[j].abogado_id;
-		if (known)
-			continue;
-		v[k].id = set->v[j].abogado_id;
-		v[k].nombre = set->v[j].abogado;
-		v[k].activo = 0;
-		k++;
-	}
-	qsort(v, k, sizeof(*v), indicators_summary_lawyer_cmp);
-	*n = k;
-	return v;
+	json_object_update(head, o);
+	json_decref(o);
+	indicators_summary_list_free(&lw->load);
+	indicators_summary_list_free(&lw->period);
+	return head;
 }
 
+/* The lawyers to list: users of rol abogado that are active or hold a loaded filing (of
+ * the period, or open), and any other user that holds one; by name, then id. */
 static json_t *indicators_summary_per_lawyer_json(const struct indicators_summary *s)
 {
-	const struct indicators_set *set = s->set;
+	struct indicators_summary_lawyers w = {NULL, NULL, 0, 0};
+	struct indicators_summary_lawyer **listed;
+	size_t n = 0;
 	json_t *a = json_array();
-	size_t n;
-	struct indicators_summary_lawyer *lawyers = indicators_summary_lawyers(set, &n);
 
-	for (size_t i = 0; i < n; i++) {
-		struct indicators_summary_list load = INDICATORS_SUMMARY_FIGURE(set);
-		struct indicators_summary_list period = {NULL, 0, 0, 0};
-		json_t *o;
-		json_t *head;
-
-		for (size_t j = 0; j < set->n; j++) {
-			const struct indicators_filing *f = &set->v[j];
-
-			if (f->abogado_id != lawyers[i].id)
-				continue;
-			if (indicators_is_load(f))
-				indicators_summary_list_add(&load, f);
-			if (indicators_summary_counts(s, f))
-				indicators_summary_list_add(&period, f);
-		}
-		head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lawyers[i].id,
-				 "abogado", lawyers[i].nombre, "activo", lawyers[i].activo,
-				 "carga_actual", indicators_summary_count_json(set, &load));
-		o = indicators_summary_group_json(s, &period, "asignados");
-		json_object_update(head, o);
-		json_decref(o);
-		json_array_append_new(a, head);
-		indicators_summary_list_free(&load);
-		indicators_summary_list_free(&period);
+	indicators_summary_lawyers_fill(s, &w);
+	listed = xcalloc(w.n + 1, sizeof(*listed));
+	for (size_t i = 0; i < w.n; i++) {
+		if (w.v[i].listed)
+			listed[n++] = &w.v[i];
 	}
-	free(lawyers);
+	qsort(listed, n, sizeof(*listed), indicators_summary_lawyer_cmp);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, indicators_summary_lawyer_json(s, listed[i]));
+	free(listed);
+	free(w.v);
+	free(w.by_id);
 	return a;
 }
 
 /* The offset of a text field of struct indicators_filing. */
 #define INDICATORS_SUMMARY_FIELD(field) offsetof(struct indicators_filing, field)
 
-/* Adds to l the filings of the period that count whose text field at offset is value. */
-static void indicators_summary_select(const struct indicators_summary *s, size_t offset,
-				      const char *value, struct indicators_summary_list *l)
+/* In one pass over the set, adds each filing of the period that counts to lists[k] when
+ * its text field at offset is values[k] (set order in each list). */
+static void indicators_summary_bucket(const struct indicators_summary *s, size_t offset,
+				      const char *const *values, size_t n,
+				      struct indicators_summary_list *lists)
 {
 	const struct indicators_set *set = s->set;
 
 	for (size_t j = 0; j < set->n; j++) {
 		const char *v = *(char *const *)(const void *)((const char *)&set->v[j] + offset);
 
-		if (indicators_summary_counts(s, &set->v[j]) && strcmp(v, value) == 0)
-			indicators_summary_list_add(l, &set->v[j]);
+		if (!indicators_summary_counts(s, &set->v[j]))
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(v, values[k]) == 0)
+				indicators_summary_list_add(&lists[k], &set->v[j]);
+		}
 	}
 }
 
 static json_t *indicators_summary_per_tipo_json(const struct indicators_summary *s,
 						const struct config *cfg)
 {
+	struct indicators_summary_list *l = xcalloc(indicators_ntipos + 1, sizeof(*l));
 	json_t *a = json_array();
 
+	indicators_summary_bucket(s, INDICATORS_SUMMARY_FIELD(tipo_tramite), indicators_tipos,
+				  indicators_ntipos, l);
 	for (size_t k = 0; k < indicators_ntipos; k++) {
-		struct indicators_summary_list l = {NULL, 0, 0, 0};
-		json_t *o;
+		json_t *o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
+				      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
 
-		indicators_summary_select(s, INDICATORS_SUMMARY_FIELD(tipo_tramite),
-					  indicators_tipos[k], &l);
-		o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
-			      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
-		json_object_update_new(o, indicators_summary_group_json(s, &l, "recibidos"));
+		json_object_update_new(o, indicators_summary_group_json(s, &l[k], "recibidos"));
 		json_array_append_new(a, o);
-		indicators_summary_list_free(&l);
+		indicators_summary_list_free(&l[k]);
 	}
+	free(l);
 	return a;
 }
 
 static json_t *indicators_summary_per_modalidad_json(const struct indicators_summary *s)
 {
+	struct indicators_summary_list l[INDICATORS_SUMMARY_NMODALIDADES];
 	json_t *a = json_array();
 
+	memset(l, 0, sizeof(l));
+	indicators_summary_bucket(s, INDICATORS_SUMMARY_FIELD(modalidad),
+				  indicators_summary_modalidades, INDICATORS_SUMMARY_NMODALIDADES,
+				  l);
 	for (size_t k = 0; k < INDICATORS_SUMMARY_NMODALIDADES; k++) {
-		struct indicators_summary_list l = {NULL, 0, 0, 0};
 		json_t *o;
 
-		indicators_summary_select(s, INDICATORS_SUMMARY_FIELD(modalidad),
-					  indicators_summary_modalidades[k], &l);
 		/* "" (modality not yet known) only when some filing has it. */
-		if (indicators_summary_modalidades[k][0] == '\0' && l.n == 0) {
-			indicators_summary_list_free(&l);
+		if (indicators_summary_modalidades[k][0] == '\0' && l[k].n == 0)
 			continue;
-		}
 		o = json_pack("{s:s}", "modalidad", indicators_summary_modalidades[k]);
-		json_object_update_new(o, indicators_summary_group_json(s, &l, "recibidos"));
+		json_object_update_new(o, indicators_summary_group_json(s, &l[k], "recibidos"));
 		json_array_append_new(a, o);
-		indicators_summary_list_free(&l);
+		indicators_summary_list_free(&l[k]);
 	}
 	return a;
 }
@@ -1009,41 +1070,95 @@ static json_t *indicators_summary_area_json(const struct indicators_summary *s,
 	return o;
 }
 
+/* The areas met so far, found by code through an open-addressing hash table: slots[h]
+ * is 1 + an index into v, 0 when empty; nslots a power of two over twice n. */
+struct indicators_summary_areas {
+	struct indicators_summary_area *v;
+	size_t n, cap;
+	size_t *slots;
+	size_t nslots;
+};
+
+/* FNV-1a of a text. */
+static size_t indicators_summary_hash(const char *p)
+{
+	size_t h = 2166136261u;
+
+	for (; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/* The slot of codigo in a's table: the one holding it, or the empty one where it goes. */
+static size_t indicators_summary_area_slot(const struct indicators_summary_areas *a,
+					   const char *codigo)
+{
+	size_t h = indicators_summary_hash(codigo) & (a->nslots - 1);
+
+	while (a->slots[h] != 0 && strcmp(a->v[a->slots[h] - 1].codigo, codigo) != 0)
+		h = (h + 1) & (a->nslots - 1);
+	return h;
+}
+
+/* Doubles a's table and places every area again. */
+static void indicators_summary_areas_grow(struct indicators_summary_areas *a)
+{
+	free(a->slots);
+	a->nslots = a->nslots ? a->nslots * 2 : 64;
+	a->slots = xcalloc(a->nslots, sizeof(*a->slots));
+	for (size_t i = 0; i < a->n; i++)
+		a->slots[indicators_summary_area_slot(a, a->v[i].codigo)] = i + 1;
+}
+
+/* The area of codigo, added (with no filings) when new. Borrowed until the next call. */
+static struct indicators_summary_area *
+indicators_summary_area_get(struct indicators_summary_areas *a, const char *codigo)
+{
+	size_t h;
+
+	if (2 * (a->n + 1) > a->nslots)
+		indicators_summary_areas_grow(a);
+	h = indicators_summary_area_slot(a, codigo);
+	if (a->slots[h] != 0)
+		return &a->v[a->slots[h] - 1];
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	memset(&a->v[a->n], 0, sizeof(a->v[a->n]));
+	a->v[a->n].codigo = codigo;
+	/* a sender outside the entity (no area code): one row for all of them */
+	a->v[a->n].nombre = codigo[0] == '\0' ? INDICATORS_AREA_OUTSIDE : "";
+	a->slots[h] = ++a->n;
+	return &a->v[a->n - 1];
+}
+
 static json_t *indicators_summary_per_area_json(const struct indicators_summary *s)
 {
 	const struct indicators_set *set = s->set;
-	struct indicators_summary_area *areas = xcalloc(set->n + 1, sizeof(*areas));
-	size_t n = 0;
+	struct indicators_summary_areas areas = {NULL, 0, 0, NULL, 0};
 	json_t *a = json_array();
 
 	for (size_t j = 0; j < set->n; j++) {
 		const struct indicators_filing *f = &set->v[j];
-		struct indicators_summary_area *ar = NULL;
-		/* a sender outside the entity (no area code): one row for all of them */
-		int outside = f->dependencia_origen[0] == '\0';
+		struct indicators_summary_area *ar;
 
 		if (!indicators_summary_counts(s, f))
 			continue;
-		for (size_t i = 0; i < n && ar == NULL; i++) {
-			if (strcmp(areas[i].codigo, f->dependencia_origen) == 0)
-				ar = &areas[i];
-		}
-		if (ar == NULL) {
-			ar = &areas[n++];
-			ar->codigo = f->dependencia_origen;
-			ar->nombre = outside ? INDICATORS_AREA_OUTSIDE : "";
-		}
+		ar = indicators_summary_area_get(&areas, f->dependencia_origen);
 		/* set is in filing-date order: the last name seen is the latest. */
-		if (!outside && f->dependencia_origen_nombre[0] != '\0')
+		if (f->dependencia_origen[0] != '\0' && f->dependencia_origen_nombre[0] != '\0')
 			ar->nombre = f->dependencia_origen_nombre;
 		indicators_summary_list_add(&ar->l, f);
 	}
-	qsort(areas, n, sizeof(*areas), indicators_summary_area_cmp);
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(a, indicators_summary_area_json(s, &areas[i]));
-		indicators_summary_list_free(&areas[i].l);
+	if (areas.n > 1)
+		qsort(areas.v, areas.n, sizeof(*areas.v), indicators_summary_area_cmp);
+	for (size_t i = 0; i < areas.n; i++) {
+		json_array_append_new(a, indicators_summary_area_json(s, &areas.v[i]));
+		indicators_summary_list_free(&areas.v[i].l);
 	}
-	free(areas);
+	free(areas.v);
+	free(areas.slots);
 	return a;
 }
 
