@@ -306,16 +306,19 @@ static int indicators_summary_in_period(const struct indicators_set *set, const 
 static int indicators_summary_next_gestion(const char **p, const char **kind, size_t *len)
 {
 	while (**p != '\0') {
-		size_t item = strcspn(*p, ";");
-		size_t name = strcspn(*p, "|;");
 		const char *at = *p;
+		const char *bar = NULL;
 
-		*p += item;
+		/* one scan of the item: its end and its first '|' */
+		for (; **p != '\0' && **p != ';'; (*p)++) {
+			if (**p == '|' && bar == NULL)
+				bar = *p;
+		}
 		if (**p == ';')
 			(*p)++;
-		if (name < item) {
+		if (bar != NULL) {
 			*kind = at;
-			*len = name;
+			*len = (size_t)(bar - at);
 			return 1;
 		}
 	}
@@ -636,6 +639,7 @@ static json_t *indicators_summary_state_list(const struct indicators_set *set,
  * have one (with, set order; last is the latest added, so each filing goes in once). */
 struct indicators_summary_kind {
 	char *name;
+	size_t len; /* of name */
 	long n;
 	const struct indicators_filing *last;
 	struct indicators_summary_list with;
@@ -652,7 +656,7 @@ static struct indicators_summary_kind *
 indicators_summary_kind_find(const struct indicators_summary_kinds *k, const char *kind, size_t len)
 {
 	for (size_t i = 0; i < k->n; i++) {
-		if (strncmp(k->v[i].name, kind, len) == 0 && k->v[i].name[len] == '\0')
+		if (k->v[i].len == len && memcmp(k->v[i].name, kind, len) == 0)
 			return &k->v[i];
 	}
 	return NULL;
@@ -672,6 +676,7 @@ static void indicators_summary_kind_add(const struct indicators_set *set,
 		k->v = xrealloc(k->v, k->cap * sizeof(*k->v));
 	}
 	k->v[k->n].name = xstrndup(kind, len);
+	k->v[k->n].len = len;
 	k->v[k->n].n = 0;
 	k->v[k->n].last = NULL;
 	k->v[k->n].with = with;
