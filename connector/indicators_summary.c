@@ -13,7 +13,8 @@
 #define INDICATORS_SUMMARY_P90 0.9
 #define INDICATORS_SUMMARY_MEDIAN 0.5
 #define INDICATORS_SUMMARY_PERCENT 100.0
-#define INDICATORS_SUMMARY_KIND_LEN 64 /* a gestion tipo and its NUL; longer ones are skipped */
+#define INDICATORS_SUMMARY_COUNT_SORT 4 /* indicators_summary_sort_days: range per value */
+#define INDICATORS_SUMMARY_KIND_LEN 64	/* a gestion tipo and its NUL; longer ones are skipped */
 
 /* The modalities in the order the indicators list them; "" (not yet known) last. */
 static const char *const indicators_summary_modalidades[] = {
@@ -144,6 +145,33 @@ static double indicators_summary_percentile(const long *v, size_t n, double p)
 	return (double)v[lo] + (h - (double)lo) * (double)(v[lo + 1] - v[lo]);
 }
 
+/* Sorts the n > 0 days of v, ascending. Business days span a narrow range, so when the
+ * range is under INDICATORS_SUMMARY_COUNT_SORT times n they are sorted by counting in
+ * O(n + range) (a qsort of 100,000 of them cost more than the rest of the answer). */
+static void indicators_summary_sort_days(long *v, size_t n)
+{
+	long lo = v[0], hi = v[0];
+	size_t *count;
+	size_t k = 0;
+
+	for (size_t i = 1; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	if ((unsigned long)hi - (unsigned long)lo >= INDICATORS_SUMMARY_COUNT_SORT * n) {
+		qsort(v, n, sizeof(*v), indicators_summary_cmp_long);
+		return;
+	}
+	count = xcalloc((size_t)((unsigned long)hi - (unsigned long)lo) + 1, sizeof(*count));
+	for (size_t i = 0; i < n; i++)
+		count[(unsigned long)v[i] - (unsigned long)lo]++;
+	for (unsigned long d = 0; k < n; d++) {
+		for (size_t c = count[d]; c > 0; c--)
+			v[k++] = (long)((unsigned long)lo + d);
+	}
+	free(count);
+}
+
 /* Measurements (filing, days): {"n", "mediana", "p90"}, with "mediciones": [{numero,
  * dias}] in the full answer and "lista" (one item a measurement) in the refs one. */
 struct indicators_summary_times {
@@ -185,7 +213,7 @@ static json_t *indicators_summary_times_json(struct indicators_summary_times *t)
 	json_t *p90 = json_null();
 
 	if (t->n > 0) {
-		qsort(t->dias, t->n, sizeof(*t->dias), indicators_summary_cmp_long);
+		indicators_summary_sort_days(t->dias, t->n);
 		med = json_real(indicators_summary_round2(
 		    indicators_summary_percentile(t->dias, t->n, INDICATORS_SUMMARY_MEDIAN)));
 		p90 = json_real(indicators_summary_round2(
@@ -271,24 +299,34 @@ static int indicators_summary_in_period(const struct indicators_set *set, const 
 	       (set->hasta[0] == '\0' || strcmp(day, set->hasta) <= 0);
 }
 
-/* The gestiones of kind tipo in f->gestiones ("tipo|fecha;...", already those of the period
- * under actividad, every one under radicacion). */
-static long indicators_summary_kind_count(const struct indicators_filing *f, const char *tipo)
+/* Steps *p over the next gestion of a gestiones text ("tipo|fecha;...", already those of
+ * the period under actividad, every one under radicacion): its tipo (the text before the
+ * '|', not NUL-terminated) in *kind and *len. Items without a '|' have no tipo and are
+ * skipped. Returns 0 at the end of the text. */
+static int indicators_summary_next_gestion(const char **p, const char **kind, size_t *len)
 {
-	size_t len = strlen(tipo);
-	const char *p = f->gestiones != NULL ? f->gestiones : "";
-	long n = 0;
+	while (**p != '\0') {
+		const char *at = *p;
+		size_t item = strcspn(at, ";");
+		/* libc's vectorised scans: a loop over the bytes cost about 3 times more */
+		const char *bar = memchr(at, '|', item);
 
-	while (*p != '\0') {
-		size_t item = strcspn(p, ";");
-
-		if (item > len && p[len] == '|' && strncmp(p, tipo, len) == 0)
-			n++;
-		p += item;
-		if (*p == ';')
-			p++;
+		*p += item;
+		if (**p == ';')
+			(*p)++;
+		if (bar != NULL) {
+			*kind = at;
+			*len = (size_t)(bar - at);
+			return 1;
+		}
 	}
-	return n;
+	return 0;
+}
+
+/* 1 when the tipo of a gestion (kind, len: indicators_summary_next_gestion) is tipo. */
+static int indicators_summary_kind_is(const char *kind, size_t len, const char *tipo)
+{
+	return strlen(tipo) == len && memcmp(kind, tipo, len) == 0;
 }
 
 /* Under actividad: 1 when a conclusion on a day of the period stopped f's clock (the latest
@@ -312,15 +350,6 @@ static int indicators_summary_concluded_in(const struct indicators_set *set,
 	return found;
 }
 
-/* Under actividad: 1 when f was assigned (reparto or reasignacion) in the period. */
-static int indicators_summary_assigned_in(const struct indicators_set *set,
-					  const struct indicators_filing *f)
-{
-	return indicators_summary_in_period(set, f->sla.inicio) ||
-	       indicators_summary_kind_count(f, "reparto") > 0 ||
-	       indicators_summary_kind_count(f, "reasignacion") > 0;
-}
-
 /* Under actividad: 1 when something of f happened in the period. */
 static int indicators_summary_active(const struct indicators_set *set,
 				     const struct indicators_filing *f)
@@ -332,47 +361,135 @@ static int indicators_summary_active(const struct indicators_set *set,
 	       indicators_summary_concluded_in(set, f, &used);
 }
 
+int indicators_summary_in_base(const struct indicators_set *set, const struct indicators_filing *f)
+{
+	return indicators_summary_actividad(set) ? indicators_summary_active(set, f)
+						 : f->en_periodo;
+}
+
+/* What the figures ask of one filing, worked out once per answer: each filing falls in
+ * several groups (office, lawyer, tipo, modality, area), and parsing its gestiones or
+ * walking its rounds again for each group made the answer cost groups x filings. */
+struct indicators_summary_fact {
+	long reparto, reasignacion, devolucion; /* its gestiones of each kind */
+	long used;	/* concluded: business days used up to the conclusion of the period */
+	int concluded;	/* actividad: indicators_summary_concluded_in */
+	int started_in; /* the clock's start (sla.inicio) falls in the period */
+	int counts;	/* one of the period's filings that count (indicators_summary_counts) */
+};
+
+/* An answer being built: the set and the facts of its filings (facts[i] is set->v[i]'s). */
+struct indicators_summary {
+	const struct indicators_set *set;
+	struct indicators_summary_fact *facts;
+};
+
+static void indicators_summary_fact_init(const struct indicators_set *set,
+					 const struct indicators_filing *f,
+					 struct indicators_summary_fact *fa)
+{
+	const char *p = f->gestiones != NULL ? f->gestiones : "";
+	const char *kind;
+	size_t len;
+
+	memset(fa, 0, sizeof(*fa));
+	while (indicators_summary_next_gestion(&p, &kind, &len)) {
+		fa->reparto += indicators_summary_kind_is(kind, len, "reparto");
+		fa->reasignacion += indicators_summary_kind_is(kind, len, "reasignacion");
+		fa->devolucion += indicators_summary_kind_is(kind, len, "devolucion");
+	}
+	fa->started_in = indicators_summary_in_period(set, f->sla.inicio);
+	if (indicators_summary_actividad(set)) {
+		fa->concluded = indicators_summary_concluded_in(set, f, &fa->used);
+		fa->counts = f->en_periodo || (f->gestiones != NULL && f->gestiones[0] != '\0') ||
+			     fa->started_in || fa->concluded;
+	} else {
+		fa->used = f->sla.usados;
+		fa->counts = f->en_periodo;
+	}
+	fa->counts = fa->counts && indicators_measured(f);
+}
+
+/* Works out the facts of every filing of set; indicators_summary_done frees them. */
+static void indicators_summary_start(struct indicators_summary *s, const struct indicators_set *set)
+{
+	s->set = set;
+	s->facts = xcalloc(set->n + 1, sizeof(*s->facts));
+	for (size_t i = 0; i < set->n; i++)
+		indicators_summary_fact_init(set, &set->v[i], &s->facts[i]);
+}
+
+static void indicators_summary_done(struct indicators_summary *s)
+{
+	free(s->facts);
+	s->facts = NULL;
+}
+
+/* The facts of f, a filing of s's set. Borrowed. */
+static const struct indicators_summary_fact *
+indicators_summary_fact(const struct indicators_summary *s, const struct indicators_filing *f)
+{
+	return &s->facts[f - s->set->v];
+}
+
+/* The filings of the period that count (not annulled; received in it, or under actividad
+ * with something done in it). */
+static int indicators_summary_counts(const struct indicators_summary *s,
+				     const struct indicators_filing *f)
+{
+	return indicators_summary_fact(s, f)->counts;
+}
+
+/* Under actividad: 1 when f was assigned (reparto or reasignacion) in the period. */
+static int indicators_summary_assigned_in(const struct indicators_summary *s,
+					  const struct indicators_filing *f)
+{
+	const struct indicators_summary_fact *fa = indicators_summary_fact(s, f);
+
+	return fa->started_in || fa->reparto > 0 || fa->reasignacion > 0;
+}
+
 /* Under actividad, dentro_meta: the conclusions of the period within target or not, and the
  * open filings already vencido whose fecha_limite fell in it. */
-static json_t *indicators_summary_activity_compliance_json(const struct indicators_set *set,
+static json_t *indicators_summary_activity_compliance_json(const struct indicators_summary *s,
 							   const struct indicators_summary_list *l)
 {
-	struct indicators_summary_list in = INDICATORS_SUMMARY_FIGURE(set);
-	struct indicators_summary_list out = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list in = INDICATORS_SUMMARY_FIGURE(s->set);
+	struct indicators_summary_list out = INDICATORS_SUMMARY_FIGURE(s->set);
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
-		long used;
+		const struct indicators_summary_fact *fa = indicators_summary_fact(s, f);
 
-		if (indicators_summary_concluded_in(set, f, &used)) {
-			if (used <= f->sla.meta)
+		if (fa->concluded) {
+			if (fa->used <= f->sla.meta)
 				indicators_summary_list_add(&in, f);
 			else
 				indicators_summary_list_add(&out, f);
 		} else if (indicators_summary_is_open(f) &&
 			   f->sla.estado == INDICATORS_SLA_VENCIDO &&
-			   indicators_summary_in_period(set, f->sla.fecha_limite)) {
+			   indicators_summary_in_period(s->set, f->sla.fecha_limite)) {
 			indicators_summary_list_add(&out, f);
 		}
 	}
-	return indicators_summary_compliance_pack(set, &in, &out);
+	return indicators_summary_compliance_pack(s->set, &in, &out);
 }
 
 /* tiempo_hasta_reparto of l: arrival to first reparto, of the filings assigned (radicacion)
  * or first assigned in the period (actividad). */
-static json_t *indicators_summary_to_reparto_json(const struct indicators_set *set,
+static json_t *indicators_summary_to_reparto_json(const struct indicators_summary *s,
 						  const struct indicators_summary_list *l)
 {
 	struct indicators_summary_times t;
+	int act = indicators_summary_actividad(s->set);
 
-	indicators_summary_times_init(&t, set);
+	indicators_summary_times_init(&t, s->set);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
 
 		if (f->dias_hasta_reparto < 0)
 			continue;
-		if (indicators_summary_actividad(set) &&
-		    !indicators_summary_in_period(set, f->sla.inicio))
+		if (act && !indicators_summary_fact(s, f)->started_in)
 			continue;
 		indicators_summary_times_add(&t, f, f->dias_hasta_reparto);
 	}
@@ -383,10 +500,11 @@ static json_t *indicators_summary_to_reparto_json(const struct indicators_set *s
  * first (recibidos / asignados), repartidos, sin_repartir, en_curso, concluidos,
  * dias_habiles of the concluded ones, dentro_meta, on the set's base. Returns a new
  * object. */
-static json_t *indicators_summary_group_json(const struct indicators_set *set,
+static json_t *indicators_summary_group_json(const struct indicators_summary *s,
 					     const struct indicators_summary_list *l,
 					     const char *first)
 {
+	const struct indicators_set *set = s->set;
 	struct indicators_summary_list head = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_list assigned = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_list pending = INDICATORS_SUMMARY_FIGURE(set);
@@ -394,30 +512,25 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 	struct indicators_summary_list done = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_times t;
 	int act = indicators_summary_actividad(set);
+	int by_assignment = strcmp(first, "asignados") == 0;
 	json_t *o = json_object();
 
 	indicators_summary_times_init(&t, set);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct indicators_filing *f = l->v[i];
-		long used;
+		const struct indicators_summary_fact *fa = indicators_summary_fact(s, f);
 
-		if (!act ||
-		    (strcmp(first, "asignados") == 0 ? indicators_summary_assigned_in(set, f)
-						     : f->en_periodo))
+		if (!act || (by_assignment ? indicators_summary_assigned_in(s, f) : f->en_periodo))
 			indicators_summary_list_add(&head, f);
-		if (act ? indicators_summary_in_period(set, f->sla.inicio)
-			: f->sla.inicio[0] != '\0')
+		if (act ? fa->started_in : f->sla.inicio[0] != '\0')
 			indicators_summary_list_add(&assigned, f);
 		if (f->sla.reloj == INDICATORS_CLOCK_SIN_INICIAR)
 			indicators_summary_list_add(&pending, f);
 		else if (f->sla.reloj != INDICATORS_CLOCK_DETENIDO)
 			indicators_summary_list_add(&open, f);
-		if (act && indicators_summary_concluded_in(set, f, &used)) {
+		if (act ? fa->concluded : f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
 			indicators_summary_list_add(&done, f);
-			indicators_summary_times_add(&t, f, used);
-		} else if (!act && f->sla.reloj == INDICATORS_CLOCK_DETENIDO) {
-			indicators_summary_list_add(&done, f);
-			indicators_summary_times_add(&t, f, f->sla.usados);
+			indicators_summary_times_add(&t, f, fa->used);
 		}
 	}
 	json_object_set_new(o, first, indicators_summary_count_json(set, &head));
@@ -427,7 +540,7 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 	json_object_set_new(o, "concluidos", indicators_summary_count_json(set, &done));
 	json_object_set_new(o, "dias_habiles", indicators_summary_times_json(&t));
 	json_object_set_new(o, "dentro_meta",
-			    act ? indicators_summary_activity_compliance_json(set, l)
+			    act ? indicators_summary_activity_compliance_json(s, l)
 				: indicators_summary_compliance_json(set, l));
 	indicators_summary_list_free(&head);
 	indicators_summary_list_free(&assigned);
@@ -435,20 +548,6 @@ static json_t *indicators_summary_group_json(const struct indicators_set *set,
 	indicators_summary_list_free(&open);
 	indicators_summary_list_free(&done);
 	return o;
-}
-
-int indicators_summary_in_base(const struct indicators_set *set, const struct indicators_filing *f)
-{
-	return indicators_summary_actividad(set) ? indicators_summary_active(set, f)
-						 : f->en_periodo;
-}
-
-/* The filings of the period that count (not annulled; received in it, or under actividad
- * with something done in it). */
-static int indicators_summary_counts(const struct indicators_set *set,
-				     const struct indicators_filing *f)
-{
-	return indicators_measured(f) && indicators_summary_in_base(set, f);
 }
 
 static json_t *indicators_summary_item_json(const struct indicators_filing *f)
@@ -534,99 +633,142 @@ static json_t *indicators_summary_state_list(const struct indicators_set *set,
 	return a;
 }
 
-/* The gestion kinds the office totals list: reparto, reasignacion, those of the workflow
- * table's gestiones, then any other found in l. Returns a new object {tipo: {n, radicados}}
- * (n counts gestiones; radicados the filings). */
-static json_t *indicators_summary_kinds_json(const struct indicators_summary_list *l)
+/* One gestion kind of the office's totals: how many gestiones (n) and the filings that
+ * have one (with, set order; last is the latest added, so each filing goes in once). */
+struct indicators_summary_kind {
+	char *name;
+	size_t len; /* of name */
+	long n;
+	const struct indicators_filing *last;
+	struct indicators_summary_list with;
+};
+
+/* The gestion kinds met so far, in the order the totals list them. */
+struct indicators_summary_kinds {
+	struct indicators_summary_kind *v;
+	size_t n, cap;
+};
+
+/* The kind (kind, len: indicators_summary_next_gestion) among k, or NULL. Borrowed. */
+static struct indicators_summary_kind *
+indicators_summary_kind_find(const struct indicators_summary_kinds *k, const char *kind, size_t len)
 {
-	json_t *o = json_object();
-	const char *tipo;
-
-	json_object_set_new(o, "reparto", json_null());
-	json_object_set_new(o, "reasignacion", json_null());
-	for (size_t i = 0; (tipo = workflow_gestion_at(i)) != NULL; i++)
-		json_object_set_new(o, tipo, json_null());
-	for (size_t i = 0; i < l->n; i++) {
-		const char *p = l->v[i]->gestiones != NULL ? l->v[i]->gestiones : "";
-
-		while (*p != '\0') {
-			size_t item = strcspn(p, ";");
-			size_t len = strcspn(p, "|;");
-			char name[INDICATORS_SUMMARY_KIND_LEN];
-
-			if (len < item && len < sizeof(name)) {
-				memcpy(name, p, len);
-				name[len] = '\0';
-				if (json_object_get(o, name) == NULL)
-					json_object_set_new(o, name, json_null());
-			}
-			p += item;
-			if (*p == ';')
-				p++;
-		}
+	for (size_t i = 0; i < k->n; i++) {
+		if (k->v[i].len == len && memcmp(k->v[i].name, kind, len) == 0)
+			return &k->v[i];
 	}
-	return o;
+	return NULL;
 }
 
-/* Returns a new object: the kinds of names (indicators_summary_kinds_json), each with its
- * count over l. */
-static json_t *indicators_summary_kinds_count(const struct indicators_set *set, const json_t *names,
-					      const struct indicators_summary_list *l)
+/* Appends the kind of len bytes at kind to k, unless already there. */
+static void indicators_summary_kind_add(const struct indicators_set *set,
+					struct indicators_summary_kinds *k, const char *kind,
+					size_t len)
 {
+	struct indicators_summary_list with = INDICATORS_SUMMARY_FIGURE(set);
+
+	if (indicators_summary_kind_find(k, kind, len) != NULL)
+		return;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 16;
+		k->v = xrealloc(k->v, k->cap * sizeof(*k->v));
+	}
+	k->v[k->n].name = xstrndup(kind, len);
+	k->v[k->n].len = len;
+	k->v[k->n].n = 0;
+	k->v[k->n].last = NULL;
+	k->v[k->n].with = with;
+	k->n++;
+}
+
+/* Counts f's gestiones into k; a kind not met before is added at the end, when its name
+ * fits INDICATORS_SUMMARY_KIND_LEN. */
+static void indicators_summary_kinds_add(const struct indicators_set *set,
+					 struct indicators_summary_kinds *k,
+					 const struct indicators_filing *f)
+{
+	const char *p = f->gestiones != NULL ? f->gestiones : "";
+	const char *kind;
+	size_t len;
+
+	while (indicators_summary_next_gestion(&p, &kind, &len)) {
+		struct indicators_summary_kind *e = indicators_summary_kind_find(k, kind, len);
+
+		if (e == NULL && len < INDICATORS_SUMMARY_KIND_LEN) {
+			indicators_summary_kind_add(set, k, kind, len);
+			e = &k->v[k->n - 1];
+		}
+		if (e == NULL)
+			continue;
+		e->n++;
+		if (e->last != f)
+			indicators_summary_list_add(&e->with, f);
+		e->last = f;
+	}
+}
+
+/* The gestion kinds the office totals list: reparto, reasignacion, those of the workflow
+ * table's gestiones, then any other found in l, in one pass over l. Returns a new object
+ * {tipo: {n, radicados}} (n counts gestiones; radicados the filings). */
+static json_t *indicators_summary_kinds_json(const struct indicators_set *set,
+					     const struct indicators_summary_list *l)
+{
+	struct indicators_summary_kinds k = {NULL, 0, 0};
 	json_t *o = json_object();
 	const char *tipo;
-	json_t *v;
 
-	json_object_foreach((json_t *)names, tipo, v)
-	{
-		struct indicators_summary_list with = INDICATORS_SUMMARY_FIGURE(set);
-		long n = 0;
-
-		for (size_t i = 0; i < l->n; i++) {
-			long k = indicators_summary_kind_count(l->v[i], tipo);
-
-			if (k > 0) {
-				indicators_summary_list_add(&with, l->v[i]);
-				n += k;
-			}
-		}
-		json_object_set_new(o, tipo, indicators_summary_figure_json(set, (size_t)n, &with));
-		indicators_summary_list_free(&with);
+	indicators_summary_kind_add(set, &k, "reparto", strlen("reparto"));
+	indicators_summary_kind_add(set, &k, "reasignacion", strlen("reasignacion"));
+	for (size_t i = 0; (tipo = workflow_gestion_at(i)) != NULL; i++)
+		indicators_summary_kind_add(set, &k, tipo, strlen(tipo));
+	for (size_t i = 0; i < l->n; i++)
+		indicators_summary_kinds_add(set, &k, l->v[i]);
+	for (size_t i = 0; i < k.n; i++) {
+		json_object_set_new(
+		    o, k.v[i].name,
+		    indicators_summary_figure_json(set, (size_t)k.v[i].n, &k.v[i].with));
+		indicators_summary_list_free(&k.v[i].with);
+		free(k.v[i].name);
 	}
+	free(k.v);
 	return o;
 }
 
 /* The outcomes that took filings of the period out of the queue, each on its own:
  * {"archivado": {n, radicados}, "trasladado": {...}, "anulado": {...}} by the follow-up's
  * estado (an annulment seen only in the document system is not one: it stays in
- * "anulados"). Returns a new object. */
+ * "anulados"), in one pass over the set. Returns a new object. */
 static json_t *indicators_summary_outcomes_json(const struct indicators_set *set)
 {
 	static const char *const outcomes[] = {"archivado", "trasladado", "anulado"};
+	enum { NOUTCOMES = sizeof(outcomes) / sizeof(outcomes[0]) };
+	struct indicators_summary_list l[NOUTCOMES];
 	json_t *o = json_object();
 
-	for (size_t k = 0; k < sizeof(outcomes) / sizeof(outcomes[0]); k++) {
-		struct indicators_summary_list l = INDICATORS_SUMMARY_FIGURE(set);
-
-		for (size_t i = 0; i < set->n; i++) {
-			if (set->v[i].en_periodo && strcmp(set->v[i].estado, outcomes[k]) == 0)
-				indicators_summary_list_add(&l, &set->v[i]);
+	for (size_t k = 0; k < NOUTCOMES; k++)
+		l[k] = (struct indicators_summary_list)INDICATORS_SUMMARY_FIGURE(set);
+	for (size_t i = 0; i < set->n; i++) {
+		for (size_t k = 0; k < NOUTCOMES && set->v[i].en_periodo; k++) {
+			if (strcmp(set->v[i].estado, outcomes[k]) == 0)
+				indicators_summary_list_add(&l[k], &set->v[i]);
 		}
-		json_object_set_new(o, outcomes[k], indicators_summary_count_json(set, &l));
-		indicators_summary_list_free(&l);
+	}
+	for (size_t k = 0; k < NOUTCOMES; k++) {
+		json_object_set_new(o, outcomes[k], indicators_summary_count_json(set, &l[k]));
+		indicators_summary_list_free(&l[k]);
 	}
 	return o;
 }
 
-static json_t *indicators_summary_office_json(const struct indicators_set *set)
+static json_t *indicators_summary_office_json(const struct indicators_summary *s)
 {
+	const struct indicators_set *set = s->set;
 	struct indicators_summary_list all = {NULL, 0, 0, 0};
 	struct indicators_summary_list annulled = INDICATORS_SUMMARY_FIGURE(set);
 	struct indicators_summary_list returned = INDICATORS_SUMMARY_FIGURE(set);
 	int act = indicators_summary_actividad(set);
 	long returns = 0;
 	json_t *o;
-	json_t *names;
 	json_t *kinds;
 
 	for (size_t i = 0; i < set->n; i++) {
@@ -642,47 +784,137 @@ static json_t *indicators_summary_office_json(const struct indicators_set *set)
 				indicators_summary_list_add(&annulled, f);
 			continue;
 		}
-		if (!indicators_summary_counts(set, f))
+		if (!indicators_summary_counts(s, f))
 			continue;
 		indicators_summary_list_add(&all, f);
 		/* actividad: the devolucion gestiones of the period; radicacion: every return */
-		k = act ? indicators_summary_kind_count(f, "devolucion") : f->devoluciones;
+		k = act ? indicators_summary_fact(s, f)->devolucion : f->devoluciones;
 		if (k > 0) {
 			indicators_summary_list_add(&returned, f);
 			returns += k;
 		}
 	}
-	o = indicators_summary_group_json(set, &all, "recibidos");
+	o = indicators_summary_group_json(s, &all, "recibidos");
 	json_object_set_new(o, "anulados", indicators_summary_count_json(set, &annulled));
 	json_object_set_new(o, "desenlaces", indicators_summary_outcomes_json(set));
 	json_object_set_new(o, "devoluciones",
 			    indicators_summary_figure_json(set, (size_t)returns, &returned));
-	names = indicators_summary_kinds_json(&all);
-	kinds = indicators_summary_kinds_count(set, names, &all);
-	json_decref(names);
+	kinds = indicators_summary_kinds_json(set, &all);
 	/* the same figure twice: under refs both name the same list */
 	json_object_set_new(o, "reasignaciones",
 			    json_deep_copy(json_object_get(kinds, "reasignacion")));
 	json_object_set_new(o, "gestiones", kinds);
-	json_object_set_new(o, "tiempo_hasta_reparto",
-			    indicators_summary_to_reparto_json(set, &all));
+	json_object_set_new(o, "tiempo_hasta_reparto", indicators_summary_to_reparto_json(s, &all));
 	indicators_summary_list_free(&all);
 	indicators_summary_list_free(&annulled);
 	indicators_summary_list_free(&returned);
 	return o;
 }
 
-/* One lawyer: who, and whether any figure names them. */
+/* One lawyer: who, whether listed, and the filings that name them (set order). */
 struct indicators_summary_lawyer {
 	long long id;
 	const char *nombre;
 	int activo;
+	int listed; /* an active user of rol abogado, or one holding a loaded filing */
+	struct indicators_summary_list load;   /* carga_actual */
+	struct indicators_summary_list period; /* the filings of the period that count */
 };
+
+/* The lawyers met so far: the users first (in the set's order), then those only the
+ * filings name; by_id (n entries, sorted by id) finds one by id in log time. */
+struct indicators_summary_lawyers {
+	struct indicators_summary_lawyer *v;
+	size_t *by_id; /* indexes into v */
+	size_t n, cap;
+};
+
+/* The entry of id among the n first of by_id, or where it would go (a lower bound). */
+static size_t indicators_summary_lawyer_slot(const struct indicators_summary_lawyers *w,
+					     long long id)
+{
+	size_t lo = 0, hi = w->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->v[w->by_id[mid]].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The lawyer of id, or NULL. Borrowed. */
+static struct indicators_summary_lawyer *
+indicators_summary_lawyer_find(const struct indicators_summary_lawyers *w, long long id)
+{
+	size_t at = indicators_summary_lawyer_slot(w, id);
+
+	return at < w->n && w->v[w->by_id[at]].id == id ? &w->v[w->by_id[at]] : NULL;
+}
+
+/* Adds a lawyer to w (kept sorted by id; an id already there keeps its first entry in
+ * by_id, as users' ids are unique). Returns it, borrowed until the next add. */
+static struct indicators_summary_lawyer *
+indicators_summary_lawyer_add(const struct indicators_set *set,
+			      struct indicators_summary_lawyers *w, long long id,
+			      const char *nombre, int activo)
+{
+	struct indicators_summary_list load = INDICATORS_SUMMARY_FIGURE(set);
+	struct indicators_summary_list period = {NULL, 0, 0, 0};
+	size_t at = indicators_summary_lawyer_slot(w, id);
+
+	while (at < w->n && w->v[w->by_id[at]].id == id)
+		at++;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 16;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+		w->by_id = xrealloc(w->by_id, w->cap * sizeof(*w->by_id));
+	}
+	memmove(&w->by_id[at + 1], &w->by_id[at], (w->n - at) * sizeof(*w->by_id));
+	w->by_id[at] = w->n;
+	w->v[w->n] = (struct indicators_summary_lawyer){id, nombre, activo, 0, load, period};
+	return &w->v[w->n++];
+}
+
+/* Every user, then in one pass over the set each filing into its lawyer's lists (a lawyer
+ * no user is gets an entry, named as its first filing names them). */
+static void indicators_summary_lawyers_fill(const struct indicators_summary *s,
+					    struct indicators_summary_lawyers *w)
+{
+	const struct indicators_set *set = s->set;
+
+	for (size_t i = 0; i < set->n_usuarios; i++) {
+		const struct store_user *u = &set->usuarios[i];
+
+		indicators_summary_lawyer_add(set, w, u->id, u->nombre, u->activo)->listed =
+		    strcmp(u->rol, "abogado") == 0 && u->activo;
+	}
+	for (size_t j = 0; j < set->n; j++) {
+		const struct indicators_filing *f = &set->v[j];
+		struct indicators_summary_lawyer *lw =
+		    indicators_summary_lawyer_find(w, f->abogado_id);
+
+		if (lw == NULL && f->abogado_id <= 0)
+			continue;
+		if (lw == NULL)
+			lw = indicators_summary_lawyer_add(set, w, f->abogado_id, f->abogado, 0);
+		lw->listed = 1;
+		if (indicators_is_load(f))
+			indicators_summary_list_add(&lw->load, f);
+		if (indicators_summary_counts(s, f))
+			indicators_summary_list_add(&lw->period, f);
+	}
+}
 
 static int indicators_summary_lawyer_cmp(const void *pa, const void *pb)
 {
-	const struct indicators_summary_lawyer *a = pa;
-	const struct indicators_summary_lawyer *b = pb;
+	const struct indicators_summary_lawyer *a =
+	    *(const struct indicators_summary_lawyer *const *)pa;
+	const struct indicators_summary_lawyer *b =
+	    *(const struct indicators_summary_lawyer *const *)pb;
 	int c = strcmp(a->nombre, b->nombre);
 
 	if (c != 0)
@@ -690,137 +922,108 @@ static int indicators_summary_lawyer_cmp(const void *pa, const void *pb)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-/* The lawyers to list: users of rol abogado that are active or hold a loaded filing (of
- * the period, or open), and any other user that holds one. Returns a new array (caller
- * frees) and its size in *n. */
-static struct indicators_summary_lawyer *
-indicators_summary_lawyers(const struct indicators_set *set, size_t *n)
+/* One lawyer's row; moves (refs) or frees its lists. */
+static json_t *indicators_summary_lawyer_json(const struct indicators_summary *s,
+					      struct indicators_summary_lawyer *lw)
 {
-	struct indicators_summary_lawyer *v = xcalloc(set->n_usuarios + set->n + 1, sizeof(*v));
-	size_t k = 0;
+	json_t *head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lw->id,
+				 "abogado", lw->nombre, "activo", lw->activo, "carga_actual",
+				 indicators_summary_count_json(s->set, &lw->load));
+	json_t *o = indicators_summary_group_json(s, &lw->period, "asignados");
 
-	for (size_t i = 0; i < set->n_usuarios; i++) {
-		const struct store_user *u = &set->usuarios[i];
-		int holds = 0;
-
-		for (size_t j = 0; j < set->n && !holds; j++)
-			holds = set->v[j].abogado_id == u->id;
-		if (!holds && !(strcmp(u->rol, "abogado") == 0 && u->activo))
-			continue;
-		v[k].id = u->id;
-		v[k].nombre = u->nombre;
-		v[k].activo = u->activo;
-		k++;
-	}
-	for (size_t j = 0; j < set->n; j++) {
-		int known = 0;
-
-		if (set->v[j].abogado_id <= 0)
-			continue;
-		for (size_t i = 0; i < k && !known; i++)
-			known = v[i].id == set->v[j].abogado_id;
-		if (known)
-			continue;
-		v[k].id = set->v[j].abogado_id;
-		v[k].nombre = set->v[j].abogado;
-		v[k].activo = 0;
-		k++;
-	}
-	qsort(v, k, sizeof(*v), indicators_summary_lawyer_cmp);
-	*n = k;
-	return v;
+	json_object_update(head, o);
+	json_decref(o);
+	indicators_summary_list_free(&lw->load);
+	indicators_summary_list_free(&lw->period);
+	return head;
 }
 
-static json_t *indicators_summary_per_lawyer_json(const struct indicators_set *set)
+/* The lawyers to list: users of rol abogado that are active or hold a loaded filing (of
+ * the period, or open), and any other user that holds one; by name, then id. */
+static json_t *indicators_summary_per_lawyer_json(const struct indicators_summary *s)
 {
+	struct indicators_summary_lawyers w = {NULL, NULL, 0, 0};
+	struct indicators_summary_lawyer **listed;
+	size_t n = 0;
 	json_t *a = json_array();
-	size_t n;
-	struct indicators_summary_lawyer *lawyers = indicators_summary_lawyers(set, &n);
 
-	for (size_t i = 0; i < n; i++) {
-		struct indicators_summary_list load = INDICATORS_SUMMARY_FIGURE(set);
-		struct indicators_summary_list period = {NULL, 0, 0, 0};
-		json_t *o;
-		json_t *head;
-
-		for (size_t j = 0; j < set->n; j++) {
-			const struct indicators_filing *f = &set->v[j];
-
-			if (f->abogado_id != lawyers[i].id)
-				continue;
-			if (indicators_is_load(f))
-				indicators_summary_list_add(&load, f);
-			if (indicators_summary_counts(set, f))
-				indicators_summary_list_add(&period, f);
-		}
-		head = json_pack("{s:I, s:s, s:b, s:o}", "abogado_id", (json_int_t)lawyers[i].id,
-				 "abogado", lawyers[i].nombre, "activo", lawyers[i].activo,
-				 "carga_actual", indicators_summary_count_json(set, &load));
-		o = indicators_summary_group_json(set, &period, "asignados");
-		json_object_update(head, o);
-		json_decref(o);
-		json_array_append_new(a, head);
-		indicators_summary_list_free(&load);
-		indicators_summary_list_free(&period);
+	indicators_summary_lawyers_fill(s, &w);
+	listed = xcalloc(w.n + 1, sizeof(*listed));
+	for (size_t i = 0; i < w.n; i++) {
+		if (w.v[i].listed)
+			listed[n++] = &w.v[i];
 	}
-	free(lawyers);
+	qsort(listed, n, sizeof(*listed), indicators_summary_lawyer_cmp);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, indicators_summary_lawyer_json(s, listed[i]));
+	free(listed);
+	free(w.v);
+	free(w.by_id);
 	return a;
 }
 
 /* The offset of a text field of struct indicators_filing. */
 #define INDICATORS_SUMMARY_FIELD(field) offsetof(struct indicators_filing, field)
 
-/* Adds to l the filings of the period that count whose text field at offset is value. */
-static void indicators_summary_select(const struct indicators_set *set, size_t offset,
-				      const char *value, struct indicators_summary_list *l)
+/* In one pass over the set, adds each filing of the period that counts to lists[k] when
+ * its text field at offset is values[k] (set order in each list). */
+static void indicators_summary_bucket(const struct indicators_summary *s, size_t offset,
+				      const char *const *values, size_t n,
+				      struct indicators_summary_list *lists)
 {
+	const struct indicators_set *set = s->set;
+
 	for (size_t j = 0; j < set->n; j++) {
 		const char *v = *(char *const *)(const void *)((const char *)&set->v[j] + offset);
 
-		if (indicators_summary_counts(set, &set->v[j]) && strcmp(v, value) == 0)
-			indicators_summary_list_add(l, &set->v[j]);
+		if (!indicators_summary_counts(s, &set->v[j]))
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			if (strcmp(v, values[k]) == 0)
+				indicators_summary_list_add(&lists[k], &set->v[j]);
+		}
 	}
 }
 
-static json_t *indicators_summary_per_tipo_json(const struct indicators_set *set,
+static json_t *indicators_summary_per_tipo_json(const struct indicators_summary *s,
 						const struct config *cfg)
 {
+	struct indicators_summary_list *l = xcalloc(indicators_ntipos + 1, sizeof(*l));
 	json_t *a = json_array();
 
+	indicators_summary_bucket(s, INDICATORS_SUMMARY_FIELD(tipo_tramite), indicators_tipos,
+				  indicators_ntipos, l);
 	for (size_t k = 0; k < indicators_ntipos; k++) {
-		struct indicators_summary_list l = {NULL, 0, 0, 0};
-		json_t *o;
+		json_t *o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
+				      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
 
-		indicators_summary_select(set, INDICATORS_SUMMARY_FIELD(tipo_tramite),
-					  indicators_tipos[k], &l);
-		o = json_pack("{s:s, s:I}", "tipo_tramite", indicators_tipos[k], "meta",
-			      (json_int_t)indicators_meta(cfg, indicators_tipos[k]));
-		json_object_update_new(o, indicators_summary_group_json(set, &l, "recibidos"));
+		json_object_update_new(o, indicators_summary_group_json(s, &l[k], "recibidos"));
 		json_array_append_new(a, o);
-		indicators_summary_list_free(&l);
+		indicators_summary_list_free(&l[k]);
 	}
+	free(l);
 	return a;
 }
 
-static json_t *indicators_summary_per_modalidad_json(const struct indicators_set *set)
+static json_t *indicators_summary_per_modalidad_json(const struct indicators_summary *s)
 {
+	struct indicators_summary_list l[INDICATORS_SUMMARY_NMODALIDADES];
 	json_t *a = json_array();
 
+	memset(l, 0, sizeof(l));
+	indicators_summary_bucket(s, INDICATORS_SUMMARY_FIELD(modalidad),
+				  indicators_summary_modalidades, INDICATORS_SUMMARY_NMODALIDADES,
+				  l);
 	for (size_t k = 0; k < INDICATORS_SUMMARY_NMODALIDADES; k++) {
-		struct indicators_summary_list l = {NULL, 0, 0, 0};
 		json_t *o;
 
-		indicators_summary_select(set, INDICATORS_SUMMARY_FIELD(modalidad),
-					  indicators_summary_modalidades[k], &l);
 		/* "" (modality not yet known) only when some filing has it. */
-		if (indicators_summary_modalidades[k][0] == '\0' && l.n == 0) {
-			indicators_summary_list_free(&l);
+		if (indicators_summary_modalidades[k][0] == '\0' && l[k].n == 0)
 			continue;
-		}
 		o = json_pack("{s:s}", "modalidad", indicators_summary_modalidades[k]);
-		json_object_update_new(o, indicators_summary_group_json(set, &l, "recibidos"));
+		json_object_update_new(o, indicators_summary_group_json(s, &l[k], "recibidos"));
 		json_array_append_new(a, o);
-		indicators_summary_list_free(&l);
+		indicators_summary_list_free(&l[k]);
 	}
 	return a;
 }
@@ -842,9 +1045,10 @@ static int indicators_summary_area_cmp(const void *pa, const void *pb)
 	return strcmp(a->codigo, b->codigo);
 }
 
-static json_t *indicators_summary_area_json(const struct indicators_set *set,
+static json_t *indicators_summary_area_json(const struct indicators_summary *s,
 					    const struct indicators_summary_area *ar)
 {
+	const struct indicators_set *set = s->set;
 	struct indicators_summary_list received = INDICATORS_SUMMARY_FIGURE(set);
 	int act = indicators_summary_actividad(set);
 	struct indicators_summary_list returned = INDICATORS_SUMMARY_FIGURE(set);
@@ -858,7 +1062,7 @@ static json_t *indicators_summary_area_json(const struct indicators_set *set,
 	for (size_t i = 0; i < ar->l.n; i++) {
 		const struct indicators_filing *f = ar->l.v[i];
 		int open_return = 0;
-		long k = act ? indicators_summary_kind_count(f, "devolucion") : f->devoluciones;
+		long k = act ? indicators_summary_fact(s, f)->devolucion : f->devoluciones;
 
 		if (!act || f->en_periodo)
 			indicators_summary_list_add(&received, f);
@@ -890,53 +1094,109 @@ static json_t *indicators_summary_area_json(const struct indicators_set *set,
 		      indicators_summary_count_json(set, &received), "devoluciones", devs,
 		      "correccion_dias", indicators_summary_times_json(&t),
 		      "correcciones_pendientes", indicators_summary_count_json(set, &pending),
-		      "tiempo_hasta_reparto", indicators_summary_to_reparto_json(set, &ar->l));
+		      "tiempo_hasta_reparto", indicators_summary_to_reparto_json(s, &ar->l));
 	indicators_summary_list_free(&received);
 	indicators_summary_list_free(&returned);
 	indicators_summary_list_free(&pending);
 	return o;
 }
 
-static json_t *indicators_summary_per_area_json(const struct indicators_set *set)
+/* The areas met so far, found by code through an open-addressing hash table: slots[h]
+ * is 1 + an index into v, 0 when empty; nslots a power of two over twice n. */
+struct indicators_summary_areas {
+	struct indicators_summary_area *v;
+	size_t n, cap;
+	size_t *slots;
+	size_t nslots;
+};
+
+/* FNV-1a of a text. */
+static size_t indicators_summary_hash(const char *p)
 {
-	struct indicators_summary_area *areas = xcalloc(set->n + 1, sizeof(*areas));
-	size_t n = 0;
+	size_t h = 2166136261u;
+
+	for (; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+/* The slot of codigo in a's table: the one holding it, or the empty one where it goes. */
+static size_t indicators_summary_area_slot(const struct indicators_summary_areas *a,
+					   const char *codigo)
+{
+	size_t h = indicators_summary_hash(codigo) & (a->nslots - 1);
+
+	while (a->slots[h] != 0 && strcmp(a->v[a->slots[h] - 1].codigo, codigo) != 0)
+		h = (h + 1) & (a->nslots - 1);
+	return h;
+}
+
+/* Doubles a's table and places every area again. */
+static void indicators_summary_areas_grow(struct indicators_summary_areas *a)
+{
+	free(a->slots);
+	a->nslots = a->nslots ? a->nslots * 2 : 64;
+	a->slots = xcalloc(a->nslots, sizeof(*a->slots));
+	for (size_t i = 0; i < a->n; i++)
+		a->slots[indicators_summary_area_slot(a, a->v[i].codigo)] = i + 1;
+}
+
+/* The area of codigo, added (with no filings) when new. Borrowed until the next call. */
+static struct indicators_summary_area *
+indicators_summary_area_get(struct indicators_summary_areas *a, const char *codigo)
+{
+	size_t h;
+
+	if (2 * (a->n + 1) > a->nslots)
+		indicators_summary_areas_grow(a);
+	h = indicators_summary_area_slot(a, codigo);
+	if (a->slots[h] != 0)
+		return &a->v[a->slots[h] - 1];
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	memset(&a->v[a->n], 0, sizeof(a->v[a->n]));
+	a->v[a->n].codigo = codigo;
+	/* a sender outside the entity (no area code): one row for all of them */
+	a->v[a->n].nombre = codigo[0] == '\0' ? INDICATORS_AREA_OUTSIDE : "";
+	a->slots[h] = ++a->n;
+	return &a->v[a->n - 1];
+}
+
+static json_t *indicators_summary_per_area_json(const struct indicators_summary *s)
+{
+	const struct indicators_set *set = s->set;
+	struct indicators_summary_areas areas = {NULL, 0, 0, NULL, 0};
 	json_t *a = json_array();
 
 	for (size_t j = 0; j < set->n; j++) {
 		const struct indicators_filing *f = &set->v[j];
-		struct indicators_summary_area *ar = NULL;
-		/* a sender outside the entity (no area code): one row for all of them */
-		int outside = f->dependencia_origen[0] == '\0';
+		struct indicators_summary_area *ar;
 
-		if (!indicators_summary_counts(set, f))
+		if (!indicators_summary_counts(s, f))
 			continue;
-		for (size_t i = 0; i < n && ar == NULL; i++) {
-			if (strcmp(areas[i].codigo, f->dependencia_origen) == 0)
-				ar = &areas[i];
-		}
-		if (ar == NULL) {
-			ar = &areas[n++];
-			ar->codigo = f->dependencia_origen;
-			ar->nombre = outside ? INDICATORS_AREA_OUTSIDE : "";
-		}
+		ar = indicators_summary_area_get(&areas, f->dependencia_origen);
 		/* set is in filing-date order: the last name seen is the latest. */
-		if (!outside && f->dependencia_origen_nombre[0] != '\0')
+		if (f->dependencia_origen[0] != '\0' && f->dependencia_origen_nombre[0] != '\0')
 			ar->nombre = f->dependencia_origen_nombre;
 		indicators_summary_list_add(&ar->l, f);
 	}
-	qsort(areas, n, sizeof(*areas), indicators_summary_area_cmp);
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(a, indicators_summary_area_json(set, &areas[i]));
-		indicators_summary_list_free(&areas[i].l);
+	if (areas.n > 1)
+		qsort(areas.v, areas.n, sizeof(*areas.v), indicators_summary_area_cmp);
+	for (size_t i = 0; i < areas.n; i++) {
+		json_array_append_new(a, indicators_summary_area_json(s, &areas.v[i]));
+		indicators_summary_list_free(&areas.v[i].l);
 	}
-	free(areas);
+	free(areas.v);
+	free(areas.slots);
 	return a;
 }
 
 json_t *indicators_summary_json(const struct indicators_set *set, const struct config *cfg)
 {
 	json_t *metas = json_object();
+	struct indicators_summary s;
 	json_t *o;
 
 	for (size_t k = 0; k < indicators_ntipos; k++)
@@ -960,11 +1220,13 @@ json_t *indicators_summary_json(const struct indicators_set *set, const struct c
 			    "vencidos y por vencer cuentan todo radicado abierto al corte."));
 	json_object_set_new(o, "corte", json_string(set->corte));
 	json_object_set_new(o, "metas", metas);
-	json_object_set_new(o, "oficina", indicators_summary_office_json(set));
-	json_object_set_new(o, "por_abogado", indicators_summary_per_lawyer_json(set));
-	json_object_set_new(o, "por_tipo_tramite", indicators_summary_per_tipo_json(set, cfg));
-	json_object_set_new(o, "por_modalidad", indicators_summary_per_modalidad_json(set));
-	json_object_set_new(o, "por_area", indicators_summary_per_area_json(set));
+	indicators_summary_start(&s, set);
+	json_object_set_new(o, "oficina", indicators_summary_office_json(&s));
+	json_object_set_new(o, "por_abogado", indicators_summary_per_lawyer_json(&s));
+	json_object_set_new(o, "por_tipo_tramite", indicators_summary_per_tipo_json(&s, cfg));
+	json_object_set_new(o, "por_modalidad", indicators_summary_per_modalidad_json(&s));
+	json_object_set_new(o, "por_area", indicators_summary_per_area_json(&s));
+	indicators_summary_done(&s);
 	json_object_set_new(o, "vencidos",
 			    indicators_summary_state_list(set, INDICATORS_SLA_VENCIDO));
 	json_object_set_new(o, "por_vencer",
