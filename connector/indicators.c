@@ -426,6 +426,8 @@ static enum indicators_rc indicators_load_on(struct store *s, const struct confi
 		set_error(err, errlen, "no se pudieron leer los radicados: %s", store_errmsg(s));
 		return INDICATORS_INTERNAL;
 	}
+	if (q.conteos)
+		set->subjects = s;
 	rc_rows = store_sla_rows(s, &q, indicators_load_row, &ctx);
 	if (rc_rows == STORE_SLA_NOT_FRESH) {
 		/* a stored block the day's refresh could not write (a busy database): the full

@@ -146,6 +146,9 @@ struct indicators_set {
 	/* With INDICATORS_DETAIL_FULL: numeros[i] is v[i]'s numero as one JSON string that every
 	 * list naming the filing shares (a reference each, not a copy); NULL until made. */
 	json_t **numeros;
+	/* A counts read (store_sla_query.conteos) leaves asunto NULL: the few items that show
+	 * it (the first vencidos and por_vencer) read it from here. */
+	struct store *subjects;
 };
 
 /* The filings behind each figure of an INDICATORS_DETAIL_REFS answer (borrowed from the

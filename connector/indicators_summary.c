@@ -550,10 +550,27 @@ static json_t *indicators_summary_group_json(const struct indicators_summary *s,
 	return o;
 }
 
-static json_t *indicators_summary_item_json(const struct indicators_filing *f)
+/* f's asunto: its own, or (a counts read: NULL) the store's, into b. */
+static const char *indicators_summary_subject(const struct indicators_set *set,
+					      const struct indicators_filing *f, struct buf *b)
 {
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:s}", "numero",
-			 f->numero, "fecha_radicacion", f->fecha_radicacion, "asunto", f->asunto,
+	if (f->asunto != NULL)
+		return f->asunto;
+	if (set->subjects == NULL || store_filing_subject(set->subjects, f->radicado_id, b) < 0)
+		return "";
+	return b->data != NULL ? b->data : "";
+}
+
+static json_t *indicators_summary_item_json(const struct indicators_set *set,
+					    const struct indicators_filing *f)
+{
+	struct buf b;
+	json_t *o;
+
+	buf_init(&b);
+	o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:s}", "numero",
+			 f->numero, "fecha_radicacion", f->fecha_radicacion, "asunto",
+			 indicators_summary_subject(set, f, &b),
 			 "abogado_id",
 			 f->abogado_id > 0 ? json_integer(f->abogado_id) : json_null(), "abogado",
 			 indicators_str_or_null(f->abogado), "tipo_tramite", f->tipo_tramite,
@@ -561,6 +578,8 @@ static json_t *indicators_summary_item_json(const struct indicators_filing *f)
 			 "dias_restantes", (json_int_t)f->sla.restantes, "fecha_limite",
 			 indicators_str_or_null(f->sla.fecha_limite), "reloj",
 			 indicators_sla_clock_name(f->sla.reloj));
+	buf_free(&b);
+	return o;
 }
 
 static int indicators_summary_urgent_cmp(const void *pa, const void *pb)
@@ -604,7 +623,7 @@ static json_t *indicators_summary_state_first(const struct indicators_set *set,
 		first[j] = f;
 	}
 	for (size_t i = 0; i < k; i++)
-		json_array_append_new(a, indicators_summary_item_json(first[i]));
+		json_array_append_new(a, indicators_summary_item_json(set, first[i]));
 	return json_pack("{s:I, s:o}", "n", (json_int_t)n, "primeros", a);
 }
 
@@ -628,7 +647,7 @@ static json_t *indicators_summary_state_list(const struct indicators_set *set,
 		return indicators_summary_count_json(set, &l);
 	a = json_array();
 	for (size_t i = 0; i < l.n; i++)
-		json_array_append_new(a, indicators_summary_item_json(l.v[i]));
+		json_array_append_new(a, indicators_summary_item_json(set, l.v[i]));
 	indicators_summary_list_free(&l);
 	return a;
 }

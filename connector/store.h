@@ -407,10 +407,12 @@ struct store_sla_query {
 	const char *sla_now;
 	/* With solo_cifras and sla_now, for counts that list no filing: the rows come from the
 	 * covering index seguimiento_cifras, in fecha_radicacion order only (ties in any
-	 * order), with "" for numero and asunto but on the open filings vencido or por_vencer,
-	 * the area and its name from the follow-up row's copies, the clock in cifras, "" for
-	 * abogado, and without actividad the gestiones from its per-tipo counts (as many "tipo|"
-	 * items as gestiones: no date).
+	 * order; with a period and without actividad, the open filings received outside it
+	 * come after the period's: the counts depend on the order only through an area's
+	 * name, taken from the filings of the period), with numero, the area and its name from the follow-up row's copies, asunto
+	 * NULL (store_filing_subject), the clock in cifras, "" for abogado, and without
+	 * actividad the gestiones from its per-tipo counts (as many "tipo|" items as gestiones:
+	 * no date).
 	 * store_sla_rows returns STORE_SLA_NOT_FRESH, having stopped, when a row's stored block
 	 * does not serve: the caller then reads the full rows. */
 	int conteos;
@@ -500,6 +502,9 @@ struct store_sla_row {
  * -1 with store_errmsg set (a failed COMMIT of its own read transaction included). */
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg);
+/* The asunto of filing radicado_id into out ("" when unknown). Returns 1, 0 (unknown) or -1
+ * with store_errmsg set. */
+int store_filing_subject(struct store *s, long long radicado_id, struct buf *out);
 
 /* --- reconciliation --- */
 /* What reconcile.c reads and writes: the follow-up state it compares with the document

@@ -51,13 +51,15 @@ extern const int store_schema_count;
 	" '$.correcciones') e), '')"
 
 /* What else the indicators' counts read from the follow-up row (migration 12), written with
- * the stored block (store_sla.c) for filing id: area, the requesting area as the indicators
+ * the stored block (store_sla.c) for filing id: numero, the filing's; area, the requesting
+ * area as the indicators
  * group it (an entry filing -- a sender outside the entity -- has none, '');
  * area_nombre, that filing's dependencia_origen_nombre; gestion_tipos, how many gestiones of
  * each tipo the filing has, as "tipo|n" joined by ';' in tipo order ('' when none). A change
  * of any of them clears sla_dia (the triggers), so a block that serves has them fresh. */
 #define STORE_SCHEMA_CIFRAS_COLUMNS(id)                                                            \
-	"area = coalesce((SELECT CASE r.tipo_radicado WHEN 'entrada' THEN '' ELSE"                 \
+	"numero = coalesce((SELECT r.numero FROM radicado r WHERE r.id = " id "), ''),"             \
+	" area = coalesce((SELECT CASE r.tipo_radicado WHEN 'entrada' THEN '' ELSE"                \
 	" r.dependencia_origen END FROM radicado r WHERE r.id = " id "), ''),"                     \
 	" area_nombre = coalesce((SELECT r.dependencia_origen_nombre FROM radicado r"              \
 	" WHERE r.id = " id "), ''),"                                                              \
@@ -137,7 +139,7 @@ enum store_stmt_id {
 	STORE_STMT_LIST_NUMBER,
 	STORE_STMT_LIST_MEMBER, /* STORE_LIST_SHAPES slots */
 	STORE_STMT_SLA_ROWS,	/* STORE_SLA_SHAPES slots */
-	STORE_STMT_SLA_LABEL,
+	STORE_STMT_SLA_SUBJECT,
 	/* store_sla.c: the SLA blocks kept on the follow-up rows */
 	STORE_STMT_SLA_ANY_STALE,
 	STORE_STMT_SLA_STALE,

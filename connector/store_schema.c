@@ -566,14 +566,22 @@ static const char store_migration_11[] =
 /* clang-format on */
 
 /* clang-format off */
+/* What the counts read of a follow-up row, the columns of their covering indexes. */
+#define STORE_SCHEMA_CIFRAS_INDEXED                                                                \
+	"fecha_radicacion, estado, abogado_id, tipo_tramite, modalidad, area, area_nombre,"        \
+	" devoluciones, sla_dia, sla_cifras, gestion_tipos, fecha_reparto, fecha_conclusion,"      \
+	" numero"
+
 /* clang-format off */
 /* The indicators' counts read one covering index (seguimiento_cifras) instead of the wide
  * rows of radicado and seguimiento (issue 14): the columns of STORE_SCHEMA_CIFRAS_COLUMNS
  * and STORE_SCHEMA_CIFRAS_RECORD (store_int.h). A change of the requesting area, its name or
  * the filing's type clears the block, like its number, state and date already did, so the
- * refresh writes the copies again. Under actividad the counts read the period's gestiones by
- * their date. */
+ * refresh writes the copies again. The open filings received outside a period come from a
+ * second one that holds only the open ones. Under actividad the counts read the period's
+ * gestiones by their date. */
 static const char store_migration_12[] =
+    "ALTER TABLE seguimiento ADD COLUMN numero TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE seguimiento ADD COLUMN area TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE seguimiento ADD COLUMN area_nombre TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE seguimiento ADD COLUMN gestion_tipos TEXT NOT NULL DEFAULT '';"
@@ -590,9 +598,9 @@ static const char store_migration_12[] =
     " OR OLD.dependencia_origen_nombre IS NOT NEW.dependencia_origen_nombre BEGIN"
     " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
     " WHERE radicado_id = NEW.id; END;"
-    "CREATE INDEX seguimiento_cifras ON seguimiento (fecha_radicacion, estado, abogado_id,"
-    " tipo_tramite, modalidad, area, area_nombre, devoluciones, sla_dia, sla_cifras,"
-    " gestion_tipos, fecha_reparto, fecha_conclusion);"
+    "CREATE INDEX seguimiento_cifras ON seguimiento (" STORE_SCHEMA_CIFRAS_INDEXED ");"
+    "CREATE INDEX seguimiento_cifras_abiertos ON seguimiento (" STORE_SCHEMA_CIFRAS_INDEXED ")"
+    " WHERE " STORE_SCHEMA_OPEN ";"
     "CREATE INDEX gestion_fecha ON gestion (fecha, radicado_id, tipo);"
     "ANALYZE;";
 /* clang-format on */

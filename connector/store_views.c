@@ -31,8 +31,7 @@ static const char *const store_views_sql[STORE_STMT_COUNT] = {
 	" FROM radicado r JOIN seguimiento s ON s.radicado_id = r.id"
 	" LEFT JOIN usuario u ON u.id = s.abogado_id"
 	" WHERE upper(replace(replace(r.numero, ' ', ''), '-', '')) = ?1 ORDER BY r.id LIMIT 1",
-    /* An urgent filing's number and subject in a counts read (store_sla_row). */
-    [STORE_STMT_SLA_LABEL] = "SELECT numero, asunto FROM radicado WHERE id = ?1",
+    [STORE_STMT_SLA_SUBJECT] = "SELECT asunto FROM radicado WHERE id = ?1",
 };
 
 static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
@@ -1035,48 +1034,46 @@ static char *store_sla_sql(const void *arg)
 	return buf_steal(&b);
 }
 
-/* 1 for the sla_cifras of an open filing whose clock is vencido or por_vencer (its reloj and
- * estado lead the text): the only ones the counts name (their lists' first items), so the
- * only ones whose number and subject a counts read looks up in radicado. */
-static int store_sla_urgent(const char *cifras)
-{
-	static const char *const urgent[] = {"corriendo|vencido|", "corriendo|por_vencer|",
-					     "pausado|vencido|", "pausado|por_vencer|"};
-
-	for (size_t i = 0; i < sizeof(urgent) / sizeof(urgent[0]); i++) {
-		if (strncmp(cifras, urgent[i], strlen(urgent[i])) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* The SQL of a counts read (store_sla_query.conteos; arg: the query): what
  * store_sla_counts_read reads, from the covering index seguimiento_cifras alone (an OR of
  * conditions on its own columns: one pass over the index, no row of seguimiento or radicado
  * but the urgent filings' number and subject). Returns a new string. */
+/* The columns of a counts read (store_sla_counts_read) from seguimiento s and index. */
+static void store_sla_counts_select(struct buf *b, const char *index)
+{
+	buf_printf(b,
+		   "SELECT s.radicado_id, s.fecha_radicacion, s.area, s.area_nombre,"
+		   " s.tipo_tramite, s.modalidad, s.abogado_id, s.estado, s.devoluciones,"
+		   " CASE WHEN " STORE_SLA_SERVES " THEN s.sla_cifras END, s.gestion_tipos,"
+		   " s.fecha_reparto, s.fecha_conclusion, s.numero"
+		   " FROM seguimiento s INDEXED BY %s WHERE 1",
+		   index);
+}
+
 static char *store_sla_counts_sql(const void *arg)
 {
 	const struct store_sla_query *q = arg;
 	struct buf b;
 
 	buf_init(&b);
-	buf_puts(&b, "SELECT s.radicado_id, s.fecha_radicacion, s.area, s.area_nombre,"
-		     " s.tipo_tramite, s.modalidad, s.abogado_id, s.estado, s.devoluciones,"
-		     " CASE WHEN " STORE_SLA_SERVES " THEN s.sla_cifras END, s.gestion_tipos,"
-		     " s.fecha_reparto, s.fecha_conclusion"
-		     " FROM seguimiento s INDEXED BY seguimiento_cifras WHERE 1");
+	store_sla_counts_select(&b, "seguimiento_cifras");
 	/* Under actividad every entry: store_sla_row keeps those with something in the period
 	 * (the period's gestiones are in hand; an OR with a subquery of their filings would
 	 * build a temporary index of them). */
-	if ((q->desde != NULL || q->hasta_excl != NULL) && !q->actividad) {
-		buf_puts(&b, " AND ((1");
+	if ((q->desde == NULL && q->hasta_excl == NULL) || q->actividad) {
+		buf_puts(&b, " ORDER BY s.fecha_radicacion");
+		return buf_steal(&b);
+	}
+	/* The period's entries, then the open filings received outside it from the index of
+	 * the open ones (an OR of both would read every entry). */
+	store_sla_range(&b, q, "s.fecha_radicacion");
+	if (q->mas_abiertos) {
+		buf_puts(&b, " UNION ALL ");
+		store_sla_counts_select(&b, "seguimiento_cifras_abiertos");
+		buf_puts(&b, " AND s.estado IN ('repartido', 'en_revision', 'devuelto') AND NOT (1");
 		store_sla_range(&b, q, "s.fecha_radicacion");
 		buf_puts(&b, ")");
-		if (q->mas_abiertos)
-			buf_puts(&b, " OR s.estado IN ('repartido', 'en_revision', 'devuelto')");
-		buf_puts(&b, ")");
 	}
-	buf_puts(&b, " ORDER BY s.fecha_radicacion");
 	return buf_steal(&b);
 }
 
@@ -1187,7 +1184,8 @@ static void store_sla_counts_read(sqlite3_stmt *st, struct store_sla_row *r)
 	r->cifras = store_sla_text_or_null(st, 9);
 	r->fecha_reparto = store_sla_text_or_null(st, 11);
 	r->fecha_conclusion = store_sla_text_or_null(st, 12);
-	r->numero = r->asunto = "";
+	r->numero = store_column_text(st, 13);
+	r->asunto = NULL;
 	r->estado_ds = r->novedad = r->tipo_gestion = r->abogado = "";
 	r->numero_contrato = r->contratista = r->observaciones = r->eventos = "";
 	r->objeto = r->linea_paa = "";
@@ -1355,7 +1353,6 @@ struct store_sla_each {
 	const struct store_sla_gestiones *gestiones; /* with con_gestiones, else NULL */
 	int conteos;	  /* store_sla_query.conteos */
 	struct buf kinds; /* conteos without gestiones: a row's gestiones, reused */
-	struct store *s;
 	const struct store_sla_query *q;
 };
 
@@ -1411,8 +1408,6 @@ static int store_sla_row(sqlite3_stmt *st, void *arg)
 {
 	struct store_sla_each *e = arg;
 	struct store_sla_row r;
-	sqlite3_stmt *label = NULL;
-	int rc;
 
 	if (e->conteos) {
 		store_sla_counts_read(st, &r);
@@ -1420,17 +1415,6 @@ static int store_sla_row(sqlite3_stmt *st, void *arg)
 			return 0;
 		if (r.cifras == NULL)
 			return STORE_SLA_NOT_FRESH;
-		if (store_sla_urgent(r.cifras)) {
-			label = store_views_stmt(e->s, STORE_STMT_SLA_LABEL);
-			rc = store_row_of(e->s, label, store_int(r.radicado_id),
-					  "no se pudo leer un radicado");
-			if (rc < 0)
-				return -1;
-			if (rc == 1) {
-				r.numero = store_column_text(label, 0);
-				r.asunto = store_column_text(label, 1);
-			}
-		}
 	} else {
 		store_sla_read(st, &r);
 	}
@@ -1438,9 +1422,7 @@ static int store_sla_row(sqlite3_stmt *st, void *arg)
 		r.gestiones = store_sla_gestiones_of(e->gestiones, r.radicado_id);
 	else if (e->conteos)
 		r.gestiones = store_sla_kinds(&e->kinds, store_column_text(st, 10));
-	rc = e->cb(&r, e->arg);
-	store_stmt_done(label);
-	return rc;
+	return e->cb(&r, e->arg);
 }
 
 int store_sla_rows(struct store *s, const struct store_sla_query *query,
@@ -1458,7 +1440,7 @@ int store_sla_rows(struct store *s, const struct store_sla_query *query,
 	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8 |
 	    conteos << 10;
 	struct store_sla_gestiones g;
-	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}, s, q};
+	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}, q};
 	char day[STORE_SLA_DAY_LEN] = "";
 	sqlite3_stmt *st;
 	int rc;
@@ -1496,4 +1478,17 @@ int store_sla_rows(struct store *s, const struct store_sla_query *query,
 	store_sla_gestiones_free(&g);
 	buf_free(&e.kinds);
 	return store_txn_end(s, own, rc);
+}
+
+int store_filing_subject(struct store *s, long long radicado_id, struct buf *out)
+{
+	sqlite3_stmt *st = store_views_stmt(s, STORE_STMT_SLA_SUBJECT);
+	int rc = store_row_of(s, st, store_int(radicado_id), "no se pudo leer un radicado");
+
+	buf_reset(out);
+	if (rc == 1) {
+		buf_puts(out, store_column_text(st, 0));
+		store_stmt_done(st);
+	}
+	return rc;
 }

@@ -216,9 +216,10 @@ def db_query(dbpath, sql, *params):
 # What each schema migration added, undone (newest first), so a test can take a database of
 # today's schema back to an older one with its data and watch serve migrate it forward.
 UNDO_MIGRATION = {
-    12: ("DROP INDEX seguimiento_cifras", "DROP INDEX gestion_fecha",
+    12: ("DROP INDEX seguimiento_cifras", "DROP INDEX seguimiento_cifras_abiertos",
+         "DROP INDEX gestion_fecha",
          "ALTER TABLE seguimiento DROP COLUMN sla_cifras",
-         "ALTER TABLE seguimiento DROP COLUMN area",
+         "ALTER TABLE seguimiento DROP COLUMN numero", "ALTER TABLE seguimiento DROP COLUMN area",
          "ALTER TABLE seguimiento DROP COLUMN area_nombre",
          "ALTER TABLE seguimiento DROP COLUMN gestion_tipos", "DROP TRIGGER radicado_sla_au",
          "CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion"

@@ -1233,8 +1233,10 @@ static void test_stored_members_migrate(void **state)
 	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 12,
 	 * 11 and 10) */
 	test_exec_sql("m9.db", "DROP INDEX seguimiento_cifras;"
+			       "DROP INDEX seguimiento_cifras_abiertos;"
 			       "DROP INDEX gestion_fecha;"
 			       "ALTER TABLE seguimiento DROP COLUMN sla_cifras;"
+			       "ALTER TABLE seguimiento DROP COLUMN numero;"
 			       "ALTER TABLE seguimiento DROP COLUMN area;"
 			       "ALTER TABLE seguimiento DROP COLUMN area_nombre;"
 			       "ALTER TABLE seguimiento DROP COLUMN gestion_tipos;"
