@@ -789,7 +789,8 @@ int indicators_sla_from_cifras(const char *text, struct indicators_sla *out)
 	memset(out, 0, sizeof(*out));
 	out->en_espera = -1;
 	indicators_sla_take(&p, head, name, sizeof(name));
-	clock = indicators_sla_name_of(name, indicators_sla_clock_at, INDICATORS_CLOCK_DETENIDO + 1);
+	clock =
+	    indicators_sla_name_of(name, indicators_sla_clock_at, INDICATORS_CLOCK_DETENIDO + 1);
 	indicators_sla_take(&p, head, name, sizeof(name));
 	state = indicators_sla_name_of(name, indicators_sla_state_at, INDICATORS_SLA_VENCIDO + 1);
 	if (clock < 0 || state < 0)

@@ -569,15 +569,14 @@ static json_t *indicators_summary_item_json(const struct indicators_set *set,
 
 	buf_init(&b);
 	o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:I, s:I, s:I, s:o, s:s}", "numero",
-			 f->numero, "fecha_radicacion", f->fecha_radicacion, "asunto",
-			 indicators_summary_subject(set, f, &b),
-			 "abogado_id",
-			 f->abogado_id > 0 ? json_integer(f->abogado_id) : json_null(), "abogado",
-			 indicators_str_or_null(f->abogado), "tipo_tramite", f->tipo_tramite,
-			 "meta", (json_int_t)f->sla.meta, "dias_usados", (json_int_t)f->sla.usados,
-			 "dias_restantes", (json_int_t)f->sla.restantes, "fecha_limite",
-			 indicators_str_or_null(f->sla.fecha_limite), "reloj",
-			 indicators_sla_clock_name(f->sla.reloj));
+		      f->numero, "fecha_radicacion", f->fecha_radicacion, "asunto",
+		      indicators_summary_subject(set, f, &b), "abogado_id",
+		      f->abogado_id > 0 ? json_integer(f->abogado_id) : json_null(), "abogado",
+		      indicators_str_or_null(f->abogado), "tipo_tramite", f->tipo_tramite, "meta",
+		      (json_int_t)f->sla.meta, "dias_usados", (json_int_t)f->sla.usados,
+		      "dias_restantes", (json_int_t)f->sla.restantes, "fecha_limite",
+		      indicators_str_or_null(f->sla.fecha_limite), "reloj",
+		      indicators_sla_clock_name(f->sla.reloj));
 	buf_free(&b);
 	return o;
 }

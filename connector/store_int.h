@@ -11,10 +11,13 @@
 #define STORE_MODULE "store"
 #define STORE_HASH_LEN 64
 #define STORE_LIST_SHAPES 24 /* list shapes (filters present, order) cached per connection */
-/* store_sla_rows' query shapes: one bit for each of its eight optional filters. */
+/* store_sla_rows' query shapes kept per connection: a shape's key has one bit for each of
+ * its nine optional filters. */
 #define STORE_SLA_SHAPES (1 << 9)
 /* The key of the gestiones' statement of a shape (store_views.c): the shape's and this bit. */
 #define STORE_SLA_GESTIONES_SHAPE (1 << 9)
+/* The key of a counts read (store_sla_query.conteos) has this bit too. */
+#define STORE_SLA_COUNTS_SHAPE (1 << 10)
 #define STORE_PREPARE_ERROR "no se pudo preparar una consulta"
 #define STORE_SLA_DAY_LEN 11 /* AAAA-MM-DD and its NUL */
 
@@ -58,7 +61,7 @@ extern const int store_schema_count;
  * each tipo the filing has, as "tipo|n" joined by ';' in tipo order ('' when none). A change
  * of any of them clears sla_dia (the triggers), so a block that serves has them fresh. */
 #define STORE_SCHEMA_CIFRAS_COLUMNS(id)                                                            \
-	"numero = coalesce((SELECT r.numero FROM radicado r WHERE r.id = " id "), ''),"             \
+	"numero = coalesce((SELECT r.numero FROM radicado r WHERE r.id = " id "), ''),"            \
 	" area = coalesce((SELECT CASE r.tipo_radicado WHEN 'entrada' THEN '' ELSE"                \
 	" r.dependencia_origen END FROM radicado r WHERE r.id = " id "), ''),"                     \
 	" area_nombre = coalesce((SELECT r.dependencia_origen_nombre FROM radicado r"              \

@@ -32,15 +32,17 @@ static const char *const store_sla_sql[STORE_STMT_COUNT] = {
 			     " LIMIT ?2) p JOIN radicado r ON r.id = p.radicado_id",
     /* A stopped clock (detenido) or none (no_aplica) gives the same block on every later
      * day; any other (sin_iniciar, corriendo, pausado) counts days up to now. */
+    /* clang-format off */
     [STORE_STMT_SLA_SAVE] =
 	"UPDATE seguimiento SET sla = ?2, sla_dia = CASE WHEN json_extract(?2, '$.reloj')"
 	" IN ('detenido', 'no_aplica') THEN " STORE_SLA_FIXED " ELSE ?3 END,"
 	" sla_estado = json_extract(?2, '$.estado'),"
 	" sla_fecha_limite = json_extract(?2, '$.fecha_limite'),"
 	" sla_dias_restantes = json_extract(?2, '$.dias_restantes'),"
-	" " STORE_SCHEMA_SLA_COLUMNS("?2") ", " STORE_SCHEMA_CIFRAS_RECORD("?2") ","
-	" " STORE_SCHEMA_CIFRAS_COLUMNS("?1")
-	" WHERE radicado_id = ?1",
+	" " STORE_SCHEMA_SLA_COLUMNS("?2") ","
+	" " STORE_SCHEMA_CIFRAS_RECORD("?2") ","
+	" " STORE_SCHEMA_CIFRAS_COLUMNS("?1") " WHERE radicado_id = ?1",
+    /* clang-format on */
     [STORE_STMT_SLA_PRINT_GET] = "SELECT huella FROM sla_huella WHERE id = 1",
     [STORE_STMT_SLA_PRINT_SET] = "INSERT INTO sla_huella (id, huella) VALUES (1, ?1)"
 				 " ON CONFLICT (id) DO UPDATE SET huella = excluded.huella",

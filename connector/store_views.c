@@ -1070,7 +1070,8 @@ static char *store_sla_counts_sql(const void *arg)
 	if (q->mas_abiertos) {
 		buf_puts(&b, " UNION ALL ");
 		store_sla_counts_select(&b, "seguimiento_cifras_abiertos");
-		buf_puts(&b, " AND s.estado IN ('repartido', 'en_revision', 'devuelto') AND NOT (1");
+		buf_puts(&b,
+			 " AND s.estado IN ('repartido', 'en_revision', 'devuelto') AND NOT (1");
 		store_sla_range(&b, q, "s.fecha_radicacion");
 		buf_puts(&b, ")");
 	}
@@ -1351,7 +1352,7 @@ struct store_sla_each {
 	int (*cb)(const struct store_sla_row *r, void *arg);
 	void *arg;
 	const struct store_sla_gestiones *gestiones; /* with con_gestiones, else NULL */
-	int conteos;	  /* store_sla_query.conteos */
+	int conteos;				     /* store_sla_query.conteos */
 	struct buf kinds; /* conteos without gestiones: a row's gestiones, reused */
 	const struct store_sla_query *q;
 };
@@ -1373,9 +1374,9 @@ static int store_sla_active(const struct store_sla_query *q, const struct store_
 	if (q->desde == NULL && q->hasta_excl == NULL)
 		return 1;
 	return store_sla_in(q, r->fecha_radicacion) ||
-	       (q->mas_abiertos && (strcmp(r->estado, "repartido") == 0 ||
-				    strcmp(r->estado, "en_revision") == 0 ||
-				    strcmp(r->estado, "devuelto") == 0)) ||
+	       (q->mas_abiertos &&
+		(strcmp(r->estado, "repartido") == 0 || strcmp(r->estado, "en_revision") == 0 ||
+		 strcmp(r->estado, "devuelto") == 0)) ||
 	       store_sla_in(q, r->fecha_reparto) || store_sla_in(q, r->fecha_conclusion) ||
 	       (g != NULL && store_sla_gestiones_of(g, r->radicado_id)[0] != '\0');
 }
@@ -1434,11 +1435,11 @@ int store_sla_rows(struct store *s, const struct store_sla_query *query,
 	struct store_sla_query counts = *query;
 	const struct store_sla_query *q = &counts; /* the query as read: conteos as it serves */
 	/* The SQL depends only on which filters are present: one cached statement each. */
-	int shape =
-	    (q->desde != NULL) | (q->hasta_excl != NULL) << 1 | (q->mas_abiertos != 0) << 2 |
-	    (q->numero != NULL) << 3 | (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
-	    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 | (q->sla_now != NULL) << 8 |
-	    conteos << 10;
+	int shape = (q->desde != NULL) | (q->hasta_excl != NULL) << 1 |
+		    (q->mas_abiertos != 0) << 2 | (q->numero != NULL) << 3 |
+		    (q->solo_abiertos != 0) << 4 | (q->actividad != 0) << 5 |
+		    (q->con_gestiones != 0) << 6 | (q->solo_cifras != 0) << 7 |
+		    (q->sla_now != NULL) << 8 | (conteos ? STORE_SLA_COUNTS_SHAPE : 0);
 	struct store_sla_gestiones g;
 	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}, q};
 	char day[STORE_SLA_DAY_LEN] = "";

@@ -1325,9 +1325,9 @@ static void test_stored_members_migrate(void **state)
 	test_eight_answers(s, &cfg, cal, after);
 	assert_str_at(after[2], "por_area[0].dependencia_origen", "600");
 	assert_str_at(after[2], "por_area[0].nombre", "Secretaría de Salud y Protección");
-	assert_true(test_sql_long("m9.db", "SELECT count(*) FROM seguimiento WHERE area = '600'"
-					   " AND area_nombre = 'Secretaría de Salud y Protección'") >
-		    0);
+	assert_true(test_sql_long("m9.db",
+				  "SELECT count(*) FROM seguimiento WHERE area = '600'"
+				  " AND area_nombre = 'Secretaría de Salud y Protección'") > 0);
 	for (int k = 0; k < 8; k++)
 		json_decref(after[k]);
 	config_free(&cfg);
