@@ -406,13 +406,14 @@ struct store_sla_query {
 	 * connection can; NULL: no stored block, eventos always. */
 	const char *sla_now;
 	/* With solo_cifras and sla_now, for counts that list no filing: the rows come from the
-	 * covering index seguimiento_cifras, in fecha_radicacion order only (ties in any
-	 * order; with a period and without actividad, the open filings received outside it
-	 * come after the period's: the counts depend on the order only through an area's
-	 * name, taken from the filings of the period), with numero, the area and its name from the follow-up row's copies, asunto
-	 * NULL (store_filing_subject), the clock in cifras, "" for abogado, and without
-	 * actividad the gestiones from its per-tipo counts (as many "tipo|" items as gestiones:
-	 * no date).
+	 * covering indexes seguimiento_cifras and seguimiento_cifras_abiertos, in
+	 * fecha_radicacion order only (ties in any order; with a period and without
+	 * actividad, the open filings received outside it come after the period's: the counts
+	 * depend on the order only through an area's name, taken from the filings of the
+	 * period), with numero, the area and its name from the follow-up row's copies, asunto
+	 * NULL (store_filing_subject), the clock in cifras and "" for abogado; the gestiones
+	 * without actividad from the row's per-tipo counts (as many "tipo|" items as
+	 * gestiones: no date), under actividad those of the period in (fecha, tipo, id) order.
 	 * store_sla_rows returns STORE_SLA_NOT_FRESH, having stopped, when a row's stored block
 	 * does not serve: the caller then reads the full rows. */
 	int conteos;

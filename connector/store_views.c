@@ -1034,10 +1034,6 @@ static char *store_sla_sql(const void *arg)
 	return buf_steal(&b);
 }
 
-/* The SQL of a counts read (store_sla_query.conteos; arg: the query): what
- * store_sla_counts_read reads, from the covering index seguimiento_cifras alone (an OR of
- * conditions on its own columns: one pass over the index, no row of seguimiento or radicado
- * but the urgent filings' number and subject). Returns a new string. */
 /* The columns of a counts read (store_sla_counts_read) from seguimiento s and index. */
 static void store_sla_counts_select(struct buf *b, const char *index)
 {
@@ -1050,6 +1046,10 @@ static void store_sla_counts_select(struct buf *b, const char *index)
 		   index);
 }
 
+/* The SQL of a counts read (store_sla_query.conteos; arg: the query): what
+ * store_sla_counts_read reads, from the covering indexes seguimiento_cifras and
+ * seguimiento_cifras_abiertos alone (no row of seguimiento, radicado or usuario). Returns a
+ * new string. */
 static char *store_sla_counts_sql(const void *arg)
 {
 	const struct store_sla_query *q = arg;
@@ -1207,7 +1207,6 @@ struct store_sla_gestiones {
 /* Appends filing id's gestion item ("tipo|fecha") to g; ids come in ascending order. */
 static void store_sla_gestiones_add(struct store_sla_gestiones *g, long long id, const char *item)
 {
-
 	if (g->n > 0 && g->id[g->n - 1] == id) {
 		buf_append(&g->text, ";", 1);
 	} else {
@@ -1382,7 +1381,10 @@ static int store_sla_active(const struct store_sla_query *q, const struct store_
 }
 
 /* A counts read's gestiones from gestion_tipos ("tipo|n;..."): n items "tipo|" of each tipo
- * (the form store_sla_row.gestiones has, without the dates nobody reads there), into b. */
+ * (the form store_sla_row.gestiones has, without the dates nobody reads there), into b; a
+ * count that is not a number counts none, and none counts more than STORE_SLA_KINDS_MAX (the
+ * column is read from the file like any other row). */
+#define STORE_SLA_KINDS_MAX 10000
 static const char *store_sla_kinds(struct buf *b, const char *tipos)
 {
 	const char *p = tipos;
@@ -1391,7 +1393,13 @@ static const char *store_sla_kinds(struct buf *b, const char *tipos)
 	while (*p != '\0') {
 		size_t item = strcspn(p, ";");
 		size_t len = strcspn(p, "|;");
-		long n = len < item ? strtol(p + len + 1, NULL, 10) : 0;
+		char *end = NULL;
+		long n = len < item ? strtol(p + len + 1, &end, 10) : 0;
+
+		if (end != p + item || n < 0)
+			n = 0;
+		else if (n > STORE_SLA_KINDS_MAX)
+			n = STORE_SLA_KINDS_MAX;
 
 		for (long k = 0; k < n; k++) {
 			if (b->len > 0)
