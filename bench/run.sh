@@ -98,11 +98,13 @@ PID_NOC=$!
 pids="$pids $PID_NOC"
 "$W/minimal" "$P_MIN" "$THREADS" &
 pids="$pids $!"
+# Up to 2 minutes: the first start on a database of an older schema migrates it (the other
+# serve waits for that migration), and one whose blocks are of another day works them out.
 for p in $P_SEG $P_MIN $P_NOC; do
 	i=0
 	until curl -s -o /dev/null "http://127.0.0.1:$p/healthz"; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && { echo "bench: nada escucha en el puerto $p" >&2; exit 1; }
+		[ $i -gt 1200 ] && { echo "bench: nada escucha en el puerto $p" >&2; exit 1; }
 		sleep 0.1
 	done
 done

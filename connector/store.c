@@ -622,8 +622,14 @@ static int store_migrate(struct store *s)
 		return store_refuse_newer(s, from);
 	if (from >= target)
 		return 0;
-	if (store_exec(s, "BEGIN IMMEDIATE", "no se pudo iniciar la migración") < 0)
+	/* Another process migrating holds the lock for as long as its migration takes: wait
+	 * for it (then there is nothing left to do) rather than fail after a write's wait. */
+	sqlite3_busy_timeout(s->db, STORE_MIGRATE_WAIT_MS);
+	if (store_exec(s, "BEGIN IMMEDIATE", "no se pudo iniciar la migración") < 0) {
+		sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 		return -1;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	/* Another process may have migrated between the read above and the lock. */
 	if (store_user_version(s, &from) < 0)
 		goto fail;

@@ -9,6 +9,9 @@
 #include "mapping.h"
 
 #define STORE_BUSY_TIMEOUT_MS 5000
+/* How long opening a database waits for another process's migration of it (a large one
+ * takes longer than a write: migration 12 rewrites every follow-up row). */
+#define STORE_MIGRATE_WAIT_MS 600000
 #define STORE_ERR_LEN 512
 
 struct store;

@@ -1,6 +1,7 @@
 /* test_store.c -- unit tests of store*.c on real SQLite files in a temporary folder:
  * migrations, refusal of newer schemas, idempotent upserts, change detection, sync state,
  * transactions (the caller's joined, failed writes and commits), corruption, messages. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -207,6 +209,56 @@ static void test_refuses_newer_schema(void **state)
 		 store_schema_version());
 	assert_non_null(strstr(err, want));
 	assert_int_equal(test_query_long("newer.db", "PRAGMA user_version"), 99);
+}
+
+/* Another process's migration of the database: its connection holds the write lock, then
+ * writes the new version and lets go after longer than a write waits. */
+struct test_migrator {
+	sqlite3 *db;
+};
+
+static void *test_migrator_finish(void *arg)
+{
+	struct test_migrator *m = arg;
+	struct timespec pause = {STORE_BUSY_TIMEOUT_MS / 1000 + 1, 0};
+
+	nanosleep(&pause, NULL);
+	sqlite3_exec(m->db, "COMMIT", NULL, NULL, NULL);
+	return NULL;
+}
+
+/* Opening a database while another process migrates it waits for that migration (longer
+ * than a write's wait), then finds the schema current and opens it: no «database is locked». */
+static void test_open_waits_for_migration(void **state)
+{
+	struct test_migrator m;
+	char path[TEST_PATH_LEN];
+	char err[STORE_ERR_LEN] = "";
+	char sql[TEST_PATH_LEN];
+	struct store *s;
+	pthread_t t;
+	time_t start;
+
+	(void)state;
+	store_close(test_open("waits.db"));
+	assert_int_equal(sqlite3_open(test_path("waits.db", path), &m.db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", store_schema_version() - 1);
+	assert_int_equal(sqlite3_exec(m.db, sql, NULL, NULL, NULL), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE; PRAGMA user_version = %d",
+		 store_schema_version());
+	assert_int_equal(sqlite3_exec(m.db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(pthread_create(&t, NULL, test_migrator_finish, &m), 0);
+	start = time(NULL);
+	s = store_open(path, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("store_open: %s", err);
+	assert_true(time(NULL) - start >= STORE_BUSY_TIMEOUT_MS / 1000);
+	pthread_join(t, NULL);
+	sqlite3_close(m.db);
+	assert_int_equal(test_query_long("waits.db", "PRAGMA user_version"),
+			 store_schema_version());
+	assert_int_equal(store_count_filings(s), 0);
+	store_close(s);
 }
 
 static void test_upsert_idempotent(void **state)
@@ -1197,6 +1249,7 @@ int main(void)
 	    cmocka_unit_test(test_migrations_from_empty),
 	    cmocka_unit_test(test_reopen_is_noop),
 	    cmocka_unit_test(test_refuses_newer_schema),
+	    cmocka_unit_test(test_open_waits_for_migration),
 	    cmocka_unit_test(test_upsert_idempotent),
 	    cmocka_unit_test(test_change_detection),
 	    cmocka_unit_test(test_no_detail_keeps_detail),
