@@ -55,17 +55,17 @@ extern const int store_schema_count;
 
 /* What else the indicators' counts read from the follow-up row (migration 12), written with
  * the stored block (store_sla.c) for filing id: numero, the filing's; area, the requesting
- * area as the indicators
- * group it (an entry filing -- a sender outside the entity -- has none, '');
- * area_nombre, that filing's dependencia_origen_nombre; gestion_tipos, how many gestiones of
- * each tipo the filing has, as "tipo|n" joined by ';' in tipo order ('' when none). A change
- * of any of them clears sla_dia (the triggers), so a block that serves has them fresh. */
+ * area as the indicators group it (an entry filing -- a sender outside the entity -- has
+ * none, ''); area_nombre, that filing's dependencia_origen_nombre (the three from one read of
+ * radicado: '' when the filing has no row there); gestion_tipos, how many gestiones of each
+ * tipo the filing has, as "tipo|n" joined by ';' in tipo order ('' when none). A change of any
+ * of them clears sla_dia (the triggers), so a block that serves has them fresh. */
 #define STORE_SCHEMA_CIFRAS_COLUMNS(id)                                                            \
-	"numero = coalesce((SELECT r.numero FROM radicado r WHERE r.id = " id "), ''),"            \
-	" area = coalesce((SELECT CASE r.tipo_radicado WHEN 'entrada' THEN '' ELSE"                \
-	" r.dependencia_origen END FROM radicado r WHERE r.id = " id "), ''),"                     \
-	" area_nombre = coalesce((SELECT r.dependencia_origen_nombre FROM radicado r"              \
-	" WHERE r.id = " id "), ''),"                                                              \
+	"(numero, area, area_nombre) = (SELECT coalesce(r.numero, ''),"                            \
+	" coalesce(CASE r.tipo_radicado WHEN 'entrada' THEN '' ELSE r.dependencia_origen"          \
+	" END, ''),"                                                                               \
+	" coalesce(r.dependencia_origen_nombre, '')"                                               \
+	" FROM (SELECT 1) LEFT JOIN radicado r ON r.id = " id "),"                                 \
 	" gestion_tipos = coalesce((SELECT group_concat(t.tipo || '|' || t.n, ';') FROM"           \
 	" (SELECT g.tipo, count(*) AS n FROM gestion g WHERE g.radicado_id = " id                  \
 	" GROUP BY g.tipo ORDER BY g.tipo) t), '')"

@@ -565,7 +565,6 @@ static const char store_migration_11[] =
     "ANALYZE;";
 /* clang-format on */
 
-/* clang-format off */
 /* What the counts read of a follow-up row, the columns of their covering indexes. */
 #define STORE_SCHEMA_CIFRAS_INDEXED                                                                \
 	"fecha_radicacion, estado, abogado_id, tipo_tramite, modalidad, area, area_nombre,"        \

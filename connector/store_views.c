@@ -1070,8 +1070,7 @@ static char *store_sla_counts_sql(const void *arg)
 	if (q->mas_abiertos) {
 		buf_puts(&b, " UNION ALL ");
 		store_sla_counts_select(&b, "seguimiento_cifras_abiertos");
-		buf_puts(&b,
-			 " AND s.estado IN ('repartido', 'en_revision', 'devuelto') AND NOT (1");
+		buf_puts(&b, " AND " STORE_VIEWS_OPEN " AND NOT (1");
 		store_sla_range(&b, q, "s.fecha_radicacion");
 		buf_puts(&b, ")");
 	}
