@@ -713,48 +713,46 @@ int indicators_sla_from_members(const struct store_sla_members *m, struct indica
 	return 0;
 }
 
-/* A sla_cifras text (store_int.h STORE_SCHEMA_CIFRAS_RECORD) read in place, field by field:
- * the header's fields end at '|', a list's items at ';' and their fields at ','; a list ends
- * at the '|' before the next list. */
+/* A sla_cifras text (store_int.h STORE_SCHEMA_CIFRAS_RECORD) is read in place, field by
+ * field. */
 #define INDICATORS_SLA_NAME_LEN 32 /* a reloj, estado or termina name and its NUL */
 
-/* 1 when c ends a field of stops: a header's ('|') or a list item's (stops ",;|"). */
-static int indicators_sla_stop(char c, const char *stops)
+/* Where a field of a sla_cifras text sits: the header (fields end at '|') or a list's item
+ * (fields end at ',', the item at ';', the list at the '|' before the next one). */
+enum indicators_sla_place { INDICATORS_SLA_HEAD, INDICATORS_SLA_ITEM };
+
+/* 1 when c ends a field at place. */
+static int indicators_sla_stop(char c, enum indicators_sla_place place)
 {
-	return c == '\0' || c == '|' || (stops[0] == ',' && (c == ',' || c == ';'));
+	return c == '\0' || c == '|' || (place == INDICATORS_SLA_ITEM && (c == ',' || c == ';'));
 }
 
-/* Moves *p past the separator that ends the field at it, but for the '|' that ends a list
- * (stops ",;|"), where it stays. */
-static void indicators_sla_skip(const char **p, const char *stops)
+/* Moves *p past the separator that ends the field at it, but for the '|' that ends a list,
+ * where it stays. */
+static void indicators_sla_skip(const char **p, enum indicators_sla_place place)
 {
-	if (**p != '\0' && !(stops[0] == ',' && **p == '|'))
+	if (**p != '\0' && !(place == INDICATORS_SLA_ITEM && **p == '|'))
 		(*p)++;
 }
 
-/* The length of the field at p: up to its separator (indicators_sla_stop), found by libc's
- * vectorised scans (most fields are instants of 25 bytes). */
-static size_t indicators_sla_field_len(const char *p, const char *stops)
+/* The field at *p into dst (cut to fit), *p moved as indicators_sla_skip says. Its end is
+ * found by libc's vectorised scan (most fields are instants of 25 bytes). */
+static void indicators_sla_take(const char **p, enum indicators_sla_place place, char *dst,
+				size_t len)
 {
-	return strcspn(p, stops[0] == ',' ? ",;|" : "|");
-}
-
-/* The field at *p into dst (cut to fit), *p moved as indicators_sla_skip says. */
-static void indicators_sla_take(const char **p, const char *stops, char *dst, size_t len)
-{
-	size_t n = indicators_sla_field_len(*p, stops);
+	size_t n = strcspn(*p, place == INDICATORS_SLA_ITEM ? ",;|" : "|");
 	size_t keep = n < len ? n : len - 1;
 
 	memcpy(dst, *p, keep);
 	dst[keep] = '\0';
 	*p += n;
-	indicators_sla_skip(p, stops);
+	indicators_sla_skip(p, place);
 }
 
 /* The integer field at *p (def when empty or not a whole number of at most
  * INDICATORS_SLA_DIGITS digits), *p moved as indicators_sla_skip says. */
 #define INDICATORS_SLA_DIGITS 15
-static long indicators_sla_take_long(const char **p, const char *stops, long def)
+static long indicators_sla_take_long(const char **p, enum indicators_sla_place place, long def)
 {
 	int neg = **p == '-';
 	long v = 0;
@@ -763,13 +761,13 @@ static long indicators_sla_take_long(const char **p, const char *stops, long def
 
 	if (neg)
 		(*p)++;
-	for (; !indicators_sla_stop(**p, stops); (*p)++) {
+	for (; !indicators_sla_stop(**p, place); (*p)++) {
 		if (**p < '0' || **p > '9' || ++digits > INDICATORS_SLA_DIGITS)
 			ok = 0;
 		else
 			v = v * 10 + (**p - '0');
 	}
-	indicators_sla_skip(p, stops);
+	indicators_sla_skip(p, place);
 	return ok && digits > 0 ? (neg ? -v : v) : def;
 }
 
@@ -787,7 +785,7 @@ static size_t indicators_sla_cifras_items(const char *p)
 
 int indicators_sla_from_cifras(const char *text, struct indicators_sla *out)
 {
-	static const char head[] = "|", item[] = ",;|";
+	const enum indicators_sla_place head = INDICATORS_SLA_HEAD, item = INDICATORS_SLA_ITEM;
 	const char *p = text;
 	char name[INDICATORS_SLA_NAME_LEN];
 	int clock, state;
