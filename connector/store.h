@@ -410,10 +410,11 @@ struct store_sla_query {
 	const char *sla_now;
 	/* With solo_cifras and sla_now, for counts that list no filing: the rows come from the
 	 * covering indexes seguimiento_cifras and seguimiento_cifras_abiertos, in
-	 * fecha_radicacion order only (ties in any order; with a period and without
-	 * actividad, the open filings received outside it come after the period's: the counts
-	 * depend on the order only through an area's name, taken from the filings of the
-	 * period), with numero, the area and its name from the follow-up row's copies, asunto
+	 * fecha_radicacion order only (ties in any order; with a period, the open filings
+	 * received outside it come after the period's, and under actividad, unless the period
+	 * holds gestiones for half the filings, the closed ones with something in it after
+	 * those: the counts depend on the order only through an area's name, taken from the
+	 * filings of the period), with numero, the area and its name from the follow-up row's copies, asunto
 	 * NULL (store_filing_subject), the clock in cifras and "" for abogado; the gestiones
 	 * without actividad from the row's per-tipo counts (as many "tipo|" items as
 	 * gestiones: no date), under actividad those of the period in (fecha, tipo, id) order.

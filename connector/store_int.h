@@ -18,6 +18,8 @@
 #define STORE_SLA_GESTIONES_SHAPE (1 << 9)
 /* The key of a counts read (store_sla_query.conteos) has this bit too. */
 #define STORE_SLA_COUNTS_SHAPE (1 << 10)
+/* ... and under actividad with a period, this one when it walks every entry. */
+#define STORE_SLA_WALK_SHAPE (1 << 11)
 #define STORE_PREPARE_ERROR "no se pudo preparar una consulta"
 #define STORE_SLA_DAY_LEN 11 /* AAAA-MM-DD and its NUL */
 
@@ -143,6 +145,7 @@ enum store_stmt_id {
 	STORE_STMT_LIST_MEMBER, /* STORE_LIST_SHAPES slots */
 	STORE_STMT_SLA_ROWS,	/* STORE_SLA_SHAPES slots */
 	STORE_STMT_SLA_SUBJECT,
+	STORE_STMT_SLA_TOTAL,
 	/* store_sla.c: the SLA blocks kept on the follow-up rows */
 	STORE_STMT_SLA_ANY_STALE,
 	STORE_STMT_SLA_STALE,

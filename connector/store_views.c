@@ -32,6 +32,7 @@ static const char *const store_views_sql[STORE_STMT_COUNT] = {
 	" LEFT JOIN usuario u ON u.id = s.abogado_id"
 	" WHERE upper(replace(replace(r.numero, ' ', ''), '-', '')) = ?1 ORDER BY r.id LIMIT 1",
     [STORE_STMT_SLA_SUBJECT] = "SELECT asunto FROM radicado WHERE id = ?1",
+    [STORE_STMT_SLA_TOTAL] = "SELECT coalesce(sum(n), 0) FROM seguimiento_conteo",
 };
 
 static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
@@ -107,7 +108,8 @@ static const struct {
 #define STORE_VIEWS_NFILTERS 9
 #define STORE_VIEWS_DESDE 3 /* the date range's filters */
 #define STORE_VIEWS_HASTA 4
-#define STORE_VIEWS_OPEN "s.estado IN ('repartido', 'en_revision', 'devuelto')"
+#define STORE_VIEWS_OPEN_IN "IN ('repartido', 'en_revision', 'devuelto')"
+#define STORE_VIEWS_OPEN "s.estado " STORE_VIEWS_OPEN_IN
 /* Filters 6 and 8 (abiertos, legalización) have no parameter: their presence shapes the
  * SQL, and their text is the one of the partial indexes that serve them (migration 11).
  * counted: the condition on the counters (aliased s: seguimiento_conteo, or under a date
@@ -1034,33 +1036,42 @@ static char *store_sla_sql(const void *arg)
 	return buf_steal(&b);
 }
 
-/* The columns of a counts read (store_sla_counts_read) from seguimiento s and index. */
+/* The columns of a counts read (store_sla_counts_read) from seguimiento s and index (NULL:
+ * the table's rows, by the planner's choice). */
 static void store_sla_counts_select(struct buf *b, const char *index)
 {
-	buf_printf(b,
-		   "SELECT s.radicado_id, s.fecha_radicacion, s.area, s.area_nombre,"
-		   " s.tipo_tramite, s.modalidad, s.abogado_id, s.estado, s.devoluciones,"
-		   " CASE WHEN " STORE_SLA_SERVES " THEN s.sla_cifras END, s.gestion_tipos,"
-		   " s.fecha_reparto, s.fecha_conclusion, s.numero"
-		   " FROM seguimiento s INDEXED BY %s WHERE 1",
-		   index);
+	buf_puts(b, "SELECT s.radicado_id, s.fecha_radicacion, s.area, s.area_nombre,"
+		    " s.tipo_tramite, s.modalidad, s.abogado_id, s.estado, s.devoluciones,"
+		    " CASE WHEN " STORE_SLA_SERVES " THEN s.sla_cifras END, s.gestion_tipos,"
+		    " s.fecha_reparto, s.fecha_conclusion, s.numero FROM seguimiento s");
+	if (index != NULL)
+		buf_printf(b, " INDEXED BY %s", index);
+	buf_puts(b, " WHERE 1");
 }
 
-/* The SQL of a counts read (store_sla_query.conteos; arg: the query): what
- * store_sla_counts_read reads, from the covering indexes seguimiento_cifras and
- * seguimiento_cifras_abiertos alone (no row of seguimiento, radicado or usuario). Returns a
- * new string. */
+/* A counts read's shape: the query, and under actividad with a period whether it walks
+ * every entry (store_sla_walks). */
+struct store_sla_counts_shape {
+	const struct store_sla_query *q;
+	int walk;
+};
+
+/* The SQL of a counts read (store_sla_query.conteos; arg: its struct
+ * store_sla_counts_shape): what store_sla_counts_read reads, from the covering indexes
+ * seguimiento_cifras and seguimiento_cifras_abiertos (and, under actividad, the rows of the
+ * few filings received outside the period and closed with something in it). Returns a new
+ * string. */
 static char *store_sla_counts_sql(const void *arg)
 {
-	const struct store_sla_query *q = arg;
+	const struct store_sla_counts_shape *shape = arg;
+	const struct store_sla_query *q = shape->q;
 	struct buf b;
 
 	buf_init(&b);
 	store_sla_counts_select(&b, "seguimiento_cifras");
-	/* Under actividad every entry: store_sla_row keeps those with something in the period
-	 * (the period's gestiones are in hand; an OR with a subquery of their filings would
-	 * build a temporary index of them). */
-	if ((q->desde == NULL && q->hasta_excl == NULL) || q->actividad) {
+	/* every entry: store_sla_row keeps, under actividad, those with something in the
+	 * period */
+	if ((q->desde == NULL && q->hasta_excl == NULL) || shape->walk) {
 		buf_puts(&b, " ORDER BY s.fecha_radicacion");
 		return buf_steal(&b);
 	}
@@ -1072,6 +1083,29 @@ static char *store_sla_counts_sql(const void *arg)
 		store_sla_counts_select(&b, "seguimiento_cifras_abiertos");
 		buf_puts(&b, " AND " STORE_VIEWS_OPEN " AND NOT (1");
 		store_sla_range(&b, q, "s.fecha_radicacion");
+		buf_puts(&b, ")");
+	}
+	/* Under actividad, then the others with a gestion, a reparto or a conclusion in the
+	 * period (store_sla_active): their ids by date (migration 13), of which
+	 * seguimiento_recepcion keeps those the parts above did not read. */
+	if (q->actividad) {
+		buf_puts(&b, " UNION ALL ");
+		store_sla_counts_select(&b, NULL);
+		buf_puts(&b, " AND s.radicado_id IN (SELECT f.radicado_id FROM seguimiento f"
+			     " INDEXED BY seguimiento_recepcion WHERE f.radicado_id IN ("
+			     "SELECT radicado_id FROM gestion INDEXED BY gestion_fecha WHERE 1");
+		store_sla_range(&b, q, "fecha");
+		buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento"
+			     " INDEXED BY seguimiento_reparto WHERE 1");
+		store_sla_range(&b, q, "fecha_reparto");
+		buf_puts(&b, " UNION ALL SELECT radicado_id FROM seguimiento"
+			     " INDEXED BY seguimiento_conclusion WHERE 1");
+		store_sla_range(&b, q, "fecha_conclusion");
+		buf_puts(&b, ") AND NOT (1");
+		store_sla_range(&b, q, "f.fecha_radicacion");
+		buf_puts(&b, ")");
+		if (q->mas_abiertos)
+			buf_puts(&b, " AND NOT f.estado " STORE_VIEWS_OPEN_IN);
 		buf_puts(&b, ")");
 	}
 	return buf_steal(&b);
@@ -1200,12 +1234,14 @@ struct store_sla_gestiones {
 	long long *id;
 	size_t *off;
 	size_t n, cap;
+	size_t items; /* gestiones, of all the filings */
 	struct buf text;
 };
 
 /* Appends filing id's gestion item ("tipo|fecha") to g; ids come in ascending order. */
 static void store_sla_gestiones_add(struct store_sla_gestiones *g, long long id, const char *item)
 {
+	g->items++;
 	if (g->n > 0 && g->id[g->n - 1] == id) {
 		buf_append(&g->text, ";", 1);
 	} else {
@@ -1433,6 +1469,26 @@ static int store_sla_row(sqlite3_stmt *st, void *arg)
 	return e->cb(&r, e->arg);
 }
 
+/* Whether a counts read under actividad walks every entry (sets walk->walk): with a period,
+ * when the period's gestiones g are as many as half the filings or more (a long one: the
+ * ids of their filings would cost more than the entries a walk reads for nothing), else it
+ * reads the filings with something in it by their ids. 0 or -1. */
+static int store_sla_walks(struct store *s, const struct store_sla_query *q,
+			   const struct store_sla_gestiones *g, struct store_sla_counts_shape *walk)
+{
+	sqlite3_stmt *st;
+
+	walk->walk = 0;
+	if (q->desde == NULL && q->hasta_excl == NULL)
+		return 0;
+	st = store_views_stmt(s, STORE_STMT_SLA_TOTAL);
+	if (store_row(s, st, "no se pudieron contar los seguimientos") != 1)
+		return -1;
+	walk->walk = (double)g->items * 2 >= (double)sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return 0;
+}
+
 int store_sla_rows(struct store *s, const struct store_sla_query *query,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg)
 {
@@ -1449,6 +1505,7 @@ int store_sla_rows(struct store *s, const struct store_sla_query *query,
 		    (q->sla_now != NULL) << 8 | (conteos ? STORE_SLA_COUNTS_SHAPE : 0);
 	struct store_sla_gestiones g;
 	struct store_sla_each e = {cb, arg, NULL, conteos, {NULL, 0, 0}, q};
+	struct store_sla_counts_shape walk = {q, 0};
 	char day[STORE_SLA_DAY_LEN] = "";
 	sqlite3_stmt *st;
 	int rc;
@@ -1472,9 +1529,14 @@ int store_sla_rows(struct store *s, const struct store_sla_query *query,
 	} else {
 		rc = 0;
 	}
+	if (rc == 0 && conteos && q->actividad && store_sla_walks(s, q, &g, &walk) < 0)
+		rc = -1;
+	if (walk.walk)
+		shape |= STORE_SLA_WALK_SHAPE;
 	/* prepared after the gestiones' statement: that one's slot cannot take this one's */
 	st = rc == 0 ? store_stmt_shape(s, STORE_STMT_SLA_ROWS, shape,
-					conteos ? store_sla_counts_sql : store_sla_sql, q,
+					conteos ? store_sla_counts_sql : store_sla_sql,
+					conteos ? (const void *)&walk : (const void *)q,
 					"no se pudo preparar la consulta de plazos")
 		     : NULL;
 	if (st == NULL || store_sla_bind(s, st, q, q->sla_now != NULL ? day : NULL) < 0) {

@@ -1195,29 +1195,35 @@ static long long test_sql_long(const char *name, const char *sql)
 
 /* The indicators of both bases, full and counts-only, for the scenario's month and no
  * period, at TEST_NOW: 8 answers into out. */
-static void test_eight_answers(struct store *s, const struct config *cfg,
-			       const struct calendar *cal, json_t *out[8])
+/* The periods of test_answers: May, none, and Thu 16 - Fri 17 May (under actividad the
+ * filings F2 and F11, received before it and concluded in it, come by their gestiones). */
+static const char *const test_answer_periods[][2] = {
+    {"2024-05-01", "2024-05-31"}, {NULL, NULL}, {"2024-05-16", "2024-05-17"}};
+#define TEST_ANSWERS 12
+
+static void test_answers(struct store *s, const struct config *cfg, const struct calendar *cal,
+			 json_t *out[TEST_ANSWERS])
 {
 	char err[INDICATORS_ERR_LEN] = "";
 
-	for (int k = 0; k < 8; k++)
+	for (int k = 0; k < TEST_ANSWERS; k++)
 		assert_int_equal(indicators_build_detail(
-				     s, cfg, cal, k / 4 ? NULL : "2024-05-01",
-				     k / 4 ? NULL : "2024-05-31",
+				     s, cfg, cal, test_answer_periods[k / 4][0],
+				     test_answer_periods[k / 4][1],
 				     k % 2 ? INDICATORS_BASE_ACTIVIDAD : INDICATORS_BASE_RADICACION,
 				     k / 2 % 2 ? INDICATORS_DETAIL_COUNTS : INDICATORS_DETAIL_FULL,
 				     TEST_NOW, &out[k], err, sizeof(err)),
 				 INDICATORS_OK);
 }
 
-/* The eight answers (test_eight_answers) are again those of want. */
+/* The answers of test_answers are again those of want. */
 static void test_same_answers(struct store *s, const struct config *cfg, const struct calendar *cal,
-			      json_t *want[8])
+			      json_t *want[TEST_ANSWERS])
 {
-	json_t *got[8];
+	json_t *got[TEST_ANSWERS];
 
-	test_eight_answers(s, cfg, cal, got);
-	for (int k = 0; k < 8; k++) {
+	test_answers(s, cfg, cal, got);
+	for (int k = 0; k < TEST_ANSWERS; k++) {
 		assert_true(json_equal(want[k], got[k]));
 		json_decref(got[k]);
 	}
@@ -1234,18 +1240,25 @@ static void test_stored_members_migrate(void **state)
 	struct config cfg;
 	char path[TEST_PATH_LEN];
 	char err[STORE_ERR_LEN] = "";
-	json_t *before[8], *after[8];
+	json_t *before[TEST_ANSWERS], *after[TEST_ANSWERS];
 
 	(void)state;
 	config_defaults(&cfg);
 	ctx.cfg = &cfg;
 	ctx.cal = cal;
 	store_set_sla(s, indicators_sla_text, &ctx);
-	test_eight_answers(s, &cfg, cal, before);
+	test_answers(s, &cfg, cal, before);
+	/* the counts of 16 - 17 May under actividad: F2 and F11 concluded
+	 * (test_indicators_activity) */
+	assert_int_equal(jint(before[11], "oficina.concluidos.n"), 2);
+	assert_int_equal(jint(before[11], "oficina.recibidos.n"), 2);
 	store_close(s);
-	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 12,
-	 * 11 and 10) */
-	test_exec_sql("m9.db", "DROP INDEX seguimiento_cifras;"
+	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 13,
+	 * 12, 11 and 10) */
+	test_exec_sql("m9.db", "DROP INDEX seguimiento_reparto;"
+			       "DROP INDEX seguimiento_conclusion;"
+			       "DROP INDEX seguimiento_recepcion;"
+			       "DROP INDEX seguimiento_cifras;"
 			       "DROP INDEX seguimiento_cifras_abiertos;"
 			       "DROP INDEX gestion_fecha;"
 			       "ALTER TABLE seguimiento DROP COLUMN sla_cifras;"
@@ -1315,18 +1328,18 @@ static void test_stored_members_migrate(void **state)
 	test_same_answers(s, &cfg, cal, before);
 	test_exec_sql("m9.db", "UPDATE seguimiento SET sla_cifras = 'reloj|desconocido|'");
 	test_same_answers(s, &cfg, cal, before);
-	for (int k = 0; k < 8; k++)
+	for (int k = 0; k < TEST_ANSWERS; k++)
 		json_decref(before[k]);
 	/* a new name of an area reaches the counts (its filings' blocks are written again) */
 	test_exec_sql("m9.db", "UPDATE radicado SET dependencia_origen_nombre = 'Secretaría de"
 			       " Salud y Protección' WHERE dependencia_origen = '600'");
-	test_eight_answers(s, &cfg, cal, after);
+	test_answers(s, &cfg, cal, after);
 	assert_str_at(after[2], "por_area[0].dependencia_origen", "600");
 	assert_str_at(after[2], "por_area[0].nombre", "Secretaría de Salud y Protección");
 	assert_true(test_sql_long("m9.db",
 				  "SELECT count(*) FROM seguimiento WHERE area = '600'"
 				  " AND area_nombre = 'Secretaría de Salud y Protección'") > 0);
-	for (int k = 0; k < 8; k++)
+	for (int k = 0; k < TEST_ANSWERS; k++)
 		json_decref(after[k]);
 	config_free(&cfg);
 	calendar_free(cal);
