@@ -118,8 +118,9 @@ static const struct config_key config_keys[] = {
      CONFIG_OFF(store_path), 0, "SEGCONT_DB",
      "Archivo de la base de datos; el servicio solo puede escribir en /var/lib/segcont."},
     {"store", "cache_mib", CONFIG_T_INT, 4, 4096, "32", NULL, CONFIG_OFF(store_cache_mib), 0, NULL,
-     "Memoria de SQLite de todo el servicio, en MiB (caché de páginas de todas sus\n"
-     "conexiones): pasado este tope, cada conexión reutiliza sus páginas en vez de crecer."},
+     "Caché de páginas de SQLite de todo el servicio, en MiB, repartida entre sus\n"
+     "conexiones (una por hilo HTTP, la del sondeo y la de la conciliación; de 1 a 16 MiB\n"
+     "cada una): pasada su parte, cada conexión reutiliza sus páginas en vez de crecer."},
     {"http", "listen", CONFIG_T_ADDR, 0, 0, "127.0.0.1", NULL, CONFIG_OFF(http_listen), 0, NULL,
      "Dirección IP (IPv4 o IPv6) en la que escucha el servidor HTTP."},
     {"http", "port", CONFIG_T_INT, 1, 65535, "8080", NULL, CONFIG_OFF(http_port), 0,

@@ -114,7 +114,8 @@ static int main_serve(const struct cli_args *a)
 		fprintf(stderr, "segcont: calendario inválido: %s\n", err);
 		goto done;
 	}
-	store_set_memory_limit(cfg.store_cache_mib);
+	/* one connection per HTTP thread, the poller's and the reconciler's */
+	store_set_memory_limit(cfg.store_cache_mib, (int)cfg.http_threads + 2);
 	/* Signals are taken by sigwait below; every thread inherits the mask. */
 	stop = cli_catch_signals(&set);
 	poller = sync_poller_start(&cfg, m, cal, stop, err, sizeof(err));
@@ -238,6 +239,7 @@ int main(int argc, char **argv)
 	const char *env_log = getenv("SEGCONT_LOG");
 	int ret;
 
+	store_global_init();
 	if (env_log != NULL && log_parse_level(env_log, &lvl) == 0)
 		log_set_level(lvl);
 	if (argc < 2) { /* a usage error: the usage goes where errors go */

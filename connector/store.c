@@ -24,6 +24,9 @@
 /* Page cache per connection, KiB (SQLite's default is 2 MiB): the list's indexes of 100,000
  * filings stay in memory instead of being read again for every count. */
 #define STORE_CACHE_KIB 16384
+#define STORE_CACHE_MIN_KIB 1024
+/* What each connection opened from now on keeps (store_set_memory_limit). */
+static long store_cache_kib = STORE_CACHE_KIB;
 #define STORE_CHECK_CACHE_KIB 1024 /* during the integrity check */
 #define STORE_BUSY_CODE SQLITE_BUSY
 #define STORE_ENV_HOOKS "SEGCONT_TEST_HOOKS"
@@ -580,7 +583,7 @@ static int store_register(struct store *s)
 		return -1;
 	}
 	sqlite3_wal_hook(s->db, store_wal_hook, NULL);
-	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_CACHE_KIB);
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%ld", store_cache_kib);
 	return store_exec(s, pragma, "cache_size");
 }
 
@@ -844,9 +847,18 @@ void store_release_memory(struct store *s)
 	sqlite3_db_release_memory(s->db);
 }
 
-void store_set_memory_limit(long mib)
+void store_global_init(void)
 {
-	sqlite3_soft_heap_limit64((sqlite3_int64)mib * 1024 * 1024);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+void store_set_memory_limit(long mib, int connections)
+{
+	long kib = mib * 1024 / (connections > 0 ? connections : 1);
+
+	store_cache_kib = kib < STORE_CACHE_MIN_KIB	? STORE_CACHE_MIN_KIB
+			  : kib > STORE_CACHE_KIB ? STORE_CACHE_KIB
+						    : kib;
 }
 
 int store_check_integrity(struct store *s, char *err, size_t errlen)
@@ -859,7 +871,7 @@ int store_check_integrity(struct store *s, char *err, size_t errlen)
 	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_CHECK_CACHE_KIB);
 	store_exec(s, pragma, "cache_size");
 	rc = store_pragma_text(s, "PRAGMA quick_check(1)", res, sizeof(res));
-	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", STORE_CACHE_KIB);
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%ld", store_cache_kib);
 	store_exec(s, pragma, "cache_size");
 	/* ...and its pages given back (to malloc, then by malloc_trim to the system), or serve
 	 * would idle at the size of its page cache after the first /healthz. */

@@ -355,11 +355,16 @@ int store_last_busy(struct store *s);
  * (on open, prepare, step or exec), else 0; it stays 1 for the life of the process. Cheap;
  * cannot fail. */
 int store_corruption_seen(void);
-/* Bounds the memory of SQLite in this process (every connection's page cache, statements,
- * schemas) to about mib MiB: past it a connection reuses its own cache pages instead of
- * growing (sqlite3_soft_heap_limit64). Call once, before the threads open their
- * connections. */
-void store_set_memory_limit(long mib);
+/* Turns SQLite's memory statistics off for this process: without them sqlite3_malloc takes
+ * no global mutex (SQLite's allocations are ~60 a request, and the HTTP threads queued on
+ * that mutex), and no soft heap limit holds, so store_set_memory_limit bounds the page caches
+ * instead. Call first, before any other SQLite use (later it does nothing). */
+void store_global_init(void);
+/* Bounds SQLite's page caches in this process to about mib MiB in all: each connection
+ * opened from now on keeps mib / connections of them (at least 1 MiB, at most 16), past which
+ * it reuses its own pages instead of growing. connections: how many the process keeps open at
+ * once. Call once, before the threads open theirs. */
+void store_set_memory_limit(long mib, int connections);
 /* Frees the pages of s's cache that no statement holds (they are read again when
  * wanted). */
 void store_release_memory(struct store *s);
