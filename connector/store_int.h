@@ -212,6 +212,13 @@ struct store {
 	 * PRAGMA data_version then, and the day it was for ("" before the first). */
 	unsigned long long sla_seen_version;
 	char sla_seen_day[STORE_SLA_DAY_LEN];
+	/* store_views.c: of the list page shapes asked (their keys), whether SQLite's own plan
+	 * sorts their rows (2) or not (1), asked once each (EXPLAIN QUERY PLAN); 0: a free slot */
+	struct store_list_sorts {
+		int key;
+		int sorts;
+	} list_sorts[STORE_LIST_SHAPES];
+	int list_sorts_next;
 };
 
 /* ---- The SLA blocks kept on the follow-up rows (store_sla.c) */

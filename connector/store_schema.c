@@ -616,11 +616,48 @@ static const char store_migration_13[] =
     "CREATE INDEX seguimiento_recepcion ON seguimiento (radicado_id, fecha_radicacion, estado);"
     "ANALYZE;";
 
+/* The filters' columns an order index holds after its order's (store_views.c: a page walked
+ * in one of these orders reads its filters from the entries, not from the rows). */
+#define STORE_SCHEMA_ORDER_FILTERS "estado, sla_estado, abogado_id, tipo_tramite"
+#define STORE_SCHEMA_ORDER(name, terms)                                                            \
+	"CREATE INDEX seguimiento_orden_" name " ON seguimiento (" terms ");"
+
+/* clang-format off */
+/* A list sorted by a column the filter's own index does not hold (estado=concluido by
+ * tipo_tramite: 90,000 rows sorted for a page of 50, ~370 ms at 100,000 filings) walks one of
+ * these instead, in the order's own terms, reading the filters from the entries and stopping
+ * at the page (store_views.c: store_views_plan). One per order the Bandeja offers but the
+ * filing's number (radicado's). */
+static const char store_migration_14[] =
+    STORE_SCHEMA_ORDER("fecha", "fecha_radicacion, " STORE_SCHEMA_ORDER_FILTERS)
+    STORE_SCHEMA_ORDER("estado", "estado, fecha_radicacion DESC, sla_estado, abogado_id,"
+		       " tipo_tramite")
+    STORE_SCHEMA_ORDER("estado_desc", "estado DESC, fecha_radicacion DESC, sla_estado,"
+		       " abogado_id, tipo_tramite")
+    STORE_SCHEMA_ORDER("tipo", "tipo_tramite, fecha_radicacion DESC, estado, sla_estado,"
+		       " abogado_id")
+    STORE_SCHEMA_ORDER("tipo_desc", "tipo_tramite DESC, fecha_radicacion DESC, estado,"
+		       " sla_estado, abogado_id")
+    STORE_SCHEMA_ORDER("reparto", "fecha_reparto IS NULL, fecha_reparto, "
+		       STORE_SCHEMA_ORDER_FILTERS ", fecha_radicacion")
+    STORE_SCHEMA_ORDER("reparto_desc", "fecha_reparto IS NULL, fecha_reparto DESC, "
+		       STORE_SCHEMA_ORDER_FILTERS ", fecha_radicacion")
+    STORE_SCHEMA_ORDER("limite", "coalesce(sla_fecha_limite, '9999-12-31'), fecha_radicacion, "
+		       STORE_SCHEMA_ORDER_FILTERS)
+    STORE_SCHEMA_ORDER("limite_desc", "coalesce(sla_fecha_limite, '') DESC, fecha_radicacion, "
+		       STORE_SCHEMA_ORDER_FILTERS)
+    STORE_SCHEMA_ORDER("restantes", "coalesce(sla_dias_restantes, 1e18), fecha_radicacion, "
+		       STORE_SCHEMA_ORDER_FILTERS)
+    STORE_SCHEMA_ORDER("restantes_desc", "coalesce(sla_dias_restantes, -1e18) DESC,"
+		       " fecha_radicacion, " STORE_SCHEMA_ORDER_FILTERS)
+    "ANALYZE;";
+/* clang-format on */
+
 const char *const store_schema_migrations[] = {
     store_migration_1, store_migration_2,  store_migration_3, store_migration_4,
     store_migration_5, store_migration_6,  store_migration_7, store_migration_8,
     store_migration_9, store_migration_10, store_migration_11, store_migration_12,
-    store_migration_13,
+    store_migration_13, store_migration_14,
 };
 
 const int store_schema_count =

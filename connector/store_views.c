@@ -49,38 +49,52 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 	"coalesce(s." column ", " last ")" dir ", s.fecha_radicacion, s.radicado_id"
 
 /* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
+/* Each order's terms and the index that holds them with the filters' columns (migration 14:
+ * store_views_plan walks it), NULL for the filing's number (radicado's). */
 static const struct {
 	const char *name;
 	const char *sql;
+	const char *index;
 } store_list_orders[STORE_ORDER_COUNT] = {
-    [STORE_ORDER_FECHA_DESC] = {"-fecha", "s.fecha_radicacion DESC, s.radicado_id DESC"},
-    [STORE_ORDER_FECHA] = {"fecha", "s.fecha_radicacion, s.radicado_id"},
-    [STORE_ORDER_NUMERO] = {"numero", "r.numero"},
-    [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC"},
-    [STORE_ORDER_ESTADO] = {"estado", "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC"},
+    [STORE_ORDER_FECHA_DESC] = {"-fecha", "s.fecha_radicacion DESC, s.radicado_id DESC",
+				"seguimiento_orden_fecha"},
+    [STORE_ORDER_FECHA] = {"fecha", "s.fecha_radicacion, s.radicado_id", "seguimiento_orden_fecha"},
+    [STORE_ORDER_NUMERO] = {"numero", "r.numero", NULL},
+    [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC", NULL},
+    [STORE_ORDER_ESTADO] = {"estado", "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC",
+			    "seguimiento_orden_estado"},
     [STORE_ORDER_ESTADO_DESC] = {"-estado",
-				 "s.estado DESC, s.fecha_radicacion DESC, s.radicado_id DESC"},
+				 "s.estado DESC, s.fecha_radicacion DESC, s.radicado_id DESC",
+				 "seguimiento_orden_estado_desc"},
     [STORE_ORDER_TIPO_TRAMITE] = {"tipo_tramite",
-				  "s.tipo_tramite, s.fecha_radicacion DESC, s.radicado_id DESC"},
+				  "s.tipo_tramite, s.fecha_radicacion DESC, s.radicado_id DESC",
+				  "seguimiento_orden_tipo"},
     [STORE_ORDER_TIPO_TRAMITE_DESC] = {"-tipo_tramite",
 				       "s.tipo_tramite DESC,"
-				       " s.fecha_radicacion DESC, s.radicado_id DESC"},
+				       " s.fecha_radicacion DESC, s.radicado_id DESC",
+				       "seguimiento_orden_tipo_desc"},
     [STORE_ORDER_FECHA_REPARTO] = {"fecha_reparto",
-				   "s.fecha_reparto IS NULL, s.fecha_reparto, s.radicado_id"},
+				   "s.fecha_reparto IS NULL, s.fecha_reparto, s.radicado_id",
+				   "seguimiento_orden_reparto"},
     [STORE_ORDER_FECHA_REPARTO_DESC] = {"-fecha_reparto",
 					"s.fecha_reparto IS NULL,"
-					" s.fecha_reparto DESC, s.radicado_id DESC"},
+					" s.fecha_reparto DESC, s.radicado_id DESC",
+					"seguimiento_orden_reparto_desc"},
     /* By the SLA block the row shows (its stored copy); filings without one (unassigned:
      * no fecha límite) last. */
     [STORE_ORDER_FECHA_LIMITE] = {"fecha_limite",
-				  STORE_VIEWS_SLA_ORDER("sla_fecha_limite", "'9999-12-31'", "")},
+				  STORE_VIEWS_SLA_ORDER("sla_fecha_limite", "'9999-12-31'", ""),
+				  "seguimiento_orden_limite"},
     [STORE_ORDER_FECHA_LIMITE_DESC] = {"-fecha_limite",
-				       STORE_VIEWS_SLA_ORDER("sla_fecha_limite", "''", " DESC")},
+				       STORE_VIEWS_SLA_ORDER("sla_fecha_limite", "''", " DESC"),
+				       "seguimiento_orden_limite_desc"},
     [STORE_ORDER_DIAS_RESTANTES] = {"dias_restantes",
-				    STORE_VIEWS_SLA_ORDER("sla_dias_restantes", "1e18", "")},
+				    STORE_VIEWS_SLA_ORDER("sla_dias_restantes", "1e18", ""),
+				    "seguimiento_orden_restantes"},
     [STORE_ORDER_DIAS_RESTANTES_DESC] = {"-dias_restantes",
 					 STORE_VIEWS_SLA_ORDER("sla_dias_restantes", "-1e18",
-							       " DESC")},
+							       " DESC"),
+					 "seguimiento_orden_restantes_desc"},
 };
 
 /* The block a row shows at instant now (a parameter) of day today (a parameter): the stored
@@ -119,22 +133,23 @@ static const struct {
 	const char *sql;
 	int tables;
 	const char *counted;
+	int ordered; /* 1: the order indexes (migration 14) hold its columns */
 } store_views_filters[STORE_VIEWS_NFILTERS] = {
-    {"s.estado = ?1", 1, "s.estado = ?1"},
-    {"s.abogado_id = ?2", 1, "s.abogado_id = ?2"},
-    {"s.tipo_tramite = ?3", 1, "s.tipo_tramite = ?3"},
+    {"s.estado = ?1", 1, "s.estado = ?1", 1},
+    {"s.abogado_id = ?2", 1, "s.abogado_id = ?2", 1},
+    {"s.tipo_tramite = ?3", 1, "s.tipo_tramite = ?3", 1},
     /* The follow-up's copy of the date (its indexes serve the orders). */
-    {"s.fecha_radicacion >= ?4", 1, "s.dia >= ?4"},
-    {"s.fecha_radicacion < ?5", 1, "s.dia < ?5"},
-    {"s.radicado_id IN (SELECT value FROM json_each(?6))", 1, NULL},
-    {STORE_VIEWS_OPEN, 1, STORE_VIEWS_OPEN},
+    {"s.fecha_radicacion >= ?4", 1, "s.dia >= ?4", 1},
+    {"s.fecha_radicacion < ?5", 1, "s.dia < ?5", 1},
+    {"s.radicado_id IN (SELECT value FROM json_each(?6))", 1, NULL, 0},
+    {STORE_VIEWS_OPEN, 1, STORE_VIEWS_OPEN, 1},
     /* The SLA state as the row's stored block says (store_sla_fresh ran first). */
     {"(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)", 1,
-     "(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)"},
+     "(" STORE_VIEWS_OPEN " AND s.sla_estado = ?8)", 1},
     {"(coalesce(s.numero_contrato, '') <> '' AND (s.fecha_rp IS NULL"
      " OR s.fecha_aprobacion_garantias IS NULL OR s.fecha_arl IS NULL"
      " OR s.fecha_acta_inicio IS NULL OR coalesce(s.publicado_secop, 0) <> 1))",
-     1, "s.legalizacion = 1"},
+     1, "s.legalizacion = 1", 0},
 };
 
 /* Filter i's value in q: kind STORE_VAL_NULL when q does not filter by it. */
@@ -370,7 +385,49 @@ struct store_views_shape {
 	const struct store_list_query *q;
 	const struct store_views_words *w;
 	int page; /* 0: the count, 1: the page, 2: whether one filing is in the list */
+	int plan; /* of the page: enum store_views_plan */
 };
+
+/* How a list's page is read (migration 14). AS_IS: as SQLite plans it. When that plan sorts
+ * every row the filters select (the filter's index does not hold the order: estado=concluido
+ * by tipo_tramite sorted 90,000 rows for 50), or walks an index in the order reading every
+ * row's filters (store_views_sorts), and the order has an index of its own that holds the
+ * filters' columns: WALK it in the order, each filter read from its entries, when enough
+ * rows match (STORE_VIEWS_WALKS: a page reads about 50 × filings / matches entries of it,
+ * cheap ones, where sorting reads every match's row), else SORT the few from the filter's
+ * own index, the order's terms kept off every index. */
+enum store_views_plan { STORE_VIEWS_PLAN_AS_IS, STORE_VIEWS_PLAN_WALK, STORE_VIEWS_PLAN_SORT };
+/* Walking beats sorting when matches² > 2 × filings (at 100,000 filings, more than ~450
+ * matches: a lawyer's 1,491 open ones by tipo_tramite, 12 ms sorted, 1 ms walked). */
+#define STORE_VIEWS_WALKS(matches, filings) ((double)(matches) * (matches) > 2.0 * (filings))
+#define STORE_VIEWS_PLAN_SHIFT (STORE_VIEWS_NFILTERS + 8) /* in a page's key */
+
+/* Appends order (comma-separated terms, each maybe " DESC") with every term as +(term): the
+ * same order, that no index can give (the unary + is a no-op on any value). */
+static void store_views_unindexed(struct buf *b, const char *order)
+{
+	const char *p = order;
+
+	while (*p != '\0') {
+		const char *start = p;
+		int depth = 0;
+		size_t len;
+
+		while (*p != '\0' && (depth > 0 || *p != ',')) {
+			depth += (*p == '(') - (*p == ')');
+			p++;
+		}
+		len = (size_t)(p - start);
+		if (len > 5 && strncmp(p - 5, " DESC", 5) == 0)
+			buf_printf(b, "+(%.*s) DESC", (int)(len - 5), start);
+		else
+			buf_printf(b, "+(%.*s)", (int)len, start);
+		if (*p == ',') {
+			buf_puts(b, ",");
+			p++;
+		}
+	}
+}
 
 /* The SQL of a list shape's count or page (arg: struct store_views_shape). A new string. */
 static char *store_views_list_sql(const void *arg)
@@ -403,17 +460,21 @@ static char *store_views_list_sql(const void *arg)
 			   STORE_VIEWS_PARAM_MEMBER, where.len > 0 ? " AND (" : "",
 			   where.len > 0 ? where.data + strlen(" WHERE ") : "",
 			   where.len > 0 ? ")" : "");
-	else if (sh->page)
-		buf_printf(&sql,
-			   "SELECT " STORE_VIEWS_LIST_ROW " FROM seguimiento s%s%s ORDER BY %s"
-			   " LIMIT ?%d OFFSET ?%d",
-			   uses_r || sh->q->orden == STORE_ORDER_NUMERO ||
-				   sh->q->orden == STORE_ORDER_NUMERO_DESC
-			       ? " JOIN radicado r ON r.id = s.radicado_id"
-			       : "",
-			   where.data, store_list_orders[sh->q->orden].sql, STORE_VIEWS_PARAM_LIMIT,
+	else if (sh->page) {
+		buf_puts(&sql, "SELECT " STORE_VIEWS_LIST_ROW " FROM seguimiento s");
+		if (sh->plan == STORE_VIEWS_PLAN_WALK)
+			buf_printf(&sql, " INDEXED BY %s", store_list_orders[sh->q->orden].index);
+		if (uses_r || sh->q->orden == STORE_ORDER_NUMERO ||
+		    sh->q->orden == STORE_ORDER_NUMERO_DESC)
+			buf_puts(&sql, " JOIN radicado r ON r.id = s.radicado_id");
+		buf_printf(&sql, "%s ORDER BY ", where.data);
+		if (sh->plan == STORE_VIEWS_PLAN_SORT)
+			store_views_unindexed(&sql, store_list_orders[sh->q->orden].sql);
+		else
+			buf_puts(&sql, store_list_orders[sh->q->orden].sql);
+		buf_printf(&sql, " LIMIT ?%d OFFSET ?%d", STORE_VIEWS_PARAM_LIMIT,
 			   STORE_VIEWS_PARAM_OFFSET);
-	else if (uses_s && uses_r)
+	} else if (uses_s && uses_r)
 		buf_printf(&sql,
 			   "SELECT count(*) FROM seguimiento s JOIN radicado r"
 			   " ON r.id = s.radicado_id%s",
@@ -481,13 +542,75 @@ static int store_views_page_row(sqlite3_stmt *st, void *arg)
 }
 
 /* The count (unless q knows it) and the page of q, inside a read transaction. 0 or -1. */
+/* Whether q's page can be walked in an order index (store_views_plan): its order has one,
+ * and it has filters, each held by it (no words). */
+static int store_views_walkable(const struct store_list_query *q, const struct store_views_words *w)
+{
+	int any = 0;
+
+	if (store_list_orders[q->orden].index == NULL || w->n > 0)
+		return 0;
+	for (int i = 0; i < STORE_VIEWS_NFILTERS; i++) {
+		if (store_views_filter(q, i).kind == STORE_VAL_NULL)
+			continue;
+		if (!store_views_filters[i].ordered)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+/* Whether SQLite's own plan of the page of shape sh (key: its key) sorts the rows the
+ * filters select, or walks an index in the order without searching by any filter (at
+ * 100,000 filings estado=recibido by fecha_limite walked seguimiento_limite to its end, where
+ * the unassigned are: 210 ms): asked once per shape and connection (EXPLAIN QUERY PLAN),
+ * kept in s->list_sorts. A plan that cannot be asked counts as neither (the page's own
+ * prepare then says what is wrong). */
+static int store_views_sorts(struct store *s, const struct store_views_shape *sh, int key)
+{
+	struct store_list_sorts *slot;
+	sqlite3_stmt *st = NULL;
+	struct buf b;
+	char *sql;
+	int sorts = 0;
+
+	for (int i = 0; i < STORE_LIST_SHAPES; i++) {
+		if (s->list_sorts[i].sorts != 0 && s->list_sorts[i].key == key)
+			return s->list_sorts[i].sorts == 2;
+	}
+	sql = store_views_list_sql(sh);
+	buf_init(&b);
+	buf_printf(&b, "EXPLAIN QUERY PLAN %s", sql);
+	if (sqlite3_prepare_v2(s->db, b.data, -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const unsigned char *d = sqlite3_column_text(st, 3);
+
+			/* every selected row sorted, or every entry of an index walked: the
+			 * filters found by none */
+			if (d != NULL &&
+			    (strcmp((const char *)d, "USE TEMP B-TREE FOR ORDER BY") == 0 ||
+			     strncmp((const char *)d, "SCAN s", 6) == 0))
+				sorts = 1;
+		}
+	}
+	sqlite3_finalize(st);
+	buf_free(&b);
+	free(sql);
+	slot = &s->list_sorts[s->list_sorts_next];
+	s->list_sorts_next = (s->list_sorts_next + 1) % STORE_LIST_SHAPES;
+	slot->key = key;
+	slot->sorts = sorts ? 2 : 1;
+	return sorts;
+}
+
 static int store_views_list_read(struct store *s, const struct store_list_query *q,
-				 sqlite3_stmt *count, sqlite3_stmt *page,
-				 const struct store_views_words *w, long long *total,
-				 struct buf *out)
+				 sqlite3_stmt *count, const struct store_views_words *w, int key,
+				 long long *total, struct buf *out)
 {
 	struct store_views_page_each e = {out, 1};
+	struct store_views_shape shape = {q, w, 1, STORE_VIEWS_PLAN_AS_IS};
 	char today[STORE_SLA_DAY_LEN];
+	sqlite3_stmt *page;
 
 	if (q->total_known >= 0) {
 		*total = q->total_known;
@@ -499,7 +622,20 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 		*total = sqlite3_column_int64(count, 0);
 		store_stmt_done(count);
 	}
-	if (store_views_bind_filters(s, page, q, w) < 0 ||
+	if (store_views_walkable(q, w) && store_views_sorts(s, &shape, key)) {
+		sqlite3_stmt *all = store_views_stmt(s, STORE_STMT_SLA_TOTAL);
+
+		if (store_row(s, all, "no se pudieron contar los seguimientos") != 1)
+			return -1;
+		shape.plan = STORE_VIEWS_WALKS(*total, sqlite3_column_int64(all, 0))
+				 ? STORE_VIEWS_PLAN_WALK
+				 : STORE_VIEWS_PLAN_SORT;
+		store_stmt_done(all);
+	}
+	page = store_stmt_shape(s, STORE_STMT_LIST_PAGE, key | shape.plan << STORE_VIEWS_PLAN_SHIFT,
+				store_views_list_sql, &shape,
+				"no se pudo preparar la consulta del listado");
+	if (page == NULL || store_views_bind_filters(s, page, q, w) < 0 ||
 	    store_bind_at(s, page, STORE_VIEWS_PARAM_LIMIT, store_int(q->limit),
 			  store_int(q->offset), store_text(q->now)) < 0)
 		return -1;
@@ -517,7 +653,7 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 static int store_views_number(struct store *s, const struct store_list_query *q,
 			      const struct store_views_words *w, int key)
 {
-	struct store_views_shape shape = {q, w, 2};
+	struct store_views_shape shape = {q, w, 2, STORE_VIEWS_PLAN_AS_IS};
 	sqlite3_stmt *st;
 	sqlite3_stmt *member;
 	long long id;
@@ -562,7 +698,7 @@ static int store_views_semaforo_counts(struct store *s, const struct store_list_
 {
 	static const char *const states[2] = {"vencido", "por_vencer"};
 	struct store_list_query c = *q;
-	struct store_views_shape shape = {&c, w, 0};
+	struct store_views_shape shape = {&c, w, 0, STORE_VIEWS_PLAN_AS_IS};
 	sqlite3_stmt *count;
 
 	c.semaforo = states[0];
@@ -585,10 +721,9 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 		    struct buf *out)
 {
 	struct store_views_words w;
-	struct store_views_shape shape = {q, &w, 0};
+	struct store_views_shape shape = {q, &w, 0, STORE_VIEWS_PLAN_AS_IS};
 	int key;
 	sqlite3_stmt *count;
-	sqlite3_stmt *page;
 	int rc = -1;
 	int own;
 
@@ -602,17 +737,13 @@ int store_list_json(struct store *s, const struct store_list_query *q, long long
 				 "no se pudo preparar la consulta del listado");
 	if (count == NULL)
 		goto done;
-	shape.page = 1;
-	page = store_stmt_shape(s, STORE_STMT_LIST_PAGE, key, store_views_list_sql, &shape,
-				"no se pudo preparar la consulta del listado");
-	if (page == NULL)
-		goto done;
 	/* Count, page and number in one read transaction, so the total matches the page (the
-	 * caller's, when it already holds one), once the stored SLA blocks are fresh. */
+	 * caller's, when it already holds one), once the stored SLA blocks are fresh; the page's
+	 * statement after the count, which chooses how it is read. */
 	store_sla_fresh(s, q->now);
 	if (store_read_begin(s, &own) < 0)
 		goto done;
-	rc = store_views_list_read(s, q, count, page, &w, total, out);
+	rc = store_views_list_read(s, q, count, &w, key, total, out);
 	if (rc == 0 && q->numero_exacto != NULL)
 		rc = store_views_number(s, q, &w, key);
 	if (rc == 0 && q->conteos != NULL)

@@ -216,6 +216,9 @@ def db_query(dbpath, sql, *params):
 # What each schema migration added, undone (newest first), so a test can take a database of
 # today's schema back to an older one with its data and watch serve migrate it forward.
 UNDO_MIGRATION = {
+    14: tuple("DROP INDEX seguimiento_orden_" + n for n in (
+        "fecha", "estado", "estado_desc", "tipo", "tipo_desc", "reparto", "reparto_desc",
+        "limite", "limite_desc", "restantes", "restantes_desc")),
     13: ("DROP INDEX seguimiento_reparto", "DROP INDEX seguimiento_conclusion",
          "DROP INDEX seguimiento_recepcion"),
     12: ("DROP INDEX seguimiento_cifras", "DROP INDEX seguimiento_cifras_abiertos",

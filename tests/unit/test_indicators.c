@@ -1253,9 +1253,20 @@ static void test_stored_members_migrate(void **state)
 	assert_int_equal(jint(before[11], "oficina.concluidos.n"), 2);
 	assert_int_equal(jint(before[11], "oficina.recibidos.n"), 2);
 	store_close(s);
-	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 13,
-	 * 12, 11 and 10) */
-	test_exec_sql("m9.db", "DROP INDEX seguimiento_reparto;"
+	/* back to schema 9, the blocks kept (tests/integration/segtest.py's undo of steps 14,
+	 * 13, 12, 11 and 10) */
+	test_exec_sql("m9.db", "DROP INDEX seguimiento_orden_fecha;"
+			       "DROP INDEX seguimiento_orden_estado;"
+			       "DROP INDEX seguimiento_orden_estado_desc;"
+			       "DROP INDEX seguimiento_orden_tipo;"
+			       "DROP INDEX seguimiento_orden_tipo_desc;"
+			       "DROP INDEX seguimiento_orden_reparto;"
+			       "DROP INDEX seguimiento_orden_reparto_desc;"
+			       "DROP INDEX seguimiento_orden_limite;"
+			       "DROP INDEX seguimiento_orden_limite_desc;"
+			       "DROP INDEX seguimiento_orden_restantes;"
+			       "DROP INDEX seguimiento_orden_restantes_desc;"
+			       "DROP INDEX seguimiento_reparto;"
 			       "DROP INDEX seguimiento_conclusion;"
 			       "DROP INDEX seguimiento_recepcion;"
 			       "DROP INDEX seguimiento_cifras;"

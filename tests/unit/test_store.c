@@ -772,6 +772,150 @@ static void test_bulk_upserts(void **state)
 	filing_free(&f);
 }
 
+/* Every order under each filter gives the rows its terms say, whichever way the page is read
+ * (migration 14: a page SQLite would sort whole is walked in the order's own index when many
+ * rows match, sorted from the filter's index when few: here walked above ~72 of 2,600). The
+ * expected pages come from SQL of their own on another connection. */
+static void test_list_orders_any_plan(void **state)
+{
+	static const char *const orders[STORE_ORDER_COUNT] = {
+	    [STORE_ORDER_FECHA_DESC] = "s.fecha_radicacion DESC, s.radicado_id DESC",
+	    [STORE_ORDER_FECHA] = "s.fecha_radicacion, s.radicado_id",
+	    [STORE_ORDER_NUMERO] = "r.numero",
+	    [STORE_ORDER_NUMERO_DESC] = "r.numero DESC",
+	    [STORE_ORDER_ESTADO] = "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC",
+	    [STORE_ORDER_ESTADO_DESC] = "s.estado DESC, s.fecha_radicacion DESC, s.radicado_id DESC",
+	    [STORE_ORDER_TIPO_TRAMITE] = "s.tipo_tramite, s.fecha_radicacion DESC, s.radicado_id DESC",
+	    [STORE_ORDER_TIPO_TRAMITE_DESC] =
+		"s.tipo_tramite DESC, s.fecha_radicacion DESC, s.radicado_id DESC",
+	    [STORE_ORDER_FECHA_REPARTO] = "s.fecha_reparto IS NULL, s.fecha_reparto, s.radicado_id",
+	    [STORE_ORDER_FECHA_REPARTO_DESC] =
+		"s.fecha_reparto IS NULL, s.fecha_reparto DESC, s.radicado_id DESC",
+	    [STORE_ORDER_FECHA_LIMITE] =
+		"coalesce(s.sla_fecha_limite, '9999-12-31'), s.fecha_radicacion, s.radicado_id",
+	    [STORE_ORDER_FECHA_LIMITE_DESC] =
+		"coalesce(s.sla_fecha_limite, '') DESC, s.fecha_radicacion, s.radicado_id",
+	    [STORE_ORDER_DIAS_RESTANTES] =
+		"coalesce(s.sla_dias_restantes, 1e18), s.fecha_radicacion, s.radicado_id",
+	    [STORE_ORDER_DIAS_RESTANTES_DESC] =
+		"coalesce(s.sla_dias_restantes, -1e18) DESC, s.fecha_radicacion, s.radicado_id",
+	};
+	static const struct {
+		struct store_list_query q;
+		const char *where;
+	} filters[] = {
+	    {{.estado = "concluido"}, "s.estado = 'concluido'"}, /* 2,080 rows */
+	    {{.estado = "recibido"}, "s.estado = 'recibido'"},	 /* 260 */
+	    {{.abogado_id = 1, .abiertos = 1},
+	     "s.abogado_id = 1 AND s.estado IN ('repartido', 'en_revision', 'devuelto')"},
+	    {{.semaforo = "vencido"},
+	     "s.estado IN ('repartido', 'en_revision', 'devuelto') AND s.sla_estado = 'vencido'"},
+	    {{.tipo_tramite = "otro", .desde = "2024-03-01", .hasta_excl = "2024-09-01"},
+	     "s.tipo_tramite = 'otro' AND s.fecha_radicacion >= '2024-03-01'"
+	     " AND s.fecha_radicacion < '2024-09-01'"},
+	    {{.abogado_id = 2}, "s.abogado_id = 2"},
+	    {{.estado = "recibido", .desde = "2024-03-01", .hasta_excl = "2024-04-01"}, /* ~28 */
+	     "s.estado = 'recibido' AND s.fecha_radicacion >= '2024-03-01'"
+	     " AND s.fecha_radicacion < '2024-04-01'"},
+	};
+	char numero[32];
+	char sql[1024];
+	struct filing f;
+	struct store *s;
+	int pages = 0;
+
+	(void)state;
+	s = test_open("orders.db");
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(store_begin(s), 0);
+	for (int i = 0; i < 2600; i++) {
+		snprintf(numero, sizeof(numero), "2024342%07d2", (i * 7919) % 10000);
+		filing_set(&f.numero, numero);
+		assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	}
+	assert_int_equal(store_commit(s), 0);
+	filing_free(&f);
+	/* dates, states, lawyers, tipos and repartos, then the stored blocks (serving: no
+	 * refresh), each with ties in every order */
+	free(test_query("orders.db",
+			"INSERT INTO usuario (id, nombre, rol, token_hash, activo, creado) VALUES"
+			" (1, 'Ana', 'abogado', NULL, 1, '2024-01-01T08:00:00-05:00'),"
+			" (2, 'Beto', 'abogado', NULL, 1, '2024-01-01T08:00:00-05:00'),"
+			" (3, 'Caro', 'abogado', NULL, 1, '2024-01-01T08:00:00-05:00')"));
+	free(test_query("orders.db", "UPDATE radicado SET fecha_radicacion = strftime("
+				     "'%Y-%m-%dT%H:%M:%S-05:00', '2024-01-01', '+' || (id * 3 % 7000)"
+				     " || ' hours')"));
+	free(test_query("orders.db",
+			"UPDATE seguimiento SET estado = CASE WHEN radicado_id % 10 < 8 THEN"
+			" 'concluido' WHEN radicado_id % 10 = 8 THEN 'repartido' ELSE 'recibido' END,"
+			" tipo_tramite = CASE radicado_id % 4 WHEN 0 THEN 'contratacion_directa'"
+			" WHEN 1 THEN 'proceso_seleccion' WHEN 2 THEN 'novedad_contractual'"
+			" ELSE 'otro' END,"
+			" abogado_id = CASE WHEN radicado_id % 10 = 9 THEN NULL"
+			" ELSE 1 + radicado_id % 3 END,"
+			" fecha_reparto = CASE WHEN radicado_id % 10 = 9 THEN NULL ELSE strftime("
+			"'%Y-%m-%dT%H:%M:%S-05:00', '2024-01-01', '+' || (radicado_id * 37 % 900)"
+			" || ' hours') END"));
+	free(test_query("orders.db",
+			"UPDATE seguimiento SET sla_dia = '9999-12-31',"
+			" sla_estado = CASE WHEN estado = 'repartido' THEN CASE radicado_id % 3"
+			" WHEN 0 THEN 'a_tiempo' WHEN 1 THEN 'por_vencer' ELSE 'vencido' END END,"
+			" sla_fecha_limite = CASE WHEN abogado_id IS NOT NULL THEN date('2024-02-01',"
+			" '+' || (radicado_id * 13 % 300) || ' days') END,"
+			" sla_dias_restantes = CASE WHEN abogado_id IS NOT NULL THEN"
+			" radicado_id * 11 % 40 - 10 END"));
+	assert_int_equal(test_query_long("orders.db", "SELECT count(*) FROM seguimiento"
+						      " WHERE estado = 'concluido'"),
+			 2080);
+	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		for (int o = 0; o < STORE_ORDER_COUNT; o++) {
+			for (long offset = 0; offset <= 100; offset += 100) {
+				struct store_list_query q = filters[i].q;
+				long long total = 0;
+				struct buf out;
+				struct buf nums;
+				json_t *rows;
+				json_t *row;
+				char *want;
+				size_t k;
+
+				q.orden = (enum store_list_order)o;
+				q.limit = 50;
+				q.offset = offset;
+				q.total_known = -1;
+				buf_init(&out);
+				buf_init(&nums);
+				assert_int_equal(store_list_json(s, &q, &total, &out), 0);
+				rows = json_loadb(out.data, out.len, 0, NULL);
+				assert_non_null(rows);
+				json_array_foreach(rows, k, row)
+				{
+					buf_printf(&nums, "%s%s", k > 0 ? " " : "",
+						   json_string_value(json_object_get(row, "numero")));
+				}
+				json_decref(rows);
+				snprintf(sql, sizeof(sql),
+					 "SELECT coalesce(group_concat(numero, ' '), '') FROM (SELECT"
+					 " r.numero FROM seguimiento s JOIN radicado r ON r.id ="
+					 " s.radicado_id WHERE %s ORDER BY %s LIMIT 50 OFFSET %ld)",
+					 filters[i].where, orders[o], offset);
+				want = test_query("orders.db", sql);
+				assert_non_null(want);
+				if (strcmp(want, nums.data != NULL ? nums.data : "") != 0)
+					fail_msg("%s, orden %d, desde %ld: «%.80s», want «%.80s»",
+						 filters[i].where, o, offset,
+						 nums.data != NULL ? nums.data : "", want);
+				pages += want[0] != '\0';
+				free(want);
+				buf_free(&nums);
+				buf_free(&out);
+			}
+		}
+	}
+	assert_true(pages > 100);
+	store_close(s);
+}
+
 static void test_list_inside_transaction(void **state)
 {
 	struct store_list_query q = {.orden = STORE_ORDER_FECHA, .limit = 10, .total_known = -1};
@@ -1260,6 +1404,7 @@ int main(void)
 	    cmocka_unit_test(test_numeros_otros_sistemas),
 	    cmocka_unit_test(test_utf8_round_trip),
 	    cmocka_unit_test(test_bulk_upserts),
+	    cmocka_unit_test(test_list_orders_any_plan),
 	    cmocka_unit_test(test_list_inside_transaction),
 	    cmocka_unit_test(test_sla_in_answers),
 	    cmocka_unit_test(test_fault_window),
