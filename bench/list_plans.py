@@ -20,7 +20,7 @@ OPEN = "s.estado IN ('repartido', 'en_revision', 'devuelto')"
 ORDERS = {
     "-fecha": ("s.fecha_radicacion DESC, s.radicado_id DESC", "seguimiento_orden_fecha"),
     "fecha": ("s.fecha_radicacion, s.radicado_id", "seguimiento_orden_fecha"),
-    "numero": ("r.numero", None),
+    "numero": ("s.numero", "seguimiento_orden_numero"),
     "estado": ("s.estado, s.fecha_radicacion DESC, s.radicado_id DESC", "seguimiento_orden_estado"),
     "-estado": ("s.estado DESC, s.fecha_radicacion DESC, s.radicado_id DESC",
                 "seguimiento_orden_estado_desc"),

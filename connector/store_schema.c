@@ -571,6 +571,19 @@ static const char store_migration_11[] =
 	" devoluciones, sla_dia, sla_cifras, gestion_tipos, fecha_reparto, fecha_conclusion,"      \
 	" numero"
 
+/* A change of what a block shows of its filing clears it; set: what else the follow-up row
+ * takes of the filing (", col = NEW.col"). */
+#define STORE_SCHEMA_RADICADO_SLA_AU(set)                                                          \
+	"CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion,"      \
+	" tipo_radicado, dependencia_origen, dependencia_origen_nombre ON radicado"                \
+	" WHEN OLD.numero IS NOT NEW.numero OR OLD.estado_ds IS NOT NEW.estado_ds"                 \
+	" OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion"                                     \
+	" OR OLD.tipo_radicado IS NOT NEW.tipo_radicado"                                           \
+	" OR OLD.dependencia_origen IS NOT NEW.dependencia_origen"                                 \
+	" OR OLD.dependencia_origen_nombre IS NOT NEW.dependencia_origen_nombre BEGIN"             \
+	" UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion" set      \
+	" WHERE radicado_id = NEW.id; END;"
+
 /* clang-format off */
 /* The indicators' counts read one covering index (seguimiento_cifras) instead of the wide
  * rows of radicado and seguimiento (issue 14): the columns of STORE_SCHEMA_CIFRAS_COLUMNS
@@ -588,15 +601,7 @@ static const char store_migration_12[] =
     "UPDATE seguimiento SET " STORE_SCHEMA_CIFRAS_COLUMNS("seguimiento.radicado_id") ";"
     "UPDATE seguimiento SET " STORE_SCHEMA_CIFRAS_RECORD("sla") " WHERE sla IS NOT NULL;"
     "DROP TRIGGER radicado_sla_au;"
-    "CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion,"
-    " tipo_radicado, dependencia_origen, dependencia_origen_nombre ON radicado"
-    " WHEN OLD.numero IS NOT NEW.numero OR OLD.estado_ds IS NOT NEW.estado_ds"
-    " OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion"
-    " OR OLD.tipo_radicado IS NOT NEW.tipo_radicado"
-    " OR OLD.dependencia_origen IS NOT NEW.dependencia_origen"
-    " OR OLD.dependencia_origen_nombre IS NOT NEW.dependencia_origen_nombre BEGIN"
-    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
-    " WHERE radicado_id = NEW.id; END;"
+    STORE_SCHEMA_RADICADO_SLA_AU("")
     "CREATE INDEX seguimiento_cifras ON seguimiento (" STORE_SCHEMA_CIFRAS_INDEXED ");"
     "CREATE INDEX seguimiento_cifras_abiertos ON seguimiento (" STORE_SCHEMA_CIFRAS_INDEXED ")"
     " WHERE " STORE_SCHEMA_OPEN ";"
@@ -626,9 +631,23 @@ static const char store_migration_13[] =
 /* A list sorted by a column the filter's own index does not hold (estado=concluido by
  * tipo_tramite: 90,000 rows sorted for a page of 50, ~370 ms at 100,000 filings) walks one of
  * these instead, in the order's own terms, reading the filters from the entries and stopping
- * at the page (store_views.c: store_views_plan). One per order the Bandeja offers but the
- * filing's number (radicado's). */
+ * at the page (store_views.c: store_views_plan). One per order the Bandeja offers; the
+ * filing's number's reads the follow-up row's copy of it (migration 12), kept now by the
+ * triggers like fecha_radicacion's, not only by the block's refresh. */
 static const char store_migration_14[] =
+    "DROP TRIGGER radicado_sla_au;"
+    STORE_SCHEMA_RADICADO_SLA_AU(", numero = NEW.numero")
+    "DROP TRIGGER seguimiento_sla_ai;"
+    "CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento"
+    " WHEN NEW.fecha_radicacion = '' OR NEW.numero = '' OR NEW.sla_dia IS NOT NULL BEGIN"
+    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = coalesce((SELECT"
+    " r.fecha_radicacion FROM radicado r WHERE r.id = NEW.radicado_id), ''),"
+    " numero = coalesce((SELECT r.numero FROM radicado r WHERE r.id = NEW.radicado_id), '')"
+    " WHERE radicado_id = NEW.radicado_id; END;"
+    "UPDATE seguimiento SET numero = (SELECT r.numero FROM radicado r"
+    " WHERE r.id = seguimiento.radicado_id) WHERE numero IS NOT (SELECT r.numero"
+    " FROM radicado r WHERE r.id = seguimiento.radicado_id);"
+    STORE_SCHEMA_ORDER("numero", "numero, " STORE_SCHEMA_ORDER_FILTERS ", fecha_radicacion")
     STORE_SCHEMA_ORDER("fecha", "fecha_radicacion, " STORE_SCHEMA_ORDER_FILTERS)
     STORE_SCHEMA_ORDER("estado", "estado, fecha_radicacion DESC, sla_estado, abogado_id,"
 		       " tipo_tramite")

@@ -50,7 +50,7 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 
 /* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
 /* Each order's terms and the index that holds them with the filters' columns (migration 14:
- * store_views_plan walks it), NULL for the filing's number (radicado's). */
+ * store_views_plan walks it). */
 static const struct {
 	const char *name;
 	const char *sql;
@@ -59,8 +59,9 @@ static const struct {
     [STORE_ORDER_FECHA_DESC] = {"-fecha", "s.fecha_radicacion DESC, s.radicado_id DESC",
 				"seguimiento_orden_fecha"},
     [STORE_ORDER_FECHA] = {"fecha", "s.fecha_radicacion, s.radicado_id", "seguimiento_orden_fecha"},
-    [STORE_ORDER_NUMERO] = {"numero", "r.numero", NULL},
-    [STORE_ORDER_NUMERO_DESC] = {"-numero", "r.numero DESC", NULL},
+    /* the follow-up row's copy of radicado.numero (migration 14 keeps it) */
+    [STORE_ORDER_NUMERO] = {"numero", "s.numero", "seguimiento_orden_numero"},
+    [STORE_ORDER_NUMERO_DESC] = {"-numero", "s.numero DESC", "seguimiento_orden_numero"},
     [STORE_ORDER_ESTADO] = {"estado", "s.estado, s.fecha_radicacion DESC, s.radicado_id DESC",
 			    "seguimiento_orden_estado"},
     [STORE_ORDER_ESTADO_DESC] = {"-estado",
@@ -464,8 +465,7 @@ static char *store_views_list_sql(const void *arg)
 		buf_puts(&sql, "SELECT " STORE_VIEWS_LIST_ROW " FROM seguimiento s");
 		if (sh->plan == STORE_VIEWS_PLAN_WALK)
 			buf_printf(&sql, " INDEXED BY %s", store_list_orders[sh->q->orden].index);
-		if (uses_r || sh->q->orden == STORE_ORDER_NUMERO ||
-		    sh->q->orden == STORE_ORDER_NUMERO_DESC)
+		if (uses_r)
 			buf_puts(&sql, " JOIN radicado r ON r.id = s.radicado_id");
 		buf_printf(&sql, "%s ORDER BY ", where.data);
 		if (sh->plan == STORE_VIEWS_PLAN_SORT)

@@ -218,7 +218,23 @@ def db_query(dbpath, sql, *params):
 UNDO_MIGRATION = {
     14: tuple("DROP INDEX seguimiento_orden_" + n for n in (
         "fecha", "estado", "estado_desc", "tipo", "tipo_desc", "reparto", "reparto_desc",
-        "limite", "limite_desc", "restantes", "restantes_desc")),
+        "limite", "limite_desc", "restantes", "restantes_desc", "numero")) + (
+        "DROP TRIGGER seguimiento_sla_ai",
+        "CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento"
+        " WHEN NEW.fecha_radicacion = '' OR NEW.sla_dia IS NOT NULL BEGIN"
+        " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = coalesce((SELECT"
+        " r.fecha_radicacion FROM radicado r WHERE r.id = NEW.radicado_id), '')"
+        " WHERE radicado_id = NEW.radicado_id; END",
+        "DROP TRIGGER radicado_sla_au",
+        "CREATE TRIGGER radicado_sla_au AFTER UPDATE OF numero, estado_ds, fecha_radicacion,"
+        " tipo_radicado, dependencia_origen, dependencia_origen_nombre ON radicado"
+        " WHEN OLD.numero IS NOT NEW.numero OR OLD.estado_ds IS NOT NEW.estado_ds"
+        " OR OLD.fecha_radicacion IS NOT NEW.fecha_radicacion"
+        " OR OLD.tipo_radicado IS NOT NEW.tipo_radicado"
+        " OR OLD.dependencia_origen IS NOT NEW.dependencia_origen"
+        " OR OLD.dependencia_origen_nombre IS NOT NEW.dependencia_origen_nombre BEGIN"
+        " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = NEW.fecha_radicacion"
+        " WHERE radicado_id = NEW.id; END"),
     13: ("DROP INDEX seguimiento_reparto", "DROP INDEX seguimiento_conclusion",
          "DROP INDEX seguimiento_recepcion"),
     12: ("DROP INDEX seguimiento_cifras", "DROP INDEX seguimiento_cifras_abiertos",

@@ -867,6 +867,13 @@ static void test_list_orders_any_plan(void **state)
 	assert_int_equal(test_query_long("orders.db", "SELECT count(*) FROM seguimiento"
 						      " WHERE estado = 'concluido'"),
 			 2080);
+	/* the number order reads the follow-up row's copy, kept on insert and on a renumbering
+	 * (an Orfeo number corrected by the document system) */
+	free(test_query("orders.db", "UPDATE radicado SET numero = '9' || numero WHERE id % 7 = 0"));
+	assert_int_equal(test_query_long("orders.db",
+					 "SELECT count(*) FROM seguimiento s JOIN radicado r ON"
+					 " r.id = s.radicado_id WHERE s.numero IS NOT r.numero"),
+			 0);
 	for (size_t i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 		for (int o = 0; o < STORE_ORDER_COUNT; o++) {
 			for (long offset = 0; offset <= 100; offset += 100) {
