@@ -737,6 +737,24 @@ static void test_utf8_round_trip(void **state)
 	filing_free(&f);
 }
 
+/* Upserts n new filings in one transaction, the i-th numbered 2024342NNNNNNN2 with
+ * NNNNNNN = i * step mod 10,000 (step prime to 10,000 and n <= 10,000: all different). */
+static void test_upsert_numbered(struct store *s, int n, int step)
+{
+	char numero[32];
+	struct filing f;
+
+	test_filing(&f, TEST_NUMERO);
+	assert_int_equal(store_begin(s), 0);
+	for (int i = 0; i < n; i++) {
+		snprintf(numero, sizeof(numero), "2024342%07d2", (int)((long)i * step % 10000));
+		filing_set(&f.numero, numero);
+		assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
+	}
+	assert_int_equal(store_commit(s), 0);
+	filing_free(&f);
+}
+
 static void test_bulk_upserts(void **state)
 {
 	char numero[32];
@@ -746,14 +764,8 @@ static void test_bulk_upserts(void **state)
 
 	(void)state;
 	s = test_open("bulk.db");
+	test_upsert_numbered(s, TEST_BULK_COUNT, 1);
 	test_filing(&f, TEST_NUMERO);
-	assert_int_equal(store_begin(s), 0);
-	for (int i = 0; i < TEST_BULK_COUNT; i++) {
-		snprintf(numero, sizeof(numero), "2024342%07d2", i);
-		filing_set(&f.numero, numero);
-		assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
-	}
-	assert_int_equal(store_commit(s), 0);
 	assert_int_equal(store_count_filings(s), TEST_BULK_COUNT);
 	assert_int_equal(test_query_long("bulk.db", "SELECT count(*) FROM seguimiento"),
 			 TEST_BULK_COUNT);
@@ -818,23 +830,13 @@ static void test_list_orders_any_plan(void **state)
 	     "s.estado = 'recibido' AND s.fecha_radicacion >= '2024-03-01'"
 	     " AND s.fecha_radicacion < '2024-04-01'"},
 	};
-	char numero[32];
 	char sql[1024];
-	struct filing f;
 	struct store *s;
 	int pages = 0;
 
 	(void)state;
 	s = test_open("orders.db");
-	test_filing(&f, TEST_NUMERO);
-	assert_int_equal(store_begin(s), 0);
-	for (int i = 0; i < 2600; i++) {
-		snprintf(numero, sizeof(numero), "2024342%07d2", (i * 7919) % 10000);
-		filing_set(&f.numero, numero);
-		assert_int_equal(test_upsert(s, &f, TEST_NOW_1), STORE_UPSERT_NEW);
-	}
-	assert_int_equal(store_commit(s), 0);
-	filing_free(&f);
+	test_upsert_numbered(s, 2600, 7919); /* numbers out of id order */
 	/* dates, states, lawyers, tipos and repartos, then the stored blocks (serving: no
 	 * refresh), each with ties in every order */
 	free(test_query("orders.db",
