@@ -25,8 +25,6 @@
  * filings stay in memory instead of being read again for every count. */
 #define STORE_CACHE_KIB 16384
 #define STORE_CACHE_MIN_KIB 1024
-/* What each connection opened from now on keeps (store_set_memory_limit). */
-static long store_cache_kib = STORE_CACHE_KIB;
 #define STORE_CHECK_CACHE_KIB 1024 /* during the integrity check */
 #define STORE_BUSY_CODE SQLITE_BUSY
 #define STORE_ENV_HOOKS "SEGCONT_TEST_HOOKS"
@@ -38,6 +36,9 @@ static long store_cache_kib = STORE_CACHE_KIB;
 
 /* Migrations live in store_schema.c. */
 #define STORE_SCHEMA_VERSION store_schema_count
+
+/* What each connection opened from now on keeps of its page cache (store_set_memory_limit). */
+static long store_cache_kib = STORE_CACHE_KIB;
 
 /* ---- The statements of this file (indexed by statement id; the other files hold theirs). */
 static const char *const store_core_sql[STORE_STMT_COUNT] = {

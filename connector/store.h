@@ -419,8 +419,9 @@ struct store_sla_query {
 	 * received outside it come after the period's, and under actividad, unless the period
 	 * holds gestiones for half the filings, the closed ones with something in it after
 	 * those: the counts depend on the order only through an area's name, taken from the
-	 * filings of the period), with numero, the area and its name from the follow-up row's copies, asunto
-	 * NULL (store_filing_subject), the clock in cifras and "" for abogado; the gestiones
+	 * filings of the period), with numero, the area and its name from the follow-up row's
+	 * copies, asunto NULL (store_filing_subject), the clock in cifras and "" for abogado; the
+	 * gestiones
 	 * without actividad from the row's per-tipo counts (as many "tipo|" items as
 	 * gestiones: no date), under actividad those of the period in (fecha, tipo, id) order.
 	 * store_sla_rows returns STORE_SLA_NOT_FRESH, having stopped, when a row's stored block

@@ -541,7 +541,6 @@ static int store_views_page_row(sqlite3_stmt *st, void *arg)
 	return 0;
 }
 
-/* The count (unless q knows it) and the page of q, inside a read transaction. 0 or -1. */
 /* Whether q's page can be walked in an order index (store_views_plan): its order has one,
  * and it has filters, each held by it (no words). */
 static int store_views_walkable(const struct store_list_query *q, const struct store_views_words *w)
@@ -603,6 +602,8 @@ static int store_views_sorts(struct store *s, const struct store_views_shape *sh
 	return sorts;
 }
 
+/* The count (unless q knows it) and the page of q (its shape's key), inside a read
+ * transaction. 0 or -1. */
 static int store_views_list_read(struct store *s, const struct store_list_query *q,
 				 sqlite3_stmt *count, const struct store_views_words *w, int key,
 				 long long *total, struct buf *out)
