@@ -596,8 +596,34 @@ static enum MHD_Result http_api_answer(void *cls, struct MHD_Connection *conn, c
 	}
 	if (req->queued)
 		return MHD_YES;
+	if (req->heavy == HTTP_HEAVY_DONE) /* worked out on a heavy thread, now resumed */
+		return http_api_queue(req);
 	http_api_dispatch(req);
+	if (req->heavy == HTTP_HEAVY_DEFERRED) {
+		if (http_heavy_push(req->api->heavy, req) == 0)
+			return MHD_YES; /* answered once resumed */
+		http_heavy_refuse(req);
+		req->heavy =
+		    HTTP_HEAVY_NONE; /* answered here: nothing for http_heavy_stop to wait */
+	}
 	return http_api_queue(req);
+}
+
+int http_api_defer(struct http_request *req)
+{
+	long ms = req->api->heavy_sleep_ms;
+
+	if (req->heavy == HTTP_HEAVY_NONE && req->api->heavy != NULL && req->route >= 0) {
+		req->heavy = HTTP_HEAVY_DEFERRED;
+		req->heavy_handler = http_api_routes[req->route].handler;
+		return 1;
+	}
+	if (ms > 0) {
+		struct timespec ts = {ms / 1000, ms % 1000 * 1000000L};
+
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }
 
 /* 1 for the routes that read every filing (indicators, their drill-down, the exports):
@@ -645,6 +671,8 @@ static void http_api_completed(void *cls, struct MHD_Connection *conn, void **co
 	free(req->cache_key);
 	if (http_api_heavy(req->route))
 		http_api_shrink(req);
+	if (req->heavy == HTTP_HEAVY_DONE)
+		http_heavy_sent(api->heavy);
 	free(req);
 	*con_cls = NULL;
 }
@@ -720,8 +748,10 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 {
 	struct http_api *api = xcalloc(1, sizeof(*api));
 	struct sockaddr_storage addr;
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			     MHD_ALLOW_SUSPEND_RESUME;
 	const char *cache = getenv("SEGCONT_HTTP_CACHE");
+	const char *sleep_ms;
 	int v6 = strchr(cfg->http_listen, ':') != NULL;
 
 	if (http_api_address(cfg, &addr, &flags) < 0) {
@@ -747,6 +777,16 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 	 * gives everything back (http_api_shrink). */
 	mallopt(M_TRIM_THRESHOLD, HTTP_API_TRIM_THRESHOLD);
 	api->metrics = http_metrics_new(cfg, poller, HTTP_API_NROUTES);
+	sleep_ms = getenv(HTTP_HEAVY_ENV_SLEEP);
+	if (sleep_ms != NULL && parse_long(sleep_ms, 0, 60000, &api->heavy_sleep_ms) < 0)
+		api->heavy_sleep_ms = 0;
+	api->heavy = http_heavy_start(err, errlen);
+	if (api->heavy == NULL) {
+		http_metrics_free(api->metrics);
+		free(api->sla_print);
+		free(api);
+		return NULL;
+	}
 	api->daemon = MHD_start_daemon(
 	    /* the logger first: libmicrohttpd reports the options after it through it */
 	    flags, (uint16_t)cfg->http_port, NULL, NULL, http_api_answer, api,
@@ -761,6 +801,8 @@ struct http_api *http_api_start(const struct config *cfg, const struct mapping *
 	if (api->daemon == NULL) {
 		set_error(err, errlen, "no se pudo escuchar en %s%s%s:%ld (¿puerto ocupado?)",
 			  v6 ? "[" : "", cfg->http_listen, v6 ? "]" : "", cfg->http_port);
+		http_heavy_stop(api->heavy);
+		http_heavy_free(api->heavy);
 		http_metrics_free(api->metrics);
 		free(api->sla_print);
 		free(api);
@@ -775,7 +817,10 @@ void http_api_stop(struct http_api *api)
 {
 	if (api == NULL)
 		return;
+	/* the suspended connections resumed first: libmicrohttpd closes only those it sees */
+	http_heavy_stop(api->heavy);
 	MHD_stop_daemon(api->daemon);
+	http_heavy_free(api->heavy);
 	http_metrics_free(api->metrics);
 	free(api->sla_print);
 	free(api);

@@ -34,6 +34,8 @@
 #define HTTP_API_COUNT_CACHE 16	    /* list totals remembered per thread  */
 #define HTTP_API_VERSION_TTL_MS 250 /* other processes' commits are seen within this */
 #define HTTP_API_RETRY_AFTER_S 1    /* Retry-After of a 503 when the database is busy */
+/* Threads that work out the heavy routes (http_heavy.c), each with its database connection. */
+#define HTTP_API_HEAVY_THREADS 2
 /* Dates of the query arguments (desde, hasta): from the calendar's first year to the end of
  * 2099, the range the command line's --desde and --hasta take (cli.h): a filing date beyond
  * it is a typing error, and the day after and any due date stay well inside the calendar. */

@@ -131,6 +131,16 @@ struct http_api {
 	char *sla_print; /* indicators_sla_print: what the stored SLA blocks depend on */
 	int cache_enabled;
 	struct http_metrics *metrics;
+	struct http_heavy *heavy; /* the heavy routes' threads (http_heavy.c) */
+	long heavy_sleep_ms;	  /* HTTP_HEAVY_ENV_SLEEP: a test's slow heavy handlers */
+};
+
+/* Where a heavy route's request is (http_heavy.c). */
+enum http_heavy_state {
+	HTTP_HEAVY_NONE,     /* answered on the server's thread (or not heavy) */
+	HTTP_HEAVY_DEFERRED, /* its handler left the work to a heavy thread (http_api_defer) */
+	HTTP_HEAVY_RUNNING,  /* its handler runs on a heavy thread */
+	HTTP_HEAVY_DONE	     /* worked out there: the server's thread sends it */
 };
 
 /* One request in flight (created by the URI callback, freed on completion). */
@@ -183,7 +193,37 @@ struct http_request {
 	int queued;
 	/* a handler's own ready response (web.c's files): queued with status, then destroyed */
 	struct MHD_Response *resp;
+	/* a heavy route's: enum http_heavy_state, its handler, the next one waiting */
+	int heavy;
+	void (*heavy_handler)(struct http_request *req);
+	struct http_request *heavy_next;
 };
+
+/* ---- http_heavy.c: the heavy routes' threads */
+
+struct http_heavy;
+/* A test's slow heavy handlers: each sleeps this many ms where it starts its work. */
+#define HTTP_HEAVY_ENV_SLEEP "SEGCONT_TEST_HEAVY_SLEEP_MS"
+/* Starts HTTP_API_HEAVY_THREADS threads. NULL with err filled when one cannot start. */
+struct http_heavy *http_heavy_start(char *err, size_t errlen);
+/* Suspends req's connection and leaves req to a heavy thread, which runs
+ * req->heavy_handler, sets req->heavy to HTTP_HEAVY_DONE and resumes the connection. -1 (req
+ * left as it is) once http_heavy_stop began. Called from libmicrohttpd's handler. */
+int http_heavy_push(struct http_heavy *h, struct http_request *req);
+/* Answers what waits with 503 at once, lets the running ones finish (their connections
+ * resumed as always), joins the threads and waits (a few seconds at most) until those
+ * answers are sent. Before MHD_stop_daemon. NULL: nothing. */
+void http_heavy_stop(struct http_heavy *h);
+/* A request worked out or refused here was answered (libmicrohttpd's completion). */
+void http_heavy_sent(struct http_heavy *h);
+/* After MHD_stop_daemon. NULL: nothing. */
+void http_heavy_free(struct http_heavy *h);
+/* Gives req the 503 of a server that stops and marks it worked out (HTTP_HEAVY_DONE). */
+void http_heavy_refuse(struct http_request *req);
+/* In a heavy route's handler, once it knows it must work the answer out (its cache lookup
+ * missed): 1 when that work goes to a heavy thread (the handler returns; it is called again
+ * there, where this returns 0, after HTTP_HEAVY_ENV_SLEEP's sleep when a test set it). */
+int http_api_defer(struct http_request *req);
 
 /* ---- http_api.c */
 

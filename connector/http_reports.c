@@ -133,7 +133,7 @@ void http_reports_indicadores(struct http_request *req)
 	enum indicators_rc rc;
 
 	buf_init(&key);
-	if (http_reports_cached(req, s, "I", &key))
+	if (http_reports_cached(req, s, "I", &key) || http_api_defer(req))
 		goto done;
 	detail = req->arg[HTTP_I_DETALLE] != NULL && req->arg_num[HTTP_I_DETALLE] == 1
 		     ? INDICATORS_DETAIL_FULL
@@ -160,7 +160,7 @@ void http_reports_cifra(struct http_request *req)
 	enum indicators_rc rc;
 
 	buf_init(&key);
-	if (http_reports_cached(req, s, "IR", &key))
+	if (http_reports_cached(req, s, "IR", &key) || http_api_defer(req))
 		goto done;
 	rc = indicators_figure_page(
 	    s, req->api->cfg, req->api->calendar, req->arg[HTTP_I_DESDE], req->arg[HTTP_I_HASTA],
@@ -188,6 +188,8 @@ static void http_reports_export(struct http_request *req, enum export_format fmt
 	size_t nrows = 0;
 	enum indicators_rc rc;
 
+	if (http_api_defer(req))
+		return;
 	buf_reset(&req->out);
 	if (fmt == EXPORT_XLSX && req->arg[HTTP_I_PAPEL] != NULL)
 		export_paper_parse(http_reports_papeles[req->arg_num[HTTP_I_PAPEL]], &paper);

@@ -114,8 +114,9 @@ static int main_serve(const struct cli_args *a)
 		fprintf(stderr, "segcont: calendario inválido: %s\n", err);
 		goto done;
 	}
-	/* one connection per HTTP thread, the poller's and the reconciler's */
-	store_set_memory_limit(cfg.store_cache_mib, (int)cfg.http_threads + 2);
+	/* one connection per HTTP thread and heavy thread, the poller's and the reconciler's */
+	store_set_memory_limit(cfg.store_cache_mib,
+			       (int)cfg.http_threads + HTTP_API_HEAVY_THREADS + 2);
 	/* Signals are taken by sigwait below; every thread inherits the mask. */
 	stop = cli_catch_signals(&set);
 	poller = sync_poller_start(&cfg, m, cal, stop, err, sizeof(err));
