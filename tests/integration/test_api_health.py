@@ -142,8 +142,18 @@ else:
     env["proc"].wait(timeout=10)
     size = os.path.getsize(db)
     page = 4096
-    with open(db, "r+b") as f:  # a page in the middle: the filings, not sync_estado
-        f.seek((size // page // 2) * page)
+    # a leaf of the filings' table, in the middle of it (not sync_estado): a page in the
+    # middle of the file can be a free one, whose bytes no check reads
+    try:
+        con = sqlite3.connect(db)
+        leaves = [r[0] for r in con.execute("SELECT pageno FROM dbstat WHERE name = 'radicado'"
+                                            " AND pagetype = 'leaf' ORDER BY pageno")]
+        con.close()
+    except sqlite3.Error:
+        leaves = []
+    pageno = leaves[len(leaves) // 2] if leaves else size // page // 2 + 1
+    with open(db, "r+b") as f:
+        f.seek((pageno - 1) * page)
         f.write(b"\xa5" * page)
     proc = t.start_serve(conf, work)
     t.wait_healthz(B)
