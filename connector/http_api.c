@@ -601,10 +601,9 @@ static enum MHD_Result http_api_answer(void *cls, struct MHD_Connection *conn, c
 	http_api_dispatch(req);
 	if (req->heavy == HTTP_HEAVY_DEFERRED) {
 		if (http_heavy_push(req->api->heavy, req) == 0)
-			return MHD_YES; /* answered once resumed */
-		/* answered here: nothing for http_heavy_stop to wait for */
+			return MHD_YES;	      /* answered once resumed */
+		req->heavy = HTTP_HEAVY_NONE; /* answered here, now */
 		http_heavy_refuse(req);
-		req->heavy = HTTP_HEAVY_NONE;
 	}
 	return http_api_queue(req);
 }

@@ -36,7 +36,17 @@ void http_heavy_refuse(struct http_request *req)
 {
 	http_req_error(req, 503, "servidor_deteniendose",
 		       "el servidor se está deteniendo; intente de nuevo en un momento");
+}
+
+/* Hands req, answered, back to libmicrohttpd's thread, which sends it (http_heavy_sent
+ * counts it out): that thread reads req after the resume, which takes its lock. */
+static void http_heavy_resume(struct http_heavy *h, struct http_request *req)
+{
 	req->heavy = HTTP_HEAVY_DONE;
+	pthread_mutex_lock(&h->lock);
+	h->unsent++;
+	pthread_mutex_unlock(&h->lock);
+	MHD_resume_connection(req->conn);
 }
 
 /* Runs req's handler on this thread's own database connection (http_api_store takes
@@ -73,12 +83,7 @@ static void *http_heavy_main(void *arg)
 			h->tail = NULL;
 		pthread_mutex_unlock(&h->lock);
 		http_heavy_run(req);
-		req->heavy = HTTP_HEAVY_DONE;
-		pthread_mutex_lock(&h->lock);
-		h->unsent++;
-		pthread_mutex_unlock(&h->lock);
-		/* after it libmicrohttpd's thread reads req (the resume takes its lock) */
-		MHD_resume_connection(req->conn);
+		http_heavy_resume(h, req);
 		pthread_mutex_lock(&h->lock);
 	}
 	pthread_mutex_unlock(&h->lock);
@@ -88,6 +93,7 @@ static void *http_heavy_main(void *arg)
 struct http_heavy *http_heavy_start(char *err, size_t errlen)
 {
 	struct http_heavy *h = xcalloc(1, sizeof(*h));
+
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->wake, NULL);
 	pthread_cond_init(&h->sent, NULL);
@@ -141,10 +147,7 @@ void http_heavy_stop(struct http_heavy *h)
 
 		waiting = req->heavy_next;
 		http_heavy_refuse(req);
-		pthread_mutex_lock(&h->lock);
-		h->unsent++;
-		pthread_mutex_unlock(&h->lock);
-		MHD_resume_connection(req->conn);
+		http_heavy_resume(h, req);
 	}
 	for (int i = 0; i < h->n; i++)
 		pthread_join(h->threads[i], NULL);

@@ -218,7 +218,7 @@ void http_heavy_stop(struct http_heavy *h);
 void http_heavy_sent(struct http_heavy *h);
 /* After MHD_stop_daemon. NULL: nothing. */
 void http_heavy_free(struct http_heavy *h);
-/* Gives req the 503 of a server that stops and marks it worked out (HTTP_HEAVY_DONE). */
+/* Gives req the 503 of a server that stops. */
 void http_heavy_refuse(struct http_request *req);
 /* In a heavy route's handler, once it knows it must work the answer out (its cache lookup
  * missed): 1 when that work goes to a heavy thread (the handler returns; it is called again

@@ -619,6 +619,7 @@ static int store_migrate(struct store *s)
 	char pragma[STORE_PRAGMA_LEN];
 	int from;
 	int target = store_target_version();
+	int rc;
 
 	if (store_user_version(s, &from) < 0)
 		return -1;
@@ -629,11 +630,10 @@ static int store_migrate(struct store *s)
 	/* Another process migrating holds the lock for as long as its migration takes: wait
 	 * for it (then there is nothing left to do) rather than fail after a write's wait. */
 	sqlite3_busy_timeout(s->db, STORE_MIGRATE_WAIT_MS);
-	if (store_exec(s, "BEGIN IMMEDIATE", "no se pudo iniciar la migración") < 0) {
-		sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-		return -1;
-	}
+	rc = store_exec(s, "BEGIN IMMEDIATE", "no se pudo iniciar la migración");
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	if (rc < 0)
+		return -1;
 	/* Another process may have migrated between the read above and the lock. */
 	if (store_user_version(s, &from) < 0)
 		goto fail;

@@ -385,6 +385,19 @@ static const char store_migration_8[] =
 	" JOIN radicado r ON r.id = s.radicado_id LEFT JOIN usuario u ON u.id = s.abogado_id"      \
 	" WHERE s.radicado_id = seguimiento.radicado_id) WHERE " cond ";"
 
+/* A column of the new follow-up row's filing ('' when it has none). */
+#define STORE_SCHEMA_OF_RADICADO(col)                                                              \
+	"coalesce((SELECT r." col " FROM radicado r WHERE r.id = NEW.radicado_id), '')"
+/* A new row is missing its block (sla_dia's default); one inserted without the date
+ * (store_follow_up.c gives it) gets it here. when: what else makes it take the filing's
+ * columns (" OR NEW.col = ''"); set: those columns (", col = ..."). */
+#define STORE_SCHEMA_SEGUIMIENTO_SLA_AI(when, set)                                                 \
+	"CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento"                            \
+	" WHEN NEW.fecha_radicacion = ''" when " OR NEW.sla_dia IS NOT NULL BEGIN"                 \
+	" UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = "                              \
+	STORE_SCHEMA_OF_RADICADO("fecha_radicacion") set                                           \
+	" WHERE radicado_id = NEW.radicado_id; END;"
+
 /* clang-format off */
 static const char store_migration_9[] =
     "ALTER TABLE seguimiento ADD COLUMN sla TEXT;"
@@ -445,13 +458,7 @@ static const char store_migration_9[] =
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
     " huella TEXT NOT NULL"
     ");"
-    /* A new row is missing its block (sla_dia's default); one inserted without the date
-     * (store_follow_up.c gives it) gets it here. */
-    "CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento"
-    " WHEN NEW.fecha_radicacion = '' OR NEW.sla_dia IS NOT NULL BEGIN"
-    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = coalesce((SELECT"
-    " r.fecha_radicacion FROM radicado r WHERE r.id = NEW.radicado_id), '')"
-    " WHERE radicado_id = NEW.radicado_id; END;"
+    STORE_SCHEMA_SEGUIMIENTO_SLA_AI("", "")
     "CREATE TRIGGER seguimiento_sla_au AFTER UPDATE OF estado, tipo_tramite, fecha_reparto,"
     " fecha_conclusion, abogado_id, radicado_id ON seguimiento"
     " WHEN OLD.estado IS NOT NEW.estado OR OLD.tipo_tramite IS NOT NEW.tipo_tramite"
@@ -638,12 +645,8 @@ static const char store_migration_14[] =
     "DROP TRIGGER radicado_sla_au;"
     STORE_SCHEMA_RADICADO_SLA_AU(", numero = NEW.numero")
     "DROP TRIGGER seguimiento_sla_ai;"
-    "CREATE TRIGGER seguimiento_sla_ai AFTER INSERT ON seguimiento"
-    " WHEN NEW.fecha_radicacion = '' OR NEW.numero = '' OR NEW.sla_dia IS NOT NULL BEGIN"
-    " UPDATE seguimiento SET sla_dia = NULL, fecha_radicacion = coalesce((SELECT"
-    " r.fecha_radicacion FROM radicado r WHERE r.id = NEW.radicado_id), ''),"
-    " numero = coalesce((SELECT r.numero FROM radicado r WHERE r.id = NEW.radicado_id), '')"
-    " WHERE radicado_id = NEW.radicado_id; END;"
+    STORE_SCHEMA_SEGUIMIENTO_SLA_AI(" OR NEW.numero = ''",
+				    ", numero = " STORE_SCHEMA_OF_RADICADO("numero"))
     "UPDATE seguimiento SET numero = (SELECT r.numero FROM radicado r"
     " WHERE r.id = seguimiento.radicado_id) WHERE numero IS NOT (SELECT r.numero"
     " FROM radicado r WHERE r.id = seguimiento.radicado_id);"

@@ -40,6 +40,18 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 	return store_stmt(s, id, store_views_sql[id], STORE_PREPARE_ERROR);
 }
 
+/* How many follow-up rows (filings) there are, from the counters: *n. 0 or -1. */
+static int store_views_filings(struct store *s, long long *n)
+{
+	sqlite3_stmt *st = store_views_stmt(s, STORE_STMT_SLA_TOTAL);
+
+	if (store_row(s, st, "no se pudieron contar los seguimientos") != 1)
+		return -1;
+	*n = sqlite3_column_int64(st, 0);
+	store_stmt_done(st);
+	return 0;
+}
+
 /* ---- The filing list */
 
 /* ORDER BY one member of the row's stored SLA block (store_sla.c, fresh for the list's day:
@@ -48,9 +60,8 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 #define STORE_VIEWS_SLA_ORDER(column, last, dir)                                                   \
 	"coalesce(s." column ", " last ")" dir ", s.fecha_radicacion, s.radicado_id"
 
-/* The list's sort orders: name and ORDER BY text (ties broken by the row id). */
-/* Each order's terms and the index that holds them with the filters' columns (migration 14:
- * store_views_plan walks it). */
+/* The list's sort orders: name, ORDER BY text (ties broken by the row id) and the index that
+ * holds those terms with the filters' columns (migration 14: store_views_plan walks it). */
 static const struct {
 	const char *name;
 	const char *sql;
@@ -624,14 +635,12 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 		store_stmt_done(count);
 	}
 	if (store_views_walkable(q, w) && store_views_sorts(s, &shape, key)) {
-		sqlite3_stmt *all = store_views_stmt(s, STORE_STMT_SLA_TOTAL);
+		long long filings;
 
-		if (store_row(s, all, "no se pudieron contar los seguimientos") != 1)
+		if (store_views_filings(s, &filings) < 0)
 			return -1;
-		shape.plan = STORE_VIEWS_WALKS(*total, sqlite3_column_int64(all, 0))
-				 ? STORE_VIEWS_PLAN_WALK
-				 : STORE_VIEWS_PLAN_SORT;
-		store_stmt_done(all);
+		shape.plan = STORE_VIEWS_WALKS(*total, filings) ? STORE_VIEWS_PLAN_WALK
+								: STORE_VIEWS_PLAN_SORT;
 	}
 	page = store_stmt_shape(s, STORE_STMT_LIST_PAGE, key | shape.plan << STORE_VIEWS_PLAN_SHIFT,
 				store_views_list_sql, &shape,
@@ -1608,16 +1617,14 @@ static int store_sla_row(sqlite3_stmt *st, void *arg)
 static int store_sla_walks(struct store *s, const struct store_sla_query *q,
 			   const struct store_sla_gestiones *g, struct store_sla_counts_shape *walk)
 {
-	sqlite3_stmt *st;
+	long long filings;
 
 	walk->walk = 0;
 	if (q->desde == NULL && q->hasta_excl == NULL)
 		return 0;
-	st = store_views_stmt(s, STORE_STMT_SLA_TOTAL);
-	if (store_row(s, st, "no se pudieron contar los seguimientos") != 1)
+	if (store_views_filings(s, &filings) < 0)
 		return -1;
-	walk->walk = (double)g->items * 2 >= (double)sqlite3_column_int64(st, 0);
-	store_stmt_done(st);
+	walk->walk = (double)g->items * 2 >= (double)filings;
 	return 0;
 }
 
