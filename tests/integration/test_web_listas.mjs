@@ -170,8 +170,12 @@ async function browserTest(env, work) {
   console.log('6. la posición de desplazamiento vuelve');
   await page.goto(base + '/#/bandeja?orden=fecha&por_pagina=100');
   await filas(page).nth(40).waitFor();
-  await page.evaluate(() => window.scrollTo(0, 900));
-  await sleep(400);
+  // scrolled until the page has kept the position (bandeja.js saves it 150 ms after a scroll,
+  // and not while the view is still drawn: under load a single scroll can land then)
+  await page.waitForFunction(() => {
+    window.scrollTo(0, window.scrollY === 900 ? 901 : 900);
+    return history.state && history.state.scrollY > 500 && Math.abs(history.state.scrollY - window.scrollY) < 2;
+  }, null, { polling: 300, timeout: 10000 }).catch(() => {});
   const y0 = await page.evaluate(() => window.scrollY);
   check(y0 > 500, 'la página se desplaza (' + y0 + ' px)');
   await filas(page).nth(25).getByRole('link').click();
