@@ -513,6 +513,9 @@ struct store_sla_row {
  * -1 with store_errmsg set (a failed COMMIT of its own read transaction included). */
 int store_sla_rows(struct store *s, const struct store_sla_query *q,
 		   int (*cb)(const struct store_sla_row *r, void *arg), void *arg);
+/* How many filings have a follow-up row, from the counters (no walk): *n, an upper bound of
+ * the rows store_sla_rows gives. 0 or -1 with store_errmsg set. */
+int store_filings_count(struct store *s, long long *n);
 /* The asunto of filing radicado_id into out ("" when unknown). Returns 1, 0 (unknown) or -1
  * with store_errmsg set. */
 int store_filing_subject(struct store *s, long long radicado_id, struct buf *out);

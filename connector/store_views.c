@@ -52,6 +52,11 @@ static int store_views_filings(struct store *s, long long *n)
 	return 0;
 }
 
+int store_filings_count(struct store *s, long long *n)
+{
+	return store_views_filings(s, n);
+}
+
 /* ---- The filing list */
 
 /* ORDER BY one member of the row's stored SLA block (store_sla.c, fresh for the list's day:
