@@ -40,8 +40,7 @@ static sqlite3_stmt *store_views_stmt(struct store *s, enum store_stmt_id id)
 	return store_stmt(s, id, store_views_sql[id], STORE_PREPARE_ERROR);
 }
 
-/* How many follow-up rows (filings) there are, from the counters: *n. 0 or -1. */
-static int store_views_filings(struct store *s, long long *n)
+int store_filings_count(struct store *s, long long *n)
 {
 	sqlite3_stmt *st = store_views_stmt(s, STORE_STMT_SLA_TOTAL);
 
@@ -50,11 +49,6 @@ static int store_views_filings(struct store *s, long long *n)
 	*n = sqlite3_column_int64(st, 0);
 	store_stmt_done(st);
 	return 0;
-}
-
-int store_filings_count(struct store *s, long long *n)
-{
-	return store_views_filings(s, n);
 }
 
 /* ---- The filing list */
@@ -642,7 +636,7 @@ static int store_views_list_read(struct store *s, const struct store_list_query 
 	if (store_views_walkable(q, w) && store_views_sorts(s, &shape, key)) {
 		long long filings;
 
-		if (store_views_filings(s, &filings) < 0)
+		if (store_filings_count(s, &filings) < 0)
 			return -1;
 		shape.plan = STORE_VIEWS_WALKS(*total, filings) ? STORE_VIEWS_PLAN_WALK
 								: STORE_VIEWS_PLAN_SORT;
@@ -1627,7 +1621,7 @@ static int store_sla_walks(struct store *s, const struct store_sla_query *q,
 	walk->walk = 0;
 	if (q->desde == NULL && q->hasta_excl == NULL)
 		return 0;
-	if (store_views_filings(s, &filings) < 0)
+	if (store_filings_count(s, &filings) < 0)
 		return -1;
 	walk->walk = (double)g->items * 2 >= (double)filings;
 	return 0;
